@@ -1,0 +1,10 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // PGlite ships a WebAssembly build of PostgreSQL and its data files; argon2 is a native addon.
+  // Bundling either breaks them, so Node loads them from node_modules at run time.
+  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2'],
+  poweredByHeader: false,
+  typedRoutes: false,
+};
+
+export default nextConfig;

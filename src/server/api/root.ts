@@ -1,0 +1,17 @@
+import { calendarRouter } from './routers/calendar';
+import { meRouter } from './routers/me';
+import { meetingsRouter } from './routers/meetings';
+import { tasksRouter } from './routers/tasks';
+import { tenantRouter } from './routers/tenant';
+import { createCallerFactory, createTRPCRouter } from './trpc';
+
+export const appRouter = createTRPCRouter({
+  calendar: calendarRouter,
+  me: meRouter,
+  meetings: meetingsRouter,
+  tasks: tasksRouter,
+  tenant: tenantRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

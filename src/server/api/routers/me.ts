@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { ROLES } from '@/server/db/schema';
+import { getProfile, listTenantMembers, profileUpdateSchema, updateProfile } from '@/server/users/profile';
+import { createTRPCRouter, tenantProcedure } from '../trpc';
+
+export const meRouter = createTRPCRouter({
+  profile: tenantProcedure.query(({ ctx }) => getProfile(ctx.db, ctx.actor)),
+  updateProfile: tenantProcedure
+    .input(profileUpdateSchema)
+    .mutation(({ ctx, input }) => updateProfile(ctx.db, ctx.actor, input)),
+  /** Colleagues and learners of the caller's own tenant, for invitations. */
+  members: tenantProcedure
+    .input(z.object({ role: z.enum(ROLES).optional() }).optional())
+    .query(({ ctx, input }) => listTenantMembers(ctx.db, ctx.actor, input?.role)),
+});

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { createMeetingSchema, respondSchema, updateMeetingSchema } from '@/server/meetings/inputs';
+import { getMeeting } from '@/server/meetings/queries';
+import { respondToMeeting } from '@/server/meetings/responses';
+import { cancelMeeting, createMeeting, updateMeeting } from '@/server/meetings/schedule';
+import { createTRPCRouter, roleProcedure, tenantProcedure } from '../trpc';
+
+const byId = z.object({ id: z.uuid() });
+const organizerProcedure = roleProcedure('tutor', 'admin');
+
+export const meetingsRouter = createTRPCRouter({
+  get: tenantProcedure.input(byId).query(({ ctx, input }) => getMeeting(ctx.db, ctx.actor, input.id)),
+  create: organizerProcedure
+    .input(createMeetingSchema)
+    .mutation(({ ctx, input }) => createMeeting(ctx.db, ctx.actor, input)),
+  update: organizerProcedure
+    .input(updateMeetingSchema)
+    .mutation(({ ctx, input }) => updateMeeting(ctx.db, ctx.actor, input, ctx.now())),
+  cancel: organizerProcedure
+    .input(byId)
+    .mutation(({ ctx, input }) => cancelMeeting(ctx.db, ctx.actor, input.id, ctx.now())),
+  respond: tenantProcedure
+    .input(respondSchema)
+    .mutation(({ ctx, input }) => respondToMeeting(ctx.db, ctx.actor, input, ctx.now())),
+});

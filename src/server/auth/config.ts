@@ -1,0 +1,67 @@
+import { DrizzleAdapter } from '@auth/drizzle-adapter';
+import NextAuth, { type NextAuthConfig } from 'next-auth';
+import Credentials from 'next-auth/providers/credentials';
+import { getEnv } from '@/env';
+import { getDb } from '@/server/db';
+import { accounts, sessions, users, verificationTokens } from '@/server/db/schema';
+import { verifyCredentials } from './credentials';
+
+const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
+
+declare module 'next-auth' {
+  interface User {
+    tenantId?: string;
+  }
+  interface Session {
+    tenantId: string;
+  }
+}
+
+// Lazy so that the database opens on first use, not when Next.js imports the module at build.
+export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
+  const env = getEnv();
+  const db = await getDb();
+  return {
+    secret: env.AUTH_SECRET,
+    trustHost: true,
+    // The adapter keeps users and linked accounts; sign-in with a password needs JWT sessions
+    // (Auth.js does not create database sessions for the Credentials provider). The token holds
+    // only ids: role and permissions are read from the database on every request.
+    adapter: DrizzleAdapter(db, {
+      usersTable: users,
+      accountsTable: accounts,
+      sessionsTable: sessions,
+      verificationTokensTable: verificationTokens,
+    } as never),
+    session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
+    pages: { signIn: '/sign-in' },
+    providers: [
+      Credentials({
+        credentials: { email: { label: 'Email' }, password: { label: 'Password', type: 'password' } },
+        authorize: (raw) => verifyCredentials(db, raw),
+      }),
+    ],
+    callbacks: {
+      jwt({ token, user }) {
+        if (user?.id && user.tenantId) {
+          token.sub = user.id;
+          token.tenantId = user.tenantId;
+        }
+        return token;
+      },
+      session({ session, token }) {
+        if (token.sub) session.user.id = token.sub;
+        session.tenantId = typeof token.tenantId === 'string' ? token.tenantId : '';
+        return session;
+      },
+    },
+  } satisfies NextAuthConfig;
+});
+
+/** The signed-in identity for tRPC and pages, or null. */
+export async function currentIdentity(): Promise<{ userId: string; tenantId: string } | null> {
+  const session = await auth();
+  const userId = session?.user?.id;
+  if (!userId || !session.tenantId) return null;
+  return { userId, tenantId: session.tenantId };
+}

@@ -1,0 +1,19 @@
+import { boolean, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+export const PROVIDER_KINDS = ['google', 'microsoft', 'icloud', 'caldav', 'ews'] as const;
+export type ProviderKindSetting = (typeof PROVIDER_KINDS)[number];
+
+export const tenants = pgTable('tenants', {
+  id: uuid().primaryKey().defaultRandom(),
+  name: text().notNull(),
+  slug: text().notNull().unique(),
+  /** Off until an admin with Manage Tenant Settings turns it on (DESIGN.md §1). */
+  calendarIntegrationEnabled: boolean().notNull().default(false),
+  allowedProviders: text()
+    .array()
+    .$type<ProviderKindSetting[]>()
+    .notNull()
+    .default(['google', 'microsoft', 'icloud', 'caldav']),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,0 +1,31 @@
+import type { Role } from '@/server/db/schema';
+
+/** Shown on the sign-in page in demo mode, and seeded by scripts/seed.ts. */
+export const DEMO_PASSWORD = 'tandem-demo';
+
+export interface DemoAccount {
+  email: string;
+  name: string;
+  role: Role;
+  timeZone: string;
+  manageTenantSettings?: boolean;
+}
+
+export const NORTHBRIDGE_ACCOUNTS: DemoAccount[] = [
+  { email: 'admin@northbridge.test', name: 'Alex Morgan', role: 'admin', timeZone: 'Europe/London', manageTenantSettings: true },
+  { email: 'tutor1@northbridge.test', name: 'Priya Shah', role: 'tutor', timeZone: 'Europe/London' },
+  { email: 'tutor2@northbridge.test', name: 'Daniel Okafor', role: 'tutor', timeZone: 'Europe/Dublin' },
+  { email: 'learner1@northbridge.test', name: 'Sam Taylor', role: 'learner', timeZone: 'Europe/London' },
+  { email: 'learner2@northbridge.test', name: 'Aisha Khan', role: 'learner', timeZone: 'Europe/London' },
+  { email: 'learner3@northbridge.test', name: 'Leo Martin', role: 'learner', timeZone: 'Europe/Paris' },
+  { email: 'learner4@northbridge.test', name: 'Mia Chen', role: 'learner', timeZone: 'America/New_York' },
+  { email: 'learner5@northbridge.test', name: 'Noah Williams', role: 'learner', timeZone: 'Europe/London' },
+  { email: 'learner6@northbridge.test', name: 'Zoe Evans', role: 'learner', timeZone: 'Australia/Sydney' },
+];
+
+export const RIVERSIDE_ACCOUNTS: DemoAccount[] = [
+  { email: 'admin@riverside.test', name: 'Rita Hughes', role: 'admin', timeZone: 'Europe/London', manageTenantSettings: true },
+  { email: 'tutor@riverside.test', name: 'Owen Price', role: 'tutor', timeZone: 'Europe/London' },
+  { email: 'learner1@riverside.test', name: 'Ivy Brooks', role: 'learner', timeZone: 'Europe/London' },
+  { email: 'learner2@riverside.test', name: 'Jack Reid', role: 'learner', timeZone: 'Europe/London' },
+];

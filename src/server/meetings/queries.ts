@@ -1,0 +1,112 @@
+import { and, asc, eq, exists, gt, inArray, lt, or } from 'drizzle-orm';
+import type { Executor } from '@/server/db/client';
+import { meetingAttendees, meetings, users, type AttendeeResponseValue } from '@/server/db/schema';
+import { NotFoundError } from '@/server/errors';
+import type { Actor } from '@/server/tenants/actor';
+import type { DateRange } from '@/server/time/range';
+
+export type Meeting = typeof meetings.$inferSelect;
+
+export interface MeetingAttendeeView {
+  userId: string | null;
+  name: string | null;
+  email: string;
+  response: AttendeeResponseValue;
+  respondedAt: Date | null;
+}
+
+export interface MeetingView extends Meeting {
+  organizer: { id: string; name: string | null; email: string };
+  attendees: MeetingAttendeeView[];
+  /** The caller's part in it. */
+  myRole: 'organizer' | 'attendee';
+  /** The caller's own answer when they are an attendee. */
+  myResponse: AttendeeResponseValue | null;
+}
+
+/** Meetings the actor organises or is invited to, overlapping the range, with every answer. */
+export async function listMeetings(db: Executor, actor: Actor, range: DateRange): Promise<MeetingView[]> {
+  const rows = await db
+    .select()
+    .from(meetings)
+    .where(
+      and(
+        eq(meetings.tenantId, actor.tenantId),
+        lt(meetings.startsAt, range.to),
+        gt(meetings.endsAt, range.from),
+        visibleTo(db, actor),
+      ),
+    )
+    .orderBy(asc(meetings.startsAt));
+  return withPeople(db, actor, rows);
+}
+
+export async function getMeeting(db: Executor, actor: Actor, id: string): Promise<MeetingView> {
+  const rows = await db
+    .select()
+    .from(meetings)
+    .where(and(eq(meetings.tenantId, actor.tenantId), eq(meetings.id, id), visibleTo(db, actor)))
+    .limit(1);
+  const [view] = await withPeople(db, actor, rows);
+  if (!view) throw new NotFoundError('Meeting not found');
+  return view;
+}
+
+function visibleTo(db: Executor, actor: Actor) {
+  return or(
+    eq(meetings.organizerId, actor.userId),
+    exists(
+      db
+        .select({ one: meetingAttendees.id })
+        .from(meetingAttendees)
+        .where(
+          and(
+            eq(meetingAttendees.tenantId, actor.tenantId),
+            eq(meetingAttendees.meetingId, meetings.id),
+            eq(meetingAttendees.userId, actor.userId),
+          ),
+        ),
+    ),
+  );
+}
+
+/** Two queries for any number of meetings: attendees and organisers are loaded in bulk. */
+async function withPeople(db: Executor, actor: Actor, rows: Meeting[]): Promise<MeetingView[]> {
+  if (rows.length === 0) return [];
+  const meetingIds = rows.map((row) => row.id);
+  const organizerIds = [...new Set(rows.map((row) => row.organizerId))];
+  const [attendeeRows, organizerRows] = await Promise.all([
+    db
+      .select({
+        meetingId: meetingAttendees.meetingId,
+        userId: meetingAttendees.userId,
+        email: meetingAttendees.email,
+        name: users.name,
+        response: meetingAttendees.response,
+        respondedAt: meetingAttendees.respondedAt,
+      })
+      .from(meetingAttendees)
+      .leftJoin(users, eq(users.id, meetingAttendees.userId))
+      .where(and(eq(meetingAttendees.tenantId, actor.tenantId), inArray(meetingAttendees.meetingId, meetingIds)))
+      .orderBy(asc(meetingAttendees.email)),
+    db
+      .select({ id: users.id, name: users.name, email: users.email })
+      .from(users)
+      .where(inArray(users.id, organizerIds)),
+  ]);
+  const organizers = new Map(organizerRows.map((row) => [row.id, row]));
+  return rows.map((meeting) => {
+    const attendees = attendeeRows
+      .filter((row) => row.meetingId === meeting.id)
+      .map(({ meetingId: _meetingId, ...attendee }) => attendee);
+    const organizer = organizers.get(meeting.organizerId) ?? { id: meeting.organizerId, name: null, email: '' };
+    const mine = attendees.find((attendee) => attendee.userId === actor.userId);
+    return {
+      ...meeting,
+      organizer,
+      attendees,
+      myRole: meeting.organizerId === actor.userId ? 'organizer' : 'attendee',
+      myResponse: mine?.response ?? null,
+    };
+  });
+}

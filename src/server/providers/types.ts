@@ -1,0 +1,192 @@
+/**
+ * The one interface every calendar provider adapter implements (DESIGN.md §2).
+ * Adapters translate between a provider's wire shapes and these normalised shapes; nothing
+ * outside `src/server/providers/<name>/` knows a provider's field names.
+ */
+
+export type ProviderKind = 'google' | 'microsoft' | 'caldav' | 'icloud' | 'ews';
+
+export interface ProviderCalendar {
+  externalId: string;
+  name: string;
+  /** `#rrggbb` when the provider has a colour for the calendar. */
+  color: string | null;
+  timeZone: string | null;
+  isPrimary: boolean;
+  canWrite: boolean;
+}
+
+/** Timed events are instants (UTC) plus the zone they were authored in; all-day events are dates. */
+export type EventTime =
+  | { kind: 'timed'; start: Date; end: Date; timeZone: string | null }
+  /** `endDate` is exclusive, as in Google, Graph and iCalendar. Dates are `YYYY-MM-DD`. */
+  | { kind: 'allDay'; startDate: string; endDate: string };
+
+export type AttendeeResponse = 'needs_action' | 'accepted' | 'declined' | 'tentative';
+
+export interface ProviderAttendee {
+  email: string;
+  name: string | null;
+  response: AttendeeResponse;
+  isOrganizer: boolean;
+  isOptional: boolean;
+  /** True on the attendee entry that is the connected account itself. */
+  isSelf: boolean;
+}
+
+export type ShowAs = 'free' | 'tentative' | 'busy' | 'oof' | 'working_elsewhere' | 'unknown';
+
+export interface ProviderEvent {
+  externalId: string;
+  iCalUid: string | null;
+  /** Google etag, Graph changeKey / @odata.etag, CalDAV ETag: sent back as If-Match on writes. */
+  etag: string | null;
+  status: 'confirmed' | 'tentative' | 'cancelled';
+  title: string | null;
+  description: string | null;
+  location: string | null;
+  onlineUrl: string | null;
+  time: EventTime;
+  /** iCalendar lines (`RRULE:…`, `EXDATE…`, `RDATE…`) on a series master; null otherwise. */
+  recurrence: string[] | null;
+  /** For an instance or exception of a series: the external id of the series master. */
+  seriesExternalId: string | null;
+  /** For an instance or exception: the start the instance had in the series (RECURRENCE-ID). */
+  originalStart: EventTime | null;
+  transparency: 'opaque' | 'transparent';
+  showAs: ShowAs;
+  organizer: { email: string; name: string | null } | null;
+  attendees: ProviderAttendee[];
+  sequence: number | null;
+  updatedAt: Date | null;
+  /** Our own tag (Google extendedProperties.private, Graph extended property, X-TANDEM-MEETING-ID). */
+  tandemMeetingId: string | null;
+}
+
+export type EventChange =
+  | { type: 'upsert'; event: ProviderEvent }
+  | { type: 'removed'; externalId: string };
+
+export interface ChangesPage {
+  changes: EventChange[];
+  /** Set on the last page only: the cursor to pass next time (sync token, delta link, sync-token). */
+  nextCursor: string | null;
+}
+
+export interface TimeWindow {
+  start: Date;
+  end: Date;
+}
+
+export interface EventWrite {
+  title: string;
+  description: string | null;
+  location: string | null;
+  onlineUrl: string | null;
+  time: EventTime;
+  recurrence: string[] | null;
+  attendees: { email: string; name: string | null; isOptional: boolean }[];
+  tandemMeetingId: string | null;
+  /** Ask the provider to send invitations / updates / cancellations to attendees. */
+  notifyAttendees: boolean;
+}
+
+export interface WriteOptions {
+  /** The etag we last saw; the provider answers 412 (→ ProviderConflictError) when it changed. */
+  etag?: string | null;
+}
+
+export interface BusyInterval {
+  start: Date;
+  end: Date;
+  showAs: ShowAs;
+}
+
+export type FreeBusyResult =
+  | { ok: true; busy: BusyInterval[] }
+  | { ok: false; reason: 'not_found' | 'not_available' };
+
+export interface PushChannel {
+  channelId: string;
+  /** Google resourceId; Graph subscription id repeats channelId. */
+  resourceId: string;
+  expiresAt: Date;
+}
+
+export interface WatchRequest {
+  /** The app's webhook URL (https in production). */
+  address: string;
+  /** Secret echoed back on each notification (Google channel token, Graph clientState). */
+  token: string;
+  /** Our chosen channel id (Google); Graph assigns its own. */
+  channelId: string;
+  ttlSeconds?: number;
+}
+
+export interface ProviderCapabilities {
+  /** How the provider tells us about changes: Google channels, Graph subscriptions, or polling. */
+  push: 'google_channel' | 'graph_subscription' | null;
+  /** The server sends invitations and reflects replies itself (Google, Graph, RFC 6638 CalDAV). */
+  serverScheduling: boolean;
+  /** The provider answers free/busy queries for other accounts. */
+  freeBusyQuery: boolean;
+}
+
+export interface CalendarProvider {
+  readonly kind: ProviderKind;
+  readonly capabilities: ProviderCapabilities;
+
+  listCalendars(): Promise<ProviderCalendar[]>;
+
+  /** Events overlapping the window; recurring series expanded into instances. */
+  readEvents(calendarId: string, window: TimeWindow): Promise<ProviderEvent[]>;
+
+  /**
+   * Changes since `cursor`, page by page, so callers can stream large imports.
+   * `cursor === null` starts a full sync of `window` (series masters, not expanded).
+   * Throws `CursorExpiredError` when the provider no longer accepts the cursor.
+   */
+  readChanges(
+    calendarId: string,
+    cursor: string | null,
+    window: TimeWindow,
+  ): AsyncIterable<ChangesPage>;
+
+  getEvent(calendarId: string, externalId: string): Promise<ProviderEvent>;
+  createEvent(calendarId: string, event: EventWrite): Promise<ProviderEvent>;
+  updateEvent(
+    calendarId: string,
+    externalId: string,
+    event: EventWrite,
+    options?: WriteOptions,
+  ): Promise<ProviderEvent>;
+  /** As organiser: cancels the event and, where the provider does, notifies attendees. */
+  cancelEvent(calendarId: string, externalId: string, options?: WriteOptions & { comment?: string }): Promise<void>;
+  /** As attendee: answers an invitation on the attendee's own copy. */
+  respondToEvent(
+    calendarId: string,
+    externalId: string,
+    response: Exclude<AttendeeResponse, 'needs_action'>,
+    options?: { comment?: string },
+  ): Promise<void>;
+
+  /** Free/busy by account email (or calendar id), for the window. */
+  freeBusy(accounts: string[], window: TimeWindow): Promise<Map<string, FreeBusyResult>>;
+
+  /** Push notifications; adapters without push (`capabilities.push === null`) throw. */
+  watch(calendarId: string, request: WatchRequest): Promise<PushChannel>;
+  renewWatch(calendarId: string, channel: PushChannel, request: WatchRequest): Promise<PushChannel>;
+  stopWatch(channel: PushChannel): Promise<void>;
+}
+
+/** OAuth tokens as stored (encrypted) for a connection. */
+export interface OAuthTokens {
+  accessToken: string;
+  refreshToken: string | null;
+  /** When the access token stops working. */
+  expiresAt: Date;
+  scope: string | null;
+}
+
+/** Called whenever an adapter refreshes tokens, so the caller can persist them. */
+export type TokensRefreshed = (tokens: OAuthTokens) => Promise<void>;
