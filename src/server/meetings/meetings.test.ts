@@ -1,0 +1,95 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestDatabase, type TestDatabase } from '../../../tests/support/database';
+import { createTestTenant, type TestTenant } from '../../../tests/support/fixtures';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors';
+import { listMeetings } from './queries';
+import { respondToMeeting } from './responses';
+import { cancelMeeting, createMeeting, updateMeeting } from './schedule';
+
+let database: TestDatabase;
+let north: TestTenant;
+let south: TestTenant;
+const now = new Date('2026-03-02T08:00:00Z');
+const week = { from: new Date('2026-03-02T00:00:00Z'), to: new Date('2026-03-09T00:00:00Z') };
+
+beforeAll(async () => {
+  database = await useTestDatabase();
+  north = await createTestTenant(database.db, 'north');
+  south = await createTestTenant(database.db, 'south');
+});
+
+function meetingInput(attendeeUserIds: string[]) {
+  return {
+    kind: 'meeting' as const,
+    title: 'Weekly check-in',
+    description: null,
+    location: 'Room 2',
+    onlineUrl: null,
+    startsAt: new Date('2026-03-03T10:00:00Z'),
+    endsAt: new Date('2026-03-03T10:45:00Z'),
+    timeZone: 'Europe/London',
+    attendeeUserIds,
+  };
+}
+
+describe('meetings', () => {
+  it('a tutor invites a learner, who sees it and answers; the tutor sees the answer', async () => {
+    const created = await createMeeting(database.db, north.tutor, meetingInput([north.learner.userId]));
+    expect(created.attendees).toEqual([
+      expect.objectContaining({ userId: north.learner.userId, response: 'needs_action' }),
+    ]);
+    const learnerView = await listMeetings(database.db, north.learner, week);
+    expect(learnerView.map((m) => m.id)).toContain(created.id);
+    expect(learnerView.find((m) => m.id === created.id)?.myRole).toBe('attendee');
+
+    await respondToMeeting(database.db, north.learner, { id: created.id, response: 'accepted' }, now);
+    const [tutorView] = (await listMeetings(database.db, north.tutor, week)).filter((m) => m.id === created.id);
+    expect(tutorView?.attendees[0]?.response).toBe('accepted');
+    expect(tutorView?.attendees[0]?.respondedAt?.toISOString()).toBe(now.toISOString());
+  });
+
+  it('learners cannot organise, and cannot invite people of another tenant', async () => {
+    await expect(createMeeting(database.db, north.learner, meetingInput([north.otherLearner.userId]))).rejects.toThrow(
+      ForbiddenError,
+    );
+    await expect(createMeeting(database.db, north.tutor, meetingInput([south.learner.userId]))).rejects.toThrow(
+      InvalidInputError,
+    );
+  });
+
+  it('moving a meeting bumps its sequence and asks everyone to answer again', async () => {
+    const created = await createMeeting(database.db, north.tutor, meetingInput([north.learner.userId]));
+    await respondToMeeting(database.db, north.learner, { id: created.id, response: 'accepted' }, now);
+    const moved = await updateMeeting(
+      database.db,
+      north.tutor,
+      { id: created.id, startsAt: new Date('2026-03-04T10:00:00Z'), endsAt: new Date('2026-03-04T11:00:00Z') },
+      now,
+    );
+    expect(moved.sequence).toBe(created.sequence + 1);
+    expect(moved.attendees[0]?.response).toBe('needs_action');
+    const retitled = await updateMeeting(database.db, north.tutor, { id: created.id, title: 'Renamed' }, now);
+    expect(retitled.title).toBe('Renamed');
+    expect(retitled.attendees[0]?.response).toBe('needs_action');
+  });
+
+  it('only the organiser changes a meeting; strangers cannot learn it exists', async () => {
+    const created = await createMeeting(database.db, north.tutor, meetingInput([north.learner.userId]));
+    await expect(
+      updateMeeting(database.db, north.learner, { id: created.id, title: 'Mine now' }, now),
+    ).rejects.toThrow(ForbiddenError);
+    await expect(
+      updateMeeting(database.db, north.otherLearner, { id: created.id, title: 'Mine now' }, now),
+    ).rejects.toThrow(NotFoundError);
+    await expect(cancelMeeting(database.db, south.tutor, created.id, now)).rejects.toThrow(NotFoundError);
+  });
+
+  it('a cancelled meeting stays visible as cancelled and refuses answers', async () => {
+    const created = await createMeeting(database.db, north.tutor, meetingInput([north.learner.userId]));
+    const cancelled = await cancelMeeting(database.db, north.tutor, created.id, now);
+    expect(cancelled.status).toBe('cancelled');
+    await expect(
+      respondToMeeting(database.db, north.learner, { id: created.id, response: 'accepted' }, now),
+    ).rejects.toThrow(ConflictError);
+  });
+});

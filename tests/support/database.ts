@@ -1,0 +1,35 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, inject } from 'vitest';
+import { openDatabase, type Database, type DatabaseHandle } from '../../src/server/db/client';
+import { migrateDatabase } from '../../src/server/db/migrate';
+import { adminUrl, databaseUrlFor } from './postgres-urls';
+
+export interface TestDatabase {
+  db: Database;
+  kind: DatabaseHandle['kind'];
+}
+
+/**
+ * A fresh, migrated database for one test file, dropped after the file: PostgreSQL when
+ * DATABASE_URL is set (a clone of the run's template), otherwise an in-memory PGlite.
+ */
+export async function useTestDatabase(): Promise<TestDatabase> {
+  const template = inject('templateDatabase');
+  const baseUrl = process.env.DATABASE_URL;
+  if (!template || !baseUrl) {
+    const handle = await openDatabase({ kind: 'pglite' });
+    await migrateDatabase(handle);
+    afterAll(() => handle.close());
+    return { db: handle.db, kind: handle.kind };
+  }
+  const name = `tandem_test_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  const admin = await openDatabase({ kind: 'postgres', url: adminUrl(baseUrl), maxConnections: 1 });
+  await admin.db.execute(sql.raw(`CREATE DATABASE ${name} TEMPLATE ${template}`));
+  const handle = await openDatabase({ kind: 'postgres', url: databaseUrlFor(baseUrl, name), maxConnections: 5 });
+  afterAll(async () => {
+    await handle.close();
+    await admin.db.execute(sql.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    await admin.close();
+  });
+  return { db: handle.db, kind: handle.kind };
+}
