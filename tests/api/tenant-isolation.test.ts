@@ -1,0 +1,125 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ACTIVITY_WEEK, meetingInput, seedActivity, taskInput, type TenantActivity } from '../support/activity';
+import { callProcedure, describeOutcome, listProcedures, sessionOf } from '../support/api';
+import { useTestDatabase, type TestDatabase } from '../support/database';
+import { createTestTenant, type TestTenant } from '../support/fixtures';
+import { snapshotDatabase, type Snapshot } from '../support/snapshot';
+
+/** Procedures anyone may call without signing in. None yet: add one here deliberately. */
+const PUBLIC_PROCEDURES: string[] = [];
+
+interface Target {
+  victim: TestTenant;
+  victimActivity: TenantActivity;
+  /** A meeting the intruders' own tutor organised. */
+  intruderMeetingId: string;
+}
+
+/**
+ * For every procedure, the inputs an intruder would try against the victim tenant. A procedure
+ * without an entry fails the suite: decide how it could leak before adding it to the router.
+ */
+const ATTACKS: Record<string, (target: Target) => unknown[]> = {
+  'calendar.feed': () => [ACTIVITY_WEEK],
+  'me.profile': () => [undefined],
+  'me.updateProfile': () => [{ name: 'Renamed intruder' }],
+  'me.members': () => [undefined, { role: 'learner' }],
+  'meetings.get': ({ victimActivity }) => [{ id: victimActivity.meetingId }],
+  'meetings.create': ({ victim }) => [meetingInput([victim.learner.userId]), meetingInput([victim.tutor.userId])],
+  'meetings.update': ({ victim, victimActivity, intruderMeetingId }) => [
+    { id: victimActivity.meetingId, title: 'Hijacked' },
+    { id: intruderMeetingId, attendeeUserIds: [victim.learner.userId] },
+  ],
+  'meetings.cancel': ({ victimActivity }) => [{ id: victimActivity.meetingId }],
+  'meetings.respond': ({ victimActivity }) => [{ id: victimActivity.meetingId, response: 'declined' }],
+  'tasks.create': () => [taskInput('Intruder task')],
+  'tasks.update': ({ victimActivity }) => [
+    { id: victimActivity.tutorTaskId, title: 'Hijacked' },
+    { id: victimActivity.learnerTaskId, durationMinutes: 60 },
+  ],
+  'tasks.setDone': ({ victimActivity }) => [{ id: victimActivity.learnerTaskId, done: true }],
+  'tasks.delete': ({ victimActivity }) => [{ id: victimActivity.tutorTaskId }],
+  'tenant.calendarIntegration': () => [undefined],
+  'tenant.updateCalendarIntegration': () => [{ enabled: true, allowedProviders: ['google'] }],
+};
+
+/** Refusals that reveal nothing; anything else (notably INTERNAL_SERVER_ERROR) fails. */
+const QUIET_REFUSALS = ['NOT_FOUND', 'FORBIDDEN', 'BAD_REQUEST'];
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+const PROCEDURES = listProcedures();
+
+let database: TestDatabase;
+let target: Target;
+let intruder: TestTenant;
+let victimBefore: Snapshot;
+let victimSecrets: string[];
+
+beforeAll(async () => {
+  database = await useTestDatabase();
+  const victim = await createTestTenant(database.db, 'victim');
+  intruder = await createTestTenant(database.db, 'intruder');
+  const victimActivity = await seedActivity(database.db, victim, 'victim');
+  const intruderActivity = await seedActivity(database.db, intruder, 'intruder');
+  target = { victim, victimActivity, intruderMeetingId: intruderActivity.meetingId };
+  victimBefore = await snapshotDatabase(database.db, victim.tenantId);
+  // Every id in the victim's rows, and the word every victim name, email and title contains.
+  victimSecrets = [...new Set(JSON.stringify(victimBefore).match(UUID) ?? []), 'victim'];
+});
+
+function leakedSecrets(value: unknown): string[] {
+  const text = JSON.stringify(value ?? null).toLowerCase();
+  return victimSecrets.filter((secret) => text.includes(secret.toLowerCase()));
+}
+
+describe('the attack table', () => {
+  it('has a case for exactly the procedures of the router', () => {
+    expect(Object.keys(ATTACKS).sort()).toEqual(PROCEDURES.map((procedure) => procedure.path));
+  });
+
+  it('lists only public procedures that exist', () => {
+    const paths = PROCEDURES.map((procedure) => procedure.path);
+    expect(PUBLIC_PROCEDURES.filter((path) => !paths.includes(path))).toEqual([]);
+  });
+});
+
+describe.each(['admin', 'tutor', 'learner'] as const)('an intruding %s of another tenant', (role) => {
+  it.each(PROCEDURES.map((procedure) => procedure.path))('%s returns and changes nothing of the victim', async (path) => {
+    const attack = ATTACKS[path];
+    expect(attack, `no attack case for ${path}`).toBeDefined();
+    for (const input of attack?.(target) ?? []) {
+      const outcome = await callProcedure(database.db, sessionOf(intruder[role]), path, input);
+      if (outcome.ok) {
+        expect(leakedSecrets(outcome.value), `${path} returned the victim's data`).toEqual([]);
+      } else {
+        expect(QUIET_REFUSALS, `${path}: ${describeOutcome(outcome)}`).toContain(outcome.error.code);
+        expect(leakedSecrets(outcome.error.message), `${path} error names the victim's data`).toEqual([]);
+      }
+    }
+    expect(await snapshotDatabase(database.db, target.victim.tenantId)).toEqual(victimBefore);
+  });
+});
+
+describe('a session that names a tenant its user does not belong to', () => {
+  it.each(PROCEDURES.map((procedure) => procedure.path))('%s is refused as UNAUTHORIZED', async (path) => {
+    const forged = { userId: intruder.admin.userId, tenantId: target.victim.tenantId };
+    for (const input of ATTACKS[path]?.(target) ?? [undefined]) {
+      const outcome = await callProcedure(database.db, forged, path, input);
+      expect(describeOutcome(outcome)).toMatch(/^UNAUTHORIZED: /);
+    }
+    expect(await snapshotDatabase(database.db, target.victim.tenantId)).toEqual(victimBefore);
+  });
+});
+
+describe('anonymous callers', () => {
+  it.each(PROCEDURES.map((procedure) => procedure.path).filter((path) => !PUBLIC_PROCEDURES.includes(path)))(
+    '%s is refused as UNAUTHORIZED',
+    async (path) => {
+      const before = await snapshotDatabase(database.db);
+      for (const input of ATTACKS[path]?.(target) ?? [undefined]) {
+        const outcome = await callProcedure(database.db, null, path, input);
+        expect(describeOutcome(outcome)).toMatch(/^UNAUTHORIZED: /);
+      }
+      expect(await snapshotDatabase(database.db)).toEqual(before);
+    },
+  );
+});

@@ -1,0 +1,43 @@
+import type { Database } from '../../src/server/db/client';
+import type { CreateMeetingInput } from '../../src/server/meetings/inputs';
+import { createMeeting } from '../../src/server/meetings/schedule';
+import { createTask } from '../../src/server/tasks/tasks';
+import type { Actor } from '../../src/server/tenants/actor';
+import type { TestTenant } from './fixtures';
+
+/** The week the seeded activity falls in (Monday 2 March 2026, UTC). */
+export const ACTIVITY_WEEK = { from: new Date('2026-03-02T00:00:00Z'), to: new Date('2026-03-09T00:00:00Z') };
+
+export function meetingInput(attendeeUserIds: string[], title = 'Weekly check-in'): CreateMeetingInput {
+  return {
+    kind: 'meeting',
+    title,
+    description: 'Notes for the session',
+    location: 'Room 2',
+    onlineUrl: null,
+    startsAt: new Date('2026-03-03T10:00:00Z'),
+    endsAt: new Date('2026-03-03T10:45:00Z'),
+    timeZone: 'Europe/London',
+    attendeeUserIds,
+  };
+}
+
+export function taskInput(title = 'Update CV') {
+  return { title, notes: 'Before Friday', dueAt: new Date('2026-03-04T09:00:00Z'), durationMinutes: 30 };
+}
+
+export interface TenantActivity {
+  /** Organised by the tutor, the learner invited. */
+  meetingId: string;
+  /** The tutor's own task, and the learner's. */
+  tutorTaskId: string;
+  learnerTaskId: string;
+}
+
+/** A meeting and tasks in `tenant`, all titled with `label` so that leaks are easy to spot. */
+export async function seedActivity(db: Database, tenant: TestTenant, label: string): Promise<TenantActivity> {
+  const meeting = await createMeeting(db, tenant.tutor, meetingInput([tenant.learner.userId], `${label} meeting`));
+  const task = (owner: Actor, what: string) => createTask(db, owner, { ...taskInput(`${label} ${what}`) });
+  const [tutorTask, learnerTask] = await Promise.all([task(tenant.tutor, 'tutor task'), task(tenant.learner, 'learner task')]);
+  return { meetingId: meeting.id, tutorTaskId: tutorTask.id, learnerTaskId: learnerTask.id };
+}

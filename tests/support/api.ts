@@ -1,0 +1,59 @@
+import { TRPCError } from '@trpc/server';
+import { appRouter, createCaller } from '../../src/server/api/root';
+import type { SessionIdentity } from '../../src/server/api/trpc';
+import type { Database } from '../../src/server/db/client';
+
+export type ProcedureType = 'query' | 'mutation' | 'subscription';
+
+export interface ProcedureInfo {
+  path: string;
+  type: ProcedureType;
+}
+
+/** Every procedure of the app router, by dotted path: tests iterate this, so new ones are noticed. */
+export function listProcedures(): ProcedureInfo[] {
+  return Object.entries(appRouter._def.procedures)
+    .map(([path, procedure]) => ({ path, type: (procedure as { _def: { type: ProcedureType } })._def.type }))
+    .sort((a, b) => a.path.localeCompare(b.path));
+}
+
+export function listMutationPaths(): string[] {
+  return listProcedures()
+    .filter((procedure) => procedure.type === 'mutation')
+    .map((procedure) => procedure.path);
+}
+
+export const TEST_NOW = new Date('2026-03-02T08:00:00Z');
+
+export function sessionOf(member: { userId: string; tenantId: string }): SessionIdentity {
+  return { userId: member.userId, tenantId: member.tenantId };
+}
+
+export type Outcome = { ok: true; value: unknown } | { ok: false; error: TRPCError };
+
+/**
+ * Calls a procedure by its dotted path through the server-side caller, as `session` (null:
+ * anonymous). Resolves with the value or the TRPCError; anything else is rethrown.
+ */
+export async function callProcedure(
+  db: Database,
+  session: SessionIdentity | null,
+  path: string,
+  input: unknown,
+): Promise<Outcome> {
+  const caller = createCaller({ db, session, now: () => TEST_NOW });
+  let target: unknown = caller;
+  for (const key of path.split('.')) target = (target as Record<string, unknown>)[key];
+  if (typeof target !== 'function') throw new Error(`no procedure at ${path}`);
+  try {
+    return { ok: true, value: await (target as (input: unknown) => Promise<unknown>)(input) };
+  } catch (error) {
+    if (error instanceof TRPCError) return { ok: false, error };
+    throw error;
+  }
+}
+
+/** The outcome as a short string for assertion messages. */
+export function describeOutcome(outcome: Outcome): string {
+  return outcome.ok ? 'ok' : `${outcome.error.code}: ${outcome.error.message}`;
+}
