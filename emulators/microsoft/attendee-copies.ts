@@ -1,0 +1,122 @@
+import { newGraphId, type MicrosoftStore } from './store';
+import type { AccountRecord, EventRecord, ExceptionRecord, ResponseKind } from './store-types';
+import { occurrenceId } from './instances';
+
+/**
+ * Server-side scheduling between emulated mailboxes, as Exchange does it: an organiser's write
+ * lands as a copy (same iCalUId) in each invited mailbox; an attendee's answer lands on the
+ * organiser's copy; a cancellation marks the copies cancelled.
+ */
+
+const NEVER = '0001-01-01T00:00:00Z';
+
+function copyExceptions(source: EventRecord, copyId: string, keep: Map<string, ExceptionRecord>): Map<string, ExceptionRecord> {
+  const copies = new Map<string, ExceptionRecord>();
+  for (const [key, exception] of source.exceptions) {
+    const previous = keep.get(key);
+    copies.set(key, {
+      ...exception,
+      id: occurrenceId(copyId, key),
+      responseStatus: previous?.responseStatus ?? { response: 'notResponded', time: NEVER },
+      showAs: previous?.showAs ?? 'tentative',
+    });
+  }
+  return copies;
+}
+
+function newCopy(organizerEvent: EventRecord, attendee: AccountRecord, calendarId: string, now: string): EventRecord {
+  const id = newGraphId();
+  return {
+    ...organizerEvent,
+    id,
+    calendarId,
+    ownerId: attendee.id,
+    createdAt: now,
+    lastModified: now,
+    isOrganizer: false,
+    transactionId: null,
+    // Extended properties belong to the item they were written on; invitations do not carry them.
+    extendedProperties: new Map(),
+    attendees: organizerEvent.attendees.map((a) => ({ ...a })),
+    responseStatus: { response: 'notResponded', time: NEVER },
+    showAs: 'tentative',
+    exceptions: copyExceptions(organizerEvent, id, new Map()),
+    cancelledOccurrences: new Set(organizerEvent.cancelledOccurrences),
+  };
+}
+
+function isInvited(event: EventRecord, email: string): boolean {
+  return event.attendees.some((a) => a.email.toLowerCase() === email.toLowerCase());
+}
+
+/** Creates or refreshes every invited mailbox's copy; cancels copies of attendees who were removed. */
+export function deliverToAttendees(store: MicrosoftStore, organizerEvent: EventRecord, now = new Date()): void {
+  const stamp = now.toISOString();
+  for (const attendee of organizerEvent.attendees) {
+    const account = store.accountByIdOrEmail(attendee.email);
+    if (!account || account.id === organizerEvent.ownerId) continue;
+    const existing = store.findByICalUId(account.id, organizerEvent.iCalUId);
+    if (!existing) {
+      const calendar = store.defaultCalendar(account.id);
+      if (!calendar) continue;
+      store.saveEvent(newCopy(organizerEvent, account, calendar.id, stamp), 'created', now);
+      continue;
+    }
+    Object.assign(existing, {
+      subject: organizerEvent.subject,
+      body: organizerEvent.body,
+      location: organizerEvent.location,
+      isOnlineMeeting: organizerEvent.isOnlineMeeting,
+      onlineMeetingUrl: organizerEvent.onlineMeetingUrl,
+      time: organizerEvent.time,
+      isCancelled: organizerEvent.isCancelled,
+      attendees: organizerEvent.attendees.map((a) => ({ ...a })),
+      type: organizerEvent.type,
+      recurrence: organizerEvent.recurrence,
+      exceptions: copyExceptions(organizerEvent, existing.id, existing.exceptions),
+      cancelledOccurrences: new Set(organizerEvent.cancelledOccurrences),
+    });
+    store.saveEvent(existing, 'updated', now);
+  }
+  for (const event of [...store.events.values()]) {
+    if (event.iCalUId !== organizerEvent.iCalUId || event.id === organizerEvent.id || event.isCancelled) continue;
+    const owner = store.accounts.get(event.ownerId);
+    if (owner && !isInvited(organizerEvent, owner.email)) {
+      event.isCancelled = true;
+      event.subject = `Canceled: ${event.subject}`;
+      store.saveEvent(event, 'updated', now);
+    }
+  }
+}
+
+/** The organiser cancelled the whole meeting: every attendee copy shows it cancelled. */
+export function cancelForAttendees(store: MicrosoftStore, organizerEvent: EventRecord, now = new Date()): void {
+  for (const event of [...store.events.values()]) {
+    if (event.iCalUId !== organizerEvent.iCalUId || event.id === organizerEvent.id || event.isCancelled) continue;
+    event.isCancelled = true;
+    event.subject = `Canceled: ${event.subject}`;
+    store.saveEvent(event, 'updated', now);
+  }
+}
+
+/** An attendee answered: the organiser's copy (series or one occurrence) records it. */
+export function reflectResponse(
+  store: MicrosoftStore,
+  attendeeEvent: EventRecord,
+  attendeeEmail: string,
+  response: ResponseKind,
+  occurrenceKey: string | null,
+  now = new Date(),
+): void {
+  const organizer = store.accountByIdOrEmail(attendeeEvent.organizer.email);
+  if (!organizer) return;
+  const organizerEvent = store.findByICalUId(organizer.id, attendeeEvent.iCalUId);
+  if (!organizerEvent) return;
+  const target = occurrenceKey ? organizerEvent.exceptions.get(occurrenceKey) : organizerEvent;
+  const attendees = target ? target.attendees : organizerEvent.attendees;
+  const entry = attendees.find((a) => a.email.toLowerCase() === attendeeEmail.toLowerCase());
+  if (!entry) return;
+  entry.response = response;
+  entry.time = now.toISOString();
+  store.saveEvent(organizerEvent, 'updated', now);
+}

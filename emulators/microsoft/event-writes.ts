@@ -1,0 +1,229 @@
+import { randomBytes } from 'node:crypto';
+import { cancelForAttendees, deliverToAttendees, reflectResponse } from './attendee-copies';
+import { InputError, parseRecurrence, parseTimes, type EventInput } from './event-input';
+import { badRequest } from './graph-errors';
+import { occurrenceId } from './instances';
+import { newChangeKey, newGraphId, type MicrosoftStore } from './store';
+import type { AccountRecord, CalendarRecord, EventContent, EventRecord, ExceptionRecord, InstanceView, ResponseKind } from './store-types';
+
+/** What POST / PATCH / DELETE / cancel / accept… do to the store. Routes only parse and answer. */
+
+const NEVER = '0001-01-01T00:00:00Z';
+
+function newICalUId(): string {
+  // Exchange's Global Object Id: a fixed class id, four date bytes (zero on a master), then a unique part.
+  return `040000008200E00074C5B7101A82E00800000000${randomBytes(28).toString('hex').toUpperCase()}`;
+}
+
+function asInputError(error: unknown): never {
+  if (error instanceof InputError) throw badRequest(error.code, error.message);
+  throw error;
+}
+
+/** Applies the content fields present in `input` (PATCH semantics). */
+function applyContent(target: EventContent, input: EventInput, current: EventContent['time']): void {
+  if (input.subject !== undefined) target.subject = input.subject;
+  if (input.body) target.body = { contentType: input.body.contentType.toLowerCase() === 'html' ? 'html' : 'text', content: input.body.content };
+  if (input.location) target.location = input.location.displayName ?? '';
+  if (input.showAs) target.showAs = input.showAs;
+  if (input.isOnlineMeeting !== undefined) target.isOnlineMeeting = input.isOnlineMeeting;
+  if (input.start || input.end || input.isAllDay !== undefined) {
+    const wasAllDay = current.kind === 'allDay';
+    const isAllDay = input.isAllDay ?? wasAllDay;
+    const start = input.start ?? currentDateTime(current, 'start');
+    const end = input.end ?? currentDateTime(current, 'end');
+    try {
+      target.time = parseTimes(start, end, isAllDay);
+    } catch (error) {
+      asInputError(error);
+    }
+  }
+  if (input.attendees) {
+    const previous = new Map(target.attendees.map((a) => [a.email.toLowerCase(), a]));
+    target.attendees = input.attendees.map((a) => {
+      const old = previous.get(a.emailAddress.address.toLowerCase());
+      return {
+        email: a.emailAddress.address,
+        name: a.emailAddress.name ?? old?.name ?? a.emailAddress.address,
+        type: a.type ?? old?.type ?? 'required',
+        response: old?.response ?? 'none',
+        time: old?.time ?? NEVER,
+      };
+    });
+  }
+}
+
+function currentDateTime(time: EventContent['time'], which: 'start' | 'end'): { dateTime: string; timeZone: string } {
+  if (time.kind === 'allDay') return { dateTime: `${which === 'start' ? time.startDate : time.endDate}T00:00:00`, timeZone: time.zone };
+  return { dateTime: which === 'start' ? time.startUtc : time.endUtc, timeZone: 'UTC' };
+}
+
+export function createEvent(
+  store: MicrosoftStore,
+  owner: AccountRecord,
+  calendar: CalendarRecord,
+  input: EventInput,
+  now = new Date(),
+): { event: EventRecord; replayed: boolean } {
+  if (input.transactionId) {
+    const earlier = store.eventsOfOwner(owner.id).find((e) => e.transactionId === input.transactionId);
+    if (earlier) return { event: earlier, replayed: true };
+  }
+  if (!input.start || !input.end) throw badRequest('ErrorInvalidRequest', 'Your request can\'t be completed. The start and end of the event are required.');
+  const stamp = now.toISOString();
+  const event: EventRecord = {
+    id: newGraphId(),
+    calendarId: calendar.id,
+    ownerId: owner.id,
+    iCalUId: newICalUId(),
+    changeKey: newChangeKey(),
+    createdAt: stamp,
+    lastModified: stamp,
+    isOrganizer: true,
+    organizer: { email: owner.email, name: owner.displayName },
+    transactionId: input.transactionId ?? null,
+    extendedProperties: new Map((input.singleValueExtendedProperties ?? []).map((p) => [p.id, p.value])),
+    type: 'singleInstance',
+    recurrence: null,
+    exceptions: new Map(),
+    cancelledOccurrences: new Set(),
+    sequence: 0,
+    subject: '',
+    body: { contentType: 'html', content: '' },
+    location: '',
+    isOnlineMeeting: false,
+    onlineMeetingUrl: null,
+    showAs: 'busy',
+    time: { kind: 'timed', startUtc: stamp, endUtc: stamp, startZone: 'UTC', endZone: 'UTC' },
+    isCancelled: false,
+    attendees: [],
+    responseStatus: { response: 'organizer', time: NEVER },
+  };
+  applyContent(event, input, event.time);
+  if (input.recurrence) {
+    try {
+      event.recurrence = parseRecurrence(input.recurrence);
+    } catch (error) {
+      asInputError(error);
+    }
+    event.type = 'seriesMaster';
+  }
+  if (event.isOnlineMeeting) event.onlineMeetingUrl = `https://teams.microsoft.com/l/meetup-join/${event.id.slice(5, 21)}`;
+  store.saveEvent(event, 'created', now);
+  deliverToAttendees(store, event, now);
+  return { event, replayed: false };
+}
+
+function exceptionFor(view: InstanceView, now: string): ExceptionRecord {
+  const key = view.originalStartKey ?? '';
+  const existing = view.master.exceptions.get(key);
+  if (existing) return existing;
+  const { master } = view;
+  return {
+    id: occurrenceId(master.id, key),
+    changeKey: newChangeKey(),
+    lastModified: now,
+    originalStartUtc: key,
+    subject: master.subject,
+    body: master.body,
+    location: master.location,
+    isOnlineMeeting: master.isOnlineMeeting,
+    onlineMeetingUrl: master.onlineMeetingUrl,
+    showAs: master.showAs,
+    time: view.content.time,
+    isCancelled: false,
+    attendees: master.attendees.map((a) => ({ ...a })),
+    responseStatus: { ...master.responseStatus },
+  };
+}
+
+export function updateEvent(store: MicrosoftStore, view: InstanceView, input: EventInput, now = new Date()): void {
+  const { master } = view;
+  if (view.type === 'occurrence' || view.type === 'exception') {
+    if (input.recurrence) throw badRequest('ErrorInvalidRequest', 'Recurrence can only be set on a series master.');
+    const exception = exceptionFor(view, now.toISOString());
+    applyContent(exception, input, exception.time);
+    exception.changeKey = newChangeKey();
+    exception.lastModified = now.toISOString();
+    master.exceptions.set(view.originalStartKey ?? '', exception);
+  } else {
+    applyContent(master, input, master.time);
+    if (input.singleValueExtendedProperties) {
+      for (const property of input.singleValueExtendedProperties) master.extendedProperties.set(property.id, property.value);
+    }
+    if (input.recurrence !== undefined) {
+      try {
+        master.recurrence = input.recurrence ? parseRecurrence(input.recurrence) : null;
+      } catch (error) {
+        asInputError(error);
+      }
+      master.type = master.recurrence ? 'seriesMaster' : 'singleInstance';
+      // Changing the pattern drops the series' exceptions, as Outlook does.
+      master.exceptions.clear();
+      master.cancelledOccurrences.clear();
+    }
+  }
+  store.saveEvent(master, 'updated', now);
+  if (master.isOrganizer) deliverToAttendees(store, master, now);
+}
+
+/** DELETE: an occurrence leaves its series; an organiser's event takes the attendee copies along. */
+export function deleteEvent(store: MicrosoftStore, view: InstanceView, now = new Date()): void {
+  const { master } = view;
+  if (view.type === 'occurrence' || view.type === 'exception') {
+    const key = view.originalStartKey ?? '';
+    master.exceptions.delete(key);
+    master.cancelledOccurrences.add(key);
+    store.saveEvent(master, 'updated', now);
+    if (master.isOrganizer) deliverToAttendees(store, master, now);
+    return;
+  }
+  if (master.isOrganizer && master.attendees.length > 0) cancelForAttendees(store, master, now);
+  store.deleteEvent(master);
+}
+
+export function cancelEvent(store: MicrosoftStore, view: InstanceView, now = new Date()): void {
+  if (!view.master.isOrganizer) {
+    throw badRequest('ErrorInvalidRequest', 'Your request can\'t be completed. You need to be an organizer to cancel a meeting.');
+  }
+  deleteEvent(store, view, now);
+}
+
+const RESPONSES: Record<'accept' | 'decline' | 'tentativelyAccept', ResponseKind> = {
+  accept: 'accepted',
+  decline: 'declined',
+  tentativelyAccept: 'tentativelyAccepted',
+};
+
+export function respondToEvent(
+  store: MicrosoftStore,
+  owner: AccountRecord,
+  view: InstanceView,
+  action: keyof typeof RESPONSES,
+  sendResponse: boolean,
+  now = new Date(),
+): void {
+  const { master } = view;
+  if (master.isOrganizer) {
+    throw badRequest('ErrorInvalidRequest', 'Your request can\'t be completed. You can\'t respond to a meeting you organized.');
+  }
+  const response = RESPONSES[action];
+  const status = { response, time: now.toISOString() };
+  const showAs = response === 'accepted' ? 'busy' : 'tentative';
+  const occurrence = view.type === 'occurrence' || view.type === 'exception';
+  if (occurrence) {
+    const exception = exceptionFor(view, now.toISOString());
+    Object.assign(exception, { responseStatus: status, showAs, changeKey: newChangeKey(), lastModified: now.toISOString() });
+    master.exceptions.set(view.originalStartKey ?? '', exception);
+  } else {
+    master.responseStatus = status;
+    master.showAs = showAs;
+  }
+  if (sendResponse) reflectResponse(store, master, owner.email, response, occurrence ? view.originalStartKey : null, now);
+  // Exchange moves a declined meeting out of the calendar (to Deleted Items).
+  if (response === 'declined') {
+    deleteEvent(store, occurrence ? { ...view, master } : view, now);
+    return;
+  }
+  store.saveEvent(master, 'updated', now);
+}

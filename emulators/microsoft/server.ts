@@ -1,0 +1,161 @@
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { Hono, type Context, type Next } from 'hono';
+import type { EmulatorEnv } from './app-env';
+import { requireAccessToken, resolveMailbox } from './auth';
+import { ControlState, routeKey, type FaultRule } from './control-state';
+import { GraphHttpError, graphErrorBody } from './graph-errors';
+import { startChangeNotifications } from './notifications';
+import { registerCalendarViewRoutes } from './routes/calendar-view';
+import { registerControlRoutes } from './routes/control';
+import { registerDeltaRoutes } from './routes/delta';
+import { registerEventRoutes } from './routes/events';
+import { registerOAuthRoutes } from './routes/oauth';
+import { registerScheduleRoutes } from './routes/schedule';
+import { registerSubscriptionRoutes } from './routes/subscriptions';
+import { registerUserRoutes } from './routes/users';
+import { applySeed, loadSeedFile, type SeedFile } from './seed';
+import { MicrosoftStore } from './store';
+
+/**
+ * The Microsoft Graph v1.0 (calendar) + identity platform v2.0 emulator, over HTTPS with the
+ * fixture certificate in ./certs (the Graph SDK only sends tokens to https hosts).
+ */
+
+export interface MicrosoftEmulatorOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** A seed object, or the path of a seed JSON file; defaults to seed/northbridge.json. */
+  seed?: SeedFile | string;
+}
+
+export interface MicrosoftEmulator {
+  /** e.g. https://127.0.0.1:4502 — Graph under /v1.0, OAuth under /{tenant}/oauth2/v2.0. */
+  url: string;
+  port: number;
+  store: MicrosoftStore;
+  control: ControlState;
+  /** Reloads the seed, clears faults and counts (as POST /__control/reset). */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const CERT_DIR = new URL('./certs/', import.meta.url);
+
+const DEFAULT_CODES: Record<number, string> = {
+  400: 'BadRequest',
+  401: 'InvalidAuthenticationToken',
+  403: 'ErrorAccessDenied',
+  404: 'ErrorItemNotFound',
+  409: 'ErrorConflict',
+  410: 'syncStateNotFound',
+  412: 'ErrorIrresolvableConflict',
+  429: 'TooManyRequests',
+  500: 'InternalServerError',
+  502: 'BadGateway',
+  503: 'ServiceNotAvailable',
+  504: 'GatewayTimeout',
+};
+
+function faultResponse(c: Context<EmulatorEnv>, fault: FaultRule): Response {
+  const status = fault.status ?? 503;
+  const retryAfter = fault.retryAfterSeconds ?? (status === 429 ? 1 : undefined);
+  const headers: Record<string, string> = retryAfter !== undefined ? { 'Retry-After': String(retryAfter) } : {};
+  const code = fault.code ?? DEFAULT_CODES[status] ?? 'UnknownError';
+  return c.json(graphErrorBody(code, `Injected fault: ${code}.`), status as 400, headers);
+}
+
+function buildApp(store: MicrosoftStore, control: ControlState, origin: () => string, seeds: { get: () => SeedFile; set: (s: SeedFile) => void }) {
+  const app = new Hono<EmulatorEnv>();
+  app.use('*', async (c: Context<EmulatorEnv>, next: Next) => {
+    c.set('store', store);
+    c.set('origin', origin());
+    const path = new URL(c.req.url).pathname;
+    if (path.startsWith('/__control')) return next();
+    const key = routeKey(c.req.method, path);
+    control.count(key);
+    const fault = control.takeFault(c.req.method, key, path);
+    if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.delayMs ?? 1000));
+    if (fault?.kind === 'reset') {
+      (c.env as { incoming?: IncomingMessage }).incoming?.socket.destroy();
+      return c.body(null, 500);
+    }
+    if (fault?.kind === 'status') return faultResponse(c, fault);
+    await next();
+  });
+  app.use('/v1.0/*', requireAccessToken);
+  for (const path of ['/v1.0/me', '/v1.0/me/*']) app.use(path, async (c, next) => (resolveMailbox(c, undefined), next()));
+  for (const path of ['/v1.0/users/:userId', '/v1.0/users/:userId/*']) {
+    app.use(path, async (c, next) => (resolveMailbox(c, c.req.param('userId')), next()));
+  }
+  registerUserRoutes(app);
+  registerEventRoutes(app);
+  registerCalendarViewRoutes(app);
+  registerDeltaRoutes(app);
+  registerScheduleRoutes(app);
+  registerSubscriptionRoutes(app);
+  registerOAuthRoutes(app);
+  registerControlRoutes(app, { control, currentSeed: seeds.get, setSeed: seeds.set });
+
+  app.notFound((c) => {
+    const segment = new URL(c.req.url).pathname.split('/').filter(Boolean).at(-1) ?? '';
+    return c.json(graphErrorBody('BadRequest', `Resource not found for the segment '${segment}'.`), 400);
+  });
+  app.onError((error, c) => {
+    if (error instanceof GraphHttpError) {
+      return c.json(graphErrorBody(error.code, error.message, c.req.header('client-request-id')), error.status as 400, error.headers);
+    }
+    console.error('[microsoft emulator]', error);
+    return c.json(graphErrorBody('InternalServerError', 'An internal server error occurred.'), 500);
+  });
+  return app;
+}
+
+export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions = {}): Promise<MicrosoftEmulator> {
+  const host = options.host ?? '127.0.0.1';
+  let seed: SeedFile = typeof options.seed === 'string' ? loadSeedFile(options.seed) : (options.seed ?? loadSeedFile());
+  const store = new MicrosoftStore();
+  const control = new ControlState();
+  applySeed(store, seed);
+  const stopNotifications = startChangeNotifications(store);
+  let url = '';
+  const app = buildApp(store, control, () => url, { get: () => seed, set: (next) => (seed = next) });
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const started = serve(
+      {
+        fetch: app.fetch,
+        port: options.port ?? 0,
+        hostname: host,
+        createServer,
+        serverOptions: { key: readFileSync(new URL('emulator-key.pem', CERT_DIR)), cert: readFileSync(new URL('emulator-cert.pem', CERT_DIR)) },
+      },
+      () => resolve(started as Server),
+    );
+    started.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  return {
+    url,
+    port,
+    store,
+    control,
+    reset: () => {
+      applySeed(store, seed);
+      control.clearFaults();
+      control.counts.clear();
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        stopNotifications();
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
