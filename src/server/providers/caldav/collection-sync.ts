@@ -1,0 +1,112 @@
+import { CursorExpiredError, ProviderAuthRevokedError, ProviderBadRequestError } from '../errors';
+import type { ChangesPage, EventChange, ProviderEvent, TimeWindow } from '../types';
+import type { CalendarCollection, StoredObject } from './calendar-objects';
+
+/**
+ * readChanges for one calendar collection. The cursor is either the server's sync-token
+ * (`sync:<token>`, RFC 6578) or, for servers without sync-collection, the collection's ctag plus
+ * the etag of every object we have seen (`etags:<base64url JSON>`): the diff of etags then tells
+ * what changed. Pages hold up to `pageSize` objects (one calendar-multiget each).
+ *
+ * A full sync (no cursor) reads the window; an incremental one reports every change the server
+ * reports, inside the window or not, as Google and Graph do.
+ */
+
+type Cursor = { kind: 'sync'; token: string } | { kind: 'etags'; ctag: string | null; etags: Record<string, string | null> };
+
+export function encodeCursor(cursor: Cursor): string {
+  if (cursor.kind === 'sync') return `sync:${cursor.token}`;
+  return `etags:${Buffer.from(JSON.stringify({ c: cursor.ctag, e: cursor.etags })).toString('base64url')}`;
+}
+
+export function decodeCursor(value: string): Cursor {
+  if (value.startsWith('sync:') && value.length > 5) return { kind: 'sync', token: value.slice(5) };
+  if (value.startsWith('etags:')) {
+    try {
+      const parsed = JSON.parse(Buffer.from(value.slice(6), 'base64url').toString('utf8')) as { c?: unknown; e?: unknown };
+      if (parsed && typeof parsed.e === 'object' && parsed.e !== null) {
+        return { kind: 'etags', ctag: typeof parsed.c === 'string' ? parsed.c : null, etags: parsed.e as Record<string, string | null> };
+      }
+    } catch {
+      // fall through: an unreadable cursor is an expired one
+    }
+  }
+  throw new CursorExpiredError('unreadable CalDAV cursor');
+}
+
+/** Turns one stored object into its events (master and overrides); unparseable objects are skipped. */
+export type ObjectEvents = (object: StoredObject) => ProviderEvent[];
+
+export async function* readCollectionChanges(
+  collection: CalendarCollection,
+  cursor: string | null,
+  window: TimeWindow,
+  pageSize: number,
+  eventsOf: ObjectEvents,
+): AsyncGenerator<ChangesPage> {
+  if (cursor === null) {
+    // Read the token first: a change made while we list is then reported again next time, never lost.
+    const state = await collection.state();
+    const inWindow = await collection.listInWindow(window);
+    const next: Cursor = state.syncToken
+      ? { kind: 'sync', token: state.syncToken }
+      : { kind: 'etags', ctag: state.ctag, etags: Object.fromEntries(inWindow) };
+    yield* pages(collection, [...inWindow.keys()], [], encodeCursor(next), pageSize, eventsOf);
+    return;
+  }
+
+  const previous = decodeCursor(cursor);
+  if (previous.kind === 'sync') {
+    let delta;
+    try {
+      delta = await collection.changesSince(previous.token);
+    } catch (error) {
+      // RFC 6578 says 403/409 valid-sync-token; some servers send a bare 403 for an unknown token.
+      if (error instanceof CursorExpiredError) throw error;
+      if ((error instanceof ProviderAuthRevokedError || error instanceof ProviderBadRequestError) && error.status === 403) {
+        throw new CursorExpiredError('sync-token refused', 403, { cause: error });
+      }
+      throw error;
+    }
+    const next = encodeCursor({ kind: 'sync', token: delta.syncToken });
+    yield* pages(collection, [...delta.changed.keys()], [...delta.removed], next, pageSize, eventsOf);
+    return;
+  }
+
+  const state = await collection.state();
+  if (previous.ctag !== null && state.ctag === previous.ctag) {
+    yield { changes: [], nextCursor: cursor };
+    return;
+  }
+  const current = await collection.listInWindow(window);
+  const changed = [...current].filter(([name, etag]) => !(name in previous.etags) || previous.etags[name] !== etag || etag === null);
+  const removed = Object.keys(previous.etags).filter((name) => !current.has(name));
+  const next = encodeCursor({ kind: 'etags', ctag: state.ctag, etags: Object.fromEntries(current) });
+  yield* pages(collection, changed.map(([name]) => name), removed, next, pageSize, eventsOf);
+}
+
+async function* pages(
+  collection: CalendarCollection,
+  changedNames: string[],
+  removedNames: string[],
+  nextCursor: string,
+  pageSize: number,
+  eventsOf: ObjectEvents,
+): AsyncGenerator<ChangesPage> {
+  const size = Math.max(1, pageSize);
+  const removals: EventChange[] = removedNames.map((externalId) => ({ type: 'removed', externalId }));
+  if (changedNames.length === 0) {
+    yield { changes: removals, nextCursor };
+    return;
+  }
+  for (let index = 0; index < changedNames.length; index += size) {
+    const batch = changedNames.slice(index, index + size);
+    const objects = await collection.fetchObjects(batch);
+    const fetched = new Set(objects.map((object) => object.name));
+    const changes: EventChange[] = objects.flatMap((object) => eventsOf(object).map((event) => ({ type: 'upsert' as const, event })));
+    // Deleted between the listing and the multiget: report them as removed.
+    for (const name of batch) if (!fetched.has(name)) changes.push({ type: 'removed', externalId: name });
+    const last = index + size >= changedNames.length;
+    yield { changes: last ? [...changes, ...removals] : changes, nextCursor: last ? nextCursor : null };
+  }
+}

@@ -1,0 +1,267 @@
+import { randomUUID } from 'node:crypto';
+import { createAccount, fetchCalendars, fetchCalendarUserAddresses, type DAVAccount } from 'tsdav';
+import { ProviderBadRequestError, ProviderNotFoundError } from '../errors';
+import type {
+  AttendeeResponse,
+  CalendarProvider,
+  ChangesPage,
+  EventWrite,
+  FreeBusyResult,
+  ProviderCalendar,
+  ProviderCapabilities,
+  ProviderEvent,
+  PushChannel,
+  TimeWindow,
+  WriteOptions,
+} from '../types';
+import { CalendarCollection, type StoredObject } from './calendar-objects';
+import { calendarFromDav } from './calendar-list';
+import { readCollectionChanges } from './collection-sync';
+import type { CalDavConfig } from './config';
+import { createDavFetch } from './dav-fetch';
+import { errorFromThrown } from './error-mapping';
+import { expandObject } from './ical-expand';
+import { eventFromVevent, parseObject, type ParsedObject, type ReadContext } from './ical-read';
+import { addPlainOverride, cancelInstance, findOverride, overrideInstance } from './ical-series';
+import { applyWrite, bumpSequence, ensureTimezones, newCalendar, newVevent, setOwnPartstat, type WriteIdentity } from './ical-write';
+import { instanceId, instantOfKey, parseEventId } from './ids';
+import { busyIntervals } from './free-busy';
+
+/**
+ * CalendarProvider for CalDAV servers and Apple iCloud. Calendar ids are calendar collection
+ * URLs; event ids are object names in the collection (see ids.ts). CalDAV has no push: the sync
+ * engine polls with readChanges, which sync-collection makes cheap.
+ */
+export class CalDavProvider implements CalendarProvider {
+  readonly kind: 'caldav' | 'icloud';
+  readonly capabilities: ProviderCapabilities;
+  private readonly davFetch: typeof fetch;
+  private readonly pageSize: number;
+  private accountPromise: Promise<DAVAccount> | null = null;
+  private addressesPromise: Promise<string[]> | null = null;
+
+  constructor(private readonly config: CalDavConfig) {
+    this.kind = config.kind;
+    // freeBusyQuery: only the account's own busy times can be derived (from its events);
+    // free-busy-query REPORT is not dependable (iCloud answers 400).
+    this.capabilities = { push: null, serverScheduling: config.serverScheduling ?? false, freeBusyQuery: false };
+    this.davFetch = createDavFetch({ credentials: config, timeoutMs: config.timeoutMs, fetch: config.fetch });
+    this.pageSize = config.pageSize ?? 100;
+  }
+
+  async listCalendars(): Promise<ProviderCalendar[]> {
+    const account = await this.account();
+    const calendars = await this.guard('list calendars', () => fetchCalendars({ account, fetch: this.davFetch }));
+    return calendars
+      .filter((calendar) => !calendar.components?.length || calendar.components.includes('VEVENT'))
+      .sort((a, b) => a.url.localeCompare(b.url))
+      .map((calendar, index) => calendarFromDav(calendar, index === 0));
+  }
+
+  async readEvents(calendarId: string, window: TimeWindow): Promise<ProviderEvent[]> {
+    const objects = await this.collection(calendarId).fetchInWindow(window);
+    const selfAddresses = await this.selfAddresses();
+    return objects.flatMap((object) => this.safely(object, (parsed) => expandObject(parsed, this.context(object, selfAddresses), window)));
+  }
+
+  async *readChanges(calendarId: string, cursor: string | null, window: TimeWindow): AsyncIterable<ChangesPage> {
+    const selfAddresses = await this.selfAddresses();
+    yield* readCollectionChanges(this.collection(calendarId), cursor, window, this.pageSize, (object) =>
+      this.safely(object, (parsed) => {
+        const context = this.context(object, selfAddresses);
+        return [parsed.master, ...parsed.overrides].flatMap((vevent) => (vevent ? [eventFromVevent(vevent, parsed, context)] : []));
+      }),
+    );
+  }
+
+  async getEvent(calendarId: string, externalId: string): Promise<ProviderEvent> {
+    const { objectName, recurrenceKey } = parseEventId(externalId);
+    const object = await this.collection(calendarId).get(objectName);
+    return this.eventIn(object, parseObject(object.data), externalId, recurrenceKey, await this.selfAddresses());
+  }
+
+  async createEvent(calendarId: string, write: EventWrite): Promise<ProviderEvent> {
+    const uid = randomUUID();
+    const name = `${uid}.ics`;
+    const vcalendar = newCalendar();
+    const vevent = newVevent(uid);
+    applyWrite(vevent, write, await this.identity());
+    vcalendar.addSubcomponent(vevent);
+    ensureTimezones(vcalendar);
+    const data = vcalendar.toString();
+    const etag = await this.collection(calendarId).put(name, data, { create: true });
+    return this.afterWrite(calendarId, { name, etag, data }, name);
+  }
+
+  async updateEvent(calendarId: string, externalId: string, write: EventWrite, options?: WriteOptions): Promise<ProviderEvent> {
+    const { objectName, recurrenceKey } = parseEventId(externalId);
+    const collection = this.collection(calendarId);
+    const object = await collection.get(objectName);
+    const parsed = parseObject(object.data);
+    const identity = await this.identity();
+    if (recurrenceKey) {
+      if (!parsed.master && !findOverride(parsed, recurrenceKey)) throw new ProviderNotFoundError(`no instance ${externalId}`, 404);
+      overrideInstance(parsed, recurrenceKey, write, identity);
+    } else {
+      if (!parsed.master) throw new ProviderNotFoundError(`no series master in ${objectName}`, 404);
+      applyWrite(parsed.master, write, identity);
+      bumpSequence(parsed.master);
+    }
+    ensureTimezones(parsed.vcalendar);
+    const data = parsed.vcalendar.toString();
+    const etag = await collection.put(objectName, data, { etag: options?.etag ?? object.etag });
+    return this.afterWrite(calendarId, { name: objectName, etag, data }, externalId);
+  }
+
+  async cancelEvent(calendarId: string, externalId: string, options?: WriteOptions & { comment?: string }): Promise<void> {
+    const { objectName, recurrenceKey } = parseEventId(externalId);
+    const collection = this.collection(calendarId);
+    if (!recurrenceKey) {
+      // A scheduling server (RFC 6638) sends the cancellations when the organiser's copy goes away.
+      await collection.delete(objectName, options?.etag ?? null);
+      return;
+    }
+    const object = await collection.get(objectName);
+    const parsed = parseObject(object.data);
+    const etag = options?.etag ?? object.etag;
+    if (cancelInstance(parsed, recurrenceKey)) await collection.put(objectName, parsed.vcalendar.toString(), { etag });
+    else await collection.delete(objectName, etag);
+  }
+
+  async respondToEvent(
+    calendarId: string,
+    externalId: string,
+    response: Exclude<AttendeeResponse, 'needs_action'>,
+  ): Promise<void> {
+    const { objectName, recurrenceKey } = parseEventId(externalId);
+    const collection = this.collection(calendarId);
+    const object = await collection.get(objectName);
+    const parsed = parseObject(object.data);
+    const selfAddresses = await this.selfAddresses();
+    let targets = [parsed.master, ...parsed.overrides].flatMap((vevent) => (vevent ? [vevent] : []));
+    if (recurrenceKey) {
+      const instance = this.eventIn(object, parsed, externalId, recurrenceKey, selfAddresses);
+      targets = [findOverride(parsed, recurrenceKey) ?? addPlainOverride(parsed, recurrenceKey, instance.time)];
+    }
+    if (!setOwnPartstat(targets, selfAddresses, response)) {
+      throw new ProviderBadRequestError(`the account is not an attendee of ${externalId}`, 400);
+    }
+    await collection.put(objectName, parsed.vcalendar.toString(), { etag: object.etag });
+  }
+
+  async freeBusy(accounts: string[], window: TimeWindow): Promise<Map<string, FreeBusyResult>> {
+    const selfAddresses = await this.selfAddresses();
+    const results = new Map<string, FreeBusyResult>();
+    let own: FreeBusyResult | null = null;
+    for (const account of accounts) {
+      if (!selfAddresses.includes(account.toLowerCase())) {
+        results.set(account, { ok: false, reason: 'not_available' });
+        continue;
+      }
+      if (!own) {
+        const calendars = await this.listCalendars();
+        const events = (await Promise.all(calendars.map((calendar) => this.readEvents(calendar.externalId, window)))).flat();
+        own = { ok: true, busy: busyIntervals(events, window) };
+      }
+      results.set(account, own);
+    }
+    return results;
+  }
+
+  async watch(): Promise<PushChannel> {
+    throw new ProviderBadRequestError('CalDAV has no push notifications: poll with readChanges');
+  }
+
+  async renewWatch(): Promise<PushChannel> {
+    throw new ProviderBadRequestError('CalDAV has no push notifications: poll with readChanges');
+  }
+
+  async stopWatch(): Promise<void> {
+    throw new ProviderBadRequestError('CalDAV has no push notifications: poll with readChanges');
+  }
+
+  private collection(calendarId: string): CalendarCollection {
+    return new CalendarCollection(calendarId, this.davFetch);
+  }
+
+  private async afterWrite(calendarId: string, written: StoredObject, externalId: string): Promise<ProviderEvent> {
+    // Servers that rewrite what we PUT send no ETag (RFC 4791 §5.3.4): read back their version.
+    const object = written.etag ? written : await this.collection(calendarId).get(written.name);
+    const { recurrenceKey } = parseEventId(externalId);
+    return this.eventIn(object, parseObject(object.data), externalId, recurrenceKey, await this.selfAddresses());
+  }
+
+  /** The event `externalId` inside one object: the master, an override, or a generated instance. */
+  private eventIn(object: StoredObject, parsed: ParsedObject, externalId: string, key: string | null, selfAddresses: string[]): ProviderEvent {
+    const context = this.context(object, selfAddresses);
+    if (!key) {
+      const vevent = parsed.master ?? parsed.overrides[0];
+      if (!vevent) throw new ProviderNotFoundError(`no event in ${object.name}`, 404);
+      return eventFromVevent(vevent, parsed, context);
+    }
+    const override = findOverride(parsed, key);
+    if (override) return eventFromVevent(override, parsed, context);
+    const at = instantOfKey(key);
+    const instance = expandObject(parsed, context, { start: new Date(at), end: new Date(at + 1) }).find(
+      (event) => event.externalId === instanceId(object.name, key),
+    );
+    if (!instance) throw new ProviderNotFoundError(`no instance ${externalId}`, 404);
+    return instance;
+  }
+
+  private context(object: StoredObject, selfAddresses: string[]): ReadContext {
+    return { objectName: object.name, etag: object.etag, selfAddresses };
+  }
+
+  /** One malformed object must not stop a sync: it is left out (and shows up in no mirror). */
+  private safely(object: StoredObject, read: (parsed: ParsedObject) => ProviderEvent[]): ProviderEvent[] {
+    try {
+      return read(parseObject(object.data));
+    } catch (error) {
+      console.warn(`caldav: skipping unreadable object ${object.name}:`, error instanceof Error ? error.message : error);
+      return [];
+    }
+  }
+
+  private account(): Promise<DAVAccount> {
+    this.accountPromise ??= this.guard('discovery', () =>
+      createAccount({ account: { serverUrl: this.config.serverUrl, accountType: 'caldav' }, fetch: this.davFetch }),
+    ).catch((error: unknown) => {
+      this.accountPromise = null;
+      throw error;
+    });
+    return this.accountPromise;
+  }
+
+  /** The account's own calendar addresses, lower case: configured, username, calendar-user-address-set. */
+  private selfAddresses(): Promise<string[]> {
+    this.addressesPromise ??= (async () => {
+      const addresses = new Set<string>();
+      if (this.config.email) addresses.add(this.config.email.toLowerCase());
+      if (this.config.username.includes('@')) addresses.add(this.config.username.toLowerCase());
+      try {
+        const account = await this.account();
+        for (const address of await fetchCalendarUserAddresses({ account, fetch: this.davFetch })) {
+          if (/^mailto:/i.test(address)) addresses.add(address.replace(/^mailto:/i, '').toLowerCase());
+        }
+      } catch {
+        // Optional property (Radicale has none); the configured address is enough.
+      }
+      return [...addresses];
+    })();
+    return this.addressesPromise;
+  }
+
+  private async identity(): Promise<WriteIdentity> {
+    const addresses = await this.selfAddresses();
+    return { email: this.config.email ?? addresses[0] ?? this.config.username, name: this.config.displayName ?? null };
+  }
+
+  private async guard<T>(what: string, request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      throw errorFromThrown(error, `CalDAV ${what}`);
+    }
+  }
+}
