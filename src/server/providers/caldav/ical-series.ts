@@ -33,6 +33,7 @@ export function overrideInstance(parsed: ParsedObject, key: string, write: Event
   applyWrite(override, { ...write, recurrence: null }, identity);
   bumpSequence(override);
   parsed.vcalendar.addSubcomponent(override);
+  parsed.overrides.push(override);
 }
 
 /**
@@ -42,7 +43,10 @@ export function overrideInstance(parsed: ParsedObject, key: string, write: Event
  */
 export function cancelInstance(parsed: ParsedObject, key: string): boolean {
   const existing = findOverride(parsed, key);
-  if (existing) parsed.vcalendar.removeSubcomponent(existing);
+  if (existing) {
+    parsed.vcalendar.removeSubcomponent(existing);
+    parsed.overrides.splice(parsed.overrides.indexOf(existing), 1);
+  }
   if (parsed.master) {
     parsed.master.addProperty(propertyInMasterForm('exdate', key, parsed, parsed.master));
     bumpSequence(parsed.master);
@@ -80,5 +84,6 @@ export function addPlainOverride(parsed: ParsedObject, key: string, time: EventT
   override.addProperty(dateProperty('dtstart', time, 'start'));
   override.addProperty(dateProperty('dtend', time, 'end'));
   parsed.vcalendar.addSubcomponent(override);
+  parsed.overrides.push(override);
   return override;
 }

@@ -29,6 +29,11 @@ export function buildVtimezone(zone: string, aroundYear: number): ICAL.Component
     return vtimezone;
   }
 
+  // Observances only apply from their DTSTART on: one from 1970 covers the time before the first change.
+  const first = transitions[0]!;
+  const before = first.to > first.from ? 'standard' : 'daylight';
+  vtimezone.addSubcomponent(observance(before, wallFromNaiveMs(Date.UTC(1970, 0, 1)), first.from, first.from, null));
+
   const lastYear = transitions.filter((transition) => new Date(transition.at).getUTCFullYear() === toYear);
   const repeatLastYear = lastYear.length === 2;
   for (const transition of transitions) {
