@@ -13,7 +13,7 @@ export interface ProcedureInfo {
 /** Every procedure of the app router, by dotted path: tests iterate this, so new ones are noticed. */
 export function listProcedures(): ProcedureInfo[] {
   return Object.entries(appRouter._def.procedures)
-    .map(([path, procedure]) => ({ path, type: (procedure as { _def: { type: ProcedureType } })._def.type }))
+    .map(([path, procedure]) => ({ path, type: (procedure as unknown as { _def: { type: ProcedureType } })._def.type }))
     .sort((a, b) => a.path.localeCompare(b.path));
 }
 
@@ -53,7 +53,11 @@ export async function callProcedure(
   }
 }
 
-/** The outcome as a short string for assertion messages. */
+/** The outcome as a string for assertion messages, with the causes of an unexpected error. */
 export function describeOutcome(outcome: Outcome): string {
-  return outcome.ok ? 'ok' : `${outcome.error.code}: ${outcome.error.message}`;
+  if (outcome.ok) return 'ok';
+  const causes: string[] = [];
+  for (let cause = outcome.error.cause; cause instanceof Error; cause = cause.cause) causes.push(cause.message);
+  const detail = outcome.error.code === 'INTERNAL_SERVER_ERROR' ? causes.map((c) => ` ← ${c}`).join('') : '';
+  return `${outcome.error.code}: ${outcome.error.message}${detail}`;
 }

@@ -3,7 +3,7 @@ import { PgTable, type PgColumn } from 'drizzle-orm/pg-core';
 import type { Database } from '../../src/server/db/client';
 import * as schema from '../../src/server/db/schema';
 
-const TABLES = Object.values(schema).filter((value): value is PgTable => is(value, PgTable));
+const TABLES = (Object.values(schema) as unknown[]).filter((value): value is PgTable => is(value, PgTable));
 
 /** Each table's rows as sorted JSON strings: two equal snapshots mean nothing changed. */
 export type Snapshot = Record<string, string[]>;

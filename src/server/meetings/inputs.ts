@@ -2,13 +2,15 @@ import { z } from 'zod';
 import { MEETING_KINDS } from '@/server/db/schema';
 import { instantSchema } from '@/server/time/range';
 import { timeZoneSchema } from '@/server/time/zones';
+import { storableText } from '@/server/validation/text';
 
 export const MAX_ATTENDEES = 50;
-const MAX_MEETING_HOURS = 24;
+export const MAX_MEETING_HOURS = 24;
+export const MEETING_TOO_LONG = `A meeting may last at most ${MAX_MEETING_HOURS} hours`;
 
-const httpUrl = z
-  .url({ protocol: /^https?$/, message: 'Enter a web address starting with https://' })
-  .max(2000);
+const httpUrl = storableText()
+  .max(2000)
+  .pipe(z.url({ protocol: /^https?$/, message: 'Enter a web address starting with https://' }));
 
 const meetingTimesShape = {
   startsAt: instantSchema,
@@ -19,51 +21,51 @@ function endsAfterStart(value: { startsAt?: Date; endsAt?: Date }): boolean {
   return !value.startsAt || !value.endsAt || value.endsAt > value.startsAt;
 }
 
-function withinMaxLength(value: { startsAt?: Date; endsAt?: Date }): boolean {
+export function withinMaxLength(value: { startsAt?: Date; endsAt?: Date }): boolean {
   if (!value.startsAt || !value.endsAt) return true;
   return value.endsAt.getTime() - value.startsAt.getTime() <= MAX_MEETING_HOURS * 3_600_000;
 }
 
 export const meetingDetailsShape = {
   kind: z.enum(MEETING_KINDS).default('meeting'),
-  title: z.string().trim().min(1, 'A title is required').max(200),
-  description: z.string().trim().max(10_000).nullable().default(null),
-  location: z.string().trim().max(500).nullable().default(null),
+  title: storableText().trim().min(1, 'A title is required').max(200),
+  description: storableText().trim().max(10_000).nullable().default(null),
+  location: storableText().trim().max(500).nullable().default(null),
   onlineUrl: httpUrl.nullable().default(null),
   ...meetingTimesShape,
   timeZone: timeZoneSchema,
 };
 
 export const createMeetingSchema = z
-  .object({
+  .strictObject({
     ...meetingDetailsShape,
     attendeeUserIds: z
-      .array(z.string().min(1).max(100))
+      .array(storableText().min(1).max(100))
       .min(1, 'Invite at least one learner')
       .max(MAX_ATTENDEES, `At most ${MAX_ATTENDEES} attendees`),
   })
   .refine(endsAfterStart, { message: 'The meeting must end after it starts', path: ['endsAt'] })
-  .refine(withinMaxLength, { message: `A meeting may last at most ${MAX_MEETING_HOURS} hours`, path: ['endsAt'] });
+  .refine(withinMaxLength, { message: MEETING_TOO_LONG, path: ['endsAt'] });
 export type CreateMeetingInput = z.output<typeof createMeetingSchema>;
 
 export const updateMeetingSchema = z
-  .object({
+  .strictObject({
     id: z.uuid(),
     kind: z.enum(MEETING_KINDS).optional(),
     title: meetingDetailsShape.title.optional(),
-    description: z.string().trim().max(10_000).nullable().optional(),
-    location: z.string().trim().max(500).nullable().optional(),
+    description: storableText().trim().max(10_000).nullable().optional(),
+    location: storableText().trim().max(500).nullable().optional(),
     onlineUrl: httpUrl.nullable().optional(),
     startsAt: instantSchema.optional(),
     endsAt: instantSchema.optional(),
     timeZone: timeZoneSchema.optional(),
-    attendeeUserIds: z.array(z.string().min(1).max(100)).min(1).max(MAX_ATTENDEES).optional(),
+    attendeeUserIds: z.array(storableText().min(1).max(100)).min(1).max(MAX_ATTENDEES).optional(),
   })
   .refine(endsAfterStart, { message: 'The meeting must end after it starts', path: ['endsAt'] })
-  .refine(withinMaxLength, { message: `A meeting may last at most ${MAX_MEETING_HOURS} hours`, path: ['endsAt'] });
+  .refine(withinMaxLength, { message: MEETING_TOO_LONG, path: ['endsAt'] });
 export type UpdateMeetingInput = z.output<typeof updateMeetingSchema>;
 
-export const respondSchema = z.object({
+export const respondSchema = z.strictObject({
   id: z.uuid(),
   response: z.enum(['accepted', 'declined', 'tentative']),
 });

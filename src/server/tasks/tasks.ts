@@ -1,23 +1,24 @@
-import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '@/server/db/client';
 import { tasks } from '@/server/db/schema';
 import { NotFoundError } from '@/server/errors';
 import type { Actor } from '@/server/tenants/actor';
 import { instantSchema, type DateRange } from '@/server/time/range';
+import { storableText } from '@/server/validation/text';
 
-export const taskFieldsSchema = z.object({
-  title: z.string().trim().min(1, 'A title is required').max(200),
-  notes: z.string().trim().max(5000).nullable().default(null),
+export const taskFieldsSchema = z.strictObject({
+  title: storableText().trim().min(1, 'A title is required').max(200),
+  notes: storableText().trim().max(5000).nullable().default(null),
   dueAt: instantSchema,
   durationMinutes: z.int().min(5).max(24 * 60).default(30),
 });
 export type TaskFields = z.input<typeof taskFieldsSchema>;
 
-export const taskUpdateSchema = z.object({
+export const taskUpdateSchema = z.strictObject({
   id: z.uuid(),
-  title: z.string().trim().min(1, 'A title is required').max(200).optional(),
-  notes: z.string().trim().max(5000).nullable().optional(),
+  title: storableText().trim().min(1, 'A title is required').max(200).optional(),
+  notes: storableText().trim().max(5000).nullable().optional(),
   dueAt: instantSchema.optional(),
   durationMinutes: z.int().min(5).max(24 * 60).optional(),
 });
@@ -25,7 +26,10 @@ export type TaskUpdate = z.infer<typeof taskUpdateSchema>;
 
 export type Task = typeof tasks.$inferSelect;
 
-/** Tasks whose block on the calendar overlaps the range. */
+/**
+ * Tasks whose block on the calendar overlaps the range. Both are half-open, as for meetings: a
+ * task that ends exactly when the range starts is not in it.
+ */
 export function listTasks(db: Executor, actor: Actor, range: DateRange): Promise<Task[]> {
   return db
     .select()
@@ -35,7 +39,8 @@ export function listTasks(db: Executor, actor: Actor, range: DateRange): Promise
         eq(tasks.tenantId, actor.tenantId),
         eq(tasks.ownerId, actor.userId),
         lt(tasks.dueAt, range.to),
-        gte(sql`${tasks.dueAt} + make_interval(mins => ${tasks.durationMinutes})`, range.from),
+        // The column encodes the Date: next to a raw expression, postgres.js would get it unencoded.
+        gt(sql`${tasks.dueAt} + make_interval(mins => ${tasks.durationMinutes})`, sql.param(range.from, tasks.dueAt)),
       ),
     )
     .orderBy(asc(tasks.dueAt));

@@ -10,7 +10,7 @@ export interface CalendarIntegrationSettings {
   allowedProviders: (typeof PROVIDER_KINDS)[number][];
 }
 
-export const calendarIntegrationUpdateSchema = z.object({
+export const calendarIntegrationUpdateSchema = z.strictObject({
   enabled: z.boolean().optional(),
   allowedProviders: z
     .array(z.enum(PROVIDER_KINDS))

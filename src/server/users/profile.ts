@@ -5,6 +5,7 @@ import { memberships, tenants, users, type Role } from '@/server/db/schema';
 import { NotFoundError } from '@/server/errors';
 import type { Actor } from '@/server/tenants/actor';
 import { timeZoneSchema } from '@/server/time/zones';
+import { storableText } from '@/server/validation/text';
 import { workingHoursSchema, type WorkingHours } from './working-hours';
 
 export interface Profile {
@@ -18,8 +19,8 @@ export interface Profile {
   tenant: { id: string; name: string; calendarIntegrationEnabled: boolean };
 }
 
-export const profileUpdateSchema = z.object({
-  name: z.string().trim().min(1, 'A name is required').max(100).optional(),
+export const profileUpdateSchema = z.strictObject({
+  name: storableText().trim().min(1, 'A name is required').max(100).optional(),
   timeZone: timeZoneSchema.optional(),
   workingHours: workingHoursSchema.optional(),
 });

@@ -6,7 +6,7 @@ const clockTime = z
 
 /** When a person usually works, in their own time zone. Days are ISO weekdays (1 = Monday). */
 export const workingHoursSchema = z
-  .object({
+  .strictObject({
     days: z.array(z.int().min(1).max(7)).max(7),
     start: clockTime,
     end: clockTime,

@@ -5,7 +5,7 @@ import { respondToMeeting } from '@/server/meetings/responses';
 import { cancelMeeting, createMeeting, updateMeeting } from '@/server/meetings/schedule';
 import { createTRPCRouter, roleProcedure, tenantProcedure } from '../trpc';
 
-const byId = z.object({ id: z.uuid() });
+const byId = z.strictObject({ id: z.uuid() });
 const organizerProcedure = roleProcedure('tutor', 'admin');
 
 export const meetingsRouter = createTRPCRouter({

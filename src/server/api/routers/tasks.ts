@@ -9,7 +9,7 @@ import {
 } from '@/server/tasks/tasks';
 import { createTRPCRouter, tenantProcedure } from '../trpc';
 
-const byId = z.object({ id: z.uuid() });
+const byId = z.strictObject({ id: z.uuid() });
 
 export const tasksRouter = createTRPCRouter({
   create: tenantProcedure

@@ -1,0 +1,186 @@
+import { meetingInput, taskInput, type TenantActivity } from './activity';
+import type { TestTenant } from './fixtures';
+
+export interface Scene {
+  tenant: TestTenant;
+  activity: TenantActivity;
+}
+
+type Input = Record<string, unknown>;
+
+export interface MutationCases {
+  /** Who calls it: someone allowed to, so that only the input is wrong. */
+  as: 'admin' | 'tutor' | 'learner';
+  /** An input that succeeds; the bad inputs are mostly variations of it. */
+  valid: (scene: Scene) => Input;
+  bad: Record<string, (scene: Scene) => unknown>;
+}
+
+const TEN_KB = 'x'.repeat(10_240);
+const YEAR_3000 = new Date('3000-01-01T10:00:00Z');
+const NOT_A_UUID = 'not-a-uuid';
+const RANDOM_UUID = '6f1c1d9e-8f43-4a52-9b7e-0c6d2b1f4a11';
+const at = (iso: string) => new Date(iso);
+const without = (input: Input, key: string) => Object.fromEntries(Object.entries(input).filter(([k]) => k !== key));
+const thousand = (make: (i: number) => unknown) => Array.from({ length: 1000 }, (_, i) => make(i));
+
+const validMeeting = ({ tenant }: Scene) => meetingInput([tenant.learner.userId]) as unknown as Input;
+const meetingUpdate = ({ activity }: Scene) => ({
+  id: activity.meetingId,
+  title: 'Moved',
+  startsAt: at('2026-03-05T10:00:00Z'),
+  endsAt: at('2026-03-05T11:00:00Z'),
+});
+
+/** Every mutation of the router, keyed by path, with its bad inputs by name. */
+export const BAD_MUTATION_INPUTS: Record<string, MutationCases> = {
+  'me.updateProfile': {
+    as: 'learner',
+    valid: () => ({ name: 'New name', timeZone: 'America/New_York', workingHours: { days: [1, 2], start: '08:00', end: '16:00' } }),
+    bad: {
+      '10 kB name': () => ({ name: TEN_KB }),
+      'blank name': () => ({ name: '   ' }),
+      'name of the wrong type': () => ({ name: 42 }),
+      'name with a NUL byte': () => ({ name: 'Ann\u0000Lee' }),
+      'unknown time zone': () => ({ timeZone: 'Mars/Olympus' }),
+      '10 kB time zone': () => ({ timeZone: TEN_KB }),
+      'weekday 8': () => ({ workingHours: { days: [8], start: '09:00', end: '17:00' } }),
+      'hours ending before they start': () => ({ workingHours: { days: [1], start: '17:00', end: '09:00' } }),
+      'hour 25': () => ({ workingHours: { days: [1], start: '25:00', end: '26:00' } }),
+      '1000 weekdays': () => ({ workingHours: { days: thousand(() => 1), start: '09:00', end: '17:00' } }),
+      'working hours without times': () => ({ workingHours: { days: [1] } }),
+    },
+  },
+  'meetings.create': {
+    as: 'tutor',
+    valid: validMeeting,
+    bad: {
+      'missing title': (scene) => without(validMeeting(scene), 'title'),
+      '10 kB title': (scene) => ({ ...validMeeting(scene), title: TEN_KB }),
+      'title with a NUL byte': (scene) => ({ ...validMeeting(scene), title: 'Check\u0000in' }),
+      '100 kB description': (scene) => ({ ...validMeeting(scene), description: TEN_KB.repeat(10) }),
+      '1000 attendees': (scene) => ({ ...validMeeting(scene), attendeeUserIds: thousand(() => RANDOM_UUID) }),
+      'no attendees': (scene) => ({ ...validMeeting(scene), attendeeUserIds: [] }),
+      'attendees as a string': (scene) => ({ ...validMeeting(scene), attendeeUserIds: scene.tenant.learner.userId }),
+      'attendee id with a NUL byte': (scene) => ({ ...validMeeting(scene), attendeeUserIds: ['abc\u0000'] }),
+      'attendee who is nobody': (scene) => ({ ...validMeeting(scene), attendeeUserIds: [RANDOM_UUID] }),
+      'start as text': (scene) => ({ ...validMeeting(scene), startsAt: 'tomorrow at ten' }),
+      'invalid date': (scene) => ({ ...validMeeting(scene), startsAt: new Date(Number.NaN) }),
+      'end before start': (scene) => ({ ...validMeeting(scene), endsAt: at('2026-03-03T09:00:00Z') }),
+      'zero length': (scene) => ({ ...validMeeting(scene), endsAt: at('2026-03-03T10:00:00Z') }),
+      'a week long': (scene) => ({ ...validMeeting(scene), endsAt: at('2026-03-10T10:00:00Z') }),
+      'year 3000': (scene) => ({ ...validMeeting(scene), startsAt: YEAR_3000, endsAt: at('3000-01-01T11:00:00Z') }),
+      'year 1900': (scene) => ({ ...validMeeting(scene), startsAt: at('1900-01-01T10:00:00Z'), endsAt: at('1900-01-01T11:00:00Z') }),
+      'unknown time zone': (scene) => ({ ...validMeeting(scene), timeZone: 'Mars/Olympus' }),
+      'unknown kind': (scene) => ({ ...validMeeting(scene), kind: 'party' }),
+      'script link': (scene) => ({ ...validMeeting(scene), onlineUrl: 'javascript:alert(1)' }),
+      'link with a NUL byte': (scene) => ({ ...validMeeting(scene), onlineUrl: 'https://meet.example/\u0000' }),
+    },
+  },
+  'meetings.update': {
+    as: 'tutor',
+    valid: meetingUpdate,
+    bad: {
+      'invalid uuid': (scene) => ({ ...meetingUpdate(scene), id: NOT_A_UUID }),
+      'missing id': (scene) => without(meetingUpdate(scene), 'id'),
+      'end before the current start': ({ activity }) => ({ id: activity.meetingId, endsAt: at('2026-03-03T09:00:00Z') }),
+      'start after the current end': ({ activity }) => ({ id: activity.meetingId, startsAt: at('2026-03-03T12:00:00Z') }),
+      'end a month after the current start': ({ activity }) => ({ id: activity.meetingId, endsAt: at('2026-04-03T10:00:00Z') }),
+      'year 3000': ({ activity }) => ({ id: activity.meetingId, startsAt: YEAR_3000, endsAt: at('3000-01-01T11:00:00Z') }),
+      '10 kB title': ({ activity }) => ({ id: activity.meetingId, title: TEN_KB }),
+      'location with a NUL byte': ({ activity }) => ({ id: activity.meetingId, location: 'Room\u00002' }),
+      '1000 attendees': ({ activity, tenant }) => ({ id: activity.meetingId, attendeeUserIds: thousand(() => tenant.learner.userId) }),
+      'no attendees': ({ activity }) => ({ id: activity.meetingId, attendeeUserIds: [] }),
+      'attendee who is nobody': ({ activity }) => ({ id: activity.meetingId, attendeeUserIds: [RANDOM_UUID] }),
+      'unknown time zone': ({ activity }) => ({ id: activity.meetingId, timeZone: 'Mars/Olympus' }),
+    },
+  },
+  'meetings.cancel': {
+    as: 'tutor',
+    valid: ({ activity }) => ({ id: activity.meetingId }),
+    bad: {
+      'invalid uuid': () => ({ id: NOT_A_UUID }),
+      'missing id': () => ({}),
+      'null id': () => ({ id: null }),
+      '10 kB id': () => ({ id: TEN_KB }),
+    },
+  },
+  'meetings.respond': {
+    as: 'learner',
+    valid: ({ activity }) => ({ id: activity.meetingId, response: 'accepted' }),
+    bad: {
+      'unknown answer': ({ activity }) => ({ id: activity.meetingId, response: 'maybe' }),
+      'missing answer': ({ activity }) => ({ id: activity.meetingId }),
+      '10 kB answer': ({ activity }) => ({ id: activity.meetingId, response: TEN_KB }),
+      'invalid uuid': () => ({ id: NOT_A_UUID, response: 'accepted' }),
+    },
+  },
+  'tasks.create': {
+    as: 'learner',
+    valid: () => taskInput('Practice interview'),
+    bad: {
+      'missing title': () => without(taskInput(), 'title'),
+      'empty title': () => ({ ...taskInput(), title: '' }),
+      '10 kB title': () => ({ ...taskInput(), title: TEN_KB }),
+      'title with a NUL byte': () => ({ ...taskInput(), title: 'CV\u0000' }),
+      '100 kB notes': () => ({ ...taskInput(), notes: TEN_KB.repeat(10) }),
+      'due as text': () => ({ ...taskInput(), dueAt: 'next week' }),
+      'invalid date': () => ({ ...taskInput(), dueAt: new Date(Number.NaN) }),
+      'due in year 3000': () => ({ ...taskInput(), dueAt: YEAR_3000 }),
+      'negative duration': () => ({ ...taskInput(), durationMinutes: -30 }),
+      'zero duration': () => ({ ...taskInput(), durationMinutes: 0 }),
+      'fractional duration': () => ({ ...taskInput(), durationMinutes: 1.5 }),
+      'a year long': () => ({ ...taskInput(), durationMinutes: 525_600 }),
+    },
+  },
+  'tasks.update': {
+    as: 'learner',
+    valid: ({ activity }) => ({ id: activity.learnerTaskId, title: 'Renamed', durationMinutes: 45 }),
+    bad: {
+      'invalid uuid': () => ({ id: NOT_A_UUID, title: 'Renamed' }),
+      'negative duration': ({ activity }) => ({ id: activity.learnerTaskId, durationMinutes: -15 }),
+      'due in year 3000': ({ activity }) => ({ id: activity.learnerTaskId, dueAt: YEAR_3000 }),
+      '10 kB title': ({ activity }) => ({ id: activity.learnerTaskId, title: TEN_KB }),
+      'title of the wrong type': ({ activity }) => ({ id: activity.learnerTaskId, title: 42 }),
+    },
+  },
+  'tasks.setDone': {
+    as: 'learner',
+    valid: ({ activity }) => ({ id: activity.learnerTaskId, done: true }),
+    bad: {
+      'done as text': ({ activity }) => ({ id: activity.learnerTaskId, done: 'yes' }),
+      'missing done': ({ activity }) => ({ id: activity.learnerTaskId }),
+      'invalid uuid': () => ({ id: NOT_A_UUID, done: true }),
+    },
+  },
+  'tasks.delete': {
+    as: 'learner',
+    valid: ({ activity }) => ({ id: activity.learnerTaskId }),
+    bad: {
+      'invalid uuid': () => ({ id: NOT_A_UUID }),
+      'missing id': () => ({}),
+      'an object for an id': () => ({ id: { not: null } }),
+    },
+  },
+  'tenant.updateCalendarIntegration': {
+    as: 'admin',
+    valid: () => ({ enabled: true, allowedProviders: ['google', 'microsoft'] }),
+    bad: {
+      'enabled as text': () => ({ enabled: 'yes' }),
+      'unknown provider': () => ({ allowedProviders: ['martian'] }),
+      'providers as a string': () => ({ allowedProviders: 'google' }),
+      '1000 providers': () => ({ allowedProviders: thousand(() => 'google') }),
+    },
+  },
+};
+
+/** Malformed in the same way for every mutation. */
+export const MALFORMED_FOR_EVERY_MUTATION: Record<string, (valid: Input) => unknown> = {
+  'no input': () => undefined,
+  null: () => null,
+  'a string': () => 'junk',
+  'a number': () => 42,
+  'an array': (valid) => [valid],
+  'an extra field': (valid) => ({ ...valid, junk: 'extra' }),
+  'a tenant id smuggled in': (valid) => ({ ...valid, tenantId: '00000000-0000-4000-8000-000000000000' }),
+};

@@ -1,0 +1,52 @@
+import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import superjson, { type SuperJSONResult } from 'superjson';
+import { appRouter } from '../../src/server/api/root';
+import type { SessionIdentity } from '../../src/server/api/trpc';
+import type { Database } from '../../src/server/db/client';
+import { TEST_NOW } from './api';
+
+/** What a browser would get back: the HTTP status, and the error as the client sees it. */
+export interface HttpOutcome {
+  status: number;
+  /** The tRPC error code (BAD_REQUEST, …), absent on success. */
+  code?: string;
+  message?: string;
+}
+
+interface ErrorShape {
+  message: string;
+  data: { code: string };
+}
+
+/** Sends a mutation through the same fetch adapter the app's /api/trpc route uses. */
+export function postMutation(
+  db: Database,
+  session: SessionIdentity | null,
+  path: string,
+  input: unknown,
+): Promise<HttpOutcome> {
+  return postRaw(db, session, path, JSON.stringify(superjson.serialize(input)));
+}
+
+/** The same with a body of the caller's choosing (e.g. not JSON at all). */
+export async function postRaw(
+  db: Database,
+  session: SessionIdentity | null,
+  path: string,
+  body: string,
+): Promise<HttpOutcome> {
+  const response = await fetchRequestHandler({
+    endpoint: '/api/trpc',
+    req: new Request(`http://tandem.test/api/trpc/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    }),
+    router: appRouter,
+    createContext: () => ({ db, session, now: () => TEST_NOW }),
+  });
+  const payload = (await response.json()) as { error?: SuperJSONResult };
+  if (!payload.error) return { status: response.status };
+  const error = superjson.deserialize<ErrorShape>(payload.error);
+  return { status: response.status, code: error.data.code, message: error.message };
+}
