@@ -4,7 +4,7 @@ import { meetingAttendees, meetings, memberships, users } from '@/server/db/sche
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '@/server/errors';
 import { notifyUsers } from '@/server/notifications/notify';
 import type { Actor } from '@/server/tenants/actor';
-import type { CreateMeetingInput, UpdateMeetingInput } from './inputs';
+import { MEETING_TOO_LONG, withinMaxLength, type CreateMeetingInput, type UpdateMeetingInput } from './inputs';
 import { getMeeting, type MeetingView } from './queries';
 
 const ORGANIZER_ROLES = new Set(['tutor', 'admin']);
@@ -59,6 +59,8 @@ export async function updateMeeting(
     const startsAt = input.startsAt ?? current.startsAt;
     const endsAt = input.endsAt ?? current.endsAt;
     if (endsAt <= startsAt) throw new InvalidInputError('The meeting must end after it starts');
+    // The schema checks the length only when both ends are given; one end may move alone.
+    if (!withinMaxLength({ startsAt, endsAt })) throw new InvalidInputError(MEETING_TOO_LONG);
     const timeChanged =
       startsAt.getTime() !== current.startsAt.getTime() || endsAt.getTime() !== current.endsAt.getTime();
     const { id: _id, attendeeUserIds, ...changes } = input;
