@@ -101,8 +101,10 @@ function makeServer(url: string, storageFolder: string, folder: string, child: C
       // equal to the collection's current state is still accepted, so callers change something.)
       const entries = await readdir(storageFolder, { recursive: true, withFileTypes: true });
       for (const entry of entries) {
-        if (entry.isDirectory() && entry.name === 'sync-token' && entry.parentPath.endsWith('.Radicale.cache')) {
-          await rm(join(entry.parentPath, entry.name), { recursive: true, force: true });
+        // `parentPath` is Node ≥ 20.12; `path` is its older name.
+        const parent = entry.parentPath ?? (entry as { path?: string }).path ?? '';
+        if (entry.isDirectory() && entry.name === 'sync-token' && parent.endsWith('.Radicale.cache')) {
+          await rm(join(parent, entry.name), { recursive: true, force: true });
         }
       }
     },

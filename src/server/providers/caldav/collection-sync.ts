@@ -2,6 +2,9 @@ import { CursorExpiredError, ProviderAuthRevokedError, ProviderBadRequestError }
 import type { ChangesPage, EventChange, ProviderEvent, TimeWindow } from '../types';
 import type { CalendarCollection, StoredObject } from './calendar-objects';
 
+/** What readChanges needs of a collection (a narrow view, so tests can stand in for a server). */
+export type CollectionSource = Pick<CalendarCollection, 'state' | 'listInWindow' | 'fetchObjects' | 'changesSince'>;
+
 /**
  * readChanges for one calendar collection. The cursor is either the server's sync-token
  * (`sync:<token>`, RFC 6578) or, for servers without sync-collection, the collection's ctag plus
@@ -38,7 +41,7 @@ export function decodeCursor(value: string): Cursor {
 export type ObjectEvents = (object: StoredObject) => ProviderEvent[];
 
 export async function* readCollectionChanges(
-  collection: CalendarCollection,
+  collection: CollectionSource,
   cursor: string | null,
   window: TimeWindow,
   pageSize: number,
@@ -86,7 +89,7 @@ export async function* readCollectionChanges(
 }
 
 async function* pages(
-  collection: CalendarCollection,
+  collection: CollectionSource,
   changedNames: string[],
   removedNames: string[],
   nextCursor: string,
