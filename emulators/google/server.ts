@@ -1,0 +1,152 @@
+/**
+ * The Google Calendar v3 + Google OAuth emulator (dev, demo and tests only; nothing under src/
+ * imports it). One host serves what Google spreads over three:
+ *   /calendar/v3/…        www.googleapis.com (the SDK's `rootUrl` is this emulator's URL + '/')
+ *   /o/oauth2/v2/auth     accounts.google.com consent page
+ *   /token, /revoke       oauth2.googleapis.com
+ *   /__control/…          the control API (emulators/shared/control-api.ts, ./control.ts)
+ *
+ * `startGoogleEmulator({ port: 0 })` starts it in-process on a free port for tests.
+ */
+import { fileURLToPath } from 'node:url';
+import { Hono } from 'hono';
+import { EmulatorClock } from '../shared/clock';
+import { mountControlApi } from '../shared/control-api';
+import { FaultInjector, type FaultSpecInput } from '../shared/faults';
+import { listen } from '../shared/http-server';
+import { RequestCounter, type RequestCounts } from '../shared/request-counter';
+import { loadSeedFile, resolveSeed, type SeedFileInput } from '../shared/seed';
+import { requireAccessToken, type GoogleEnv } from './api-auth';
+import { apiErrors, GoogleApiError } from './api-errors';
+import { googleFaultPresets, mountGoogleControl } from './control';
+import { OAuthGrants, type TokenResponse } from './oauth-grants';
+import { PushChannels } from './push-channels';
+import { mountCalendarRoutes } from './routes-calendars';
+import { mountEventRoutes } from './routes-events';
+import { mountOAuthRoutes } from './routes-oauth';
+import { loadSeedIntoStore } from './seed-loader';
+import { GoogleStore } from './store';
+import type { OutboxMessage } from './types';
+
+export const DEFAULT_SEED_PATH = fileURLToPath(new URL('../seed/demo.json', import.meta.url));
+
+export interface GoogleEmulatorOptions {
+  /** 0 (default) = a free port; `npm run emulators` uses 4501. */
+  port?: number;
+  host?: string;
+  /** The seed (emulators/shared/seed.ts format); defaults to emulators/seed/demo.json. */
+  seed?: SeedFileInput;
+  /** Access-token lifetime in seconds (Google: 3599). */
+  accessTokenTtlSeconds?: number;
+  /** Log requests to the console (the dev server turns this on). */
+  log?: boolean;
+}
+
+export interface GoogleEmulator {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+  /** In-process shortcuts to the control API, for tests. */
+  control: {
+    reset(): void;
+    seed(seed: SeedFileInput): void;
+    addFault(fault: FaultSpecInput): void;
+    preset(name: string, params?: Record<string, unknown>): void;
+    tokensFor(email: string, scope?: string, clientId?: string): TokenResponse;
+    expireSyncTokens(): void;
+    revokeGrants(email?: string): void;
+    advanceClock(seconds: number): void;
+    requestCounts(): RequestCounts;
+    resetRequestCounts(): void;
+    outbox(): OutboxMessage[];
+    pushIdle(): Promise<void>;
+    deliveries(): PushChannels['deliveries'];
+    setAccessTokenTtl(seconds: number): void;
+  };
+}
+
+export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): Promise<GoogleEmulator> {
+  const clock = new EmulatorClock();
+  const store = new GoogleStore(clock);
+  const grants = new OAuthGrants(clock, options.accessTokenTtlSeconds);
+  const counter = new RequestCounter();
+  const faults = new FaultInjector();
+  let baseUrl = '';
+  const channels = new PushChannels(store, () => baseUrl);
+  const initialSeed: SeedFileInput = options.seed ?? loadSeedFile(DEFAULT_SEED_PATH);
+  const seed = (input: SeedFileInput) => {
+    channels.clear();
+    grants.clear();
+    loadSeedIntoStore(store, resolveSeed(input, clock.now(), 'google'));
+  };
+  seed(initialSeed);
+  const reset = () => {
+    faults.clear();
+    counter.reset();
+    clock.reset();
+    seed(initialSeed);
+  };
+
+  const app = new Hono<GoogleEnv>();
+  if (options.log) {
+    app.use('*', async (c, next) => {
+      await next();
+      console.log(`[google] ${c.req.method} ${c.req.path} → ${c.res.status}`);
+    });
+  }
+  app.use('*', counter.middleware());
+  app.use('*', faults.middleware());
+  const presets = googleFaultPresets(store, grants);
+  mountControlApi(app, { counter, faults, clock, reset: () => seed(initialSeed), seed, presets });
+  mountGoogleControl(app, store, grants, channels);
+  mountOAuthRoutes(app, store, grants);
+  app.use('/calendar/v3/*', requireAccessToken(store, grants));
+  mountCalendarRoutes(app, store);
+  mountEventRoutes(app, store, channels);
+
+  app.notFound((c) => (c.req.path.startsWith('/calendar/v3/') ? c.json(apiErrors.notFound().body(), 404) : c.text('Not Found', 404)));
+  app.onError((error, c) => {
+    if (error instanceof GoogleApiError) {
+      for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+      return c.json(error.body(), error.code as 400);
+    }
+    console.error('[google emulator] unexpected error', error);
+    return c.json(apiErrors.badRequest('Backend Error').body(), 500);
+  });
+
+  const server = await listen(app, { port: options.port ?? 0, host: options.host });
+  baseUrl = server.url;
+
+  return {
+    url: server.url,
+    port: server.port,
+    close: async () => {
+      channels.close();
+      await server.close();
+    },
+    control: {
+      reset,
+      seed,
+      addFault: (fault) => faults.add(fault),
+      preset: (name, params = {}) => {
+        const make = presets[name];
+        if (!make) throw new Error(`unknown Google fault preset ${name}`);
+        const spec = make(params);
+        if (spec) faults.add(spec);
+      },
+      tokensFor: (email, scope = 'https://www.googleapis.com/auth/calendar', clientId = 'tandem-emulator-client') =>
+        grants.mint(email, scope, clientId),
+      expireSyncTokens: () => store.expireSyncTokens(),
+      revokeGrants: (email) => grants.revokeAll(email),
+      advanceClock: (seconds) => clock.advance(seconds * 1000),
+      requestCounts: () => counter.snapshot(),
+      resetRequestCounts: () => counter.reset(),
+      outbox: () => store.outbox,
+      pushIdle: () => channels.idle(),
+      deliveries: () => channels.deliveries,
+      setAccessTokenTtl: (seconds) => {
+        grants.accessTokenTtlSeconds = seconds;
+      },
+    },
+  };
+}

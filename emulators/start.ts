@@ -1,0 +1,61 @@
+/**
+ * `npm run emulators`: the Google Calendar emulator on http://127.0.0.1:4501 and, when its module
+ * is present, the Microsoft Graph emulator on https://127.0.0.1:4502. Both are seeded with the
+ * demo tenant (Northbridge Training) relative to today. Ports and host can be overridden with
+ * GOOGLE_EMULATOR_PORT, MICROSOFT_EMULATOR_PORT and EMULATOR_HOST. Ctrl-C stops both.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { startGoogleEmulator } from './google/server';
+
+interface Running {
+  name: string;
+  url: string;
+  close(): Promise<void>;
+}
+
+interface MicrosoftModule {
+  startMicrosoftEmulator?: (options: { port?: number; host?: string }) => Promise<{ url: string; close(): Promise<void> }>;
+}
+
+const host = process.env['EMULATOR_HOST'] ?? '127.0.0.1';
+const googlePort = Number(process.env['GOOGLE_EMULATOR_PORT'] ?? 4501);
+const microsoftPort = Number(process.env['MICROSOFT_EMULATOR_PORT'] ?? 4502);
+
+async function main(): Promise<void> {
+  const running: Running[] = [];
+  const google = await startGoogleEmulator({ port: googlePort, host, log: process.env['EMULATOR_LOG'] === '1' });
+  running.push({ name: 'Google Calendar', url: google.url, close: google.close });
+
+  // Loaded by path so this script runs (and type-checks) whether or not that emulator exists yet.
+  const microsoftServer = fileURLToPath(new URL('./microsoft/server.ts', import.meta.url));
+  if (existsSync(microsoftServer)) {
+    const microsoft = (await import(microsoftServer)) as MicrosoftModule;
+    if (microsoft.startMicrosoftEmulator) {
+      const started = await microsoft.startMicrosoftEmulator({ port: microsoftPort, host });
+      running.push({ name: 'Microsoft Graph', url: started.url, close: started.close });
+    } else {
+      console.warn('emulators/microsoft/server.ts does not export startMicrosoftEmulator: Microsoft emulator not started');
+    }
+  } else {
+    console.warn('emulators/microsoft/server.ts not found: Microsoft emulator not started');
+  }
+
+  for (const emulator of running) console.log(`${emulator.name} emulator listening on ${emulator.url}`);
+  console.log('Control API: POST <url>/__control/reset, /__control/seed, /__control/faults; GET /__control/requests');
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await Promise.allSettled(running.map((emulator) => emulator.close()));
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
