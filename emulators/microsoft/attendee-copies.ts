@@ -66,6 +66,7 @@ export function deliverToAttendees(store: MicrosoftStore, organizerEvent: EventR
       subject: organizerEvent.subject,
       body: organizerEvent.body,
       location: organizerEvent.location,
+      locationUri: organizerEvent.locationUri,
       isOnlineMeeting: organizerEvent.isOnlineMeeting,
       onlineMeetingUrl: organizerEvent.onlineMeetingUrl,
       time: organizerEvent.time,

@@ -44,7 +44,7 @@ export const eventInput = z
     start: dateTimeTimeZone.optional(),
     end: dateTimeTimeZone.optional(),
     isAllDay: z.boolean().optional(),
-    location: z.object({ displayName: z.string().optional() }).passthrough().optional(),
+    location: z.object({ displayName: z.string().optional(), locationUri: z.string().optional() }).passthrough().optional(),
     locations: z.array(z.unknown()).optional(),
     attendees: z.array(attendeeInput).optional(),
     recurrence: recurrenceInput.nullable().optional(),

@@ -37,12 +37,35 @@ function originalStartJson(key: string): string {
   return key.length === 10 ? `${key}T00:00:00Z` : (DateTime.fromISO(key, { zone: 'utc' }).toISO({ suppressMilliseconds: true }) ?? key).replace('+00:00', 'Z');
 }
 
+const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch] ?? ch);
+
+/** Exchange stores bodies as HTML; text is served on request (Prefer: outlook.body-content-type="text"). */
+function bodyJson(body: EventRecord['body'], wanted: 'text' | 'html'): { contentType: string; content: string } {
+  if (body.contentType === wanted) return body;
+  if (wanted === 'html') {
+    const html = escapeHtml(body.content).replace(/\r?\n/g, '<br>');
+    return { contentType: 'html', content: `<html>\r\n<head>\r\n<meta http-equiv="Content-Type" content="text/html; charset=utf-8">\r\n</head>\r\n<body>\r\n${html}\r\n</body>\r\n</html>\r\n` };
+  }
+  return { contentType: 'text', content: htmlToText(body.content) };
+}
+
+function htmlToText(html: string): string {
+  return html
+    .replace(/<head>[\s\S]*?<\/head>/i, '')
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&')
+    .trim();
+}
+
 function preview(content: string): string {
   return content.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 255);
 }
 
 export interface EventJsonOptions {
   zone: OutputZone;
+  /** From `Prefer: outlook.body-content-type`; Graph answers HTML by default. */
+  bodyType: 'text' | 'html';
   /** Extended property ids asked for with $expand, lower-cased; null when not expanded. */
   extendedPropertyIds: string[] | null;
 }
@@ -86,10 +109,11 @@ export function eventJson(view: InstanceView, options: EventJsonOptions): Record
     isDraft: false,
     hideAttendees: false,
     responseStatus: content.responseStatus,
-    body: content.body,
+    body: bodyJson(content.body, options.bodyType),
     ...timeJson(content.time, options.zone),
     location: {
       displayName: content.location,
+      ...(content.locationUri ? { locationUri: content.locationUri } : {}),
       locationType: 'default',
       uniqueIdType: content.location ? 'locationStore' : 'unknown',
       address: {},

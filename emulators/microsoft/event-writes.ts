@@ -24,7 +24,10 @@ function asInputError(error: unknown): never {
 function applyContent(target: EventContent, input: EventInput, current: EventContent['time']): void {
   if (input.subject !== undefined) target.subject = input.subject;
   if (input.body) target.body = { contentType: input.body.contentType.toLowerCase() === 'html' ? 'html' : 'text', content: input.body.content };
-  if (input.location) target.location = input.location.displayName ?? '';
+  if (input.location) {
+    target.location = input.location.displayName ?? '';
+    target.locationUri = typeof input.location.locationUri === 'string' ? input.location.locationUri : '';
+  }
   if (input.showAs) target.showAs = input.showAs;
   if (input.isOnlineMeeting !== undefined) target.isOnlineMeeting = input.isOnlineMeeting;
   if (input.start || input.end || input.isAllDay !== undefined) {
@@ -91,6 +94,7 @@ export function createEvent(
     subject: '',
     body: { contentType: 'html', content: '' },
     location: '',
+    locationUri: '',
     isOnlineMeeting: false,
     onlineMeetingUrl: null,
     showAs: 'busy',
@@ -127,6 +131,7 @@ function exceptionFor(view: InstanceView, now: string): ExceptionRecord {
     subject: master.subject,
     body: master.body,
     location: master.location,
+    locationUri: master.locationUri,
     isOnlineMeeting: master.isOnlineMeeting,
     onlineMeetingUrl: master.onlineMeetingUrl,
     showAs: master.showAs,

@@ -23,7 +23,8 @@ export function outputZone(c: Context<EmulatorEnv>): OutputZone {
 }
 
 export function jsonOptions(c: Context<EmulatorEnv>): EventJsonOptions {
-  return { zone: outputZone(c), extendedPropertyIds: expandedPropertyIds(c) };
+  const bodyType = /outlook\.body-content-type\s*=\s*"?text/i.test(c.req.header('prefer') ?? '') ? 'text' : 'html';
+  return { zone: outputZone(c), bodyType, extendedPropertyIds: expandedPropertyIds(c) };
 }
 
 /** startDateTime / endDateTime of calendarView and delta: both required, ISO 8601. */

@@ -76,6 +76,8 @@ export interface EventContent {
   subject: string;
   body: { contentType: 'text' | 'html'; content: string };
   location: string;
+  /** location.locationUri: a link for the place (Tandem puts online meeting links here). */
+  locationUri: string;
   isOnlineMeeting: boolean;
   onlineMeetingUrl: string | null;
   showAs: ShowAsKind;

@@ -1,0 +1,58 @@
+import type { Client, GraphRequest } from '@microsoft/microsoft-graph-client';
+import type { MicrosoftAppConfig } from './config';
+import { createGraphClient } from './graph-client';
+import { toProviderError } from './graph-errors';
+import type { AccessTokenSource } from './token-source';
+
+/**
+ * One connection's Graph access: the SDK client, its token source, and the mailbox path —
+ * `/me` for delegated connections, `/users/{id}` for app-only (enterprise) ones.
+ */
+
+/** Times in UTC (we convert), bodies as text (we store text). */
+export const DEFAULT_PREFER = ['outlook.timezone="UTC"', 'outlook.body-content-type="text"'];
+
+export class GraphSession {
+  readonly client: Client;
+  private selfEmailValue: string | null = null;
+
+  constructor(
+    config: MicrosoftAppConfig,
+    private readonly tokens: AccessTokenSource,
+    /** `/me` or `/users/{id}`. */
+    readonly mailbox: string,
+  ) {
+    this.client = createGraphClient(config, tokens);
+  }
+
+  /** A request with our default Prefer header (plus extra preferences). */
+  api(path: string, extraPrefer: string[] = []): GraphRequest {
+    return this.client.api(path).header('Prefer', [...DEFAULT_PREFER, ...extraPrefer].join(', '));
+  }
+
+  /** Runs a Graph call with a fresh token; every failure leaves as a typed ProviderError. */
+  async call<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    try {
+      await this.tokens.fresh();
+      return await run();
+    } catch (error) {
+      throw toProviderError(error, operation);
+    }
+  }
+
+  /** The connected account's address, to flag `isSelf` on attendees. */
+  async selfEmail(): Promise<string> {
+    if (this.selfEmailValue) return this.selfEmailValue;
+    const profile = await this.call('read profile', () => this.api(this.mailbox).get() as Promise<{ mail?: string | null; userPrincipalName?: string }>);
+    this.selfEmailValue = profile.mail ?? profile.userPrincipalName ?? '';
+    return this.selfEmailValue;
+  }
+
+  calendarPath(calendarId: string): string {
+    return `${this.mailbox}/calendars/${encodeURIComponent(calendarId)}`;
+  }
+
+  eventPath(eventId: string): string {
+    return `${this.mailbox}/events/${encodeURIComponent(eventId)}`;
+  }
+}
