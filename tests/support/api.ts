@@ -57,7 +57,7 @@ export async function callProcedure(
 export function describeOutcome(outcome: Outcome): string {
   if (outcome.ok) return 'ok';
   const causes: string[] = [];
-  for (let cause = outcome.error.cause; cause instanceof Error; cause = cause.cause) causes.push(cause.message);
+  for (let cause: unknown = outcome.error.cause; cause instanceof Error; cause = cause.cause) causes.push(cause.message);
   const detail = outcome.error.code === 'INTERNAL_SERVER_ERROR' ? causes.map((c) => ` ← ${c}`).join('') : '';
   return `${outcome.error.code}: ${outcome.error.message}${detail}`;
 }
