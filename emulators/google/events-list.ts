@@ -129,7 +129,8 @@ function full(
   const updatedMin = readBound(query.updatedMin, 'updatedMin');
   // With updatedMin, deletions since then are always included (Events: list reference).
   const showDeleted = query.showDeleted === true || updatedMin !== null;
-  const expandTo = Math.min(to, store.clock.nowMs() + EXPANSION_HORIZON_MS);
+  // Unbounded listings expand series only up to a horizon; a given timeMax is honoured as is.
+  const expandTo = Number.isFinite(to) ? to : store.clock.nowMs() + EXPANSION_HORIZON_MS;
   const zone = calendar.timeZone;
 
   const events: GEvent[] = [];
@@ -142,7 +143,7 @@ function full(
       if (event.status === 'cancelled' && query.singleEvents && !showDeleted) continue;
       if (inWindow(event, zone, from, to)) events.push(event);
     } else if (event.recurrence && event.status !== 'cancelled') {
-      const instances = seriesInstances(calendar, stored, from, Math.min(to, expandTo), showDeleted || !query.singleEvents);
+      const instances = seriesInstances(calendar, stored, from, expandTo, showDeleted || !query.singleEvents);
       if (query.singleEvents) events.push(...instances);
       else if (instances.length > 0 || to === Number.POSITIVE_INFINITY) events.push(event);
     } else {

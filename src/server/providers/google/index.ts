@@ -1,0 +1,12 @@
+/** The Google Calendar adapter: the provider, its OAuth helpers and its endpoint configuration. */
+export { createGoogleProvider, GoogleCalendarProvider, type GoogleProviderOptions } from './google-provider';
+export {
+  createAuthorizationRequest,
+  exchangeAuthorizationCode,
+  refreshAccessToken,
+  revokeGrant,
+  stateMatches,
+  type AuthorizationRequest,
+  type ConnectedAccount,
+} from './oauth';
+export { GOOGLE_CALENDAR_SCOPES, GOOGLE_ENDPOINTS, googleEndpointsAt, type GoogleClientConfig, type GoogleEndpoints } from './config';
