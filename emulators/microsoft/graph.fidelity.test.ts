@@ -24,7 +24,8 @@ beforeEach(async () => {
 
 describe('authentication', () => {
   it('answers 401 InvalidAuthenticationToken with WWW-Authenticate without or with a bad token', async () => {
-    for (const headers of [{}, { authorization: 'Bearer nonsense' }]) {
+    const variants: Record<string, string>[] = [{}, { authorization: 'Bearer nonsense' }];
+    for (const headers of variants) {
       const response = await fetch(`${emulator.url}/v1.0/me/calendars`, { headers });
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toMatch(/^Bearer /);
