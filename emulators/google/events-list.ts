@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { apiErrors } from './api-errors';
 import { parseRfc3339, instantMs } from './event-time';
 import { renderEvent, type RenderedEvent } from './event-view';
-import { overlaps, seriesInstances } from './instances';
+import { expansionLimit, overlaps, seriesInstances } from './instances';
 import { pad, readPageToken, takePage } from './paging';
 import type { GoogleStore } from './store';
 import type { CalendarState, GEvent } from './types';
@@ -46,9 +46,6 @@ const NOT_WITH_SYNC_TOKEN = [
   'timeMax',
   'updatedMin',
 ] as const;
-
-/** Unbounded series are expanded at most this far ahead of now. */
-const EXPANSION_HORIZON_MS = 2 * 365 * 86_400_000;
 
 export function parseListQuery(params: URLSearchParams): ListQuery {
   const multi = new Set(['privateExtendedProperty', 'sharedExtendedProperty']);
@@ -97,8 +94,8 @@ function incremental(
   for (const stored of changed) {
     const event = stored.resource;
     if (query.singleEvents && event.recurrence && event.status !== 'cancelled') {
-      const now = store.clock.nowMs();
-      for (const instance of seriesInstances(calendar, stored, 0, now + EXPANSION_HORIZON_MS, true)) {
+      const limit = expansionLimit(event, calendar.timeZone, store.clock.nowMs());
+      for (const instance of seriesInstances(calendar, stored, 0, limit, true)) {
         entries.push({ key: `${pad(stored.seq)}|${instance.id}`, event: instance });
       }
     } else {
@@ -129,8 +126,6 @@ function full(
   const updatedMin = readBound(query.updatedMin, 'updatedMin');
   // With updatedMin, deletions since then are always included (Events: list reference).
   const showDeleted = query.showDeleted === true || updatedMin !== null;
-  // Unbounded listings expand series only up to a horizon; a given timeMax is honoured as is.
-  const expandTo = Number.isFinite(to) ? to : store.clock.nowMs() + EXPANSION_HORIZON_MS;
   const zone = calendar.timeZone;
 
   const events: GEvent[] = [];
@@ -143,6 +138,8 @@ function full(
       if (event.status === 'cancelled' && query.singleEvents && !showDeleted) continue;
       if (inWindow(event, zone, from, to)) events.push(event);
     } else if (event.recurrence && event.status !== 'cancelled') {
+      // Unbounded listings expand series only up to a horizon; a given timeMax is honoured as is.
+      const expandTo = Number.isFinite(to) ? to : expansionLimit(event, zone, store.clock.nowMs());
       const instances = seriesInstances(calendar, stored, from, expandTo, showDeleted || !query.singleEvents);
       if (query.singleEvents) events.push(...instances);
       else if (instances.length > 0 || to === Number.POSITIVE_INFINITY) events.push(event);

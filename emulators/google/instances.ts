@@ -8,6 +8,13 @@ import { expandOccurrences, type Occurrence } from './recurrence';
 import type { CalendarState, GEvent, StoredEvent } from './types';
 
 const DAY = 86_400_000;
+/** Unbounded series are expanded at most this far past now (or past their start, if later). */
+const HORIZON_MS = 2 * 365 * DAY;
+
+/** Where to stop expanding `master` when the request gives no upper bound. */
+export function expansionLimit(master: GEvent, calendarZone: string, nowMs: number): number {
+  return Math.max(nowMs, instantMs(master.start, calendarZone)) + HORIZON_MS;
+}
 
 /** The virtual instance of `master` at `occurrence`. */
 export function buildInstance(master: GEvent, occurrence: Occurrence, calendarZone: string): GEvent {

@@ -10,8 +10,7 @@ import { parseEventBody } from './event-body';
 import { deleteEvent, insertEvent, writeEvent, type WriteTarget } from './event-service';
 import { renderEvent } from './event-view';
 import { listEvents, parseListQuery } from './events-list';
-import { seriesInstances } from './instances';
-import { resolveEvent } from './instances';
+import { expansionLimit, resolveEvent, seriesInstances } from './instances';
 import { pad, readPageToken, takePage } from './paging';
 import { parseRfc3339, instantMs } from './event-time';
 import type { PushChannels } from './push-channels';
@@ -84,7 +83,9 @@ export function mountEventRoutes(app: Hono<GoogleEnv>, store: GoogleStore, chann
     const query = instancesQuery.safeParse(c.req.query());
     if (!query.success) throw apiErrors.badRequest(query.error.issues[0]?.message ?? 'Bad Request');
     const from = query.data.timeMin ? parseRfc3339(query.data.timeMin) : 0;
-    const to = query.data.timeMax ? parseRfc3339(query.data.timeMax) : store.clock.nowMs() + 2 * 365 * 86_400_000;
+    const to = query.data.timeMax
+      ? parseRfc3339(query.data.timeMax)
+      : expansionLimit(resolved.stored.resource, calendar.timeZone, store.clock.nowMs());
     if (from === null || to === null) throw apiErrors.badRequest('Invalid value for: timeMin/timeMax');
     const instances = resolved.stored.resource.recurrence
       ? seriesInstances(calendar, resolved.stored, from, to, query.data.showDeleted === 'true')
