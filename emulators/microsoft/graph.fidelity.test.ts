@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MICROSOFT_SEED_PATH } from './seed';
 import { startMicrosoftEmulator, type MicrosoftEmulator } from './server';
 import { appToken, graphFetch, signIn } from './test-client';
 
@@ -14,7 +15,7 @@ const event = (subject: string, start = '2031-01-06T10:00:00', end = '2031-01-06
 });
 
 beforeAll(async () => {
-  emulator = await startMicrosoftEmulator({ port: 0 });
+  emulator = await startMicrosoftEmulator({ port: 0, seed: MICROSOFT_SEED_PATH });
 });
 afterAll(() => emulator.close());
 beforeEach(async () => {

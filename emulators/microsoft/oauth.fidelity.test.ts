@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MICROSOFT_SEED_PATH } from './seed';
 import { startMicrosoftEmulator, type MicrosoftEmulator } from './server';
 import { authorizeAs, DELEGATED_SCOPE, graphFetch, pkcePair, signIn, TEST_CLIENT_ID, TEST_REDIRECT_URI, tokenRequest } from './test-client';
 
@@ -6,7 +7,7 @@ import { authorizeAs, DELEGATED_SCOPE, graphFetch, pkcePair, signIn, TEST_CLIENT
 
 let emulator: MicrosoftEmulator;
 beforeAll(async () => {
-  emulator = await startMicrosoftEmulator({ port: 0 });
+  emulator = await startMicrosoftEmulator({ port: 0, seed: MICROSOFT_SEED_PATH });
 });
 afterAll(() => emulator.close());
 beforeEach(() => emulator.reset());

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MICROSOFT_SEED_PATH } from './seed';
 import { startMicrosoftEmulator, type MicrosoftEmulator } from './server';
 import { graphFetch, signIn } from './test-client';
 
@@ -20,7 +21,7 @@ const meeting = {
 const view = 'startDateTime=2031-05-04T00:00:00Z&endDateTime=2031-05-06T00:00:00Z';
 
 beforeAll(async () => {
-  emulator = await startMicrosoftEmulator({ port: 0 });
+  emulator = await startMicrosoftEmulator({ port: 0, seed: MICROSOFT_SEED_PATH });
 });
 afterAll(() => emulator.close());
 beforeEach(async () => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { createEvent } from './event-writes';
@@ -12,7 +13,7 @@ import type { AccountRecord } from './store-types';
  * calendars keep their ids across restarts, which keeps the app's stored calendar ids valid.
  */
 
-const CONSUMERS_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
+export const CONSUMERS_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
 
 const seedEvent = z.object({
   organizer: z.string(),
@@ -49,9 +50,12 @@ export const seedFile = z.object({
 });
 export type SeedFile = z.input<typeof seedFile>;
 
-const DEFAULT_SEED_PATH = new URL('./seed/northbridge.json', import.meta.url);
+/** The Microsoft-only seed the emulator's own tests use (it adds a personal Outlook.com account). */
+export const MICROSOFT_SEED_PATH = fileURLToPath(new URL('./seed/northbridge.json', import.meta.url));
+/** The demo seed shared with the Google emulator. */
+export const SHARED_DEMO_SEED_PATH = fileURLToPath(new URL('../seed/demo.json', import.meta.url));
 
-export function loadSeedFile(path: string | URL = DEFAULT_SEED_PATH): SeedFile {
+export function loadSeedFile(path: string | URL = MICROSOFT_SEED_PATH): SeedFile {
   return seedFile.parse(JSON.parse(readFileSync(path, 'utf8')));
 }
 
@@ -70,33 +74,48 @@ export const CALENDAR_COLORS: Record<string, string> = {
   lightYellow: '#f4d07a', lightTeal: '#6fe2d6', lightPink: '#f1a3b5', lightBrown: '#cba17e', lightRed: '#ee7a81',
 };
 
+/** Adds an account with its calendars (the first one is the default calendar). */
+export function addAccount(
+  store: MicrosoftStore,
+  spec: Omit<AccountRecord, 'id' | 'workingHours'> & { calendars: { name: string; color: string; hexColor?: string }[] },
+): AccountRecord {
+  const account: AccountRecord = {
+    id: stableGuid(spec.email.toLowerCase()),
+    email: spec.email,
+    displayName: spec.displayName,
+    kind: spec.kind,
+    tenantId: spec.tenantId,
+    timeZone: spec.timeZone,
+    workingHours: { daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'], startTime: '09:00', endTime: '17:00' },
+  };
+  store.accounts.set(account.id, account);
+  spec.calendars.forEach((calendar, index) => {
+    const id = stableCalendarId(account.email.toLowerCase(), calendar.name);
+    store.calendars.set(id, {
+      id,
+      ownerId: account.id,
+      name: calendar.name,
+      color: calendar.color,
+      hexColor: calendar.hexColor ?? CALENDAR_COLORS[calendar.color] ?? '#0078d4',
+      isDefault: index === 0,
+      canEdit: true,
+    });
+  });
+  return account;
+}
+
 export function applySeed(store: MicrosoftStore, input: SeedFile, now = new Date()): void {
   const seed = seedFile.parse(input);
   store.clear();
   for (const client of seed.clients) store.clients.set(client.clientId, client);
   for (const spec of seed.accounts) {
-    const account: AccountRecord = {
-      id: stableGuid(spec.email.toLowerCase()),
+    addAccount(store, {
       email: spec.email,
       displayName: spec.displayName,
       kind: spec.kind,
       tenantId: spec.kind === 'personal' ? CONSUMERS_TENANT : seed.tenantId,
       timeZone: spec.timeZone,
-      workingHours: { daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'], startTime: '09:00', endTime: '17:00' },
-    };
-    store.accounts.set(account.id, account);
-    const calendars = spec.calendars ?? [{ name: 'Calendar', color: 'auto' }];
-    calendars.forEach((calendar, index) => {
-      const id = stableCalendarId(account.email.toLowerCase(), calendar.name);
-      store.calendars.set(id, {
-        id,
-        ownerId: account.id,
-        name: calendar.name,
-        color: calendar.color,
-        hexColor: CALENDAR_COLORS[calendar.color] ?? '#0078d4',
-        isDefault: index === 0,
-        canEdit: true,
-      });
+      calendars: spec.calendars ?? [{ name: 'Calendar', color: 'auto' }],
     });
   }
   for (const spec of seed.events) seedOneEvent(store, spec, now);

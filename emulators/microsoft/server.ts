@@ -17,7 +17,7 @@ import { registerOAuthRoutes } from './routes/oauth';
 import { registerScheduleRoutes } from './routes/schedule';
 import { registerSubscriptionRoutes } from './routes/subscriptions';
 import { registerUserRoutes } from './routes/users';
-import { applySeed, loadSeedFile, type SeedFile } from './seed';
+import { applyAnySeed, readSeed, type AnySeed } from './any-seed';
 import { MicrosoftStore } from './store';
 
 /**
@@ -29,8 +29,8 @@ export interface MicrosoftEmulatorOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   host?: string;
-  /** A seed object, or the path of a seed JSON file; defaults to seed/northbridge.json. */
-  seed?: SeedFile | string;
+  /** A seed (shared demo format or the Microsoft one) or its path; defaults to emulators/seed/demo.json. */
+  seed?: AnySeed | string;
 }
 
 export interface MicrosoftEmulator {
@@ -69,7 +69,7 @@ function faultResponse(c: Context<EmulatorEnv>, fault: FaultRule): Response {
   return c.json(graphErrorBody(code, `Injected fault: ${code}.`), status as 400, headers);
 }
 
-function buildApp(store: MicrosoftStore, control: ControlState, origin: () => string, seeds: { get: () => SeedFile; set: (s: SeedFile) => void }) {
+function buildApp(store: MicrosoftStore, control: ControlState, origin: () => string, seeds: { get: () => AnySeed; set: (s: AnySeed) => void }) {
   const app = new Hono<EmulatorEnv>();
   app.use('*', async (c: Context<EmulatorEnv>, next: Next) => {
     c.set('store', store);
@@ -117,10 +117,10 @@ function buildApp(store: MicrosoftStore, control: ControlState, origin: () => st
 
 export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions = {}): Promise<MicrosoftEmulator> {
   const host = options.host ?? '127.0.0.1';
-  let seed: SeedFile = typeof options.seed === 'string' ? loadSeedFile(options.seed) : (options.seed ?? loadSeedFile());
+  let seed: AnySeed = readSeed(options.seed);
   const store = new MicrosoftStore();
   const control = new ControlState();
-  applySeed(store, seed);
+  applyAnySeed(store, seed);
   const stopNotifications = startChangeNotifications(store);
   let url = '';
   const app = buildApp(store, control, () => url, { get: () => seed, set: (next) => (seed = next) });
@@ -147,7 +147,7 @@ export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions =
     store,
     control,
     reset: () => {
-      applySeed(store, seed);
+      applyAnySeed(store, seed);
       control.clearFaults();
       control.counts.clear();
     },

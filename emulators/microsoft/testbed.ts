@@ -2,6 +2,7 @@ import { buildAuthorizationUrl, createMicrosoftProvider, createOAuthState, creat
 import type { MicrosoftCalendarProvider, MicrosoftAppConfig } from '../../src/server/providers/microsoft';
 import type { OAuthTokens } from '../../src/server/providers/types';
 import type { FaultRule } from './control-state';
+import { MICROSOFT_SEED_PATH } from './seed';
 import { startMicrosoftEmulator, type MicrosoftEmulator } from './server';
 import { TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_REDIRECT_URI } from './test-client';
 
@@ -30,7 +31,7 @@ export interface MicrosoftTestbed {
 }
 
 export async function startMicrosoftTestbed(): Promise<MicrosoftTestbed> {
-  const emulator = await startMicrosoftEmulator({ port: 0 });
+  const emulator = await startMicrosoftEmulator({ port: 0, seed: MICROSOFT_SEED_PATH });
   const app: MicrosoftAppConfig = {
     clientId: TEST_CLIENT_ID,
     clientSecret: TEST_CLIENT_SECRET,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { EmulatorEnv } from '../app-env';
 import { faultRule, type ControlState } from '../control-state';
 import { sendLifecycleNotification } from '../notifications';
-import { applySeed, seedFile, type SeedFile } from '../seed';
+import { applyAnySeed, parseSeed, type AnySeed } from '../any-seed';
 
 /**
  * Test and demo controls under /__control/ (no auth; loopback only by deployment):
@@ -12,8 +12,8 @@ import { applySeed, seedFile, type SeedFile } from '../seed';
 
 export interface ControlDeps {
   control: ControlState;
-  currentSeed: () => SeedFile;
-  setSeed: (seed: SeedFile) => void;
+  currentSeed: () => AnySeed;
+  setSeed: (seed: AnySeed) => void;
 }
 
 const lifecycleRequest = z.object({
@@ -25,17 +25,17 @@ export function registerControlRoutes(app: Hono<EmulatorEnv>, deps: ControlDeps)
   const base = '/__control';
 
   app.post(`${base}/reset`, (c) => {
-    applySeed(c.get('store'), deps.currentSeed());
+    applyAnySeed(c.get('store'), deps.currentSeed());
     deps.control.clearFaults();
     deps.control.counts.clear();
     return c.json({ ok: true });
   });
 
   app.post(`${base}/seed`, async (c) => {
-    const parsed = seedFile.safeParse(await c.req.json().catch(() => null));
-    if (!parsed.success) return c.json({ error: parsed.error.issues }, 400);
-    deps.setSeed(parsed.data);
-    applySeed(c.get('store'), parsed.data);
+    const seed = parseSeed(await c.req.json().catch(() => null));
+    if (!seed) return c.json({ error: 'not a seed (shared demo format or the Microsoft emulator format)' }, 400);
+    deps.setSeed(seed);
+    applyAnySeed(c.get('store'), seed);
     return c.json({ ok: true });
   });
 

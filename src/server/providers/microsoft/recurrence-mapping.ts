@@ -71,6 +71,8 @@ export function toGraphRecurrence(lines: string[], startDate: string, zone: stri
   const pattern: GraphRecurrence['pattern'] = { type: 'daily', interval };
   switch (freq) {
     case 'DAILY':
+      // "Every weekday" and the like: Graph spells a daily rule limited to some days as weekly.
+      if (dayNames.length) Object.assign(pattern, { type: 'weekly', daysOfWeek: dayNames, firstDayOfWeek: 'monday' });
       break;
     case 'WEEKLY':
       Object.assign(pattern, {
