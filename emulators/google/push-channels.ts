@@ -10,7 +10,6 @@
 import { z } from 'zod';
 import { apiErrors, GoogleApiError } from './api-errors';
 import type { GoogleStore } from './store';
-import { randomId } from './store';
 import type { Account, CalendarState } from './types';
 
 const DEFAULT_TTL_SECONDS = 604_800;
