@@ -30,12 +30,17 @@ async function main(): Promise<void> {
   // Loaded by path so this script runs (and type-checks) whether or not that emulator exists yet.
   const microsoftServer = fileURLToPath(new URL('./microsoft/server.ts', import.meta.url));
   if (existsSync(microsoftServer)) {
-    const microsoft = (await import(microsoftServer)) as MicrosoftModule;
-    if (microsoft.startMicrosoftEmulator) {
-      const started = await microsoft.startMicrosoftEmulator({ port: microsoftPort, host });
-      running.push({ name: 'Microsoft Graph', url: started.url, close: started.close });
-    } else {
-      console.warn('emulators/microsoft/server.ts does not export startMicrosoftEmulator: Microsoft emulator not started');
+    try {
+      const microsoft = (await import(microsoftServer)) as MicrosoftModule;
+      if (microsoft.startMicrosoftEmulator) {
+        const started = await microsoft.startMicrosoftEmulator({ port: microsoftPort, host });
+        running.push({ name: 'Microsoft Graph', url: started.url, close: started.close });
+      } else {
+        console.warn('emulators/microsoft/server.ts does not export startMicrosoftEmulator: Microsoft emulator not started');
+      }
+    } catch (error) {
+      // Keep Google up for whoever needs it; say loudly why Microsoft is missing.
+      console.error('Microsoft Graph emulator failed to start:', error);
     }
   } else {
     console.warn('emulators/microsoft/server.ts not found: Microsoft emulator not started');

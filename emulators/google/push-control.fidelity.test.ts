@@ -70,6 +70,15 @@ describe('events.watch and channels.stop', () => {
     expect((await api.post(events('primary', '/watch'), { id: 'channel-3', type: 'web_hook', address: receiver.url })).status).toBe(400);
     expect((await api.post(events('primary', '/watch'), { id: 'channel-4', type: 'carrier_pigeon', address: receiver.url })).status).toBe(400);
   });
+
+  it('lets a channel live a week (604800 s) unless params.ttl says otherwise', async () => {
+    const watch = await api.post(events('primary', '/watch'), { id: 'channel-week', type: 'web_hook', address: receiver.url });
+    const lifetime = Number(watch.body.expiration) - Date.now();
+    expect(lifetime).toBeGreaterThan(604_700_000);
+    expect(lifetime).toBeLessThanOrEqual(604_800_000);
+    expect(watch.body).not.toHaveProperty('token');
+    await api.post('/calendar/v3/channels/stop', { id: 'channel-week', resourceId: watch.body.resourceId });
+  });
 });
 
 describe('control API', () => {

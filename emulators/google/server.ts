@@ -134,8 +134,10 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
         const spec = make(params);
         if (spec) faults.add(spec);
       },
-      tokensFor: (email, scope = 'https://www.googleapis.com/auth/calendar', clientId = 'tandem-emulator-client') =>
-        grants.mint(email, scope, clientId),
+      tokensFor: (email, scope = 'https://www.googleapis.com/auth/calendar', clientId = 'tandem-emulator-client') => {
+        if (!store.accounts.has(email.toLowerCase())) throw new Error(`no emulated Google account ${email}`);
+        return grants.mint(email, scope, clientId);
+      },
       expireSyncTokens: () => store.expireSyncTokens(),
       revokeGrants: (email) => grants.revokeAll(email),
       advanceClock: (seconds) => clock.advance(seconds * 1000),
