@@ -1,0 +1,59 @@
+/**
+ * The error mapping on its own, for the shapes the emulator tests do not reach: each Google
+ * status and reason → its typed error, Retry-After in both forms, and network failures.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  CursorExpiredError,
+  ProviderAuthRevokedError,
+  ProviderBadRequestError,
+  ProviderConflictError,
+  ProviderError,
+  ProviderNotFoundError,
+  ProviderRateLimitedError,
+  ProviderUnavailableError,
+} from '../errors';
+import { mapGoogleError } from './google-errors';
+
+function gaxios(status: number, reason: string | null, headers: Record<string, string> = {}, oauth?: string) {
+  const data = oauth
+    ? { error: oauth, error_description: 'Token has been expired or revoked.' }
+    : { error: { code: status, message: `m ${status}`, errors: reason ? [{ domain: 'global', reason, message: reason }] : [] } };
+  return Object.assign(new Error(`Request failed with status code ${status}`), { response: { status, data, headers: new Headers(headers) } });
+}
+
+describe('mapGoogleError', () => {
+  it.each([
+    [gaxios(400, null, {}, 'invalid_grant'), ProviderAuthRevokedError],
+    [gaxios(401, 'authError'), ProviderAuthRevokedError],
+    [gaxios(403, 'insufficientPermissions'), ProviderAuthRevokedError],
+    [gaxios(403, 'forbiddenForNonOrganizer'), ProviderError],
+    [gaxios(404, 'notFound'), ProviderNotFoundError],
+    [gaxios(409, 'duplicate'), ProviderConflictError],
+    [gaxios(410, 'deleted'), ProviderNotFoundError],
+    [gaxios(410, 'fullSyncRequired'), CursorExpiredError],
+    [gaxios(412, 'conditionNotMet'), ProviderConflictError],
+    [gaxios(400, 'timeRangeEmpty'), ProviderBadRequestError],
+    [gaxios(502, 'backendError'), ProviderUnavailableError],
+    [new Error('connect ECONNREFUSED 127.0.0.1:9'), ProviderUnavailableError],
+  ])('%s', (error, type) => {
+    const mapped = mapGoogleError(error);
+    expect(mapped).toBeInstanceOf(type);
+    expect(mapped.cause).toBe(error);
+  });
+
+  it('treats any 410 on a sync-token request other than "deleted" as an expired cursor', () => {
+    expect(mapGoogleError(gaxios(410, null), { withSyncToken: true })).toBeInstanceOf(CursorExpiredError);
+    expect(mapGoogleError(gaxios(410, null))).toBeInstanceOf(ProviderNotFoundError);
+  });
+
+  it('reads Retry-After in seconds or as an HTTP date', () => {
+    const seconds = mapGoogleError(gaxios(429, 'rateLimitExceeded', { 'retry-after': '3' }));
+    expect(seconds).toBeInstanceOf(ProviderRateLimitedError);
+    expect((seconds as ProviderRateLimitedError).retryAfterMs).toBe(3000);
+    const date = mapGoogleError(gaxios(403, 'userRateLimitExceeded', { 'retry-after': new Date(Date.now() + 60_000).toUTCString() }));
+    expect((date as ProviderRateLimitedError).retryAfterMs).toBeGreaterThan(50_000);
+    const none = mapGoogleError(gaxios(403, 'quotaExceeded'));
+    expect((none as ProviderRateLimitedError).retryAfterMs).toBeNull();
+  });
+});
