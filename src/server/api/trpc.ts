@@ -18,10 +18,16 @@ export interface TrpcContext {
   now: () => Date;
 }
 
+/** Per-field messages for forms, from input validation failures. */
+export interface FieldErrors {
+  formErrors: string[];
+  fieldErrors: Record<string, string[] | undefined>;
+}
+
 const t = initTRPC.context<TrpcContext>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
-    const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
+    const zodError: FieldErrors | null = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
     // Unexpected errors keep their detail in the server log, not in the browser.
     const message =
       error.code === 'INTERNAL_SERVER_ERROR' && process.env.NODE_ENV === 'production'

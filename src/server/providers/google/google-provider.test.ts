@@ -6,9 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Tests run the emulator in-process; app code never imports it (eslint's src/ rule targets that).
-// eslint-disable-next-line no-restricted-imports
 import { startReceiver } from '../../../../emulators/google/fidelity-helpers';
-// eslint-disable-next-line no-restricted-imports
 import { type GoogleTestbed, startGoogleTestbed, TESTBED_CLIENT } from '../../../../emulators/google/testbed';
 import {
   CursorExpiredError,

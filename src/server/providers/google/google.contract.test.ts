@@ -1,5 +1,4 @@
 // Tests run the emulator in-process; app code never imports it (eslint's src/ rule targets that).
-// eslint-disable-next-line no-restricted-imports
 import { startGoogleTestbed, TESTBED_CLIENT } from '../../../../emulators/google/testbed';
 import type { ContractAccount, ContractHarness } from '../contract/harness';
 import { runProviderContract } from '../contract/suite';

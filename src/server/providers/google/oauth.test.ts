@@ -5,7 +5,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Tests run the emulator in-process; app code never imports it (eslint's src/ rule targets that).
-// eslint-disable-next-line no-restricted-imports
 import { type GoogleTestbed, startGoogleTestbed, TESTBED_CLIENT } from '../../../../emulators/google/testbed';
 import { ProviderAuthRevokedError } from '../errors';
 import type { OAuthTokens } from '../types';

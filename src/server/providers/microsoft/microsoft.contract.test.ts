@@ -1,7 +1,6 @@
 import { runProviderContract } from '../contract/suite';
 // The contract harness must start the emulator it runs against. This is a test file, not app
 // code; the lint rule keeps the app itself free of emulator imports.
-// eslint-disable-next-line no-restricted-imports -- test-only: starts the in-process Graph emulator
 import { startMicrosoftTestbed } from '../../../../emulators/microsoft/testbed';
 
 /** The shared CalendarProvider contract, run against the Microsoft Graph emulator (in-process). */

@@ -1,0 +1,67 @@
+/**
+ * `npm run demo`: one command from a clean clone to a working Tandem on http://localhost:3000.
+ * Migrates and seeds the embedded database, starts the provider emulators and the app, and
+ * stops them all together. Not for production (the app refuses demo mode there).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { openDatabase } from '../src/server/db/client';
+import { migrateDatabase } from '../src/server/db/migrate';
+import { seedDemoData } from '../src/server/demo/seed';
+import { databaseLocation } from './database-location';
+
+const port = process.env.PORT ?? '3000';
+const children: ChildProcess[] = [];
+
+async function authSecret(): Promise<string> {
+  if (process.env.AUTH_SECRET) return process.env.AUTH_SECRET;
+  // Kept beside the embedded database so sessions survive a restart of the demo.
+  const file = path.join('.data', 'auth-secret');
+  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
+  await mkdir('.data', { recursive: true });
+  const secret = randomBytes(32).toString('base64');
+  await writeFile(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+function start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(command, args, { env, stdio: 'inherit' });
+  child.on('exit', (code, signal) => {
+    if (stopping) return;
+    console.error(`[demo] ${name} stopped (${signal ?? `exit ${code}`}); stopping the demo.`);
+    void stop(code ?? 1);
+  });
+  children.push(child);
+  return child;
+}
+
+let stopping = false;
+async function stop(code: number): Promise<never> {
+  stopping = true;
+  for (const child of children) child.kill('SIGTERM');
+  process.exit(code);
+}
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+
+const handle = await openDatabase(databaseLocation());
+await migrateDatabase(handle);
+const { created } = await seedDemoData(handle.db, new Date());
+// PGlite allows one process per data folder: release it before the app opens it.
+await handle.close();
+console.log(created.length > 0 ? `[demo] Seeded ${created.join(' and ')}.` : '[demo] Demo data already present.');
+
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  AUTH_SECRET: await authSecret(),
+  TANDEM_DEMO: '1',
+  NODE_EXTRA_CA_CERTS: path.resolve('emulators/microsoft/certs/emulator-cert.pem'),
+  PORT: port,
+};
+const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+if (existsSync('emulators/start.ts')) start('emulators', npx, ['tsx', 'emulators/start.ts'], env);
+start('app', npx, ['next', 'dev', '--port', port], env);
+console.log(`[demo] Tandem is starting on http://localhost:${port} — sign in as tutor1@northbridge.test / tandem-demo.`);

@@ -1,0 +1,168 @@
+'use client';
+
+import type { DateSelectArg, DatesSetArg, EventClickArg, EventDropArg, EventMountArg } from '@fullcalendar/core';
+import dayGridPlugin from '@fullcalendar/daygrid';
+import interactionPlugin, { type EventResizeDoneArg } from '@fullcalendar/interaction';
+import listPlugin from '@fullcalendar/list';
+import luxonPlugin from '@fullcalendar/luxon3';
+import FullCalendar from '@fullcalendar/react';
+import timeGridPlugin from '@fullcalendar/timegrid';
+import { keepPreviousData, useMutation, useQuery, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Dialog } from '@/components/ui/dialog';
+import { useTRPC } from '@/trpc/react';
+import { toEventInputs, type CalendarItemRef } from './event-inputs';
+import { ItemForm, type ItemFormProps } from './item-form';
+import { MeetingDetails } from './meeting-details';
+import { TaskDetails } from './task-details';
+import { instantFromCalendarString } from './wall-time';
+
+type Panel =
+  | { mode: 'closed' }
+  | { mode: 'view'; ref: CalendarItemRef }
+  | { mode: 'edit'; ref: CalendarItemRef }
+  | { mode: 'new'; start: Date; end: Date };
+
+const HOUR = 3_600_000;
+
+export function CalendarView() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { data: profile } = useSuspenseQuery(trpc.me.profile.queryOptions());
+  const zone = profile.timeZone;
+  const canOrganize = profile.role === 'tutor' || profile.role === 'admin';
+  const [range, setRange] = useState<{ from: Date; to: Date } | null>(null);
+  const [panel, setPanel] = useState<Panel>({ mode: 'closed' });
+  const feed = useQuery({
+    ...trpc.calendar.feed.queryOptions(range ?? { from: new Date(0), to: new Date(0) }),
+    enabled: range !== null,
+    placeholderData: keepPreviousData,
+  });
+  const events = useMemo(() => toEventInputs(feed.data), [feed.data]);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.calendar.pathKey() });
+  const moveMeeting = useMutation(trpc.meetings.update.mutationOptions({ onSettled: refresh }));
+  const moveTask = useMutation(trpc.tasks.update.mutationOptions({ onSettled: refresh }));
+  const moveError = moveMeeting.error ?? moveTask.error;
+
+  const selected = panel.mode === 'view' || panel.mode === 'edit' ? panel.ref : null;
+  const meeting = selected?.type === 'meeting' ? feed.data?.meetings.find((m) => m.id === selected.id) : undefined;
+  const task = selected?.type === 'task' ? feed.data?.tasks.find((t) => t.id === selected.id) : undefined;
+
+  function onDatesSet(arg: DatesSetArg) {
+    setRange({ from: instantFromCalendarString(arg.startStr, zone), to: instantFromCalendarString(arg.endStr, zone) });
+  }
+
+  function onSelect(arg: DateSelectArg) {
+    const start = instantFromCalendarString(arg.startStr, zone);
+    // A day cell in month view: propose 10:00–11:00 that day rather than a 24-hour meeting.
+    const proposedStart = arg.allDay ? new Date(start.getTime() + 10 * HOUR) : start;
+    const end = arg.allDay ? new Date(proposedStart.getTime() + HOUR) : instantFromCalendarString(arg.endStr, zone);
+    setPanel({ mode: 'new', start: proposedStart, end });
+    arg.view.calendar.unselect();
+  }
+
+  function onEventClick(arg: EventClickArg) {
+    arg.jsEvent.preventDefault();
+    setPanel({ mode: 'view', ref: arg.event.extendedProps.ref as CalendarItemRef });
+  }
+
+  function onEventChange(arg: EventDropArg | EventResizeDoneArg) {
+    const ref = arg.event.extendedProps.ref as CalendarItemRef;
+    const startsAt = instantFromCalendarString(arg.event.startStr, zone);
+    const endsAt = instantFromCalendarString(arg.event.endStr || arg.event.startStr, zone);
+    const options = { onError: () => arg.revert() };
+    if (ref.type === 'meeting') moveMeeting.mutate({ id: ref.id, startsAt, endsAt }, options);
+    else moveTask.mutate({ id: ref.id, dueAt: startsAt, durationMinutes: Math.max(5, Math.round((endsAt.getTime() - startsAt.getTime()) / 60_000)) }, options);
+  }
+
+  // FullCalendar renders focusable events without a role. Their name comes from their content,
+  // which FullCalendar keeps current (an aria-label set at mount would go stale).
+  function markEventAsButton(arg: EventMountArg) {
+    arg.el.setAttribute('role', 'button');
+  }
+
+  function startNew() {
+    const start = new Date(Math.ceil(Date.now() / HOUR) * HOUR);
+    setPanel({ mode: 'new', start, end: new Date(start.getTime() + HOUR) });
+  }
+
+  const close = () => setPanel({ mode: 'closed' });
+  const editing: ItemFormProps['editing'] | null =
+    panel.mode === 'new'
+      ? { type: 'new', start: panel.start, end: panel.end }
+      : panel.mode === 'edit' && meeting
+        ? { type: 'meeting', meeting }
+        : panel.mode === 'edit' && task
+          ? { type: 'task', task }
+          : null;
+
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h1 className="text-2xl font-semibold">Calendar</h1>
+        <div className="flex items-center gap-3">
+          <p className="text-sm text-slate-700">Times in {zone.replaceAll('_', ' ')}</p>
+          <Button onClick={startNew}>{canOrganize ? 'New meeting or task' : 'New task'}</Button>
+        </div>
+      </div>
+      {moveError ? <Alert tone="error">Could not move that item: {moveError.message}</Alert> : null}
+      {feed.error ? <Alert tone="error">Could not load your calendar: {feed.error.message}</Alert> : null}
+      <div className="rounded-lg border border-slate-200 bg-white p-3" aria-busy={feed.isFetching}>
+        <FullCalendar
+          plugins={[dayGridPlugin, timeGridPlugin, listPlugin, interactionPlugin, luxonPlugin]}
+          timeZone={zone}
+          initialView="timeGridWeek"
+          headerToolbar={{ left: 'prev,next today', center: 'title', right: 'dayGridMonth,timeGridWeek,timeGridDay,listWeek' }}
+          // Text, not FullCalendar's icon font: its icons are images without a text alternative.
+          buttonIcons={false}
+          buttonText={{ prev: 'Previous', next: 'Next', today: 'Today', month: 'Month', week: 'Week', day: 'Day', list: 'List' }}
+          buttonHints={{ prev: 'Previous $0', next: 'Next $0', today: 'This $0' }}
+          firstDay={1}
+          slotLabelFormat={{ hour: '2-digit', minute: '2-digit', hour12: false }}
+          eventTimeFormat={{ hour: '2-digit', minute: '2-digit', hour12: false }}
+          allDaySlot={false}
+          nowIndicator
+          // No inner scroller: the page scrolls, so keyboard users need no focusable scroll region.
+          height="auto"
+          selectable
+          selectMirror
+          editable
+          eventInteractive
+          businessHours={{
+            daysOfWeek: profile.workingHours.days.map((day) => day % 7),
+            startTime: profile.workingHours.start,
+            endTime: profile.workingHours.end,
+          }}
+          events={events}
+          datesSet={onDatesSet}
+          select={onSelect}
+          eventClick={onEventClick}
+          eventDrop={onEventChange}
+          eventResize={onEventChange}
+          eventDidMount={markEventAsButton}
+        />
+      </div>
+      <p className="text-sm text-slate-700">
+        Click or drag across empty time to create; drag an item to move it; press Enter on an item to open it.
+      </p>
+
+      <Dialog
+        open={panel.mode !== 'closed'}
+        onOpenChange={(open) => !open && close()}
+        title={panel.mode === 'new' ? 'New item' : meeting ? meeting.title : task ? task.title : 'Item'}
+      >
+        {editing ? (
+          <ItemForm zone={zone} canOrganize={canOrganize} editing={editing} onDone={close} />
+        ) : meeting ? (
+          <MeetingDetails meeting={meeting} zone={zone} onEdit={() => setPanel({ mode: 'edit', ref: { type: 'meeting', id: meeting.id } })} onClose={close} />
+        ) : task ? (
+          <TaskDetails task={task} zone={zone} onEdit={() => setPanel({ mode: 'edit', ref: { type: 'task', id: task.id } })} onClose={close} />
+        ) : (
+          <p>This item is no longer in your calendar.</p>
+        )}
+      </Dialog>
+    </div>
+  );
+}

@@ -1,0 +1,145 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { SelectField, TextAreaField, TextField } from '@/components/ui/field';
+import type { MeetingView } from '@/server/meetings/queries';
+import type { Task } from '@/server/tasks/tasks';
+import { useTRPC } from '@/trpc/react';
+import { fromWallTime, toWallTime } from './wall-time';
+
+type Kind = 'task' | 'meeting' | 'review';
+
+export interface ItemFormProps {
+  zone: string;
+  canOrganize: boolean;
+  /** What is being edited, or the slot a new item starts from. */
+  editing: { type: 'meeting'; meeting: MeetingView } | { type: 'task'; task: Task } | { type: 'new'; start: Date; end: Date };
+  onDone: () => void;
+}
+
+export function ItemForm({ zone, canOrganize, editing, onDone }: ItemFormProps) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const initial = initialValues(editing);
+  const [kind, setKind] = useState<Kind>(editing.type === 'new' && !canOrganize ? 'task' : initial.kind);
+  const [clientError, setClientError] = useState<string | null>(null);
+  const members = useQuery({ ...trpc.me.members.queryOptions(), enabled: canOrganize && kind !== 'task' });
+  const onSuccess = async () => {
+    await queryClient.invalidateQueries({ queryKey: trpc.calendar.pathKey() });
+    await queryClient.invalidateQueries({ queryKey: trpc.meetings.pathKey() });
+    onDone();
+  };
+  const createTask = useMutation(trpc.tasks.create.mutationOptions({ onSuccess }));
+  const updateTask = useMutation(trpc.tasks.update.mutationOptions({ onSuccess }));
+  const createMeeting = useMutation(trpc.meetings.create.mutationOptions({ onSuccess }));
+  const updateMeeting = useMutation(trpc.meetings.update.mutationOptions({ onSuccess }));
+  const mutation = [createTask, updateTask, createMeeting, updateMeeting].find((m) => m.isPending || m.error);
+  const fieldErrors = mutation?.error?.data?.zodError?.fieldErrors ?? {};
+  const start = toWallTime(initial.start, zone);
+  const end = toWallTime(initial.end, zone);
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setClientError(null);
+    const form = new FormData(event.currentTarget);
+    const text = (name: string) => String(form.get(name) ?? '').trim();
+    const startsAt = fromWallTime(text('date'), text('start'), zone);
+    const endsAt = fromWallTime(text('date'), text('end'), zone);
+    if (!startsAt || !endsAt) return setClientError('Enter a valid date, start and end time.');
+    if (endsAt <= startsAt) return setClientError('The end time must be after the start time.');
+    const notes = text('notes') || null;
+    if (kind === 'task') {
+      const durationMinutes = Math.round((endsAt.getTime() - startsAt.getTime()) / 60_000);
+      const fields = { title: text('title'), notes, dueAt: startsAt, durationMinutes };
+      if (editing.type === 'task') updateTask.mutate({ id: editing.task.id, ...fields });
+      else createTask.mutate(fields);
+      return;
+    }
+    const fields = {
+      kind,
+      title: text('title'),
+      description: notes,
+      location: text('location') || null,
+      onlineUrl: text('onlineUrl') || null,
+      startsAt,
+      endsAt,
+      timeZone: zone,
+      attendeeUserIds: form.getAll('attendees').map(String),
+    };
+    if (fields.attendeeUserIds.length === 0) return setClientError('Choose at least one person to invite.');
+    if (editing.type === 'meeting') updateMeeting.mutate({ id: editing.meeting.id, ...fields });
+    else createMeeting.mutate(fields);
+  }
+
+  const invited = new Set(editing.type === 'meeting' ? editing.meeting.attendees.map((a) => a.userId) : []);
+  return (
+    <form onSubmit={submit} className="space-y-4" noValidate>
+      {clientError ? <Alert tone="error">{clientError}</Alert> : null}
+      {mutation?.error ? <Alert tone="error">{mutation.error.message}</Alert> : null}
+      {editing.type === 'new' && canOrganize ? (
+        <SelectField label="Type" value={kind} onChange={(event) => setKind(event.target.value as Kind)}>
+          <option value="meeting">Meeting</option>
+          <option value="review">Review</option>
+          <option value="task">Task</option>
+        </SelectField>
+      ) : null}
+      <TextField label="Title" name="title" required maxLength={200} defaultValue={initial.title} error={fieldErrors.title?.[0]} />
+      <div className="grid gap-3 sm:grid-cols-3">
+        <TextField label="Date" name="date" type="date" required defaultValue={start.date} />
+        <TextField label="Start time" name="start" type="time" required defaultValue={start.time} />
+        <TextField label="End time" name="end" type="time" required defaultValue={end.time} error={fieldErrors.endsAt?.[0]} />
+      </div>
+      {kind !== 'task' ? (
+        <>
+          <TextField label="Location" name="location" maxLength={500} defaultValue={initial.location} />
+          <TextField
+            label="Online meeting link"
+            name="onlineUrl"
+            type="url"
+            placeholder="https://"
+            defaultValue={initial.onlineUrl}
+            error={fieldErrors.onlineUrl?.[0]}
+          />
+          <fieldset>
+            <legend className="text-sm font-medium text-slate-800">Invite</legend>
+            {members.isLoading ? <p className="text-sm text-slate-600">Loading people…</p> : null}
+            <div className="mt-2 grid max-h-48 gap-1.5 overflow-y-auto sm:grid-cols-2">
+              {(members.data ?? [])
+                .filter((member) => member.id !== (editing.type === 'meeting' ? editing.meeting.organizerId : undefined))
+                .map((member) => (
+                  <label key={member.id} className="flex items-center gap-2 text-sm">
+                    <input type="checkbox" name="attendees" value={member.id} defaultChecked={invited.has(member.id)} />
+                    {member.name ?? member.email} <span className="text-slate-600">({member.role})</span>
+                  </label>
+                ))}
+            </div>
+          </fieldset>
+        </>
+      ) : null}
+      <TextAreaField label="Notes" name="notes" maxLength={5000} defaultValue={initial.notes} />
+      <div className="flex justify-end gap-2">
+        <Button variant="secondary" onClick={onDone}>
+          Discard
+        </Button>
+        <Button type="submit" disabled={Boolean(mutation?.isPending)}>
+          {editing.type === 'new' ? (kind === 'task' ? 'Create task' : `Send ${kind}`) : 'Save changes'}
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function initialValues(editing: ItemFormProps['editing']) {
+  if (editing.type === 'meeting') {
+    const m = editing.meeting;
+    return { kind: m.kind as Kind, title: m.title, start: m.startsAt, end: m.endsAt, location: m.location ?? '', onlineUrl: m.onlineUrl ?? '', notes: m.description ?? '' };
+  }
+  if (editing.type === 'task') {
+    const t = editing.task;
+    return { kind: 'task' as Kind, title: t.title, start: t.dueAt, end: new Date(t.dueAt.getTime() + t.durationMinutes * 60_000), location: '', onlineUrl: '', notes: t.notes ?? '' };
+  }
+  return { kind: 'meeting' as Kind, title: '', start: editing.start, end: editing.end, location: '', onlineUrl: '', notes: '' };
+}

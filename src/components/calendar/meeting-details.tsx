@@ -1,0 +1,124 @@
+'use client';
+
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import type { MeetingView } from '@/server/meetings/queries';
+import { useTRPC } from '@/trpc/react';
+import { KIND_LABELS, RESPONSE_LABELS } from './labels';
+import { formatTimeRange } from './wall-time';
+
+const ANSWERS = [
+  { response: 'accepted', label: 'Accept' },
+  { response: 'tentative', label: 'Tentative' },
+  { response: 'declined', label: 'Decline' },
+] as const;
+
+export function MeetingDetails({ meeting, zone, onEdit, onClose }: { meeting: MeetingView; zone: string; onEdit: () => void; onClose: () => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [confirmingCancel, setConfirmingCancel] = useState(false);
+  const refresh = async () => {
+    await queryClient.invalidateQueries({ queryKey: trpc.calendar.pathKey() });
+    await queryClient.invalidateQueries({ queryKey: trpc.meetings.pathKey() });
+  };
+  const respond = useMutation(trpc.meetings.respond.mutationOptions({ onSuccess: refresh }));
+  const cancel = useMutation(trpc.meetings.cancel.mutationOptions({ onSuccess: async () => { await refresh(); onClose(); } }));
+  const cancelled = meeting.status === 'cancelled';
+  const error = respond.error ?? cancel.error;
+
+  return (
+    <div className="space-y-4 text-sm">
+      {error ? <Alert tone="error">{error.message}</Alert> : null}
+      {cancelled ? <Alert tone="info">This {KIND_LABELS[meeting.kind].toLowerCase()} was cancelled.</Alert> : null}
+      <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1.5">
+        <dt className="font-medium text-slate-700">Type</dt>
+        <dd>{KIND_LABELS[meeting.kind]}</dd>
+        <dt className="font-medium text-slate-700">When</dt>
+        <dd>{formatTimeRange(meeting.startsAt, meeting.endsAt, zone)}</dd>
+        {meeting.location ? (
+          <>
+            <dt className="font-medium text-slate-700">Where</dt>
+            <dd>{meeting.location}</dd>
+          </>
+        ) : null}
+        {meeting.onlineUrl ? (
+          <>
+            <dt className="font-medium text-slate-700">Online</dt>
+            <dd>
+              <a href={meeting.onlineUrl} className="break-all text-brand-700 underline" target="_blank" rel="noreferrer">
+                {meeting.onlineUrl}
+              </a>
+            </dd>
+          </>
+        ) : null}
+        <dt className="font-medium text-slate-700">Organiser</dt>
+        <dd>{meeting.organizer.name ?? meeting.organizer.email}</dd>
+      </dl>
+      {meeting.description ? <p className="whitespace-pre-line text-slate-800">{meeting.description}</p> : null}
+
+      <section aria-labelledby="attendees-heading">
+        <h3 id="attendees-heading" className="font-semibold">
+          Invitees
+        </h3>
+        <ul className="mt-1 divide-y divide-slate-200 rounded-md border border-slate-200">
+          {meeting.attendees.map((attendee) => (
+            <li key={attendee.email} className="flex justify-between gap-2 px-3 py-1.5">
+              <span>{attendee.name ?? attendee.email}</span>
+              <span className="font-medium" aria-label={`${attendee.name ?? attendee.email}: ${RESPONSE_LABELS[attendee.response]}`}>
+                {RESPONSE_LABELS[attendee.response]}
+              </span>
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      {meeting.myRole === 'attendee' && !cancelled ? (
+        <section aria-labelledby="answer-heading">
+          <h3 id="answer-heading" className="font-semibold">
+            Your answer: {meeting.myResponse ? RESPONSE_LABELS[meeting.myResponse] : RESPONSE_LABELS.needs_action}
+          </h3>
+          <div className="mt-2 flex flex-wrap gap-2" role="group" aria-label="Answer the invitation">
+            {ANSWERS.map(({ response, label }) => (
+              <Button
+                key={response}
+                variant={meeting.myResponse === response ? 'primary' : 'secondary'}
+                aria-pressed={meeting.myResponse === response}
+                disabled={respond.isPending}
+                onClick={() => respond.mutate({ id: meeting.id, response })}
+              >
+                {label}
+              </Button>
+            ))}
+          </div>
+        </section>
+      ) : null}
+
+      {meeting.myRole === 'organizer' && !cancelled ? (
+        <div className="flex flex-wrap justify-end gap-2 border-t border-slate-200 pt-4">
+          {confirmingCancel ? (
+            <>
+              <span className="self-center">Cancel this {KIND_LABELS[meeting.kind].toLowerCase()} for everyone?</span>
+              <Button variant="secondary" onClick={() => setConfirmingCancel(false)}>
+                Keep it
+              </Button>
+              <Button variant="danger" disabled={cancel.isPending} onClick={() => cancel.mutate({ id: meeting.id })}>
+                Yes, cancel {KIND_LABELS[meeting.kind].toLowerCase()}
+              </Button>
+            </>
+          ) : (
+            <>
+              <Button variant="secondary" onClick={onEdit}>
+                Edit
+              </Button>
+              <Button variant="danger" onClick={() => setConfirmingCancel(true)}>
+                Cancel {KIND_LABELS[meeting.kind].toLowerCase()}
+              </Button>
+            </>
+          )}
+        </div>
+      ) : null}
+    </div>
+  );
+}
