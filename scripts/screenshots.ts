@@ -1,0 +1,45 @@
+/**
+ * `npm run screenshots`: refreshes the README's pictures from a running demo
+ * (start it with `npm run demo`; BASE_URL defaults to http://localhost:3000).
+ */
+import { chromium, type Page } from '@playwright/test';
+import { DEMO_PASSWORD } from '../src/server/demo/accounts';
+
+const baseUrl = process.env.BASE_URL ?? 'http://localhost:3000';
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+});
+
+async function signedIn(email: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1100 }, timezoneId: 'Europe/London' });
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/sign-in`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Calendar', level: 1 }).waitFor();
+  await page.getByRole('button', { name: /Weekly check-in|Interview practice|Induction/ }).first().waitFor();
+  return page;
+}
+
+try {
+  const tutor = await signedIn('tutor1@northbridge.test');
+  await tutor.screenshot({ path: 'docs/screenshots/calendar-tutor.png', clip: { x: 0, y: 0, width: 1400, height: 1000 } });
+  await tutor.getByRole('button', { name: /CV workshop review/ }).first().click();
+  await tutor.getByRole('dialog').waitFor();
+  await tutor.screenshot({ path: 'docs/screenshots/meeting-answers.png' });
+
+  const learner = await signedIn('learner4@northbridge.test');
+  await learner.getByRole('button', { name: /reply needed/ }).first().click();
+  await learner.getByRole('dialog').waitFor();
+  await learner.screenshot({ path: 'docs/screenshots/invitation-learner.png' });
+
+  const admin = await signedIn('admin@northbridge.test');
+  await admin.goto(`${baseUrl}/admin/calendar`);
+  await admin.getByRole('switch').waitFor();
+  await admin.screenshot({ path: 'docs/screenshots/admin-calendar-integration.png' });
+  console.log('Screenshots written to docs/screenshots/.');
+} finally {
+  await browser.close();
+}
