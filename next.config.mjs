@@ -4,6 +4,7 @@ const nextConfig = {
   // Bundling either breaks them, so Node loads them from node_modules at run time.
   serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2'],
   poweredByHeader: false,
+  devIndicators: false,
   // forbidden() answers 403 with app/forbidden.tsx (the admin pages).
   experimental: { authInterrupts: true },
 };

@@ -11,7 +11,7 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
 });
 
-async function signedIn(email: string): Promise<Page> {
+async function signedIn(email: string, waitForMeetings = true): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 1100 }, timezoneId: 'Europe/London' });
   const page = await context.newPage();
   await page.goto(`${baseUrl}/sign-in`);
@@ -19,7 +19,7 @@ async function signedIn(email: string): Promise<Page> {
   await page.getByLabel('Password').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Calendar', level: 1 }).waitFor();
-  await page.getByRole('button', { name: /Weekly check-in|Interview practice|Induction/ }).first().waitFor();
+  if (waitForMeetings) await page.getByRole('button', { name: /Weekly check-in|Interview practice|Induction/ }).first().waitFor();
   return page;
 }
 
@@ -35,7 +35,7 @@ try {
   await learner.getByRole('dialog').waitFor();
   await learner.screenshot({ path: 'docs/screenshots/invitation-learner.png' });
 
-  const admin = await signedIn('admin@northbridge.test');
+  const admin = await signedIn('admin@northbridge.test', false);
   await admin.goto(`${baseUrl}/admin/calendar`);
   await admin.getByRole('switch').waitFor();
   await admin.screenshot({ path: 'docs/screenshots/admin-calendar-integration.png' });
