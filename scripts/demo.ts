@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { generateKeySpec } from '../src/server/crypto/secrets';
 import { openDatabase } from '../src/server/db/client';
 import { migrateDatabase } from '../src/server/db/migrate';
 import { seedDemoData } from '../src/server/demo/seed';
@@ -16,13 +17,12 @@ import { databaseLocation } from './database-location';
 const port = process.env.PORT ?? '3000';
 const children: ChildProcess[] = [];
 
-async function authSecret(): Promise<string> {
-  if (process.env.AUTH_SECRET) return process.env.AUTH_SECRET;
-  // Kept beside the embedded database so sessions survive a restart of the demo.
-  const file = path.join('.data', 'auth-secret');
+/** A secret made once and kept beside the embedded database, so a restart keeps sessions and tokens readable. */
+async function localSecret(name: string, make: () => string): Promise<string> {
+  const file = path.join('.data', name);
   if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
   await mkdir('.data', { recursive: true });
-  const secret = randomBytes(32).toString('base64');
+  const secret = make();
   await writeFile(file, secret, { mode: 0o600 });
   return secret;
 }
@@ -55,8 +55,21 @@ await handle.close();
 console.log(created.length > 0 ? `[demo] Seeded ${created.join(' and ')}.` : '[demo] Demo data already present.');
 
 const env: NodeJS.ProcessEnv = {
+  // The emulators stand in for Google and Microsoft; their demo OAuth clients are in emulators/.
+  GOOGLE_CLIENT_ID: 'tandem-demo.apps.googleusercontent.com',
+  GOOGLE_CLIENT_SECRET: 'tandem-demo-secret',
+  GOOGLE_BASE_URL: 'http://127.0.0.1:4501',
+  MICROSOFT_CLIENT_ID: '00000000-0000-4000-8000-00000000a11e',
+  MICROSOFT_CLIENT_SECRET: 'tandem-dev-secret',
+  MICROSOFT_GRAPH_BASE_URL: 'https://127.0.0.1:4502',
+  MICROSOFT_AUTHORITY_BASE_URL: 'https://127.0.0.1:4502',
+  APP_URL: `http://localhost:${port}`,
+  TANDEM_JOBS: 'inline',
+  NEXT_TELEMETRY_DISABLED: '1',
   ...process.env,
-  AUTH_SECRET: await authSecret(),
+  AUTH_SECRET: process.env.AUTH_SECRET ?? (await localSecret('auth-secret', () => randomBytes(32).toString('base64'))),
+  TANDEM_ENCRYPTION_KEYS:
+    process.env.TANDEM_ENCRYPTION_KEYS ?? (await localSecret('encryption-keys', () => generateKeySpec('demo'))),
   TANDEM_DEMO: '1',
   NODE_EXTRA_CA_CERTS: path.resolve('emulators/microsoft/certs/emulator-cert.pem'),
   PORT: port,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseKeyRing } from '@/server/crypto/secrets';
 
 const flag = z
   .enum(['1', '0', 'true', 'false', ''])
@@ -22,6 +23,42 @@ const envSchema = z
       .min(32, 'must be at least 32 characters (openssl rand -base64 32)'),
     /** Lists the demo accounts on the sign-in page. */
     TANDEM_DEMO: flag,
+    /** The app's public URL: OAuth redirect URIs and webhook addresses are built from it. */
+    APP_URL: z.url().default('http://localhost:3000'),
+    /** Key ring for secrets at rest: `id:<base64 32 bytes>[,older…]`; the first encrypts. */
+    TANDEM_ENCRYPTION_KEYS: z
+      .string()
+      .optional()
+      .superRefine((spec, ctx) => {
+        if (!spec) return;
+        try {
+          parseKeyRing(spec);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        }
+      }),
+    GOOGLE_CLIENT_ID: z.string().min(1).optional(),
+    GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
+    /** Only to point at a Google-compatible server (the emulator); unset in production. */
+    GOOGLE_BASE_URL: z.url().optional(),
+    MICROSOFT_CLIENT_ID: z.string().min(1).optional(),
+    MICROSOFT_CLIENT_SECRET: z.string().min(1).optional(),
+    /** `common` (work and personal accounts), `organizations`, `consumers` or a tenant id. */
+    MICROSOFT_TENANT: z.string().min(1).default('common'),
+    /** Only to point at a Graph-compatible server (the emulator); unset in production. */
+    MICROSOFT_GRAPH_BASE_URL: z.url().optional(),
+    MICROSOFT_AUTHORITY_BASE_URL: z.url().optional(),
+    /** The mirror's window: days back and days ahead of today. */
+    SYNC_WINDOW_PAST_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    SYNC_WINDOW_FUTURE_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+    /** Minutes between polls of calendars without push (CalDAV) and the safety poll of the others. */
+    SYNC_POLL_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
+    /**
+     * `inngest`: jobs go to Inngest Cloud or a self-hosted `inngest start` (INNGEST_EVENT_KEY,
+     * INNGEST_SIGNING_KEY, INNGEST_BASE_URL). `inline`: the same functions run in-process
+     * (demo and tests; refused in production).
+     */
+    TANDEM_JOBS: z.enum(['inngest', 'inline']).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -33,6 +70,12 @@ const envSchema = z
     }
     if (env.TANDEM_DEMO) {
       ctx.addIssue({ code: 'custom', path: ['TANDEM_DEMO'], message: 'must be off in production' });
+    }
+    if (!env.TANDEM_ENCRYPTION_KEYS) {
+      ctx.addIssue({ code: 'custom', path: ['TANDEM_ENCRYPTION_KEYS'], message: 'is required in production' });
+    }
+    if (env.TANDEM_JOBS === 'inline') {
+      ctx.addIssue({ code: 'custom', path: ['TANDEM_JOBS'], message: 'inline jobs are for the demo and tests only' });
     }
   });
 
