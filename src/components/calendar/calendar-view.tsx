@@ -13,7 +13,10 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { useTRPC } from '@/trpc/react';
+import { CalendarLegend } from './calendar-legend';
 import { toEventInputs, type CalendarItemRef } from './event-inputs';
+import { ExternalEventDetails } from './external-event-details';
+import { toExternalEventInputs, type ExternalEventRef } from './external-event-inputs';
 import { ItemForm, type ItemFormProps } from './item-form';
 import { MeetingDetails } from './meeting-details';
 import { TaskDetails } from './task-details';
@@ -23,9 +26,12 @@ type Panel =
   | { mode: 'closed' }
   | { mode: 'view'; ref: CalendarItemRef }
   | { mode: 'edit'; ref: CalendarItemRef }
+  | { mode: 'external'; id: string }
   | { mode: 'new'; start: Date; end: Date };
 
 const HOUR = 3_600_000;
+/** Re-read the feed this often, so changes synced from connected calendars show without a reload. */
+const FEED_REFRESH_MS = 10_000;
 
 export function CalendarView() {
   const trpc = useTRPC();
@@ -39,8 +45,10 @@ export function CalendarView() {
     ...trpc.calendar.feed.queryOptions(range ?? { from: new Date(0), to: new Date(0) }),
     enabled: range !== null,
     placeholderData: keepPreviousData,
+    refetchInterval: FEED_REFRESH_MS,
   });
-  const events = useMemo(() => toEventInputs(feed.data), [feed.data]);
+  const events = useMemo(() => [...toEventInputs(feed.data), ...toExternalEventInputs(feed.data)], [feed.data]);
+  const hasAllDayEvents = events.some((event) => event.allDay === true);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.calendar.pathKey() });
   const moveMeeting = useMutation(trpc.meetings.update.mutationOptions({ onSettled: refresh }));
   const moveTask = useMutation(trpc.tasks.update.mutationOptions({ onSettled: refresh }));
@@ -49,6 +57,8 @@ export function CalendarView() {
   const selected = panel.mode === 'view' || panel.mode === 'edit' ? panel.ref : null;
   const meeting = selected?.type === 'meeting' ? feed.data?.meetings.find((m) => m.id === selected.id) : undefined;
   const task = selected?.type === 'task' ? feed.data?.tasks.find((t) => t.id === selected.id) : undefined;
+  const external = panel.mode === 'external' ? feed.data?.externalEvents.find((e) => e.id === panel.id) : undefined;
+  const externalCalendar = external ? feed.data?.calendars.find((c) => c.id === external.calendarId) : undefined;
 
   function onDatesSet(arg: DatesSetArg) {
     setRange({ from: instantFromCalendarString(arg.startStr, zone), to: instantFromCalendarString(arg.endStr, zone) });
@@ -65,7 +75,8 @@ export function CalendarView() {
 
   function onEventClick(arg: EventClickArg) {
     arg.jsEvent.preventDefault();
-    setPanel({ mode: 'view', ref: arg.event.extendedProps.ref as CalendarItemRef });
+    const ref = arg.event.extendedProps.ref as CalendarItemRef | ExternalEventRef;
+    setPanel(ref.type === 'external' ? { mode: 'external', id: ref.id } : { mode: 'view', ref });
   }
 
   function onEventChange(arg: EventDropArg | EventResizeDoneArg) {
@@ -109,7 +120,8 @@ export function CalendarView() {
       </div>
       {moveError ? <Alert tone="error">Could not move that item: {moveError.message}</Alert> : null}
       {feed.error ? <Alert tone="error">Could not load your calendar: {feed.error.message}</Alert> : null}
-      <div className="rounded-lg border border-slate-200 bg-white p-3" aria-busy={feed.isFetching}>
+      {feed.data ? <CalendarLegend calendars={feed.data.calendars} /> : null}
+      <div className="rounded-lg border border-slate-200 bg-white p-3" aria-busy={feed.isLoading || (feed.isFetching && feed.isPlaceholderData)}>
         <FullCalendar
           plugins={[dayGridPlugin, timeGridPlugin, listPlugin, interactionPlugin, luxonPlugin]}
           timeZone={zone}
@@ -122,7 +134,8 @@ export function CalendarView() {
           firstDay={1}
           slotLabelFormat={{ hour: '2-digit', minute: '2-digit', hour12: false }}
           eventTimeFormat={{ hour: '2-digit', minute: '2-digit', hour12: false }}
-          allDaySlot={false}
+          // Tandem items are never all day; the row appears only for connected calendars' all-day events.
+          allDaySlot={hasAllDayEvents}
           nowIndicator
           // No inner scroller: the page scrolls, so keyboard users need no focusable scroll region.
           height="auto"
@@ -145,15 +158,18 @@ export function CalendarView() {
         />
       </div>
       <p className="text-sm text-slate-700">
-        Click or drag across empty time to create; drag an item to move it; press Enter on an item to open it.
+        Click or drag across empty time to create; drag an item to move it; press Enter on an item to open it. Events
+        from connected calendars are read-only.
       </p>
 
       <Dialog
         open={panel.mode !== 'closed'}
         onOpenChange={(open) => !open && close()}
-        title={panel.mode === 'new' ? 'New item' : meeting ? meeting.title : task ? task.title : 'Item'}
+        title={panel.mode === 'new' ? 'New item' : meeting ? meeting.title : task ? task.title : external ? (external.title ?? 'Busy') : 'Item'}
       >
-        {editing ? (
+        {external ? (
+          <ExternalEventDetails event={external} calendar={externalCalendar} zone={zone} />
+        ) : editing ? (
           <ItemForm zone={zone} canOrganize={canOrganize} editing={editing} onDone={close} />
         ) : meeting ? (
           <MeetingDetails meeting={meeting} zone={zone} onEdit={() => setPanel({ mode: 'edit', ref: { type: 'meeting', id: meeting.id } })} onClose={close} />
