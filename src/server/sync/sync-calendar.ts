@@ -1,0 +1,142 @@
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { calendarConnections, calendars, syncCursors } from '@/server/db/schema';
+import { NotFoundError } from '@/server/errors';
+import { CursorExpiredError, ProviderAuthRevokedError, ProviderError } from '@/server/providers/errors';
+import type { CalendarProvider } from '@/server/providers/types';
+import { applyChanges, sweepUnseenEvents } from './apply-changes';
+import { markConnectionNeedsReauth, recordConnectionError, recordConnectionSynced } from './connection-health';
+import { syncWindowAt, type SyncDeps } from './deps';
+
+export interface SyncResult {
+  /** `incremental`: from the stored cursor; `full`: the window re-read (first import or expired cursor). */
+  mode: 'incremental' | 'full' | 'skipped';
+  /** `needs_reauth`: access was revoked; nothing was changed in the mirror. */
+  outcome: 'synced' | 'needs_reauth';
+  upserted: number;
+  removed: number;
+  /** Rows a full sync found gone at the provider. */
+  swept: number;
+  /** The stored cursor had expired and a full resync replaced it. */
+  cursorExpired: boolean;
+}
+
+interface CalendarRef {
+  tenantId: string;
+  calendarId: string;
+}
+
+/**
+ * Mirrors one calendar (DESIGN.md §4 rules 1 and 6): incremental from the stored cursor, or a full
+ * sync of the window when there is none or the provider refused it. Pages are applied as they
+ * arrive and the cursor is saved only after the last one, so a run that fails half-way is simply
+ * replayed; replaying a finished run changes nothing. Revoked access marks the connection
+ * `needs_reauth` and returns; other provider errors are recorded and rethrown for the job to retry.
+ */
+export async function syncCalendar(deps: SyncDeps, ref: CalendarRef): Promise<SyncResult> {
+  const { db } = deps;
+  const [row] = await db
+    .select({ calendar: calendars, connection: calendarConnections, cursor: syncCursors })
+    .from(calendars)
+    .innerJoin(calendarConnections, eq(calendarConnections.id, calendars.connectionId))
+    .leftJoin(syncCursors, eq(syncCursors.calendarId, calendars.id))
+    .where(and(eq(calendars.tenantId, ref.tenantId), eq(calendars.id, ref.calendarId), eq(calendarConnections.tenantId, ref.tenantId)))
+    .limit(1);
+  if (!row) throw new NotFoundError('Calendar not found');
+  const health = { tenantId: ref.tenantId, connectionId: row.connection.id, calendarId: ref.calendarId };
+  if (row.connection.status === 'needs_reauth') return emptyResult('skipped', 'needs_reauth');
+
+  try {
+    const provider = await deps.providers.forConnection(db, row.connection);
+    const result = row.cursor?.cursor
+      ? await incrementalOrFull(deps, provider, row.calendar.externalId, ref, row.cursor)
+      : await fullSync(deps, provider, row.calendar.externalId, ref, row.cursor?.fullSyncGeneration ?? 0, false);
+    await recordConnectionSynced(db, health, deps.now());
+    return result;
+  } catch (error) {
+    if (error instanceof ProviderAuthRevokedError) {
+      await markConnectionNeedsReauth(db, health, deps.now());
+      return emptyResult('skipped', 'needs_reauth');
+    }
+    if (error instanceof ProviderError) await recordConnectionError(db, health, error, deps.now());
+    throw error;
+  }
+}
+
+async function incrementalOrFull(
+  deps: SyncDeps,
+  provider: CalendarProvider,
+  externalCalendarId: string,
+  ref: CalendarRef,
+  cursor: typeof syncCursors.$inferSelect,
+): Promise<SyncResult> {
+  try {
+    return await incrementalSync(deps, provider, externalCalendarId, ref, cursor);
+  } catch (error) {
+    if (!(error instanceof CursorExpiredError)) throw error;
+    return fullSync(deps, provider, externalCalendarId, ref, cursor.fullSyncGeneration, true);
+  }
+}
+
+async function incrementalSync(
+  deps: SyncDeps,
+  provider: CalendarProvider,
+  externalCalendarId: string,
+  ref: CalendarRef,
+  cursor: typeof syncCursors.$inferSelect,
+): Promise<SyncResult> {
+  const window = { start: cursor.windowStart ?? deps.now(), end: cursor.windowEnd ?? deps.now() };
+  const target = { ...ref, generation: cursor.fullSyncGeneration, syncedAt: deps.now() };
+  const result = emptyResult('incremental', 'synced');
+  let nextCursor: string | null = null;
+  for await (const page of provider.readChanges(externalCalendarId, cursor.cursor, window)) {
+    const applied = await applyChanges(deps.db, target, page.changes);
+    result.upserted += applied.upserted;
+    result.removed += applied.removed;
+    nextCursor = page.nextCursor ?? nextCursor;
+  }
+  if (nextCursor) {
+    // Only move forward from the cursor this run started with; a concurrent run that already
+    // advanced it wins.
+    await deps.db
+      .update(syncCursors)
+      .set({ cursor: nextCursor, updatedAt: deps.now() })
+      .where(and(eq(syncCursors.tenantId, ref.tenantId), eq(syncCursors.calendarId, ref.calendarId), eq(syncCursors.cursor, cursor.cursor ?? '')));
+  }
+  return result;
+}
+
+async function fullSync(
+  deps: SyncDeps,
+  provider: CalendarProvider,
+  externalCalendarId: string,
+  ref: CalendarRef,
+  previousGeneration: number,
+  cursorExpired: boolean,
+): Promise<SyncResult> {
+  const generation = previousGeneration + 1;
+  const window = syncWindowAt(deps.now(), deps.window);
+  await deps.db
+    .update(calendars)
+    .set({ syncState: 'syncing' })
+    .where(and(eq(calendars.tenantId, ref.tenantId), eq(calendars.id, ref.calendarId), isNull(calendars.lastSyncedAt)));
+  const target = { ...ref, generation, syncedAt: deps.now() };
+  const result = { ...emptyResult('full', 'synced'), cursorExpired };
+  let nextCursor: string | null = null;
+  for await (const page of provider.readChanges(externalCalendarId, null, window)) {
+    const applied = await applyChanges(deps.db, target, page.changes);
+    result.upserted += applied.upserted;
+    result.removed += applied.removed;
+    nextCursor = page.nextCursor ?? nextCursor;
+  }
+  result.swept = await sweepUnseenEvents(deps.db, { tenantId: ref.tenantId, calendarId: ref.calendarId, generation });
+  const saved = { cursor: nextCursor, windowStart: window.start, windowEnd: window.end, fullSyncGeneration: generation, updatedAt: deps.now() };
+  await deps.db
+    .insert(syncCursors)
+    .values({ calendarId: ref.calendarId, tenantId: ref.tenantId, ...saved })
+    .onConflictDoUpdate({ target: syncCursors.calendarId, set: saved, setWhere: sql`${syncCursors.tenantId} = ${ref.tenantId}` });
+  return result;
+}
+
+function emptyResult(mode: SyncResult['mode'], outcome: SyncResult['outcome']): SyncResult {
+  return { mode, outcome, upserted: 0, removed: 0, swept: 0, cursorExpired: false };
+}

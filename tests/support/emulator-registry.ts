@@ -1,0 +1,122 @@
+import { and, eq } from 'drizzle-orm';
+import { TESTBED_CLIENT, type GoogleTestbed } from '../../emulators/google/testbed';
+import type { MicrosoftTestbed } from '../../emulators/microsoft/testbed';
+import { connectionCredentialsSchema, type ConnectionCredentials } from '../../src/server/connections/credentials';
+import type { ConnectionRow, ProviderRegistry } from '../../src/server/connections/provider-registry';
+import { decryptJson, encryptJson, generateKeySpec, parseKeyRing, type KeyRing } from '../../src/server/crypto/secrets';
+import type { Database, Executor } from '../../src/server/db/client';
+import { calendarConnections, type ConnectionProvider } from '../../src/server/db/schema';
+import { createCalDavProvider } from '../../src/server/providers/caldav';
+import { googleEndpointsAt } from '../../src/server/providers/google/config';
+import { createGoogleProvider } from '../../src/server/providers/google/google-provider';
+import { createMicrosoftProvider } from '../../src/server/providers/microsoft';
+import type { CalendarProvider, OAuthTokens } from '../../src/server/providers/types';
+import { refreshCalendarList } from '../../src/server/sync/calendar-list';
+import type { SyncDeps } from '../../src/server/sync/deps';
+
+/**
+ * A ProviderRegistry for tests: the real adapters, pointed at the in-process emulators (and a
+ * Radicale for CalDAV rows, whose server URL is in the credentials), built from connection rows
+ * whose credentials are encrypted with a test key ring, the way the app stores them. Refreshed
+ * tokens are written back encrypted, as the app's registry does.
+ */
+export interface EmulatorRegistry extends ProviderRegistry {
+  keyRing: KeyRing;
+  /** How many adapters were built (one per service call that needs the provider). */
+  built: number;
+}
+
+export interface EmulatorRegistryOptions {
+  google?: GoogleTestbed;
+  microsoft?: MicrosoftTestbed;
+  /** Page size for list / delta / multiget calls, so tests can exercise paging. */
+  pageSize?: number;
+  keyRing?: KeyRing;
+}
+
+export function createEmulatorRegistry(options: EmulatorRegistryOptions): EmulatorRegistry {
+  const keyRing = options.keyRing ?? parseKeyRing(generateKeySpec('test'));
+  const pageSize = options.pageSize;
+  const registry: EmulatorRegistry = {
+    keyRing,
+    built: 0,
+    async forConnection(db: Executor, connection: ConnectionRow): Promise<CalendarProvider> {
+      registry.built += 1;
+      const credentials = decryptJson(keyRing, connection.encryptedCredentials, (value) => connectionCredentialsSchema.parse(value));
+      const persist = async (tokens: OAuthTokens) => {
+        const next: ConnectionCredentials = { kind: 'oauth', ...tokens, expiresAt: tokens.expiresAt.toISOString(), ...(credentials.kind === 'oauth' && credentials.accountKind ? { accountKind: credentials.accountKind } : {}) };
+        await db
+          .update(calendarConnections)
+          .set({ encryptedCredentials: encryptJson(keyRing, next) })
+          .where(and(eq(calendarConnections.tenantId, connection.tenantId), eq(calendarConnections.id, connection.id)));
+      };
+      if (credentials.kind === 'caldav') {
+        const { serverUrl, username, password, email } = credentials;
+        const kind = connection.provider === 'icloud' ? 'icloud' : 'caldav';
+        return createCalDavProvider({ kind, serverUrl, username, password, email, ...(pageSize ? { pageSize } : {}) });
+      }
+      const tokens: OAuthTokens = { ...credentials, expiresAt: new Date(credentials.expiresAt) };
+      if (connection.provider === 'google') {
+        if (!options.google) throw new Error('no Google testbed given to the emulator registry');
+        const config = { ...TESTBED_CLIENT, endpoints: googleEndpointsAt(options.google.url) };
+        return createGoogleProvider({ config, tokens, onTokensRefreshed: persist, ...(pageSize ? { pageSize } : {}) });
+      }
+      if (connection.provider === 'microsoft') {
+        if (!options.microsoft) throw new Error('no Microsoft testbed given to the emulator registry');
+        return createMicrosoftProvider({
+          app: options.microsoft.app,
+          connection: { kind: 'delegated', tokens, onTokensRefreshed: persist, accountKind: credentials.accountKind ?? 'work' },
+          ...(pageSize ? { pageSize } : {}),
+        });
+      }
+      throw new Error(`no emulator for ${connection.provider} OAuth connections`);
+    },
+  };
+  return registry;
+}
+
+/** Inserts a connection row the way CONNECT stores one: credentials encrypted with the registry's key ring. */
+export async function insertTestConnection(
+  db: Database,
+  registry: EmulatorRegistry,
+  input: { tenantId: string; userId: string; provider: ConnectionProvider; accountEmail: string; credentials: ConnectionCredentials },
+): Promise<ConnectionRow> {
+  const [row] = await db
+    .insert(calendarConnections)
+    .values({
+      tenantId: input.tenantId,
+      userId: input.userId,
+      provider: input.provider,
+      accountEmail: input.accountEmail,
+      encryptedCredentials: encryptJson(registry.keyRing, input.credentials),
+    })
+    .returning();
+  if (!row) throw new Error('connection insert returned nothing');
+  return row;
+}
+
+/** OAuth credentials in the stored shape, from tokens a testbed issued. */
+export function oauthCredentials(tokens: { accessToken: string; refreshToken: string | null; expiresAt: Date; scope: string | null }): ConnectionCredentials {
+  return { kind: 'oauth', accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: tokens.expiresAt.toISOString(), scope: tokens.scope };
+}
+
+/**
+ * A user connects an emulated Google account: the connection row (encrypted tokens from the
+ * testbed) and its calendars, through the real refreshCalendarList.
+ */
+export async function connectGoogleAccount(
+  deps: SyncDeps,
+  registry: EmulatorRegistry,
+  bed: GoogleTestbed,
+  input: { tenantId: string; userId: string; email: string },
+): Promise<{ connection: ConnectionRow; calendarIds: string[] }> {
+  const connection = await insertTestConnection(deps.db, registry, {
+    tenantId: input.tenantId,
+    userId: input.userId,
+    provider: 'google',
+    accountEmail: input.email,
+    credentials: oauthCredentials(bed.tokens(input.email)),
+  });
+  const { calendarIds } = await refreshCalendarList(deps, { tenantId: input.tenantId, connectionId: connection.id });
+  return { connection, calendarIds };
+}
