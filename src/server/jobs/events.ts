@@ -1,3 +1,4 @@
+import { eventType } from 'inngest';
 import { z } from 'zod';
 
 /**
@@ -12,6 +13,20 @@ export const jobEventSchemas = {
     tenantId: z.uuid(),
     calendarId: z.uuid(),
     reason: z.enum(['push', 'poll', 'manual', 'import']),
+    /**
+     * The calendar's connection, when the sender knows it: sync runs are throttled per connection
+     * (the provider's quotas are per account); without it the calendar is its own throttle key.
+     */
+    connectionId: z.uuid().optional(),
+  }),
+  /**
+   * A push channel needs attention before its regular renewal: Graph asked for reauthorization,
+   * or removed the subscription (then it is created afresh and the calendar synced).
+   */
+  'tandem/push-channel.renewal-requested': z.object({
+    tenantId: z.uuid(),
+    calendarId: z.uuid(),
+    reason: z.enum(['reauthorization_required', 'subscription_removed']),
   }),
 } as const;
 
@@ -22,4 +37,22 @@ export type JobEvent = { [N in JobEventName]: { name: N; data: JobEventData<N> }
 /** Sends job events: to Inngest in production, to the inline driver in the demo and tests. */
 export interface JobDispatcher {
   send(events: JobEvent | JobEvent[]): Promise<void>;
+}
+
+/** The same events as Inngest triggers: Inngest validates each payload against its schema. */
+export const connectionAdded = eventType('tandem/connection.added', {
+  schema: jobEventSchemas['tandem/connection.added'],
+});
+export const calendarSyncRequested = eventType('tandem/calendar.sync-requested', {
+  schema: jobEventSchemas['tandem/calendar.sync-requested'],
+});
+export const pushChannelRenewalRequested = eventType('tandem/push-channel.renewal-requested', {
+  schema: jobEventSchemas['tandem/push-channel.renewal-requested'],
+});
+
+/** Checks events against their schemas before they leave the process: a bad payload fails at the sender. */
+export function parseJobEvents(events: JobEvent | JobEvent[]): JobEvent[] {
+  return (Array.isArray(events) ? events : [events]).map(
+    (event) => ({ name: event.name, data: jobEventSchemas[event.name].parse(event.data) }) as JobEvent,
+  );
 }
