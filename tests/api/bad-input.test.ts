@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { seedActivity } from '../support/activity';
 import { listMutationPaths, sessionOf } from '../support/api';
-import { BAD_MUTATION_INPUTS, MALFORMED_FOR_EVERY_MUTATION, type Scene } from '../support/bad-mutation-inputs';
+import { BAD_MUTATION_INPUTS, MALFORMED_FOR_EVERY_MUTATION, seedScene, type Scene } from '../support/bad-mutation-inputs';
 import { useTestDatabase, type TestDatabase } from '../support/database';
 import { createTestTenant } from '../support/fixtures';
 import { postMutation, postRaw, type HttpOutcome } from '../support/http';
@@ -16,7 +15,7 @@ let scene: Scene;
 beforeAll(async () => {
   database = await useTestDatabase();
   const tenant = await createTestTenant(database.db, 'bad-input');
-  scene = { tenant, activity: await seedActivity(database.db, tenant, 'bad-input') };
+  scene = await seedScene(database.db, tenant, 'bad-input');
 });
 
 /** A refusal a person can act on: 400, BAD_REQUEST, a short sentence rather than a dump. */
@@ -56,7 +55,7 @@ describe.each(MUTATIONS)('%s', (path) => {
     const cases = casesFor(path);
     // A tenant of its own, so that valid changes (a cancel, a delete) cannot disturb other cases.
     const tenant = await createTestTenant(database.db, 'valid');
-    const spare = { tenant, activity: await seedActivity(database.db, tenant, 'valid') };
+    const spare = await seedScene(database.db, tenant, 'valid');
     const outcome = await postMutation(database.db, sessionOf(tenant[cases.as]), path, cases.valid(spare));
     expect(outcome).toEqual({ status: 200 });
   });

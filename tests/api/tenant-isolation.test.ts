@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ACTIVITY_WEEK, meetingInput, seedActivity, taskInput, type TenantActivity } from '../support/activity';
 import { callProcedure, describeOutcome, listProcedures, sessionOf } from '../support/api';
+import { enableCalendarIntegration, seedConnection, type SeededConnection } from '../support/connections';
 import { useTestDatabase, type TestDatabase } from '../support/database';
 import { createTestTenant, type TestTenant } from '../support/fixtures';
 import { snapshotDatabase, type Snapshot } from '../support/snapshot';
@@ -13,6 +14,9 @@ interface Target {
   victimActivity: TenantActivity;
   /** A meeting the intruders' own tutor organised. */
   intruderMeetingId: string;
+  /** The victim learner's calendar connection, and the intruding learner's own. */
+  victimConnection: SeededConnection;
+  intruderConnection: SeededConnection;
 }
 
 /**
@@ -21,6 +25,18 @@ interface Target {
  */
 const ATTACKS: Record<string, (target: Target) => unknown[]> = {
   'calendar.feed': () => [ACTIVITY_WEEK],
+  'connections.list': () => [undefined],
+  'connections.connectCalDav': () => [
+    { kind: 'caldav', serverUrl: 'https://dav.example.test/', username: 'intruder', password: 'intruder-password' },
+  ],
+  'connections.updateCalendar': ({ victimConnection, intruderConnection }) => [
+    { calendarId: victimConnection.writableCalendarId, show: false, busy: false },
+    { calendarId: victimConnection.readOnlyCalendarId, isWriteTarget: true },
+    // The intruder's own write target: must not clear the victim's.
+    { calendarId: intruderConnection.writableCalendarId, isWriteTarget: true },
+  ],
+  'connections.syncNow': ({ victimConnection }) => [{ connectionId: victimConnection.connectionId }],
+  'connections.disconnect': ({ victimConnection }) => [{ connectionId: victimConnection.connectionId }],
   'me.profile': () => [undefined],
   'me.updateProfile': () => [{ name: 'Renamed intruder' }],
   'me.members': () => [undefined, { role: 'learner' }],
@@ -60,7 +76,15 @@ beforeAll(async () => {
   intruder = await createTestTenant(database.db, 'intruder');
   const victimActivity = await seedActivity(database.db, victim, 'victim');
   const intruderActivity = await seedActivity(database.db, intruder, 'intruder');
-  target = { victim, victimActivity, intruderMeetingId: intruderActivity.meetingId };
+  await enableCalendarIntegration(database.db, victim.tenantId);
+  await enableCalendarIntegration(database.db, intruder.tenantId);
+  target = {
+    victim,
+    victimActivity,
+    intruderMeetingId: intruderActivity.meetingId,
+    victimConnection: await seedConnection(database.db, victim.learner, 'victim'),
+    intruderConnection: await seedConnection(database.db, intruder.learner, 'intruder'),
+  };
   victimBefore = await snapshotDatabase(database.db, victim.tenantId);
   // Every id in the victim's rows, and the word every victim name, email and title contains.
   victimSecrets = [...new Set(JSON.stringify(victimBefore).match(UUID) ?? []), 'victim'];

@@ -1,7 +1,10 @@
 import { TRPCError } from '@trpc/server';
 import { appRouter, createCaller } from '../../src/server/api/root';
-import type { SessionIdentity } from '../../src/server/api/trpc';
+import type { SessionIdentity, TrpcContext } from '../../src/server/api/trpc';
+import { generateKeySpec, parseKeyRing } from '../../src/server/crypto/secrets';
 import type { Database } from '../../src/server/db/client';
+import { RecordingDispatcher } from './recording-dispatcher';
+import { stubProviderRegistry } from './stub-providers';
 
 export type ProcedureType = 'query' | 'mutation' | 'subscription';
 
@@ -25,6 +28,32 @@ export function listMutationPaths(): string[] {
 
 export const TEST_NOW = new Date('2026-03-02T08:00:00Z');
 
+/** The key ring of this test process (what TANDEM_ENCRYPTION_KEYS gives the app). */
+export const TEST_KEY_RING = parseKeyRing(generateKeySpec('test'));
+
+/** Jobs the API suites' procedures sent (nothing runs them). */
+export const testJobs = new RecordingDispatcher();
+
+/**
+ * The context a request gets, with test parts: the fixed clock, a recording dispatcher, the
+ * stub provider registry and the test key ring; `overrides` swaps any of them.
+ */
+export function testContext(
+  db: Database,
+  session: SessionIdentity | null,
+  overrides: Partial<Omit<TrpcContext, 'db' | 'session'>> = {},
+): TrpcContext {
+  return {
+    db,
+    session,
+    now: () => TEST_NOW,
+    jobs: testJobs,
+    providers: stubProviderRegistry(TEST_KEY_RING),
+    keyRing: () => TEST_KEY_RING,
+    ...overrides,
+  };
+}
+
 export function sessionOf(member: { userId: string; tenantId: string }): SessionIdentity {
   return { userId: member.userId, tenantId: member.tenantId };
 }
@@ -40,8 +69,9 @@ export async function callProcedure(
   session: SessionIdentity | null,
   path: string,
   input: unknown,
+  overrides: Partial<Omit<TrpcContext, 'db' | 'session'>> = {},
 ): Promise<Outcome> {
-  const caller = createCaller({ db, session, now: () => TEST_NOW });
+  const caller = createCaller(testContext(db, session, overrides));
   let target: unknown = caller;
   for (const key of path.split('.')) target = (target as Record<string, unknown>)[key];
   if (typeof target !== 'function') throw new Error(`no procedure at ${path}`);

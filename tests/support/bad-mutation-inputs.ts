@@ -1,9 +1,24 @@
-import { meetingInput, taskInput, type TenantActivity } from './activity';
+import type { Database } from '../../src/server/db/client';
+import { meetingInput, seedActivity, taskInput, type TenantActivity } from './activity';
+import { enableCalendarIntegration, seedConnection, type SeededConnection } from './connections';
 import type { TestTenant } from './fixtures';
+import { STUB_WRONG_PASSWORD } from './stub-providers';
 
 export interface Scene {
   tenant: TestTenant;
   activity: TenantActivity;
+  /** The learner's calendar connection (the tenant has the integration on). */
+  connection: SeededConnection;
+}
+
+/** A tenant's activity and a connection of its learner, for the bad-input suite. */
+export async function seedScene(db: Database, tenant: TestTenant, label: string): Promise<Scene> {
+  await enableCalendarIntegration(db, tenant.tenantId);
+  return {
+    tenant,
+    activity: await seedActivity(db, tenant, label),
+    connection: await seedConnection(db, tenant.learner, label),
+  };
 }
 
 type Input = Record<string, unknown>;
@@ -32,8 +47,60 @@ const meetingUpdate = ({ activity }: Scene) => ({
   endsAt: at('2026-03-05T11:00:00Z'),
 });
 
+const validCalDav = () => ({ kind: 'caldav', serverUrl: 'https://dav.example.test/', username: 'learner', password: 'app-password' });
+
 /** Every mutation of the router, keyed by path, with its bad inputs by name. */
 export const BAD_MUTATION_INPUTS: Record<string, MutationCases> = {
+  'connections.connectCalDav': {
+    as: 'learner',
+    valid: validCalDav,
+    bad: {
+      'unknown kind': () => ({ ...validCalDav(), kind: 'exchange' }),
+      'CalDAV without a server address': () => without(validCalDav(), 'serverUrl'),
+      'server address that is not a URL': () => ({ ...validCalDav(), serverUrl: 'my calendar server' }),
+      'ftp server address': () => ({ ...validCalDav(), serverUrl: 'ftp://dav.example.test/' }),
+      'script server address': () => ({ ...validCalDav(), serverUrl: 'javascript:alert(1)' }),
+      '10 kB server address': () => ({ ...validCalDav(), serverUrl: `https://dav.example.test/${TEN_KB}` }),
+      'blank user name': () => ({ ...validCalDav(), username: '   ' }),
+      'user name with a NUL byte': () => ({ ...validCalDav(), username: 'ann\u0000' }),
+      '10 kB user name': () => ({ ...validCalDav(), username: TEN_KB }),
+      'missing password': () => without(validCalDav(), 'password'),
+      '10 kB password': () => ({ ...validCalDav(), password: TEN_KB }),
+      'password of the wrong type': () => ({ ...validCalDav(), password: 1234 }),
+      'password the server refuses': () => ({ ...validCalDav(), password: STUB_WRONG_PASSWORD }),
+      'iCloud with a password the server refuses': () => ({ kind: 'icloud', username: 'ann@icloud.test', password: STUB_WRONG_PASSWORD }),
+    },
+  },
+  'connections.updateCalendar': {
+    as: 'learner',
+    valid: ({ connection }) => ({ calendarId: connection.writableCalendarId, show: false, busy: false, isWriteTarget: true }),
+    bad: {
+      'invalid uuid': () => ({ calendarId: NOT_A_UUID, show: true }),
+      'missing calendar': () => ({ show: true }),
+      'nothing to change': ({ connection }) => ({ calendarId: connection.writableCalendarId }),
+      'show as text': ({ connection }) => ({ calendarId: connection.writableCalendarId, show: 'yes' }),
+      'busy as null': ({ connection }) => ({ calendarId: connection.writableCalendarId, busy: null }),
+      'a read-only calendar as write target': ({ connection }) => ({ calendarId: connection.readOnlyCalendarId, isWriteTarget: true }),
+    },
+  },
+  'connections.syncNow': {
+    as: 'learner',
+    valid: ({ connection }) => ({ connectionId: connection.connectionId }),
+    bad: {
+      'invalid uuid': () => ({ connectionId: NOT_A_UUID }),
+      'missing id': () => ({}),
+      '10 kB id': () => ({ connectionId: TEN_KB }),
+    },
+  },
+  'connections.disconnect': {
+    as: 'learner',
+    valid: ({ connection }) => ({ connectionId: connection.connectionId }),
+    bad: {
+      'invalid uuid': () => ({ connectionId: NOT_A_UUID }),
+      'missing id': () => ({}),
+      'an object for an id': () => ({ connectionId: { not: null } }),
+    },
+  },
   'me.updateProfile': {
     as: 'learner',
     valid: () => ({ name: 'New name', timeZone: 'America/New_York', workingHours: { days: [1, 2], start: '08:00', end: '16:00' } }),

@@ -3,7 +3,7 @@ import superjson, { type SuperJSONResult } from 'superjson';
 import { appRouter } from '../../src/server/api/root';
 import type { SessionIdentity } from '../../src/server/api/trpc';
 import type { Database } from '../../src/server/db/client';
-import { TEST_NOW } from './api';
+import { testContext } from './api';
 
 /** What a browser would get back: the HTTP status, and the error as the client sees it. */
 export interface HttpOutcome {
@@ -43,7 +43,7 @@ export async function postRaw(
       body,
     }),
     router: appRouter,
-    createContext: () => ({ db, session, now: () => TEST_NOW }),
+    createContext: () => testContext(db, session),
   });
   const payload = (await response.json()) as { error?: SuperJSONResult };
   if (!payload.error) return { status: response.status };

@@ -1,4 +1,5 @@
 import { calendarRouter } from './routers/calendar';
+import { connectionsRouter } from './routers/connections';
 import { meRouter } from './routers/me';
 import { meetingsRouter } from './routers/meetings';
 import { tasksRouter } from './routers/tasks';
@@ -7,6 +8,7 @@ import { createCallerFactory, createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({
   calendar: calendarRouter,
+  connections: connectionsRouter,
   me: meRouter,
   meetings: meetingsRouter,
   tasks: tasksRouter,

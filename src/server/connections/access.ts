@@ -1,0 +1,24 @@
+import type { Executor } from '@/server/db/client';
+import type { ConnectionProvider } from '@/server/db/schema';
+import { ForbiddenError } from '@/server/errors';
+import { getCalendarIntegrationSettings } from '@/server/tenants/settings';
+
+export const PROVIDER_LABELS: Record<ConnectionProvider, string> = {
+  google: 'Google',
+  microsoft: 'Microsoft',
+  icloud: 'iCloud',
+  caldav: 'CalDAV',
+};
+
+/** The tenant's calendar-integration switch and provider list (DESIGN.md §1) allow this provider. */
+export async function assertProviderAllowed(db: Executor, tenantId: string, provider: ConnectionProvider): Promise<void> {
+  const settings = await getCalendarIntegrationSettings(db, tenantId);
+  if (!settings.enabled) {
+    throw new ForbiddenError(
+      'Calendar connections are turned off for your organisation. An administrator can turn them on in Tenant settings.',
+    );
+  }
+  if (!settings.allowedProviders.includes(provider)) {
+    throw new ForbiddenError(`Your organisation does not allow ${PROVIDER_LABELS[provider]} calendars to be connected.`);
+  }
+}

@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import type { KeyRing } from '@/server/crypto/secrets';
+import type { Database } from '@/server/db/client';
+import { calendarConnections } from '@/server/db/schema';
+import { DomainError, InvalidInputError, ProviderUnavailable } from '@/server/errors';
+import type { JobDispatcher } from '@/server/jobs/events';
+import { ICLOUD_SERVER_URL } from '@/server/providers/caldav';
+import { ProviderAuthRevokedError, ProviderNotFoundError } from '@/server/providers/errors';
+import type { Actor } from '@/server/tenants/actor';
+import { storableText } from '@/server/validation/text';
+import { assertProviderAllowed } from './access';
+import type { ConnectionCredentials } from './credentials';
+import { encryptCredentials } from './provider-registry-from-env';
+import type { ConnectionRow, ProviderRegistry } from './provider-registry';
+
+export interface CalDavConnectDeps {
+  db: Database;
+  keys: KeyRing;
+  providers: ProviderRegistry;
+  jobs: JobDispatcher;
+  now: () => Date;
+}
+
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
+
+/**
+ * iCloud: Apple ID plus an app-specific password (the server address is Apple's). Any other
+ * CalDAV server: its address, user name and password.
+ */
+export const calDavConnectSchema = z
+  .strictObject({
+    kind: z.enum(['icloud', 'caldav'], 'Choose iCloud or another CalDAV server'),
+    serverUrl: z
+      .url({ protocol: /^https?$/, error: 'Enter the server address, starting with https://' })
+      .max(2000, 'The server address is too long')
+      .optional(),
+    username: storableText()
+      .trim()
+      .min(1, 'Enter the user name')
+      .max(320, 'The user name is too long')
+      .regex(NO_CONTROL_CHARACTERS, 'The user name contains invalid characters'),
+    password: storableText().min(1, 'Enter the password').max(1000, 'The password is too long'),
+  })
+  .refine((input) => input.kind === 'icloud' || !!input.serverUrl, {
+    path: ['serverUrl'],
+    message: 'Enter the server address, starting with https://',
+  });
+export type CalDavConnectInput = z.output<typeof calDavConnectSchema>;
+
+/**
+ * Connects an iCloud or CalDAV account: checks the credentials by listing the calendars, then
+ * stores them encrypted (updating the connection if this account was connected before) and
+ * starts the import.
+ */
+export async function connectCalDav(
+  deps: CalDavConnectDeps,
+  actor: Pick<Actor, 'userId' | 'tenantId'>,
+  input: CalDavConnectInput,
+): Promise<{ connectionId: string }> {
+  const { db, keys } = deps;
+  const provider = input.kind;
+  await assertProviderAllowed(db, actor.tenantId, provider);
+  const serverUrl = provider === 'icloud' ? ICLOUD_SERVER_URL : (input.serverUrl ?? '');
+  const email = input.username.includes('@') ? input.username.toLowerCase() : null;
+  const credentials: ConnectionCredentials = { kind: 'caldav', serverUrl, username: input.username, password: input.password, email };
+  const encryptedCredentials = encryptCredentials(keys, credentials);
+  // The account as the server knows it; a user may connect the same name on two servers.
+  const accountEmail = provider === 'icloud' ? input.username.toLowerCase() : `${input.username}@${new URL(serverUrl).host}`.toLowerCase();
+  const now = deps.now();
+
+  const draft: ConnectionRow = {
+    id: crypto.randomUUID(),
+    tenantId: actor.tenantId,
+    userId: actor.userId,
+    provider,
+    accountEmail,
+    displayName: null,
+    encryptedCredentials,
+    status: 'active',
+    lastError: null,
+    lastSyncedAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await verifyCredentials(deps, draft);
+
+  const [saved] = await db
+    .insert(calendarConnections)
+    .values({ ...draft, displayName: provider === 'icloud' ? 'iCloud' : new URL(serverUrl).host })
+    .onConflictDoUpdate({
+      target: [calendarConnections.tenantId, calendarConnections.userId, calendarConnections.provider, calendarConnections.accountEmail],
+      set: { encryptedCredentials, status: 'active', lastError: null, updatedAt: now },
+    })
+    .returning({ id: calendarConnections.id });
+  if (!saved) throw new Error('connection upsert returned no row');
+  await deps.jobs.send({ name: 'tandem/connection.added', data: { tenantId: actor.tenantId, connectionId: saved.id } });
+  return { connectionId: saved.id };
+}
+
+async function verifyCredentials(deps: CalDavConnectDeps, draft: ConnectionRow): Promise<void> {
+  try {
+    const provider = await deps.providers.forConnection(deps.db, draft);
+    await provider.listCalendars();
+  } catch (error) {
+    if (error instanceof ProviderAuthRevokedError) {
+      throw new InvalidInputError(
+        draft.provider === 'icloud'
+          ? 'The server refused the user name or password. For iCloud, use your Apple ID and an app-specific password.'
+          : 'The server refused the user name or password.',
+      );
+    }
+    if (error instanceof ProviderNotFoundError) {
+      throw new InvalidInputError('No calendars were found at that address. Check the server address.');
+    }
+    if (error instanceof DomainError) throw error;
+    // Whatever else went wrong talking to an address the user typed (refused, timed out, not
+    // CalDAV at all), they can only check the address or retry.
+    throw new ProviderUnavailable('The calendar server could not be reached. Check the address, or try again in a moment.', {
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,245 @@
+import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Database, Executor } from '@/server/db/client';
+import {
+  CONNECTION_PROVIDERS,
+  calendarConnections,
+  calendars,
+  type CalendarSyncState,
+  type ConnectionProvider,
+  type ConnectionStatus,
+} from '@/server/db/schema';
+import { ConflictError, InvalidInputError, NotFoundError } from '@/server/errors';
+import type { JobDispatcher } from '@/server/jobs/events';
+import { stopConnectionChannels } from '@/server/sync/push-channels';
+import type { Actor } from '@/server/tenants/actor';
+import { getCalendarIntegrationSettings } from '@/server/tenants/settings';
+import { assertProviderAllowed } from './access';
+import type { ProviderRegistry } from './provider-registry';
+
+type Member = Pick<Actor, 'userId' | 'tenantId'>;
+
+export interface CalendarView {
+  id: string;
+  name: string;
+  color: string | null;
+  show: boolean;
+  busy: boolean;
+  isWriteTarget: boolean;
+  canWrite: boolean;
+  syncState: CalendarSyncState;
+  lastSyncedAt: Date | null;
+  lastError: string | null;
+}
+
+export interface ConnectionView {
+  id: string;
+  provider: ConnectionProvider;
+  accountEmail: string;
+  displayName: string | null;
+  status: ConnectionStatus;
+  lastError: string | null;
+  lastSyncedAt: Date | null;
+  calendars: CalendarView[];
+}
+
+export interface ConnectionsOverview {
+  /** The tenant has the calendar integration on. */
+  enabled: boolean;
+  /** Providers the tenant allows a member to connect. */
+  allowedProviders: ConnectionProvider[];
+  connections: ConnectionView[];
+}
+
+const calendarColumns = {
+  id: calendars.id,
+  connectionId: calendars.connectionId,
+  name: calendars.name,
+  color: calendars.color,
+  show: calendars.show,
+  busy: calendars.busy,
+  isWriteTarget: calendars.isWriteTarget,
+  canWrite: calendars.canWrite,
+  syncState: calendars.syncState,
+  lastSyncedAt: calendars.lastSyncedAt,
+  lastError: calendars.lastError,
+};
+
+/** The member's own connections and their calendars (never credentials), for Account settings. */
+export async function listConnections(db: Executor, member: Member): Promise<ConnectionsOverview> {
+  const settings = await getCalendarIntegrationSettings(db, member.tenantId);
+  const connections = await db
+    .select({
+      id: calendarConnections.id,
+      provider: calendarConnections.provider,
+      accountEmail: calendarConnections.accountEmail,
+      displayName: calendarConnections.displayName,
+      status: calendarConnections.status,
+      lastError: calendarConnections.lastError,
+      lastSyncedAt: calendarConnections.lastSyncedAt,
+    })
+    .from(calendarConnections)
+    .where(and(eq(calendarConnections.tenantId, member.tenantId), eq(calendarConnections.userId, member.userId)))
+    .orderBy(asc(calendarConnections.createdAt), asc(calendarConnections.id));
+  const rows =
+    connections.length === 0
+      ? []
+      : await db
+          .select(calendarColumns)
+          .from(calendars)
+          .where(
+            and(
+              eq(calendars.tenantId, member.tenantId),
+              inArray(
+                calendars.connectionId,
+                connections.map((connection) => connection.id),
+              ),
+            ),
+          )
+          .orderBy(desc(calendars.isPrimary), asc(calendars.name), asc(calendars.id));
+  return {
+    enabled: settings.enabled,
+    allowedProviders: CONNECTION_PROVIDERS.filter((provider) => settings.allowedProviders.includes(provider)),
+    connections: connections.map((connection) => ({
+      ...connection,
+      calendars: rows.filter((row) => row.connectionId === connection.id).map(({ connectionId: _, ...calendar }) => calendar),
+    })),
+  };
+}
+
+export const calendarPreferencesSchema = z
+  .strictObject({
+    calendarId: z.uuid('Choose a calendar'),
+    show: z.boolean().optional(),
+    busy: z.boolean().optional(),
+    isWriteTarget: z.boolean().optional(),
+  })
+  .refine((input) => input.show !== undefined || input.busy !== undefined || input.isWriteTarget !== undefined, {
+    message: 'Say what to change: show, busy or isWriteTarget',
+  });
+export type CalendarPreferences = z.output<typeof calendarPreferencesSchema>;
+
+/**
+ * Whether a calendar is shown, counts as busy, and receives new meetings. A member has one write
+ * target at most: choosing one clears the others in the same transaction.
+ */
+export async function updateCalendarPreferences(db: Database, member: Member, input: CalendarPreferences): Promise<CalendarView> {
+  return db.transaction(async (tx) => {
+    // Locking the member's connections serialises concurrent choices of a write target.
+    const own = await tx
+      .select({ id: calendarConnections.id })
+      .from(calendarConnections)
+      .where(and(eq(calendarConnections.tenantId, member.tenantId), eq(calendarConnections.userId, member.userId)))
+      .for('update');
+    const ownIds = own.map((connection) => connection.id);
+    const [calendar] =
+      ownIds.length === 0
+        ? []
+        : await tx
+            .select(calendarColumns)
+            .from(calendars)
+            .where(and(eq(calendars.tenantId, member.tenantId), eq(calendars.id, input.calendarId), inArray(calendars.connectionId, ownIds)));
+    if (!calendar) throw new NotFoundError('Calendar not found');
+    if (input.isWriteTarget && !calendar.canWrite) {
+      throw new InvalidInputError(`The calendar “${calendar.name}” is read-only, so it cannot receive new meetings. Choose another one.`);
+    }
+    if (input.isWriteTarget) {
+      await tx
+        .update(calendars)
+        .set({ isWriteTarget: false })
+        .where(
+          and(
+            eq(calendars.tenantId, member.tenantId),
+            inArray(calendars.connectionId, ownIds),
+            eq(calendars.isWriteTarget, true),
+            ne(calendars.id, calendar.id),
+          ),
+        );
+    }
+    const [updated] = await tx
+      .update(calendars)
+      .set({
+        ...(input.show === undefined ? {} : { show: input.show }),
+        ...(input.busy === undefined ? {} : { busy: input.busy }),
+        ...(input.isWriteTarget === undefined ? {} : { isWriteTarget: input.isWriteTarget }),
+      })
+      .where(and(eq(calendars.tenantId, member.tenantId), eq(calendars.id, calendar.id)))
+      .returning(calendarColumns);
+    if (!updated) throw new NotFoundError('Calendar not found');
+    const { connectionId: _, ...view } = updated;
+    return view;
+  });
+}
+
+async function findOwnConnection(db: Executor, member: Member, connectionId: string) {
+  const [connection] = await db
+    .select()
+    .from(calendarConnections)
+    .where(
+      and(
+        eq(calendarConnections.tenantId, member.tenantId),
+        eq(calendarConnections.userId, member.userId),
+        eq(calendarConnections.id, connectionId),
+      ),
+    );
+  if (!connection) throw new NotFoundError('Calendar connection not found');
+  return connection;
+}
+
+/**
+ * "Sync now": one manual sync request per calendar of the connection; a connection whose calendar
+ * list was never read (or has none) gets its list refreshed and imported instead.
+ */
+export async function requestSync(
+  deps: { db: Executor; jobs: JobDispatcher },
+  member: Member,
+  input: { connectionId: string },
+): Promise<{ calendarsQueued: number }> {
+  const connection = await findOwnConnection(deps.db, member, input.connectionId);
+  await assertProviderAllowed(deps.db, member.tenantId, connection.provider);
+  if (connection.status === 'needs_reauth') {
+    throw new ConflictError('This calendar needs reconnecting before it can sync. Use Reconnect.');
+  }
+  const rows = await deps.db
+    .select({ id: calendars.id })
+    .from(calendars)
+    .where(and(eq(calendars.tenantId, member.tenantId), eq(calendars.connectionId, connection.id)));
+  if (rows.length === 0) {
+    await deps.jobs.send({ name: 'tandem/connection.added', data: { tenantId: member.tenantId, connectionId: connection.id } });
+    return { calendarsQueued: 0 };
+  }
+  await deps.jobs.send(
+    rows.map((row) => ({
+      name: 'tandem/calendar.sync-requested' as const,
+      data: { tenantId: member.tenantId, calendarId: row.id, connectionId: connection.id, reason: 'manual' as const },
+    })),
+  );
+  return { calendarsQueued: rows.length };
+}
+
+/**
+ * Disconnects: stops the push channels (best effort), then deletes the connection; its calendars,
+ * cursors and mirrored events go with it by cascade. Tandem's own meetings are not touched.
+ */
+export async function disconnectConnection(
+  deps: { db: Database; providers: ProviderRegistry; now: () => Date },
+  member: Member,
+  input: { connectionId: string },
+): Promise<{ connectionId: string }> {
+  const connection = await findOwnConnection(deps.db, member, input.connectionId);
+  // Stopping channels reads no sync window; SyncDeps wants one all the same.
+  await stopConnectionChannels(
+    { db: deps.db, providers: deps.providers, now: deps.now, window: { pastDays: 0, futureDays: 0 } },
+    { tenantId: member.tenantId, connectionId: connection.id },
+  );
+  await deps.db
+    .delete(calendarConnections)
+    .where(
+      and(
+        eq(calendarConnections.tenantId, member.tenantId),
+        eq(calendarConnections.userId, member.userId),
+        eq(calendarConnections.id, connection.id),
+      ),
+    );
+  return { connectionId: connection.id };
+}

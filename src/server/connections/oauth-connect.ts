@@ -1,0 +1,288 @@
+import { and, eq, lt } from 'drizzle-orm';
+import { z } from 'zod';
+import { decryptJson, encryptJson, type KeyRing } from '@/server/crypto/secrets';
+import type { Database } from '@/server/db/client';
+import { calendarConnections, oauthStates } from '@/server/db/schema';
+import { DomainError, ForbiddenError, InvalidInputError, NotFoundError, ProviderUnavailable } from '@/server/errors';
+import type { JobDispatcher } from '@/server/jobs/events';
+import { ProviderAuthRevokedError, ProviderBadRequestError, ProviderError } from '@/server/providers/errors';
+import * as google from '@/server/providers/google';
+import * as microsoft from '@/server/providers/microsoft';
+import { graphBaseUrl } from '@/server/providers/microsoft/config';
+import type { OAuthTokens } from '@/server/providers/types';
+import type { Actor } from '@/server/tenants/actor';
+import { assertProviderAllowed, PROVIDER_LABELS } from './access';
+import type { ConnectFailure } from './connect-failures';
+import { decryptCredentials, encryptCredentials, oauthCredentials } from './provider-registry-from-env';
+import { googleClientConfig, microsoftAppConfig, redirectUriFor, type OAuthProvider, type ProviderApps } from './provider-apps';
+
+/** How long a user has to finish the provider's consent page. */
+export const OAUTH_STATE_TTL_MS = 10 * 60_000;
+
+export interface OAuthConnectDeps {
+  db: Database;
+  keys: KeyRing;
+  apps: ProviderApps;
+  jobs: JobDispatcher;
+  now: () => Date;
+}
+
+type Member = Pick<Actor, 'userId' | 'tenantId'>;
+type AccountKind = 'work' | 'personal';
+
+/** A connect that cannot finish, with the reason the settings page explains. */
+export class ConnectRefusedError extends InvalidInputError {
+  constructor(
+    readonly failure: ConnectFailure,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What the oauth_states row keeps, encrypted: the PKCE verifier and what the user asked for. */
+const pendingConnectSchema = z.object({
+  codeVerifier: z.string().min(43),
+  accountKind: z.enum(['work', 'personal']).optional(),
+});
+
+export interface BeginOAuthConnectInput {
+  provider: OAuthProvider;
+  /** Reconnecting this connection (after revoked access): its account is suggested to the provider. */
+  reconnectConnectionId?: string | null;
+  /** Microsoft: a personal (Outlook.com) account rather than work or school. */
+  accountKind?: AccountKind;
+}
+
+/**
+ * Starts an OAuth connect: PKCE (S256) verifier and a random state, kept in oauth_states bound to
+ * the member for ten minutes. Returns the provider's consent URL to send the browser to.
+ */
+export async function beginOAuthConnect(
+  deps: OAuthConnectDeps,
+  member: Member,
+  input: BeginOAuthConnectInput,
+): Promise<{ authorizationUrl: string }> {
+  const { db, keys, apps } = deps;
+  await assertProviderAllowed(db, member.tenantId, input.provider);
+  const now = deps.now();
+  let loginHint: string | undefined;
+  let accountKind = input.accountKind;
+  if (input.reconnectConnectionId) {
+    const connection = await findOwnConnection(db, member, input.reconnectConnectionId);
+    if (!connection || connection.provider !== input.provider) throw new NotFoundError('Calendar connection not found');
+    loginHint = connection.accountEmail;
+    const stored = decryptCredentials(keys, connection.encryptedCredentials);
+    if (stored.kind === 'oauth' && stored.accountKind) accountKind ??= stored.accountKind;
+  }
+
+  let authorizationUrl: string;
+  let state: string;
+  let codeVerifier: string;
+  if (input.provider === 'google') {
+    const config = requireConfigured(googleClientConfig(apps), input.provider);
+    const request = await google.createAuthorizationRequest(config, loginHint ? { loginHint } : {});
+    ({ url: authorizationUrl, state, codeVerifier } = request);
+  } else {
+    const app = requireConfigured(microsoftAppConfig(apps), input.provider);
+    const pkce = microsoft.createPkcePair();
+    state = microsoft.createOAuthState();
+    codeVerifier = pkce.verifier;
+    authorizationUrl = microsoft.buildAuthorizationUrl(app, {
+      redirectUri: redirectUriFor(apps, 'microsoft'),
+      state,
+      codeChallenge: pkce.challenge,
+      ...(loginHint ? { loginHint } : { prompt: 'select_account' as const }),
+    });
+  }
+
+  // Abandoned attempts of this member are of no further use.
+  await db
+    .delete(oauthStates)
+    .where(and(eq(oauthStates.tenantId, member.tenantId), eq(oauthStates.userId, member.userId), lt(oauthStates.expiresAt, now)));
+  await db.insert(oauthStates).values({
+    state,
+    tenantId: member.tenantId,
+    userId: member.userId,
+    provider: input.provider,
+    encryptedCodeVerifier: encryptJson(keys, { codeVerifier, ...(accountKind ? { accountKind } : {}) }),
+    connectionId: input.reconnectConnectionId ?? null,
+    expiresAt: new Date(now.getTime() + OAUTH_STATE_TTL_MS),
+  });
+  return { authorizationUrl };
+}
+
+export interface CompleteOAuthConnectInput {
+  provider: OAuthProvider;
+  state: string;
+  code: string;
+}
+
+/**
+ * Finishes an OAuth connect from the provider's callback: the state must be this member's,
+ * unexpired and unused (it is consumed either way); the code is exchanged with the PKCE verifier;
+ * the connection is created, or updated and made active again when the account was connected
+ * before (reconnect). Its calendars are then imported in the background.
+ */
+export async function completeOAuthConnect(
+  deps: OAuthConnectDeps,
+  member: Member,
+  input: CompleteOAuthConnectInput,
+): Promise<{ connectionId: string; reconnected: boolean }> {
+  const { db, keys } = deps;
+  const now = deps.now();
+  const [pending] = await db
+    .delete(oauthStates)
+    .where(and(eq(oauthStates.state, input.state), eq(oauthStates.tenantId, member.tenantId), eq(oauthStates.userId, member.userId)))
+    .returning();
+  if (!pending || pending.provider !== input.provider || pending.expiresAt.getTime() <= now.getTime()) {
+    throw new ConnectRefusedError('expired', 'This sign-in has expired, was already used, or was started by someone else. Please start again.');
+  }
+  await assertProviderAllowed(db, member.tenantId, input.provider);
+  const { codeVerifier, accountKind } = decryptJson(keys, pending.encryptedCodeVerifier, (value) => pendingConnectSchema.parse(value));
+
+  const account = await exchangeCode(deps, input.provider, { code: input.code, codeVerifier });
+  const accountEmail = account.email.toLowerCase();
+
+  if (pending.connectionId) {
+    const reconnecting = await findOwnConnection(db, member, pending.connectionId);
+    if (reconnecting && reconnecting.accountEmail.toLowerCase() !== accountEmail) {
+      throw new ConnectRefusedError(
+        'wrong_account',
+        `You signed in as ${accountEmail}, but this connection is for ${reconnecting.accountEmail}. Please sign in with that account.`,
+      );
+    }
+  }
+
+  const [existing] = await db
+    .select()
+    .from(calendarConnections)
+    .where(
+      and(
+        eq(calendarConnections.tenantId, member.tenantId),
+        eq(calendarConnections.userId, member.userId),
+        eq(calendarConnections.provider, input.provider),
+        eq(calendarConnections.accountEmail, accountEmail),
+      ),
+    );
+  // Google issues a refresh token only on consent; keep the one we have if none came back.
+  let refreshToken = account.tokens.refreshToken;
+  if (!refreshToken && existing) {
+    const previous = decryptCredentials(keys, existing.encryptedCredentials);
+    if (previous.kind === 'oauth') refreshToken = previous.refreshToken;
+  }
+  const encryptedCredentials = encryptCredentials(
+    keys,
+    oauthCredentials({ ...account.tokens, refreshToken }, input.provider === 'microsoft' ? (accountKind ?? 'work') : undefined),
+  );
+
+  const [saved] = await db
+    .insert(calendarConnections)
+    .values({
+      tenantId: member.tenantId,
+      userId: member.userId,
+      provider: input.provider,
+      accountEmail,
+      displayName: account.displayName,
+      encryptedCredentials,
+      status: 'active',
+      createdAt: now,
+      updatedAt: now,
+    })
+    .onConflictDoUpdate({
+      target: [calendarConnections.tenantId, calendarConnections.userId, calendarConnections.provider, calendarConnections.accountEmail],
+      set: {
+        encryptedCredentials,
+        displayName: account.displayName ?? existing?.displayName ?? null,
+        status: 'active',
+        lastError: null,
+        updatedAt: now,
+      },
+    })
+    .returning({ id: calendarConnections.id });
+  if (!saved) throw new Error('connection upsert returned no row');
+  await deps.jobs.send({ name: 'tandem/connection.added', data: { tenantId: member.tenantId, connectionId: saved.id } });
+  return { connectionId: saved.id, reconnected: !!existing };
+}
+
+/** The reason to show for an error thrown by beginOAuthConnect / completeOAuthConnect. */
+export function connectFailureOf(error: unknown): ConnectFailure {
+  if (error instanceof ConnectRefusedError) return error.failure;
+  if (error instanceof ForbiddenError) return 'not_allowed';
+  if (error instanceof ProviderUnavailable) return 'unavailable';
+  if (error instanceof NotFoundError) return 'expired';
+  if (error instanceof DomainError) return 'refused';
+  return 'failed';
+}
+
+interface ExchangedAccount {
+  tokens: OAuthTokens;
+  email: string;
+  displayName: string | null;
+}
+
+async function exchangeCode(
+  deps: OAuthConnectDeps,
+  provider: OAuthProvider,
+  params: { code: string; codeVerifier: string },
+): Promise<ExchangedAccount> {
+  const label = PROVIDER_LABELS[provider];
+  try {
+    let account: ExchangedAccount;
+    if (provider === 'google') {
+      const config = requireConfigured(googleClientConfig(deps.apps), provider);
+      const connected = await google.exchangeAuthorizationCode(config, params);
+      account = { tokens: connected.tokens, email: connected.email, displayName: null };
+    } else {
+      const app = requireConfigured(microsoftAppConfig(deps.apps), provider);
+      const tokens = await microsoft.exchangeAuthorizationCode(app, { ...params, redirectUri: redirectUriFor(deps.apps, 'microsoft') });
+      account = { tokens, ...(await microsoftProfile(app, tokens.accessToken)) };
+    }
+    if (!account.email) throw new ConnectRefusedError('refused', `${label} did not tell us which account you signed in with.`);
+    return account;
+  } catch (error) {
+    if (error instanceof DomainError) throw error;
+    if (error instanceof ProviderAuthRevokedError || error instanceof ProviderBadRequestError) {
+      throw new ConnectRefusedError('refused', `${label} refused the sign-in (the code was already used or has expired). Please try again.`);
+    }
+    if (error instanceof ProviderError) {
+      throw new ProviderUnavailable(`${label} could not be reached. Please try again in a moment.`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+/** The signed-in account's address and name (Graph `/me`; the token response has no profile). */
+async function microsoftProfile(app: microsoft.MicrosoftAppConfig, accessToken: string): Promise<{ email: string; displayName: string | null }> {
+  let response: Response;
+  try {
+    response = await fetch(`${graphBaseUrl(app)}/v1.0/me?$select=mail,userPrincipalName,displayName`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+  } catch (error) {
+    throw new ProviderUnavailable('Microsoft could not be reached. Please try again in a moment.', { cause: error });
+  }
+  if (!response.ok) throw new ProviderUnavailable(`Microsoft did not return your profile (HTTP ${response.status}). Please try again.`);
+  const profile = (await response.json()) as { mail?: string | null; userPrincipalName?: string | null; displayName?: string | null };
+  return { email: profile.mail ?? profile.userPrincipalName ?? '', displayName: profile.displayName ?? null };
+}
+
+function requireConfigured<T>(config: T | null, provider: OAuthProvider): T {
+  if (!config) throw new ConnectRefusedError('not_configured', `${PROVIDER_LABELS[provider]} is not set up on this server yet.`);
+  return config;
+}
+
+async function findOwnConnection(db: Database, member: Member, connectionId: string) {
+  const [row] = await db
+    .select()
+    .from(calendarConnections)
+    .where(
+      and(
+        eq(calendarConnections.tenantId, member.tenantId),
+        eq(calendarConnections.userId, member.userId),
+        eq(calendarConnections.id, connectionId),
+      ),
+    );
+  return row ?? null;
+}
+
