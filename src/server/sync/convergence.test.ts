@@ -1,0 +1,173 @@
+import { and, asc, eq } from 'drizzle-orm';
+import fc from 'fast-check';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startGoogleTestbed, TESTBED_CLIENT, type GoogleTestbed } from '../../../emulators/google/testbed';
+import { useTestDatabase, type TestDatabase } from '../../../tests/support/database';
+import { connectGoogleAccount, createEmulatorRegistry } from '../../../tests/support/emulator-registry';
+import { createTestTenant, type TestTenant } from '../../../tests/support/fixtures';
+import { externalEvents, syncCursors } from '../db/schema';
+import { googleEndpointsAt } from '../providers/google/config';
+import { createGoogleProvider } from '../providers/google/google-provider';
+import { retryDelayFor } from '../providers/retry';
+import type { CalendarProvider, EventTime, EventWrite, ProviderEvent } from '../providers/types';
+import type { SyncDeps } from './deps';
+import { syncCalendar, type SyncResult } from './sync-calendar';
+
+/**
+ * Convergence (DESIGN.md §6): a seeded random sequence of ~300 edits made in Google by another
+ * client, with injected 429s, 503s, expired sync tokens, duplicated and replayed sync runs, and
+ * sync in between. At the end the mirror must equal a fresh full listing of the provider.
+ */
+
+const EMAIL = 'organizer@northbridge.test';
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+const OPERATIONS = 300;
+const base = new Date(Math.ceil(Date.now() / HOUR) * HOUR + 2 * DAY);
+
+let database: TestDatabase;
+let bed: GoogleTestbed;
+let deps: SyncDeps;
+let tenant: TestTenant;
+let calendarId: string;
+let google: CalendarProvider;
+
+beforeAll(async () => {
+  database = await useTestDatabase();
+  bed = await startGoogleTestbed();
+  const registry = createEmulatorRegistry({ google: bed, pageSize: 7 });
+  deps = { db: database.db, providers: registry, now: () => new Date(), window: { pastDays: 30, futureDays: 120 } };
+  tenant = await createTestTenant(database.db, 'converge');
+  const connected = await connectGoogleAccount(deps, registry, bed, { tenantId: tenant.tenantId, userId: tenant.learner.userId, email: EMAIL });
+  calendarId = connected.calendarIds[0] ?? '';
+  google = createGoogleProvider({ config: { ...TESTBED_CLIENT, endpoints: googleEndpointsAt(bed.url) }, tokens: bed.tokens(EMAIL) });
+});
+afterAll(() => bed.close());
+
+type Operation = { roll: number; pick: number; day: number; hour: number };
+const operation = fc.record({ roll: fc.integer({ min: 0, max: 99 }), pick: fc.nat(), day: fc.integer({ min: 0, max: 40 }), hour: fc.integer({ min: 6, max: 20 }) });
+
+function timed(day: number, hour: number, lengthHours = 1): EventTime {
+  const start = new Date(base.getTime() + day * DAY + hour * HOUR);
+  return { kind: 'timed', start, end: new Date(start.getTime() + lengthHours * HOUR), timeZone: 'Europe/London' };
+}
+
+function allDay(day: number, days: number): EventTime {
+  const date = (offset: number) => new Date(base.getTime() + offset * DAY).toISOString().slice(0, 10);
+  return { kind: 'allDay', startDate: date(day), endDate: date(day + days) };
+}
+
+function write(title: string, time: EventTime, recurrence: string[] | null = null): EventWrite {
+  return { title, description: null, location: null, onlineUrl: null, time, recurrence, attendees: [], tandemMeetingId: null, notifyAttendees: false };
+}
+
+/** What a job does: retry typed retryable errors (no real waiting here), give up on anything else. */
+async function syncWithRetries(): Promise<SyncResult> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await syncCalendar(deps, { tenantId: tenant.tenantId, calendarId });
+    } catch (error) {
+      if (attempt >= 8 || retryDelayFor(error, attempt) === null) throw error;
+    }
+  }
+}
+
+function pickFrom<T>(items: T[], pick: number): T | undefined {
+  return items.length === 0 ? undefined : items[pick % items.length];
+}
+
+async function seriesInstances(masterId: string): Promise<ProviderEvent[]> {
+  const all = await google.readEvents(EMAIL, { start: base, end: new Date(base.getTime() + 110 * DAY) });
+  return all.filter((event) => event.seriesExternalId === masterId);
+}
+
+it('converges: after ~300 random edits with faults, the mirror equals the provider exactly', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.array(operation, { minLength: OPERATIONS, maxLength: OPERATIONS }), async (operations: Operation[]) => {
+      const singles: string[] = [];
+      const series: string[] = [];
+      const faults: (() => void)[] = [];
+      const seenCursors: string[] = [];
+      let syncs = 0;
+      let counter = 0;
+      const drop = (list: string[], id: string) => list.splice(list.indexOf(id), 1);
+
+      for (const { roll, pick, day, hour } of operations) {
+        counter += 1;
+        if (roll < 20) singles.push((await google.createEvent(EMAIL, write(`single ${counter}`, timed(day, hour)))).externalId);
+        else if (roll < 25) singles.push((await google.createEvent(EMAIL, write(`all-day ${counter}`, allDay(day, 1 + (pick % 3))))).externalId);
+        else if (roll < 32) {
+          const rule = `RRULE:FREQ=WEEKLY;COUNT=${8 + (pick % 5)}`;
+          series.push((await google.createEvent(EMAIL, write(`series ${counter}`, timed(day % 20, hour), [rule]))).externalId);
+        } else if (roll < 44) {
+          const id = pickFrom(singles, pick);
+          if (id) await google.updateEvent(EMAIL, id, write(`renamed ${counter}`, timed(day, hour)));
+        } else if (roll < 54) {
+          const id = pickFrom(singles, pick);
+          if (id) await google.updateEvent(EMAIL, id, write(`moved ${counter}`, pick % 4 === 0 ? allDay(day, 2) : timed(day, hour, 2)));
+        } else if (roll < 62) {
+          const id = pickFrom(singles, pick);
+          if (id) {
+            await google.cancelEvent(EMAIL, id);
+            drop(singles, id);
+          }
+        } else if (roll < 64) {
+          const id = pickFrom(series, pick);
+          if (id) {
+            await google.cancelEvent(EMAIL, id);
+            drop(series, id);
+          }
+        } else if (roll < 78) {
+          const master = pickFrom(series, pick);
+          const instance = master ? pickFrom(await seriesInstances(master), pick >> 3) : undefined;
+          if (instance && roll < 72) await google.updateEvent(EMAIL, instance.externalId, write(`instance moved ${counter}`, timed(day % 20, hour)));
+          else if (instance) await google.cancelEvent(EMAIL, instance.externalId);
+        } else if (roll < 82) faults.push(() => bed.emulator.control.preset('rate_limit_429', { retryAfterSeconds: 0 }));
+        else if (roll < 85) faults.push(() => bed.emulator.control.preset('server_error', { status: pick % 2 === 0 ? 503 : 500 }));
+        else if (roll < 87) faults.push(() => (pick % 2 === 0 ? bed.emulator.control.expireSyncTokens() : bed.emulator.control.preset('sync_token_410')));
+        else {
+          // Faults queued since the last sync hit the sync's own requests, not the other client's edits.
+          for (const inject of faults.splice(0)) inject();
+          const older = pick % 5 === 0 ? pickFrom(seenCursors, pick) : undefined;
+          if (older) {
+            // A replayed or out-of-order run: resume from a cursor already used once.
+            await database.db.update(syncCursors).set({ cursor: older }).where(eq(syncCursors.calendarId, calendarId));
+          }
+          await syncWithRetries();
+          syncs += 1;
+          if (pick % 3 === 0) await syncWithRetries(); // a duplicated notification
+          const [cursor] = await database.db.select().from(syncCursors).where(eq(syncCursors.calendarId, calendarId));
+          if (cursor?.cursor) seenCursors.push(cursor.cursor);
+        }
+      }
+      await syncWithRetries();
+
+      const [cursor] = await database.db.select().from(syncCursors).where(eq(syncCursors.calendarId, calendarId));
+      const listed: string[] = [];
+      for await (const page of google.readChanges(EMAIL, null, { start: cursor?.windowStart ?? base, end: cursor?.windowEnd ?? base })) {
+        for (const change of page.changes) {
+          expect(change.type).toBe('upsert');
+          if (change.type === 'upsert') listed.push(fingerprint(change.event.externalId, change.event.etag, change.event.status, change.event.time, change.event.originalStart));
+        }
+      }
+      const mirrored = await database.db
+        .select()
+        .from(externalEvents)
+        .where(and(eq(externalEvents.tenantId, tenant.tenantId), eq(externalEvents.calendarId, calendarId)))
+        .orderBy(asc(externalEvents.externalId));
+      const mirror = mirrored.map((row) =>
+        fingerprint(row.externalId, row.etag, row.status, row.allDay && row.startDate && row.endDate ? { kind: 'allDay', startDate: row.startDate, endDate: row.endDate } : { kind: 'timed', start: row.startAt, end: row.endAt, timeZone: null }, row.originalStartAt),
+      );
+      expect(syncs).toBeGreaterThan(20);
+      expect(listed.length).toBeGreaterThan(50);
+      expect(mirror.sort()).toEqual(listed.sort());
+    }),
+    { seed: 42, numRuns: 1, endOnFailure: true },
+  );
+}, 60_000);
+
+function fingerprint(id: string, etag: string | null, status: string, time: EventTime, original: EventTime | Date | null): string {
+  const span = time.kind === 'allDay' ? `${time.startDate}/${time.endDate}` : `${time.start.toISOString()}/${time.end.toISOString()}`;
+  const originalStart = original instanceof Date ? original.toISOString() : original ? (original.kind === 'allDay' ? `${original.startDate}T00:00:00.000Z` : original.start.toISOString()) : '-';
+  return [id, etag ?? '-', status, span, originalStart].join(' ');
+}
