@@ -5,6 +5,9 @@ export type StatusTone = 'ok' | 'busy' | 'warning' | 'error';
 
 /** True while the list should be polled: something is still being imported or synced. */
 export function isSyncing(connection: Connection): boolean {
+  if (connection.status !== 'active') return false;
+  // Just connected: the calendar list itself is still being fetched.
+  if (connection.calendars.length === 0 && !connection.lastSyncedAt) return true;
   return connection.calendars.some((calendar) => calendar.syncState === 'pending' || calendar.syncState === 'syncing');
 }
 
