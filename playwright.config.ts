@@ -1,8 +1,18 @@
 import { defineConfig } from '@playwright/test';
-import { E2E_PGLITE_DIR, E2E_PORT } from './e2e/fixtures';
+import {
+  E2E_APP_URL,
+  E2E_ENCRYPTION_KEYS,
+  E2E_GOOGLE_PORT,
+  E2E_GOOGLE_URL,
+  E2E_MICROSOFT_PORT,
+  E2E_MICROSOFT_URL,
+  E2E_PGLITE_DIR,
+  E2E_PORT,
+} from './e2e/fixtures';
 
 // Debian's Chromium (npx playwright install cannot download here); CHROMIUM_PATH overrides.
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const emulatorCertificate = 'emulators/microsoft/certs/emulator-cert.pem';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -13,7 +23,7 @@ export default defineConfig({
   expect: { timeout: 20_000 },
   reporter: process.env.CI ? [['list']] : [['list']],
   use: {
-    baseURL: `http://127.0.0.1:${E2E_PORT}`,
+    baseURL: E2E_APP_URL,
     headless: true,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
@@ -24,20 +34,48 @@ export default defineConfig({
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     },
   },
-  webServer: {
-    command: `npx next dev --port ${E2E_PORT} --hostname 127.0.0.1`,
-    url: `http://127.0.0.1:${E2E_PORT}/sign-in`,
-    timeout: 180_000,
-    reuseExistingServer: false,
-    stdout: 'ignore',
-    stderr: 'pipe',
-    env: {
-      PGLITE_DATA_DIR: E2E_PGLITE_DIR,
-      AUTH_SECRET: 'e2e-only-secret-0123456789abcdef0123456789',
-      TANDEM_DEMO: '0',
-      NEXT_TELEMETRY_DISABLED: '1',
-      NODE_EXTRA_CA_CERTS: 'emulators/microsoft/certs/emulator-cert.pem',
-      // Playwright passes its own environment too, DATABASE_URL included when CI sets it.
+  webServer: [
+    {
+      // The Google and Microsoft emulators, seeded with emulators/seed/demo.json (as in the demo).
+      command: 'npx tsx emulators/start.ts',
+      url: `${E2E_GOOGLE_URL}/__control/google/accounts`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: {
+        GOOGLE_EMULATOR_PORT: String(E2E_GOOGLE_PORT),
+        MICROSOFT_EMULATOR_PORT: String(E2E_MICROSOFT_PORT),
+        EMULATOR_HOST: '127.0.0.1',
+        NODE_EXTRA_CA_CERTS: emulatorCertificate,
+      },
     },
-  },
+    {
+      command: `npx next dev --port ${E2E_PORT} --hostname 127.0.0.1`,
+      url: `${E2E_APP_URL}/sign-in`,
+      timeout: 180_000,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: {
+        PGLITE_DATA_DIR: E2E_PGLITE_DIR,
+        AUTH_SECRET: 'e2e-only-secret-0123456789abcdef0123456789',
+        TANDEM_DEMO: '0',
+        NEXT_TELEMETRY_DISABLED: '1',
+        NODE_EXTRA_CA_CERTS: emulatorCertificate,
+        // As in the demo (scripts/demo.ts): the emulators stand in for Google and Microsoft.
+        GOOGLE_CLIENT_ID: 'tandem-demo.apps.googleusercontent.com',
+        GOOGLE_CLIENT_SECRET: 'tandem-demo-secret',
+        GOOGLE_BASE_URL: E2E_GOOGLE_URL,
+        MICROSOFT_CLIENT_ID: '00000000-0000-4000-8000-00000000a11e',
+        MICROSOFT_CLIENT_SECRET: 'tandem-dev-secret',
+        MICROSOFT_GRAPH_BASE_URL: E2E_MICROSOFT_URL,
+        MICROSOFT_AUTHORITY_BASE_URL: E2E_MICROSOFT_URL,
+        APP_URL: E2E_APP_URL,
+        TANDEM_JOBS: 'inline',
+        TANDEM_ENCRYPTION_KEYS: E2E_ENCRYPTION_KEYS,
+        // Playwright passes its own environment too, DATABASE_URL included when CI sets it.
+      },
+    },
+  ],
 });

@@ -9,7 +9,7 @@ import { openDatabase } from '../src/server/db/client';
 import { migrateDatabase } from '../src/server/db/migrate';
 import { tenants, users } from '../src/server/db/schema';
 import { provisionTenant } from '../src/server/tenants/provisioning';
-import { ADMIN_TENANT, E2E_PASSWORD, E2E_PGLITE_DIR, MEETINGS_TENANT } from './fixtures';
+import { ADMIN_TENANT, CONNECT_TENANT, E2E_PASSWORD, E2E_PGLITE_DIR, MEETINGS_TENANT } from './fixtures';
 
 const url = process.env.DATABASE_URL;
 if (!url) await rm(E2E_PGLITE_DIR, { recursive: true, force: true });
@@ -18,11 +18,12 @@ try {
   await migrateDatabase(handle);
   const { db } = handle;
   // On a shared PostgreSQL database, replace what an earlier run left.
-  await db.delete(tenants).where(inArray(tenants.slug, [MEETINGS_TENANT.slug, ADMIN_TENANT.slug]));
+  await db.delete(tenants).where(inArray(tenants.slug, [MEETINGS_TENANT.slug, ADMIN_TENANT.slug, CONNECT_TENANT.slug]));
   await db.delete(users).where(like(users.email, '%.e2e.test'));
   const passwordHash = await hashPassword(E2E_PASSWORD);
-  const person = (p: { email: string; name: string }, role: 'admin' | 'tutor' | 'learner', manage = false) => ({
-    ...p,
+  const person = ({ email, name }: { email: string; name: string }, role: 'admin' | 'tutor' | 'learner', manage = false) => ({
+    email,
+    name,
     role,
     permissions: manage ? (['manage_tenant_settings'] as const).slice() : [],
     timeZone: 'Europe/London',
@@ -41,6 +42,16 @@ try {
     name: ADMIN_TENANT.name,
     slug: ADMIN_TENANT.slug,
     members: [person(ADMIN_TENANT.admin, 'admin', true), person(ADMIN_TENANT.learner, 'learner')],
+  });
+  await provisionTenant(db, {
+    name: CONNECT_TENANT.name,
+    slug: CONNECT_TENANT.slug,
+    calendarIntegrationEnabled: true,
+    members: [
+      person(CONNECT_TENANT.learner, 'learner'),
+      person(CONNECT_TENANT.pushLearner, 'learner'),
+      person(CONNECT_TENANT.tutor, 'tutor'),
+    ],
   });
   console.log(`e2e database ready (${handle.kind}).`);
 } finally {

@@ -1,0 +1,56 @@
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import { DateTime } from 'luxon';
+import { E2E_GOOGLE_URL } from './fixtures';
+
+/** The Monday of this week in London: the seed and the Calendar page's week view both start there. */
+export function thisWeekIn(zone = 'Europe/London'): DateTime {
+  return DateTime.now().setZone(zone).startOf('week');
+}
+
+export async function openCalendarSettings(page: Page): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Calendars' }).click();
+  await expect(page.getByRole('heading', { name: 'Account settings · Calendars', level: 1 })).toBeVisible();
+}
+
+export async function openCalendarPage(page: Page): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Calendar', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Calendar', level: 1 })).toBeVisible();
+}
+
+/** Connects an emulated Google account the way a person does: the link, then the consent page. */
+export async function connectGoogle(page: Page, account: string): Promise<void> {
+  await page.getByRole('region', { name: 'Connect a calendar' }).getByRole('link', { name: 'Google Calendar' }).click();
+  await expect(page.getByRole('heading', { name: 'Choose an account' })).toBeVisible();
+  await page.getByRole('button', { name: new RegExp(`\\(${account.replaceAll('.', '\\.')}\\)`) }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Google Calendar is connected' })).toBeVisible();
+}
+
+/** The connection's card in "Your connections". */
+export function connectionCard(page: Page, provider: string) {
+  return page.getByRole('region', { name: 'Your connections' }).getByRole('article', { name: new RegExp(provider) });
+}
+
+export async function expectUpToDate(page: Page, provider: string): Promise<void> {
+  await expect(connectionCard(page, provider).getByText(/Status: Up to date — last synced at \d/)).toBeVisible({ timeout: 60_000 });
+}
+
+/** Creates an event in an emulated Google calendar through the API, as another app of the user's would. */
+export async function createGoogleEvent(
+  request: APIRequestContext,
+  account: string,
+  event: { title: string; start: DateTime; minutes: number; location?: string },
+): Promise<void> {
+  const grant = await request.post(`${E2E_GOOGLE_URL}/__control/google/tokens`, { data: { email: account } });
+  expect(grant.ok()).toBe(true);
+  const { access_token: token } = (await grant.json()) as { access_token: string };
+  const created = await request.post(`${E2E_GOOGLE_URL}/calendar/v3/calendars/primary/events`, {
+    headers: { authorization: `Bearer ${token}` },
+    data: {
+      summary: event.title,
+      location: event.location,
+      start: { dateTime: event.start.toISO(), timeZone: event.start.zoneName },
+      end: { dateTime: event.start.plus({ minutes: event.minutes }).toISO(), timeZone: event.start.zoneName },
+    },
+  });
+  expect(created.status()).toBe(200);
+}
