@@ -64,8 +64,9 @@ export async function connectCalDav(
   const email = input.username.includes('@') ? input.username.toLowerCase() : null;
   const credentials: ConnectionCredentials = { kind: 'caldav', serverUrl, username: input.username, password: input.password, email };
   const encryptedCredentials = encryptCredentials(keys, credentials);
-  // The account as the server knows it; a user may connect the same name on two servers.
-  const accountEmail = provider === 'icloud' ? input.username.toLowerCase() : `${input.username}@${new URL(serverUrl).host}`.toLowerCase();
+  // What the settings page shows and what tells two accounts apart: the address when the user
+  // name is one (iCloud, Fastmail, …), else the name at the server's host.
+  const accountEmail = (email ?? `${input.username}@${new URL(serverUrl).host}`).toLowerCase();
   const now = deps.now();
 
   const draft: ConnectionRow = {
