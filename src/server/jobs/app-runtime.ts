@@ -1,23 +1,16 @@
 import 'server-only';
 import { getEnv } from '@/env';
-import { providerRegistryFromEnv } from '@/server/connections/provider-registry-from-env';
-import { getDb } from '@/server/db';
 import type { SyncDeps } from '@/server/sync/deps';
+import { syncDepsFromEnv } from '@/server/sync/deps-from-env';
 import type { JobDispatcher } from './events';
 import type { JobRuntime } from './runtime';
 
-/** The running app's job runtime: the app's database, its provider registry, the real clock. */
+/** The running app's job runtime: SYNC's dependencies from the environment, built once per process. */
 export function appJobRuntime(dispatcher: () => JobDispatcher): JobRuntime {
   const env = getEnv();
   let deps: Promise<SyncDeps> | undefined;
   return {
-    deps: () =>
-      (deps ??= getDb().then((db) => ({
-        db,
-        providers: providerRegistryFromEnv(),
-        now: () => new Date(),
-        window: { pastDays: env.SYNC_WINDOW_PAST_DAYS, futureDays: env.SYNC_WINDOW_FUTURE_DAYS },
-      }))),
+    deps: () => (deps ??= syncDepsFromEnv()),
     dispatcher,
     appUrl: env.APP_URL,
     pollMinutes: env.SYNC_POLL_MINUTES,
