@@ -9,7 +9,6 @@ import { calendarConnections, type ConnectionProvider } from '../../src/server/d
 import { createCalDavProvider } from '../../src/server/providers/caldav';
 import { googleEndpointsAt } from '../../src/server/providers/google/config';
 import { createGoogleProvider } from '../../src/server/providers/google/google-provider';
-import { createMicrosoftProvider } from '../../src/server/providers/microsoft';
 import type { CalendarProvider, OAuthTokens } from '../../src/server/providers/types';
 import { refreshCalendarList } from '../../src/server/sync/calendar-list';
 import type { SyncDeps } from '../../src/server/sync/deps';
@@ -27,7 +26,8 @@ export interface EmulatorRegistry extends ProviderRegistry {
 }
 
 export interface EmulatorRegistryOptions {
-  google?: GoogleTestbed;
+  /** Only its URL is used, so a bench can pass an emulator running in another process. */
+  google?: Pick<GoogleTestbed, 'url'>;
   microsoft?: MicrosoftTestbed;
   /** Page size for list / delta / multiget calls, so tests can exercise paging. */
   pageSize?: number;
@@ -63,6 +63,8 @@ export function createEmulatorRegistry(options: EmulatorRegistryOptions): Emulat
       }
       if (connection.provider === 'microsoft') {
         if (!options.microsoft) throw new Error('no Microsoft testbed given to the emulator registry');
+        // Loaded on demand: its rrule import fails under plain Node ESM (the bench), unlike under Vitest.
+        const { createMicrosoftProvider } = await import('../../src/server/providers/microsoft');
         return createMicrosoftProvider({
           app: options.microsoft.app,
           connection: { kind: 'delegated', tokens, onTokensRefreshed: persist, accountKind: credentials.accountKind ?? 'work' },

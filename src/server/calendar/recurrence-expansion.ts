@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { RRule } from 'rrule';
+import * as rruleModule from 'rrule';
 import { wallTimeToInstant } from '@/server/time/zones';
 
 /**
@@ -18,6 +18,11 @@ export interface SeriesMaster {
   recurrence: string[];
   start: SeriesStart;
 }
+
+// rrule ships a UMD bundle as `main` and ESM as `module`: bundlers and Vitest see named exports,
+// plain Node ESM (the bench, scripts) only a default one.
+const { RRule } = (rruleModule as unknown as { default?: typeof rruleModule }).default ?? rruleModule;
+type RRule = InstanceType<typeof RRule>;
 
 const DAY_MS = 86_400_000;
 /** Enough slack for any zone's offset (UTC−12 … UTC+14) when bounding a floating search. */

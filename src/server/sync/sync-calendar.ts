@@ -88,7 +88,7 @@ async function incrementalSync(
   const target = { ...ref, generation: cursor.fullSyncGeneration, syncedAt: deps.now() };
   const result = emptyResult('incremental', 'synced');
   let nextCursor: string | null = null;
-  for await (const page of provider.readChanges(externalCalendarId, cursor.cursor, window)) {
+  for await (const page of readAhead(provider.readChanges(externalCalendarId, cursor.cursor, window))) {
     const applied = await applyChanges(deps.db, target, page.changes);
     result.upserted += applied.upserted;
     result.removed += applied.removed;
@@ -122,7 +122,7 @@ async function fullSync(
   const target = { ...ref, generation, syncedAt: deps.now() };
   const result = { ...emptyResult('full', 'synced'), cursorExpired };
   let nextCursor: string | null = null;
-  for await (const page of provider.readChanges(externalCalendarId, null, window)) {
+  for await (const page of readAhead(provider.readChanges(externalCalendarId, null, window))) {
     const applied = await applyChanges(deps.db, target, page.changes);
     result.upserted += applied.upserted;
     result.removed += applied.removed;
@@ -135,6 +135,23 @@ async function fullSync(
     .values({ calendarId: ref.calendarId, tenantId: ref.tenantId, ...saved })
     .onConflictDoUpdate({ target: syncCursors.calendarId, set: saved, setWhere: sql`${syncCursors.tenantId} = ${ref.tenantId}` });
   return result;
+}
+
+/**
+ * Asks for the next page while the caller writes the current one, so provider and database work
+ * overlap; at most two pages are in memory, however large the calendar.
+ */
+export async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  let next = iterator.next();
+  for (;;) {
+    const current = await next;
+    if (current.done) return;
+    next = iterator.next();
+    // If the caller stops (a write failed), this read's outcome no longer matters.
+    next.catch(() => undefined);
+    yield current.value;
+  }
 }
 
 function emptyResult(mode: SyncResult['mode'], outcome: SyncResult['outcome']): SyncResult {

@@ -1,0 +1,267 @@
+/**
+ * `npm run bench`: the sync engine's figures (issue 5, "Speed").
+ *
+ *  (a) Initial import of 2,000 and 10,000 events (one in twenty a weekly series) from the Google
+ *      emulator into the mirror: events/s, and peak heap / RSS while importing. The emulator runs in
+ *      a child process so the memory figures are the sync's own; equal peaks for 2,000 and 10,000
+ *      show that pages are streamed and writes batched. PGlite always; PostgreSQL when DATABASE_URL
+ *      is set (goal ≥ 5,000 events/s there).
+ *  (b) Provider calls, from the emulator's request counters: an incremental sync with no change
+ *      makes exactly one call; a Calendar feed read makes none.
+ *
+ * Prints; asserts nothing (the tests do that). Exit code 1 only if (b) is not met.
+ */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { eq, sql } from 'drizzle-orm';
+import { TESTBED_CLIENT, TESTBED_SCOPE } from '../emulators/google/testbed';
+import { readCalendarFeed } from '../src/server/calendar/feed';
+import { openDatabase, type DatabaseHandle, type DatabaseLocation } from '../src/server/db/client';
+import { migrateDatabase } from '../src/server/db/migrate';
+import { calendarConnections, calendars } from '../src/server/db/schema';
+import type { EventChange } from '../src/server/providers/types';
+import { applyChanges, sweepUnseenEvents } from '../src/server/sync/apply-changes';
+import { refreshCalendarList } from '../src/server/sync/calendar-list';
+import { syncWindowAt, type SyncDeps } from '../src/server/sync/deps';
+import { syncCalendar } from '../src/server/sync/sync-calendar';
+import { findActor } from '../src/server/tenants/actor';
+import { provisionTenant } from '../src/server/tenants/provisioning';
+import { createEmulatorRegistry, insertTestConnection, oauthCredentials } from '../tests/support/emulator-registry';
+import { adminUrl, databaseUrlFor } from '../tests/support/postgres-urls';
+import { BENCH_ACCOUNT, benchSeed } from './bench-seed';
+
+const SIZES = [2_000, 10_000];
+/** Google's largest page, for speed; and a small one, so both sizes span several pages and the
+ * memory comparison is like for like (at most two pages are held: one written, one read ahead). */
+const PAGE_SIZES = [2_500, 500];
+const MB = 1024 * 1024;
+
+interface ImportFigures {
+  database: string;
+  pageSize: number;
+  events: number;
+  seconds: number;
+  eventsPerSecond: number;
+  peakHeapMb: number;
+  peakRssMb: number;
+}
+
+interface WriteFigures {
+  database: string;
+  events: number;
+  eventsPerSecond: number;
+}
+
+interface CallFigures {
+  database: string;
+  incrementalNoChange: number;
+  feedRead: number;
+}
+
+async function main(): Promise<void> {
+  const emulator = await startEmulatorProcess();
+  const imports: ImportFigures[] = [];
+  const calls: CallFigures[] = [];
+  const writes: WriteFigures[] = [];
+  try {
+    const targets: { name: string; open: () => Promise<{ handle: DatabaseHandle; drop: () => Promise<void> }> }[] = [
+      { name: 'PGlite', open: () => openFresh({ kind: 'pglite' }) },
+    ];
+    const databaseUrl = process.env.DATABASE_URL;
+    if (databaseUrl) targets.push({ name: 'PostgreSQL', open: () => openFreshPostgres(databaseUrl) });
+    for (const target of targets) {
+      for (const [pageSize, size] of PAGE_SIZES.flatMap((pageSize) => SIZES.map((size) => [pageSize, size] as const))) {
+        const { handle, drop } = await target.open();
+        try {
+          const run = await importOnce(handle, emulator, size, pageSize);
+          imports.push({ database: target.name, pageSize, ...run.figures });
+          console.log(`${target.name}: imported ${size} events in pages of ${pageSize} in ${run.figures.seconds.toFixed(2)} s`);
+          if (size === SIZES.at(-1) && pageSize === PAGE_SIZES[0]) {
+            calls.push({ database: target.name, ...(await countProviderCalls(run.deps, run.ids, emulator)) });
+            writes.push({ database: target.name, ...(await mirrorWriteRate(run.deps, run.ids)) });
+          }
+        } finally {
+          await handle.close();
+          await drop();
+        }
+      }
+    }
+  } finally {
+    emulator.stop();
+  }
+  printSummary(imports, writes, calls);
+  if (calls.some((row) => row.incrementalNoChange !== 1 || row.feedRead !== 0)) process.exitCode = 1;
+}
+
+interface EmulatorProcess {
+  url: string;
+  control(path: string, init?: RequestInit): Promise<unknown>;
+  stop(): void;
+}
+
+async function startEmulatorProcess(): Promise<EmulatorProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/google-emulator-process.ts'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const firstLine = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`emulator process exited (${code})`)));
+  });
+  const { url } = JSON.parse(firstLine) as { url: string };
+  return {
+    url,
+    async control(path, init) {
+      const response = await fetch(`${url}${path}`, { ...init, headers: { 'content-type': 'application/json' } });
+      if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+      return response.json();
+    },
+    stop: () => child.stdin.end(),
+  };
+}
+
+async function openFresh(location: DatabaseLocation) {
+  const handle = await openDatabase(location);
+  await migrateDatabase(handle);
+  return { handle, drop: async () => {} };
+}
+
+async function openFreshPostgres(baseUrl: string) {
+  const name = `tandem_bench_${crypto.randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  const admin = await openDatabase({ kind: 'postgres', url: adminUrl(baseUrl), maxConnections: 1 });
+  await admin.db.execute(sql.raw(`CREATE DATABASE ${name}`));
+  const { handle } = await openFresh({ kind: 'postgres', url: databaseUrlFor(baseUrl, name), maxConnections: 4 });
+  return {
+    handle,
+    drop: async () => {
+      await admin.db.execute(sql.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await admin.close();
+    },
+  };
+}
+
+async function importOnce(handle: DatabaseHandle, emulator: EmulatorProcess, size: number, pageSize: number) {
+  await emulator.control('/__control/seed', { method: 'POST', body: JSON.stringify(benchSeed(size)) });
+  const tokens = (await emulator.control('/__control/google/tokens', {
+    method: 'POST',
+    body: JSON.stringify({ email: BENCH_ACCOUNT, scope: TESTBED_SCOPE, clientId: TESTBED_CLIENT.clientId }),
+  })) as { access_token: string; refresh_token?: string; expires_in: number; scope: string };
+  const registry = createEmulatorRegistry({ google: { url: emulator.url }, pageSize });
+  const deps: SyncDeps = { db: handle.db, providers: registry, now: () => new Date(), window: { pastDays: 90, futureDays: 365 } };
+  const { tenantId, userIds } = await provisionTenant(handle.db, {
+    name: 'Bench',
+    slug: `bench-${crypto.randomUUID().slice(0, 8)}`,
+    members: [{ email: 'learner@bench.test', name: 'Bench Learner', role: 'learner', permissions: [], timeZone: 'Europe/London', passwordHash: 'unused' }],
+  });
+  const userId = userIds.get('learner@bench.test') ?? '';
+  const connection = await insertTestConnection(handle.db, registry, {
+    tenantId,
+    userId,
+    provider: 'google',
+    accountEmail: BENCH_ACCOUNT,
+    credentials: oauthCredentials({ accessToken: tokens.access_token, refreshToken: tokens.refresh_token ?? null, expiresAt: new Date(Date.now() + tokens.expires_in * 1000), scope: tokens.scope }),
+  });
+  const { calendarIds } = await refreshCalendarList(deps, { tenantId, connectionId: connection.id });
+  const calendarId = calendarIds[0] ?? '';
+
+  (globalThis as { gc?: () => void }).gc?.();
+  const baseline = process.memoryUsage();
+  let peakHeap = baseline.heapUsed;
+  let peakRss = baseline.rss;
+  const sampler = setInterval(() => {
+    const usage = process.memoryUsage();
+    peakHeap = Math.max(peakHeap, usage.heapUsed);
+    peakRss = Math.max(peakRss, usage.rss);
+  }, 5);
+  const started = performance.now();
+  const result = await syncCalendar(deps, { tenantId, calendarId });
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  const usage = process.memoryUsage();
+  peakHeap = Math.max(peakHeap, usage.heapUsed);
+  peakRss = Math.max(peakRss, usage.rss);
+  if (result.upserted !== size) console.warn(`expected ${size} events, imported ${result.upserted}`);
+  return {
+    deps,
+    ids: { tenantId, userId, calendarId },
+    figures: { events: result.upserted, seconds, eventsPerSecond: result.upserted / seconds, peakHeapMb: (peakHeap - baseline.heapUsed) / MB, peakRssMb: peakRss / MB },
+  };
+}
+
+async function countProviderCalls(deps: SyncDeps, ids: { tenantId: string; userId: string; calendarId: string }, emulator: EmulatorProcess) {
+  const calls = async (work: () => Promise<unknown>) => {
+    await emulator.control('/__control/requests', { method: 'DELETE' });
+    await work();
+    const counts = (await emulator.control('/__control/requests')) as { total: number };
+    return counts.total;
+  };
+  const incrementalNoChange = await calls(() => syncCalendar(deps, { tenantId: ids.tenantId, calendarId: ids.calendarId }));
+  const actor = await findActor(deps.db, { userId: ids.userId, tenantId: ids.tenantId });
+  if (!actor) throw new Error('bench actor missing');
+  const weekStart = new Date(Date.now() - 3 * 86_400_000);
+  const feedRead = await calls(() => readCalendarFeed(deps.db, actor, { from: weekStart, to: new Date(weekStart.getTime() + 7 * 86_400_000) }));
+  return { incrementalNoChange, feedRead };
+}
+
+/**
+ * The sync engine's own share: the same events, already read from the provider, written into a
+ * second calendar's mirror page by page (upserts, then the sweep), without the emulator's time.
+ */
+async function mirrorWriteRate(deps: SyncDeps, ids: { tenantId: string; calendarId: string }) {
+  const [source] = await deps.db.select().from(calendars).where(eq(calendars.id, ids.calendarId));
+  if (!source) throw new Error('bench calendar missing');
+  const provider = await deps.providers.forConnection(deps.db, (await deps.db.select().from(calendarConnections).where(eq(calendarConnections.id, source.connectionId)))[0]!);
+  const pages: EventChange[][] = [];
+  for await (const page of provider.readChanges(source.externalId, null, syncWindowAt(deps.now(), deps.window))) pages.push(page.changes);
+  const [copy] = await deps.db
+    .insert(calendars)
+    .values({ tenantId: ids.tenantId, connectionId: source.connectionId, externalId: `${source.externalId}#copy`, name: 'Bench copy' })
+    .returning();
+  const target = { tenantId: ids.tenantId, calendarId: copy?.id ?? '', generation: 1, syncedAt: new Date() };
+  const started = performance.now();
+  let events = 0;
+  for (const changes of pages) events += (await applyChanges(deps.db, target, changes)).upserted;
+  await sweepUnseenEvents(deps.db, target);
+  return { events, eventsPerSecond: events / ((performance.now() - started) / 1000) };
+}
+
+function printSummary(imports: ImportFigures[], writes: WriteFigures[], calls: CallFigures[]): void {
+  console.log('\n(a) Initial import from the Google emulator into the mirror (end to end, emulator included)');
+  console.table(
+    imports.map((row) => ({
+      database: row.database,
+      'page size': row.pageSize,
+      events: row.events,
+      'seconds': Number(row.seconds.toFixed(2)),
+      'events/s': Math.round(row.eventsPerSecond),
+      'peak heap above start (MB)': Number(row.peakHeapMb.toFixed(1)),
+      'peak RSS (MB)': Number(row.peakRssMb.toFixed(0)),
+    })),
+  );
+  for (const database of new Set(imports.map((row) => row.database))) {
+    for (const pageSize of PAGE_SIZES) {
+      const [small, large] = SIZES.map((size) => imports.find((row) => row.database === database && row.pageSize === pageSize && row.events === size));
+      if (!small || !large) continue;
+      console.log(
+        `${database}, pages of ${pageSize}: ${large.events / small.events}× the events → peak heap ×${(large.peakHeapMb / small.peakHeapMb).toFixed(2)}, ` +
+          `events/s ×${(large.eventsPerSecond / small.eventsPerSecond).toFixed(2)}`,
+      );
+    }
+  }
+  console.log('\nMirror writes alone (pages already read; what the sync engine itself costs)');
+  console.table(
+    writes.map((row) => ({
+      database: row.database,
+      events: row.events,
+      'events/s': Math.round(row.eventsPerSecond),
+      ...(row.database === 'PostgreSQL' ? { 'goal ≥ 5,000 events/s': row.eventsPerSecond >= 5000 ? 'met' : 'NOT met' } : {}),
+    })),
+  );
+  console.log('\n(b) Provider calls (emulator request counters)');
+  console.table(
+    calls.map((row) => ({
+      database: row.database,
+      'incremental sync, no change (goal 1)': row.incrementalNoChange,
+      'Calendar feed read (goal 0)': row.feedRead,
+    })),
+  );
+}
+
+await main();
