@@ -172,6 +172,16 @@ describe('syncCalendar against the Google emulator', () => {
     expect((await mirror(calendarId)).map((row) => row.title).sort()).toEqual(['New', 'Stays']);
   });
 
+  it('re-reads the window fully once it has drifted a week, keeping row identities', async () => {
+    await google.createEvent(email, write('Stays', timed(20, 10)));
+    await syncCalendar(deps, { tenantId: north.tenantId, calendarId });
+    const before = await mirror(calendarId);
+    expect((await syncCalendar(deps, { tenantId: north.tenantId, calendarId })).mode).toBe('incremental');
+    const later = { ...deps, now: () => new Date(Date.now() + 8 * DAY) };
+    expect(await syncCalendar(later, { tenantId: north.tenantId, calendarId })).toMatchObject({ mode: 'full', swept: 0 });
+    expect((await mirror(calendarId)).map((row) => row.id)).toEqual(before.map((row) => row.id));
+  });
+
   it('marks a revoked connection needs_reauth, tells the user and the admins, and deletes nothing', async () => {
     await google.createEvent(email, write('Before revocation', timed(1, 10)));
     await syncCalendar(deps, { tenantId: north.tenantId, calendarId });

@@ -47,7 +47,7 @@ export async function syncCalendar(deps: SyncDeps, ref: CalendarRef): Promise<Sy
 
   try {
     const provider = await deps.providers.forConnection(db, row.connection);
-    const result = row.cursor?.cursor
+    const result = row.cursor?.cursor && !windowOutgrown(deps, row.cursor)
       ? await incrementalOrFull(deps, provider, row.calendar.externalId, ref, row.cursor)
       : await fullSync(deps, provider, row.calendar.externalId, ref, row.cursor?.fullSyncGeneration ?? 0, false);
     await recordConnectionSynced(db, health, deps.now());
@@ -60,6 +60,15 @@ export async function syncCalendar(deps: SyncDeps, ref: CalendarRef): Promise<Sy
     if (error instanceof ProviderError) await recordConnectionError(db, health, error, deps.now());
     throw error;
   }
+}
+
+/** Re-read the window once a week: windowed cursors (Graph delta) never see events beyond their end. */
+const WINDOW_REFRESH_DAYS = 7;
+
+function windowOutgrown(deps: SyncDeps, cursor: typeof syncCursors.$inferSelect): boolean {
+  if (!cursor.windowEnd) return true;
+  const wanted = syncWindowAt(deps.now(), deps.window).end.getTime();
+  return cursor.windowEnd.getTime() < wanted - WINDOW_REFRESH_DAYS * 86_400_000;
 }
 
 async function incrementalOrFull(
