@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import * as rruleModule from 'rrule';
+import { RRule } from '@/server/time/rrule';
 import { wallTimeToInstant } from '@/server/time/zones';
 
 /**
@@ -19,9 +19,6 @@ export interface SeriesMaster {
   start: SeriesStart;
 }
 
-// rrule ships a UMD bundle as `main` and ESM as `module`: bundlers and Vitest see named exports,
-// plain Node ESM (the bench, scripts) only a default one.
-const { RRule } = (rruleModule as unknown as { default?: typeof rruleModule }).default ?? rruleModule;
 type RRule = InstanceType<typeof RRule>;
 
 const DAY_MS = 86_400_000;

@@ -5,7 +5,8 @@ export type NotificationKind =
   | 'meeting_invited'
   | 'meeting_updated'
   | 'meeting_cancelled'
-  | 'meeting_response';
+  | 'meeting_response'
+  | 'connection_needs_reauth';
 
 /** Records in-app notices (the bell); email and provider notices are sent elsewhere. */
 export async function notifyUsers(

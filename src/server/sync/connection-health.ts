@@ -1,6 +1,7 @@
 import { and, arrayContains, eq, ne } from 'drizzle-orm';
 import type { Executor } from '@/server/db/client';
-import { calendarConnections, calendars, memberships, notifications } from '@/server/db/schema';
+import { calendarConnections, calendars, memberships } from '@/server/db/schema';
+import { notifyUsers, type NotificationKind } from '@/server/notifications/notify';
 import {
   CursorExpiredError,
   ProviderAuthRevokedError,
@@ -12,7 +13,7 @@ import {
 } from '@/server/providers/errors';
 
 /** Notification kinds about connections (the bell shows them; payload names the connection). */
-export const CONNECTION_NEEDS_REAUTH = 'connection_needs_reauth';
+export const CONNECTION_NEEDS_REAUTH = 'connection_needs_reauth' satisfies NotificationKind;
 
 interface ConnectionRef {
   tenantId: string;
@@ -51,9 +52,7 @@ export async function markConnectionNeedsReauth(db: Executor, ref: ConnectionRef
     accountEmail: connection.accountEmail,
     ownerUserId: connection.userId,
   };
-  await db
-    .insert(notifications)
-    .values([...recipients].map((userId) => ({ tenantId: ref.tenantId, userId, kind: CONNECTION_NEEDS_REAUTH, payload })));
+  await notifyUsers(db, ref.tenantId, [...recipients], CONNECTION_NEEDS_REAUTH, payload);
 }
 
 /** A failed sync: the connection and the calendar carry a reason a person can act on. */

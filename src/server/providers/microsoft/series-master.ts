@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { rrulestr } from 'rrule';
+import { rrulestr } from '@/server/time/rrule';
 import type { ProviderEvent, TimeWindow } from '../types';
 import { toProviderEvent, type GraphEvent } from './event-mapping';
 import type { GraphSession } from './graph-session';
