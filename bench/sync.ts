@@ -8,16 +8,17 @@
  *      is set (goal ≥ 5,000 events/s there).
  *  (b) Provider calls, from the emulator's request counters: an incremental sync with no change
  *      makes exactly one call; a Calendar feed read makes none.
+ *  (c) Notification → mirror updated through the emulator's push and the inline driver: p50/p95
+ *      (goal p95 under 500 ms); see push-latency.ts.
  *
  * Prints; asserts nothing (the tests do that). Exit code 1 only if (b) is not met.
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { TESTBED_CLIENT, TESTBED_SCOPE } from '../emulators/google/testbed';
 import { readCalendarFeed } from '../src/server/calendar/feed';
-import { openDatabase, type DatabaseHandle, type DatabaseLocation } from '../src/server/db/client';
-import { migrateDatabase } from '../src/server/db/migrate';
+import type { DatabaseHandle } from '../src/server/db/client';
 import { calendarConnections, calendars } from '../src/server/db/schema';
 import type { EventChange } from '../src/server/providers/types';
 import { applyChanges, sweepUnseenEvents } from '../src/server/sync/apply-changes';
@@ -27,8 +28,9 @@ import { syncCalendar } from '../src/server/sync/sync-calendar';
 import { findActor } from '../src/server/tenants/actor';
 import { provisionTenant } from '../src/server/tenants/provisioning';
 import { createEmulatorRegistry, insertTestConnection, oauthCredentials } from '../tests/support/emulator-registry';
-import { adminUrl, databaseUrlFor } from '../tests/support/postgres-urls';
+import { benchDatabases } from './bench-databases';
 import { BENCH_ACCOUNT, benchSeed } from './bench-seed';
+import { measurePushLatency, printPushLatency, type PushLatencyFigures } from './push-latency';
 
 const SIZES = [2_000, 10_000];
 /** Google's largest page, for speed; and a small one, so both sizes span several pages and the
@@ -63,12 +65,9 @@ async function main(): Promise<void> {
   const imports: ImportFigures[] = [];
   const calls: CallFigures[] = [];
   const writes: WriteFigures[] = [];
+  const pushes: PushLatencyFigures[] = [];
+  const targets = benchDatabases();
   try {
-    const targets: { name: string; open: () => Promise<{ handle: DatabaseHandle; drop: () => Promise<void> }> }[] = [
-      { name: 'PGlite', open: () => openFresh({ kind: 'pglite' }) },
-    ];
-    const databaseUrl = process.env.DATABASE_URL;
-    if (databaseUrl) targets.push({ name: 'PostgreSQL', open: () => openFreshPostgres(databaseUrl) });
     for (const target of targets) {
       for (const [pageSize, size] of PAGE_SIZES.flatMap((pageSize) => SIZES.map((size) => [pageSize, size] as const))) {
         const { handle, drop } = await target.open();
@@ -89,7 +88,10 @@ async function main(): Promise<void> {
   } finally {
     emulator.stop();
   }
+  // After the imports, with the import emulator gone: the push bench runs its own emulator in-process.
+  for (const target of targets) pushes.push(await measurePushLatency(target));
   printSummary(imports, writes, calls);
+  printPushLatency(pushes);
   if (calls.some((row) => row.incrementalNoChange !== 1 || row.feedRead !== 0)) process.exitCode = 1;
 }
 
@@ -114,26 +116,6 @@ async function startEmulatorProcess(): Promise<EmulatorProcess> {
       return response.json();
     },
     stop: () => child.stdin.end(),
-  };
-}
-
-async function openFresh(location: DatabaseLocation) {
-  const handle = await openDatabase(location);
-  await migrateDatabase(handle);
-  return { handle, drop: async () => {} };
-}
-
-async function openFreshPostgres(baseUrl: string) {
-  const name = `tandem_bench_${crypto.randomUUID().replaceAll('-', '').slice(0, 12)}`;
-  const admin = await openDatabase({ kind: 'postgres', url: adminUrl(baseUrl), maxConnections: 1 });
-  await admin.db.execute(sql.raw(`CREATE DATABASE ${name}`));
-  const { handle } = await openFresh({ kind: 'postgres', url: databaseUrlFor(baseUrl, name), maxConnections: 4 });
-  return {
-    handle,
-    drop: async () => {
-      await admin.db.execute(sql.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-      await admin.close();
-    },
   };
 }
 
