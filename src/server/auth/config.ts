@@ -34,6 +34,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
       verificationTokensTable: verificationTokens,
     } as never),
     session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
+    logger: {
+      // A wrong password is an answer on the page, not a server error worth a stack trace.
+      error(error) {
+        if (error.name === 'CredentialsSignin') return;
+        console.error('[auth]', error);
+      },
+    },
     pages: { signIn: '/sign-in' },
     providers: [
       Credentials({
