@@ -153,10 +153,13 @@ function full(
     query.orderBy === 'updated'
       ? `${pad(Date.parse(event.updated))}|${event.id}`
       : `${pad(instantMs(event.originalStartTime && event.status === 'cancelled' ? event.originalStartTime : event.start, zone))}|${event.id}`;
-  filtered.sort((a, b) => key(a).localeCompare(key(b)));
-  const { page: items, nextPageToken } = takePage(filtered, key, page, maxResults);
+  // Keys are computed once: they convert times through the calendar's zone, too dear to redo in
+  // every comparison of a 10,000-event listing.
+  const keyed = filtered.map((event) => ({ event, key: key(event) }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const { page: items, nextPageToken } = takePage(keyed, (entry) => entry.key, page, maxResults);
   return {
-    items: items.map((event) => renderEvent(event, calendar, { minimalCancelled: true })),
+    items: items.map((entry) => renderEvent(entry.event, calendar, { minimalCancelled: true })),
     ...(nextPageToken ? { nextPageToken } : { nextSyncToken: store.syncToken(calendar.id, page.snapshotSeq) }),
   };
 }
