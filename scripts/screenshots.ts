@@ -37,8 +37,25 @@ try {
 
   const admin = await signedIn('admin@northbridge.test', false);
   await admin.goto(`${baseUrl}/admin/calendar`);
-  await admin.getByRole('switch').waitFor();
+  const integration = admin.getByRole('switch');
+  await integration.waitFor();
+  if ((await integration.getAttribute('aria-checked')) !== 'true') await integration.click();
+  await admin.getByText(/On: members can connect/).waitFor();
   await admin.screenshot({ path: 'docs/screenshots/admin-calendar-integration.png' });
+
+  // A learner connects the emulated Google account of the same name through the consent page.
+  const learner1 = await signedIn('learner1@northbridge.test');
+  await learner1.goto(`${baseUrl}/settings/calendars`);
+  const connected = learner1.getByRole('article', { name: /Google Calendar/ });
+  if ((await connected.count()) === 0) {
+    await learner1.getByRole('region', { name: 'Connect a calendar' }).getByRole('link', { name: 'Google Calendar' }).click();
+    await learner1.getByRole('button', { name: /\(learner1@northbridge\.test\)/ }).click();
+  }
+  await connected.getByText(/Up to date/).waitFor({ timeout: 60_000 });
+  await learner1.screenshot({ path: 'docs/screenshots/settings-calendars.png', fullPage: true });
+  await learner1.goto(`${baseUrl}/calendar`);
+  await learner1.getByRole('button', { name: /GP appointment/ }).first().waitFor();
+  await learner1.screenshot({ path: 'docs/screenshots/calendar-with-google.png', clip: { x: 0, y: 0, width: 1400, height: 1100 } });
   console.log('Screenshots written to docs/screenshots/.');
 } finally {
   await browser.close();
