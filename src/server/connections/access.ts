@@ -1,6 +1,8 @@
+import { and, eq } from 'drizzle-orm';
 import type { Executor } from '@/server/db/client';
-import type { ConnectionProvider } from '@/server/db/schema';
+import { calendarConnections, type ConnectionProvider } from '@/server/db/schema';
 import { ForbiddenError } from '@/server/errors';
+import type { Actor } from '@/server/tenants/actor';
 import { getCalendarIntegrationSettings } from '@/server/tenants/settings';
 
 export const PROVIDER_LABELS: Record<ConnectionProvider, string> = {
@@ -21,4 +23,23 @@ export async function assertProviderAllowed(db: Executor, tenantId: string, prov
   if (!settings.allowedProviders.includes(provider)) {
     throw new ForbiddenError(`Your organisation does not allow ${PROVIDER_LABELS[provider]} calendars to be connected.`);
   }
+}
+
+/** One of the member's own connections, or null: another user's or tenant's is never found. */
+export async function findOwnConnection(
+  db: Executor,
+  member: Pick<Actor, 'userId' | 'tenantId'>,
+  connectionId: string,
+): Promise<typeof calendarConnections.$inferSelect | null> {
+  const [connection] = await db
+    .select()
+    .from(calendarConnections)
+    .where(
+      and(
+        eq(calendarConnections.tenantId, member.tenantId),
+        eq(calendarConnections.userId, member.userId),
+        eq(calendarConnections.id, connectionId),
+      ),
+    );
+  return connection ?? null;
 }

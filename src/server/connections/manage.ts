@@ -14,7 +14,7 @@ import type { JobDispatcher } from '@/server/jobs/events';
 import { stopConnectionChannels } from '@/server/sync/push-channels';
 import type { Actor } from '@/server/tenants/actor';
 import { getCalendarIntegrationSettings } from '@/server/tenants/settings';
-import { assertProviderAllowed } from './access';
+import { assertProviderAllowed, findOwnConnection } from './access';
 import type { ProviderRegistry } from './provider-registry';
 
 type Member = Pick<Actor, 'userId' | 'tenantId'>;
@@ -171,17 +171,8 @@ export async function updateCalendarPreferences(db: Database, member: Member, in
   });
 }
 
-async function findOwnConnection(db: Executor, member: Member, connectionId: string) {
-  const [connection] = await db
-    .select()
-    .from(calendarConnections)
-    .where(
-      and(
-        eq(calendarConnections.tenantId, member.tenantId),
-        eq(calendarConnections.userId, member.userId),
-        eq(calendarConnections.id, connectionId),
-      ),
-    );
+async function getOwnConnection(db: Executor, member: Member, connectionId: string) {
+  const connection = await findOwnConnection(db, member, connectionId);
   if (!connection) throw new NotFoundError('Calendar connection not found');
   return connection;
 }
@@ -195,7 +186,7 @@ export async function requestSync(
   member: Member,
   input: { connectionId: string },
 ): Promise<{ calendarsQueued: number }> {
-  const connection = await findOwnConnection(deps.db, member, input.connectionId);
+  const connection = await getOwnConnection(deps.db, member, input.connectionId);
   await assertProviderAllowed(deps.db, member.tenantId, connection.provider);
   if (connection.status === 'needs_reauth') {
     throw new ConflictError('This calendar needs reconnecting before it can sync. Use Reconnect.');
@@ -226,7 +217,7 @@ export async function disconnectConnection(
   member: Member,
   input: { connectionId: string },
 ): Promise<{ connectionId: string }> {
-  const connection = await findOwnConnection(deps.db, member, input.connectionId);
+  const connection = await getOwnConnection(deps.db, member, input.connectionId);
   // Stopping channels reads no sync window; SyncDeps wants one all the same.
   await stopConnectionChannels(
     { db: deps.db, providers: deps.providers, now: deps.now, window: { pastDays: 0, futureDays: 0 } },

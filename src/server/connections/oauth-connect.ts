@@ -11,7 +11,7 @@ import * as microsoft from '@/server/providers/microsoft';
 import { graphBaseUrl } from '@/server/providers/microsoft/config';
 import type { OAuthTokens } from '@/server/providers/types';
 import type { Actor } from '@/server/tenants/actor';
-import { assertProviderAllowed, PROVIDER_LABELS } from './access';
+import { assertProviderAllowed, findOwnConnection, PROVIDER_LABELS } from './access';
 import type { ConnectFailure } from './connect-failures';
 import { decryptCredentials, encryptCredentials, oauthCredentials } from './provider-registry-from-env';
 import { googleClientConfig, microsoftAppConfig, redirectUriFor, type OAuthProvider, type ProviderApps } from './provider-apps';
@@ -270,19 +270,5 @@ async function microsoftProfile(app: microsoft.MicrosoftAppConfig, accessToken: 
 function requireConfigured<T>(config: T | null, provider: OAuthProvider): T {
   if (!config) throw new ConnectRefusedError('not_configured', `${PROVIDER_LABELS[provider]} is not set up on this server yet.`);
   return config;
-}
-
-async function findOwnConnection(db: Database, member: Member, connectionId: string) {
-  const [row] = await db
-    .select()
-    .from(calendarConnections)
-    .where(
-      and(
-        eq(calendarConnections.tenantId, member.tenantId),
-        eq(calendarConnections.userId, member.userId),
-        eq(calendarConnections.id, connectionId),
-      ),
-    );
-  return row ?? null;
 }
 
