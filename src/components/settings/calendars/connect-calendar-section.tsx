@@ -31,7 +31,17 @@ export function ConnectCalendarSection({ allowedProviders, onOpenForm }: Connect
                   {PROVIDER_LABELS[provider]}
                 </a>
               )}
-              <p className="text-xs text-slate-600">{PROVIDER_HINTS[provider]}</p>
+              <p className="text-xs text-slate-600">
+                {PROVIDER_HINTS[provider]}
+                {provider === 'microsoft' ? (
+                  <>
+                    {' '}
+                    <a href={connectStartUrl('microsoft', { account: 'personal' })} className="text-brand-700 underline">
+                      Connect a personal Outlook.com account
+                    </a>
+                  </>
+                ) : null}
+              </p>
             </li>
           ))}
         </ul>

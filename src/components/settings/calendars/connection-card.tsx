@@ -54,7 +54,7 @@ export function ConnectionCard({ connection, zone, onReconnectCalDav }: Connecti
               {syncNow.isPending ? 'Syncing…' : 'Sync now'}
             </Button>
             {provider === 'google' || provider === 'microsoft' ? (
-              <a href={connectStartUrl(provider, connection.id)} aria-label={`Reconnect ${label}`} className={LINK_BUTTON_CLASS}>
+              <a href={connectStartUrl(provider, { reconnectId: connection.id })} aria-label={`Reconnect ${label}`} className={LINK_BUTTON_CLASS}>
                 Reconnect
               </a>
             ) : (

@@ -2,15 +2,24 @@ import type { AllowedProvider } from './types';
 
 export const PROVIDER_HINTS: Record<AllowedProvider, string> = {
   google: 'Sign in with Google; Tandem asks for access to your calendars only.',
-  microsoft: 'Work, school or personal Microsoft account.',
+  microsoft: 'Work or school Microsoft 365 account.',
   icloud: 'Apple ID and an app-specific password.',
   caldav: 'Nextcloud, Fastmail, Radicale and other CalDAV servers.',
 };
 
-/** Where the OAuth dance starts (a full page navigation: the route redirects to the provider). */
-export function connectStartUrl(provider: 'google' | 'microsoft', reconnectId?: string): string {
-  const base = `/api/connections/${provider}/start`;
-  return reconnectId ? `${base}?reconnect=${encodeURIComponent(reconnectId)}` : base;
+/**
+ * Where the OAuth dance starts (a full page navigation: the route redirects to the provider).
+ * `account: 'personal'` marks an Outlook.com account, which has no free/busy service of its own.
+ */
+export function connectStartUrl(
+  provider: 'google' | 'microsoft',
+  options: { reconnectId?: string; account?: 'personal' } = {},
+): string {
+  const query = new URLSearchParams();
+  if (options.reconnectId) query.set('reconnect', options.reconnectId);
+  if (options.account) query.set('account', options.account);
+  const search = query.toString();
+  return `/api/connections/${provider}/start${search ? `?${search}` : ''}`;
 }
 
 /** A link that looks like a secondary button (OAuth starts are navigations, not actions in the page). */
