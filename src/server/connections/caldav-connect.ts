@@ -9,6 +9,7 @@ import { ProviderAuthRevokedError, ProviderNotFoundError } from '@/server/provid
 import type { Actor } from '@/server/tenants/actor';
 import { storableText } from '@/server/validation/text';
 import { assertProviderAllowed } from './access';
+import { assertReachableServerAddress } from './server-address';
 import type { ConnectionCredentials } from './credentials';
 import { encryptCredentials } from './provider-registry-from-env';
 import type { ConnectionRow, ProviderRegistry } from './provider-registry';
@@ -19,6 +20,8 @@ export interface CalDavConnectDeps {
   providers: ProviderRegistry;
   jobs: JobDispatcher;
   now: () => Date;
+  /** Servers on loopback or private networks: allowed for the demo and tests, refused in production. */
+  allowInternalServers: boolean;
 }
 
 const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
@@ -61,6 +64,7 @@ export async function connectCalDav(
   const provider = input.kind;
   await assertProviderAllowed(db, actor.tenantId, provider);
   const serverUrl = provider === 'icloud' ? ICLOUD_SERVER_URL : (input.serverUrl ?? '');
+  await assertReachableServerAddress(serverUrl, { allowInternal: deps.allowInternalServers });
   const email = input.username.includes('@') ? input.username.toLowerCase() : null;
   const credentials: ConnectionCredentials = { kind: 'caldav', serverUrl, username: input.username, password: input.password, email };
   const encryptedCredentials = encryptCredentials(keys, credentials);

@@ -20,7 +20,18 @@ export const connectionsRouter = createTRPCRouter({
   connectCalDav: tenantProcedure
     .input(calDavConnectSchema)
     .mutation(({ ctx, input }) =>
-      connectCalDav({ db: ctx.db, keys: ctx.keyRing(), providers: ctx.providers, jobs: ctx.jobs, now: ctx.now }, ctx.actor, input),
+      connectCalDav(
+        {
+          db: ctx.db,
+          keys: ctx.keyRing(),
+          providers: ctx.providers,
+          jobs: ctx.jobs,
+          now: ctx.now,
+          allowInternalServers: process.env.NODE_ENV !== 'production',
+        },
+        ctx.actor,
+        input,
+      ),
     ),
   updateCalendar: tenantProcedure
     .input(calendarPreferencesSchema)
