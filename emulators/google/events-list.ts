@@ -9,7 +9,7 @@ import { apiErrors } from './api-errors';
 import { parseRfc3339, instantMs } from './event-time';
 import { renderEvent, type RenderedEvent } from './event-view';
 import { expansionLimit, overlaps, seriesInstances } from './instances';
-import { pad, readPageToken, takePage } from './paging';
+import { pad, readPageToken, sortedByKey, takePage } from './paging';
 import type { GoogleStore } from './store';
 import type { CalendarState, GEvent } from './types';
 
@@ -65,6 +65,19 @@ export interface EventsPage {
   nextSyncToken?: string;
 }
 
+/** The fields Google puts around every events listing (list and instances). */
+export function eventsListEnvelope(store: GoogleStore, calendar: CalendarState) {
+  return {
+    kind: 'calendar#events',
+    etag: `"${store.currentSeq()}"`,
+    summary: calendar.summary,
+    updated: store.clock.now().toISOString(),
+    timeZone: calendar.timeZone,
+    accessRole: 'owner',
+    defaultReminders: [{ method: 'popup', minutes: 10 }],
+  };
+}
+
 export function listEvents(store: GoogleStore, calendar: CalendarState, query: ListQuery): EventsPage {
   const maxResults = Math.min(query.maxResults ?? 250, 2500);
   if (maxResults < 1) throw apiErrors.badRequest('Invalid value for: maxResults', 'maxResults');
@@ -102,10 +115,10 @@ function incremental(
       entries.push({ key: `${pad(stored.seq)}|${event.id}`, event });
     }
   }
-  entries.sort((a, b) => a.key.localeCompare(b.key));
-  const { page: items, nextPageToken } = takePage(entries, (entry) => entry.key, page, maxResults);
+  const sorted = sortedByKey(entries, (entry) => entry.key);
+  const { page: items, nextPageToken } = takePage(sorted, (entry) => entry.key, page, maxResults);
   return {
-    items: items.map((entry) => renderEvent(entry.event, calendar, { minimalCancelled: true })),
+    items: items.map((entry) => renderEvent(entry.item.event, calendar, { minimalCancelled: true })),
     ...(nextPageToken ? { nextPageToken } : { nextSyncToken: store.syncToken(calendar.id, page.snapshotSeq) }),
   };
 }
@@ -153,13 +166,9 @@ function full(
     query.orderBy === 'updated'
       ? `${pad(Date.parse(event.updated))}|${event.id}`
       : `${pad(instantMs(event.originalStartTime && event.status === 'cancelled' ? event.originalStartTime : event.start, zone))}|${event.id}`;
-  // Keys are computed once: they convert times through the calendar's zone, too dear to redo in
-  // every comparison of a 10,000-event listing.
-  const keyed = filtered.map((event) => ({ event, key: key(event) }));
-  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const { page: items, nextPageToken } = takePage(keyed, (entry) => entry.key, page, maxResults);
+  const { page: items, nextPageToken } = takePage(sortedByKey(filtered, key), (entry) => entry.key, page, maxResults);
   return {
-    items: items.map((entry) => renderEvent(entry.event, calendar, { minimalCancelled: true })),
+    items: items.map((entry) => renderEvent(entry.item, calendar, { minimalCancelled: true })),
     ...(nextPageToken ? { nextPageToken } : { nextSyncToken: store.syncToken(calendar.id, page.snapshotSeq) }),
   };
 }

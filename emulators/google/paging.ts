@@ -30,6 +30,16 @@ export function writePageToken(state: PageState): string {
   return Buffer.from(JSON.stringify({ a: state.after, s: state.snapshotSeq })).toString('base64url');
 }
 
+/**
+ * Items paired with their sort key and sorted by it in code-point order, the order `takePage`
+ * compares in. Keys are computed once: they convert times through a zone, too dear to redo in
+ * every comparison of a large listing.
+ */
+export function sortedByKey<T>(items: T[], key: (item: T) => string): { item: T; key: string }[] {
+  const keyed = items.map((item) => ({ item, key: key(item) }));
+  return keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
 /** One page of `items` (already sorted by `key`) after `state.after`. */
 export function takePage<T>(
   items: T[],

@@ -9,9 +9,9 @@ import { apiErrors } from './api-errors';
 import { parseEventBody } from './event-body';
 import { deleteEvent, insertEvent, writeEvent, type WriteTarget } from './event-service';
 import { renderEvent } from './event-view';
-import { listEvents, parseListQuery } from './events-list';
+import { eventsListEnvelope, listEvents, parseListQuery } from './events-list';
 import { expansionLimit, resolveEvent, seriesInstances } from './instances';
-import { pad, readPageToken, takePage } from './paging';
+import { pad, readPageToken, sortedByKey, takePage } from './paging';
 import { parseRfc3339, instantMs } from './event-time';
 import type { PushChannels } from './push-channels';
 import type { SendUpdates } from './propagation';
@@ -43,16 +43,7 @@ export function mountEventRoutes(app: Hono<GoogleEnv>, store: GoogleStore, chann
     requireScope(c, SCOPES.readEvents);
     const calendar = calendarOf(c);
     const page = listEvents(store, calendar, parseListQuery(new URL(c.req.url).searchParams));
-    return c.json({
-      kind: 'calendar#events',
-      etag: `"${store.currentSeq()}"`,
-      summary: calendar.summary,
-      updated: store.clock.now().toISOString(),
-      timeZone: calendar.timeZone,
-      accessRole: 'owner',
-      defaultReminders: [{ method: 'popup', minutes: 10 }],
-      ...page,
-    });
+    return c.json({ ...eventsListEnvelope(store, calendar), ...page });
   });
 
   app.post(`${BASE}/watch`, async (c) => {
@@ -92,19 +83,13 @@ export function mountEventRoutes(app: Hono<GoogleEnv>, store: GoogleStore, chann
       : [];
     const key = (event: (typeof instances)[number]) =>
       `${pad(instantMs(event.originalStartTime ?? event.start, calendar.timeZone))}|${event.id}`;
-    instances.sort((a, b) => key(a).localeCompare(key(b)));
     const max = Math.min(Math.max(query.data.maxResults ?? 250, 1), 2500);
-    const { page, nextPageToken } = takePage(instances, key, readPageToken(query.data.pageToken, store.currentSeq()), max);
+    const state = readPageToken(query.data.pageToken, store.currentSeq());
+    const { page, nextPageToken } = takePage(sortedByKey(instances, key), (entry) => entry.key, state, max);
     return c.json({
-      kind: 'calendar#events',
-      etag: `"${store.currentSeq()}"`,
-      summary: calendar.summary,
-      updated: store.clock.now().toISOString(),
-      timeZone: calendar.timeZone,
-      accessRole: 'owner',
-      defaultReminders: [{ method: 'popup', minutes: 10 }],
+      ...eventsListEnvelope(store, calendar),
       ...(nextPageToken ? { nextPageToken } : {}),
-      items: page.map((event) => renderEvent(event, calendar, { minimalCancelled: true })),
+      items: page.map((entry) => renderEvent(entry.item, calendar, { minimalCancelled: true })),
     });
   });
 
