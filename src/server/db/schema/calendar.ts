@@ -11,7 +11,7 @@ import {
   unique,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { tenants } from './tenants';
+import { tenantIdColumn } from './tenants';
 import { users } from './users';
 
 /** The in-built calendar's own to-dos. */
@@ -19,9 +19,7 @@ export const tasks = pgTable(
   'tasks',
   {
     id: uuid().primaryKey().defaultRandom(),
-    tenantId: uuid()
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantIdColumn(),
     ownerId: text()
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
@@ -52,9 +50,7 @@ export const meetings = pgTable(
   'meetings',
   {
     id: uuid().primaryKey().defaultRandom(),
-    tenantId: uuid()
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantIdColumn(),
     organizerId: text()
       .notNull()
       .references(() => users.id),
@@ -94,9 +90,7 @@ export const meetingAttendees = pgTable(
   'meeting_attendees',
   {
     id: uuid().primaryKey().defaultRandom(),
-    tenantId: uuid()
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantIdColumn(),
     meetingId: uuid()
       .notNull()
       .references(() => meetings.id, { onDelete: 'cascade' }),
@@ -117,9 +111,7 @@ export const notifications = pgTable(
   'notifications',
   {
     id: uuid().primaryKey().defaultRandom(),
-    tenantId: uuid()
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantIdColumn(),
     userId: text()
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),

@@ -13,7 +13,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { tenants } from './tenants';
+import { tenantIdColumn } from './tenants';
 import { users } from './users';
 
 /** Providers a person can connect (EWS arrives later). */
@@ -30,9 +30,7 @@ export const calendarConnections = pgTable(
   'calendar_connections',
   {
     id: uuid().primaryKey().defaultRandom(),
-    tenantId: uuid()
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantIdColumn(),
     userId: text()
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
@@ -66,9 +64,7 @@ export const calendars = pgTable(
   'calendars',
   {
     id: uuid().primaryKey().defaultRandom(),
-    tenantId: uuid()
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantIdColumn(),
     connectionId: uuid()
       .notNull()
       .references(() => calendarConnections.id, { onDelete: 'cascade' }),
@@ -102,9 +98,7 @@ export const syncCursors = pgTable(
     calendarId: uuid()
       .primaryKey()
       .references(() => calendars.id, { onDelete: 'cascade' }),
-    tenantId: uuid()
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantIdColumn(),
     /** Google nextSyncToken, Graph deltaLink, CalDAV sync-token (or ctag+etags); null → full sync. */
     cursor: text(),
     /** The window the last full sync covered. */
@@ -128,9 +122,7 @@ export const externalEvents = pgTable(
   'external_events',
   {
     id: uuid().primaryKey().defaultRandom(),
-    tenantId: uuid()
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantIdColumn(),
     calendarId: uuid()
       .notNull()
       .references(() => calendars.id, { onDelete: 'cascade' }),
@@ -174,9 +166,7 @@ export const externalEvents = pgTable(
 /** An OAuth connect in progress: `state` binds the callback to the user's session; PKCE verifier. */
 export const oauthStates = pgTable('oauth_states', {
   state: text().primaryKey(),
-  tenantId: uuid()
-    .notNull()
-    .references(() => tenants.id, { onDelete: 'cascade' }),
+  tenantId: tenantIdColumn(),
   userId: text()
     .notNull()
     .references(() => users.id, { onDelete: 'cascade' }),

@@ -17,3 +17,10 @@ export const tenants = pgTable('tenants', {
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
+
+/** Every tenant-scoped row carries its tenant, and goes when the tenant goes. */
+export function tenantIdColumn() {
+  return uuid()
+    .notNull()
+    .references(() => tenants.id, { onDelete: 'cascade' });
+}

@@ -1,6 +1,6 @@
-import { integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { DEFAULT_WORKING_HOURS, type WorkingHours } from '../../users/working-hours';
-import { tenants } from './tenants';
+import { tenantIdColumn } from './tenants';
 
 /**
  * `users`, `accounts`, `sessions` and `verification_tokens` follow the shape the Auth.js
@@ -70,9 +70,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 export const memberships = pgTable(
   'memberships',
   {
-    tenantId: uuid()
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantIdColumn(),
     userId: text()
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
