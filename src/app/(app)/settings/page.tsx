@@ -1,11 +1,11 @@
 import type { Metadata } from 'next';
 import { ProfileForm } from '@/components/settings/profile-form';
-import { HydrateClient, getQueryClient, trpc } from '@/trpc/server';
+import { HydrateClient, seedSignedInProfile } from '@/trpc/server';
 
 export const metadata: Metadata = { title: 'Account settings' };
 
 export default async function AccountSettingsPage() {
-  await getQueryClient().prefetchQuery(trpc.me.profile.queryOptions());
+  await seedSignedInProfile();
   return (
     <HydrateClient>
       <div className="max-w-2xl">

@@ -6,7 +6,7 @@ import { Alert } from '@/components/ui/alert';
 import { requireSignedIn } from '@/server/auth/session-profile';
 import { getDb } from '@/server/db';
 import { getCalendarIntegrationSettings } from '@/server/tenants/settings';
-import { HydrateClient, getQueryClient, trpc } from '@/trpc/server';
+import { HydrateClient, getQueryClient, seedSignedInProfile, trpc } from '@/trpc/server';
 
 export const metadata: Metadata = { title: 'Calendars' };
 
@@ -22,10 +22,7 @@ export default async function CalendarsSettingsPage({ searchParams }: { searchPa
   const params = await searchParams;
   if (settings.enabled) {
     const queryClient = getQueryClient();
-    await Promise.all([
-      queryClient.prefetchQuery(trpc.me.profile.queryOptions()),
-      queryClient.prefetchQuery(trpc.connections.list.queryOptions()),
-    ]);
+    await Promise.all([seedSignedInProfile(), queryClient.prefetchQuery(trpc.connections.list.queryOptions())]);
   }
   return (
     <HydrateClient>
