@@ -190,3 +190,39 @@ export interface OAuthTokens {
 
 /** Called whenever an adapter refreshes tokens, so the caller can persist them. */
 export type TokensRefreshed = (tokens: OAuthTokens) => Promise<void>;
+
+/** Microsoft tells work or school accounts from personal (Outlook.com) ones; the others do not. */
+export type AccountKind = 'work' | 'personal';
+
+/** Who signed in at the provider's consent page, and the tokens to act as them. */
+export interface OAuthAccount {
+  tokens: OAuthTokens;
+  /** The account's address; empty when the provider did not say. */
+  email: string;
+  displayName: string | null;
+  /** Stored with the credentials where the provider distinguishes kinds of account; null elsewhere. */
+  accountKind: AccountKind | null;
+}
+
+export interface OAuthAuthorizationRequest {
+  /** Send the user's browser here. */
+  url: string;
+  /** Keep server-side and compare on the callback. */
+  state: string;
+  /** The PKCE (S256) verifier; keep server-side for the code exchange. */
+  codeVerifier: string;
+}
+
+/**
+ * Tandem registered as an OAuth app with one provider: the consent URL (code flow with PKCE), the
+ * code exchange, refresh and revocation. Each adapter with OAuth implements it in its `oauth.ts`,
+ * so nothing outside `providers/<name>/` knows the provider's endpoints or profile fields.
+ */
+export interface OAuthApp {
+  authorizationRequest(options: { loginHint?: string }): Promise<OAuthAuthorizationRequest>;
+  /** `accountKind` is what the user asked for at the start (Microsoft: personal or work). */
+  exchangeCode(params: { code: string; codeVerifier: string; accountKind?: AccountKind }): Promise<OAuthAccount>;
+  refresh(refreshToken: string): Promise<OAuthTokens>;
+  /** Ends the grant behind the token; an already revoked one is not an error. */
+  revoke(token: string): Promise<void>;
+}

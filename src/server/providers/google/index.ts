@@ -2,6 +2,7 @@
 export { createGoogleProvider, GoogleCalendarProvider, type GoogleProviderOptions } from './google-provider';
 export {
   createAuthorizationRequest,
+  createGoogleOAuthApp,
   exchangeAuthorizationCode,
   refreshAccessToken,
   revokeGrant,

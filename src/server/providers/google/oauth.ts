@@ -4,7 +4,7 @@
  * ProviderAuthRevokedError (the connection needs a new consent).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { OAuthTokens } from '../types';
+import type { OAuthApp, OAuthTokens } from '../types';
 import { GOOGLE_CALENDAR_SCOPES, type GoogleClientConfig } from './config';
 import { mapGoogleError } from './google-errors';
 import { type CodeChallengeMethod, createCalendarClient, createOAuth2Client } from './sdk';
@@ -106,4 +106,17 @@ export async function revokeGrant(config: GoogleClientConfig, token: string): Pr
     if (mapped.status === 400) return; // invalid_token: nothing left to revoke
     throw mapped;
   }
+}
+
+/** Tandem's Google OAuth client as the app-neutral OAuthApp (Google has no personal/work split). */
+export function createGoogleOAuthApp(config: GoogleClientConfig): OAuthApp {
+  return {
+    authorizationRequest: (options) => createAuthorizationRequest(config, options.loginHint ? { loginHint: options.loginHint } : {}),
+    async exchangeCode(params) {
+      const account = await exchangeAuthorizationCode(config, params);
+      return { tokens: account.tokens, email: account.email, displayName: null, accountKind: null };
+    },
+    refresh: (refreshToken) => refreshAccessToken(config, refreshToken),
+    revoke: (token) => revokeGrant(config, token),
+  };
 }

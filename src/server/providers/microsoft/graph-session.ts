@@ -42,10 +42,22 @@ export class GraphSession {
 
   /** The connected account's address, to flag `isSelf` on attendees. */
   async selfEmail(): Promise<string> {
-    if (this.selfEmailValue) return this.selfEmailValue;
-    const profile = await this.call('read profile', () => this.api(this.mailbox).get() as Promise<{ mail?: string | null; userPrincipalName?: string }>);
-    this.selfEmailValue = profile.mail ?? profile.userPrincipalName ?? '';
+    this.selfEmailValue ??= (await this.profile()).email;
     return this.selfEmailValue;
+  }
+
+  /** Who the mailbox is: accounts without an Exchange mailbox have no `mail`, only their sign-in name. */
+  async profile(): Promise<{ email: string; displayName: string | null }> {
+    const profile = await this.call(
+      'read profile',
+      () =>
+        this.client.api(this.mailbox).select(['mail', 'userPrincipalName', 'displayName']).get() as Promise<{
+          mail?: string | null;
+          userPrincipalName?: string | null;
+          displayName?: string | null;
+        }>,
+    );
+    return { email: profile.mail ?? profile.userPrincipalName ?? '', displayName: profile.displayName ?? null };
   }
 
   calendarPath(calendarId: string): string {

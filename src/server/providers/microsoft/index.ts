@@ -54,6 +54,7 @@ export { DEFAULT_AUTHORITY_BASE_URL, DEFAULT_GRAPH_BASE_URL, DELEGATED_SCOPES, T
 export {
   buildAuthorizationUrl,
   clientCredentialsToken,
+  createMicrosoftOAuthApp,
   createOAuthState,
   createPkcePair,
   exchangeAuthorizationCode,

@@ -6,8 +6,9 @@ import {
   ProviderUnavailableError,
   parseRetryAfter,
 } from '../errors';
-import type { OAuthTokens } from '../types';
+import type { AccountKind, OAuthApp, OAuthTokens } from '../types';
 import { APPLICATION_SCOPE, authorityUrl, DELEGATED_SCOPES, type MicrosoftAppConfig } from './config';
+import { GraphSession } from './graph-session';
 
 /**
  * Microsoft identity platform v2.0: authorization URL with PKCE (S256) and state, code
@@ -113,4 +114,36 @@ export function refreshAccessToken(config: MicrosoftAppConfig, refreshToken: str
 /** App-only token for enterprise connections; needs a tenant id or domain, never `common`. */
 export function clientCredentialsToken(config: MicrosoftAppConfig, tenantId: string): Promise<OAuthTokens> {
   return postToken(config, { grant_type: 'client_credentials', scope: APPLICATION_SCOPE }, tenantId);
+}
+
+/**
+ * Tandem's Microsoft app registration as the app-neutral OAuthApp. The token response carries no
+ * profile, so the account is read from Graph `/me`. Tandem cannot tell a personal account from a
+ * work one before the first call fails, so the kind is the one the user chose (work by default).
+ * The identity platform has no endpoint to revoke one app's delegated grant (the user removes
+ * the consent at https://myapps.microsoft.com), so `revoke` has nothing to call.
+ */
+export function createMicrosoftOAuthApp(config: MicrosoftAppConfig, redirectUri: string): OAuthApp {
+  return {
+    authorizationRequest(options) {
+      const pkce = createPkcePair();
+      const state = createOAuthState();
+      const url = buildAuthorizationUrl(config, {
+        redirectUri,
+        state,
+        codeChallenge: pkce.challenge,
+        ...(options.loginHint ? { loginHint: options.loginHint } : { prompt: 'select_account' as const }),
+      });
+      return Promise.resolve({ url, state, codeVerifier: pkce.verifier });
+    },
+    async exchangeCode(params) {
+      const tokens = await exchangeAuthorizationCode(config, { code: params.code, codeVerifier: params.codeVerifier, redirectUri });
+      const accessToken = { fresh: () => Promise.resolve(tokens.accessToken), current: () => tokens.accessToken };
+      const profile = await new GraphSession(config, accessToken, '/me').profile();
+      const accountKind: AccountKind = params.accountKind ?? 'work';
+      return { tokens, ...profile, accountKind };
+    },
+    refresh: (refreshToken) => refreshAccessToken(config, refreshToken),
+    revoke: () => Promise.resolve(),
+  };
 }
