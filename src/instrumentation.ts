@@ -8,6 +8,6 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { getEnv } = await import('./env');
   getEnv();
-  const { startInlineCrons } = await import('./server/jobs/dispatcher');
-  startInlineCrons();
+  const { appDeps } = await import('./server/app-deps');
+  (await appDeps()).startInlineCrons();
 }

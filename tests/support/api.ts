@@ -50,6 +50,9 @@ export function testContext(
     jobs: testJobs,
     providers: stubProviderRegistry(TEST_KEY_RING),
     keyRing: () => TEST_KEY_RING,
+    oauthApps: { google: null, microsoft: null },
+    // As outside production: the suites' CalDAV servers are on loopback.
+    allowInternalServers: true,
     ...overrides,
   };
 }

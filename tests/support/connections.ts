@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { encryptCredentials } from '../../src/server/connections/provider-registry-from-env';
+import { encryptCredentials } from '../../src/server/connections/credentials';
 import type { KeyRing } from '../../src/server/crypto/secrets';
 import type { Database } from '../../src/server/db/client';
 import { calendarConnections, calendars, externalEvents, syncCursors, tenants, type ConnectionProvider } from '../../src/server/db/schema';

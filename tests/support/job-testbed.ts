@@ -22,7 +22,7 @@ import { receiveGoogleNotification, type WebhookOutcome } from '../../src/server
 import type { JobDispatcher } from '../../src/server/jobs/events';
 import { createJobFunctions } from '../../src/server/jobs/functions';
 import { InlineJobDriver } from '../../src/server/jobs/inline-driver';
-import type { JobRuntime } from '../../src/server/jobs/runtime';
+import type { JobDeps } from '../../src/server/jobs/definition';
 
 export const ORGANIZER = 'organizer@northbridge.test';
 const quiet = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
@@ -41,7 +41,8 @@ export interface JobTestbed {
   driver: InlineJobDriver;
   /** Recorded waits between attempts (the driver does not really sleep in tests). */
   sleeps: number[];
-  runtime(dispatcher?: JobDispatcher): JobRuntime;
+  /** The parts the job functions get; `jobs` is the driver unless a recorder is given. */
+  jobDeps(jobs?: JobDispatcher): JobDeps;
   connectGoogle(email?: string): Promise<ConnectionRow>;
   /** The emulated account edited from outside Tandem (the user in Google Calendar). */
   google(email?: string): CalendarProvider;
@@ -69,7 +70,7 @@ export async function startJobTestbed(database: TestDatabase, label: string): Pr
   // Created below: the webhook receiver and the runtime hand events to it once it exists.
   const holder: { driver?: InlineJobDriver } = {};
   const server = createServer((req, res) => {
-    void receiveGoogleNotification({ db: database.db, dispatcher: holder.driver as InlineJobDriver }, toHeaders(req.headers))
+    void receiveGoogleNotification({ db: database.db, jobs: holder.driver as InlineJobDriver }, toHeaders(req.headers))
       .then((outcome) => {
         webhookOutcomes.push(outcome);
         res.writeHead(200).end();
@@ -79,14 +80,15 @@ export async function startJobTestbed(database: TestDatabase, label: string): Pr
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const runtime = (dispatcher?: JobDispatcher): JobRuntime => ({
-    deps: async () => deps,
-    dispatcher: () => dispatcher ?? (holder.driver as InlineJobDriver),
+  // The driver sends to itself, and is made from these very deps: it is looked up at send time.
+  const jobDeps = (jobs?: JobDispatcher): JobDeps => ({
+    ...deps,
     appUrl,
     pollMinutes: 5,
+    jobs: jobs ?? { send: (events) => (holder.driver as InlineJobDriver).send(events) },
   });
   const activeDriver = new InlineJobDriver({
-    functions: createJobFunctions(testClient, runtime()),
+    functions: createJobFunctions(testClient, jobDeps()),
     nodeEnv: 'test',
     sleep: async (ms) => void sleeps.push(ms),
     log: { warn: () => {} },
@@ -103,7 +105,7 @@ export async function startJobTestbed(database: TestDatabase, label: string): Pr
     webhookOutcomes,
     driver: activeDriver,
     sleeps,
-    runtime,
+    jobDeps,
     connectGoogle: (email = ORGANIZER) =>
       insertTestConnection(database.db, registry, {
         tenantId: tenant.tenantId,

@@ -1,5 +1,5 @@
 import type { ProviderRegistry } from '../../src/server/connections/provider-registry';
-import { decryptCredentials } from '../../src/server/connections/provider-registry-from-env';
+import { decryptCredentials } from '../../src/server/connections/credentials';
 import type { KeyRing } from '../../src/server/crypto/secrets';
 import { ProviderAuthRevokedError, ProviderUnavailableError } from '../../src/server/providers/errors';
 import type { CalendarProvider, ProviderCalendar } from '../../src/server/providers/types';

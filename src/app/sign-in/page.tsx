@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
-import { getEnv } from '@/env';
+import { appDeps } from '@/server/app-deps';
 import { currentIdentity } from '@/server/auth/config';
 import { DEMO_PASSWORD, NORTHBRIDGE_ACCOUNTS, RIVERSIDE_ACCOUNTS } from '@/server/demo/accounts';
 import { SignInForm } from './sign-in-form';
@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: 'Sign in' };
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
   if (await currentIdentity()) redirect('/calendar');
   const { next = '/calendar' } = await searchParams;
-  const demo = getEnv().TANDEM_DEMO;
+  const { demo } = await appDeps();
   return (
     <main className="mx-auto flex min-h-screen max-w-4xl flex-col items-center justify-center gap-8 p-6 md:flex-row md:items-start md:pt-24">
       <section aria-labelledby="sign-in-heading" className="w-full max-w-sm rounded-lg border border-slate-200 bg-white p-6 shadow-sm">

@@ -1,11 +1,8 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError, z } from 'zod';
-import type { ProviderRegistry } from '@/server/connections/provider-registry';
-import type { KeyRing } from '@/server/crypto/secrets';
-import type { Database } from '@/server/db/client';
+import type { AppDeps } from '@/server/app-deps/types';
 import type { Permission, Role } from '@/server/db/schema';
-import type { JobDispatcher } from '@/server/jobs/events';
 import { findActor, type Actor } from '@/server/tenants/actor';
 import { isDomainError, toTrpcError } from './errors';
 
@@ -15,19 +12,12 @@ export interface SessionIdentity {
   tenantId: string;
 }
 
-export interface TrpcContext {
-  db: Database;
+/**
+ * What a procedure gets: the caller's identity and the app's parts the routers hand to services
+ * (from `appDeps()` in a request, test parts in the suites).
+ */
+export interface TrpcContext extends Pick<AppDeps, 'db' | 'now' | 'jobs' | 'providers' | 'keyRing' | 'oauthApps' | 'allowInternalServers'> {
   session: SessionIdentity | null;
-  now: () => Date;
-  /** Background work (imports, syncs): Inngest in production, the inline driver in the demo, a recorder in tests. */
-  jobs: JobDispatcher;
-  /** Builds the adapter acting as a calendar connection's account. */
-  providers: ProviderRegistry;
-  /**
-   * The key ring for secrets at rest, read when first needed: a server without
-   * TANDEM_ENCRYPTION_KEYS serves everything but calendar connections.
-   */
-  keyRing: () => KeyRing;
 }
 
 /** Per-field messages for forms, from input validation failures. */

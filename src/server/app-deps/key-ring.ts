@@ -1,5 +1,4 @@
-import { getEnv } from '@/env';
-import { parseKeyRing, type KeyRing } from './secrets';
+import { parseKeyRing, type KeyRing } from '@/server/crypto/secrets';
 
 export class MissingEncryptionKeysError extends Error {
   override readonly name = 'MissingEncryptionKeysError';
@@ -11,8 +10,8 @@ const cache = new Map<string, KeyRing>();
  * The key ring for secrets at rest, from TANDEM_ENCRYPTION_KEYS. Read on first use, not at start,
  * so that a development server without keys still serves everything but calendar connections.
  */
-export function keyRingFromEnv(source: { TANDEM_ENCRYPTION_KEYS?: string | undefined } = getEnv()): KeyRing {
-  const spec = source.TANDEM_ENCRYPTION_KEYS?.trim();
+export function keyRingFromSetting(setting: string | undefined): KeyRing {
+  const spec = setting?.trim();
   if (!spec) {
     throw new MissingEncryptionKeysError(
       'TANDEM_ENCRYPTION_KEYS is not set: calendar connections need a key to encrypt tokens and passwords at rest ' +

@@ -1,8 +1,7 @@
 import { DrizzleAdapter } from '@auth/drizzle-adapter';
 import NextAuth, { type NextAuthConfig } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
-import { getEnv } from '@/env';
-import { getDb } from '@/server/db';
+import { appDeps } from '@/server/app-deps';
 import { accounts, sessions, users, verificationTokens } from '@/server/db/schema';
 import { verifyCredentials } from './credentials';
 
@@ -19,10 +18,9 @@ declare module 'next-auth' {
 
 // Lazy so that the database opens on first use, not when Next.js imports the module at build.
 export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
-  const env = getEnv();
-  const db = await getDb();
+  const { db, authSecret } = await appDeps();
   return {
-    secret: env.AUTH_SECRET,
+    secret: authSecret,
     trustHost: true,
     // The adapter keeps users and linked accounts; sign-in with a password needs JWT sessions
     // (Auth.js does not create database sessions for the Credentials provider). The token holds

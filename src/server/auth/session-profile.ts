@@ -1,8 +1,8 @@
 import 'server-only';
 import { redirect } from 'next/navigation';
 import { cache } from 'react';
+import { appDeps } from '@/server/app-deps';
 import { currentIdentity } from '@/server/auth/config';
-import { getDb } from '@/server/db';
 import { findActor, type Actor } from '@/server/tenants/actor';
 import { getProfile, type Profile } from '@/server/users/profile';
 
@@ -10,7 +10,7 @@ import { getProfile, type Profile } from '@/server/users/profile';
 export const requireSignedIn = cache(async (): Promise<{ actor: Actor; profile: Profile }> => {
   const identity = await currentIdentity();
   if (!identity) redirect('/sign-in');
-  const db = await getDb();
+  const { db } = await appDeps();
   const actor = await findActor(db, identity);
   if (!actor) redirect('/sign-in');
   return { actor, profile: await getProfile(db, actor) };

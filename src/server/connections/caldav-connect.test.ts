@@ -9,8 +9,8 @@ import { RecordingDispatcher } from '../../../tests/support/recording-dispatcher
 import { generateKeySpec, parseKeyRing } from '../crypto/secrets';
 import { calendarConnections } from '../db/schema';
 import { ICLOUD_SERVER_URL } from '../providers/caldav';
-import type { ProviderRegistry } from './provider-registry';
-import { createProviderRegistry, decryptCredentials } from './provider-registry-from-env';
+import { decryptCredentials } from './credentials';
+import { createProviderRegistry, type ProviderRegistry } from './provider-registry';
 
 const keys = parseKeyRing(generateKeySpec('caldav'));
 const PASSWORD = 'correct-horse-battery-staple';
@@ -26,7 +26,7 @@ beforeAll(async () => {
   tenant = await createTestTenant(database.db, 'caldav');
   await enableCalendarIntegration(database.db, tenant.tenantId);
   radicale = await startRadicale({ users: [{ username: 'ann', password: PASSWORD, calendars: ['work', 'home'] }] });
-  registry = createProviderRegistry({ keys, apps: { appUrl: 'http://127.0.0.1:3000', google: null, microsoft: null } });
+  registry = createProviderRegistry({ keyRing: () => keys, clients: { google: null, microsoft: null } });
 });
 
 afterAll(() => radicale?.close());
@@ -89,7 +89,7 @@ describe('connecting iCloud', () => {
       requested.push(String(input instanceof Request ? input.url : input));
       return new Response('Unauthorized', { status: 401 });
     };
-    const offline = createProviderRegistry({ keys, apps: { appUrl: 'http://127.0.0.1:3000', google: null, microsoft: null }, caldavFetch: refusing });
+    const offline = createProviderRegistry({ keyRing: () => keys, clients: { google: null, microsoft: null }, caldavFetch: refusing });
     let seen: ReturnType<typeof decryptCredentials> | null = null;
     const inspecting: ProviderRegistry = {
       forConnection(db, connection) {

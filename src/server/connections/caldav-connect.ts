@@ -1,28 +1,17 @@
 import { z } from 'zod';
-import type { KeyRing } from '@/server/crypto/secrets';
-import type { Database } from '@/server/db/client';
-import { calendarConnections } from '@/server/db/schema';
+import type { AppDeps } from '@/server/app-deps/types';
 import { DomainError, InvalidInputError, ProviderUnavailable } from '@/server/errors';
-import type { JobDispatcher } from '@/server/jobs/events';
 import { ICLOUD_SERVER_URL } from '@/server/providers/caldav';
 import { ProviderAuthRevokedError, ProviderNotFoundError } from '@/server/providers/errors';
 import type { Actor } from '@/server/tenants/actor';
 import { storableText } from '@/server/validation/text';
 import { assertProviderAllowed } from './access';
 import { assertReachableServerAddress } from './server-address';
-import type { ConnectionCredentials } from './credentials';
-import { encryptCredentials } from './provider-registry-from-env';
-import type { ConnectionRow, ProviderRegistry } from './provider-registry';
+import { encryptCredentials, type ConnectionCredentials } from './credentials';
+import type { ConnectionRow } from './provider-registry';
+import { saveConnection } from './save-connection';
 
-export interface CalDavConnectDeps {
-  db: Database;
-  keys: KeyRing;
-  providers: ProviderRegistry;
-  jobs: JobDispatcher;
-  now: () => Date;
-  /** Servers on loopback or private networks: allowed for the demo and tests, refused in production. */
-  allowInternalServers: boolean;
-}
+export type CalDavConnectDeps = Pick<AppDeps, 'db' | 'keyRing' | 'providers' | 'jobs' | 'now' | 'allowInternalServers'>;
 
 const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
 
@@ -60,14 +49,14 @@ export async function connectCalDav(
   actor: Pick<Actor, 'userId' | 'tenantId'>,
   input: CalDavConnectInput,
 ): Promise<{ connectionId: string }> {
-  const { db, keys } = deps;
+  const { db } = deps;
   const provider = input.kind;
   await assertProviderAllowed(db, actor.tenantId, provider);
   const serverUrl = provider === 'icloud' ? ICLOUD_SERVER_URL : (input.serverUrl ?? '');
   await assertReachableServerAddress(serverUrl, { allowInternal: deps.allowInternalServers });
   const email = input.username.includes('@') ? input.username.toLowerCase() : null;
   const credentials: ConnectionCredentials = { kind: 'caldav', serverUrl, username: input.username, password: input.password, email };
-  const encryptedCredentials = encryptCredentials(keys, credentials);
+  const encryptedCredentials = encryptCredentials(deps.keyRing(), credentials);
   // What the settings page shows and what tells two accounts apart: the address when the user
   // name is one (iCloud, Fastmail, …), else the name at the server's host.
   const accountEmail = (email ?? `${input.username}@${new URL(serverUrl).host}`).toLowerCase();
@@ -89,17 +78,8 @@ export async function connectCalDav(
   };
   await verifyCredentials(deps, draft);
 
-  const [saved] = await db
-    .insert(calendarConnections)
-    .values({ ...draft, displayName: provider === 'icloud' ? 'iCloud' : new URL(serverUrl).host })
-    .onConflictDoUpdate({
-      target: [calendarConnections.tenantId, calendarConnections.userId, calendarConnections.provider, calendarConnections.accountEmail],
-      set: { encryptedCredentials, status: 'active', lastError: null, updatedAt: now },
-    })
-    .returning({ id: calendarConnections.id });
-  if (!saved) throw new Error('connection upsert returned no row');
-  await deps.jobs.send({ name: 'tandem/connection.added', data: { tenantId: actor.tenantId, connectionId: saved.id } });
-  return { connectionId: saved.id };
+  const displayName = provider === 'icloud' ? 'iCloud' : new URL(serverUrl).host;
+  return saveConnection(deps, actor, { provider, accountEmail, displayName, encryptedCredentials });
 }
 
 async function verifyCredentials(deps: CalDavConnectDeps, draft: ConnectionRow): Promise<void> {

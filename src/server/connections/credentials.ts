@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { decryptJson, encryptJson, type KeyRing } from '@/server/crypto/secrets';
+import type { AccountKind, OAuthTokens } from '@/server/providers/types';
 
 /** What `calendar_connections.encrypted_credentials` holds once decrypted. */
 export const connectionCredentialsSchema = z.discriminatedUnion('kind', [
@@ -22,3 +24,23 @@ export const connectionCredentialsSchema = z.discriminatedUnion('kind', [
 ]);
 
 export type ConnectionCredentials = z.infer<typeof connectionCredentialsSchema>;
+
+export function decryptCredentials(keys: KeyRing, encrypted: string): ConnectionCredentials {
+  return decryptJson(keys, encrypted, (value) => connectionCredentialsSchema.parse(value));
+}
+
+export function encryptCredentials(keys: KeyRing, credentials: ConnectionCredentials): string {
+  return encryptJson(keys, connectionCredentialsSchema.parse(credentials));
+}
+
+/** Stored OAuth credentials from the adapters' token shape. */
+export function oauthCredentials(tokens: OAuthTokens, accountKind?: AccountKind | null): Extract<ConnectionCredentials, { kind: 'oauth' }> {
+  return {
+    kind: 'oauth',
+    accessToken: tokens.accessToken,
+    refreshToken: tokens.refreshToken,
+    expiresAt: tokens.expiresAt.toISOString(),
+    scope: tokens.scope,
+    ...(accountKind ? { accountKind } : {}),
+  };
+}

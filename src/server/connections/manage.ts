@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
 import { z } from 'zod';
+import type { AppDeps } from '@/server/app-deps/types';
 import type { Database, Executor } from '@/server/db/client';
 import {
   CONNECTION_PROVIDERS,
@@ -15,7 +16,6 @@ import { stopConnectionChannels } from '@/server/sync/push-channels';
 import type { Actor } from '@/server/tenants/actor';
 import { getCalendarIntegrationSettings } from '@/server/tenants/settings';
 import { assertProviderAllowed, findOwnConnection } from './access';
-import type { ProviderRegistry } from './provider-registry';
 
 type Member = Pick<Actor, 'userId' | 'tenantId'>;
 
@@ -213,16 +213,12 @@ export async function requestSync(
  * cursors and mirrored events go with it by cascade. Tandem's own meetings are not touched.
  */
 export async function disconnectConnection(
-  deps: { db: Database; providers: ProviderRegistry; now: () => Date },
+  deps: Pick<AppDeps, 'db' | 'providers' | 'now'>,
   member: Member,
   input: { connectionId: string },
 ): Promise<{ connectionId: string }> {
   const connection = await getOwnConnection(deps.db, member, input.connectionId);
-  // Stopping channels reads no sync window; SyncDeps wants one all the same.
-  await stopConnectionChannels(
-    { db: deps.db, providers: deps.providers, now: deps.now, window: { pastDays: 0, futureDays: 0 } },
-    { tenantId: member.tenantId, connectionId: connection.id },
-  );
+  await stopConnectionChannels(deps, { tenantId: member.tenantId, connectionId: connection.id });
   await deps.db
     .delete(calendarConnections)
     .where(

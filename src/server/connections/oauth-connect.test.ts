@@ -11,10 +11,11 @@ import { calendarConnections, oauthStates, tenants } from '../db/schema';
 import { ProviderAuthRevokedError } from '../providers/errors';
 import { GOOGLE_CALENDAR_SCOPES, googleEndpointsAt } from '../providers/google';
 import { DELEGATED_SCOPES } from '../providers/microsoft';
+import { decryptCredentials, encryptCredentials } from './credentials';
 import type { OAuthConnectDeps } from './oauth-connect';
 import { oauthCallbackRedirect, oauthStartRedirect } from './oauth-routes';
-import type { ProviderApps } from './provider-apps';
-import { createProviderRegistry, decryptCredentials, encryptCredentials } from './provider-registry-from-env';
+import { createOAuthApps, redirectUriFor, type OAuthApps, type OAuthClients } from './provider-apps';
+import { createProviderRegistry } from './provider-registry';
 
 const APP_URL = 'http://127.0.0.1:3000';
 const keys = parseKeyRing(generateKeySpec('oauth'));
@@ -23,23 +24,29 @@ let database: TestDatabase;
 let tenant: TestTenant;
 let google: GoogleTestbed;
 let ms: MicrosoftTestbed;
-let apps: ProviderApps;
+let clients: OAuthClients;
+let oauthApps: OAuthApps;
 let jobs: RecordingDispatcher;
 let clock: Date;
 
 function deps(overrides: Partial<OAuthConnectDeps> = {}): OAuthConnectDeps {
-  return { db: database.db, keys, apps, jobs, now: () => clock, ...overrides };
+  return { db: database.db, keyRing: () => keys, oauthApps, jobs, now: () => clock, appUrl: APP_URL, ...overrides };
 }
 
 beforeAll(async () => {
   database = await useTestDatabase();
   tenant = await createTestTenant(database.db, 'oauth');
   [google, ms] = await Promise.all([startGoogleTestbed(), startMicrosoftTestbed()]);
-  apps = {
-    appUrl: APP_URL,
-    google: { clientId: TESTBED_CLIENT.clientId, clientSecret: TESTBED_CLIENT.clientSecret, endpoints: googleEndpointsAt(google.url) },
+  clients = {
+    google: {
+      clientId: TESTBED_CLIENT.clientId,
+      clientSecret: TESTBED_CLIENT.clientSecret,
+      redirectUri: redirectUriFor(APP_URL, 'google'),
+      endpoints: googleEndpointsAt(google.url),
+    },
     microsoft: { ...ms.app, tenant: 'common' },
   };
+  oauthApps = createOAuthApps(clients, APP_URL);
 });
 
 afterAll(async () => {
@@ -133,7 +140,7 @@ describe('connecting Google', () => {
     expect(await database.db.select().from(oauthStates).where(eq(oauthStates.state, state))).toEqual([]);
 
     // The app's registry acts as the account with what was stored.
-    const registry = createProviderRegistry({ keys, apps });
+    const registry = createProviderRegistry({ keyRing: () => keys, clients });
     const calendars = await (await registry.forConnection(database.db, connection!)).listCalendars();
     expect(calendars.some((calendar) => calendar.isPrimary && calendar.externalId === 'organizer@northbridge.test')).toBe(true);
   });
@@ -178,7 +185,7 @@ describe('connecting Google', () => {
     // As if the access token had expired: the adapter refreshes before calling.
     const expired = { ...before, expiresAt: new Date(Date.now() - 60_000).toISOString() };
     const stale = { ...connection!, encryptedCredentials: encryptCredentials(keys, expired) };
-    await createProviderRegistry({ keys, apps }).forConnection(database.db, stale).then((provider) => provider.listCalendars());
+    await createProviderRegistry({ keyRing: () => keys, clients }).forConnection(database.db, stale).then((provider) => provider.listCalendars());
     const [after] = await connectionOf(tenant.admin, 'google');
     const refreshed = decryptCredentials(keys, after!.encryptedCredentials);
     if (refreshed.kind !== 'oauth') throw new Error('expected OAuth credentials');
@@ -192,7 +199,7 @@ describe('connecting Google', () => {
     const member = tenant.learner;
     const [connection] = await connectionOf(member, 'google');
     google.emulator.control.revokeGrants('organizer@northbridge.test');
-    const registry = createProviderRegistry({ keys, apps });
+    const registry = createProviderRegistry({ keyRing: () => keys, clients });
     await expect((await registry.forConnection(database.db, connection!)).listCalendars()).rejects.toBeInstanceOf(ProviderAuthRevokedError);
     await database.db
       .update(calendarConnections)
@@ -239,7 +246,7 @@ describe('gating', () => {
   it('sends people who are not signed in to sign in, and says when a provider is not set up', async () => {
     const signIn = await oauthStartRedirect(deps(), null, 'google', new URLSearchParams());
     expect(`${signIn.pathname}${signIn.search}`).toBe('/sign-in?next=%2Fsettings%2Fcalendars');
-    expectSettings(await start(tenant.learner, 'google', '', { apps: { ...apps, google: null } }), { error: 'not_configured' });
+    expectSettings(await start(tenant.learner, 'google', '', { oauthApps: { ...oauthApps, google: null } }), { error: 'not_configured' });
     expectSettings(await start(tenant.learner, 'yahoo'), { error: 'not_configured' });
   });
 });
@@ -260,7 +267,7 @@ describe('connecting Microsoft', () => {
     expect(credentials.accountKind).toBe('work');
     expect(connection!.encryptedCredentials).not.toContain(credentials.accessToken);
     expect(connection!.encryptedCredentials).not.toContain(credentials.refreshToken);
-    const provider = await createProviderRegistry({ keys, apps }).forConnection(database.db, connection!);
+    const provider = await createProviderRegistry({ keyRing: () => keys, clients }).forConnection(database.db, connection!);
     expect(provider.capabilities.freeBusyQuery).toBe(true);
     expect((await provider.listCalendars()).some((calendar) => calendar.isPrimary)).toBe(true);
   });
@@ -271,7 +278,7 @@ describe('connecting Microsoft', () => {
     const consentUrl = await start(member, 'microsoft', 'account=personal');
     expectSettings(await callback(member, 'microsoft', await consentMicrosoft(consentUrl, 'sam.personal@outlook.test')), { connected: 'microsoft' });
     const [connection] = await connectionOf(member, 'microsoft');
-    const registry = createProviderRegistry({ keys, apps });
+    const registry = createProviderRegistry({ keyRing: () => keys, clients });
     expect((await registry.forConnection(database.db, connection!)).capabilities.freeBusyQuery).toBe(false);
 
     ms.emulator.store.revokeAccount(ms.emulator.store.accountByIdOrEmail('sam.personal@outlook.test')!.id);

@@ -1,34 +1,24 @@
 import { and, eq, lt } from 'drizzle-orm';
 import { z } from 'zod';
-import { decryptJson, encryptJson, type KeyRing } from '@/server/crypto/secrets';
-import type { Database } from '@/server/db/client';
+import type { AppDeps } from '@/server/app-deps/types';
+import { decryptJson, encryptJson } from '@/server/crypto/secrets';
 import { calendarConnections, oauthStates } from '@/server/db/schema';
 import { DomainError, ForbiddenError, InvalidInputError, NotFoundError, ProviderUnavailable } from '@/server/errors';
-import type { JobDispatcher } from '@/server/jobs/events';
 import { ProviderAuthRevokedError, ProviderBadRequestError, ProviderError } from '@/server/providers/errors';
-import * as google from '@/server/providers/google';
-import * as microsoft from '@/server/providers/microsoft';
-import { graphBaseUrl } from '@/server/providers/microsoft/config';
-import type { OAuthTokens } from '@/server/providers/types';
+import type { AccountKind, OAuthAccount, OAuthApp } from '@/server/providers/types';
 import type { Actor } from '@/server/tenants/actor';
 import { assertProviderAllowed, findOwnConnection, PROVIDER_LABELS } from './access';
 import type { ConnectFailure } from './connect-failures';
-import { decryptCredentials, encryptCredentials, oauthCredentials } from './provider-registry-from-env';
-import { googleClientConfig, microsoftAppConfig, redirectUriFor, type OAuthProvider, type ProviderApps } from './provider-apps';
+import { decryptCredentials, encryptCredentials, oauthCredentials } from './credentials';
+import type { OAuthProvider } from './provider-apps';
+import { saveConnection } from './save-connection';
 
 /** How long a user has to finish the provider's consent page. */
 export const OAUTH_STATE_TTL_MS = 10 * 60_000;
 
-export interface OAuthConnectDeps {
-  db: Database;
-  keys: KeyRing;
-  apps: ProviderApps;
-  jobs: JobDispatcher;
-  now: () => Date;
-}
+export type OAuthConnectDeps = Pick<AppDeps, 'db' | 'keyRing' | 'oauthApps' | 'jobs' | 'now' | 'appUrl'>;
 
 type Member = Pick<Actor, 'userId' | 'tenantId'>;
-type AccountKind = 'work' | 'personal';
 
 /** A connect that cannot finish, with the reason the settings page explains. */
 export class ConnectRefusedError extends InvalidInputError {
@@ -63,7 +53,8 @@ export async function beginOAuthConnect(
   member: Member,
   input: BeginOAuthConnectInput,
 ): Promise<{ authorizationUrl: string }> {
-  const { db, keys, apps } = deps;
+  const { db } = deps;
+  const keys = deps.keyRing();
   await assertProviderAllowed(db, member.tenantId, input.provider);
   const now = deps.now();
   let loginHint: string | undefined;
@@ -76,25 +67,8 @@ export async function beginOAuthConnect(
     if (stored.kind === 'oauth' && stored.accountKind) accountKind ??= stored.accountKind;
   }
 
-  let authorizationUrl: string;
-  let state: string;
-  let codeVerifier: string;
-  if (input.provider === 'google') {
-    const config = requireConfigured(googleClientConfig(apps), input.provider);
-    const request = await google.createAuthorizationRequest(config, loginHint ? { loginHint } : {});
-    ({ url: authorizationUrl, state, codeVerifier } = request);
-  } else {
-    const app = requireConfigured(microsoftAppConfig(apps), input.provider);
-    const pkce = microsoft.createPkcePair();
-    state = microsoft.createOAuthState();
-    codeVerifier = pkce.verifier;
-    authorizationUrl = microsoft.buildAuthorizationUrl(app, {
-      redirectUri: redirectUriFor(apps, 'microsoft'),
-      state,
-      codeChallenge: pkce.challenge,
-      ...(loginHint ? { loginHint } : { prompt: 'select_account' as const }),
-    });
-  }
+  const app = configuredApp(deps, input.provider);
+  const { url: authorizationUrl, state, codeVerifier } = await app.authorizationRequest(loginHint ? { loginHint } : {});
 
   // Abandoned attempts of this member are of no further use.
   await db
@@ -129,7 +103,8 @@ export async function completeOAuthConnect(
   member: Member,
   input: CompleteOAuthConnectInput,
 ): Promise<{ connectionId: string; reconnected: boolean }> {
-  const { db, keys } = deps;
+  const { db } = deps;
+  const keys = deps.keyRing();
   const now = deps.now();
   const [pending] = await db
     .delete(oauthStates)
@@ -141,7 +116,7 @@ export async function completeOAuthConnect(
   await assertProviderAllowed(db, member.tenantId, input.provider);
   const { codeVerifier, accountKind } = decryptJson(keys, pending.encryptedCodeVerifier, (value) => pendingConnectSchema.parse(value));
 
-  const account = await exchangeCode(deps, input.provider, { code: input.code, codeVerifier });
+  const account = await exchangeCode(deps, input.provider, { code: input.code, codeVerifier, ...(accountKind ? { accountKind } : {}) });
   const accountEmail = account.email.toLowerCase();
 
   if (pending.connectionId) {
@@ -171,38 +146,14 @@ export async function completeOAuthConnect(
     const previous = decryptCredentials(keys, existing.encryptedCredentials);
     if (previous.kind === 'oauth') refreshToken = previous.refreshToken;
   }
-  const encryptedCredentials = encryptCredentials(
-    keys,
-    oauthCredentials({ ...account.tokens, refreshToken }, input.provider === 'microsoft' ? (accountKind ?? 'work') : undefined),
-  );
-
-  const [saved] = await db
-    .insert(calendarConnections)
-    .values({
-      tenantId: member.tenantId,
-      userId: member.userId,
-      provider: input.provider,
-      accountEmail,
-      displayName: account.displayName,
-      encryptedCredentials,
-      status: 'active',
-      createdAt: now,
-      updatedAt: now,
-    })
-    .onConflictDoUpdate({
-      target: [calendarConnections.tenantId, calendarConnections.userId, calendarConnections.provider, calendarConnections.accountEmail],
-      set: {
-        encryptedCredentials,
-        displayName: account.displayName ?? existing?.displayName ?? null,
-        status: 'active',
-        lastError: null,
-        updatedAt: now,
-      },
-    })
-    .returning({ id: calendarConnections.id });
-  if (!saved) throw new Error('connection upsert returned no row');
-  await deps.jobs.send({ name: 'tandem/connection.added', data: { tenantId: member.tenantId, connectionId: saved.id } });
-  return { connectionId: saved.id, reconnected: !!existing };
+  const encryptedCredentials = encryptCredentials(keys, oauthCredentials({ ...account.tokens, refreshToken }, account.accountKind));
+  const { connectionId } = await saveConnection(deps, member, {
+    provider: input.provider,
+    accountEmail,
+    displayName: account.displayName,
+    encryptedCredentials,
+  });
+  return { connectionId, reconnected: !!existing };
 }
 
 /** The reason to show for an error thrown by beginOAuthConnect / completeOAuthConnect. */
@@ -215,29 +166,14 @@ export function connectFailureOf(error: unknown): ConnectFailure {
   return 'failed';
 }
 
-interface ExchangedAccount {
-  tokens: OAuthTokens;
-  email: string;
-  displayName: string | null;
-}
-
 async function exchangeCode(
   deps: OAuthConnectDeps,
   provider: OAuthProvider,
-  params: { code: string; codeVerifier: string },
-): Promise<ExchangedAccount> {
+  params: { code: string; codeVerifier: string; accountKind?: AccountKind },
+): Promise<OAuthAccount> {
   const label = PROVIDER_LABELS[provider];
   try {
-    let account: ExchangedAccount;
-    if (provider === 'google') {
-      const config = requireConfigured(googleClientConfig(deps.apps), provider);
-      const connected = await google.exchangeAuthorizationCode(config, params);
-      account = { tokens: connected.tokens, email: connected.email, displayName: null };
-    } else {
-      const app = requireConfigured(microsoftAppConfig(deps.apps), provider);
-      const tokens = await microsoft.exchangeAuthorizationCode(app, { ...params, redirectUri: redirectUriFor(deps.apps, 'microsoft') });
-      account = { tokens, ...(await microsoftProfile(app, tokens.accessToken)) };
-    }
+    const account = await configuredApp(deps, provider).exchangeCode(params);
     if (!account.email) throw new ConnectRefusedError('refused', `${label} did not tell us which account you signed in with.`);
     return account;
   } catch (error) {
@@ -252,23 +188,8 @@ async function exchangeCode(
   }
 }
 
-/** The signed-in account's address and name (Graph `/me`; the token response has no profile). */
-async function microsoftProfile(app: microsoft.MicrosoftAppConfig, accessToken: string): Promise<{ email: string; displayName: string | null }> {
-  let response: Response;
-  try {
-    response = await fetch(`${graphBaseUrl(app)}/v1.0/me?$select=mail,userPrincipalName,displayName`, {
-      headers: { authorization: `Bearer ${accessToken}` },
-    });
-  } catch (error) {
-    throw new ProviderUnavailable('Microsoft could not be reached. Please try again in a moment.', { cause: error });
-  }
-  if (!response.ok) throw new ProviderUnavailable(`Microsoft did not return your profile (HTTP ${response.status}). Please try again.`);
-  const profile = (await response.json()) as { mail?: string | null; userPrincipalName?: string | null; displayName?: string | null };
-  return { email: profile.mail ?? profile.userPrincipalName ?? '', displayName: profile.displayName ?? null };
+function configuredApp(deps: Pick<OAuthConnectDeps, 'oauthApps'>, provider: OAuthProvider): OAuthApp {
+  const app = deps.oauthApps[provider];
+  if (!app) throw new ConnectRefusedError('not_configured', `${PROVIDER_LABELS[provider]} is not set up on this server yet.`);
+  return app;
 }
-
-function requireConfigured<T>(config: T | null, provider: OAuthProvider): T {
-  if (!config) throw new ConnectRefusedError('not_configured', `${PROVIDER_LABELS[provider]} is not set up on this server yet.`);
-  return config;
-}
-

@@ -20,7 +20,7 @@ interface Identity {
 }
 
 function settingsUrl(deps: OAuthConnectDeps, params: Record<string, string>): URL {
-  const url = new URL(SETTINGS_PATH, deps.apps.appUrl);
+  const url = new URL(SETTINGS_PATH, deps.appUrl);
   for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
   return url;
 }
@@ -47,7 +47,7 @@ export async function oauthStartRedirect(
   query: URLSearchParams,
 ): Promise<URL> {
   if (!identity) {
-    const signIn = new URL('/sign-in', deps.apps.appUrl);
+    const signIn = new URL('/sign-in', deps.appUrl);
     signIn.searchParams.set('next', SETTINGS_PATH);
     return signIn;
   }
@@ -100,4 +100,24 @@ export async function oauthCallbackRedirect(
   } catch (caught) {
     return failed(deps, connectFailureOf(logged(caught, `completing a ${provider} connect`)));
   }
+}
+
+/**
+ * `GET /api/connections/<provider>/start|callback` for the signed-in identity. A server without
+ * encryption keys cannot store tokens: it says "not set up" and the log says what is missing.
+ */
+export async function oauthRouteRedirect(
+  deps: OAuthConnectDeps,
+  identity: Identity | null,
+  step: 'start' | 'callback',
+  provider: string,
+  query: URLSearchParams,
+): Promise<URL> {
+  try {
+    deps.keyRing();
+  } catch (error) {
+    console.error('[connections] cannot connect calendars:', error);
+    return failed(deps, 'not_configured');
+  }
+  return step === 'start' ? oauthStartRedirect(deps, identity, provider, query) : oauthCallbackRedirect(deps, identity, provider, query);
 }

@@ -1,6 +1,6 @@
-import { getEnv, type Env } from '@/env';
-import { googleEndpointsAt, type GoogleClientConfig, type GoogleEndpoints } from '@/server/providers/google';
-import type { MicrosoftAppConfig } from '@/server/providers/microsoft';
+import { createGoogleOAuthApp, type GoogleClientConfig } from '@/server/providers/google';
+import { createMicrosoftOAuthApp, type MicrosoftAppConfig } from '@/server/providers/microsoft';
+import type { OAuthApp } from '@/server/providers/types';
 
 /** Providers a user connects with OAuth (the others take a user name and password). */
 export const OAUTH_PROVIDERS = ['google', 'microsoft'] as const;
@@ -11,51 +11,26 @@ export function isOAuthProvider(value: string): value is OAuthProvider {
 }
 
 /**
- * The OAuth apps Tandem is registered as, and where the providers are: real Google and Microsoft
- * in production, the emulators in the demo and tests. A provider whose app is not configured is
- * null: connecting it is refused with a plain message.
+ * The OAuth clients Tandem is registered as, and where the providers are: real Google and
+ * Microsoft in production, the emulators in the demo and tests. The adapters need them to refresh
+ * tokens. A provider whose client is not configured is null: connecting it is refused plainly.
  */
-export interface ProviderApps {
-  /** The app's public URL; the OAuth redirect URIs hang below it. */
-  appUrl: string;
-  google: { clientId: string; clientSecret: string; endpoints?: Partial<GoogleEndpoints> } | null;
-  microsoft: Omit<MicrosoftAppConfig, 'tenant'> & { tenant: string } | null;
+export interface OAuthClients {
+  google: GoogleClientConfig | null;
+  microsoft: MicrosoftAppConfig | null;
 }
 
-export function providerAppsFromEnv(env: Env = getEnv()): ProviderApps {
-  return {
-    appUrl: env.APP_URL,
-    google:
-      env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET
-        ? {
-            clientId: env.GOOGLE_CLIENT_ID,
-            clientSecret: env.GOOGLE_CLIENT_SECRET,
-            ...(env.GOOGLE_BASE_URL ? { endpoints: googleEndpointsAt(env.GOOGLE_BASE_URL) } : {}),
-          }
-        : null,
-    microsoft:
-      env.MICROSOFT_CLIENT_ID && env.MICROSOFT_CLIENT_SECRET
-        ? {
-            clientId: env.MICROSOFT_CLIENT_ID,
-            clientSecret: env.MICROSOFT_CLIENT_SECRET,
-            tenant: env.MICROSOFT_TENANT,
-            ...(env.MICROSOFT_GRAPH_BASE_URL ? { graphBaseUrl: env.MICROSOFT_GRAPH_BASE_URL } : {}),
-            ...(env.MICROSOFT_AUTHORITY_BASE_URL ? { authorityBaseUrl: env.MICROSOFT_AUTHORITY_BASE_URL } : {}),
-          }
-        : null,
-  };
-}
+/** The OAuth apps by provider, for connecting and disconnecting accounts; null where not configured. */
+export type OAuthApps = Record<OAuthProvider, OAuthApp | null>;
 
 /** `${APP_URL}/api/connections/<provider>/callback`: what the OAuth apps must have registered. */
-export function redirectUriFor(apps: Pick<ProviderApps, 'appUrl'>, provider: OAuthProvider): string {
-  return new URL(`/api/connections/${provider}/callback`, apps.appUrl).toString();
+export function redirectUriFor(appUrl: string, provider: OAuthProvider): string {
+  return new URL(`/api/connections/${provider}/callback`, appUrl).toString();
 }
 
-export function googleClientConfig(apps: ProviderApps): GoogleClientConfig | null {
-  if (!apps.google) return null;
-  return { ...apps.google, redirectUri: redirectUriFor(apps, 'google') };
-}
-
-export function microsoftAppConfig(apps: ProviderApps): MicrosoftAppConfig | null {
-  return apps.microsoft;
+export function createOAuthApps(clients: OAuthClients, appUrl: string): OAuthApps {
+  return {
+    google: clients.google && createGoogleOAuthApp(clients.google),
+    microsoft: clients.microsoft && createMicrosoftOAuthApp(clients.microsoft, redirectUriFor(appUrl, 'microsoft')),
+  };
 }

@@ -10,8 +10,9 @@ import { useTestDatabase } from '../../../tests/support/database';
 import { RecordingDispatcher } from '../../../tests/support/recording-dispatcher';
 import { calendarConnections, calendars, externalEvents, syncCursors, tenants } from '../db/schema';
 import { hashChannelToken } from '../sync/push-channels';
-import { createImportConnectionFunction } from './functions/import-connection';
-import { createPollCalendarsFunction } from './functions/poll-calendars';
+import { importConnection } from './functions/import-connection';
+import { pollCalendars } from './functions/poll-calendars';
+import { createJobFunction } from './job-function';
 import { ORGANIZER, startJobTestbed, testClient, timedEvent, type JobTestbed } from '../../../tests/support/job-testbed';
 
 let t: JobTestbed;
@@ -56,7 +57,7 @@ describe('import-connection', () => {
   it('lists the calendars, asks for one import each, then opens a push channel per calendar (@inngest/test)', async () => {
     const connection = await t.connectGoogle();
     const recorded = new RecordingDispatcher();
-    const engine = new InngestTestEngine({ function: createImportConnectionFunction(testClient, t.runtime(recorded)) });
+    const engine = new InngestTestEngine({ function: createJobFunction(testClient, importConnection, t.jobDeps(recorded)) });
     const { result, error } = await engine.execute({
       events: [{ name: 'tandem/connection.added', data: { tenantId: t.tenant.tenantId, connectionId: connection.id } }],
     });
@@ -177,7 +178,7 @@ describe('poll-calendars', () => {
     const calendarIds = await calendarIdsOf(connection.id);
     const poll = () => {
       const recorded = new RecordingDispatcher();
-      const engine = new InngestTestEngine({ function: createPollCalendarsFunction(testClient, t.runtime(recorded)) });
+      const engine = new InngestTestEngine({ function: createJobFunction(testClient, pollCalendars, t.jobDeps(recorded)) });
       return engine.execute().then(() => recorded.sentOf('tandem/calendar.sync-requested').map((data) => data.calendarId));
     };
     // Just synced, channels live: nothing to poll.

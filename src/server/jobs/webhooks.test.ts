@@ -81,7 +81,7 @@ describe('Google push → webhook → sync', () => {
     for (const number of ['9', '8', '9']) {
       const headers = googleHeaders(channel.channelId ?? '', token, channel.channelResourceId ?? '');
       headers.set('x-goog-message-number', number);
-      expect(await receiveGoogleNotification({ db: t.database.db, dispatcher: t.driver }, headers)).toBe('dispatched');
+      expect(await receiveGoogleNotification({ db: t.database.db, jobs: t.driver }, headers)).toBe('dispatched');
     }
     await t.settle();
     expect(await mirrorTitles()).toEqual(before);
@@ -90,7 +90,7 @@ describe('Google push → webhook → sync', () => {
   it('forged notifications are ignored and dispatch nothing', async () => {
     const channel = await cursor();
     const recorded = new RecordingDispatcher();
-    const deps = { db: t.database.db, dispatcher: recorded };
+    const deps = { db: t.database.db, jobs: recorded };
     const forged = [
       googleHeaders(channel.channelId ?? '', 'a-guessed-token', channel.channelResourceId ?? ''),
       googleHeaders(crypto.randomUUID(), 'whatever', channel.channelResourceId ?? ''),
@@ -119,7 +119,7 @@ describe('Graph notifications', () => {
     const recorded = new RecordingDispatcher();
     const change = { subscriptionId, clientState: token, changeType: 'updated', resource: 'me/events/1' };
     const result = await receiveGraphNotifications(
-      { db: t.database.db, dispatcher: recorded },
+      { db: t.database.db, jobs: recorded },
       {
         value: [
           change,
@@ -144,7 +144,7 @@ describe('Graph notifications', () => {
     await graphChannel();
     const before = await cursor();
     const recorded = new RecordingDispatcher();
-    const deps = { db: t.database.db, dispatcher: recorded };
+    const deps = { db: t.database.db, jobs: recorded };
     await receiveGraphNotifications(deps, { value: [{ subscriptionId, clientState: `${token}x`, changeType: 'updated' }] });
     await receiveGraphNotifications(deps, { value: [{ subscriptionId, changeType: 'updated' }] });
     await receiveGraphNotifications(deps, { nothing: 'here' });

@@ -75,7 +75,7 @@ function newWatchRequest(deps: PushChannelDeps, push: NonNullable<ProviderCapabi
 }
 
 /** Upserts: the cursor row may not exist yet when the channel is made before the first sync. */
-async function saveChannel(deps: SyncDeps, target: CalendarTarget, channel: PushChannel | null, tokenHash: string | null) {
+async function saveChannel(deps: Pick<SyncDeps, 'db' | 'now'>, target: CalendarTarget, channel: PushChannel | null, tokenHash: string | null) {
   const fields = {
     channelId: channel?.channelId ?? null,
     channelResourceId: channel?.resourceId ?? null,
@@ -202,7 +202,10 @@ export async function renewExpiringChannels(deps: PushChannelDeps): Promise<Rene
  * Stops the push channels of a connection's calendars (before a disconnect). Best effort: the
  * provider may already have dropped them, or refuse us; they expire on their own anyway.
  */
-export async function stopConnectionChannels(deps: SyncDeps, target: { tenantId: string; connectionId: string }): Promise<void> {
+export async function stopConnectionChannels(
+  deps: Pick<SyncDeps, 'db' | 'providers' | 'now'>,
+  target: { tenantId: string; connectionId: string },
+): Promise<void> {
   const [connection] = await deps.db
     .select()
     .from(calendarConnections)

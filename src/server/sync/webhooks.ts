@@ -1,9 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
+import type { AppDeps } from '@/server/app-deps/types';
 import type { Database } from '@/server/db/client';
 import { calendars, syncCursors } from '@/server/db/schema';
-import type { JobDispatcher, JobEvent } from '@/server/jobs/events';
+import type { JobEvent } from '@/server/jobs/events';
 import { hashChannelToken } from './push-channels';
 
 /**
@@ -13,10 +14,7 @@ import { hashChannelToken } from './push-channels';
  * asks for an incremental sync of its calendar, so duplicates and reordering are harmless.
  */
 
-export interface WebhookDeps {
-  db: Database;
-  dispatcher: JobDispatcher;
-}
+export type WebhookDeps = Pick<AppDeps, 'db' | 'jobs'>;
 
 export type WebhookOutcome = 'dispatched' | 'acknowledged' | 'ignored';
 
@@ -73,7 +71,7 @@ export async function receiveGoogleNotification(deps: WebhookDeps, headers: Head
   if (!channel || channel.resourceId !== headers.get('x-goog-resource-id')) return 'ignored';
   if (state === 'sync') return 'acknowledged';
   if (state !== 'exists' && state !== 'not_exists') return 'ignored';
-  await deps.dispatcher.send(syncRequest(channel));
+  await deps.jobs.send(syncRequest(channel));
   return 'dispatched';
 }
 
@@ -122,6 +120,6 @@ export async function receiveGraphNotifications(deps: WebhookDeps, body: unknown
       ignored += 1;
     }
   }
-  if (events.size > 0) await deps.dispatcher.send([...events.values()]);
+  if (events.size > 0) await deps.jobs.send([...events.values()]);
   return { dispatched: events.size, ignored };
 }

@@ -1,9 +1,7 @@
 import { serve } from 'inngest/next';
 import type { NextRequest } from 'next/server';
-import { appJobRuntime } from '@/server/jobs/app-runtime';
+import { appDeps, type App } from '@/server/app-deps';
 import { inngest } from '@/server/jobs/client';
-import { getEnv } from '@/env';
-import { inngestDispatcher, jobsMode } from '@/server/jobs/dispatcher';
 import { createJobFunctions } from '@/server/jobs/functions';
 
 /**
@@ -11,21 +9,22 @@ import { createJobFunctions } from '@/server/jobs/functions';
  * functions. Built on the first request, so that building the app needs no runtime settings.
  */
 let handlers: ReturnType<typeof serve> | undefined;
-function inngestHandlers() {
-  handlers ??= serve({ client: inngest, functions: createJobFunctions(inngest, appJobRuntime(() => inngestDispatcher)) });
+function inngestHandlers(app: App) {
+  handlers ??= serve({ client: inngest, functions: createJobFunctions(inngest, app) });
   return handlers;
 }
 
 /** With inline jobs nothing may run functions from outside the process. */
 function handle(method: 'GET' | 'POST' | 'PUT') {
-  return (request: NextRequest): Promise<Response> | Response => {
-    if (jobsMode(getEnv()) !== 'inngest') {
+  return async (request: NextRequest): Promise<Response> => {
+    const app = await appDeps();
+    if (app.jobsMode !== 'inngest') {
       return new Response('Jobs run in-process (TANDEM_JOBS=inline); set TANDEM_JOBS=inngest to serve them to Inngest.\n', {
         status: 404,
         headers: { 'content-type': 'text/plain; charset=utf-8' },
       });
     }
-    return inngestHandlers()[method](request, undefined);
+    return inngestHandlers(app)[method](request, undefined);
   };
 }
 

@@ -19,29 +19,14 @@ export const connectionsRouter = createTRPCRouter({
   list: tenantProcedure.query(({ ctx }) => listConnections(ctx.db, ctx.actor)),
   connectCalDav: tenantProcedure
     .input(calDavConnectSchema)
-    .mutation(({ ctx, input }) =>
-      connectCalDav(
-        {
-          db: ctx.db,
-          keys: ctx.keyRing(),
-          providers: ctx.providers,
-          jobs: ctx.jobs,
-          now: ctx.now,
-          allowInternalServers: process.env.NODE_ENV !== 'production',
-        },
-        ctx.actor,
-        input,
-      ),
-    ),
+    .mutation(({ ctx, input }) => connectCalDav(ctx, ctx.actor, input)),
   updateCalendar: tenantProcedure
     .input(calendarPreferencesSchema)
     .mutation(({ ctx, input }) => updateCalendarPreferences(ctx.db, ctx.actor, input)),
   syncNow: tenantProcedure
     .input(byConnection)
-    .mutation(({ ctx, input }) => requestSync({ db: ctx.db, jobs: ctx.jobs }, ctx.actor, input)),
+    .mutation(({ ctx, input }) => requestSync(ctx, ctx.actor, input)),
   disconnect: tenantProcedure
     .input(byConnection)
-    .mutation(({ ctx, input }) =>
-      disconnectConnection({ db: ctx.db, providers: ctx.providers, now: ctx.now }, ctx.actor, input),
-    ),
+    .mutation(({ ctx, input }) => disconnectConnection(ctx, ctx.actor, input)),
 });

@@ -1,9 +1,6 @@
-import type { Inngest } from 'inngest';
 import { refreshCalendarList } from '@/server/sync/calendar-list';
 import { ensurePushChannel } from '@/server/sync/push-channels';
-import { connectionAdded } from '../events';
-import type { JobRuntime } from '../runtime';
-import { runService } from './step-errors';
+import { defineJob } from '../definition';
 
 /**
  * A connection was added or reconnected: list its calendars, ask for each one's import, then open
@@ -11,43 +8,28 @@ import { runService } from './step-errors';
  * retried on its own); changes made between an import and the channel's opening are caught by
  * the first push or poll, since every sync is incremental.
  */
-export const importConnectionJob = {
+export const importConnection = defineJob({
   id: 'import-connection',
-  trigger: connectionAdded,
-  services: { refreshCalendarList, ensurePushChannel },
-} as const;
-
-export function createImportConnectionFunction(client: Inngest, runtime: JobRuntime) {
-  return client.createFunction(
-    {
-      id: importConnectionJob.id,
-      name: 'Import a connected calendar account',
-      triggers: [importConnectionJob.trigger],
-      // A reconnect while the first import still runs waits for it rather than racing it.
-      concurrency: { key: 'event.data.connectionId', limit: 1 },
-      retries: 5,
-    },
-    async ({ event, step, attempt }) => {
-      const { tenantId, connectionId } = event.data;
-      const { calendarIds } = await step.run('refresh-calendar-list', () =>
-        runService(attempt, async () => refreshCalendarList(await runtime.deps(), { tenantId, connectionId })),
-      );
-      await step.run('request-calendar-imports', () =>
-        runtime.dispatcher().send(
-          calendarIds.map((calendarId) => ({
-            name: 'tandem/calendar.sync-requested' as const,
-            data: { tenantId, calendarId, connectionId, reason: 'import' as const },
-          })),
-        ),
-      );
-      const channels: Record<string, string> = {};
-      for (const calendarId of calendarIds) {
-        const { status } = await step.run(`ensure-push-channel-${calendarId}`, () =>
-          runService(attempt, async () => ensurePushChannel({ ...(await runtime.deps()), appUrl: runtime.appUrl }, { tenantId, calendarId })),
-        );
-        channels[calendarId] = status;
-      }
-      return { calendars: calendarIds.length, channels };
-    },
-  );
-}
+  name: 'Import a connected calendar account',
+  trigger: { event: 'tandem/connection.added' },
+  // A reconnect while the first import still runs waits for it rather than racing it.
+  concurrencyKey: 'event.data.connectionId',
+  retries: 5,
+  async run(deps, { tenantId, connectionId }, steps) {
+    const { calendarIds } = await steps.run('refresh-calendar-list', () => refreshCalendarList(deps, { tenantId, connectionId }));
+    await steps.run('request-calendar-imports', () =>
+      deps.jobs.send(
+        calendarIds.map((calendarId) => ({
+          name: 'tandem/calendar.sync-requested' as const,
+          data: { tenantId, calendarId, connectionId, reason: 'import' as const },
+        })),
+      ),
+    );
+    const channels: Record<string, string> = {};
+    for (const calendarId of calendarIds) {
+      const { status } = await steps.run(`ensure-push-channel-${calendarId}`, () => ensurePushChannel(deps, { tenantId, calendarId }));
+      channels[calendarId] = status;
+    }
+    return { calendars: calendarIds.length, channels };
+  },
+});

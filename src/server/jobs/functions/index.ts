@@ -1,17 +1,15 @@
 import type { Inngest } from 'inngest';
-import type { JobRuntime } from '../runtime';
-import { createImportConnectionFunction } from './import-connection';
-import { createPollCalendarsFunction } from './poll-calendars';
-import { createRenewChannelsFunction, createRenewPushChannelFunction } from './renew-channels';
-import { createSyncCalendarFunction } from './sync-calendar';
+import type { JobDefinition, JobDeps } from '../definition';
+import { createJobFunction } from '../job-function';
+import { importConnection } from './import-connection';
+import { pollCalendars } from './poll-calendars';
+import { renewChannels, renewPushChannel } from './renew-channels';
+import { syncCalendar } from './sync-calendar';
 
-/** Every Tandem job, bound to one runtime: `/api/inngest` serves these, the inline driver runs them. */
-export function createJobFunctions(client: Inngest, runtime: JobRuntime) {
-  return [
-    createImportConnectionFunction(client, runtime),
-    createSyncCalendarFunction(client, runtime),
-    createRenewChannelsFunction(client, runtime),
-    createRenewPushChannelFunction(client, runtime),
-    createPollCalendarsFunction(client, runtime),
-  ];
+/** Every Tandem job. A new job: its file here, and one line in this list. */
+export const JOB_DEFINITIONS: JobDefinition[] = [importConnection, syncCalendar, renewChannels, renewPushChannel, pollCalendars];
+
+/** Every job as an Inngest function bound to the app's parts: `/api/inngest` serves these, the inline driver runs them. */
+export function createJobFunctions(client: Inngest, deps: JobDeps) {
+  return JOB_DEFINITIONS.map((definition) => createJobFunction(client, definition, deps));
 }

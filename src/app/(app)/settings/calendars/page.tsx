@@ -3,8 +3,8 @@ import { PROVIDER_LABELS } from '@/components/calendar/provider-labels';
 import { CalendarConnections } from '@/components/settings/calendars/calendar-connections';
 import { ConnectResultAlert } from '@/components/settings/calendars/connect-result-alert';
 import { Alert } from '@/components/ui/alert';
+import { appDeps } from '@/server/app-deps';
 import { requireSignedIn } from '@/server/auth/session-profile';
-import { getDb } from '@/server/db';
 import { getCalendarIntegrationSettings } from '@/server/tenants/settings';
 import { HydrateClient, getQueryClient, seedSignedInProfile, trpc } from '@/trpc/server';
 
@@ -18,7 +18,7 @@ function single(value: string | string[] | undefined): string | undefined {
 
 export default async function CalendarsSettingsPage({ searchParams }: { searchParams: SearchParams }) {
   const { actor } = await requireSignedIn();
-  const settings = await getCalendarIntegrationSettings(await getDb(), actor.tenantId);
+  const settings = await getCalendarIntegrationSettings((await appDeps()).db, actor.tenantId);
   const params = await searchParams;
   if (settings.enabled) {
     const queryClient = getQueryClient();

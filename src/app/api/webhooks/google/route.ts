@@ -1,5 +1,4 @@
-import { getDb } from '@/server/db';
-import { getJobDispatcher } from '@/server/jobs/dispatcher';
+import { appDeps } from '@/server/app-deps';
 import { receiveGoogleNotification } from '@/server/sync/webhooks';
 
 export const dynamic = 'force-dynamic';
@@ -10,7 +9,7 @@ export const dynamic = 'force-dynamic';
  */
 export async function POST(request: Request): Promise<Response> {
   try {
-    await receiveGoogleNotification({ db: await getDb(), dispatcher: getJobDispatcher() }, request.headers);
+    await receiveGoogleNotification(await appDeps(), request.headers);
     return new Response(null, { status: 200 });
   } catch (error) {
     console.error('[webhooks] a Google notification could not be handed to the jobs:', error);

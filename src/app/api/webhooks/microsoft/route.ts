@@ -1,5 +1,4 @@
-import { getDb } from '@/server/db';
-import { getJobDispatcher } from '@/server/jobs/dispatcher';
+import { appDeps } from '@/server/app-deps';
 import { receiveGraphNotifications } from '@/server/sync/webhooks';
 
 export const dynamic = 'force-dynamic';
@@ -27,7 +26,7 @@ export async function POST(request: Request): Promise<Response> {
     return new Response(null, { status: 202 });
   }
   try {
-    await receiveGraphNotifications({ db: await getDb(), dispatcher: getJobDispatcher() }, body);
+    await receiveGraphNotifications(await appDeps(), body);
     return new Response(null, { status: 202 });
   } catch (error) {
     console.error('[webhooks] Graph notifications could not be handed to the jobs:', error);

@@ -1,0 +1,91 @@
+import type { Env } from '@/env';
+import { createOAuthApps, redirectUriFor, type OAuthClients } from '@/server/connections/provider-apps';
+import { createProviderRegistry } from '@/server/connections/provider-registry';
+import { openDatabase, type DatabaseHandle, type DatabaseLocation } from '@/server/db/client';
+import { inngest } from '@/server/jobs/client';
+import { inngestDispatcher, jobsMode } from '@/server/jobs/dispatcher';
+import type { JobDispatcher } from '@/server/jobs/events';
+import { createJobFunctions } from '@/server/jobs/functions';
+import { InlineJobDriver } from '@/server/jobs/inline-driver';
+import { googleEndpointsAt } from '@/server/providers/google';
+import { keyRingFromSetting } from './key-ring';
+import type { AppDeps } from './types';
+
+/** The app's parts plus what only the app's edges use (Auth.js, the sign-in page, /api/inngest, start-up). */
+export interface App extends AppDeps {
+  database: DatabaseHandle;
+  jobsMode: 'inngest' | 'inline';
+  /** Signs and encrypts session cookies (AUTH_SECRET). */
+  authSecret: string;
+  /** TANDEM_DEMO: the sign-in page lists the demo accounts. */
+  demo: boolean;
+  /** Starts the inline driver's crons (renewal, polling) once; nothing in inngest mode. */
+  startInlineCrons(): void;
+}
+
+export function databaseLocation(env: Pick<Env, 'DATABASE_URL' | 'PGLITE_DATA_DIR'>): DatabaseLocation {
+  return env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL } : { kind: 'pglite', dataDir: env.PGLITE_DATA_DIR };
+}
+
+/** Where the OAuth providers are: their real endpoints unless a base URL points at the emulators. */
+export function oauthClients(env: Env): OAuthClients {
+  return {
+    google:
+      env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET
+        ? {
+            clientId: env.GOOGLE_CLIENT_ID,
+            clientSecret: env.GOOGLE_CLIENT_SECRET,
+            redirectUri: redirectUriFor(env.APP_URL, 'google'),
+            ...(env.GOOGLE_BASE_URL ? { endpoints: googleEndpointsAt(env.GOOGLE_BASE_URL) } : {}),
+          }
+        : null,
+    microsoft:
+      env.MICROSOFT_CLIENT_ID && env.MICROSOFT_CLIENT_SECRET
+        ? {
+            clientId: env.MICROSOFT_CLIENT_ID,
+            clientSecret: env.MICROSOFT_CLIENT_SECRET,
+            tenant: env.MICROSOFT_TENANT,
+            ...(env.MICROSOFT_GRAPH_BASE_URL ? { graphBaseUrl: env.MICROSOFT_GRAPH_BASE_URL } : {}),
+            ...(env.MICROSOFT_AUTHORITY_BASE_URL ? { authorityBaseUrl: env.MICROSOFT_AUTHORITY_BASE_URL } : {}),
+          }
+        : null,
+  };
+}
+
+/** Builds the app from a validated environment (DESIGN.md §5): the one place settings become parts. */
+export async function buildApp(env: Env): Promise<App> {
+  const database = await openDatabase(databaseLocation(env));
+  const now = () => new Date();
+  const keyRing = () => keyRingFromSetting(env.TANDEM_ENCRYPTION_KEYS);
+  const clients = oauthClients(env);
+  const mode = jobsMode(env);
+
+  // The inline driver runs the same job functions, bound to this app; made on first use.
+  let driver: InlineJobDriver | undefined;
+  let cronsStarted = false;
+  const inlineDriver = () => (driver ??= new InlineJobDriver({ functions: createJobFunctions(inngest, app), nodeEnv: env.NODE_ENV }));
+  const jobs: JobDispatcher = mode === 'inngest' ? inngestDispatcher : { send: (events) => inlineDriver().send(events) };
+
+  const app: App = {
+    database,
+    db: database.db,
+    keyRing,
+    providers: createProviderRegistry({ keyRing, clients, now }),
+    oauthApps: createOAuthApps(clients, env.APP_URL),
+    jobs,
+    now,
+    appUrl: env.APP_URL,
+    window: { pastDays: env.SYNC_WINDOW_PAST_DAYS, futureDays: env.SYNC_WINDOW_FUTURE_DAYS },
+    pollMinutes: env.SYNC_POLL_MINUTES,
+    allowInternalServers: env.NODE_ENV !== 'production',
+    jobsMode: mode,
+    authSecret: env.AUTH_SECRET,
+    demo: env.TANDEM_DEMO,
+    startInlineCrons() {
+      if (mode !== 'inline' || cronsStarted) return;
+      cronsStarted = true;
+      inlineDriver().startCrons();
+    },
+  };
+  return app;
+}

@@ -1,0 +1,36 @@
+import type { OAuthApps } from '@/server/connections/provider-apps';
+import type { ProviderRegistry } from '@/server/connections/provider-registry';
+import type { KeyRing } from '@/server/crypto/secrets';
+import type { Database } from '@/server/db/client';
+import type { JobDispatcher } from '@/server/jobs/events';
+import type { SyncWindow } from '@/server/sync/deps';
+
+/**
+ * Everything the running app is built from (DESIGN.md §7), made once per process from the
+ * validated environment by `appDeps()`. Services never take the whole of it: each declares the
+ * `Pick<AppDeps, …>` it uses, so a test hands in just those parts and no caller invents the rest.
+ */
+export interface AppDeps {
+  db: Database;
+  /**
+   * The key ring for secrets at rest, read when first needed: a server without
+   * TANDEM_ENCRYPTION_KEYS serves everything but calendar connections (MissingEncryptionKeysError).
+   */
+  keyRing: () => KeyRing;
+  /** Builds the adapter acting as a calendar connection's account. */
+  providers: ProviderRegistry;
+  /** Tandem's OAuth app with each provider users connect by consent; null where not configured. */
+  oauthApps: OAuthApps;
+  /** Background work: Inngest in production, the inline driver in the demo, a recorder in tests. */
+  jobs: JobDispatcher;
+  now: () => Date;
+  /** The app's public URL: OAuth redirect URIs and webhook addresses hang below it. */
+  appUrl: string;
+  /** How far around now the mirror reaches (SYNC_WINDOW_*). */
+  window: SyncWindow;
+  /** SYNC_POLL_MINUTES: how often calendars are polled, and how stale a pushed calendar may get. */
+  pollMinutes: number;
+  /** CalDAV servers on loopback or private networks: allowed in the demo and tests, refused in production. */
+  allowInternalServers: boolean;
+  // The mailer (SMTP_URL / the local SMTP server) joins here with the two-way meeting work.
+}
