@@ -16,6 +16,9 @@ import { stopConnectionChannels } from '@/server/sync/push-channels';
 import type { Actor } from '@/server/tenants/actor';
 import { getCalendarIntegrationSettings } from '@/server/tenants/settings';
 import { assertProviderAllowed, findOwnConnection } from './access';
+import { decryptCredentials } from './credentials';
+import { isOAuthProvider } from './provider-apps';
+import type { ConnectionRow } from './provider-registry';
 
 type Member = Pick<Actor, 'userId' | 'tenantId'>;
 
@@ -209,11 +212,12 @@ export async function requestSync(
 }
 
 /**
- * Disconnects: stops the push channels (best effort), then deletes the connection; its calendars,
- * cursors and mirrored events go with it by cascade. Tandem's own meetings are not touched.
+ * Disconnects: stops the push channels (best effort), deletes the connection (its calendars,
+ * cursors and mirrored events go with it by cascade), then revokes the provider's grant (best
+ * effort). Tandem's own meetings are not touched.
  */
 export async function disconnectConnection(
-  deps: Pick<AppDeps, 'db' | 'providers' | 'now'>,
+  deps: Pick<AppDeps, 'db' | 'providers' | 'now' | 'keyRing' | 'oauthApps'>,
   member: Member,
   input: { connectionId: string },
 ): Promise<{ connectionId: string }> {
@@ -228,5 +232,22 @@ export async function disconnectConnection(
         eq(calendarConnections.id, connection.id),
       ),
     );
+  await revokeGrant(deps, connection);
   return { connectionId: connection.id };
+}
+
+/**
+ * Asks the provider to end Tandem's access to the account, so a disconnected calendar is not left
+ * readable with a token Tandem no longer holds. A failure is logged and never undoes the
+ * disconnect: the user can still remove the app in the provider's account settings.
+ */
+async function revokeGrant(deps: Pick<AppDeps, 'keyRing' | 'oauthApps'>, connection: ConnectionRow): Promise<void> {
+  const app = isOAuthProvider(connection.provider) ? deps.oauthApps[connection.provider] : null;
+  if (!app) return;
+  try {
+    const credentials = decryptCredentials(deps.keyRing(), connection.encryptedCredentials);
+    if (credentials.kind === 'oauth') await app.revoke(credentials.refreshToken ?? credentials.accessToken);
+  } catch (error) {
+    console.warn(`[connections] revoking the grant of connection ${connection.id} failed:`, error);
+  }
 }
