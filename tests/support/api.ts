@@ -53,6 +53,7 @@ export function testContext(
     oauthApps: { google: null, microsoft: null },
     // As outside production: the suites' CalDAV servers are on loopback.
     allowInternalServers: true,
+    hideInternalErrors: false,
     ...overrides,
   };
 }

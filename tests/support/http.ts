@@ -1,7 +1,7 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import superjson, { type SuperJSONResult } from 'superjson';
 import { appRouter } from '../../src/server/api/root';
-import type { SessionIdentity } from '../../src/server/api/trpc';
+import type { SessionIdentity, TrpcContext } from '../../src/server/api/trpc';
 import type { Database } from '../../src/server/db/client';
 import { testContext } from './api';
 
@@ -24,8 +24,9 @@ export function postMutation(
   session: SessionIdentity | null,
   path: string,
   input: unknown,
+  overrides: Partial<Omit<TrpcContext, 'db' | 'session'>> = {},
 ): Promise<HttpOutcome> {
-  return postRaw(db, session, path, JSON.stringify(superjson.serialize(input)));
+  return postRaw(db, session, path, JSON.stringify(superjson.serialize(input)), overrides);
 }
 
 /** The same with a body of the caller's choosing (e.g. not JSON at all). */
@@ -34,6 +35,7 @@ export async function postRaw(
   session: SessionIdentity | null,
   path: string,
   body: string,
+  overrides: Partial<Omit<TrpcContext, 'db' | 'session'>> = {},
 ): Promise<HttpOutcome> {
   const response = await fetchRequestHandler({
     endpoint: '/api/trpc',
@@ -43,7 +45,7 @@ export async function postRaw(
       body,
     }),
     router: appRouter,
-    createContext: () => testContext(db, session),
+    createContext: () => testContext(db, session, overrides),
   });
   const payload = (await response.json()) as { error?: SuperJSONResult };
   if (!payload.error) return { status: response.status };

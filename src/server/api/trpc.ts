@@ -18,6 +18,8 @@ export interface SessionIdentity {
  */
 export interface TrpcContext extends Pick<AppDeps, 'db' | 'now' | 'jobs' | 'providers' | 'keyRing' | 'oauthApps' | 'allowInternalServers'> {
   session: SessionIdentity | null;
+  /** In production an unexpected error reaches the browser as a plain sentence (the log keeps the detail). */
+  hideInternalErrors: boolean;
 }
 
 /** Per-field messages for forms, from input validation failures. */
@@ -28,11 +30,11 @@ export interface FieldErrors {
 
 const t = initTRPC.context<TrpcContext>().create({
   transformer: superjson,
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, ctx }) {
     const zodError: FieldErrors | null = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
     // Unexpected errors keep their detail in the server log, not in the browser.
     const message =
-      error.code === 'INTERNAL_SERVER_ERROR' && process.env.NODE_ENV === 'production'
+      error.code === 'INTERNAL_SERVER_ERROR' && (ctx?.hideInternalErrors ?? true)
         ? 'Something went wrong on our side. Please try again.'
         : zodError
           ? describeZodError(error.cause as ZodError)

@@ -19,6 +19,8 @@ export interface App extends AppDeps {
   authSecret: string;
   /** TANDEM_DEMO: the sign-in page lists the demo accounts. */
   demo: boolean;
+  /** Production: unexpected errors reach the browser without their detail. */
+  hideInternalErrors: boolean;
   /** Starts the inline driver's crons (renewal, polling) once; nothing in inngest mode. */
   startInlineCrons(): void;
 }
@@ -81,6 +83,7 @@ export async function buildApp(env: Env): Promise<App> {
     jobsMode: mode,
     authSecret: env.AUTH_SECRET,
     demo: env.TANDEM_DEMO,
+    hideInternalErrors: env.NODE_ENV === 'production',
     startInlineCrons() {
       if (mode !== 'inline' || cronsStarted) return;
       cronsStarted = true;

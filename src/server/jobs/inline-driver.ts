@@ -27,8 +27,8 @@ export interface RunRecord {
 
 export interface InlineDriverOptions {
   functions: InngestFunction.Any[];
-  /** Defaults to process.env.NODE_ENV; "production" is refused. */
-  nodeEnv?: string;
+  /** The app's NODE_ENV: "production" is refused. */
+  nodeEnv: string;
   /** Waits between attempts; tests inject one that records and returns at once. */
   sleep?: Sleep;
   log?: Pick<Console, 'warn'>;
@@ -94,7 +94,7 @@ export class InlineJobDriver implements JobDispatcher {
   private readonly log: Pick<Console, 'warn'>;
 
   constructor(options: InlineDriverOptions) {
-    if ((options.nodeEnv ?? process.env.NODE_ENV) === 'production') {
+    if (options.nodeEnv === 'production') {
       throw new InlineDriverRefusedError(
         'The inline job driver is for the demo and tests only and refuses to run in production: ' +
           'set TANDEM_JOBS=inngest and point the app at Inngest Cloud or a self-hosted `inngest start`.',
