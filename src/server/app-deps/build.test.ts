@@ -1,0 +1,63 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEV_AUTH_SECRET, parseEnv } from '@/env';
+import { generateKeySpec } from '../crypto/secrets';
+import { buildApp, type App } from './build';
+import { MissingEncryptionKeysError } from './key-ring';
+
+let dataDir: string;
+const opened: App[] = [];
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'tandem-app-deps-'));
+});
+
+afterAll(async () => {
+  await Promise.all(opened.map((app) => app.database.close()));
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function appFrom(settings: Record<string, string>): Promise<App> {
+  const app = await buildApp(
+    parseEnv({ NODE_ENV: 'test', AUTH_SECRET: DEV_AUTH_SECRET, PGLITE_DATA_DIR: join(dataDir, String(opened.length)), ...settings }),
+  );
+  opened.push(app);
+  return app;
+}
+
+describe('buildApp', () => {
+  it('serves without encryption keys, and names them where a connection needs them', async () => {
+    const app = await appFrom({ APP_URL: 'http://tandem.test:3000' });
+    expect(() => app.keyRing()).toThrow(MissingEncryptionKeysError);
+    expect(() => app.keyRing()).toThrow(/^TANDEM_ENCRYPTION_KEYS is not set/);
+    expect(app.oauthApps).toEqual({ google: null, microsoft: null });
+    expect(app).toMatchObject({
+      appUrl: 'http://tandem.test:3000',
+      window: { pastDays: 90, futureDays: 365 },
+      pollMinutes: 5,
+      jobsMode: 'inline',
+      allowInternalServers: true,
+      hideInternalErrors: false,
+      demo: false,
+    });
+  });
+
+  it('builds each configured OAuth app, its consent URL on the configured server', async () => {
+    const app = await appFrom({
+      TANDEM_ENCRYPTION_KEYS: generateKeySpec('k1'),
+      GOOGLE_CLIENT_ID: 'tandem.apps.googleusercontent.com',
+      GOOGLE_CLIENT_SECRET: 'secret',
+      GOOGLE_BASE_URL: 'http://127.0.0.1:4501',
+      SYNC_POLL_MINUTES: '15',
+    });
+    expect(app.keyRing().currentId).toBe('k1');
+    expect(app.oauthApps.microsoft).toBeNull();
+    const request = await app.oauthApps.google!.authorizationRequest({});
+    const url = new URL(request.url);
+    expect(`${url.origin}${url.pathname}`).toBe('http://127.0.0.1:4501/o/oauth2/v2/auth');
+    expect(url.searchParams.get('redirect_uri')).toBe('http://localhost:3000/api/connections/google/callback');
+    expect(app.pollMinutes).toBe(15);
+  });
+});
