@@ -1,28 +1,20 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DEV_AUTH_SECRET, parseEnv } from '@/env';
 import { generateKeySpec } from '../crypto/secrets';
 import { buildApp, type App } from './build';
 import { MissingEncryptionKeysError } from './key-ring';
 
-let dataDir: string;
 const opened: App[] = [];
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'tandem-app-deps-'));
-});
 
 afterAll(async () => {
   await Promise.all(opened.map((app) => app.database.close()));
-  await rm(dataDir, { recursive: true, force: true });
 });
 
+// postgres.js connects on the first query, and these tests make none: no server is needed.
+const UNUSED_DATABASE_URL = 'postgres://tandem@127.0.0.1:1/never_queried';
+
 async function appFrom(settings: Record<string, string>): Promise<App> {
-  const app = await buildApp(
-    parseEnv({ NODE_ENV: 'test', AUTH_SECRET: DEV_AUTH_SECRET, PGLITE_DATA_DIR: join(dataDir, String(opened.length)), ...settings }),
-  );
+  const app = await buildApp(parseEnv({ NODE_ENV: 'test', AUTH_SECRET: DEV_AUTH_SECRET, DATABASE_URL: UNUSED_DATABASE_URL, ...settings }));
   opened.push(app);
   return app;
 }
