@@ -7,7 +7,7 @@ import {
   ProviderUnavailableError,
 } from './errors';
 import { googleEndpointsAt } from './google/config';
-import { createGoogleProvider } from './google/google-provider';
+import { createGoogleProvider } from './google/provider';
 import { retryDelayFor, withProviderRetries } from './retry';
 
 describe('retryDelayFor', () => {

@@ -1,7 +1,7 @@
 import { calendarQuery, fetchCalendarObjects, propfind, syncCollection, type DAVResponse } from 'tsdav';
 import { ProviderError, ProviderNotFoundError } from '../errors';
 import type { TimeWindow } from '../types';
-import { errorFromThrown } from './error-mapping';
+import { errorFromThrown } from './errors';
 import { objectNameOf, objectUrl } from './ids';
 
 /**

@@ -19,7 +19,7 @@ import { calendarFromDav } from './calendar-list';
 import { readCollectionChanges } from './collection-sync';
 import type { CalDavConfig } from './config';
 import { createDavFetch } from './dav-fetch';
-import { errorFromThrown } from './error-mapping';
+import { errorFromThrown } from './errors';
 import { expandObject } from './ical-expand';
 import { eventFromVevent, parseObject, type ParsedObject, type ReadContext } from './ical-read';
 import { addPlainOverride, cancelInstance, findOverride, overrideInstance } from './ical-series';

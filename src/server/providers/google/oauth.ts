@@ -6,7 +6,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { OAuthTokens } from '../types';
 import { GOOGLE_CALENDAR_SCOPES, type GoogleClientConfig } from './config';
-import { mapGoogleError } from './google-errors';
+import { mapGoogleError } from './errors';
 import { type CodeChallengeMethod, createCalendarClient, createOAuth2Client } from './sdk';
 
 export interface AuthorizationRequest {

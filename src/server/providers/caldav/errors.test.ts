@@ -12,7 +12,7 @@ import {
 } from '../errors';
 import { decodeCursor } from './collection-sync';
 import { createDavFetch, sameSite } from './dav-fetch';
-import { errorFromStatus, errorFromThrown } from './error-mapping';
+import { errorFromStatus, errorFromThrown } from './errors';
 
 describe('CalDAV error mapping', () => {
   it.each([

@@ -13,7 +13,7 @@ import {
   ProviderRateLimitedError,
   ProviderUnavailableError,
 } from '../errors';
-import { mapGoogleError } from './google-errors';
+import { mapGoogleError } from './errors';
 
 function gaxios(status: number, reason: string | null, headers: Record<string, string> = {}, oauth?: string) {
   const data = oauth

@@ -6,8 +6,8 @@ import {
   ProviderNotFoundError,
   ProviderRateLimitedError,
   ProviderUnavailableError,
-} from '../../src/server/providers/errors';
-import { startMicrosoftTestbed, type ConnectedAccount, type MicrosoftTestbed } from './testbed';
+} from '../errors';
+import { startMicrosoftTestbed, type ConnectedAccount, type MicrosoftTestbed } from '../../../../emulators/microsoft/testbed';
 
 /** Each injected fault reaches the caller as the right typed error, at once (no SDK retries). */
 
