@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { KeyRing } from '@/server/crypto/secrets';
 import type { Database } from '@/server/db/client';
 import { calendarConnections } from '@/server/db/schema';
-import { DomainError, InvalidInputError, ProviderUnavailable } from '@/server/errors';
+import { CalendarServiceUnavailableError, DomainError, InvalidInputError } from '@/server/errors';
 import type { JobDispatcher } from '@/server/jobs/events';
 import { ICLOUD_SERVER_URL } from '@/server/providers/caldav';
 import { ProviderAuthRevokedError, ProviderNotFoundError } from '@/server/providers/errors';
@@ -120,7 +120,7 @@ async function verifyCredentials(deps: CalDavConnectDeps, draft: ConnectionRow):
     if (error instanceof DomainError) throw error;
     // Whatever else went wrong talking to an address the user typed (refused, timed out, not
     // CalDAV at all), they can only check the address or retry.
-    throw new ProviderUnavailable('The calendar server could not be reached. Check the address, or try again in a moment.', {
+    throw new CalendarServiceUnavailableError('The calendar server could not be reached. Check the address, or try again in a moment.', {
       cause: error,
     });
   }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { decryptJson, encryptJson, type KeyRing } from '@/server/crypto/secrets';
 import type { Database } from '@/server/db/client';
 import { calendarConnections, oauthStates } from '@/server/db/schema';
-import { DomainError, ForbiddenError, InvalidInputError, NotFoundError, ProviderUnavailable } from '@/server/errors';
+import { CalendarServiceUnavailableError, DomainError, ForbiddenError, InvalidInputError, NotFoundError } from '@/server/errors';
 import type { JobDispatcher } from '@/server/jobs/events';
 import { ProviderAuthRevokedError, ProviderBadRequestError, ProviderError } from '@/server/providers/errors';
 import * as google from '@/server/providers/google';
@@ -209,7 +209,7 @@ export async function completeOAuthConnect(
 export function connectFailureOf(error: unknown): ConnectFailure {
   if (error instanceof ConnectRefusedError) return error.failure;
   if (error instanceof ForbiddenError) return 'not_allowed';
-  if (error instanceof ProviderUnavailable) return 'unavailable';
+  if (error instanceof CalendarServiceUnavailableError) return 'unavailable';
   if (error instanceof NotFoundError) return 'expired';
   if (error instanceof DomainError) return 'refused';
   return 'failed';
@@ -246,7 +246,7 @@ async function exchangeCode(
       throw new ConnectRefusedError('refused', `${label} refused the sign-in (the code was already used or has expired). Please try again.`);
     }
     if (error instanceof ProviderError) {
-      throw new ProviderUnavailable(`${label} could not be reached. Please try again in a moment.`, { cause: error });
+      throw new CalendarServiceUnavailableError(`${label} could not be reached. Please try again in a moment.`, { cause: error });
     }
     throw error;
   }
@@ -260,9 +260,9 @@ async function microsoftProfile(app: microsoft.MicrosoftAppConfig, accessToken: 
       headers: { authorization: `Bearer ${accessToken}` },
     });
   } catch (error) {
-    throw new ProviderUnavailable('Microsoft could not be reached. Please try again in a moment.', { cause: error });
+    throw new CalendarServiceUnavailableError('Microsoft could not be reached. Please try again in a moment.', { cause: error });
   }
-  if (!response.ok) throw new ProviderUnavailable(`Microsoft did not return your profile (HTTP ${response.status}). Please try again.`);
+  if (!response.ok) throw new CalendarServiceUnavailableError(`Microsoft did not return your profile (HTTP ${response.status}). Please try again.`);
   const profile = (await response.json()) as { mail?: string | null; userPrincipalName?: string | null; displayName?: string | null };
   return { email: profile.mail ?? profile.userPrincipalName ?? '', displayName: profile.displayName ?? null };
 }
