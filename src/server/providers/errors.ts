@@ -55,6 +55,14 @@ export class ProviderBadRequestError extends ProviderError {
   override readonly name = 'ProviderBadRequestError';
 }
 
+/**
+ * The provider answered in a shape we cannot read (a required field missing, unparseable data).
+ * Asking again gets the same answer, so it is final, like a refused request.
+ */
+export class ProviderProtocolError extends ProviderError {
+  override readonly name = 'ProviderProtocolError';
+}
+
 /** Seconds or HTTP-date, as in RFC 9110 §10.2.3; null when absent or unreadable. */
 export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | null {
   if (!value) return null;

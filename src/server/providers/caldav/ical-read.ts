@@ -1,4 +1,5 @@
 import ICAL from 'ical.js';
+import { ProviderProtocolError } from '../errors';
 import type { AttendeeResponse, EventTime, ProviderAttendee, ProviderEvent, ShowAs } from '../types';
 import { addDays, isoDate, readDateValue, ZoneResolver, type DateValue } from './ical-times';
 import { instanceId, recurrenceKeyOf } from './ids';
@@ -22,7 +23,7 @@ export interface ReadContext {
 export const TAG_PROPERTY = 'x-tandem-meeting-id';
 
 export function parseObject(text: string): ParsedObject {
-  const vcalendar = new ICAL.Component(ICAL.parse(text));
+  const vcalendar = new ICAL.Component(parseICalendar(text));
   const vevents = vcalendar.getAllSubcomponents('vevent');
   return {
     vcalendar,
@@ -30,6 +31,15 @@ export function parseObject(text: string): ParsedObject {
     master: vevents.find((vevent) => !vevent.hasProperty('recurrence-id')) ?? null,
     overrides: vevents.filter((vevent) => vevent.hasProperty('recurrence-id')),
   };
+}
+
+/** ical.js throws its own ParserError on text that is not iCalendar: the server sent us that. */
+function parseICalendar(text: string): ReturnType<typeof ICAL.parse> {
+  try {
+    return ICAL.parse(text);
+  } catch (error) {
+    throw new ProviderProtocolError(`unreadable iCalendar: ${error instanceof Error ? error.message : String(error)}`, undefined, { cause: error });
+  }
 }
 
 /** Start, end and zone of a VEVENT. A missing DTEND means one day (dates) or zero length (times). */
@@ -188,6 +198,6 @@ function textOf(vevent: ICAL.Component, name: string): string | null {
 
 function requiredProperty(vevent: ICAL.Component, name: string): ICAL.Property {
   const property = vevent.getFirstProperty(name);
-  if (!property) throw new Error(`VEVENT without ${name.toUpperCase()}`);
+  if (!property) throw new ProviderProtocolError(`VEVENT without ${name.toUpperCase()}`);
   return property;
 }

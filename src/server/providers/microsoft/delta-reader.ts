@@ -1,4 +1,4 @@
-import { ProviderNotFoundError } from '../errors';
+import { ProviderNotFoundError, ProviderProtocolError } from '../errors';
 import type { ChangesPage, EventChange, TimeWindow } from '../types';
 import { toProviderEvent, type GraphEvent } from './event-mapping';
 import type { GraphSession } from './graph-session';
@@ -40,6 +40,7 @@ export async function* readDeltaPages(
     const page = await session.call('read changes', () =>
       session.api(requestUrl, [`odata.maxpagesize=${pageSize}`]).get() as Promise<DeltaPage>,
     );
+    if (!Array.isArray(page.value)) throw new ProviderProtocolError('Microsoft Graph delta page without a value list');
     const reported = page.value.filter((item) => !item['@removed'] && item.type !== 'occurrence');
     const tagOf = await tags.tagsFor(reported);
     const changes: EventChange[] = [];
@@ -68,7 +69,7 @@ export async function* readDeltaPages(
       continue;
     }
     const deltaLink = page['@odata.deltaLink'];
-    if (!deltaLink) throw new Error('Microsoft Graph delta page had neither nextLink nor deltaLink');
+    if (!deltaLink) throw new ProviderProtocolError('Microsoft Graph delta page had neither nextLink nor deltaLink');
     yield { changes, nextCursor: deltaLink };
     return;
   }

@@ -4,10 +4,15 @@ import {
   ProviderAuthRevokedError,
   ProviderBadRequestError,
   ProviderNotFoundError,
+  ProviderProtocolError,
   ProviderRateLimitedError,
   ProviderUnavailableError,
 } from '../errors';
 import { startMicrosoftTestbed, type ConnectedAccount, type MicrosoftTestbed } from '../../../../emulators/microsoft/testbed';
+import { readDeltaPages } from './delta-reader';
+import { toProviderEvent, type GraphEvent } from './event-mapping';
+import type { GraphSession } from './graph-session';
+import { toGraphRecurrence } from './recurrence-mapping';
 
 /** Each injected fault reaches the caller as the right typed error, at once (no SDK retries). */
 
@@ -89,5 +94,32 @@ describe('fault mapping', () => {
       tokens: { ...victim.tokens, expiresAt: new Date(Date.now() + 1000) },
     }).catch((e: unknown) => e);
     expect(expiring).toBeInstanceOf(ProviderAuthRevokedError);
+  });
+});
+
+describe('answers Graph should not give', () => {
+  /** A session whose every GET answers `page`: the emulator only ever sends well-formed pages. */
+  function sessionAnswering(page: unknown): GraphSession {
+    const session = {
+      selfEmail: () => Promise.resolve('learner5@northbridge.test'),
+      calendarPath: (calendarId: string) => `/me/calendars/${calendarId}`,
+      call: <T>(_operation: string, run: () => Promise<T>) => run(),
+      api: () => ({ get: () => Promise.resolve(page) }),
+    };
+    return session as unknown as GraphSession;
+  }
+  const firstPage = (page: unknown) => readDeltaPages(sessionAnswering(page), 'cal-1', null, range, 50).next();
+
+  it('a delta page with neither nextLink nor deltaLink, or without value → ProviderProtocolError', async () => {
+    await expect(firstPage({ value: [] })).rejects.toBeInstanceOf(ProviderProtocolError);
+    await expect(firstPage({ '@odata.deltaLink': 'https://graph.test/delta?token=1' })).rejects.toBeInstanceOf(ProviderProtocolError);
+  });
+
+  it('an event without start or end → ProviderProtocolError', () => {
+    expect(() => toProviderEvent({ id: 'e1', subject: 'Review' } as GraphEvent, null)).toThrow(ProviderProtocolError);
+  });
+
+  it('a rule Graph cannot express is refused as our bad request', () => {
+    expect(() => toGraphRecurrence(['RRULE:FREQ=HOURLY'], '2031-01-01', 'UTC')).toThrow(ProviderBadRequestError);
   });
 });
