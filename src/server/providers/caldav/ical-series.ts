@@ -1,9 +1,10 @@
 import ICAL from 'ical.js';
 import { ProviderNotFoundError, ProviderProtocolError } from '../errors';
 import type { EventTime, EventWrite } from '../types';
+import { applyWrite, type WriteIdentity } from './event-mapping';
 import { recurrenceIdOf, type ParsedObject } from './ical-read';
 import { readDateValue } from './ical-times';
-import { applyWrite, bumpSequence, dateProperty, type WriteIdentity } from './ical-write';
+import { bumpSequence, dateProperty } from './ical-write';
 import { instantOfKey, recurrenceKeyOf } from './ids';
 import { wallFromNaiveMs } from './time-zones';
 

@@ -33,9 +33,7 @@ const INDEX_OF: Record<string, GraphRecurrence['pattern']['index']> = { '1': 'fi
 const POS_OF: Record<string, string> = { first: '1', second: '2', third: '3', fourth: '4', last: '-1' };
 
 /** A rule Graph's recurrence pattern cannot express: our request, so never worth retrying. */
-export class UnsupportedRecurrenceError extends ProviderBadRequestError {
-  override readonly name = 'UnsupportedRecurrenceError';
-}
+export class UnsupportedRecurrenceError extends ProviderBadRequestError {}
 
 /** The RRULE line among recurrence lines, parsed into its parts. */
 function ruleParts(lines: string[]): Map<string, string> {
