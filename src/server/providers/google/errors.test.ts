@@ -47,6 +47,11 @@ describe('mapGoogleError', () => {
     expect(mapped.cause).toBe(error);
   });
 
+  it('types every other refusal as a bad request, like the other adapters, so no bare ProviderError leaves', () => {
+    expect(mapGoogleError(gaxios(403, 'forbiddenForNonOrganizer'))).toBeInstanceOf(ProviderBadRequestError);
+    expect(mapGoogleError(gaxios(405, null))).toBeInstanceOf(ProviderBadRequestError);
+  });
+
   it('treats any 410 on a sync-token request other than "deleted" as an expired cursor', () => {
     expect(mapGoogleError(gaxios(410, null), { withSyncToken: true })).toBeInstanceOf(CursorExpiredError);
     expect(mapGoogleError(gaxios(410, null))).toBeInstanceOf(ProviderNotFoundError);
