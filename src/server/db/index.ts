@@ -21,5 +21,3 @@ export function databaseLocationFromEnv() {
     ? ({ kind: 'postgres', url: env.DATABASE_URL } as const)
     : ({ kind: 'pglite', dataDir: env.PGLITE_DATA_DIR } as const);
 }
-
-export type { Database, Executor, Transaction } from './client';
