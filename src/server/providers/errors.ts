@@ -1,8 +1,9 @@
 /**
  * Typed errors every adapter throws, whatever the provider's own error shape.
- * The sync engine decides retries and connection status from these classes alone.
+ * The sync engine decides retries and connection status from these classes alone, so the base
+ * class is abstract: every failure is one of the kinds below.
  */
-export class ProviderError extends Error {
+export abstract class ProviderError extends Error {
   override readonly name: string = 'ProviderError';
   constructor(
     message: string,
