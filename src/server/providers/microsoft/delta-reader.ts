@@ -1,4 +1,5 @@
 import { ProviderNotFoundError, ProviderProtocolError } from '../errors';
+import { valueListOf } from './errors';
 import type { ChangesPage, EventChange, TimeWindow } from '../types';
 import { toProviderEvent, type GraphEvent } from './event-mapping';
 import type { GraphSession } from './graph-session';
@@ -40,11 +41,11 @@ export async function* readDeltaPages(
     const page = await session.call('read changes', () =>
       session.api(requestUrl, [`odata.maxpagesize=${pageSize}`]).get() as Promise<DeltaPage>,
     );
-    if (!Array.isArray(page.value)) throw new ProviderProtocolError('Microsoft Graph delta page without a value list');
-    const reported = page.value.filter((item) => !item['@removed'] && item.type !== 'occurrence');
+    const items = valueListOf(page, 'read changes');
+    const reported = items.filter((item) => !item['@removed'] && item.type !== 'occurrence');
     const tagOf = await tags.tagsFor(reported);
     const changes: EventChange[] = [];
-    for (const item of page.value) {
+    for (const item of items) {
       if (item['@removed']) {
         changes.push({ type: 'removed', externalId: item.id });
         continue;

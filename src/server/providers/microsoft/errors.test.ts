@@ -12,6 +12,7 @@ import { startMicrosoftTestbed, type ConnectedAccount, type MicrosoftTestbed } f
 import { readDeltaPages } from './delta-reader';
 import { toProviderEvent, type GraphEvent } from './event-mapping';
 import type { GraphSession } from './graph-session';
+import { MicrosoftCalendarProvider } from './provider';
 import { toGraphRecurrence } from './recurrence-mapping';
 
 /** Each injected fault reaches the caller as the right typed error, at once (no SDK retries). */
@@ -101,6 +102,7 @@ describe('answers Graph should not give', () => {
   /** A session whose every GET answers `page`: the emulator only ever sends well-formed pages. */
   function sessionAnswering(page: unknown): GraphSession {
     const session = {
+      mailbox: '/me',
       selfEmail: () => Promise.resolve('learner5@northbridge.test'),
       calendarPath: (calendarId: string) => `/me/calendars/${calendarId}`,
       call: <T>(_operation: string, run: () => Promise<T>) => run(),
@@ -113,6 +115,11 @@ describe('answers Graph should not give', () => {
   it('a delta page with neither nextLink nor deltaLink, or without value → ProviderProtocolError', async () => {
     await expect(firstPage({ value: [] })).rejects.toBeInstanceOf(ProviderProtocolError);
     await expect(firstPage({ '@odata.deltaLink': 'https://graph.test/delta?token=1' })).rejects.toBeInstanceOf(ProviderProtocolError);
+  });
+
+  it('a collection answer without value → ProviderProtocolError', async () => {
+    const provider = new MicrosoftCalendarProvider(sessionAnswering({ '@odata.context': 'calendars' }), { accountKind: 'work', pageSize: 50 });
+    await expect(provider.listCalendars()).rejects.toBeInstanceOf(ProviderProtocolError);
   });
 
   it('an event without start or end → ProviderProtocolError', () => {
