@@ -1,6 +1,6 @@
 import { ProviderNotFoundError, ProviderProtocolError } from '../errors';
-import { valueListOf } from './errors';
 import type { ChangesPage, EventChange, TimeWindow } from '../types';
+import { valueListOf } from './errors';
 import { toProviderEvent, type GraphEvent } from './event-mapping';
 import type { GraphSession } from './graph-session';
 import { readSeriesMaster } from './series-master';
