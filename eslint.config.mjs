@@ -23,6 +23,16 @@ const config = [
     },
   },
   {
+    // Type-aware: a promise nobody awaits loses its errors (an unhandled rejection at best).
+    files: ['**/*.{ts,tsx}'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+    },
+  },
+  {
     // Nothing in the app may depend on the emulators (they are dev and test tools); tests may.
     files: ['src/**/*.{ts,tsx}'],
     ignores: ['src/**/*.test.ts'],

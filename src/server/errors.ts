@@ -26,7 +26,10 @@ export class InvalidInputError extends DomainError {
   override readonly name = 'InvalidInputError';
 }
 
-/** A third-party calendar could not be reached; the user may retry later. */
-export class ProviderUnavailable extends DomainError {
-  override readonly name = 'ProviderUnavailable';
+/**
+ * A third-party calendar could not be reached; the user may retry later. The domain's answer to a
+ * user who waits, unlike the adapters' ProviderUnavailableError, which the sync engine retries.
+ */
+export class CalendarServiceUnavailableError extends DomainError {
+  override readonly name = 'CalendarServiceUnavailableError';
 }

@@ -8,7 +8,7 @@ import type { Database, Executor } from '../../src/server/db/client';
 import { calendarConnections, type ConnectionProvider } from '../../src/server/db/schema';
 import { createCalDavProvider } from '../../src/server/providers/caldav';
 import { googleEndpointsAt } from '../../src/server/providers/google/config';
-import { createGoogleProvider } from '../../src/server/providers/google/google-provider';
+import { createGoogleProvider } from '../../src/server/providers/google/provider';
 import type { CalendarProvider, OAuthTokens } from '../../src/server/providers/types';
 import { refreshCalendarList } from '../../src/server/sync/calendar-list';
 import type { SyncDeps } from '../../src/server/sync/deps';

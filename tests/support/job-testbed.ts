@@ -15,7 +15,7 @@ import { createTestTenant, type TestTenant } from './fixtures';
 import type { ConnectionRow } from '../../src/server/connections/provider-registry';
 import { tenants } from '../../src/server/db/schema';
 import { googleEndpointsAt } from '../../src/server/providers/google/config';
-import { createGoogleProvider } from '../../src/server/providers/google/google-provider';
+import { createGoogleProvider } from '../../src/server/providers/google/provider';
 import type { CalendarProvider, EventWrite } from '../../src/server/providers/types';
 import type { SyncDeps } from '../../src/server/sync/deps';
 import { receiveGoogleNotification, type WebhookOutcome } from '../../src/server/sync/webhooks';

@@ -1,11 +1,11 @@
 import { TRPCError, type TRPC_ERROR_CODE_KEY } from '@trpc/server';
 import {
+  CalendarServiceUnavailableError,
   ConflictError,
   DomainError,
   ForbiddenError,
   InvalidInputError,
   NotFoundError,
-  ProviderUnavailable,
 } from '@/server/errors';
 
 /** The one place where domain errors become tRPC codes. */
@@ -14,7 +14,7 @@ export function trpcCodeFor(error: DomainError): TRPC_ERROR_CODE_KEY {
   if (error instanceof ForbiddenError) return 'FORBIDDEN';
   if (error instanceof ConflictError) return 'CONFLICT';
   if (error instanceof InvalidInputError) return 'BAD_REQUEST';
-  if (error instanceof ProviderUnavailable) return 'SERVICE_UNAVAILABLE';
+  if (error instanceof CalendarServiceUnavailableError) return 'SERVICE_UNAVAILABLE';
   return 'INTERNAL_SERVER_ERROR';
 }
 

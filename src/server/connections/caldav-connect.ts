@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AppDeps } from '@/server/app-deps/types';
-import { DomainError, InvalidInputError, ProviderUnavailable } from '@/server/errors';
+import { CalendarServiceUnavailableError, DomainError, InvalidInputError } from '@/server/errors';
 import { ICLOUD_SERVER_URL } from '@/server/providers/caldav';
 import { ProviderAuthRevokedError, ProviderNotFoundError } from '@/server/providers/errors';
 import type { Actor } from '@/server/tenants/actor';
@@ -100,7 +100,7 @@ async function verifyCredentials(deps: CalDavConnectDeps, draft: ConnectionRow):
     if (error instanceof DomainError) throw error;
     // Whatever else went wrong talking to an address the user typed (refused, timed out, not
     // CalDAV at all), they can only check the address or retry.
-    throw new ProviderUnavailable('The calendar server could not be reached. Check the address, or try again in a moment.', {
+    throw new CalendarServiceUnavailableError('The calendar server could not be reached. Check the address, or try again in a moment.', {
       cause: error,
     });
   }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppDeps } from '@/server/app-deps/types';
 import { decryptJson, encryptJson } from '@/server/crypto/secrets';
 import { calendarConnections, oauthStates } from '@/server/db/schema';
-import { DomainError, ForbiddenError, InvalidInputError, NotFoundError, ProviderUnavailable } from '@/server/errors';
+import { CalendarServiceUnavailableError, DomainError, ForbiddenError, InvalidInputError, NotFoundError } from '@/server/errors';
 import { ProviderAuthRevokedError, ProviderBadRequestError, ProviderError } from '@/server/providers/errors';
 import type { AccountKind, OAuthAccount, OAuthApp } from '@/server/providers/types';
 import type { Actor } from '@/server/tenants/actor';
@@ -160,7 +160,7 @@ export async function completeOAuthConnect(
 export function connectFailureOf(error: unknown): ConnectFailure {
   if (error instanceof ConnectRefusedError) return error.failure;
   if (error instanceof ForbiddenError) return 'not_allowed';
-  if (error instanceof ProviderUnavailable) return 'unavailable';
+  if (error instanceof CalendarServiceUnavailableError) return 'unavailable';
   if (error instanceof NotFoundError) return 'expired';
   if (error instanceof DomainError) return 'refused';
   return 'failed';
@@ -182,7 +182,7 @@ async function exchangeCode(
       throw new ConnectRefusedError('refused', `${label} refused the sign-in (the code was already used or has expired). Please try again.`);
     }
     if (error instanceof ProviderError) {
-      throw new ProviderUnavailable(`${label} could not be reached. Please try again in a moment.`, { cause: error });
+      throw new CalendarServiceUnavailableError(`${label} could not be reached. Please try again in a moment.`, { cause: error });
     }
     throw error;
   }

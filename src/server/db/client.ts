@@ -4,6 +4,7 @@ import * as schema from './schema';
 
 /** What every service takes: the same drizzle API whether PostgreSQL or PGlite is underneath. */
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** What `db.transaction` hands its callback; the one name for it (import it from here). */
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 /** A service that may run inside a caller's transaction takes either. */
 export type Executor = Database | Transaction;

@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNotNull, notInArray, sql } from 'drizzle-orm';
-import type { Database } from '@/server/db/client';
+import type { Database, Transaction } from '@/server/db/client';
 import { meetingAttendees, meetings, memberships, users } from '@/server/db/schema';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '@/server/errors';
 import { notifyUsers } from '@/server/notifications/notify';
@@ -103,13 +103,11 @@ export async function cancelMeeting(db: Database, actor: Actor, id: string, now:
   return getMeeting(db, actor, id);
 }
 
-type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
-
 function assertCanOrganize(actor: Actor): void {
   if (!ORGANIZER_ROLES.has(actor.role)) throw new ForbiddenError('Only tutors can send meetings and reviews');
 }
 
-async function lockOwnMeeting(tx: Tx, actor: Actor, id: string) {
+async function lockOwnMeeting(tx: Transaction, actor: Actor, id: string) {
   const [meeting] = await tx
     .select()
     .from(meetings)
@@ -126,7 +124,7 @@ async function lockOwnMeeting(tx: Tx, actor: Actor, id: string) {
 }
 
 /** Invitees must be members of the organiser's tenant; unknown ids are reported, not skipped. */
-async function resolveInvitees(tx: Tx, actor: Actor, userIds: string[]) {
+async function resolveInvitees(tx: Transaction, actor: Actor, userIds: string[]) {
   const wanted = [...new Set(userIds)].filter((id) => id !== actor.userId);
   if (wanted.length === 0) throw new InvalidInputError('Invite at least one person other than yourself');
   const found = await tx
@@ -140,7 +138,7 @@ async function resolveInvitees(tx: Tx, actor: Actor, userIds: string[]) {
   return found;
 }
 
-async function replaceAttendees(tx: Tx, actor: Actor, meetingId: string, userIds: string[], title: string) {
+async function replaceAttendees(tx: Transaction, actor: Actor, meetingId: string, userIds: string[], title: string) {
   const invitees = await resolveInvitees(tx, actor, userIds);
   const keep = invitees.map((invitee) => invitee.id);
   const removed = await tx
@@ -166,7 +164,7 @@ async function replaceAttendees(tx: Tx, actor: Actor, meetingId: string, userIds
   await notifyUsers(tx, actor.tenantId, addedIds, 'meeting_invited', { meetingId, title });
 }
 
-async function attendeeUserIdsOf(tx: Tx, actor: Actor, meetingId: string): Promise<string[]> {
+async function attendeeUserIdsOf(tx: Transaction, actor: Actor, meetingId: string): Promise<string[]> {
   const rows = await tx
     .select({ userId: meetingAttendees.userId })
     .from(meetingAttendees)

@@ -1,8 +1,9 @@
 /**
  * Typed errors every adapter throws, whatever the provider's own error shape.
- * The sync engine decides retries and connection status from these classes alone.
+ * The sync engine decides retries and connection status from these classes alone, so the base
+ * class is abstract: every failure is one of the kinds below.
  */
-export class ProviderError extends Error {
+export abstract class ProviderError extends Error {
   override readonly name: string = 'ProviderError';
   constructor(
     message: string,
@@ -53,6 +54,14 @@ export class ProviderUnavailableError extends ProviderError {
 /** The request was refused as malformed (400): a bug on our side, not worth retrying. */
 export class ProviderBadRequestError extends ProviderError {
   override readonly name = 'ProviderBadRequestError';
+}
+
+/**
+ * The provider answered in a shape we cannot read (a required field missing, unparseable data).
+ * Asking again gets the same answer, so it is final, like a refused request.
+ */
+export class ProviderProtocolError extends ProviderError {
+  override readonly name = 'ProviderProtocolError';
 }
 
 /** Seconds or HTTP-date, as in RFC 9110 §10.2.3; null when absent or unreadable. */

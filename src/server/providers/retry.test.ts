@@ -3,11 +3,12 @@ import { startGoogleTestbed, TESTBED_CLIENT, type GoogleTestbed } from '../../..
 import {
   ProviderAuthRevokedError,
   ProviderConflictError,
+  ProviderProtocolError,
   ProviderRateLimitedError,
   ProviderUnavailableError,
 } from './errors';
 import { googleEndpointsAt } from './google/config';
-import { createGoogleProvider } from './google/google-provider';
+import { createGoogleProvider } from './google/provider';
 import { retryDelayFor, withProviderRetries } from './retry';
 
 describe('retryDelayFor', () => {
@@ -28,6 +29,7 @@ describe('retryDelayFor', () => {
   it('does not retry what retrying cannot fix', () => {
     expect(retryDelayFor(new ProviderAuthRevokedError('revoked', 400), 1)).toBeNull();
     expect(retryDelayFor(new ProviderConflictError('etag', 412), 1)).toBeNull();
+    expect(retryDelayFor(new ProviderProtocolError('delta page without a deltaLink'), 1)).toBeNull();
     expect(retryDelayFor(new Error('bug'), 1)).toBeNull();
   });
 });

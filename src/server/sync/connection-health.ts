@@ -8,6 +8,7 @@ import {
   ProviderBadRequestError,
   ProviderConflictError,
   ProviderNotFoundError,
+  ProviderProtocolError,
   ProviderRateLimitedError,
   ProviderUnavailableError,
 } from '@/server/providers/errors';
@@ -99,5 +100,6 @@ export function describeSyncError(error: unknown): string {
   if (error instanceof CursorExpiredError) return 'The calendar needed a full refresh; it will be re-imported.';
   if (error instanceof ProviderConflictError) return 'The calendar changed while we were syncing; we will try again.';
   if (error instanceof ProviderBadRequestError) return 'The calendar service refused our request; we have been told.';
+  if (error instanceof ProviderProtocolError) return 'The calendar service sent an answer we could not read; we have been told.';
   return 'Syncing failed for an unexpected reason; we will try again.';
 }

@@ -7,7 +7,7 @@ import { connectGoogleAccount, createEmulatorRegistry } from '../../../tests/sup
 import { createTestTenant, type TestTenant } from '../../../tests/support/fixtures';
 import { externalEvents, syncCursors } from '../db/schema';
 import { googleEndpointsAt } from '../providers/google/config';
-import { createGoogleProvider } from '../providers/google/google-provider';
+import { createGoogleProvider } from '../providers/google/provider';
 import { retryDelayFor } from '../providers/retry';
 import type { CalendarProvider, EventTime, EventWrite, ProviderEvent } from '../providers/types';
 import type { SyncDeps } from './deps';

@@ -7,7 +7,7 @@ import { createTestTenant, type TestTenant } from '../../../tests/support/fixtur
 import { calendarConnections, calendars, externalEvents, meetings, notifications, syncCursors } from '../db/schema';
 import { NotFoundError } from '../errors';
 import { ProviderRateLimitedError, ProviderUnavailableError } from '../providers/errors';
-import { createGoogleProvider } from '../providers/google/google-provider';
+import { createGoogleProvider } from '../providers/google/provider';
 import { googleEndpointsAt } from '../providers/google/config';
 import type { CalendarProvider, EventTime, EventWrite } from '../providers/types';
 import { CONNECTION_NEEDS_REAUTH } from './connection-health';

@@ -1,3 +1,8 @@
+/**
+ * Connected third-party calendars, from the account down: connection → calendars → sync cursor
+ * and mirrored events. `calendars` stays here because a calendar exists only through its
+ * connection (deleted with it) and the sync tables hang off it.
+ */
 import { sql } from 'drizzle-orm';
 import {
   bigint,

@@ -1,4 +1,6 @@
 export * from './tenants';
 export * from './users';
-export * from './calendar';
+export * from './tasks';
+export * from './meetings';
+export * from './notifications';
 export * from './connections';

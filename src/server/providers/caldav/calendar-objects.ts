@@ -1,7 +1,7 @@
 import { calendarQuery, fetchCalendarObjects, propfind, syncCollection, type DAVResponse } from 'tsdav';
-import { ProviderError, ProviderNotFoundError } from '../errors';
+import { ProviderNotFoundError, ProviderProtocolError } from '../errors';
 import type { TimeWindow } from '../types';
-import { errorFromThrown } from './error-mapping';
+import { errorFromThrown } from './errors';
 import { objectNameOf, objectUrl } from './ids';
 
 /**
@@ -111,7 +111,7 @@ export class CalendarCollection {
         syncCollection({ url: this.url, props: { 'd:getetag': {} }, syncLevel: 1, syncToken: current, fetch: this.davFetch }),
       );
       const next = textOrNull(responses[0]?.raw?.multistatus?.syncToken);
-      if (!next) throw new ProviderError('sync-collection answered without a sync-token');
+      if (!next) throw new ProviderProtocolError('sync-collection answered without a sync-token');
       let truncated = false;
       for (const response of responses) {
         if (!response.href) continue;

@@ -1,4 +1,4 @@
-import { errorFromStatus, errorFromThrown } from './error-mapping';
+import { errorFromStatus, errorFromThrown } from './errors';
 
 /**
  * The `fetch` every CalDAV request goes through (tsdav takes it as its `fetch` option):

@@ -1,6 +1,7 @@
 import ICAL from 'ical.js';
 import type { EventTime, ProviderEvent, TimeWindow } from '../types';
-import { eventFromVevent, eventTimeOf, recurrenceIdOf, type ParsedObject, type ReadContext } from './ical-read';
+import { eventFromVevent, type ReadContext } from './event-mapping';
+import { eventTimeOf, recurrenceIdOf, type ParsedObject } from './ical-read';
 import { addDays, isoDate, readDateValue } from './ical-times';
 import { instanceId, recurrenceKeyOf } from './ids';
 import { wallFromNaiveMs, wallToNaiveMs } from './time-zones';

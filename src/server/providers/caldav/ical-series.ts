@@ -1,8 +1,10 @@
 import ICAL from 'ical.js';
+import { ProviderNotFoundError, ProviderProtocolError } from '../errors';
 import type { EventTime, EventWrite } from '../types';
+import { applyWrite, type WriteIdentity } from './event-mapping';
 import { recurrenceIdOf, type ParsedObject } from './ical-read';
 import { readDateValue } from './ical-times';
-import { applyWrite, bumpSequence, dateProperty, type WriteIdentity } from './ical-write';
+import { bumpSequence, dateProperty } from './ical-write';
 import { instantOfKey, recurrenceKeyOf } from './ids';
 import { wallFromNaiveMs } from './time-zones';
 
@@ -26,7 +28,7 @@ export function overrideInstance(parsed: ParsedObject, key: string, write: Event
     return;
   }
   const master = parsed.master;
-  if (!master) throw new Error('no series master to override');
+  if (!master) throw new ProviderNotFoundError(`no series master for instance ${key}`, 404);
   const override = new ICAL.Component(structuredClone(master.toJSON()));
   for (const name of ['rrule', 'rdate', 'exdate', 'recurrence-id']) override.removeAllProperties(name);
   override.addProperty(propertyInMasterForm('recurrence-id', key, parsed, master));
@@ -58,7 +60,7 @@ export function cancelInstance(parsed: ParsedObject, key: string): boolean {
 /** A RECURRENCE-ID or EXDATE for the slot `key`, written like the master's DTSTART (date, TZID or UTC). */
 function propertyInMasterForm(name: string, key: string, parsed: ParsedObject, master: ICAL.Component): ICAL.Property {
   const dtstartProperty = master.getFirstProperty('dtstart');
-  if (!dtstartProperty) throw new Error('series master without DTSTART');
+  if (!dtstartProperty) throw new ProviderProtocolError('series master without DTSTART');
   const dtstart = readDateValue(dtstartProperty);
   const instant = instantOfKey(key);
   const property = new ICAL.Property(name);
@@ -77,7 +79,7 @@ function propertyInMasterForm(name: string, key: string, parsed: ParsedObject, m
 /** An override for slot `key` identical to the generated instance, for edits that touch only it (PARTSTAT). */
 export function addPlainOverride(parsed: ParsedObject, key: string, time: EventTime): ICAL.Component {
   const master = parsed.master;
-  if (!master) throw new Error('no series master to override');
+  if (!master) throw new ProviderNotFoundError(`no series master for instance ${key}`, 404);
   const override = new ICAL.Component(structuredClone(master.toJSON()));
   for (const name of ['rrule', 'rdate', 'exdate', 'recurrence-id', 'dtstart', 'dtend', 'duration']) override.removeAllProperties(name);
   override.addProperty(propertyInMasterForm('recurrence-id', key, parsed, master));

@@ -19,11 +19,12 @@ import { calendarFromDav } from './calendar-list';
 import { readCollectionChanges } from './collection-sync';
 import type { CalDavConfig } from './config';
 import { createDavFetch } from './dav-fetch';
-import { errorFromThrown } from './error-mapping';
+import { errorFromThrown } from './errors';
+import { applyWrite, eventFromVevent, setOwnPartstat, type ReadContext, type WriteIdentity } from './event-mapping';
 import { expandObject } from './ical-expand';
-import { eventFromVevent, parseObject, type ParsedObject, type ReadContext } from './ical-read';
+import { parseObject, type ParsedObject } from './ical-read';
 import { addPlainOverride, cancelInstance, findOverride, overrideInstance } from './ical-series';
-import { applyWrite, bumpSequence, ensureTimezones, newCalendar, newVevent, setOwnPartstat, type WriteIdentity } from './ical-write';
+import { bumpSequence, ensureTimezones, newCalendar, newVevent } from './ical-write';
 import { instanceId, instantOfKey, parseEventId } from './ids';
 import { busyIntervals } from './free-busy';
 

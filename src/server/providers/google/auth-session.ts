@@ -6,7 +6,7 @@
  */
 import type { OAuthTokens, TokensRefreshed } from '../types';
 import type { GoogleClientConfig } from './config';
-import { mapGoogleError, statusOf } from './google-errors';
+import { mapGoogleError, statusOf } from './errors';
 import { createOAuth2Client, type OAuth2Client } from './sdk';
 
 /** Refresh this long before the access token expires. */

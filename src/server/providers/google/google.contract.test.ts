@@ -3,7 +3,7 @@ import { startGoogleTestbed, TESTBED_CLIENT } from '../../../../emulators/google
 import type { ContractAccount, ContractHarness } from '../contract/harness';
 import { runProviderContract } from '../contract/suite';
 import { googleEndpointsAt } from './config';
-import { createGoogleProvider } from './google-provider';
+import { createGoogleProvider } from './provider';
 
 /** The shared contract against the Google emulator: two emulated accounts, invitations delivered. */
 

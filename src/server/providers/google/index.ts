@@ -1,5 +1,5 @@
 /** The Google Calendar adapter: the provider, its OAuth helpers and its endpoint configuration. */
-export { createGoogleProvider, GoogleCalendarProvider, type GoogleProviderOptions } from './google-provider';
+export { createGoogleProvider, GoogleCalendarProvider, type GoogleProviderOptions } from './provider';
 export {
   createAuthorizationRequest,
   createGoogleOAuthApp,

@@ -9,7 +9,7 @@ import { type GoogleTestbed, startGoogleTestbed, TESTBED_CLIENT } from '../../..
 import { ProviderAuthRevokedError } from '../errors';
 import type { OAuthTokens } from '../types';
 import { GOOGLE_CALENDAR_SCOPES, googleEndpointsAt, type GoogleClientConfig } from './config';
-import { createGoogleProvider } from './google-provider';
+import { createGoogleProvider } from './provider';
 import { createAuthorizationRequest, exchangeAuthorizationCode, refreshAccessToken, revokeGrant, stateMatches } from './oauth';
 
 let bed: GoogleTestbed;

@@ -4,9 +4,10 @@
  * ProviderAuthRevokedError (the connection needs a new consent).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { ProviderProtocolError } from '../errors';
 import type { OAuthApp, OAuthTokens } from '../types';
 import { GOOGLE_CALENDAR_SCOPES, type GoogleClientConfig } from './config';
-import { mapGoogleError } from './google-errors';
+import { mapGoogleError } from './errors';
 import { type CodeChallengeMethod, createCalendarClient, createOAuth2Client } from './sdk';
 
 export interface AuthorizationRequest {
@@ -61,7 +62,7 @@ export async function exchangeAuthorizationCode(
   const client = createOAuth2Client(config);
   try {
     const { tokens } = await client.getToken({ code: params.code, codeVerifier: params.codeVerifier });
-    if (!tokens.access_token) throw new Error('Google token response without access_token');
+    if (!tokens.access_token) throw new ProviderProtocolError('Google token response without access_token');
     client.setCredentials(tokens);
     const primary = await createCalendarClient(client, config).calendarList.get({ calendarId: 'primary' });
     return {
@@ -84,7 +85,7 @@ export async function refreshAccessToken(config: GoogleClientConfig, refreshToke
   client.setCredentials({ refresh_token: refreshToken });
   try {
     const { credentials } = await client.refreshAccessToken();
-    if (!credentials.access_token) throw new Error('Google refresh response without access_token');
+    if (!credentials.access_token) throw new ProviderProtocolError('Google refresh response without access_token');
     return {
       accessToken: credentials.access_token,
       refreshToken: credentials.refresh_token ?? refreshToken,

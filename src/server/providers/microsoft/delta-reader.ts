@@ -1,5 +1,6 @@
-import { ProviderNotFoundError } from '../errors';
+import { ProviderNotFoundError, ProviderProtocolError } from '../errors';
 import type { ChangesPage, EventChange, TimeWindow } from '../types';
+import { valueListOf } from './errors';
 import { toProviderEvent, type GraphEvent } from './event-mapping';
 import type { GraphSession } from './graph-session';
 import { readSeriesMaster } from './series-master';
@@ -40,10 +41,11 @@ export async function* readDeltaPages(
     const page = await session.call('read changes', () =>
       session.api(requestUrl, [`odata.maxpagesize=${pageSize}`]).get() as Promise<DeltaPage>,
     );
-    const reported = page.value.filter((item) => !item['@removed'] && item.type !== 'occurrence');
+    const items = valueListOf(page, 'read changes');
+    const reported = items.filter((item) => !item['@removed'] && item.type !== 'occurrence');
     const tagOf = await tags.tagsFor(reported);
     const changes: EventChange[] = [];
-    for (const item of page.value) {
+    for (const item of items) {
       if (item['@removed']) {
         changes.push({ type: 'removed', externalId: item.id });
         continue;
@@ -68,7 +70,7 @@ export async function* readDeltaPages(
       continue;
     }
     const deltaLink = page['@odata.deltaLink'];
-    if (!deltaLink) throw new Error('Microsoft Graph delta page had neither nextLink nor deltaLink');
+    if (!deltaLink) throw new ProviderProtocolError('Microsoft Graph delta page had neither nextLink nor deltaLink');
     yield { changes, nextCursor: deltaLink };
     return;
   }

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { ProviderProtocolError } from '../errors';
 import type { AttendeeResponse, EventTime, EventWrite, ProviderAttendee, ProviderEvent, ShowAs } from '../types';
 import { TANDEM_PROPERTY_ID } from './config';
 import { fromGraphRecurrence, toGraphRecurrence, type GraphRecurrence } from './recurrence-mapping';
@@ -66,7 +67,7 @@ export function instantOf(value: GraphDateTimeTimeZone): Date {
 }
 
 function timeOf(event: GraphEvent): EventTime {
-  if (!event.start || !event.end) throw new Error(`Graph event ${event.id} has no start/end`);
+  if (!event.start || !event.end) throw new ProviderProtocolError(`Graph event ${event.id} has no start/end`);
   if (event.isAllDay) {
     // All-day events float: the dates are the first ten characters whatever the zone.
     return { kind: 'allDay', startDate: event.start.dateTime.slice(0, 10), endDate: event.end.dateTime.slice(0, 10) };

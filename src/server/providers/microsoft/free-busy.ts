@@ -1,5 +1,6 @@
 import { ProviderBadRequestError } from '../errors';
 import type { BusyInterval, FreeBusyResult, ShowAs, TimeWindow } from '../types';
+import { valueListOf } from './errors';
 import { instantOf, type GraphDateTimeTimeZone } from './event-mapping';
 import type { GraphSession } from './graph-session';
 
@@ -51,7 +52,7 @@ export async function readFreeBusy(
       continue;
     }
     for (const account of chunk) {
-      const info = answer.value.find((item) => item.scheduleId.toLowerCase() === account.toLowerCase());
+      const info = valueListOf(answer, 'get schedule').find((item) => item.scheduleId.toLowerCase() === account.toLowerCase());
       if (!info || info.error) {
         const notFound = !info || /NotFound|InvalidUser/i.test(info.error?.responseCode ?? '');
         result.set(account, { ok: false, reason: notFound ? 'not_found' : 'not_available' });

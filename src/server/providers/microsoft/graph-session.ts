@@ -1,7 +1,7 @@
 import type { Client, GraphRequest } from '@microsoft/microsoft-graph-client';
 import type { MicrosoftAppConfig } from './config';
 import { createGraphClient } from './graph-client';
-import { toProviderError } from './graph-errors';
+import { toProviderError } from './errors';
 import type { AccessTokenSource } from './token-source';
 
 /**

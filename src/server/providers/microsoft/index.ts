@@ -1,5 +1,5 @@
 import type { OAuthTokens, TokensRefreshed } from '../types';
-import { MicrosoftCalendarProvider } from './adapter';
+import { MicrosoftCalendarProvider } from './provider';
 import type { MicrosoftAppConfig } from './config';
 import { GraphSession } from './graph-session';
 import { ApplicationTokenSource, DelegatedTokenSource } from './token-source';
@@ -48,7 +48,7 @@ export function createMicrosoftProvider(options: MicrosoftProviderOptions): Micr
   });
 }
 
-export { MicrosoftCalendarProvider } from './adapter';
+export { MicrosoftCalendarProvider } from './provider';
 export type { MicrosoftAppConfig } from './config';
 export { DEFAULT_AUTHORITY_BASE_URL, DEFAULT_GRAPH_BASE_URL, DELEGATED_SCOPES, TANDEM_PROPERTY_ID } from './config';
 export {

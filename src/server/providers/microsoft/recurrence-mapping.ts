@@ -1,8 +1,9 @@
 import { DateTime } from 'luxon';
+import { ProviderBadRequestError } from '../errors';
 
 /**
  * iCalendar RRULE lines ↔ Graph patternedRecurrence. Graph has no EXDATE or RDATE: excluded
- * dates are applied after creation by cancelling those occurrences (see adapter).
+ * dates are applied after creation by cancelling those occurrences (see provider.ts).
  */
 
 export interface GraphRecurrence {
@@ -31,7 +32,8 @@ const CODE_OF_DAY = Object.fromEntries(Object.entries(DAY_CODES).map(([code, day
 const INDEX_OF: Record<string, GraphRecurrence['pattern']['index']> = { '1': 'first', '2': 'second', '3': 'third', '4': 'fourth', '-1': 'last' };
 const POS_OF: Record<string, string> = { first: '1', second: '2', third: '3', fourth: '4', last: '-1' };
 
-export class UnsupportedRecurrenceError extends Error {}
+/** A rule Graph's recurrence pattern cannot express: our request, so never worth retrying. */
+export class UnsupportedRecurrenceError extends ProviderBadRequestError {}
 
 /** The RRULE line among recurrence lines, parsed into its parts. */
 function ruleParts(lines: string[]): Map<string, string> {

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { valueListOf } from './errors';
 import type { GraphEvent } from './event-mapping';
 import type { GraphSession } from './graph-session';
 
@@ -39,7 +40,7 @@ export async function cancelExcludedOccurrences(session: GraphSession, master: G
     const page = await session.call('read series instances', () =>
       session.api(`${session.eventPath(master.id)}/instances?startDateTime=${start}&endDateTime=${end}`).get() as Promise<{ value: GraphEvent[] }>,
     );
-    const matches = page.value.filter((instance) => {
+    const matches = valueListOf(page, 'read series instances').filter((instance) => {
       if (!instance.originalStart) return false;
       return exdate.at !== null ? Date.parse(instance.originalStart) === exdate.at : instance.originalStart.slice(0, 10) === exdate.date;
     });

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { rrulestr } from '@/server/time/rrule';
 import type { ProviderEvent, TimeWindow } from '../types';
+import { valueListOf } from './errors';
 import { toProviderEvent, type GraphEvent } from './event-mapping';
 import type { GraphSession } from './graph-session';
 import { EXPAND_TAG } from './tag-lookup';
@@ -56,7 +57,7 @@ async function presentOriginals(session: GraphSession, masterId: string, window:
   while (next) {
     const url: string = next;
     const page = await session.call('read series instances', () => session.api(url).get() as Promise<InstancePage>);
-    for (const instance of page.value) {
+    for (const instance of valueListOf(page, 'read series instances')) {
       if (!instance.originalStart) continue;
       keys.add(allDay ? instance.originalStart.slice(0, 10) : String(Date.parse(instance.originalStart)));
     }

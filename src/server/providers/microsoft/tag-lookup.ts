@@ -1,4 +1,5 @@
 import { TANDEM_PROPERTY_ID } from './config';
+import { valueListOf } from './errors';
 import type { GraphEvent } from './event-mapping';
 import { tandemTagOf } from './event-mapping';
 import type { GraphSession } from './graph-session';
@@ -63,7 +64,7 @@ export class TagLookup {
       const page = await this.session.call('read event tags', () =>
         this.session.api(url).get() as Promise<{ value: GraphEvent[]; '@odata.nextLink'?: string }>,
       );
-      for (const event of page.value) {
+      for (const event of valueListOf(page, 'read event tags')) {
         // Occurrences carry their master's properties, so one answer covers the whole series.
         this.tags.set(this.keyOf(event), tandemTagOf(event));
       }

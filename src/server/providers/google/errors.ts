@@ -56,8 +56,8 @@ export function mapGoogleError(error: unknown, context: ErrorContext = {}): Prov
   if (status === 404) return new ProviderNotFoundError(text, status, options);
   if (status === 409 || status === 412) return new ProviderConflictError(text, status, options);
   if (status >= 500) return new ProviderUnavailableError(text, status, options);
-  if (status === 400) return new ProviderBadRequestError(text, status, options);
-  return new ProviderError(text, status, options);
+  // 400 and any other refusal (403 forbiddenForNonOrganizer, 405…): asking again gets the same answer.
+  return new ProviderBadRequestError(text, status, options);
 }
 
 /** The HTTP status of an SDK error, when it has one. */

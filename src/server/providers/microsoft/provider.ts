@@ -14,6 +14,7 @@ import type {
   WriteOptions,
 } from '../types';
 import { readDeltaPages } from './delta-reader';
+import { valueListOf } from './errors';
 import { exdateLines, toGraphBody, toProviderEvent, type GraphEvent } from './event-mapping';
 import { readFreeBusy } from './free-busy';
 import type { GraphSession } from './graph-session';
@@ -60,7 +61,7 @@ export class MicrosoftCalendarProvider implements CalendarProvider {
     while (next) {
       const url: string = next;
       const page = await this.session.call(operation, () => this.session.api(url, extraPrefer).get() as Promise<Page<T>>);
-      items.push(...page.value);
+      items.push(...valueListOf(page, operation));
       next = page['@odata.nextLink'] ?? null;
     }
     return items;

@@ -1,10 +1,11 @@
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 import type { EventWrite } from '../types';
+import { applyWrite, eventFromVevent, setOwnPartstat, type ReadContext } from './event-mapping';
 import { expandObject } from './ical-expand';
-import { eventFromVevent, parseObject, type ReadContext } from './ical-read';
+import { parseObject } from './ical-read';
 import { cancelInstance, overrideInstance } from './ical-series';
-import { applyWrite, ensureTimezones, newCalendar, newVevent, setOwnPartstat } from './ical-write';
+import { ensureTimezones, newCalendar, newVevent } from './ical-write';
 
 const context: ReadContext = { objectName: 'obj.ics', etag: '"e1"', selfAddresses: ['me@example.org'] };
 const identity = { email: 'me@example.org', name: 'Me' };

@@ -7,12 +7,15 @@ import {
   ProviderBadRequestError,
   ProviderConflictError,
   ProviderNotFoundError,
+  ProviderProtocolError,
   ProviderRateLimitedError,
   ProviderUnavailableError,
 } from '../errors';
 import { decodeCursor } from './collection-sync';
+import { caldavConfig } from './config';
 import { createDavFetch, sameSite } from './dav-fetch';
-import { errorFromStatus, errorFromThrown } from './error-mapping';
+import { errorFromStatus, errorFromThrown } from './errors';
+import { CalDavProvider } from './provider';
 
 describe('CalDAV error mapping', () => {
   it.each([
@@ -105,5 +108,35 @@ describe('CalDAV fetch', () => {
     expect(sameSite(new URL('https://caldav.icloud.com/'), new URL('http://p42-caldav.icloud.com/'))).toBe(false);
     expect(sameSite(new URL('https://caldav.icloud.com/'), new URL('https://evil.example/'))).toBe(false);
     expect(sameSite(new URL('http://127.0.0.1:5232/'), new URL('http://127.0.0.2:5232/'))).toBe(false);
+  });
+});
+
+describe('CalDAV objects the server answers malformed', () => {
+  let server: Server;
+  let base: string;
+  const objects: Record<string, string> = {
+    '/cal/garbage.ics': 'this is not iCalendar',
+    '/cal/no-start.ics': ['BEGIN:VCALENDAR', 'VERSION:2.0', 'BEGIN:VEVENT', 'UID:no-start', 'SUMMARY:Review', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n'),
+  };
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      const body = request.method === 'GET' ? objects[request.url ?? ''] : undefined;
+      if (body === undefined) response.writeHead(404).end();
+      else response.writeHead(200, { 'content-type': 'text/calendar', etag: '"e1"' }).end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const provider = () => new CalDavProvider(caldavConfig({ serverUrl: base, username: 'me@example.org', password: 'p' }));
+
+  it('surfaces text that is not iCalendar as ProviderProtocolError', async () => {
+    await expect(provider().getEvent(`${base}/cal/`, 'garbage.ics')).rejects.toBeInstanceOf(ProviderProtocolError);
+  });
+
+  it('surfaces a VEVENT without DTSTART as ProviderProtocolError', async () => {
+    await expect(provider().getEvent(`${base}/cal/`, 'no-start.ics')).rejects.toBeInstanceOf(ProviderProtocolError);
   });
 });

@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMicrosoftTestbed, type MicrosoftTestbed } from './testbed';
-import type { EventWrite } from '../../src/server/providers/types';
-import { buildAuthorizationUrl, createPkcePair } from '../../src/server/providers/microsoft/oauth';
+import { startMicrosoftTestbed, type MicrosoftTestbed } from '../../../../emulators/microsoft/testbed';
+import type { EventWrite } from '../types';
+import { buildAuthorizationUrl, createPkcePair } from './oauth';
 
 /** Adapter behaviour beyond the shared contract: OAuth, app-only, free/busy, push, series deltas. */
 

@@ -1,42 +1,7 @@
 import { sql } from 'drizzle-orm';
-import {
-  check,
-  index,
-  integer,
-  jsonb,
-  pgEnum,
-  pgTable,
-  text,
-  timestamp,
-  unique,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { check, index, integer, pgEnum, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { tenantIdColumn } from './tenants';
 import { users } from './users';
-
-/** The in-built calendar's own to-dos. */
-export const tasks = pgTable(
-  'tasks',
-  {
-    id: uuid().primaryKey().defaultRandom(),
-    tenantId: tenantIdColumn(),
-    ownerId: text()
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-    title: text().notNull(),
-    notes: text(),
-    dueAt: timestamp({ withTimezone: true }).notNull(),
-    /** How long the task blocks on the calendar. */
-    durationMinutes: integer().notNull().default(30),
-    doneAt: timestamp({ withTimezone: true }),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [
-    index('tasks_owner_due_idx').on(t.tenantId, t.ownerId, t.dueAt),
-    check('tasks_duration_positive', sql`${t.durationMinutes} > 0`),
-  ],
-);
 
 export const MEETING_KINDS = ['meeting', 'review'] as const;
 export type MeetingKind = (typeof MEETING_KINDS)[number];
@@ -106,20 +71,3 @@ export const meetingAttendees = pgTable(
     index('meeting_attendees_user_idx').on(t.tenantId, t.userId),
   ],
 );
-
-export const notifications = pgTable(
-  'notifications',
-  {
-    id: uuid().primaryKey().defaultRandom(),
-    tenantId: tenantIdColumn(),
-    userId: text()
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-    kind: text().notNull(),
-    payload: jsonb().$type<Record<string, unknown>>().notNull(),
-    readAt: timestamp({ withTimezone: true }),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [index('notifications_user_idx').on(t.tenantId, t.userId, t.createdAt)],
-);
-

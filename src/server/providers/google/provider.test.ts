@@ -18,7 +18,7 @@ import {
 } from '../errors';
 import type { ChangesPage, EventChange, EventWrite, TimeWindow } from '../types';
 import { googleEndpointsAt } from './config';
-import { createGoogleProvider, type GoogleCalendarProvider } from './google-provider';
+import { createGoogleProvider, type GoogleCalendarProvider } from './provider';
 
 const ORGANIZER = 'organizer@northbridge.test';
 const ATTENDEE = 'attendee@northbridge.test';

@@ -4,10 +4,16 @@ import {
   ProviderAuthRevokedError,
   ProviderBadRequestError,
   ProviderNotFoundError,
+  ProviderProtocolError,
   ProviderRateLimitedError,
   ProviderUnavailableError,
-} from '../../src/server/providers/errors';
-import { startMicrosoftTestbed, type ConnectedAccount, type MicrosoftTestbed } from './testbed';
+} from '../errors';
+import { startMicrosoftTestbed, type ConnectedAccount, type MicrosoftTestbed } from '../../../../emulators/microsoft/testbed';
+import { readDeltaPages } from './delta-reader';
+import { toProviderEvent, type GraphEvent } from './event-mapping';
+import type { GraphSession } from './graph-session';
+import { MicrosoftCalendarProvider } from './provider';
+import { toGraphRecurrence } from './recurrence-mapping';
 
 /** Each injected fault reaches the caller as the right typed error, at once (no SDK retries). */
 
@@ -89,5 +95,38 @@ describe('fault mapping', () => {
       tokens: { ...victim.tokens, expiresAt: new Date(Date.now() + 1000) },
     }).catch((e: unknown) => e);
     expect(expiring).toBeInstanceOf(ProviderAuthRevokedError);
+  });
+});
+
+describe('answers Graph should not give', () => {
+  /** A session whose every GET answers `page`: the emulator only ever sends well-formed pages. */
+  function sessionAnswering(page: unknown): GraphSession {
+    const session = {
+      mailbox: '/me',
+      selfEmail: () => Promise.resolve('learner5@northbridge.test'),
+      calendarPath: (calendarId: string) => `/me/calendars/${calendarId}`,
+      call: <T>(_operation: string, run: () => Promise<T>) => run(),
+      api: () => ({ get: () => Promise.resolve(page) }),
+    };
+    return session as unknown as GraphSession;
+  }
+  const firstPage = (page: unknown) => readDeltaPages(sessionAnswering(page), 'cal-1', null, range, 50).next();
+
+  it('a delta page with neither nextLink nor deltaLink, or without value → ProviderProtocolError', async () => {
+    await expect(firstPage({ value: [] })).rejects.toBeInstanceOf(ProviderProtocolError);
+    await expect(firstPage({ '@odata.deltaLink': 'https://graph.test/delta?token=1' })).rejects.toBeInstanceOf(ProviderProtocolError);
+  });
+
+  it('a collection answer without value → ProviderProtocolError', async () => {
+    const provider = new MicrosoftCalendarProvider(sessionAnswering({ '@odata.context': 'calendars' }), { accountKind: 'work', pageSize: 50 });
+    await expect(provider.listCalendars()).rejects.toBeInstanceOf(ProviderProtocolError);
+  });
+
+  it('an event without start or end → ProviderProtocolError', () => {
+    expect(() => toProviderEvent({ id: 'e1', subject: 'Review' } as GraphEvent, null)).toThrow(ProviderProtocolError);
+  });
+
+  it('a rule Graph cannot express is refused as our bad request', () => {
+    expect(() => toGraphRecurrence(['RRULE:FREQ=HOURLY'], '2031-01-01', 'UTC')).toThrow(ProviderBadRequestError);
   });
 });

@@ -6,6 +6,7 @@ import {
   ProviderConflictError,
   ProviderError,
   ProviderNotFoundError,
+  ProviderProtocolError,
   ProviderRateLimitedError,
   ProviderUnavailableError,
   parseRetryAfter,
@@ -34,4 +35,10 @@ export function toProviderError(error: unknown, operation: string): ProviderErro
   if (status >= 500 || status <= 0) return new ProviderUnavailableError(message, status > 0 ? status : undefined, options);
   if (status === 403) return new ProviderAuthRevokedError(message, status, options);
   return new ProviderBadRequestError(message, status, options);
+}
+
+/** The `value` list of a Graph collection answer; an answer without one is not Graph's shape. */
+export function valueListOf<T>(page: { value?: T[] | null }, operation: string): T[] {
+  if (!Array.isArray(page.value)) throw new ProviderProtocolError(`Microsoft Graph ${operation}: answer without a value list`);
+  return page.value;
 }
