@@ -8,8 +8,9 @@ import { z } from 'zod';
 import { apiErrors } from './api-errors';
 import { parseRfc3339, instantMs } from './event-time';
 import { renderEvent, type RenderedEvent } from './event-view';
-import { expansionLimit, overlaps, seriesInstances } from './instances';
-import { pad, readPageToken, sortedByKey, takePage } from './paging';
+import { exceptionsByMaster, expansionLimit, overlaps, seriesInstances } from './instances';
+import type { KeyedItem } from './listing-snapshots';
+import { compareKeys, pad, readPageToken, sortedByKey } from './paging';
 import type { GoogleStore } from './store';
 import type { CalendarState, GEvent } from './types';
 
@@ -102,23 +103,25 @@ function incremental(
   const since = store.readSyncToken(calendar.id, token);
   if (since === null) throw apiErrors.fullSyncRequired();
 
-  const changed = [...calendar.events.values()].filter((stored) => stored.seq > since && stored.seq <= page.snapshotSeq);
-  const entries: { key: string; event: GEvent }[] = [];
-  for (const stored of changed) {
-    const event = stored.resource;
-    if (query.singleEvents && event.recurrence && event.status !== 'cancelled') {
-      const limit = expansionLimit(event, calendar.timeZone, store.clock.nowMs());
-      for (const instance of seriesInstances(calendar, stored, 0, limit, true)) {
-        entries.push({ key: `${pad(stored.seq)}|${instance.id}`, event: instance });
+  const changes = (): KeyedItem<GEvent>[] => {
+    const entries: KeyedItem<GEvent>[] = [];
+    for (const stored of calendar.events.values()) {
+      if (stored.seq <= since || stored.seq > page.snapshotSeq) continue;
+      const event = stored.resource;
+      if (query.singleEvents && event.recurrence && event.status !== 'cancelled') {
+        const limit = expansionLimit(event, calendar.timeZone, store.clock.nowMs());
+        for (const instance of seriesInstances(calendar, stored, 0, limit, true)) {
+          entries.push({ key: `${pad(stored.seq)}|${instance.id}`, item: instance });
+        }
+      } else {
+        entries.push({ key: `${pad(stored.seq)}|${event.id}`, item: event });
       }
-    } else {
-      entries.push({ key: `${pad(stored.seq)}|${event.id}`, event });
     }
-  }
-  const sorted = sortedByKey(entries, (entry) => entry.key);
-  const { page: items, nextPageToken } = takePage(sorted, (entry) => entry.key, page, maxResults);
+    return entries.sort(compareKeys);
+  };
+  const { page: items, nextPageToken } = store.listings.page(listingScope(calendar, query), page, maxResults, changes);
   return {
-    items: items.map((entry) => renderEvent(entry.item.event, calendar, { minimalCancelled: true })),
+    items: items.map((entry) => renderEvent(entry.item, calendar, { minimalCancelled: true })),
     ...(nextPageToken ? { nextPageToken } : { nextSyncToken: store.syncToken(calendar.id, page.snapshotSeq) }),
   };
 }
@@ -141,36 +144,45 @@ function full(
   const showDeleted = query.showDeleted === true || updatedMin !== null;
   const zone = calendar.timeZone;
 
-  const events: GEvent[] = [];
-  for (const stored of calendar.events.values()) {
-    const event = stored.resource;
-    if (updatedMin !== null && Date.parse(event.updated) < updatedMin) continue;
-    if (event.recurringEventId) {
-      if (query.singleEvents && calendar.events.has(event.recurringEventId)) continue; // comes with its series
-      // Cancelled instances stay in a non-expanded listing even without showDeleted (Google documents this).
-      if (event.status === 'cancelled' && query.singleEvents && !showDeleted) continue;
-      if (inWindow(event, zone, from, to)) events.push(event);
-    } else if (event.recurrence && event.status !== 'cancelled') {
-      // Unbounded listings expand series only up to a horizon; a given timeMax is honoured as is.
-      const expandTo = Number.isFinite(to) ? to : expansionLimit(event, zone, store.clock.nowMs());
-      const instances = seriesInstances(calendar, stored, from, expandTo, showDeleted || !query.singleEvents);
-      if (query.singleEvents) events.push(...instances);
-      else if (instances.length > 0 || to === Number.POSITIVE_INFINITY) events.push(event);
-    } else {
-      if (event.status === 'cancelled' && !showDeleted) continue;
-      if (inWindow(event, zone, from, to)) events.push(event);
+  const listing = (): KeyedItem<GEvent>[] => {
+    const exceptions = exceptionsByMaster(calendar);
+    const events: GEvent[] = [];
+    for (const stored of calendar.events.values()) {
+      const event = stored.resource;
+      if (updatedMin !== null && Date.parse(event.updated) < updatedMin) continue;
+      if (event.recurringEventId) {
+        if (query.singleEvents && calendar.events.has(event.recurringEventId)) continue; // comes with its series
+        // Cancelled instances stay in a non-expanded listing even without showDeleted (Google documents this).
+        if (event.status === 'cancelled' && query.singleEvents && !showDeleted) continue;
+        if (inWindow(event, zone, from, to)) events.push(event);
+      } else if (event.recurrence && event.status !== 'cancelled') {
+        // Unbounded listings expand series only up to a horizon; a given timeMax is honoured as is.
+        const expandTo = Number.isFinite(to) ? to : expansionLimit(event, zone, store.clock.nowMs());
+        const instances = seriesInstances(calendar, stored, from, expandTo, showDeleted || !query.singleEvents, exceptions.get(event.id));
+        if (query.singleEvents) events.push(...instances);
+        else if (instances.length > 0 || to === Number.POSITIVE_INFINITY) events.push(event);
+      } else {
+        if (event.status === 'cancelled' && !showDeleted) continue;
+        if (inWindow(event, zone, from, to)) events.push(event);
+      }
     }
-  }
-  const filtered = events.filter((event) => matchesFilters(event, query));
-  const key = (event: GEvent) =>
-    query.orderBy === 'updated'
-      ? `${pad(Date.parse(event.updated))}|${event.id}`
-      : `${pad(instantMs(event.originalStartTime && event.status === 'cancelled' ? event.originalStartTime : event.start, zone))}|${event.id}`;
-  const { page: items, nextPageToken } = takePage(sortedByKey(filtered, key), (entry) => entry.key, page, maxResults);
+    const key = (event: GEvent) =>
+      query.orderBy === 'updated'
+        ? `${pad(Date.parse(event.updated))}|${event.id}`
+        : `${pad(instantMs(event.originalStartTime && event.status === 'cancelled' ? event.originalStartTime : event.start, zone))}|${event.id}`;
+    return sortedByKey(events.filter((event) => matchesFilters(event, query)), key);
+  };
+  const { page: items, nextPageToken } = store.listings.page(listingScope(calendar, query), page, maxResults, listing);
   return {
     items: items.map((entry) => renderEvent(entry.item, calendar, { minimalCancelled: true })),
     ...(nextPageToken ? { nextPageToken } : { nextSyncToken: store.syncToken(calendar.id, page.snapshotSeq) }),
   };
+}
+
+/** What a page token may continue: the same query (all but paging) over the same calendar. */
+function listingScope(calendar: CalendarState, query: ListQuery): string {
+  const { pageToken: _pageToken, maxResults: _maxResults, ...rest } = query;
+  return `events|${calendar.id}|${JSON.stringify(rest)}`;
 }
 
 function readBound(value: string | undefined, name: string): number | null {

@@ -71,9 +71,23 @@ export function exceptionsOf(calendar: CalendarState, masterId: string): StoredE
   return [...calendar.events.values()].filter((stored) => stored.resource.recurringEventId === masterId);
 }
 
+/** Every series' stored exceptions in one pass, for listings that expand many series. */
+export function exceptionsByMaster(calendar: CalendarState): Map<string, StoredEvent[]> {
+  const byMaster = new Map<string, StoredEvent[]>();
+  for (const stored of calendar.events.values()) {
+    const masterId = stored.resource.recurringEventId;
+    if (masterId === undefined) continue;
+    const list = byMaster.get(masterId);
+    if (list) list.push(stored);
+    else byMaster.set(masterId, [stored]);
+  }
+  return byMaster;
+}
+
 /**
  * A series' instances overlapping [fromMs, toMs): virtual ones plus stored exceptions (moved ones
- * count where they now are; cancelled ones are included only when asked).
+ * count where they now are; cancelled ones are included only when asked). `storedExceptions`, when
+ * the caller has them (see exceptionsByMaster), saves a pass over the calendar.
  */
 export function seriesInstances(
   calendar: CalendarState,
@@ -81,10 +95,11 @@ export function seriesInstances(
   fromMs: number,
   toMs: number,
   includeCancelled: boolean,
+  storedExceptions: StoredEvent[] = exceptionsOf(calendar, master.resource.id),
 ): GEvent[] {
   const zone = calendar.timeZone;
   const duration = instantMs(master.resource.end, zone) - instantMs(master.resource.start, zone);
-  const exceptions = new Map(exceptionsOf(calendar, master.resource.id).map((stored) => [stored.resource.id, stored]));
+  const exceptions = new Map(storedExceptions.map((stored) => [stored.resource.id, stored]));
   const out = new Map<string, GEvent>();
   for (const occurrence of expandOccurrences(master.resource, zone, fromMs - duration, toMs)) {
     const instance = buildInstance(master.resource, occurrence, zone);

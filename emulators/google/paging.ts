@@ -1,7 +1,7 @@
 /**
- * Keyset paging for list endpoints: a page token remembers the sort key of the last item served
- * and the change-log position when the listing began, so deletions between pages never make an
- * item skip a page, and the last page's nextSyncToken covers everything changed since page one.
+ * Page tokens for list endpoints: the listing a token continues (see listing-snapshots.ts) and its
+ * position there, the sort key of the last item served, and the change-log position when the
+ * listing began, so the last page's nextSyncToken covers everything changed since page one.
  */
 import { apiErrors } from './api-errors';
 
@@ -10,6 +10,9 @@ export interface PageState {
   after: string;
   /** Store seq when the first page was served. */
   snapshotSeq: number;
+  /** The frozen listing this token continues, and how many of its items were served. */
+  listing?: string;
+  offset?: number;
 }
 
 export function readPageToken(token: string | undefined, currentSeq: number): PageState {
@@ -17,8 +20,11 @@ export function readPageToken(token: string | undefined, currentSeq: number): Pa
   try {
     const value: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
     if (typeof value === 'object' && value !== null) {
-      const { a, s } = value as { a?: unknown; s?: unknown };
-      if (typeof a === 'string' && typeof s === 'number') return { after: a, snapshotSeq: s };
+      const { a, s, l, o } = value as { a?: unknown; s?: unknown; l?: unknown; o?: unknown };
+      if (typeof a === 'string' && typeof s === 'number') {
+        const continued = typeof l === 'string' && typeof o === 'number' && Number.isInteger(o) && o >= 0;
+        return { after: a, snapshotSeq: s, ...(continued ? { listing: l, offset: o } : {}) };
+      }
     }
   } catch {
     // fall through to the 400 below
@@ -27,34 +33,21 @@ export function readPageToken(token: string | undefined, currentSeq: number): Pa
 }
 
 export function writePageToken(state: PageState): string {
-  return Buffer.from(JSON.stringify({ a: state.after, s: state.snapshotSeq })).toString('base64url');
+  const listing = state.listing !== undefined ? { l: state.listing, o: state.offset ?? 0 } : {};
+  return Buffer.from(JSON.stringify({ a: state.after, s: state.snapshotSeq, ...listing })).toString('base64url');
 }
 
 /**
- * Items paired with their sort key and sorted by it in code-point order, the order `takePage`
- * compares in. Keys are computed once: they convert times through a zone, too dear to redo in
+ * Items paired with their sort key and sorted by it in code-point order, the order page tokens
+ * compare in. Keys are computed once: they convert times through a zone, too dear to redo in
  * every comparison of a large listing.
  */
 export function sortedByKey<T>(items: T[], key: (item: T) => string): { item: T; key: string }[] {
-  const keyed = items.map((item) => ({ item, key: key(item) }));
-  return keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return items.map((item) => ({ item, key: key(item) })).sort(compareKeys);
 }
 
-/** One page of `items` (already sorted by `key`) after `state.after`. */
-export function takePage<T>(
-  items: T[],
-  key: (item: T) => string,
-  state: PageState,
-  maxResults: number,
-): { page: T[]; nextPageToken: string | undefined } {
-  const rest = items.filter((item) => key(item) > state.after);
-  const page = rest.slice(0, maxResults);
-  const last = page.at(-1);
-  const more = rest.length > page.length && last !== undefined;
-  return {
-    page,
-    nextPageToken: more ? writePageToken({ after: key(last), snapshotSeq: state.snapshotSeq }) : undefined,
-  };
+export function compareKeys(a: { key: string }, b: { key: string }): number {
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 }
 
 /** Zero-padded number so that string order is numeric order. */

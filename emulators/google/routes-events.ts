@@ -11,12 +11,12 @@ import { deleteEvent, insertEvent, writeEvent, type WriteTarget } from './event-
 import { renderEvent } from './event-view';
 import { eventsListEnvelope, listEvents, parseListQuery } from './events-list';
 import { expansionLimit, resolveEvent, seriesInstances } from './instances';
-import { pad, readPageToken, sortedByKey, takePage } from './paging';
+import { pad, readPageToken, sortedByKey } from './paging';
 import { parseRfc3339, instantMs } from './event-time';
 import type { PushChannels } from './push-channels';
 import type { SendUpdates } from './propagation';
 import type { GoogleStore } from './store';
-import type { CalendarState } from './types';
+import type { CalendarState, GEvent } from './types';
 
 const BASE = '/calendar/v3/calendars/:calendarId/events';
 
@@ -78,14 +78,14 @@ export function mountEventRoutes(app: Hono<GoogleEnv>, store: GoogleStore, chann
       ? parseRfc3339(query.data.timeMax)
       : expansionLimit(resolved.stored.resource, calendar.timeZone, store.clock.nowMs());
     if (from === null || to === null) throw apiErrors.badRequest('Invalid value for: timeMin/timeMax');
-    const instances = resolved.stored.resource.recurrence
-      ? seriesInstances(calendar, resolved.stored, from, to, query.data.showDeleted === 'true')
-      : [];
-    const key = (event: (typeof instances)[number]) =>
-      `${pad(instantMs(event.originalStartTime ?? event.start, calendar.timeZone))}|${event.id}`;
+    const master = resolved.stored;
+    const instances = () => (master.resource.recurrence ? seriesInstances(calendar, master, from, to, query.data.showDeleted === 'true') : []);
+    const key = (event: GEvent) => `${pad(instantMs(event.originalStartTime ?? event.start, calendar.timeZone))}|${event.id}`;
     const max = Math.min(Math.max(query.data.maxResults ?? 250, 1), 2500);
     const state = readPageToken(query.data.pageToken, store.currentSeq());
-    const { page, nextPageToken } = takePage(sortedByKey(instances, key), (entry) => entry.key, state, max);
+    const { pageToken: _pageToken, maxResults: _maxResults, ...rest } = query.data;
+    const scope = `instances|${calendar.id}|${master.resource.id}|${JSON.stringify(rest)}`;
+    const { page, nextPageToken } = store.listings.page(scope, state, max, () => sortedByKey(instances(), key));
     return c.json({
       ...eventsListEnvelope(store, calendar),
       ...(nextPageToken ? { nextPageToken } : {}),

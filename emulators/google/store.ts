@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { EmulatorClock } from '../shared/clock';
+import { ListingSnapshots } from './listing-snapshots';
 import type { Account, CalendarState, GEvent, OutboxMessage, StoredEvent } from './types';
 
 /** Google's palette entries used for calendar colours (calendarList `backgroundColor`). */
@@ -14,6 +15,8 @@ export class GoogleStore {
   readonly accounts = new Map<string, Account>();
   readonly calendars = new Map<string, CalendarState>();
   outbox: OutboxMessage[] = [];
+  /** Paged listings in progress, each frozen at its first page. */
+  readonly listings = new ListingSnapshots();
   private seq = 0;
   /** Changes on reset, seed and "expire sync tokens": tokens from an earlier epoch answer 410. */
   private epoch = randomId(8);
@@ -25,6 +28,7 @@ export class GoogleStore {
     this.accounts.clear();
     this.calendars.clear();
     this.outbox = [];
+    this.listings.clear();
     this.epoch = randomId(8);
   }
 

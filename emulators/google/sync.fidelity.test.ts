@@ -1,7 +1,8 @@
 /**
  * Fidelity: incremental sync and recurrence on the wire — syncToken rules (refused parameters,
  * 410 fullSyncRequired), the minimal shapes of deleted events and cancelled instances, which
- * listings include cancelled instances, instance ids, moved instances and DST-stable expansion.
+ * listings include cancelled instances, instance ids, moved instances and DST-stable expansion;
+ * a paged listing is one snapshot taken at its first page.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, apiAs, events, startBed, timed } from './fidelity-helpers';
@@ -103,6 +104,64 @@ describe('syncToken', () => {
     const second = await api.get(events('primary', `?syncToken=${encodeURIComponent(token)}&maxResults=2&pageToken=${first.body.nextPageToken}`));
     expect(second.body.items).toHaveLength(1);
     expect(second.body.nextSyncToken).toBeTruthy();
+  });
+});
+
+describe('a paged listing', () => {
+  // Google's sync guide: entries that appear while paging "won't be missed" — they come with the
+  // next sync token. The emulator serves every page of a listing from the calendar as it was at
+  // the first page; the last page's nextSyncToken then brings whatever changed meanwhile.
+  it('serves later pages as of its first page, and the next sync brings what changed meanwhile', async () => {
+    const window = 'timeMin=2032-03-01T00:00:00Z&timeMax=2032-03-02T00:00:00Z';
+    const make = (summary: string, hour: string) =>
+      api.post(events('primary'), { summary, ...timed(`2032-03-01T${hour}:00:00Z`, `2032-03-01T${hour}:30:00Z`) });
+    const [a, b, c] = [(await make('A', '10')).body, (await make('B', '11')).body, (await make('C', '12')).body];
+    const first = await api.get(events('primary', `?${window}&maxResults=1`));
+    expect(first.body.items.map((item: { summary: string }) => item.summary)).toEqual(['A']);
+
+    // Between page one and page two: C edited and moved before A, B deleted, D created first of all.
+    const editedC = await api.patch(events('primary', `/${c.id}`), { summary: 'C edited', ...timed('2032-03-01T09:00:00Z', '2032-03-01T09:30:00Z') });
+    expect(editedC.status).toBe(200);
+    expect((await api.delete(events('primary', `/${b.id}`))).status).toBe(204);
+    const d = (await make('D', '08')).body;
+
+    const later: { id: string; summary: string; etag: string; status: string }[] = [];
+    let pageToken: string | undefined = first.body.nextPageToken;
+    let syncToken: string | undefined;
+    while (pageToken) {
+      const response = await api.get(events('primary', `?${window}&maxResults=1&pageToken=${pageToken}`));
+      expect(response.status).toBe(200);
+      later.push(...response.body.items);
+      pageToken = response.body.nextPageToken;
+      syncToken = response.body.nextSyncToken;
+    }
+    expect(later.map((item) => [item.id, item.summary, item.status, item.etag])).toEqual([
+      [b.id, 'B', 'confirmed', b.etag],
+      [c.id, 'C', 'confirmed', c.etag],
+    ]);
+    expect(first.body.items[0].id).toBe(a.id);
+
+    const changes = await changesSince(syncToken ?? '');
+    expect(changes.items.map((item) => [item['id'], item['status'], item['summary']])).toEqual([
+      [c.id, 'confirmed', 'C edited'],
+      [b.id, 'cancelled', undefined],
+      [d.id, 'confirmed', 'D'],
+    ]);
+  });
+
+  it('pages an incremental sync from the changes as they were at its first page', async () => {
+    const token = await fullSyncToken();
+    const made = [];
+    for (const summary of ['one', 'two']) {
+      made.push((await api.post(events('primary'), { summary, ...timed('2032-04-01T10:00:00Z', '2032-04-01T11:00:00Z') })).body);
+    }
+    const first = await api.get(events('primary', `?syncToken=${encodeURIComponent(token)}&maxResults=1`));
+    expect(first.body.items.map((item: { summary: string }) => item.summary)).toEqual(['one']);
+    await api.patch(events('primary', `/${made[1].id}`), { summary: 'two edited' });
+    const second = await api.get(events('primary', `?syncToken=${encodeURIComponent(token)}&maxResults=1&pageToken=${first.body.nextPageToken}`));
+    expect(second.body.items.map((item: { summary: string }) => item.summary)).toEqual(['two']);
+    const after = await changesSince(second.body.nextSyncToken);
+    expect(after.items.map((item) => item['summary'])).toEqual(['two edited']);
   });
 });
 
