@@ -17,7 +17,7 @@ import {
   normalizeTime,
 } from './event-body';
 import { exceptionsOf, resolveEvent } from './instances';
-import { guestEmailsOf, propagateFromOrganizer, propagateResponse, type SendUpdates } from './propagation';
+import { guestEmailsOf, propagateFromOrganizer, propagateResponse, type SendUpdates, withAnswer } from './propagation';
 import type { GoogleStore } from './store';
 import type { Account, CalendarState, GEvent, GPerson, StoredEvent } from './types';
 
@@ -195,13 +195,7 @@ function writeGuestCopy(target: WriteTarget, current: GEvent, merged: EventBody)
   const self = target.account.email;
   const requested = merged.attendees?.find((attendee) => attendee.email?.toLowerCase() === self);
   const attendees = current.attendees?.map((attendee) =>
-    attendee.email === self && requested
-      ? {
-          ...attendee,
-          responseStatus: requested.responseStatus ?? attendee.responseStatus,
-          ...(requested.comment ? { comment: requested.comment } : {}),
-        }
-      : attendee,
+    attendee.email === self && requested ? withAnswer(attendee, requested.responseStatus ?? attendee.responseStatus, requested.comment) : attendee,
   );
   const privateProps = cleanStringMap(merged.extendedProperties?.private);
   const shared = current.extendedProperties?.shared;

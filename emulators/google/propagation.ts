@@ -7,7 +7,7 @@
  * decides the notification emails, which the emulator records in the store's outbox.
  */
 import type { GoogleStore } from './store';
-import type { CalendarState, GEvent, StoredEvent } from './types';
+import type { CalendarState, GAttendee, GEvent, StoredEvent } from './types';
 
 export type SendUpdates = 'all' | 'externalOnly' | 'none';
 
@@ -101,9 +101,7 @@ export function propagateResponse(store: GoogleStore, guestEmail: string, copy: 
   const answer = copy.attendees?.find((attendee) => attendee.email === guestEmail);
   if (!organizerCalendar || !organizerEvent || !answer || organizerEvent.resource.status === 'cancelled') return;
   const attendees = (organizerEvent.resource.attendees ?? []).map((attendee) =>
-    attendee.email === guestEmail
-      ? { ...attendee, responseStatus: answer.responseStatus, ...(answer.comment ? { comment: answer.comment } : {}) }
-      : attendee,
+    attendee.email === guestEmail ? withAnswer(attendee, answer.responseStatus, answer.comment) : attendee,
   );
   const before = JSON.stringify(organizerEvent.resource.attendees);
   if (JSON.stringify(attendees) === before) return;
@@ -112,6 +110,12 @@ export function propagateResponse(store: GoogleStore, guestEmail: string, copy: 
   if (sendUpdates !== 'none') {
     store.send({ kind: 'reply', from: guestEmail, to: copy.organizer.email, eventId: copy.id, iCalUID: copy.iCalUID, summary: copy.summary });
   }
+}
+
+/** An attendee's entry with a new answer; the comment is the answer's own, so none clears an old one. */
+export function withAnswer(attendee: GAttendee, responseStatus: GAttendee['responseStatus'], comment: string | null | undefined): GAttendee {
+  const { comment: _previous, ...rest } = attendee;
+  return { ...rest, responseStatus, ...(comment ? { comment } : {}) };
 }
 
 export function guestEmailsOf(event: GEvent | undefined): string[] {

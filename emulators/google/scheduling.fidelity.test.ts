@@ -62,6 +62,33 @@ describe('invitations between emulated accounts', () => {
     expect(bed.emulator.control.outbox().some((m) => m.kind === 'reply' && m.eventId === event.id && m.to === ORGANIZER)).toBe(true);
   });
 
+  it('clears the guest’s comment when they answer again with an empty or no comment, on both copies', async () => {
+    const event = await invite('Comment me');
+    /** The guest's own entry patched to this answer (without a `comment` key when none is given); both copies' entries. */
+    const answer = async (responseStatus: string, comment?: string) => {
+      const copy = await guest.get(events('primary', `/${event.id}`));
+      const attendees = copy.body.attendees.map((attendee: { email: string; self?: boolean }) =>
+        attendee.self ? { email: attendee.email, responseStatus, ...(comment !== undefined ? { comment } : {}) } : attendee,
+      );
+      const answered = await guest.patch(events('primary', `/${event.id}`), { attendees });
+      expect(answered.status).toBe(200);
+      const organizersCopy = await organizer.get(events('primary', `/${event.id}`));
+      return [answered.body, organizersCopy.body].map((body) => body.attendees.find((a: { email: string }) => a.email === GUEST));
+    };
+    for (const entry of await answer('tentative', 'Running late')) {
+      expect(entry).toMatchObject({ responseStatus: 'tentative', comment: 'Running late' });
+    }
+    for (const entry of await answer('accepted', '')) {
+      expect(entry.responseStatus).toBe('accepted');
+      expect(entry).not.toHaveProperty('comment');
+    }
+    await answer('tentative', 'Maybe');
+    for (const entry of await answer('declined')) {
+      expect(entry.responseStatus).toBe('declined');
+      expect(entry).not.toHaveProperty('comment');
+    }
+  });
+
   it('lets a guest change only their own answer: other edits do not reach the organiser', async () => {
     const event = await invite('Not yours');
     await guest.patch(events('primary', `/${event.id}`), { summary: 'Hijacked' });
