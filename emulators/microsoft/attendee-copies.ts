@@ -1,5 +1,5 @@
 import { newGraphId, type MicrosoftStore } from './store';
-import type { AccountRecord, EventRecord, ExceptionRecord, ResponseKind } from './store-types';
+import type { AccountRecord, AttendeeRecord, EventRecord, ExceptionRecord, ResponseKind } from './store-types';
 import { occurrenceId } from './instances';
 
 /**
@@ -76,6 +76,7 @@ export function deliverToAttendees(store: MicrosoftStore, organizerEvent: EventR
       recurrence: organizerEvent.recurrence,
       exceptions: copyExceptions(organizerEvent, existing.id, existing.exceptions),
       cancelledOccurrences: new Set(organizerEvent.cancelledOccurrences),
+      allowNewTimeProposals: organizerEvent.allowNewTimeProposals,
     });
     store.saveEvent(existing, 'updated', now);
   }
@@ -100,12 +101,15 @@ export function cancelForAttendees(store: MicrosoftStore, organizerEvent: EventR
   }
 }
 
-/** An attendee answered: the organiser's copy (series or one occurrence) records it. */
+/**
+ * An attendee answered: the organiser's copy (series or one occurrence) records it, with the new
+ * time they proposed, if any (an answer without one withdraws an earlier proposal).
+ */
 export function reflectResponse(
   store: MicrosoftStore,
   attendeeEvent: EventRecord,
   attendeeEmail: string,
-  response: ResponseKind,
+  answer: { response: ResponseKind; proposedNewTime: AttendeeRecord['proposedNewTime'] },
   occurrenceKey: string | null,
   now = new Date(),
 ): void {
@@ -117,7 +121,9 @@ export function reflectResponse(
   const attendees = target ? target.attendees : organizerEvent.attendees;
   const entry = attendees.find((a) => a.email.toLowerCase() === attendeeEmail.toLowerCase());
   if (!entry) return;
-  entry.response = response;
+  entry.response = answer.response;
   entry.time = now.toISOString();
+  if (answer.proposedNewTime) entry.proposedNewTime = answer.proposedNewTime;
+  else delete entry.proposedNewTime;
   store.saveEvent(organizerEvent, 'updated', now);
 }

@@ -8,7 +8,7 @@ import { parseGraphDateTime, toIanaZone } from './time-zones';
  * (400 RequestBodyRead), times must parse in a known zone, all-day events sit on midnights.
  */
 
-const dateTimeTimeZone = z.object({ dateTime: z.string().min(1), timeZone: z.string().min(1).optional() });
+export const dateTimeTimeZone = z.object({ dateTime: z.string().min(1), timeZone: z.string().min(1).optional() });
 const emailAddress = z.object({ address: z.string().min(3), name: z.string().optional() });
 const attendeeInput = z.object({
   emailAddress,

@@ -33,6 +33,10 @@ function timeJson(time: EventTimeRecord, zone: OutputZone): { start: object; end
   return { start: { dateTime: at(time.startUtc), timeZone: zone.name }, end: { dateTime: at(time.endUtc), timeZone: zone.name } };
 }
 
+function timeSlotJson(slot: { startUtc: string; endUtc: string }, zone: OutputZone): { start: object; end: object } {
+  return timeJson({ kind: 'timed', startUtc: slot.startUtc, endUtc: slot.endUtc, startZone: zone.name, endZone: zone.name }, zone);
+}
+
 function originalStartJson(key: string): string {
   return key.length === 10 ? `${key}T00:00:00Z` : (DateTime.fromISO(key, { zone: 'utc' }).toISO({ suppressMilliseconds: true }) ?? key).replace('+00:00', 'Z');
 }
@@ -105,7 +109,7 @@ export function eventJson(view: InstanceView, options: EventJsonOptions): Record
     onlineMeetingUrl: null,
     isOnlineMeeting: content.isOnlineMeeting,
     onlineMeetingProvider: content.isOnlineMeeting ? 'teamsForBusiness' : 'unknown',
-    allowNewTimeProposals: true,
+    allowNewTimeProposals: master.allowNewTimeProposals,
     isDraft: false,
     hideAttendees: false,
     responseStatus: content.responseStatus,
@@ -124,6 +128,8 @@ export function eventJson(view: InstanceView, options: EventJsonOptions): Record
     attendees: content.attendees.map((attendee) => ({
       type: attendee.type,
       status: { response: attendee.response, time: attendee.time },
+      // Present only on an attendee who proposed another time (Graph: "Propose new meeting times").
+      ...(attendee.proposedNewTime ? { proposedNewTime: timeSlotJson(attendee.proposedNewTime, options.zone) } : {}),
       emailAddress: { name: attendee.name, address: attendee.email },
     })),
     organizer: { emailAddress: { name: master.organizer.name, address: master.organizer.email } },

@@ -4,7 +4,7 @@ import { InputError, parseRecurrence, parseTimes, type EventInput } from './even
 import { badRequest } from './graph-errors';
 import { occurrenceId } from './instances';
 import { newChangeKey, newGraphId, type MicrosoftStore } from './store';
-import type { AccountRecord, CalendarRecord, EventContent, EventRecord, ExceptionRecord, InstanceView, ResponseKind } from './store-types';
+import type { AccountRecord, AttendeeRecord, CalendarRecord, EventContent, EventRecord, ExceptionRecord, InstanceView, ResponseKind } from './store-types';
 
 /** What POST / PATCH / DELETE / cancel / accept… do to the store. Routes only parse and answer. */
 
@@ -91,6 +91,7 @@ export function createEvent(
     exceptions: new Map(),
     cancelledOccurrences: new Set(),
     sequence: 0,
+    allowNewTimeProposals: input.allowNewTimeProposals ?? true,
     subject: '',
     body: { contentType: 'html', content: '' },
     location: '',
@@ -153,6 +154,7 @@ export function updateEvent(store: MicrosoftStore, view: InstanceView, input: Ev
     master.exceptions.set(view.originalStartKey ?? '', exception);
   } else {
     applyContent(master, input, master.time);
+    if (input.allowNewTimeProposals !== undefined) master.allowNewTimeProposals = input.allowNewTimeProposals;
     if (input.singleValueExtendedProperties) {
       for (const property of input.singleValueExtendedProperties) master.extendedProperties.set(property.id, property.value);
     }
@@ -200,18 +202,42 @@ const RESPONSES: Record<'accept' | 'decline' | 'tentativelyAccept', ResponseKind
   tentativelyAccept: 'tentativelyAccepted',
 };
 
+export interface AnswerInput {
+  sendResponse: boolean;
+  /** Only with tentativelyAccept and decline (the routes refuse it on accept). */
+  proposedNewTime?: { start: { dateTime: string; timeZone?: string | undefined }; end: { dateTime: string; timeZone?: string | undefined } };
+}
+
+/** The proposal as instants, or a 400 where Graph refuses it (its reference: sendResponse false, proposals not allowed). */
+function proposalOf(master: EventRecord, answer: AnswerInput): AttendeeRecord['proposedNewTime'] {
+  if (!answer.proposedNewTime) return undefined;
+  if (!answer.sendResponse) {
+    throw badRequest('ErrorInvalidRequest', 'Your request can\'t be completed. A new time can be proposed only with sendResponse set to true.');
+  }
+  if (!master.allowNewTimeProposals) {
+    throw badRequest('ErrorInvalidRequest', 'Your request can\'t be completed. The organizer doesn\'t allow new time proposals for this meeting.');
+  }
+  try {
+    const time = parseTimes(answer.proposedNewTime.start, answer.proposedNewTime.end, false);
+    return time.kind === 'timed' ? { startUtc: time.startUtc, endUtc: time.endUtc } : undefined;
+  } catch (error) {
+    asInputError(error);
+  }
+}
+
 export function respondToEvent(
   store: MicrosoftStore,
   owner: AccountRecord,
   view: InstanceView,
   action: keyof typeof RESPONSES,
-  sendResponse: boolean,
+  answer: AnswerInput,
   now = new Date(),
 ): void {
   const { master } = view;
   if (master.isOrganizer) {
     throw badRequest('ErrorInvalidRequest', 'Your request can\'t be completed. You can\'t respond to a meeting you organized.');
   }
+  const proposal = proposalOf(master, answer);
   const response = RESPONSES[action];
   const status = { response, time: now.toISOString() };
   const showAs = response === 'accepted' ? 'busy' : 'tentative';
@@ -224,7 +250,7 @@ export function respondToEvent(
     master.responseStatus = status;
     master.showAs = showAs;
   }
-  if (sendResponse) reflectResponse(store, master, owner.email, response, occurrence ? view.originalStartKey : null, now);
+  if (answer.sendResponse) reflectResponse(store, master, owner.email, { response, proposedNewTime: proposal }, occurrence ? view.originalStartKey : null, now);
   // Exchange moves a declined meeting out of the calendar (to Deleted Items).
   if (response === 'declined') {
     deleteEvent(store, occurrence ? { ...view, master } : view, now);

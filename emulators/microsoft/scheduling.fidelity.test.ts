@@ -61,6 +61,109 @@ describe('invitations between emulated mailboxes', () => {
   });
 });
 
+describe('answers that propose a new time', () => {
+  const proposal = { start: { dateTime: '2031-05-06T14:00:00', timeZone: 'UTC' }, end: { dateTime: '2031-05-06T15:00:00', timeZone: 'UTC' } };
+  type Attendee = { emailAddress: { address: string; name: string }; status: { response: string }; proposedNewTime?: unknown };
+  const organizersAttendee = async (id: string, headers: Record<string, string> = {}) =>
+    ((await (await asTutor(`/me/events/${id}`, { headers })).json()) as { attendees: Attendee[] }).attendees[0];
+
+  for (const [action, response] of [['tentativelyAccept', 'tentativelyAccepted'], ['decline', 'declined']] as const) {
+    it(`${action} with proposedNewTime shows the proposal on that attendee in the organiser’s copy`, async () => {
+      const created = (await (await asTutor('/me/events', { method: 'POST', json: meeting })).json()) as { id: string };
+      const copy = await learnerCopy();
+      const answered = await asLearner(`/me/events/${String(copy?.id)}/${action}`, {
+        method: 'POST',
+        json: { comment: 'Next day?', sendResponse: true, proposedNewTime: proposal },
+      });
+      expect(answered.status).toBe(202);
+      const attendee = await organizersAttendee(created.id);
+      expect(attendee?.status.response).toBe(response);
+      expect(attendee?.proposedNewTime).toEqual({
+        start: { dateTime: '2031-05-06T14:00:00.0000000', timeZone: 'UTC' },
+        end: { dateTime: '2031-05-06T15:00:00.0000000', timeZone: 'UTC' },
+      });
+      // Served in the zone the organiser prefers, like every other time.
+      const inLondon = await organizersAttendee(created.id, { Prefer: 'outlook.timezone="Europe/London"' });
+      expect(inLondon?.proposedNewTime).toEqual({
+        start: { dateTime: '2031-05-06T15:00:00.0000000', timeZone: 'Europe/London' },
+        end: { dateTime: '2031-05-06T16:00:00.0000000', timeZone: 'Europe/London' },
+      });
+    });
+  }
+
+  it('drops an earlier proposal when the attendee answers again without one', async () => {
+    const created = (await (await asTutor('/me/events', { method: 'POST', json: meeting })).json()) as { id: string };
+    const copy = await learnerCopy();
+    await asLearner(`/me/events/${String(copy?.id)}/tentativelyAccept`, { method: 'POST', json: { sendResponse: true, proposedNewTime: proposal } });
+    expect((await asLearner(`/me/events/${String(copy?.id)}/accept`, { method: 'POST', json: { sendResponse: true } })).status).toBe(202);
+    const attendee = await organizersAttendee(created.id);
+    expect(attendee?.status.response).toBe('accepted');
+    expect(attendee).not.toHaveProperty('proposedNewTime');
+  });
+
+  it('refuses proposedNewTime with sendResponse false (400, Graph’s error body) and on accept, changing nothing', async () => {
+    const created = (await (await asTutor('/me/events', { method: 'POST', json: meeting })).json()) as { id: string };
+    const copy = await learnerCopy();
+    const silent = await asLearner(`/me/events/${String(copy?.id)}/tentativelyAccept`, {
+      method: 'POST',
+      json: { sendResponse: false, proposedNewTime: proposal },
+    });
+    expect(silent.status).toBe(400);
+    const body = (await silent.json()) as { error: { code: string; message: string; innerError: Record<string, string> } };
+    expect(body.error.code).toBe('ErrorInvalidRequest');
+    expect(body.error.message).toContain('sendResponse');
+    expect(body.error.innerError).toEqual({ date: expect.any(String), 'request-id': expect.any(String), 'client-request-id': expect.any(String) });
+    const onAccept = await asLearner(`/me/events/${String(copy?.id)}/accept`, { method: 'POST', json: { sendResponse: true, proposedNewTime: proposal } });
+    expect(onAccept.status).toBe(400);
+    expect(((await onAccept.json()) as { error: { code: string } }).error.code).toBe('RequestBodyRead');
+    expect(await learnerCopy()).toMatchObject({ responseStatus: { response: 'notResponded' } });
+    expect((await organizersAttendee(created.id))?.status.response).toBe('none');
+  });
+
+  it('refuses a proposal where the organiser allows none (allowNewTimeProposals false, carried to the copy)', async () => {
+    await asTutor('/me/events', { method: 'POST', json: { ...meeting, allowNewTimeProposals: false } });
+    const copy = await learnerCopy();
+    expect(copy).toMatchObject({ allowNewTimeProposals: false });
+    const proposing = await asLearner(`/me/events/${String(copy?.id)}/decline`, { method: 'POST', json: { sendResponse: true, proposedNewTime: proposal } });
+    expect(proposing.status).toBe(400);
+    expect(((await proposing.json()) as { error: { code: string } }).error.code).toBe('ErrorInvalidRequest');
+  });
+});
+
+describe('attendee display names', () => {
+  it('keeps emailAddress.name on the organiser’s and the attendee’s copies, through answers and updates', async () => {
+    const named = {
+      ...meeting,
+      attendees: [
+        { emailAddress: { address: 'learner4@northbridge.test', name: 'Lee Four' }, type: 'required' },
+        { emailAddress: { address: 'gail@example.org', name: 'Gail Guest' }, type: 'optional' },
+      ],
+    };
+    const created = (await (await asTutor('/me/events', { method: 'POST', json: named })).json()) as { id: string };
+    const names = (event: unknown) =>
+      (event as { attendees: { emailAddress: { address: string; name: string } }[] }).attendees.map((a) => [a.emailAddress.address, a.emailAddress.name]);
+    const expected = [
+      ['learner4@northbridge.test', 'Lee Four'],
+      ['gail@example.org', 'Gail Guest'],
+    ];
+    const organizers = async () => (await asTutor(`/me/events/${created.id}`)).json();
+    expect(names(await organizers())).toEqual(expected);
+    const copy = await learnerCopy();
+    expect(names(copy)).toEqual(expected);
+
+    await asLearner(`/me/events/${String(copy?.id)}/accept`, { method: 'POST', json: { sendResponse: true } });
+    expect(names(await organizers())).toEqual(expected);
+    await asTutor(`/me/events/${created.id}`, { method: 'PATCH', json: { start: { dateTime: '2031-05-05T12:00:00', timeZone: 'UTC' }, end: { dateTime: '2031-05-05T13:00:00', timeZone: 'UTC' } } });
+    expect(names(await organizers())).toEqual(expected);
+    expect(names(await learnerCopy())).toEqual(expected);
+    // A client that re-sends the list by address only does not wipe the names.
+    const byAddress = named.attendees.map(({ emailAddress, type }) => ({ emailAddress: { address: emailAddress.address }, type }));
+    await asTutor(`/me/events/${created.id}`, { method: 'PATCH', json: { attendees: byAddress } });
+    expect(names(await organizers())).toEqual(expected);
+    expect(names(await learnerCopy())).toEqual(expected);
+  });
+});
+
 describe('getSchedule', () => {
   it('answers availabilityView digits, scheduleItems and workingHours; unknown addresses get an error', async () => {
     await asTutor('/me/events', { method: 'POST', json: { ...meeting, attendees: [], showAs: 'oof' } });

@@ -41,6 +41,8 @@ export interface AttendeeRecord {
   type: AttendeeType;
   response: ResponseKind;
   time: string;
+  /** The other time this attendee proposed with their last answer (tentative or decline), as UTC instants. */
+  proposedNewTime?: { startUtc: string; endUtc: string };
 }
 
 /** Times as authored: instants for timed events, floating dates for all-day ones. */
@@ -114,6 +116,8 @@ export interface EventRecord extends EventContent {
   exceptions: Map<string, ExceptionRecord>;
   cancelledOccurrences: Set<string>;
   sequence: number;
+  /** The organiser's choice; attendees' copies carry it. */
+  allowNewTimeProposals: boolean;
 }
 
 /** One event as calendarView shows it: a single event, an occurrence or an exception. */

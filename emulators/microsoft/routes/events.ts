@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { EmulatorEnv } from '../app-env';
-import { describeBodyError, eventInput } from '../event-input';
+import { dateTimeTimeZone, describeBodyError, eventInput } from '../event-input';
 import { eventJson } from '../event-json';
 import { cancelEvent, createEvent, deleteEvent, respondToEvent, updateEvent } from '../event-writes';
 import { badRequest } from '../graph-errors';
@@ -30,9 +30,25 @@ function parseEventBody(raw: unknown) {
   return parsed.data;
 }
 
-const responseBody = z
-  .object({ comment: z.string().optional(), sendResponse: z.boolean().optional(), proposedNewTime: z.unknown().optional() })
-  .strict();
+/** Action bodies as Graph defines them: accept takes no proposedNewTime; cancel only a comment. */
+const acceptBody = z.object({ comment: z.string().optional(), sendResponse: z.boolean().optional() }).strict();
+const proposingBody = acceptBody.extend({ proposedNewTime: z.object({ start: dateTimeTimeZone, end: dateTimeTimeZone }).optional() }).strict();
+const ACTION_BODIES = {
+  accept: acceptBody,
+  tentativelyAccept: proposingBody,
+  decline: proposingBody,
+  cancel: z.object({ comment: z.string().optional() }).strict(),
+};
+
+function parseActionBody(action: keyof typeof ACTION_BODIES, raw: unknown): z.infer<typeof proposingBody> {
+  const parsed = ACTION_BODIES[action].safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  if (issue?.code === 'unrecognized_keys') {
+    throw badRequest('RequestBodyRead', `The parameter '${issue.keys[0] ?? ''}' in the request payload is not a valid parameter for the operation '${action}'.`);
+  }
+  throw badRequest('RequestBodyRead', 'Invalid request body for the action.');
+}
 
 export function registerEventRoutes(app: Hono<EmulatorEnv>): void {
   for (const prefix of MAILBOX_PREFIXES) {
@@ -108,11 +124,10 @@ export function registerEventRoutes(app: Hono<EmulatorEnv>): void {
     for (const path of mailboxPaths(`/events/:eventId/${action}`)) {
       app.post(path, async (c) => {
         const view = eventOf(c);
-        const parsed = responseBody.safeParse(await jsonBody(c.req.raw));
-        if (!parsed.success) throw badRequest('RequestBodyRead', 'Invalid request body for the action.');
+        const body = parseActionBody(action, await jsonBody(c.req.raw));
         checkIfMatch(c, view);
         if (action === 'cancel') cancelEvent(c.get('store'), view);
-        else respondToEvent(c.get('store'), c.get('mailbox'), view, action, parsed.data.sendResponse ?? true);
+        else respondToEvent(c.get('store'), c.get('mailbox'), view, action, { sendResponse: body.sendResponse ?? true, proposedNewTime: body.proposedNewTime });
         return c.body(null, 202);
       });
     }
