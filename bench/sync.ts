@@ -4,8 +4,11 @@
  *  (a) Initial import of 2,000 and 10,000 events (one in twenty a weekly series) from the Google
  *      emulator into the mirror: events/s, and peak heap / RSS while importing. The emulator runs in
  *      a child process so the memory figures are the sync's own; equal peaks for 2,000 and 10,000
- *      show that pages are streamed and writes batched. PGlite always; PostgreSQL when DATABASE_URL
- *      is set (goal ≥ 5,000 events/s there).
+ *      show that pages are streamed and writes batched. The emulator serves each page in time
+ *      proportional to the page (listing-snapshots.ts), so events/s that stay flat from 2,000 to
+ *      10,000 show that Tandem's own cost is linear. PGlite always; PostgreSQL when DATABASE_URL
+ *      is set (goal ≥ 5,000 events/s there). Then the mirror writes alone, against bare inserts
+ *      of the same rows into the same table (goal: at least half their rate).
  *  (b) Provider calls, from the emulator's request counters: an incremental sync with no change
  *      makes exactly one call; a Calendar feed read makes none.
  *  (c) Notification → mirror updated through the emulator's push and the inline driver: p50/p95
@@ -21,13 +24,14 @@ import { readCalendarFeed } from '../src/server/calendar/feed';
 import type { DatabaseHandle } from '../src/server/db/client';
 import { calendarConnections, calendars } from '../src/server/db/schema';
 import type { EventChange } from '../src/server/providers/types';
-import { applyChanges, sweepUnseenEvents } from '../src/server/sync/apply-changes';
+import { applyChanges, sweepUnseenEvents, toMirrorRow } from '../src/server/sync/apply-changes';
 import { refreshCalendarList } from '../src/server/sync/calendar-list';
 import { syncWindowAt, type SyncDeps } from '../src/server/sync/deps';
 import { syncCalendar } from '../src/server/sync/sync-calendar';
 import { findActor } from '../src/server/tenants/actor';
 import { provisionTenant } from '../src/server/tenants/provisioning';
 import { createEmulatorRegistry, insertTestConnection, oauthCredentials } from '../tests/support/emulator-registry';
+import { bareInserts } from './bare-insert';
 import { benchDatabases } from './bench-databases';
 import { BENCH_ACCOUNT, benchSeed } from './bench-seed';
 import { measurePushLatency, printPushLatency, type PushLatencyFigures } from './push-latency';
@@ -52,6 +56,8 @@ interface WriteFigures {
   database: string;
   events: number;
   eventsPerSecond: number;
+  bareValuesPerSecond: number;
+  bareRecordsetPerSecond: number;
 }
 
 interface CallFigures {
@@ -77,7 +83,7 @@ async function main(): Promise<void> {
           console.log(`${target.name}: imported ${size} events in pages of ${pageSize} in ${run.figures.seconds.toFixed(2)} s`);
           if (size === SIZES.at(-1) && pageSize === PAGE_SIZES[0]) {
             calls.push({ database: target.name, ...(await countProviderCalls(run.deps, run.ids, emulator)) });
-            writes.push({ database: target.name, ...(await mirrorWriteRate(run.deps, run.ids)) });
+            writes.push({ database: target.name, ...(await mirrorWriteRate(handle, run.deps, run.ids)) });
           }
         } finally {
           await handle.close();
@@ -182,26 +188,60 @@ async function countProviderCalls(deps: SyncDeps, ids: { tenantId: string; userI
   return { incrementalNoChange, feedRead };
 }
 
+/** Rounds of each write measurement, interleaved so that load from elsewhere hits all alike; the best counts. */
+const WRITE_ROUNDS = 3;
+
 /**
  * The sync engine's own share: the same events, already read from the provider, written into a
- * second calendar's mirror page by page (upserts, then the sweep), without the emulator's time.
+ * fresh calendar's mirror page by page (upserts, then the sweep), without the emulator's time;
+ * and, in the same rounds, the bare inserts of the same rows into the same table (bare-insert.ts).
  */
-async function mirrorWriteRate(deps: SyncDeps, ids: { tenantId: string; calendarId: string }) {
+async function mirrorWriteRate(handle: DatabaseHandle, deps: SyncDeps, ids: { tenantId: string; calendarId: string }) {
   const [source] = await deps.db.select().from(calendars).where(eq(calendars.id, ids.calendarId));
   if (!source) throw new Error('bench calendar missing');
   const provider = await deps.providers.forConnection(deps.db, (await deps.db.select().from(calendarConnections).where(eq(calendarConnections.id, source.connectionId)))[0]!);
   const pages: EventChange[][] = [];
   for await (const page of provider.readChanges(source.externalId, null, syncWindowAt(deps.now(), deps.window))) pages.push(page.changes);
-  const [copy] = await deps.db
-    .insert(calendars)
-    .values({ tenantId: ids.tenantId, connectionId: source.connectionId, externalId: `${source.externalId}#copy`, name: 'Bench copy' })
-    .returning();
-  const target = { tenantId: ids.tenantId, calendarId: copy?.id ?? '', generation: 1, syncedAt: new Date() };
-  const started = performance.now();
+  let copies = 0;
+  const freshCalendar = async () => {
+    copies += 1;
+    const [copy] = await deps.db
+      .insert(calendars)
+      .values({ tenantId: ids.tenantId, connectionId: source.connectionId, externalId: `${source.externalId}#copy${copies}`, name: `Bench copy ${copies}` })
+      .returning();
+    return copy?.id ?? '';
+  };
+  const timed = async (work: () => Promise<void>) => {
+    const started = performance.now();
+    await work();
+    return (performance.now() - started) / 1000;
+  };
+  const bare = bareInserts(handle);
+  const best = { mirror: Infinity, values: Infinity, recordset: Infinity };
   let events = 0;
-  for (const changes of pages) events += (await applyChanges(deps.db, target, changes)).upserted;
-  await sweepUnseenEvents(deps.db, target);
-  return { events, eventsPerSecond: events / ((performance.now() - started) / 1000) };
+  for (let round = 0; round < WRITE_ROUNDS; round += 1) {
+    const target = { tenantId: ids.tenantId, calendarId: await freshCalendar(), generation: 1, syncedAt: new Date() };
+    let written = 0;
+    best.mirror = Math.min(best.mirror, await timed(async () => {
+      for (const changes of pages) written += (await applyChanges(deps.db, target, changes)).upserted;
+      await sweepUnseenEvents(deps.db, target);
+    }));
+    events = written;
+    // The rows the mirror wrote, converted outside the timing: the bare inserts get them ready-made.
+    for (const kind of ['values', 'recordset'] as const) {
+      const bareTarget = { ...target, calendarId: await freshCalendar() };
+      const rows = pages.map((changes) => changes.flatMap((change) => (change.type === 'upsert' ? [toMirrorRow(bareTarget, change.event)] : [])));
+      best[kind] = Math.min(best[kind], await timed(async () => {
+        for (const page of rows) await bare[kind](page);
+      }));
+    }
+  }
+  return {
+    events,
+    eventsPerSecond: events / best.mirror,
+    bareValuesPerSecond: events / best.values,
+    bareRecordsetPerSecond: events / best.recordset,
+  };
 }
 
 function printSummary(imports: ImportFigures[], writes: WriteFigures[], calls: CallFigures[]): void {
@@ -227,14 +267,20 @@ function printSummary(imports: ImportFigures[], writes: WriteFigures[], calls: C
       );
     }
   }
-  console.log('\nMirror writes alone (pages already read; what the sync engine itself costs)');
+  console.log(`\nMirror writes alone (pages already read; what the sync engine itself costs), against bare inserts of the same rows into the same table (best of ${WRITE_ROUNDS} interleaved rounds)`);
   console.table(
-    writes.map((row) => ({
-      database: row.database,
-      events: row.events,
-      'events/s': Math.round(row.eventsPerSecond),
-      ...(row.database === 'PostgreSQL' ? { 'goal ≥ 5,000 events/s': row.eventsPerSecond >= 5000 ? 'met' : 'NOT met' } : {}),
-    })),
+    writes.map((row) => {
+      const bare = Math.max(row.bareValuesPerSecond, row.bareRecordsetPerSecond);
+      return {
+        database: row.database,
+        events: row.events,
+        'mirror events/s': Math.round(row.eventsPerSecond),
+        'bare VALUES, 1,000 rows a statement': Math.round(row.bareValuesPerSecond),
+        'bare jsonb_to_recordset, a page a statement': Math.round(row.bareRecordsetPerSecond),
+        'mirror ÷ faster bare (goal ≥ 0.5)': Number((row.eventsPerSecond / bare).toFixed(2)),
+        ...(row.database === 'PostgreSQL' ? { 'goal ≥ 5,000 events/s': row.eventsPerSecond >= 5000 ? 'met' : 'NOT met' } : {}),
+      };
+    }),
   );
   console.log('\n(b) Provider calls (emulator request counters)');
   console.table(

@@ -1,12 +1,14 @@
-import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt } from 'drizzle-orm';
 import type { Executor } from '@/server/db/client';
 import { externalEvents } from '@/server/db/schema';
 import { lastOccurrenceStart } from '@/server/calendar/recurrence-expansion';
 import type { EventChange, EventTime, ProviderEvent } from '@/server/providers/types';
+import { type MirrorRow, upsertMirrorRows } from './mirror-upsert';
 
 /**
- * Writes provider changes into the mirror (`external_events`), one page at a time, in batches:
- * upserts by the natural key (calendar, external id), so replaying a page changes nothing.
+ * Writes provider changes into the mirror (`external_events`), one page at a time, one upsert
+ * statement a page (mirror-upsert.ts): upserts by the natural key (calendar, external id), so
+ * replaying a page changes nothing.
  */
 
 export interface MirrorTarget {
@@ -22,10 +24,13 @@ export interface AppliedCounts {
   removed: number;
 }
 
-type ExternalEventInsert = typeof externalEvents.$inferInsert;
-
-/** Rows per INSERT: well under PostgreSQL's 65,535 bind parameters at ~26 columns a row. */
-const BATCH_ROWS = 1_000;
+/**
+ * Rows per upsert statement: a provider page (Google's largest is 2,500) goes in one statement,
+ * one round trip; the cap only bounds the size of the one jsonb parameter.
+ */
+const BATCH_ROWS = 2_500;
+/** Ids per DELETE … IN: well under PostgreSQL's 65,535 bind parameters. */
+const BATCH_IDS = 1_000;
 
 export async function applyChanges(db: Executor, target: MirrorTarget, changes: EventChange[]): Promise<AppliedCounts> {
   // A page may mention an event twice; the later mention is the newer state, and one INSERT … ON
@@ -36,23 +41,23 @@ export async function applyChanges(db: Executor, target: MirrorTarget, changes: 
     latest.delete(id);
     latest.set(id, change);
   }
-  const rows: ExternalEventInsert[] = [];
+  const rows: MirrorRow[] = [];
   const removed: string[] = [];
   for (const change of latest.values()) {
     if (change.type === 'removed') removed.push(change.externalId);
     else rows.push(toMirrorRow(target, change.event));
   }
   for (let index = 0; index < rows.length; index += BATCH_ROWS) {
-    await upsertRows(db, rows.slice(index, index + BATCH_ROWS));
+    await upsertMirrorRows(db, rows.slice(index, index + BATCH_ROWS));
   }
-  for (let index = 0; index < removed.length; index += BATCH_ROWS) {
+  for (let index = 0; index < removed.length; index += BATCH_IDS) {
     await db
       .delete(externalEvents)
       .where(
         and(
           eq(externalEvents.tenantId, target.tenantId),
           eq(externalEvents.calendarId, target.calendarId),
-          inArray(externalEvents.externalId, removed.slice(index, index + BATCH_ROWS)),
+          inArray(externalEvents.externalId, removed.slice(index, index + BATCH_IDS)),
         ),
       );
   }
@@ -74,56 +79,8 @@ export async function sweepUnseenEvents(db: Executor, target: Omit<MirrorTarget,
   return swept.length;
 }
 
-async function upsertRows(db: Executor, rows: ExternalEventInsert[]): Promise<void> {
-  if (rows.length === 0) return;
-  const excluded = (column: string) => sql.raw(`excluded.${column}`);
-  const changed = (column: keyof typeof externalEvents.$inferSelect, name: string) =>
-    sql`${externalEvents[column]} is distinct from ${excluded(name)}`;
-  await db
-    .insert(externalEvents)
-    .values(rows)
-    .onConflictDoUpdate({
-      target: [externalEvents.calendarId, externalEvents.externalId],
-      set: Object.fromEntries(UPDATED_COLUMNS.map(([key, name]) => [key, excluded(name)])),
-      // A replayed page (same etags, same generation) writes nothing.
-      setWhere: or(
-        changed('etag', 'etag'),
-        changed('status', 'status'),
-        changed('startAt', 'start_at'),
-        changed('endAt', 'end_at'),
-        changed('fullSyncGeneration', 'full_sync_generation'),
-      ),
-    });
-}
-
-const UPDATED_COLUMNS: [keyof ExternalEventInsert, string][] = [
-  ['icalUid', 'ical_uid'],
-  ['etag', 'etag'],
-  ['status', 'status'],
-  ['title', 'title'],
-  ['location', 'location'],
-  ['startAt', 'start_at'],
-  ['endAt', 'end_at'],
-  ['allDay', 'all_day'],
-  ['startDate', 'start_date'],
-  ['endDate', 'end_date'],
-  ['timeZone', 'time_zone'],
-  ['recurrence', 'recurrence'],
-  ['seriesEndAt', 'series_end_at'],
-  ['seriesExternalId', 'series_external_id'],
-  ['originalStartAt', 'original_start_at'],
-  ['transparency', 'transparency'],
-  ['showAs', 'show_as'],
-  ['organizerEmail', 'organizer_email'],
-  ['attendees', 'attendees'],
-  ['tandemMeetingId', 'tandem_meeting_id'],
-  ['providerUpdatedAt', 'provider_updated_at'],
-  ['fullSyncGeneration', 'full_sync_generation'],
-  ['syncedAt', 'synced_at'],
-];
-
 /** The mirror's row for a provider event (all-day: dates, plus 00:00 UTC instants for range queries). */
-export function toMirrorRow(target: MirrorTarget, event: ProviderEvent): ExternalEventInsert {
+export function toMirrorRow(target: MirrorTarget, event: ProviderEvent): MirrorRow {
   const span = timeSpan(event.time);
   const recurrence = event.recurrence && event.recurrence.length > 0 ? event.recurrence : null;
   return {
