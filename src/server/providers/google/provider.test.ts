@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Tests run the emulator in-process; app code never imports it (eslint's src/ rule targets that).
-import { startReceiver } from '../../../../emulators/google/fidelity-helpers';
+import { apiAs, events, startReceiver } from '../../../../emulators/google/fidelity-helpers';
 import { type GoogleTestbed, startGoogleTestbed, TESTBED_CLIENT } from '../../../../emulators/google/testbed';
 import {
   CursorExpiredError,
@@ -97,6 +97,23 @@ describe('invitations, answers and cancellations across accounts', () => {
     await organizer.cancelEvent(ORGANIZER, meeting.externalId, { etag: seen.event.etag });
     const cancelled = await drain(attendee, ATTENDEE, delivered.cursor);
     expect(cancelled.changes).toContainEqual({ type: 'removed', externalId: invitation.event.externalId });
+  });
+
+  it('replaces the comment of an earlier answer: a new answer without one leaves none', async () => {
+    const meeting = await organizer.createEvent(
+      ORGANIZER,
+      write('Comment', '2030-03-06T10:00:00Z', '2030-03-06T11:00:00Z', { attendees: [{ email: ATTENDEE, name: 'Avery', isOptional: false }] }),
+    );
+    const organizersEntry = async () => {
+      const response = await apiAs(bed, ORGANIZER).get(events('primary', `/${meeting.externalId}`));
+      return response.body.attendees.find((entry: { email: string }) => entry.email === ATTENDEE);
+    };
+    await attendee.respondToEvent(ATTENDEE, meeting.externalId, 'tentative', { comment: 'Might be late' });
+    expect(await organizersEntry()).toMatchObject({ responseStatus: 'tentative', comment: 'Might be late' });
+    await attendee.respondToEvent(ATTENDEE, meeting.externalId, 'accepted');
+    const entry = await organizersEntry();
+    expect(entry.responseStatus).toBe('accepted');
+    expect(entry).not.toHaveProperty('comment');
   });
 
   it('refuses to answer an event the account is not invited to', async () => {

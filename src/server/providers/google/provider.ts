@@ -169,10 +169,11 @@ export class GoogleCalendarProvider implements CalendarProvider {
     if (!attendees.some((attendee) => attendee.self)) {
       throw new ProviderBadRequestError(`The connected account is not an attendee of event ${externalId}`);
     }
-    const answered = attendees.map((attendee) =>
+    // The comment belongs to this answer: one given before does not carry over to it.
+    const answered = attendees.map(({ comment: previous, ...attendee }) =>
       attendee.self
         ? { ...attendee, responseStatus: GOOGLE_RESPONSES[response], ...(options.comment ? { comment: options.comment } : {}) }
-        : attendee,
+        : { ...attendee, ...(previous ? { comment: previous } : {}) },
     );
     await this.session.run(() =>
       this.api.events.patch({ calendarId, eventId: externalId, sendUpdates: 'all', requestBody: { attendees: answered } }, ifMatch(data.etag)),
