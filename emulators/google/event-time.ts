@@ -24,8 +24,16 @@ export function formatRfc3339(ms: number, zone: string | undefined): string {
   return dt.toISO({ suppressMilliseconds: true }) ?? new Date(ms).toISOString();
 }
 
+/** Zones seen so far: the check goes through Intl, too dear to repeat for every time rendered. */
+const zoneValidity = new Map<string, boolean>();
+
 export function isValidZone(zone: string): boolean {
-  return DateTime.local().setZone(zone).isValid;
+  let valid = zoneValidity.get(zone);
+  if (valid === undefined) {
+    valid = DateTime.local().setZone(zone).isValid;
+    zoneValidity.set(zone, valid);
+  }
+  return valid;
 }
 
 /** `YYYYMMDDTHHMMSSZ` (timed, UTC) or `YYYYMMDD` (all-day): the suffix of an instance id. */
