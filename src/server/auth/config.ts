@@ -1,11 +1,20 @@
 import { DrizzleAdapter } from '@auth/drizzle-adapter';
-import NextAuth, { type NextAuthConfig } from 'next-auth';
+import NextAuth, { CredentialsSignin, type NextAuthConfig } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import { appDeps } from '@/server/app-deps';
 import { accounts, sessions, users, verificationTokens } from '@/server/db/schema';
-import { verifyCredentials } from './credentials';
+import { clientAddress } from '@/server/security/client-address';
+import { attemptSignIn } from './credentials';
 
 const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
+
+/** Thrown out of authorize so the sign-in action can say when to try again. */
+export class SignInThrottled extends CredentialsSignin {
+  override code = 'throttled';
+  constructor(readonly retryAfterSeconds: number) {
+    super();
+  }
+}
 
 declare module 'next-auth' {
   interface User {
@@ -35,7 +44,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
     logger: {
       // A wrong password is an answer on the page, not a server error worth a stack trace.
       error(error) {
-        if (error.name === 'CredentialsSignin') return;
+        if (error instanceof CredentialsSignin) return;
         console.error('[auth]', error);
       },
     },
@@ -43,7 +52,11 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
     providers: [
       Credentials({
         credentials: { email: { label: 'Email' }, password: { label: 'Password', type: 'password' } },
-        authorize: (raw) => verifyCredentials(db, raw),
+        async authorize(raw, request) {
+          const outcome = await attemptSignIn(db, raw, clientAddress(request.headers), new Date());
+          if (outcome.status === 'throttled') throw new SignInThrottled(outcome.retryAfterSeconds);
+          return outcome.status === 'signed_in' ? outcome.user : null;
+        },
       }),
     ],
     callbacks: {
