@@ -5,8 +5,7 @@ import { appDeps } from '@/server/app-deps';
 import { accounts, sessions, users, verificationTokens } from '@/server/db/schema';
 import { clientAddress } from '@/server/security/client-address';
 import { attemptSignIn } from './credentials';
-
-const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
+import { SESSION_MAX_AGE_SECONDS, sessionCallbacks } from './sessions';
 
 /** Thrown out of authorize so the sign-in action can say when to try again. */
 export class SignInThrottled extends CredentialsSignin {
@@ -27,13 +26,16 @@ declare module 'next-auth' {
 
 // Lazy so that the database opens on first use, not when Next.js imports the module at build.
 export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
-  const { db, authSecret } = await appDeps();
+  const { db, authSecret, now } = await appDeps();
+  const serverSessions = sessionCallbacks(db, now);
   return {
     secret: authSecret,
     trustHost: true,
     // The adapter keeps users and linked accounts; sign-in with a password needs JWT sessions
     // (Auth.js does not create database sessions for the Credentials provider). The token holds
-    // only ids: role and permissions are read from the database on every request.
+    // only ids: role and permissions are read from the database on every request, and the
+    // session id is checked against `sessions` on every request (sessions.ts), so sign-out and
+    // credential changes end it at once.
     adapter: DrizzleAdapter(db, {
       usersTable: users,
       accountsTable: accounts,
@@ -53,20 +55,15 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
       Credentials({
         credentials: { email: { label: 'Email' }, password: { label: 'Password', type: 'password' } },
         async authorize(raw, request) {
-          const outcome = await attemptSignIn(db, raw, clientAddress(request.headers), new Date());
+          const outcome = await attemptSignIn(db, raw, clientAddress(request.headers), now());
           if (outcome.status === 'throttled') throw new SignInThrottled(outcome.retryAfterSeconds);
           return outcome.status === 'signed_in' ? outcome.user : null;
         },
       }),
     ],
+    events: { signOut: (message) => serverSessions.signOut('token' in message ? message : {}) },
     callbacks: {
-      jwt({ token, user }) {
-        if (user?.id && user.tenantId) {
-          token.sub = user.id;
-          token.tenantId = user.tenantId;
-        }
-        return token;
-      },
+      jwt: ({ token, user }) => serverSessions.jwt({ token, user }),
       session({ session, token }) {
         if (token.sub) session.user.id = token.sub;
         session.tenantId = typeof token.tenantId === 'string' ? token.tenantId : '';
