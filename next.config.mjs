@@ -1,3 +1,5 @@
+import { securityHeaders } from './src/server/security/headers.mjs';
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // PGlite ships a WebAssembly build of PostgreSQL and its data files; argon2 is a native addon.
@@ -7,6 +9,9 @@ const nextConfig = {
   devIndicators: false,
   // forbidden() answers 403 with app/forbidden.tsx (the admin pages).
   experimental: { authInterrupts: true },
+  async headers() {
+    return [{ source: '/:path*', headers: securityHeaders({ development: process.env.NODE_ENV !== 'production' }) }];
+  },
 };
 
 export default nextConfig;

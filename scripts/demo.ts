@@ -1,5 +1,5 @@
 /**
- * `npm run demo`: one command from a clean clone to a working Tandem on http://localhost:3000.
+ * `npm run demo`: one command from a clean clone to a working Tandem on http://127.0.0.1:3000 (loopback only).
  * Migrates and seeds the embedded database, starts the provider emulators and the app, and
  * stops them all together. Not for production (the app refuses demo mode there).
  */
@@ -63,7 +63,7 @@ const env: NodeJS.ProcessEnv = {
   MICROSOFT_CLIENT_SECRET: 'tandem-dev-secret',
   MICROSOFT_GRAPH_BASE_URL: 'https://127.0.0.1:4502',
   MICROSOFT_AUTHORITY_BASE_URL: 'https://127.0.0.1:4502',
-  APP_URL: `http://localhost:${port}`,
+  APP_URL: `http://127.0.0.1:${port}`,
   TANDEM_JOBS: 'inline',
   NEXT_TELEMETRY_DISABLED: '1',
   ...process.env,
@@ -76,5 +76,6 @@ const env: NodeJS.ProcessEnv = {
 };
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 if (existsSync('emulators/start.ts')) start('emulators', npx, ['tsx', 'emulators/start.ts'], env);
-start('app', npx, ['next', 'dev', '--port', port], env);
-console.log(`[demo] Tandem is starting on http://localhost:${port} — sign in as tutor1@northbridge.test / tandem-demo.`);
+// Loopback only: the demo has known passwords and lets CalDAV reach loopback servers.
+start('app', npx, ['next', 'dev', '--port', port, '--hostname', '127.0.0.1'], env);
+console.log(`[demo] Tandem is starting on http://127.0.0.1:${port} — sign in as tutor1@northbridge.test / tandem-demo.`);

@@ -1,11 +1,11 @@
 /**
  * `npm run screenshots`: refreshes the README's pictures from a running demo
- * (start it with `npm run demo`; BASE_URL defaults to http://localhost:3000).
+ * (start it with `npm run demo`; BASE_URL defaults to http://127.0.0.1:3000).
  */
 import { chromium, type Page } from '@playwright/test';
 import { DEMO_PASSWORD } from '../src/server/demo/accounts';
 
-const baseUrl = process.env.BASE_URL ?? 'http://localhost:3000';
+const baseUrl = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],

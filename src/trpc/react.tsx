@@ -6,6 +6,7 @@ import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { useState, type ReactNode } from 'react';
 import superjson from 'superjson';
 import type { AppRouter } from '@/server/api/root';
+import { MAX_TRPC_BATCH_SIZE } from './batch-limit';
 import { makeQueryClient } from './query-client';
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
@@ -24,7 +25,7 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
     createTRPCClient<AppRouter>({
       // No loggerLink: it would print inputs (CalDAV passwords among them) to the console.
       links: [
-        httpBatchLink({ url: '/api/trpc', transformer: superjson }),
+        httpBatchLink({ url: '/api/trpc', transformer: superjson, maxItems: MAX_TRPC_BATCH_SIZE }),
       ],
     }),
   );

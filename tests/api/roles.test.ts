@@ -62,6 +62,27 @@ describe('organising meetings', () => {
   });
 });
 
+describe('the member directory (me.members)', () => {
+  async function listed(member: { userId: string; tenantId: string }, input?: unknown): Promise<string[]> {
+    const outcome = await callProcedure(database.db, sessionOf(member), 'me.members', input);
+    if (!outcome.ok) throw new Error(describeOutcome(outcome));
+    return (outcome.value as { id: string }[]).map((row) => row.id).sort();
+  }
+  const everyone = () => [tenant.admin, tenant.tutor, tenant.learner, tenant.otherLearner].map((member) => member.userId).sort();
+
+  it('tutors and admins see every member, to invite them', async () => {
+    expect(await listed(tenant.tutor)).toEqual(everyone());
+    expect(await listed(tenant.admin)).toEqual(everyone());
+    expect(await listed(tenant.tutor, { role: 'learner' })).toEqual([tenant.learner.userId, tenant.otherLearner.userId].sort());
+  });
+
+  it('a learner sees only the tutors who organise their meetings, and nobody else', async () => {
+    expect(await listed(tenant.learner)).toEqual([tenant.tutor.userId]);
+    expect(await listed(tenant.learner, { role: 'learner' })).toEqual([]);
+    expect(await listed(tenant.otherLearner)).toEqual([]);
+  });
+});
+
 describe('tenant calendar-integration settings', () => {
   const read = 'tenant.calendarIntegration';
   const change = 'tenant.updateCalendarIntegration';

@@ -3,6 +3,7 @@ import { appRouter, createCaller } from '../../src/server/api/root';
 import type { SessionIdentity, TrpcContext } from '../../src/server/api/trpc';
 import { generateKeySpec, parseKeyRing } from '../../src/server/crypto/secrets';
 import type { Database } from '../../src/server/db/client';
+import { unlimitedCalls } from '../../src/server/security/call-limits';
 import { RecordingDispatcher } from './recording-dispatcher';
 import { stubProviderRegistry } from './stub-providers';
 
@@ -36,7 +37,7 @@ export const testJobs = new RecordingDispatcher();
 
 /**
  * The context a request gets, with test parts: the fixed clock, a recording dispatcher, the
- * stub provider registry and the test key ring; `overrides` swaps any of them.
+ * stub provider registry, the test key ring and no call limits; `overrides` swaps any of them.
  */
 export function testContext(
   db: Database,
@@ -54,6 +55,8 @@ export function testContext(
     // As outside production: the suites' CalDAV servers are on loopback.
     allowInternalServers: true,
     hideInternalErrors: false,
+    // The suites call hundreds of procedures as one user; the limits have their own tests.
+    callLimits: unlimitedCalls,
     ...overrides,
   };
 }

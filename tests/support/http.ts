@@ -1,6 +1,5 @@
-import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import superjson, { type SuperJSONResult } from 'superjson';
-import { appRouter } from '../../src/server/api/root';
+import { handleTrpcRequest } from '../../src/server/api/http-handler';
 import type { SessionIdentity, TrpcContext } from '../../src/server/api/trpc';
 import type { Database } from '../../src/server/db/client';
 import { testContext } from './api';
@@ -18,7 +17,7 @@ interface ErrorShape {
   data: { code: string };
 }
 
-/** Sends a mutation through the same fetch adapter the app's /api/trpc route uses. */
+/** Sends a mutation through the same handler the app's /api/trpc route uses. */
 export function postMutation(
   db: Database,
   session: SessionIdentity | null,
@@ -37,16 +36,10 @@ export async function postRaw(
   body: string,
   overrides: Partial<Omit<TrpcContext, 'db' | 'session'>> = {},
 ): Promise<HttpOutcome> {
-  const response = await fetchRequestHandler({
-    endpoint: '/api/trpc',
-    req: new Request(`http://tandem.test/api/trpc/${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
-    }),
-    router: appRouter,
-    createContext: () => testContext(db, session, overrides),
-  });
+  const response = await handleTrpcRequest(
+    new Request(`http://tandem.test/api/trpc/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }),
+    () => testContext(db, session, overrides),
+  );
   const payload = (await response.json()) as { error?: SuperJSONResult };
   if (!payload.error) return { status: response.status };
   const error = superjson.deserialize<ErrorShape>(payload.error);

@@ -70,7 +70,7 @@ export async function startJobTestbed(database: TestDatabase, label: string): Pr
   // Created below: the webhook receiver and the runtime hand events to it once it exists.
   const holder: { driver?: InlineJobDriver } = {};
   const server = createServer((req, res) => {
-    void receiveGoogleNotification({ db: database.db, jobs: holder.driver as InlineJobDriver }, toHeaders(req.headers))
+    void receiveGoogleNotification({ db: database.db, jobs: holder.driver as InlineJobDriver, now: () => new Date() }, toHeaders(req.headers))
       .then((outcome) => {
         webhookOutcomes.push(outcome);
         res.writeHead(200).end();

@@ -1,8 +1,9 @@
 'use server';
 
 import { AuthError } from 'next-auth';
-import { signIn, signOut } from '@/server/auth/config';
+import { signIn, signOut, SignInThrottled } from '@/server/auth/config';
 import { credentialsSchema } from '@/server/auth/credentials';
+import { throttledMessage } from '@/server/auth/sign-in-throttle';
 
 export interface SignInState {
   error: string | null;
@@ -25,6 +26,7 @@ export async function signInWithPassword(_previous: SignInState, form: FormData)
     });
   } catch (error) {
     // A successful sign-in throws Next's redirect, which must propagate.
+    if (error instanceof SignInThrottled) return { error: throttledMessage(error.retryAfterSeconds), email };
     if (error instanceof AuthError) return { error: WRONG_CREDENTIALS, email };
     throw error;
   }

@@ -16,7 +16,8 @@ export interface SessionIdentity {
  * What a procedure gets: the caller's identity and the app's parts the routers hand to services
  * (from `appDeps()` in a request, test parts in the suites).
  */
-export interface TrpcContext extends Pick<AppDeps, 'db' | 'now' | 'jobs' | 'providers' | 'keyRing' | 'oauthApps' | 'allowInternalServers'> {
+export interface TrpcContext
+  extends Pick<AppDeps, 'db' | 'now' | 'jobs' | 'providers' | 'keyRing' | 'oauthApps' | 'allowInternalServers' | 'callLimits'> {
   session: SessionIdentity | null;
   /** In production an unexpected error reaches the browser as a plain sentence (the log keeps the detail). */
   hideInternalErrors: boolean;
@@ -61,8 +62,15 @@ const mapDomainErrors = t.middleware(async ({ next }) => {
 
 export const publicProcedure = t.procedure.use(mapDomainErrors);
 
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+export const authedProcedure = publicProcedure.use(({ ctx, type, next }) => {
   if (!ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
+  const budget = ctx.callLimits.take(ctx.session.userId, type, ctx.now());
+  if (!budget.allowed) {
+    throw new TRPCError({
+      code: 'TOO_MANY_REQUESTS',
+      message: `Too many requests. Try again in ${budget.retryAfterSeconds} seconds.`,
+    });
+  }
   return next({ ctx: { session: ctx.session } });
 });
 

@@ -8,6 +8,7 @@ import type { JobDispatcher } from '@/server/jobs/events';
 import { createJobFunctions } from '@/server/jobs/functions';
 import { InlineJobDriver } from '@/server/jobs/inline-driver';
 import { googleEndpointsAt } from '@/server/providers/google';
+import { perUserCallLimits } from '@/server/security/call-limits';
 import { keyRingFromSetting } from './key-ring';
 import type { AppDeps } from './types';
 
@@ -80,6 +81,7 @@ export async function buildApp(env: Env): Promise<App> {
     window: { pastDays: env.SYNC_WINDOW_PAST_DAYS, futureDays: env.SYNC_WINDOW_FUTURE_DAYS },
     pollMinutes: env.SYNC_POLL_MINUTES,
     allowInternalServers: env.NODE_ENV !== 'production',
+    callLimits: perUserCallLimits(),
     jobsMode: mode,
     authSecret: env.AUTH_SECRET,
     demo: env.TANDEM_DEMO,

@@ -3,6 +3,7 @@ import type { ProviderRegistry } from '@/server/connections/provider-registry';
 import type { KeyRing } from '@/server/crypto/secrets';
 import type { Database } from '@/server/db/client';
 import type { JobDispatcher } from '@/server/jobs/events';
+import type { UserCallLimits } from '@/server/security/call-limits';
 import type { SyncWindow } from '@/server/sync/deps';
 
 /**
@@ -32,5 +33,7 @@ export interface AppDeps {
   pollMinutes: number;
   /** CalDAV servers on loopback or private networks: allowed in the demo and tests, refused in production. */
   allowInternalServers: boolean;
+  /** Per-user budgets of tRPC calls per minute, kept in this process (src/server/security/call-limits.ts). */
+  callLimits: UserCallLimits;
   // The mailer (SMTP_URL / the local SMTP server) joins here with the two-way meeting work.
 }

@@ -1,8 +1,9 @@
 import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Executor } from '@/server/db/client';
+import type { Database, Executor } from '@/server/db/client';
 import { memberships, users } from '@/server/db/schema';
 import { decoyPasswordHash, verifyPassword } from './passwords';
+import { beginSignInAttempt, settleSuccessfulSignIn } from './sign-in-throttle';
 
 export const credentialsSchema = z.object({
   email: z.email('Enter a valid email address').max(320).transform((email) => email.toLowerCase()),
@@ -42,4 +43,25 @@ export async function verifyCredentials(db: Executor, raw: unknown): Promise<Aut
     .limit(1);
   if (!membership) return null;
   return { id: user.id, email: user.email, name: user.name, tenantId: membership.tenantId };
+}
+
+export type SignInOutcome =
+  | { status: 'signed_in'; user: AuthenticatedUser }
+  | { status: 'refused' }
+  | { status: 'throttled'; retryAfterSeconds: number };
+
+/**
+ * A sign-in attempt from `address`: throttled per account and per address (sign-in-throttle.ts)
+ * before any password hashing, then checked as verifyCredentials does.
+ */
+export async function attemptSignIn(db: Database, raw: unknown, address: string, now: Date): Promise<SignInOutcome> {
+  const parsed = credentialsSchema.safeParse(raw);
+  if (!parsed.success) return { status: 'refused' };
+  const keys = { account: parsed.data.email, address };
+  const decision = await beginSignInAttempt(db, keys, now);
+  if (!decision.allowed) return { status: 'throttled', retryAfterSeconds: decision.retryAfterSeconds };
+  const user = await verifyCredentials(db, parsed.data);
+  if (!user) return { status: 'refused' };
+  await settleSuccessfulSignIn(db, keys);
+  return { status: 'signed_in', user };
 }

@@ -1,4 +1,4 @@
-import { and, eq, lt } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppDeps } from '@/server/app-deps/types';
 import { decryptJson, encryptJson } from '@/server/crypto/secrets';
@@ -10,6 +10,7 @@ import type { Actor } from '@/server/tenants/actor';
 import { assertProviderAllowed, findOwnConnection, PROVIDER_LABELS } from './access';
 import type { ConnectFailure } from './connect-failures';
 import { decryptCredentials, encryptCredentials, oauthCredentials } from './credentials';
+import { sweepOAuthStates } from './oauth-states';
 import type { OAuthProvider } from './provider-apps';
 import { saveConnection } from './save-connection';
 
@@ -70,10 +71,7 @@ export async function beginOAuthConnect(
   const app = configuredApp(deps, input.provider);
   const { url: authorizationUrl, state, codeVerifier } = await app.authorizationRequest(loginHint ? { loginHint } : {});
 
-  // Abandoned attempts of this member are of no further use.
-  await db
-    .delete(oauthStates)
-    .where(and(eq(oauthStates.tenantId, member.tenantId), eq(oauthStates.userId, member.userId), lt(oauthStates.expiresAt, now)));
+  await sweepOAuthStates(db, member, now);
   await db.insert(oauthStates).values({
     state,
     tenantId: member.tenantId,

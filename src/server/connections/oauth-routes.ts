@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { oauthStates } from '@/server/db/schema';
 import { findActor } from '@/server/tenants/actor';
+import { opaqueToken } from '@/server/validation/text';
 import type { ConnectFailure } from './connect-failures';
 import { beginOAuthConnect, completeOAuthConnect, connectFailureOf, type OAuthConnectDeps } from './oauth-connect';
 import { isOAuthProvider } from './provider-apps';
@@ -68,10 +69,11 @@ export async function oauthStartRedirect(
   }
 }
 
-const callbackQuery = z.object({
-  state: z.string().min(1).max(512),
-  code: z.string().min(1).max(4096).optional(),
-  error: z.string().max(512).optional(),
+/** What a provider sends back; anything else (a NUL byte, say) is not a callback but a probe. */
+export const callbackQuery = z.object({
+  state: opaqueToken(512),
+  code: opaqueToken(4096).optional(),
+  error: opaqueToken(512).optional(),
 });
 
 /** `GET /api/connections/<provider>/callback?code&state` (or `?error&state`) → the settings page. */

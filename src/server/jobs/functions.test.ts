@@ -153,7 +153,8 @@ describe('renew-channels', () => {
     const before = await cursorOf(calendarId);
     await t.database.db
       .update(syncCursors)
-      .set({ channelExpiresAt: new Date(Date.now() + 3_600_000) })
+      // The old channel has carried many messages; the new one numbers from 1 and must not look replayed.
+      .set({ channelExpiresAt: new Date(Date.now() + 3_600_000), channelMessageNumber: 500 })
       .where(and(eq(syncCursors.tenantId, t.tenant.tenantId), eq(syncCursors.calendarId, calendarId)));
     const run = await t.driver.runCron('renew-channels');
     expect(run).toMatchObject({ status: 'completed', result: { renewed: 1, failed: 0 } });

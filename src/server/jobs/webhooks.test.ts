@@ -78,10 +78,13 @@ describe('Google push → webhook → sync', () => {
     );
     const token = replay.channels.find((entry) => entry.id === channel.channelId)?.token ?? '';
     expect(hashChannelToken(token)).toBe(channel.channelTokenHash);
-    for (const number of ['9', '8', '9']) {
+    // Past the emulator's own numbers: a new message, then older and repeated ones (dropped unseen).
+    const next = (channel.channelMessageNumber ?? 0) + 2;
+    const deps = { db: t.database.db, jobs: t.driver, now: () => new Date() };
+    for (const [number, outcome] of [[next, 'dispatched'], [next - 1, 'duplicate'], [next, 'duplicate']] as const) {
       const headers = googleHeaders(channel.channelId ?? '', token, channel.channelResourceId ?? '');
-      headers.set('x-goog-message-number', number);
-      expect(await receiveGoogleNotification({ db: t.database.db, jobs: t.driver }, headers)).toBe('dispatched');
+      headers.set('x-goog-message-number', String(number));
+      expect(await receiveGoogleNotification(deps, headers)).toBe(outcome);
     }
     await t.settle();
     expect(await mirrorTitles()).toEqual(before);
@@ -90,7 +93,7 @@ describe('Google push → webhook → sync', () => {
   it('forged notifications are ignored and dispatch nothing', async () => {
     const channel = await cursor();
     const recorded = new RecordingDispatcher();
-    const deps = { db: t.database.db, jobs: recorded };
+    const deps = { db: t.database.db, jobs: recorded, now: () => new Date() };
     const forged = [
       googleHeaders(channel.channelId ?? '', 'a-guessed-token', channel.channelResourceId ?? ''),
       googleHeaders(crypto.randomUUID(), 'whatever', channel.channelResourceId ?? ''),
@@ -119,7 +122,7 @@ describe('Graph notifications', () => {
     const recorded = new RecordingDispatcher();
     const change = { subscriptionId, clientState: token, changeType: 'updated', resource: 'me/events/1' };
     const result = await receiveGraphNotifications(
-      { db: t.database.db, jobs: recorded },
+      { db: t.database.db, jobs: recorded, now: () => new Date() },
       {
         value: [
           change,
@@ -128,11 +131,10 @@ describe('Graph notifications', () => {
           { subscriptionId, clientState: token, lifecycleEvent: 'subscriptionRemoved' },
           { subscriptionId, clientState: 'forged', changeType: 'deleted' },
           { subscriptionId: 'unknown', clientState: token, changeType: 'deleted' },
-          'not even an object',
         ],
       },
     );
-    expect(result).toEqual({ dispatched: 3, ignored: 3 });
+    expect(result).toEqual({ dispatched: 3, ignored: 2 });
     expect(recorded.sentOf('tandem/calendar.sync-requested')).toEqual([expect.objectContaining({ calendarId, reason: 'push' })]);
     expect(recorded.sentOf('tandem/push-channel.renewal-requested').map((data) => data.reason).sort()).toEqual([
       'reauthorization_required',
@@ -144,7 +146,7 @@ describe('Graph notifications', () => {
     await graphChannel();
     const before = await cursor();
     const recorded = new RecordingDispatcher();
-    const deps = { db: t.database.db, jobs: recorded };
+    const deps = { db: t.database.db, jobs: recorded, now: () => new Date() };
     await receiveGraphNotifications(deps, { value: [{ subscriptionId, clientState: `${token}x`, changeType: 'updated' }] });
     await receiveGraphNotifications(deps, { value: [{ subscriptionId, changeType: 'updated' }] });
     await receiveGraphNotifications(deps, { nothing: 'here' });
@@ -152,13 +154,13 @@ describe('Graph notifications', () => {
     expect(await cursor()).toEqual(before);
   });
 
-  it('the route answers the validation handshake with the token as text/plain, and forged posts with 202', async () => {
+  it('the route answers the validation handshake with the token as text/plain, and a body that is not JSON with 400', async () => {
     const { POST } = await import('../../app/api/webhooks/microsoft/route');
     const handshake = await POST(new Request('http://tandem.test/api/webhooks/microsoft?validationToken=Validation%3A+Testing+client+application', { method: 'POST' }));
     expect(handshake.status).toBe(200);
     expect(handshake.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(await handshake.text()).toBe('Validation: Testing client application');
     const garbage = await POST(new Request('http://tandem.test/api/webhooks/microsoft', { method: 'POST', body: 'not json' }));
-    expect(garbage.status).toBe(202);
+    expect(garbage.status).toBe(400);
   });
 });

@@ -81,6 +81,8 @@ async function saveChannel(deps: Pick<SyncDeps, 'db' | 'now'>, target: CalendarT
     channelResourceId: channel?.resourceId ?? null,
     channelTokenHash: channel ? tokenHash : null,
     channelExpiresAt: channel?.expiresAt ?? null,
+    // A new Google channel numbers its messages from 1 again.
+    channelMessageNumber: null,
     updatedAt: deps.now(),
   };
   await deps.db

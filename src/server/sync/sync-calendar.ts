@@ -6,6 +6,7 @@ import type { CalendarProvider } from '@/server/providers/types';
 import { applyChanges, sweepUnseenEvents } from './apply-changes';
 import { markConnectionNeedsReauth, recordConnectionError, recordConnectionSynced } from './connection-health';
 import { syncWindowAt, type SyncDeps } from './deps';
+import { startPushSync } from './push-sync-queue';
 
 export interface SyncResult {
   /** `incremental`: from the stored cursor; `full`: the window re-read (first import or expired cursor). */
@@ -42,6 +43,7 @@ export async function syncCalendar(deps: SyncDeps, ref: CalendarRef): Promise<Sy
     .where(and(eq(calendars.tenantId, ref.tenantId), eq(calendars.id, ref.calendarId), eq(calendarConnections.tenantId, ref.tenantId)))
     .limit(1);
   if (!row) throw new NotFoundError('Calendar not found');
+  if (row.cursor?.pushSyncQueuedAt) await startPushSync(db, ref);
   const health = { tenantId: ref.tenantId, connectionId: row.connection.id, calendarId: ref.calendarId };
   if (row.connection.status === 'needs_reauth') return emptyResult('skipped', 'needs_reauth');
 

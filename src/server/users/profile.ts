@@ -1,7 +1,7 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '@/server/db/client';
-import { memberships, tenants, users, type Role } from '@/server/db/schema';
+import { meetingAttendees, meetings, memberships, tenants, users, type Role } from '@/server/db/schema';
 import { NotFoundError } from '@/server/errors';
 import type { Actor } from '@/server/tenants/actor';
 import { timeZoneSchema } from '@/server/time/zones';
@@ -66,12 +66,29 @@ export interface TenantMember {
   role: Role;
 }
 
-/** The people of the actor's tenant, e.g. learners a tutor can invite. */
+/** Roles that invite people, and so need the tenant's directory. */
+const DIRECTORY_ROLES: ReadonlySet<Role> = new Set(['admin', 'tutor']);
+
+/**
+ * The people of the actor's tenant the actor may know about. Tutors and admins invite people, so
+ * they see every member; a learner sees only the people who organise meetings they are invited
+ * to (their own tutors), never the rest of the tenant's names and addresses.
+ */
 export function listTenantMembers(db: Executor, actor: Actor, role?: Role): Promise<TenantMember[]> {
+  const visible = DIRECTORY_ROLES.has(actor.role)
+    ? undefined
+    : inArray(
+        users.id,
+        db
+          .select({ organizerId: meetings.organizerId })
+          .from(meetingAttendees)
+          .innerJoin(meetings, and(eq(meetings.id, meetingAttendees.meetingId), eq(meetings.tenantId, actor.tenantId)))
+          .where(and(eq(meetingAttendees.tenantId, actor.tenantId), eq(meetingAttendees.userId, actor.userId))),
+      );
   return db
     .select({ id: users.id, name: users.name, email: users.email, role: memberships.role })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.tenantId, actor.tenantId), role ? eq(memberships.role, role) : undefined))
+    .where(and(eq(memberships.tenantId, actor.tenantId), role ? eq(memberships.role, role) : undefined, visible))
     .orderBy(asc(users.name), asc(users.email));
 }

@@ -117,6 +117,10 @@ export const syncCursors = pgTable(
     /** SHA-256 of the channel token / clientState we handed the provider (hex). */
     channelTokenHash: text(),
     channelExpiresAt: timestamp({ withTimezone: true }),
+    /** The highest X-Goog-Message-Number seen on this channel: lower or equal ones are replays. */
+    channelMessageNumber: bigint({ mode: 'number' }),
+    /** Set when a push asked for a sync that has not started yet: more pushes until then add none. */
+    pushSyncQueuedAt: timestamp({ withTimezone: true }),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('sync_cursors_channel_uq').on(t.channelId).where(sql`${t.channelId} is not null`)],

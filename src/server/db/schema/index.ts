@@ -4,3 +4,4 @@ export * from './tasks';
 export * from './meetings';
 export * from './notifications';
 export * from './connections';
+export * from './security';

@@ -1,4 +1,5 @@
 import { appDeps } from '@/server/app-deps';
+import { refuseWebhookFlood } from '@/server/security/webhook-guard';
 import { receiveGoogleNotification } from '@/server/sync/webhooks';
 
 export const dynamic = 'force-dynamic';
@@ -8,6 +9,8 @@ export const dynamic = 'force-dynamic';
  * prober learns nothing; a 503 only when the sync request could not be handed on, so Google retries.
  */
 export async function POST(request: Request): Promise<Response> {
+  const flood = refuseWebhookFlood(request, new Date());
+  if (flood) return flood;
   try {
     await receiveGoogleNotification(await appDeps(), request.headers);
     return new Response(null, { status: 200 });
