@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEV_AUTH_SECRET, parseEnv } from '@/env';
 import { generateKeySpec } from '../crypto/secrets';
-import { buildApp, type App } from './build';
+import { buildApp, type App, type ProcessSingletons } from './build';
 import { MissingEncryptionKeysError } from './key-ring';
 
 const opened: App[] = [];
@@ -13,8 +13,9 @@ afterAll(async () => {
 // postgres.js connects on the first query, and these tests make none: no server is needed.
 const UNUSED_DATABASE_URL = 'postgres://tandem@127.0.0.1:1/never_queried';
 
-async function appFrom(settings: Record<string, string>): Promise<App> {
-  const app = await buildApp(parseEnv({ NODE_ENV: 'test', AUTH_SECRET: DEV_AUTH_SECRET, DATABASE_URL: UNUSED_DATABASE_URL, ...settings }));
+async function appFrom(settings: Record<string, string>, singletons: ProcessSingletons = {}): Promise<App> {
+  const env = parseEnv({ NODE_ENV: 'test', AUTH_SECRET: DEV_AUTH_SECRET, DATABASE_URL: UNUSED_DATABASE_URL, ...settings });
+  const app = await buildApp(env, singletons);
   opened.push(app);
   return app;
 }
@@ -51,5 +52,20 @@ describe('buildApp', () => {
     expect(`${url.origin}${url.pathname}`).toBe('http://127.0.0.1:4501/o/oauth2/v2/auth');
     expect(url.searchParams.get('redirect_uri')).toBe('http://localhost:3000/api/connections/google/callback');
     expect(app.pollMinutes).toBe(15);
+  });
+
+  it('shares one database and one inline driver between the bundles of a process, and nothing else', async () => {
+    const singletons: ProcessSingletons = {};
+    const first = await appFrom({}, singletons);
+    const second = await appFrom({}, singletons);
+    expect(second.database).toBe(first.database);
+    // Each bundle's own adapters throw the error classes its own code checks with instanceof.
+    expect(second.providers).not.toBe(first.providers);
+    first.startInlineCrons();
+    const driver = singletons.inlineDriver;
+    expect(driver).toBeDefined();
+    second.startInlineCrons();
+    expect(singletons.inlineDriver).toBe(driver);
+    driver?.stopCrons();
   });
 });

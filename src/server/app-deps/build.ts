@@ -26,6 +26,17 @@ export interface App extends AppDeps {
   startInlineCrons(): void;
 }
 
+/**
+ * What a process holds once, whichever Next.js bundle asks for the app: PGlite must never open its
+ * data folder twice, and one inline driver runs the crons. The rest of the app is stateless and
+ * built per bundle, so that its typed errors are the classes that bundle's `instanceof` checks.
+ */
+export interface ProcessSingletons {
+  database?: Promise<DatabaseHandle>;
+  inlineDriver?: InlineJobDriver;
+  cronsStarted?: boolean;
+}
+
 export function databaseLocation(env: Pick<Env, 'DATABASE_URL' | 'PGLITE_DATA_DIR'>): DatabaseLocation {
   return env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL } : { kind: 'pglite', dataDir: env.PGLITE_DATA_DIR };
 }
@@ -56,17 +67,17 @@ export function oauthClients(env: Env): OAuthClients {
 }
 
 /** Builds the app from a validated environment (DESIGN.md §5): the one place settings become parts. */
-export async function buildApp(env: Env): Promise<App> {
-  const database = await openDatabase(databaseLocation(env));
+export async function buildApp(env: Env, singletons: ProcessSingletons = {}): Promise<App> {
+  singletons.database ??= openDatabase(databaseLocation(env));
+  const database = await singletons.database;
   const now = () => new Date();
   const keyRing = () => keyRingFromSetting(env.TANDEM_ENCRYPTION_KEYS);
   const clients = oauthClients(env);
   const mode = jobsMode(env);
 
-  // The inline driver runs the same job functions, bound to this app; made on first use.
-  let driver: InlineJobDriver | undefined;
-  let cronsStarted = false;
-  const inlineDriver = () => (driver ??= new InlineJobDriver({ functions: createJobFunctions(inngest, app), nodeEnv: env.NODE_ENV }));
+  // The inline driver runs the same job functions, bound to the app that made it first.
+  const inlineDriver = () =>
+    (singletons.inlineDriver ??= new InlineJobDriver({ functions: createJobFunctions(inngest, app), nodeEnv: env.NODE_ENV }));
   const jobs: JobDispatcher = mode === 'inngest' ? inngestDispatcher : { send: (events) => inlineDriver().send(events) };
 
   const app: App = {
@@ -87,8 +98,8 @@ export async function buildApp(env: Env): Promise<App> {
     demo: env.TANDEM_DEMO,
     hideInternalErrors: env.NODE_ENV === 'production',
     startInlineCrons() {
-      if (mode !== 'inline' || cronsStarted) return;
-      cronsStarted = true;
+      if (mode !== 'inline' || singletons.cronsStarted) return;
+      singletons.cronsStarted = true;
       inlineDriver().startCrons();
     },
   };
