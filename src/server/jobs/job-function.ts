@@ -27,8 +27,10 @@ export function createJobFunction(client: Inngest, definition: JobDefinition, de
     },
     async ({ event, step, attempt }) => {
       const steps: JobSteps = {
+        // Inngest types a step's result as its JSON form; JobSteps asks bodies to return plain data.
         run: <T>(id: string, body: () => Promise<T>) => step.run(id, () => runService(attempt, body)) as Promise<T>,
       };
+      // Parsed by the schema of the definition's own trigger: the payload type its body declares.
       const data = 'event' in trigger ? jobEventSchemas[trigger.event].parse(event.data) : {};
       return definition.run(deps, data as never, steps);
     },
