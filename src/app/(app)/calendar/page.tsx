@@ -1,14 +1,15 @@
 import type { Metadata } from 'next';
 import { CalendarView } from '@/components/calendar/calendar-view';
+import { requestLocale } from '@/server/users/request-locale';
 import { HydrateClient, seedSignedInProfile } from '@/trpc/server';
 
 export const metadata: Metadata = { title: 'Calendar' };
 
 export default async function CalendarPage() {
-  await seedSignedInProfile();
+  const [locale] = await Promise.all([requestLocale(), seedSignedInProfile()]);
   return (
     <HydrateClient>
-      <CalendarView />
+      <CalendarView locale={locale} />
     </HydrateClient>
   );
 }
