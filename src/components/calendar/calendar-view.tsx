@@ -1,6 +1,6 @@
 'use client';
 
-import type { DateSelectArg, DatesSetArg, EventClickArg, EventDropArg, EventMountArg, ViewMountArg } from '@fullcalendar/core';
+import type { DateSelectArg, DatesSetArg, EventClickArg, EventDropArg, EventMountArg } from '@fullcalendar/core';
 import dayGridPlugin from '@fullcalendar/daygrid';
 import interactionPlugin, { type EventResizeDoneArg } from '@fullcalendar/interaction';
 import listPlugin from '@fullcalendar/list';
@@ -22,6 +22,7 @@ import { toExternalEventInputs, type ExternalEventRef } from './external-event-i
 import { ItemForm, type ItemFormProps } from './item-form';
 import { MeetingDetails } from './meeting-details';
 import { MoveConfirmDialog } from './move-confirm-dialog';
+import { timedItemsOf, visibleHours, WHOLE_DAY } from './visible-hours';
 import { TaskDetails } from './task-details';
 import { instantFromCalendarString } from './wall-time';
 
@@ -67,6 +68,12 @@ export function CalendarView({ locale }: { locale: string }) {
   });
   const events = useMemo(() => [...toEventInputs(feed.data), ...toExternalEventInputs(feed.data)], [feed.data]);
   const hasAllDayEvents = events.some((event) => event.allDay === true);
+  const [wholeDay, setWholeDay] = useState(false);
+  const workingHours = profile.workingHours;
+  const hours = useMemo(
+    () => (wholeDay ? WHOLE_DAY : visibleHours(workingHours, timedItemsOf(feed.data), zone)),
+    [wholeDay, workingHours, feed.data, zone],
+  );
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.calendar.pathKey() });
   const moveMeeting = useMutation(
     trpc.meetings.update.mutationOptions({
@@ -164,6 +171,9 @@ export function CalendarView({ locale }: { locale: string }) {
         <h1 className="text-2xl font-semibold">Calendar</h1>
         <div className="flex items-center gap-3">
           <p className="text-sm text-slate-700">Times in {zone.replaceAll('_', ' ')}</p>
+          <Button variant="secondary" aria-pressed={wholeDay} onClick={() => setWholeDay(!wholeDay)}>
+            Whole day
+          </Button>
           <Button onClick={startNew}>{canOrganize ? 'New meeting or task' : 'New task'}</Button>
         </div>
       </div>
@@ -189,12 +199,11 @@ export function CalendarView({ locale }: { locale: string }) {
           // Tandem items are never all day; the row appears only for connected calendars' all-day events.
           allDaySlot={hasAllDayEvents}
           nowIndicator
-          // A fixed height, so the time grid scrolls inside and can open at the start of the working
-          // day (its scroller is made focusable in markScrollerFocusable).
-          height={CALENDAR_HEIGHT}
-          scrollTime={profile.workingHours.start}
-          scrollTimeReset={false}
-          viewDidMount={markScrollerFocusable}
+          // No inner scroller: the page scrolls, so keyboard users need no focusable scroll region.
+          // The grid starts at the working day instead (see visibleHours).
+          height="auto"
+          slotMinTime={hours.slotMinTime}
+          slotMaxTime={hours.slotMaxTime}
           selectable
           selectMirror
           editable
@@ -249,14 +258,3 @@ export function CalendarView({ locale }: { locale: string }) {
   );
 }
 
-/** Tall enough for a working day at FullCalendar's slot height; less than a laptop screen. */
-const CALENDAR_HEIGHT = 640;
-
-/**
- * Each view's body scrolls; keyboard users must be able to reach and scroll it even on a week
- * with nothing in it to focus (WCAG 2.1.1). No role: it sits inside FullCalendar's grid, whose
- * rows must stay the grid's own.
- */
-function markScrollerFocusable(arg: ViewMountArg) {
-  for (const scroller of arg.el.querySelectorAll<HTMLElement>('.fc-scroller-liquid-absolute')) scroller.tabIndex = 0;
-}
