@@ -63,6 +63,20 @@ test.describe('a UK browser', () => {
   });
 });
 
+test('a date format chosen in Account settings wins over the browser’s language', async ({ page }) => {
+  // Playwright's browser asks for en-US: month first, unless the person chooses otherwise.
+  await signIn(page, MEETINGS_TENANT.otherLearner.email);
+  const monday = thisWeekIn();
+  await expect(page.getByRole('columnheader').filter({ hasText: monday.toFormat('ccc L/d') })).toBeVisible();
+  await page.getByRole('link', { name: 'Account settings' }).click();
+  await page.getByLabel('Date format').selectOption('en-GB');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Your settings are saved.' })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Calendar', exact: true }).click();
+  await expect(page.getByRole('columnheader').filter({ hasText: monday.toFormat('ccc dd/LL') })).toBeVisible();
+});
+
 test.describe('on a 390 × 844 phone', () => {
   test.use({ viewport: { width: 390, height: 844 } });
 

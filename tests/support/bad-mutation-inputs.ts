@@ -105,8 +105,15 @@ export const BAD_MUTATION_INPUTS: Record<string, MutationCases> = {
   },
   'me.updateProfile': {
     as: 'learner',
-    valid: () => ({ name: 'New name', timeZone: 'America/New_York', workingHours: { days: [1, 2], start: '08:00', end: '16:00' } }),
+    valid: () => ({
+      name: 'New name',
+      timeZone: 'America/New_York',
+      locale: 'en-US',
+      workingHours: { days: [1, 2], start: '08:00', end: '16:00' },
+    }),
     bad: {
+      'locale not offered': () => ({ locale: 'xx-YY' }),
+      '10 kB locale': () => ({ locale: TEN_KB }),
       '10 kB name': () => ({ name: TEN_KB }),
       'blank name': () => ({ name: '   ' }),
       'name of the wrong type': () => ({ name: 42 }),

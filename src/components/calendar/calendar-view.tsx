@@ -9,21 +9,21 @@ import FullCalendar from '@fullcalendar/react';
 import timeGridPlugin from '@fullcalendar/timegrid';
 import { keepPreviousData, useMutation, useQuery, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { StatusMessage } from '@/components/ui/status-message';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
+import { StatusMessage } from '@/components/ui/status-message';
 import { useTRPC } from '@/trpc/react';
-import { CalendarLegend } from './calendar-legend';
 import { BrokenConnectionsAlert } from './broken-connections-alert';
+import { CalendarLegend } from './calendar-legend';
 import { toEventInputs, type CalendarItemRef } from './event-inputs';
 import { ExternalEventDetails } from './external-event-details';
 import { toExternalEventInputs, type ExternalEventRef } from './external-event-inputs';
 import { ItemForm, type ItemFormProps } from './item-form';
 import { MeetingDetails } from './meeting-details';
 import { MoveConfirmDialog } from './move-confirm-dialog';
-import { timedItemsOf, visibleHours, WHOLE_DAY } from './visible-hours';
 import { TaskDetails } from './task-details';
+import { timedItemsOf, visibleHours, WHOLE_DAY } from './visible-hours';
 import { instantFromCalendarString } from './wall-time';
 
 /** A drag of a meeting with invitees, held until the organiser confirms it. */
