@@ -24,7 +24,7 @@ test('a learner connects a Google account through the consent page and sees its 
   const primary = card.getByRole('group', { name: learner.googleAccount });
   await expect(primary.getByRole('checkbox', { name: 'Show in my calendar' })).toBeChecked();
   await expect(primary.getByRole('checkbox', { name: 'Counts as busy' })).toBeChecked();
-  await expect(primary.getByRole('radio', { name: 'Receives new meetings' })).toBeChecked();
+  await expect(primary.getByRole('radio', { name: /^Write target/ })).toBeChecked();
   await expectAccessible(page);
 
   // The seed puts a GP appointment on Wednesday of this week (emulators/seed/demo.json).

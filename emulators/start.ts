@@ -1,8 +1,10 @@
 /**
  * `npm run emulators`: the Google Calendar emulator on http://127.0.0.1:4501 and, when its module
- * is present, the Microsoft Graph emulator on https://127.0.0.1:4502. Both are seeded with the
- * demo tenant (Northbridge Training) relative to today. Ports and host can be overridden with
- * GOOGLE_EMULATOR_PORT, MICROSOFT_EMULATOR_PORT and EMULATOR_HOST. Ctrl-C stops both.
+ * is present, the Microsoft Graph emulator on https://127.0.0.1:4502, its sign-in pages also on
+ * http://127.0.0.1:4503 (a browser opens them without a certificate warning). Both are seeded with
+ * the demo tenant (Northbridge Training) relative to today. Ports and host can be overridden with
+ * GOOGLE_EMULATOR_PORT, MICROSOFT_EMULATOR_PORT, MICROSOFT_AUTHORITY_PORT and EMULATOR_HOST.
+ * Ctrl-C stops both.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -15,12 +17,17 @@ interface Running {
 }
 
 interface MicrosoftModule {
-  startMicrosoftEmulator?: (options: { port?: number; host?: string }) => Promise<{ url: string; close(): Promise<void> }>;
+  startMicrosoftEmulator?: (options: {
+    port?: number;
+    host?: string;
+    authorityPort?: number;
+  }) => Promise<{ url: string; authorityUrl: string; close(): Promise<void> }>;
 }
 
 const host = process.env['EMULATOR_HOST'] ?? '127.0.0.1';
 const googlePort = Number(process.env['GOOGLE_EMULATOR_PORT'] ?? 4501);
 const microsoftPort = Number(process.env['MICROSOFT_EMULATOR_PORT'] ?? 4502);
+const microsoftAuthorityPort = Number(process.env['MICROSOFT_AUTHORITY_PORT'] ?? microsoftPort + 1);
 
 async function main(): Promise<void> {
   const running: Running[] = [];
@@ -33,8 +40,9 @@ async function main(): Promise<void> {
     try {
       const microsoft = (await import(microsoftServer)) as MicrosoftModule;
       if (microsoft.startMicrosoftEmulator) {
-        const started = await microsoft.startMicrosoftEmulator({ port: microsoftPort, host });
+        const started = await microsoft.startMicrosoftEmulator({ port: microsoftPort, host, authorityPort: microsoftAuthorityPort });
         running.push({ name: 'Microsoft Graph', url: started.url, close: started.close });
+        running.push({ name: 'Microsoft sign-in', url: started.authorityUrl, close: async () => undefined });
       } else {
         console.warn('emulators/microsoft/server.ts does not export startMicrosoftEmulator: Microsoft emulator not started');
       }

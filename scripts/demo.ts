@@ -62,7 +62,8 @@ const env: NodeJS.ProcessEnv = {
   MICROSOFT_CLIENT_ID: '00000000-0000-4000-8000-00000000a11e',
   MICROSOFT_CLIENT_SECRET: 'tandem-dev-secret',
   MICROSOFT_GRAPH_BASE_URL: 'https://127.0.0.1:4502',
-  MICROSOFT_AUTHORITY_BASE_URL: 'https://127.0.0.1:4502',
+  // Sign-in over plain HTTP on loopback: the browser opens it without a certificate warning.
+  MICROSOFT_AUTHORITY_BASE_URL: 'http://127.0.0.1:4503',
   APP_URL: `http://127.0.0.1:${port}`,
   TANDEM_JOBS: 'inline',
   NEXT_TELEMETRY_DISABLED: '1',

@@ -107,3 +107,35 @@ describe('token endpoint', () => {
     expect(await badScope.json()).toMatchObject({ error: 'invalid_scope' });
   });
 });
+
+describe('sign-in over plain HTTP (authorityPort)', () => {
+  it('serves the consent page and the token endpoint over HTTP, and never Graph', async () => {
+    const withHttp = await startMicrosoftEmulator({ port: 0, authorityPort: 0, seed: MICROSOFT_SEED_PATH });
+    try {
+      expect(withHttp.authorityUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(withHttp.authorityUrl).not.toBe(withHttp.url);
+      const query = new URLSearchParams({ client_id: TEST_CLIENT_ID, response_type: 'code', redirect_uri: TEST_REDIRECT_URI, scope: DELEGATED_SCOPE, state: 's' });
+      const consent = await fetch(`${withHttp.authorityUrl}/common/oauth2/v2.0/authorize?${query}`);
+      expect(consent.status).toBe(200);
+      expect(await consent.text()).toContain('learner6@northbridge.test');
+
+      // The same store behind both listeners: a code granted over HTTP is redeemed there too.
+      const { verifier, challenge } = pkcePair();
+      const code = (await authorizeAs(withHttp.authorityUrl, 'learner1@northbridge.test', { code_challenge: challenge, code_challenge_method: 'S256' })).get('code') ?? '';
+      const tokens = await tokenRequest(withHttp.authorityUrl, { grant_type: 'authorization_code', code, redirect_uri: TEST_REDIRECT_URI, code_verifier: verifier });
+      const { access_token: accessToken } = (await tokens.json()) as { access_token: string };
+      expect(accessToken).toEqual(expect.any(String));
+
+      const overHttp = await fetch(`${withHttp.authorityUrl}/v1.0/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+      expect(overHttp.status).toBe(404);
+      const overHttps = await fetch(`${withHttp.url}/v1.0/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+      expect(overHttps.status).toBe(200);
+    } finally {
+      await withHttp.close();
+    }
+  });
+
+  it('is off unless asked for: the authority is then the HTTPS root', () => {
+    expect(emulator.authorityUrl).toBe(emulator.url);
+  });
+});

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
@@ -22,7 +22,9 @@ import { MicrosoftStore } from './store';
 
 /**
  * The Microsoft Graph v1.0 (calendar) + identity platform v2.0 emulator, over HTTPS with the
- * fixture certificate in ./certs (the Graph SDK only sends tokens to https hosts).
+ * fixture certificate in ./certs (the Graph SDK only sends tokens to https hosts). The sign-in
+ * and consent pages can also be served over plain HTTP (`authorityPort`), so that a browser in
+ * the demo opens them without a certificate warning; Graph itself is never served over HTTP.
  */
 
 export interface MicrosoftEmulatorOptions {
@@ -31,12 +33,19 @@ export interface MicrosoftEmulatorOptions {
   host?: string;
   /** A seed (shared demo format or the Microsoft one) or its path; defaults to emulators/seed/demo.json. */
   seed?: AnySeed | string;
+  /** Also serve the identity platform routes over plain HTTP on this port (0: a free one). */
+  authorityPort?: number;
 }
 
 export interface MicrosoftEmulator {
   /** e.g. https://127.0.0.1:4502 — Graph under /v1.0, OAuth under /{tenant}/oauth2/v2.0. */
   url: string;
   port: number;
+  /**
+   * Where a browser signs in: the plain-HTTP authority root when `authorityPort` was given (e.g.
+   * http://127.0.0.1:4503, OAuth under /{tenant}/oauth2/v2.0), else `url`.
+   */
+  authorityUrl: string;
   store: MicrosoftStore;
   control: ControlState;
   /** Reloads the seed, clears faults and counts (as POST /__control/reset). */
@@ -139,11 +148,15 @@ export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions =
     started.once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;
-  url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const hostInUrl = host.includes(':') ? `[${host}]` : host;
+  url = `https://${hostInUrl}:${port}`;
+  const authorityServer = options.authorityPort === undefined ? null : await listenForAuthority(app, host, options.authorityPort);
+  const authorityUrl = authorityServer ? `http://${hostInUrl}:${(authorityServer.address() as AddressInfo).port}` : url;
 
   return {
     url,
     port,
+    authorityUrl,
     store,
     control,
     reset: () => {
@@ -154,8 +167,31 @@ export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions =
     close: () =>
       new Promise<void>((resolve, reject) => {
         stopNotifications();
+        authorityServer?.close();
+        authorityServer?.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),
   };
+}
+
+/** `/{tenant}/oauth2/v2.0/…`: the identity platform, which is all the HTTP listener serves. */
+const AUTHORITY_PATH = /^\/[^/]+\/oauth2\/v2\.0\//;
+
+async function listenForAuthority(app: Hono<EmulatorEnv>, host: string, port: number) {
+  return new Promise<ReturnType<typeof createHttpServer>>((resolve, reject) => {
+    const started = serve(
+      {
+        fetch: (request, env) =>
+          AUTHORITY_PATH.test(new URL(request.url).pathname)
+            ? app.fetch(request, env)
+            : new Response('Only sign-in is served over HTTP; Graph is on the HTTPS port.', { status: 404 }),
+        port,
+        hostname: host,
+        createServer: createHttpServer,
+      },
+      () => resolve(started as ReturnType<typeof createHttpServer>),
+    );
+    started.once('error', reject);
+  });
 }

@@ -43,15 +43,16 @@ const ATTACKS: Record<string, (target: Target) => unknown[]> = {
   'meetings.get': ({ victimActivity }) => [{ id: victimActivity.meetingId }],
   'meetings.create': ({ victim }) => [meetingInput([victim.learner.userId]), meetingInput([victim.tutor.userId])],
   'meetings.update': ({ victim, victimActivity, intruderMeetingId }) => [
-    { id: victimActivity.meetingId, title: 'Hijacked' },
-    { id: intruderMeetingId, attendeeUserIds: [victim.learner.userId] },
+    // Version 1: the seeded meetings are never changed, so only tenancy can refuse these.
+    { id: victimActivity.meetingId, version: 1, title: 'Hijacked' },
+    { id: intruderMeetingId, version: 1, attendeeUserIds: [victim.learner.userId] },
   ],
   'meetings.cancel': ({ victimActivity }) => [{ id: victimActivity.meetingId }],
   'meetings.respond': ({ victimActivity }) => [{ id: victimActivity.meetingId, response: 'declined' }],
   'tasks.create': () => [taskInput('Intruder task')],
   'tasks.update': ({ victimActivity }) => [
-    { id: victimActivity.tutorTaskId, title: 'Hijacked' },
-    { id: victimActivity.learnerTaskId, durationMinutes: 60 },
+    { id: victimActivity.tutorTaskId, version: 1, title: 'Hijacked' },
+    { id: victimActivity.learnerTaskId, version: 1, durationMinutes: 60 },
   ],
   'tasks.setDone': ({ victimActivity }) => [{ id: victimActivity.learnerTaskId, done: true }],
   'tasks.delete': ({ victimActivity }) => [{ id: victimActivity.tutorTaskId }],

@@ -40,8 +40,10 @@ const without = (input: Input, key: string) => Object.fromEntries(Object.entries
 const thousand = (make: (i: number) => unknown) => Array.from({ length: 1000 }, (_, i) => make(i));
 
 const validMeeting = ({ tenant }: Scene) => meetingInput([tenant.learner.userId]) as unknown as Input;
+/** Seeded rows are never changed by this suite, so an edit of one starts from its first version. */
+const editOf = (id: string) => ({ id, version: 1 });
 const meetingUpdate = ({ activity }: Scene) => ({
-  id: activity.meetingId,
+  ...editOf(activity.meetingId),
   title: 'Moved',
   startsAt: at('2026-03-05T10:00:00Z'),
   endsAt: at('2026-03-05T11:00:00Z'),
@@ -103,8 +105,15 @@ export const BAD_MUTATION_INPUTS: Record<string, MutationCases> = {
   },
   'me.updateProfile': {
     as: 'learner',
-    valid: () => ({ name: 'New name', timeZone: 'America/New_York', workingHours: { days: [1, 2], start: '08:00', end: '16:00' } }),
+    valid: () => ({
+      name: 'New name',
+      timeZone: 'America/New_York',
+      locale: 'en-US',
+      workingHours: { days: [1, 2], start: '08:00', end: '16:00' },
+    }),
     bad: {
+      'locale not offered': () => ({ locale: 'xx-YY' }),
+      '10 kB locale': () => ({ locale: TEN_KB }),
       '10 kB name': () => ({ name: TEN_KB }),
       'blank name': () => ({ name: '   ' }),
       'name of the wrong type': () => ({ name: 42 }),
@@ -150,16 +159,18 @@ export const BAD_MUTATION_INPUTS: Record<string, MutationCases> = {
     bad: {
       'invalid uuid': (scene) => ({ ...meetingUpdate(scene), id: NOT_A_UUID }),
       'missing id': (scene) => without(meetingUpdate(scene), 'id'),
-      'end before the current start': ({ activity }) => ({ id: activity.meetingId, endsAt: at('2026-03-03T09:00:00Z') }),
-      'start after the current end': ({ activity }) => ({ id: activity.meetingId, startsAt: at('2026-03-03T12:00:00Z') }),
-      'end a month after the current start': ({ activity }) => ({ id: activity.meetingId, endsAt: at('2026-04-03T10:00:00Z') }),
-      'year 3000': ({ activity }) => ({ id: activity.meetingId, startsAt: YEAR_3000, endsAt: at('3000-01-01T11:00:00Z') }),
-      '10 kB title': ({ activity }) => ({ id: activity.meetingId, title: TEN_KB }),
-      'location with a NUL byte': ({ activity }) => ({ id: activity.meetingId, location: 'Room\u00002' }),
-      '1000 attendees': ({ activity, tenant }) => ({ id: activity.meetingId, attendeeUserIds: thousand(() => tenant.learner.userId) }),
-      'no attendees': ({ activity }) => ({ id: activity.meetingId, attendeeUserIds: [] }),
-      'attendee who is nobody': ({ activity }) => ({ id: activity.meetingId, attendeeUserIds: [RANDOM_UUID] }),
-      'unknown time zone': ({ activity }) => ({ id: activity.meetingId, timeZone: 'Mars/Olympus' }),
+      'missing version': (scene) => without(meetingUpdate(scene), 'version'),
+      'version of the wrong type': (scene) => ({ ...meetingUpdate(scene), version: '1' }),
+      'end before the current start': ({ activity }) => ({ ...editOf(activity.meetingId), endsAt: at('2026-03-03T09:00:00Z') }),
+      'start after the current end': ({ activity }) => ({ ...editOf(activity.meetingId), startsAt: at('2026-03-03T12:00:00Z') }),
+      'end a month after the current start': ({ activity }) => ({ ...editOf(activity.meetingId), endsAt: at('2026-04-03T10:00:00Z') }),
+      'year 3000': ({ activity }) => ({ ...editOf(activity.meetingId), startsAt: YEAR_3000, endsAt: at('3000-01-01T11:00:00Z') }),
+      '10 kB title': ({ activity }) => ({ ...editOf(activity.meetingId), title: TEN_KB }),
+      'location with a NUL byte': ({ activity }) => ({ ...editOf(activity.meetingId), location: 'Room\u00002' }),
+      '1000 attendees': ({ activity, tenant }) => ({ ...editOf(activity.meetingId), attendeeUserIds: thousand(() => tenant.learner.userId) }),
+      'no attendees': ({ activity }) => ({ ...editOf(activity.meetingId), attendeeUserIds: [] }),
+      'attendee who is nobody': ({ activity }) => ({ ...editOf(activity.meetingId), attendeeUserIds: [RANDOM_UUID] }),
+      'unknown time zone': ({ activity }) => ({ ...editOf(activity.meetingId), timeZone: 'Mars/Olympus' }),
     },
   },
   'meetings.cancel': {
@@ -202,13 +213,15 @@ export const BAD_MUTATION_INPUTS: Record<string, MutationCases> = {
   },
   'tasks.update': {
     as: 'learner',
-    valid: ({ activity }) => ({ id: activity.learnerTaskId, title: 'Renamed', durationMinutes: 45 }),
+    valid: ({ activity }) => ({ ...editOf(activity.learnerTaskId), title: 'Renamed', durationMinutes: 45 }),
     bad: {
-      'invalid uuid': () => ({ id: NOT_A_UUID, title: 'Renamed' }),
-      'negative duration': ({ activity }) => ({ id: activity.learnerTaskId, durationMinutes: -15 }),
-      'due in year 3000': ({ activity }) => ({ id: activity.learnerTaskId, dueAt: YEAR_3000 }),
-      '10 kB title': ({ activity }) => ({ id: activity.learnerTaskId, title: TEN_KB }),
-      'title of the wrong type': ({ activity }) => ({ id: activity.learnerTaskId, title: 42 }),
+      'invalid uuid': () => ({ id: NOT_A_UUID, version: 1, title: 'Renamed' }),
+      'missing version': ({ activity }) => ({ id: activity.learnerTaskId, title: 'Renamed' }),
+      'zero version': ({ activity }) => ({ ...editOf(activity.learnerTaskId), version: 0, title: 'Renamed' }),
+      'negative duration': ({ activity }) => ({ ...editOf(activity.learnerTaskId), durationMinutes: -15 }),
+      'due in year 3000': ({ activity }) => ({ ...editOf(activity.learnerTaskId), dueAt: YEAR_3000 }),
+      '10 kB title': ({ activity }) => ({ ...editOf(activity.learnerTaskId), title: TEN_KB }),
+      'title of the wrong type': ({ activity }) => ({ ...editOf(activity.learnerTaskId), title: 42 }),
     },
   },
   'tasks.setDone': {

@@ -2,8 +2,9 @@
 
 import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
 import { Switch } from 'radix-ui';
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import { Alert } from '@/components/ui/alert';
+import { StatusMessage } from '@/components/ui/status-message';
 import { useTRPC } from '@/trpc/react';
 import { PROVIDER_LABELS } from '@/components/calendar/provider-labels';
 
@@ -14,9 +15,14 @@ export function CalendarIntegrationSettings() {
   const queryClient = useQueryClient();
   const switchId = useId();
   const { data: settings } = useSuspenseQuery(trpc.tenant.calendarIntegration.queryOptions());
+  const [providersSaved, setProvidersSaved] = useState<string | null>(null);
   const update = useMutation(
     trpc.tenant.updateCalendarIntegration.mutationOptions({
-      onSuccess: (next) => queryClient.setQueryData(trpc.tenant.calendarIntegration.queryKey(), next),
+      onMutate: () => setProvidersSaved(null),
+      onSuccess: (next, input) => {
+        queryClient.setQueryData(trpc.tenant.calendarIntegration.queryKey(), next);
+        if (input.allowedProviders) setProvidersSaved(describeSavedProviders(next.allowedProviders));
+      },
     }),
   );
 
@@ -69,7 +75,15 @@ export function CalendarIntegrationSettings() {
             </label>
           ))}
         </div>
+        <StatusMessage message={providersSaved} className="mt-3" />
       </fieldset>
     </div>
   );
+}
+
+function describeSavedProviders(allowed: readonly string[]): string {
+  const names = PROVIDERS.filter((provider) => allowed.includes(provider)).map((provider) => PROVIDER_LABELS[provider]);
+  return names.length > 0
+    ? `Saved. Members can connect: ${names.join(', ')}.`
+    : 'Saved. No provider is allowed: members cannot connect a calendar.';
 }

@@ -12,15 +12,29 @@ import { useMemo, useState } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
+import { StatusMessage } from '@/components/ui/status-message';
 import { useTRPC } from '@/trpc/react';
+import { BrokenConnectionsAlert } from './broken-connections-alert';
 import { CalendarLegend } from './calendar-legend';
 import { toEventInputs, type CalendarItemRef } from './event-inputs';
 import { ExternalEventDetails } from './external-event-details';
 import { toExternalEventInputs, type ExternalEventRef } from './external-event-inputs';
 import { ItemForm, type ItemFormProps } from './item-form';
 import { MeetingDetails } from './meeting-details';
+import { MoveConfirmDialog } from './move-confirm-dialog';
 import { TaskDetails } from './task-details';
+import { timedItemsOf, visibleHours, WHOLE_DAY } from './visible-hours';
 import { instantFromCalendarString } from './wall-time';
+
+/** A drag of a meeting with invitees, held until the organiser confirms it. */
+interface PendingMove {
+  meetingId: string;
+  title: string;
+  version: number;
+  startsAt: Date;
+  endsAt: Date;
+  revert: () => void;
+}
 
 type Panel =
   | { mode: 'closed' }
@@ -33,7 +47,8 @@ const HOUR = 3_600_000;
 /** Re-read the feed this often, so changes synced from connected calendars show without a reload. */
 const FEED_REFRESH_MS = 10_000;
 
-export function CalendarView() {
+/** `locale`: the language tag dates are written in (from the request: see src/server/users/locale.ts). */
+export function CalendarView({ locale }: { locale: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { data: profile } = useSuspenseQuery(trpc.me.profile.queryOptions());
@@ -41,6 +56,10 @@ export function CalendarView() {
   const canOrganize = profile.role === 'tutor' || profile.role === 'admin';
   const [range, setRange] = useState<{ from: Date; to: Date } | null>(null);
   const [panel, setPanel] = useState<Panel>({ mode: 'closed' });
+  // Remounts the form with the latest data after a conflict ("Reload").
+  const [formGeneration, setFormGeneration] = useState(0);
+  const [pendingMove, setPendingMove] = useState<PendingMove | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
   const feed = useQuery({
     ...trpc.calendar.feed.queryOptions(range ?? { from: new Date(0), to: new Date(0) }),
     enabled: range !== null,
@@ -49,9 +68,22 @@ export function CalendarView() {
   });
   const events = useMemo(() => [...toEventInputs(feed.data), ...toExternalEventInputs(feed.data)], [feed.data]);
   const hasAllDayEvents = events.some((event) => event.allDay === true);
+  const [wholeDay, setWholeDay] = useState(false);
+  const workingHours = profile.workingHours;
+  const hours = useMemo(
+    () => (wholeDay ? WHOLE_DAY : visibleHours(workingHours, timedItemsOf(feed.data), zone)),
+    [wholeDay, workingHours, feed.data, zone],
+  );
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.calendar.pathKey() });
-  const moveMeeting = useMutation(trpc.meetings.update.mutationOptions({ onSettled: refresh }));
-  const moveTask = useMutation(trpc.tasks.update.mutationOptions({ onSettled: refresh }));
+  const moveMeeting = useMutation(
+    trpc.meetings.update.mutationOptions({
+      onSuccess: (moved) => setStatus(`Moved “${moved.title}”. Everyone invited was asked to answer again.`),
+      onSettled: refresh,
+    }),
+  );
+  const moveTask = useMutation(
+    trpc.tasks.update.mutationOptions({ onSuccess: (moved) => setStatus(`Moved task “${moved.title}”.`), onSettled: refresh }),
+  );
   const moveError = moveMeeting.error ?? moveTask.error;
 
   const selected = panel.mode === 'view' || panel.mode === 'edit' ? panel.ref : null;
@@ -81,11 +113,31 @@ export function CalendarView() {
 
   function onEventChange(arg: EventDropArg | EventResizeDoneArg) {
     const ref = arg.event.extendedProps.ref as CalendarItemRef;
+    // The version of what was dragged, as drawn: a change made since then is not overwritten.
+    const version = arg.event.extendedProps.version as number;
     const startsAt = instantFromCalendarString(arg.event.startStr, zone);
     const endsAt = instantFromCalendarString(arg.event.endStr || arg.event.startStr, zone);
-    const options = { onError: () => arg.revert() };
-    if (ref.type === 'meeting') moveMeeting.mutate({ id: ref.id, startsAt, endsAt }, options);
-    else moveTask.mutate({ id: ref.id, dueAt: startsAt, durationMinutes: Math.max(5, Math.round((endsAt.getTime() - startsAt.getTime()) / 60_000)) }, options);
+    setStatus(null);
+    if (ref.type === 'task') {
+      const durationMinutes = Math.max(5, Math.round((endsAt.getTime() - startsAt.getTime()) / 60_000));
+      moveTask.mutate({ id: ref.id, version, dueAt: startsAt, durationMinutes }, { onError: () => arg.revert() });
+      return;
+    }
+    const moved = feed.data?.meetings.find((m) => m.id === ref.id);
+    const move = { meetingId: ref.id, title: moved?.title ?? '', version, startsAt, endsAt, revert: () => arg.revert() };
+    if (moved && moved.attendees.length > 0) setPendingMove(move);
+    else confirmMove(move);
+  }
+
+  function confirmMove(move: PendingMove) {
+    setPendingMove(null);
+    const { meetingId, version, startsAt, endsAt } = move;
+    moveMeeting.mutate({ id: meetingId, version, startsAt, endsAt }, { onError: move.revert });
+  }
+
+  function cancelMove() {
+    pendingMove?.revert();
+    setPendingMove(null);
   }
 
   // FullCalendar renders focusable events without a role. Their name comes from their content,
@@ -100,6 +152,10 @@ export function CalendarView() {
   }
 
   const close = () => setPanel({ mode: 'closed' });
+  const saved = (message: string) => {
+    setStatus(message);
+    close();
+  };
   const editing: ItemFormProps['editing'] | null =
     panel.mode === 'new'
       ? { type: 'new', start: panel.start, end: panel.end }
@@ -115,9 +171,14 @@ export function CalendarView() {
         <h1 className="text-2xl font-semibold">Calendar</h1>
         <div className="flex items-center gap-3">
           <p className="text-sm text-slate-700">Times in {zone.replaceAll('_', ' ')}</p>
+          <Button variant="secondary" aria-pressed={wholeDay} onClick={() => setWholeDay(!wholeDay)}>
+            Whole day
+          </Button>
           <Button onClick={startNew}>{canOrganize ? 'New meeting or task' : 'New task'}</Button>
         </div>
       </div>
+      <StatusMessage message={status} />
+      <BrokenConnectionsAlert enabled={profile.tenant.calendarIntegrationEnabled} />
       {moveError ? <Alert tone="error">Could not move that item: {moveError.message}</Alert> : null}
       {feed.error ? <Alert tone="error">Could not load your calendar: {feed.error.message}</Alert> : null}
       {feed.data ? <CalendarLegend calendars={feed.data.calendars} /> : null}
@@ -125,6 +186,7 @@ export function CalendarView() {
         <FullCalendar
           plugins={[dayGridPlugin, timeGridPlugin, listPlugin, interactionPlugin, luxonPlugin]}
           timeZone={zone}
+          locale={locale}
           initialView="timeGridWeek"
           headerToolbar={{ left: 'prev,next today', center: 'title', right: 'dayGridMonth,timeGridWeek,timeGridDay,listWeek' }}
           // Text, not FullCalendar's icon font: its icons are images without a text alternative.
@@ -138,7 +200,10 @@ export function CalendarView() {
           allDaySlot={hasAllDayEvents}
           nowIndicator
           // No inner scroller: the page scrolls, so keyboard users need no focusable scroll region.
+          // The grid starts at the working day instead (see visibleHours).
           height="auto"
+          slotMinTime={hours.slotMinTime}
+          slotMaxTime={hours.slotMaxTime}
           selectable
           selectMirror
           editable
@@ -168,17 +233,28 @@ export function CalendarView() {
         title={panel.mode === 'new' ? 'New item' : meeting ? meeting.title : task ? task.title : external ? (external.title ?? 'Busy') : 'Item'}
       >
         {external ? (
-          <ExternalEventDetails event={external} calendar={externalCalendar} zone={zone} />
+          <ExternalEventDetails event={external} calendar={externalCalendar} zone={zone} locale={locale} />
         ) : editing ? (
-          <ItemForm zone={zone} canOrganize={canOrganize} editing={editing} onDone={close} />
+          <ItemForm
+            key={`${panel.mode}:${selected?.id ?? 'new'}:${formGeneration}`}
+            zone={zone}
+            organizerId={profile.id}
+            canOrganize={canOrganize}
+            editing={editing}
+            onSaved={saved}
+            onDone={close}
+            onReload={() => setFormGeneration((generation) => generation + 1)}
+          />
         ) : meeting ? (
-          <MeetingDetails meeting={meeting} zone={zone} onEdit={() => setPanel({ mode: 'edit', ref: { type: 'meeting', id: meeting.id } })} onClose={close} />
+          <MeetingDetails meeting={meeting} zone={zone} locale={locale} onEdit={() => setPanel({ mode: 'edit', ref: { type: 'meeting', id: meeting.id } })} onClose={close} />
         ) : task ? (
-          <TaskDetails task={task} zone={zone} onEdit={() => setPanel({ mode: 'edit', ref: { type: 'task', id: task.id } })} onClose={close} />
+          <TaskDetails task={task} zone={zone} locale={locale} onEdit={() => setPanel({ mode: 'edit', ref: { type: 'task', id: task.id } })} onClose={close} />
         ) : (
           <p>This item is no longer in your calendar.</p>
         )}
       </Dialog>
+      <MoveConfirmDialog title={pendingMove?.title ?? null} onMove={() => pendingMove && confirmMove(pendingMove)} onCancel={cancelMove} />
     </div>
   );
 }
+

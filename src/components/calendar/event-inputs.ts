@@ -30,7 +30,7 @@ export function toEventInputs(feed: CalendarFeed | undefined): EventInput[] {
       textColor: '#ffffff',
       classNames: [cancelled ? 'tandem-cancelled' : '', awaiting ? 'tandem-awaiting' : ''].filter(Boolean),
       editable: meeting.myRole === 'organizer' && !cancelled,
-      extendedProps: { ref: { type: 'meeting', id: meeting.id } satisfies CalendarItemRef },
+      extendedProps: { ref: { type: 'meeting', id: meeting.id } satisfies CalendarItemRef, version: meeting.version },
     };
   });
   const tasks: EventInput[] = feed.tasks.map((task) => {
@@ -46,7 +46,7 @@ export function toEventInputs(feed: CalendarFeed | undefined): EventInput[] {
       textColor: '#ffffff',
       classNames: done ? ['tandem-done'] : [],
       editable: true,
-      extendedProps: { ref: { type: 'task', id: task.id } satisfies CalendarItemRef },
+      extendedProps: { ref: { type: 'task', id: task.id } satisfies CalendarItemRef, version: task.version },
     };
   });
   return [...meetings, ...tasks];

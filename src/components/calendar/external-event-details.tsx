@@ -1,15 +1,15 @@
 import { DateTime } from 'luxon';
 import type { CalendarLegendEntry, MirroredEvent } from '@/server/calendar/feed';
 import { PROVIDER_LABELS } from './provider-labels';
-import { formatTimeRange } from './wall-time';
+import { formatLongDate, formatTimeRange } from './wall-time';
 
-function formatWhen(event: MirroredEvent, zone: string): string {
-  if (!event.allDay || !event.startDate) return formatTimeRange(event.startsAt, event.endsAt, zone);
+function formatWhen(event: MirroredEvent, zone: string, locale: string): string {
+  if (!event.allDay || !event.startDate) return formatTimeRange(event.startsAt, event.endsAt, zone, locale);
   const first = DateTime.fromISO(event.startDate);
   // All-day ends are exclusive: a one-day event ends the next day.
   const last = event.endDate ? DateTime.fromISO(event.endDate).minus({ days: 1 }) : first;
-  const format = 'cccc d LLLL yyyy';
-  return last > first ? `${first.toFormat(format)} – ${last.toFormat(format)} (all day)` : `${first.toFormat(format)} (all day)`;
+  const [from, to] = [formatLongDate(first, locale), formatLongDate(last, locale)];
+  return last > first ? `${from} – ${to} (all day)` : `${from} (all day)`;
 }
 
 function describeCalendar(calendar: CalendarLegendEntry): string {
@@ -20,12 +20,22 @@ function describeCalendar(calendar: CalendarLegendEntry): string {
 }
 
 /** A third-party event, read-only: what, when (in the user's zone), where, and which calendar. */
-export function ExternalEventDetails({ event, calendar, zone }: { event: MirroredEvent; calendar: CalendarLegendEntry | undefined; zone: string }) {
+export function ExternalEventDetails({
+  event,
+  calendar,
+  zone,
+  locale,
+}: {
+  event: MirroredEvent;
+  calendar: CalendarLegendEntry | undefined;
+  zone: string;
+  locale: string;
+}) {
   return (
     <div className="space-y-3 text-sm">
     <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
       <dt className="font-medium text-slate-700">When</dt>
-      <dd>{formatWhen(event, zone)}</dd>
+      <dd>{formatWhen(event, zone, locale)}</dd>
       {event.location ? (
         <>
           <dt className="font-medium text-slate-700">Where</dt>

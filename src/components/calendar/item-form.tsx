@@ -8,35 +8,58 @@ import { SelectField, TextAreaField, TextField } from '@/components/ui/field';
 import type { MeetingView } from '@/server/meetings/queries';
 import type { Task } from '@/server/tasks/tasks';
 import { useTRPC } from '@/trpc/react';
+import { KIND_LABELS } from './labels';
 import { fromWallTime, toWallTime } from './wall-time';
 
 type Kind = 'task' | 'meeting' | 'review';
 
 export interface ItemFormProps {
   zone: string;
+  /** The person filling in the form, who organises what they send: never offered as an invitee. */
+  organizerId: string;
   canOrganize: boolean;
   /** What is being edited, or the slot a new item starts from. */
   editing: { type: 'meeting'; meeting: MeetingView } | { type: 'task'; task: Task } | { type: 'new'; start: Date; end: Date };
+  /** Saved: what to tell the person. */
+  onSaved: (message: string) => void;
+  /** Closed without saving. */
   onDone: () => void;
+  /** After a conflict: start again from the latest saved version (their input is dropped). */
+  onReload: () => void;
 }
 
-export function ItemForm({ zone, canOrganize, editing, onDone }: ItemFormProps) {
+export function ItemForm({ zone, organizerId, canOrganize, editing, onSaved, onDone, onReload }: ItemFormProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const initial = initialValues(editing);
   const [kind, setKind] = useState<Kind>(editing.type === 'new' && !canOrganize ? 'task' : initial.kind);
   const [clientError, setClientError] = useState<string | null>(null);
+  // The version this edit starts from, fixed when the form opens: the feed refreshes underneath it,
+  // and sending a newer version would overwrite a change this person has not seen.
+  const [editedVersion] = useState(() =>
+    editing.type === 'meeting' ? editing.meeting.version : editing.type === 'task' ? editing.task.version : 0,
+  );
   const members = useQuery({ ...trpc.me.members.queryOptions(), enabled: canOrganize && kind !== 'task' });
-  const onSuccess = async () => {
+  const refresh = async () => {
     await queryClient.invalidateQueries({ queryKey: trpc.calendar.pathKey() });
     await queryClient.invalidateQueries({ queryKey: trpc.meetings.pathKey() });
-    onDone();
   };
-  const createTask = useMutation(trpc.tasks.create.mutationOptions({ onSuccess }));
-  const updateTask = useMutation(trpc.tasks.update.mutationOptions({ onSuccess }));
-  const createMeeting = useMutation(trpc.meetings.create.mutationOptions({ onSuccess }));
-  const updateMeeting = useMutation(trpc.meetings.update.mutationOptions({ onSuccess }));
+  const savedWith = (message: (title: string) => string) => ({
+    onSuccess: async (item: { title: string }) => {
+      await refresh();
+      onSaved(message(item.title));
+    },
+  });
+  const createTask = useMutation(trpc.tasks.create.mutationOptions(savedWith((title) => `Task “${title}” created.`)));
+  const updateTask = useMutation(trpc.tasks.update.mutationOptions(savedWith((title) => `Task “${title}” saved.`)));
+  const createMeeting = useMutation(
+    trpc.meetings.create.mutationOptions(savedWith((title) => `${KIND_LABELS[kind]} “${title}” sent to the people invited.`)),
+  );
+  const updateMeeting = useMutation(
+    trpc.meetings.update.mutationOptions(savedWith((title) => `Changes to “${title}” saved; the people invited were told.`)),
+  );
   const mutation = [createTask, updateTask, createMeeting, updateMeeting].find((m) => m.isPending || m.error);
+  const conflict = mutation?.error?.data?.code === 'CONFLICT';
   const fieldErrors = mutation?.error?.data?.zodError?.fieldErrors ?? {};
   const start = toWallTime(initial.start, zone);
   const end = toWallTime(initial.end, zone);
@@ -54,7 +77,7 @@ export function ItemForm({ zone, canOrganize, editing, onDone }: ItemFormProps) 
     if (kind === 'task') {
       const durationMinutes = Math.round((endsAt.getTime() - startsAt.getTime()) / 60_000);
       const fields = { title: text('title'), notes, dueAt: startsAt, durationMinutes };
-      if (editing.type === 'task') updateTask.mutate({ id: editing.task.id, ...fields });
+      if (editing.type === 'task') updateTask.mutate({ id: editing.task.id, version: editedVersion, ...fields });
       else createTask.mutate(fields);
       return;
     }
@@ -70,7 +93,7 @@ export function ItemForm({ zone, canOrganize, editing, onDone }: ItemFormProps) 
       attendeeUserIds: form.getAll('attendees').map(String),
     };
     if (fields.attendeeUserIds.length === 0) return setClientError('Choose at least one person to invite.');
-    if (editing.type === 'meeting') updateMeeting.mutate({ id: editing.meeting.id, ...fields });
+    if (editing.type === 'meeting') updateMeeting.mutate({ id: editing.meeting.id, version: editedVersion, ...fields });
     else createMeeting.mutate(fields);
   }
 
@@ -78,7 +101,16 @@ export function ItemForm({ zone, canOrganize, editing, onDone }: ItemFormProps) 
   return (
     <form onSubmit={submit} className="space-y-4" noValidate>
       {clientError ? <Alert tone="error">{clientError}</Alert> : null}
-      {mutation?.error ? <Alert tone="error">{mutation.error.message}</Alert> : null}
+      {mutation?.error ? (
+        <Alert tone="error">
+          {mutation.error.message}
+          {conflict ? (
+            <Button variant="secondary" className="ml-2" onClick={async () => { await refresh(); onReload(); }}>
+              Reload
+            </Button>
+          ) : null}
+        </Alert>
+      ) : null}
       {editing.type === 'new' && canOrganize ? (
         <SelectField label="Type" value={kind} onChange={(event) => setKind(event.target.value as Kind)}>
           <option value="meeting">Meeting</option>
@@ -108,7 +140,7 @@ export function ItemForm({ zone, canOrganize, editing, onDone }: ItemFormProps) 
             {members.isLoading ? <p className="text-sm text-slate-600">Loading people…</p> : null}
             <div className="mt-2 grid max-h-48 gap-1.5 overflow-y-auto sm:grid-cols-2">
               {(members.data ?? [])
-                .filter((member) => member.id !== (editing.type === 'meeting' ? editing.meeting.organizerId : undefined))
+                .filter((member) => member.id !== organizerId && member.id !== (editing.type === 'meeting' ? editing.meeting.organizerId : undefined))
                 .map((member) => (
                   <label key={member.id} className="flex items-center gap-2 text-sm">
                     <input type="checkbox" name="attendees" value={member.id} defaultChecked={invited.has(member.id)} />
@@ -124,7 +156,8 @@ export function ItemForm({ zone, canOrganize, editing, onDone }: ItemFormProps) 
         <Button variant="secondary" onClick={onDone}>
           Discard
         </Button>
-        <Button type="submit" disabled={Boolean(mutation?.isPending)}>
+        {/* Until the people are listed, the form cannot say who is invited. */}
+        <Button type="submit" disabled={Boolean(mutation?.isPending) || (kind !== 'task' && members.isLoading)}>
           {editing.type === 'new' ? (kind === 'task' ? 'Create task' : `Send ${kind}`) : 'Save changes'}
         </Button>
       </div>

@@ -15,7 +15,7 @@ const ANSWERS = [
   { response: 'declined', label: 'Decline' },
 ] as const;
 
-export function MeetingDetails({ meeting, zone, onEdit, onClose }: { meeting: MeetingView; zone: string; onEdit: () => void; onClose: () => void }) {
+export function MeetingDetails({ meeting, zone, locale, onEdit, onClose }: { meeting: MeetingView; zone: string; locale: string; onEdit: () => void; onClose: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [confirmingCancel, setConfirmingCancel] = useState(false);
@@ -36,7 +36,7 @@ export function MeetingDetails({ meeting, zone, onEdit, onClose }: { meeting: Me
         <dt className="font-medium text-slate-700">Type</dt>
         <dd>{KIND_LABELS[meeting.kind]}</dd>
         <dt className="font-medium text-slate-700">When</dt>
-        <dd>{formatTimeRange(meeting.startsAt, meeting.endsAt, zone)}</dd>
+        <dd>{formatTimeRange(meeting.startsAt, meeting.endsAt, zone, locale)}</dd>
         {meeting.location ? (
           <>
             <dt className="font-medium text-slate-700">Where</dt>

@@ -7,7 +7,7 @@ import type { Task } from '@/server/tasks/tasks';
 import { useTRPC } from '@/trpc/react';
 import { formatTimeRange } from './wall-time';
 
-export function TaskDetails({ task, zone, onEdit, onClose }: { task: Task; zone: string; onEdit: () => void; onClose: () => void }) {
+export function TaskDetails({ task, zone, locale, onEdit, onClose }: { task: Task; zone: string; locale: string; onEdit: () => void; onClose: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.calendar.pathKey() });
@@ -20,7 +20,7 @@ export function TaskDetails({ task, zone, onEdit, onClose }: { task: Task; zone:
       {error ? <Alert tone="error">{error.message}</Alert> : null}
       <p>
         <span className="font-medium text-slate-700">Due: </span>
-        {formatTimeRange(task.dueAt, new Date(task.dueAt.getTime() + task.durationMinutes * 60_000), zone)}
+        {formatTimeRange(task.dueAt, new Date(task.dueAt.getTime() + task.durationMinutes * 60_000), zone, locale)}
       </p>
       <p>
         <span className="font-medium text-slate-700">Status: </span>

@@ -22,12 +22,20 @@ export function instantFromCalendarString(value: string, zone: string): Date {
     : DateTime.fromISO(value, { setZone: true }).toJSDate();
 }
 
-export function formatTimeRange(start: Date, end: Date, zone: string): string {
+const LONG_DATE = { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' } as const;
+
+/** A day written the locale's way ("Monday 30 November 2026", "Monday, November 30, 2026"). */
+export function formatLongDate(day: DateTime, locale: string): string {
+  return day.setLocale(locale).toLocaleString(LONG_DATE);
+}
+
+/** Times stay 24-hour, as in the calendar grid and the form's time inputs; the date follows the locale. */
+export function formatTimeRange(start: Date, end: Date, zone: string, locale: string): string {
   const from = DateTime.fromJSDate(start, { zone });
   const to = DateTime.fromJSDate(end, { zone });
-  const day = from.toFormat('cccc d LLLL yyyy');
+  const day = formatLongDate(from, locale);
   const sameDay = from.hasSame(to, 'day');
   return sameDay
     ? `${day}, ${from.toFormat('HH:mm')}–${to.toFormat('HH:mm')} (${zone.replaceAll('_', ' ')})`
-    : `${day}, ${from.toFormat('HH:mm')} – ${to.toFormat('cccc d LLLL, HH:mm')} (${zone.replaceAll('_', ' ')})`;
+    : `${day}, ${from.toFormat('HH:mm')} – ${formatLongDate(to, locale)}, ${to.toFormat('HH:mm')} (${zone.replaceAll('_', ' ')})`;
 }

@@ -5,10 +5,13 @@ import { useState, type FormEvent } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { SelectField, TextField } from '@/components/ui/field';
+import { CHOOSABLE_LOCALES, type ChoosableLocale } from '@/server/users/locale';
 import { useTRPC } from '@/trpc/react';
 
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const TIME_ZONES = Intl.supportedValuesOf('timeZone');
+/** Shown beside each date format, so the choice is visible rather than named. */
+const SAMPLE_DAY = new Date('2026-11-30T12:00:00Z');
 
 export function ProfileForm() {
   const trpc = useTRPC();
@@ -33,6 +36,8 @@ export function ProfileForm() {
     update.mutate({
       name: String(form.get('name') ?? ''),
       timeZone: String(form.get('timeZone') ?? ''),
+      // The empty choice is "as my browser asks".
+      locale: (String(form.get('locale') ?? '') || null) as ChoosableLocale | null,
       workingHours: {
         days: form.getAll('days').map(Number),
         start: String(form.get('start') ?? ''),
@@ -50,6 +55,14 @@ export function ProfileForm() {
         {(TIME_ZONES.includes(profile.timeZone) ? TIME_ZONES : [profile.timeZone, ...TIME_ZONES]).map((zone) => (
           <option key={zone} value={zone}>
             {zone.replaceAll('_', ' ')}
+          </option>
+        ))}
+      </SelectField>
+      <SelectField label="Date format" name="locale" defaultValue={profile.locale ?? ''} error={fieldErrors.locale?.[0]}>
+        <option value="">As my browser’s language</option>
+        {Object.entries(CHOOSABLE_LOCALES).map(([tag, name]) => (
+          <option key={tag} value={tag}>
+            {name} — {SAMPLE_DAY.toLocaleDateString(tag, { timeZone: 'UTC' })}
           </option>
         ))}
       </SelectField>

@@ -123,8 +123,9 @@ export const calendarPreferencesSchema = z
 export type CalendarPreferences = z.output<typeof calendarPreferencesSchema>;
 
 /**
- * Whether a calendar is shown, counts as busy, and receives new meetings. A member has one write
- * target at most: choosing one clears the others in the same transaction.
+ * Whether a calendar is shown, counts as busy, and is the write target (where Tandem will write
+ * meetings once it writes to providers). A member has one write target at most: choosing one
+ * clears the others in the same transaction.
  */
 export async function updateCalendarPreferences(db: Database, member: Member, input: CalendarPreferences): Promise<CalendarView> {
   return db.transaction(async (tx) => {

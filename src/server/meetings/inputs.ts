@@ -3,10 +3,13 @@ import { MEETING_KINDS } from '@/server/db/schema';
 import { instantSchema } from '@/server/time/range';
 import { timeZoneSchema } from '@/server/time/zones';
 import { storableText } from '@/server/validation/text';
+import { editedVersionSchema } from '@/server/validation/version';
 
 export const MAX_ATTENDEES = 50;
 export const MAX_MEETING_HOURS = 24;
 export const MEETING_TOO_LONG = `A meeting may last at most ${MAX_MEETING_HOURS} hours`;
+export const MEETING_CHANGED_MEANWHILE =
+  'Someone else changed this meeting while you were editing. Reload to see their change.';
 
 const httpUrl = storableText()
   .max(2000)
@@ -51,6 +54,7 @@ export type CreateMeetingInput = z.output<typeof createMeetingSchema>;
 export const updateMeetingSchema = z
   .strictObject({
     id: z.uuid(),
+    version: editedVersionSchema,
     kind: z.enum(MEETING_KINDS).optional(),
     title: meetingDetailsShape.title.optional(),
     description: storableText().trim().max(10_000).nullable().optional(),

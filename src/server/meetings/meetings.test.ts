@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase, type TestDatabase } from '../../../tests/support/database';
 import { createTestTenant, type TestTenant } from '../../../tests/support/fixtures';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors';
+import { MEETING_CHANGED_MEANWHILE } from './inputs';
 import { listMeetings } from './queries';
 import { respondToMeeting } from './responses';
 import { cancelMeeting, createMeeting, updateMeeting } from './schedule';
@@ -63,12 +64,22 @@ describe('meetings', () => {
     const moved = await updateMeeting(
       database.db,
       north.tutor,
-      { id: created.id, startsAt: new Date('2026-03-04T10:00:00Z'), endsAt: new Date('2026-03-04T11:00:00Z') },
+      {
+        id: created.id,
+        version: created.version,
+        startsAt: new Date('2026-03-04T10:00:00Z'),
+        endsAt: new Date('2026-03-04T11:00:00Z'),
+      },
       now,
     );
     expect(moved.sequence).toBe(created.sequence + 1);
     expect(moved.attendees[0]?.response).toBe('needs_action');
-    const retitled = await updateMeeting(database.db, north.tutor, { id: created.id, title: 'Renamed' }, now);
+    const retitled = await updateMeeting(
+      database.db,
+      north.tutor,
+      { id: created.id, version: moved.version, title: 'Renamed' },
+      now,
+    );
     expect(retitled.title).toBe('Renamed');
     expect(retitled.attendees[0]?.response).toBe('needs_action');
   });
@@ -76,12 +87,40 @@ describe('meetings', () => {
   it('only the organiser changes a meeting; strangers cannot learn it exists', async () => {
     const created = await createMeeting(database.db, north.tutor, meetingInput([north.learner.userId]));
     await expect(
-      updateMeeting(database.db, north.learner, { id: created.id, title: 'Mine now' }, now),
+      updateMeeting(database.db, north.learner, { id: created.id, version: created.version, title: 'Mine now' }, now),
     ).rejects.toThrow(ForbiddenError);
     await expect(
-      updateMeeting(database.db, north.otherLearner, { id: created.id, title: 'Mine now' }, now),
+      updateMeeting(database.db, north.otherLearner, { id: created.id, version: created.version, title: 'Mine now' }, now),
     ).rejects.toThrow(NotFoundError);
     await expect(cancelMeeting(database.db, south.tutor, created.id, now)).rejects.toThrow(NotFoundError);
+  });
+
+  it('an edit made from a version changed since is refused, and the newer change is kept', async () => {
+    const created = await createMeeting(database.db, north.tutor, meetingInput([north.learner.userId]));
+    await respondToMeeting(database.db, north.learner, { id: created.id, response: 'accepted' }, now);
+    const first = await updateMeeting(
+      database.db,
+      north.tutor,
+      { id: created.id, version: created.version, location: 'Room 5' },
+      now,
+    );
+    expect(first.version).toBe(created.version + 1);
+    // The second editor opened the meeting before the first saved, and drags it to another day.
+    const staleMove = {
+      id: created.id,
+      version: created.version,
+      startsAt: new Date('2026-03-05T10:00:00Z'),
+      endsAt: new Date('2026-03-05T10:45:00Z'),
+    };
+    await expect(updateMeeting(database.db, north.tutor, staleMove, now)).rejects.toThrow(
+      new ConflictError(MEETING_CHANGED_MEANWHILE),
+    );
+    const [kept] = (await listMeetings(database.db, north.tutor, week)).filter((m) => m.id === created.id);
+    expect(kept).toMatchObject({ location: 'Room 5', version: first.version, sequence: first.sequence });
+    expect(kept?.startsAt.toISOString()).toBe('2026-03-03T10:00:00.000Z');
+    expect(kept?.attendees[0]?.response).toBe('accepted');
+    const cancelled = await cancelMeeting(database.db, north.tutor, created.id, now);
+    expect(cancelled.version).toBe(first.version + 1);
   });
 
   it('a cancelled meeting stays visible as cancelled and refuses answers', async () => {

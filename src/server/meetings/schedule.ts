@@ -4,7 +4,7 @@ import { meetingAttendees, meetings, memberships, users } from '@/server/db/sche
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '@/server/errors';
 import { notifyUsers } from '@/server/notifications/notify';
 import type { Actor } from '@/server/tenants/actor';
-import { MEETING_TOO_LONG, withinMaxLength, type CreateMeetingInput, type UpdateMeetingInput } from './inputs';
+import { MEETING_CHANGED_MEANWHILE, MEETING_TOO_LONG, withinMaxLength, type CreateMeetingInput, type UpdateMeetingInput } from './inputs';
 import { getMeeting, type MeetingView } from './queries';
 
 const ORGANIZER_ROLES = new Set(['tutor', 'admin']);
@@ -44,7 +44,8 @@ export async function createMeeting(db: Database, actor: Actor, input: CreateMee
 }
 
 /**
- * Moves or edits a meeting. A change of time resets everyone's answer to "no response" (they
+ * Moves or edits a meeting, from the version the organiser last saw: if someone changed it since,
+ * the edit is refused (ConflictError) rather than silently overwriting theirs. A change of time resets everyone's answer to "no response" (they
  * agreed to the old time, not the new one); any significant change bumps SEQUENCE.
  */
 export async function updateMeeting(
@@ -56,6 +57,7 @@ export async function updateMeeting(
   await db.transaction(async (tx) => {
     const current = await lockOwnMeeting(tx, actor, input.id);
     if (current.status === 'cancelled') throw new ConflictError('This meeting was cancelled and can no longer change');
+    if (current.version !== input.version) throw new ConflictError(MEETING_CHANGED_MEANWHILE);
     const startsAt = input.startsAt ?? current.startsAt;
     const endsAt = input.endsAt ?? current.endsAt;
     if (endsAt <= startsAt) throw new InvalidInputError('The meeting must end after it starts');
@@ -63,10 +65,10 @@ export async function updateMeeting(
     if (!withinMaxLength({ startsAt, endsAt })) throw new InvalidInputError(MEETING_TOO_LONG);
     const timeChanged =
       startsAt.getTime() !== current.startsAt.getTime() || endsAt.getTime() !== current.endsAt.getTime();
-    const { id: _id, attendeeUserIds, ...changes } = input;
+    const { id: _id, version: _version, attendeeUserIds, ...changes } = input;
     await tx
       .update(meetings)
-      .set({ ...changes, startsAt, endsAt, sequence: sql`${meetings.sequence} + 1`, updatedAt: now })
+      .set({ ...changes, startsAt, endsAt, sequence: sql`${meetings.sequence} + 1`, version: current.version + 1, updatedAt: now })
       .where(and(eq(meetings.tenantId, actor.tenantId), eq(meetings.id, current.id)));
     if (attendeeUserIds) await replaceAttendees(tx, actor, current.id, attendeeUserIds, current.title);
     if (timeChanged) {
@@ -92,7 +94,7 @@ export async function cancelMeeting(db: Database, actor: Actor, id: string, now:
     if (current.status === 'cancelled') return;
     await tx
       .update(meetings)
-      .set({ status: 'cancelled', sequence: sql`${meetings.sequence} + 1`, updatedAt: now })
+      .set({ status: 'cancelled', sequence: sql`${meetings.sequence} + 1`, version: sql`${meetings.version} + 1`, updatedAt: now })
       .where(and(eq(meetings.tenantId, actor.tenantId), eq(meetings.id, id)));
     await notifyUsers(tx, actor.tenantId, await attendeeUserIdsOf(tx, actor, id), 'meeting_cancelled', {
       meetingId: id,

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase, type TestDatabase } from '../../../tests/support/database';
 import { createTestTenant, type TestTenant } from '../../../tests/support/fixtures';
-import { NotFoundError } from '../errors';
-import { createTask, deleteTask, listTasks, setTaskDone, updateTask, type Task } from './tasks';
+import { ConflictError, NotFoundError } from '../errors';
+import { createTask, deleteTask, listTasks, setTaskDone, TASK_CHANGED_MEANWHILE, updateTask, type Task } from './tasks';
 
 let database: TestDatabase;
 let north: TestTenant;
@@ -64,16 +64,40 @@ describe('tasks', () => {
     const updated = await updateTask(
       database.db,
       north.learner,
-      { id: created.id, title: 'Final', dueAt: at('2026-03-06T14:00:00Z'), durationMinutes: 90 },
+      { id: created.id, version: created.version, title: 'Final', dueAt: at('2026-03-06T14:00:00Z'), durationMinutes: 90 },
       later,
     );
     expect(updated).toMatchObject({ title: 'Final', notes: null, durationMinutes: 90, updatedAt: later });
     expect(updated.dueAt.toISOString()).toBe('2026-03-06T14:00:00.000Z');
-    const noted = await updateTask(database.db, north.learner, { id: created.id, notes: 'Ask for feedback' }, later);
+    const noted = await updateTask(
+      database.db,
+      north.learner,
+      { id: created.id, version: updated.version, notes: 'Ask for feedback' },
+      later,
+    );
     expect(noted).toMatchObject({ title: 'Final', notes: 'Ask for feedback' });
-    await expect(updateTask(database.db, north.otherLearner, { id: created.id, title: 'Mine' }, now)).rejects.toThrow(
+    const mine = { id: created.id, version: noted.version, title: 'Mine' };
+    await expect(updateTask(database.db, north.otherLearner, mine, now)).rejects.toThrow(
       NotFoundError,
     );
+  });
+
+  it('refuse an edit made from a version that has changed since, keeping the newer change', async () => {
+    const created = await createTask(database.db, north.learner, task('Portfolio', '2026-03-03T11:00:00Z'));
+    const inFirstTab = await updateTask(database.db, north.learner, { id: created.id, version: created.version, title: 'Portfolio v2' }, now);
+    expect(inFirstTab.version).toBe(created.version + 1);
+    const stale = { id: created.id, version: created.version, notes: 'From the second tab' };
+    await expect(updateTask(database.db, north.learner, stale, now)).rejects.toThrow(
+      new ConflictError(TASK_CHANGED_MEANWHILE),
+    );
+    const [kept] = (await listTasks(database.db, north.learner, workday)).filter((t) => t.id === created.id);
+    expect(kept).toMatchObject({ title: 'Portfolio v2', notes: null, version: inFirstTab.version });
+    // Ticking it off is a change too: an edit begun before it is stale.
+    const done = await setTaskDone(database.db, north.learner, created.id, true, now);
+    expect(done.version).toBe(inFirstTab.version + 1);
+    await expect(
+      updateTask(database.db, north.learner, { id: created.id, version: inFirstTab.version, title: 'Late' }, now),
+    ).rejects.toThrow(ConflictError);
   });
 
   it('are completed and reopened', async () => {
@@ -100,7 +124,7 @@ describe('tasks', () => {
       expect(titles(await listTasks(database.db, stranger, workday))).not.toContain('Private errand');
     }
     expect(titles(await listTasks(database.db, north.otherLearner, workday))).toEqual(['Private errand']);
-    await expect(updateTask(database.db, south.admin, { id: secret.id, title: 'Taken' }, now)).rejects.toThrow(
+    await expect(updateTask(database.db, south.admin, { id: secret.id, version: 1, title: 'Taken' }, now)).rejects.toThrow(
       NotFoundError,
     );
   });

@@ -2,10 +2,14 @@ import { and, asc, eq, gt, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '@/server/db/client';
 import { tasks } from '@/server/db/schema';
-import { NotFoundError } from '@/server/errors';
+import { ConflictError, NotFoundError } from '@/server/errors';
 import type { Actor } from '@/server/tenants/actor';
 import { instantSchema, type DateRange } from '@/server/time/range';
 import { storableText } from '@/server/validation/text';
+import { editedVersionSchema } from '@/server/validation/version';
+
+export const TASK_CHANGED_MEANWHILE =
+  'This task was changed somewhere else (another tab or device) while you were editing. Reload to see that change.';
 
 export const taskFieldsSchema = z.strictObject({
   title: storableText().trim().min(1, 'A title is required').max(200),
@@ -17,6 +21,7 @@ export type TaskFields = z.input<typeof taskFieldsSchema>;
 
 export const taskUpdateSchema = z.strictObject({
   id: z.uuid(),
+  version: editedVersionSchema,
   title: storableText().trim().min(1, 'A title is required').max(200).optional(),
   notes: storableText().trim().max(5000).nullable().optional(),
   dueAt: instantSchema.optional(),
@@ -55,21 +60,23 @@ export async function createTask(db: Executor, actor: Actor, fields: z.output<ty
   return task;
 }
 
+/** Edits a task from the version the owner last saw; a stale edit is refused, not applied over a newer one. */
 export async function updateTask(db: Executor, actor: Actor, update: TaskUpdate, now: Date): Promise<Task> {
-  const { id, ...changes } = update;
+  const { id, version, ...changes } = update;
   const [task] = await db
     .update(tasks)
-    .set({ ...changes, updatedAt: now })
-    .where(ownTask(actor, id))
+    .set({ ...changes, version: version + 1, updatedAt: now })
+    .where(and(ownTask(actor, id), eq(tasks.version, version)))
     .returning();
-  if (!task) throw new NotFoundError('Task not found');
-  return task;
+  if (task) return task;
+  const [exists] = await db.select({ id: tasks.id }).from(tasks).where(ownTask(actor, id));
+  throw exists ? new ConflictError(TASK_CHANGED_MEANWHILE) : new NotFoundError('Task not found');
 }
 
 export async function setTaskDone(db: Executor, actor: Actor, id: string, done: boolean, now: Date): Promise<Task> {
   const [task] = await db
     .update(tasks)
-    .set({ doneAt: done ? now : null, updatedAt: now })
+    .set({ doneAt: done ? now : null, version: sql`${tasks.version} + 1`, updatedAt: now })
     .where(ownTask(actor, id))
     .returning();
   if (!task) throw new NotFoundError('Task not found');

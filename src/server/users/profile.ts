@@ -6,6 +6,7 @@ import { NotFoundError } from '@/server/errors';
 import type { Actor } from '@/server/tenants/actor';
 import { timeZoneSchema } from '@/server/time/zones';
 import { storableText } from '@/server/validation/text';
+import { choosableLocaleSchema } from './locale';
 import { workingHoursSchema, type WorkingHours } from './working-hours';
 
 export interface Profile {
@@ -14,6 +15,8 @@ export interface Profile {
   email: string;
   timeZone: string;
   workingHours: WorkingHours;
+  /** The date format chosen in Account settings; null: as the browser asks. */
+  locale: string | null;
   role: Role;
   permissions: string[];
   tenant: { id: string; name: string; calendarIntegrationEnabled: boolean };
@@ -23,6 +26,7 @@ export const profileUpdateSchema = z.strictObject({
   name: storableText().trim().min(1, 'A name is required').max(100).optional(),
   timeZone: timeZoneSchema.optional(),
   workingHours: workingHoursSchema.optional(),
+  locale: choosableLocaleSchema.nullable().optional(),
 });
 export type ProfileUpdate = z.output<typeof profileUpdateSchema>;
 
@@ -34,6 +38,7 @@ export async function getProfile(db: Executor, actor: Actor): Promise<Profile> {
       email: users.email,
       timeZone: users.timeZone,
       workingHours: users.workingHours,
+      locale: users.locale,
       tenantId: tenants.id,
       tenantName: tenants.name,
       calendarIntegrationEnabled: tenants.calendarIntegrationEnabled,

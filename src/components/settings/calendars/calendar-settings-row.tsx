@@ -1,19 +1,27 @@
 'use client';
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Alert } from '@/components/ui/alert';
+import { StatusMessage } from '@/components/ui/status-message';
 import { calendarSwatchColor } from '@/components/calendar/calendar-colors';
 import { useTRPC } from '@/trpc/react';
 import type { ConnectedCalendar } from './types';
 
 type CalendarChange = { show?: boolean; busy?: boolean; isWriteTarget?: boolean };
 
+// Says what the choice does today: nothing is written to providers yet (their issue is open).
+export const WRITE_TARGET_LABEL = 'Write target (used once Tandem writes meetings to your calendar)';
+
 /** One calendar's choices; the write-target radios share one name across every connection (one per user). */
 export function CalendarSettingsRow({ calendar }: { calendar: ConnectedCalendar }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const [saved, setSaved] = useState<string | null>(null);
   const update = useMutation(
     trpc.connections.updateCalendar.mutationOptions({
+      onMutate: () => setSaved(null),
+      onSuccess: () => setSaved(`Saved: ${calendar.name}.`),
       onSettled: async () => {
         await queryClient.invalidateQueries({ queryKey: trpc.connections.pathKey() });
         await queryClient.invalidateQueries({ queryKey: trpc.calendar.pathKey() });
@@ -46,19 +54,20 @@ export function CalendarSettingsRow({ calendar }: { calendar: ConnectedCalendar 
           <label className="flex items-center gap-1.5">
             <input
               type="radio"
-              name="receives-new-meetings"
+              name="write-target"
               className="h-4 w-4"
               checked={isWriteTarget}
               disabled={!calendar.canWrite}
               onChange={(event) => event.target.checked && change({ isWriteTarget: true })}
             />
-            Receives new meetings
+            {WRITE_TARGET_LABEL}
           </label>
         </div>
-        {!calendar.canWrite ? <p className="mt-1 text-xs text-slate-600">Read-only: it cannot receive meetings.</p> : null}
+        {!calendar.canWrite ? <p className="mt-1 text-xs text-slate-600">Read-only: it cannot be the write target.</p> : null}
         {calendar.syncState === 'error' && calendar.lastError ? (
           <p className="mt-1 text-sm text-red-700">Error: {calendar.lastError}</p>
         ) : null}
+        <StatusMessage message={saved} className="mt-2" />
         {update.error ? (
           <div className="mt-2">
             <Alert tone="error">Could not save that change: {update.error.message}</Alert>

@@ -34,6 +34,11 @@ export const meetings = pgTable(
     icalUid: text().notNull().unique(),
     /** Incremented on every significant change (RFC 5545 SEQUENCE). */
     sequence: integer().notNull().default(0),
+    /**
+     * Bumped on every change, unlike SEQUENCE (significant changes only, and shared with providers):
+     * an edit names the version it started from, so a stale one is refused instead of lost.
+     */
+    version: integer().notNull().default(1),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },

@@ -18,6 +18,8 @@ export const tasks = pgTable(
     /** How long the task blocks on the calendar. */
     durationMinutes: integer().notNull().default(30),
     doneAt: timestamp({ withTimezone: true }),
+    /** Bumped on every change; an edit names the version it started from, so a stale one is refused. */
+    version: integer().notNull().default(1),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },

@@ -19,6 +19,8 @@ export const users = pgTable('users', {
   /** IANA zone, e.g. `Europe/London`. */
   timeZone: text().notNull().default('UTC'),
   workingHours: jsonb().$type<WorkingHours>().notNull().default(DEFAULT_WORKING_HOURS),
+  /** How dates are written (a BCP 47 tag, e.g. `en-GB`); null: as the browser asks. */
+  locale: text(),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -30,8 +30,8 @@ export default async function CalendarsSettingsPage({ searchParams }: { searchPa
         <h1 className="text-2xl font-semibold">Account settings · Calendars</h1>
         <p className="text-slate-700">
           Connect the calendars you already use — Google Calendar, Microsoft 365 or Outlook.com, Apple iCloud or
-          another CalDAV calendar — to see your appointments beside your Tandem tasks and meetings, and to receive
-          meeting invitations there.
+          another CalDAV calendar — to see your appointments beside your Tandem tasks and meetings. Tandem reads
+          these calendars; it does not write your Tandem meetings into them yet.
         </p>
         <ConnectResultAlert connected={single(params.connected)} error={single(params.error)} />
         {settings.enabled ? (

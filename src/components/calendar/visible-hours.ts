@@ -1,0 +1,50 @@
+import { DateTime } from 'luxon';
+import type { CalendarFeed } from '@/server/calendar/feed';
+
+export interface VisibleHours {
+  /** FullCalendar durations, e.g. `09:00` and `17:00` (`24:00` for the end of the day). */
+  slotMinTime: string;
+  slotMaxTime: string;
+}
+
+export const WHOLE_DAY: VisibleHours = { slotMinTime: '00:00', slotMaxTime: '24:00' };
+
+const hh = (hour: number) => `${String(hour).padStart(2, '0')}:00`;
+
+/**
+ * The hours the time grid shows: the working day, widened to whole hours around every timed item
+ * in view, so that the week opens at the start of the working day without hiding anything.
+ * (FullCalendar's scrollTime would need an inner scroller, which sits inside its ARIA grid and
+ * cannot be made keyboard-focusable without breaking the grid's structure.)
+ */
+export function visibleHours(
+  workingHours: { start: string; end: string },
+  items: { start: Date; end: Date }[],
+  zone: string,
+): VisibleHours {
+  const minutes = (time: string) => {
+    const [hours = '0', mins = '0'] = time.split(':');
+    return Number(hours) * 60 + Number(mins);
+  };
+  let first = minutes(workingHours.start);
+  let last = minutes(workingHours.end);
+  for (const item of items) {
+    const start = DateTime.fromJSDate(item.start, { zone });
+    const end = DateTime.fromJSDate(item.end, { zone });
+    // Past midnight (but not ending exactly at it): both ends of the day are in use.
+    if (!start.hasSame(end, 'day') && !end.equals(start.plus({ days: 1 }).startOf('day'))) return WHOLE_DAY;
+    first = Math.min(first, start.hour * 60 + start.minute);
+    last = Math.max(last, start.hasSame(end, 'day') ? end.hour * 60 + end.minute : 24 * 60);
+  }
+  return { slotMinTime: hh(Math.floor(first / 60)), slotMaxTime: hh(Math.min(24, Math.ceil(last / 60))) };
+}
+
+/** Everything in the feed that has a time of day (all-day events have their own row). */
+export function timedItemsOf(feed: CalendarFeed | undefined): { start: Date; end: Date }[] {
+  if (!feed) return [];
+  return [
+    ...feed.meetings.map((meeting) => ({ start: meeting.startsAt, end: meeting.endsAt })),
+    ...feed.tasks.map((task) => ({ start: task.dueAt, end: new Date(task.dueAt.getTime() + task.durationMinutes * 60_000) })),
+    ...feed.externalEvents.filter((event) => !event.allDay).map((event) => ({ start: event.startsAt, end: event.endsAt })),
+  ];
+}
