@@ -12,6 +12,7 @@ import { useMemo, useState } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
+import { canOrganize } from '@/server/meetings/organizers';
 import { useTRPC } from '@/trpc/react';
 import { CalendarLegend } from './calendar-legend';
 import { toEventInputs, type CalendarItemRef } from './event-inputs';
@@ -38,7 +39,7 @@ export function CalendarView() {
   const queryClient = useQueryClient();
   const { data: profile } = useSuspenseQuery(trpc.me.profile.queryOptions());
   const zone = profile.timeZone;
-  const canOrganize = profile.role === 'tutor' || profile.role === 'admin';
+  const mayOrganize = canOrganize(profile.role);
   const [range, setRange] = useState<{ from: Date; to: Date } | null>(null);
   const [panel, setPanel] = useState<Panel>({ mode: 'closed' });
   const feed = useQuery({
@@ -115,7 +116,7 @@ export function CalendarView() {
         <h1 className="text-2xl font-semibold">Calendar</h1>
         <div className="flex items-center gap-3">
           <p className="text-sm text-slate-700">Times in {zone.replaceAll('_', ' ')}</p>
-          <Button onClick={startNew}>{canOrganize ? 'New meeting or task' : 'New task'}</Button>
+          <Button onClick={startNew}>{mayOrganize ? 'New meeting or task' : 'New task'}</Button>
         </div>
       </div>
       {moveError ? <Alert tone="error">Could not move that item: {moveError.message}</Alert> : null}
@@ -170,7 +171,7 @@ export function CalendarView() {
         {external ? (
           <ExternalEventDetails event={external} calendar={externalCalendar} zone={zone} />
         ) : editing ? (
-          <ItemForm zone={zone} canOrganize={canOrganize} editing={editing} onDone={close} />
+          <ItemForm zone={zone} canOrganize={mayOrganize} editing={editing} onDone={close} />
         ) : meeting ? (
           <MeetingDetails meeting={meeting} zone={zone} onEdit={() => setPanel({ mode: 'edit', ref: { type: 'meeting', id: meeting.id } })} onClose={close} />
         ) : task ? (

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { createMeetingSchema, respondSchema, updateMeetingSchema } from '@/server/meetings/inputs';
+import { canOrganize, ORGANIZER_REFUSAL } from '@/server/meetings/organizers';
 import { getMeeting } from '@/server/meetings/queries';
 import { respondToMeeting } from '@/server/meetings/responses';
 import { cancelMeeting, createMeeting, updateMeeting } from '@/server/meetings/schedule';
 import { createTRPCRouter, roleProcedure, tenantProcedure } from '../trpc';
 
 const byId = z.strictObject({ id: z.uuid() });
-const organizerProcedure = roleProcedure('tutor', 'admin');
+const organizerProcedure = roleProcedure(canOrganize, ORGANIZER_REFUSAL);
 
 export const meetingsRouter = createTRPCRouter({
   get: tenantProcedure.input(byId).query(({ ctx, input }) => getMeeting(ctx.db, ctx.actor, input.id)),
