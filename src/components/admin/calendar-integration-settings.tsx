@@ -4,8 +4,8 @@ import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-q
 import { Switch } from 'radix-ui';
 import { useId } from 'react';
 import { Alert } from '@/components/ui/alert';
+import { PROVIDER_LABELS } from '@/server/providers/labels';
 import { useTRPC } from '@/trpc/react';
-import { PROVIDER_LABELS } from '@/components/calendar/provider-labels';
 
 const PROVIDERS = ['google', 'microsoft', 'icloud', 'caldav'] as const;
 

@@ -122,7 +122,7 @@ describe('gating', () => {
     );
     await enableCalendarIntegration(database.db, other.tenantId, ['google', 'icloud']);
     expect(describeOutcome(await connect(other.learner, input, untouchable))).toBe(
-      'FORBIDDEN: Your organisation does not allow CalDAV calendars to be connected.',
+      'FORBIDDEN: Your organisation does not allow CalDAV connections.',
     );
     expect(await connectionsOf(other.learner)).toEqual([]);
   });

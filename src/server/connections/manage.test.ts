@@ -120,7 +120,7 @@ describe('syncNow', () => {
     expect(describeOutcome(await call(tenant.learner, 'syncNow', { connectionId: second.connectionId }))).toMatch(/^CONFLICT: This calendar needs reconnecting/);
     await enableCalendarIntegration(database.db, tenant.tenantId, ['google']);
     expect(describeOutcome(await call(tenant.learner, 'syncNow', { connectionId: first.connectionId }))).toBe(
-      'FORBIDDEN: Your organisation does not allow CalDAV calendars to be connected.',
+      'FORBIDDEN: Your organisation does not allow CalDAV connections.',
     );
     await enableCalendarIntegration(database.db, tenant.tenantId);
   });
