@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { basicAuth, startRadicale, type RadicaleServer } from '../tests/support/radicale';
+import { basicAuth, startRadicale, type RadicaleServer } from '@/tests/support/radicale';
 import { CONNECT_TENANT } from './fixtures';
 import { connectionCard, expectUpToDate, openCalendarPage, openCalendarSettings, thisWeekIn } from './connections-support';
 import { expectAccessible, signIn } from './support';

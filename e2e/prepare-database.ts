@@ -4,11 +4,11 @@
  */
 import { inArray, like } from 'drizzle-orm';
 import { rm } from 'node:fs/promises';
-import { hashPassword } from '../src/server/auth/passwords';
-import { openDatabase } from '../src/server/db/client';
-import { migrateDatabase } from '../src/server/db/migrate';
-import { tenants, users } from '../src/server/db/schema';
-import { provisionTenant } from '../src/server/tenants/provisioning';
+import { hashPassword } from '@/server/auth/passwords';
+import { openDatabase } from '@/server/db/client';
+import { migrateDatabase } from '@/server/db/migrate';
+import { tenants, users } from '@/server/db/schema';
+import { provisionTenant } from '@/server/tenants/provisioning';
 import { ADMIN_TENANT, CONNECT_TENANT, E2E_PASSWORD, E2E_PGLITE_DIR, MEETINGS_TENANT } from './fixtures';
 
 const url = process.env.DATABASE_URL;

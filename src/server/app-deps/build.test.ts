@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEV_AUTH_SECRET, parseEnv } from '@/env';
-import { generateKeySpec } from '../crypto/secrets';
+import { generateKeySpec } from '@/server/crypto/secrets';
 import { buildApp, type App } from './build';
 import { MissingEncryptionKeysError } from './key-ring';
 

@@ -5,12 +5,12 @@
 import { NextRequest } from 'next/server';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { enableCalendarIntegration } from '../../../tests/support/connections';
-import { useTestDatabase, type TestDatabase } from '../../../tests/support/database';
-import { createTestTenant, type TestTenant } from '../../../tests/support/fixtures';
-import { RecordingDispatcher } from '../../../tests/support/recording-dispatcher';
-import { generateKeySpec, parseKeyRing } from '../crypto/secrets';
-import { oauthStates } from '../db/schema';
+import { generateKeySpec, parseKeyRing } from '@/server/crypto/secrets';
+import { oauthStates } from '@/server/db/schema';
+import { enableCalendarIntegration } from '@/tests/support/connections';
+import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
+import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
+import { RecordingDispatcher } from '@/tests/support/recording-dispatcher';
 import { beginOAuthConnect, type OAuthConnectDeps } from './oauth-connect';
 import { oauthCallbackRedirect } from './oauth-routes';
 import { MAX_PENDING_CONNECTS_PER_MEMBER } from './oauth-states';
@@ -60,7 +60,7 @@ describe('the OAuth callback with a malformed query', () => {
   });
 
   it('the route answers a plain 400 that echoes nothing', async () => {
-    const { GET } = await import('../../app/api/connections/[provider]/callback/route');
+    const { GET } = await import('@/app/api/connections/[provider]/callback/route');
     const request = new NextRequest(`${APP_URL}/api/connections/google/callback?state=evil%00%3Cscript%3E&code=c`);
     const response = await GET(request, { params: Promise.resolve({ provider: 'google' }) });
     expect(response.status).toBe(400);

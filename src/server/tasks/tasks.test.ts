@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useTestDatabase, type TestDatabase } from '../../../tests/support/database';
-import { createTestTenant, type TestTenant } from '../../../tests/support/fixtures';
-import { NotFoundError } from '../errors';
+import { NotFoundError } from '@/server/errors';
+import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
+import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
 import { createTask, deleteTask, listTasks, setTaskDone, updateTask, type Task } from './tasks';
 
 let database: TestDatabase;
