@@ -1,8 +1,14 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
 import { basicAuth, startRadicale, type RadicaleServer } from '@/tests/support/radicale';
-import { CONNECT_TENANT } from './fixtures';
 import { connectionCard, expectUpToDate, openCalendarPage, openCalendarSettings, thisWeekIn } from './connections-support';
 import { expectAccessible, signIn } from './support';
+import { testWithTenant } from './tenant-fixture';
+
+const test = testWithTenant({
+  name: 'E2E Connections School',
+  calendarIntegrationEnabled: true,
+  people: { tutor: { name: 'Theo Tutor', role: 'tutor' } },
+});
 
 const account = { username: 'theo', password: 'radicale-e2e-password' };
 let radicale: RadicaleServer;
@@ -42,8 +48,8 @@ test.afterAll(async () => {
   await radicale?.close();
 });
 
-test('a tutor connects a CalDAV server and sees its events, then disconnects it', async ({ page }) => {
-  await signIn(page, CONNECT_TENANT.tutor.email);
+test('a tutor connects a CalDAV server and sees its events, then disconnects it', async ({ page, tenant }) => {
+  await signIn(page, tenant.people.tutor.email);
   await openCalendarSettings(page);
   await page.getByRole('region', { name: 'Connect a calendar' }).getByRole('button', { name: 'CalDAV' }).click();
   const dialog = page.getByRole('dialog', { name: 'Connect a CalDAV server' });

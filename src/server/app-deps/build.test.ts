@@ -33,6 +33,7 @@ describe('buildApp', () => {
       allowInternalServers: true,
       hideInternalErrors: false,
       demo: false,
+      testProvisioningToken: null,
     });
   });
 
