@@ -10,6 +10,7 @@ import {
   E2E_MICROSOFT_URL,
   E2E_PGLITE_DIR,
   E2E_PORT,
+  E2E_PROVISIONING_TOKEN,
 } from './e2e/fixtures';
 
 // Debian's Chromium (npx playwright install cannot download here); CHROMIUM_PATH overrides.
@@ -18,8 +19,9 @@ const emulatorCertificate = 'emulators/microsoft/certs/emulator-cert.pem';
 
 export default defineConfig({
   testDir: 'e2e',
-  // One worker: the specs share one app and database, and the machine has two cores.
+  // One worker: the specs share one app (each test makes its own tenant in it), and the machine has two cores.
   workers: 1,
+  forbidOnly: !!process.env.CI,
   fullyParallel: false,
   timeout: 120_000,
   expect: { timeout: 20_000 },
@@ -77,6 +79,8 @@ export default defineConfig({
         APP_URL: E2E_APP_URL,
         TANDEM_JOBS: 'inline',
         TANDEM_ENCRYPTION_KEYS: E2E_ENCRYPTION_KEYS,
+        // Opens the test-only route through which each spec makes its tenant (e2e/tenant-fixture.ts).
+        TANDEM_TEST_PROVISIONING_TOKEN: E2E_PROVISIONING_TOKEN,
         // Playwright passes its own environment too, DATABASE_URL included when CI sets it.
       },
     },

@@ -3,7 +3,13 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   resolve: {
-    alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
+    // As in tsconfig.json: tests reach their support code and the emulators by name, not by `../../..`.
+    // The more specific prefixes come first: Vite takes the first alias that matches.
+    alias: {
+      '@/tests': fileURLToPath(new URL('./tests', import.meta.url)),
+      '@/emulators': fileURLToPath(new URL('./emulators', import.meta.url)),
+      '@': fileURLToPath(new URL('./src', import.meta.url)),
+    },
   },
   test: {
     include: ['src/**/*.test.ts', 'emulators/**/*.test.ts', 'tests/**/*.test.ts'],

@@ -1,8 +1,14 @@
-import { expect, test } from '@playwright/test';
-import { basicAuth, startRadicale, type RadicaleServer } from '../tests/support/radicale';
-import { CONNECT_TENANT } from './fixtures';
+import { expect } from '@playwright/test';
+import { basicAuth, startRadicale, type RadicaleServer } from '@/tests/support/radicale';
 import { connectionCard, expectUpToDate, openCalendarPage, openCalendarSettings, thisWeekIn } from './connections-support';
 import { expectAccessible, signIn } from './support';
+import { testWithTenant } from './tenant-fixture';
+
+const test = testWithTenant({
+  name: 'E2E Connections School',
+  calendarIntegrationEnabled: true,
+  people: { tutor: { name: 'Theo Tutor', role: 'tutor' } },
+});
 
 const account = { username: 'theo', password: 'radicale-e2e-password' };
 let radicale: RadicaleServer;
@@ -42,10 +48,10 @@ test.afterAll(async () => {
   await radicale?.close();
 });
 
-test('a tutor connects a CalDAV server and sees its events, then disconnects it', async ({ page }) => {
-  await signIn(page, CONNECT_TENANT.tutor.email);
+test('a tutor connects a CalDAV server and sees its events, then disconnects it', async ({ page, tenant }) => {
+  await signIn(page, tenant.people.tutor.email);
   await openCalendarSettings(page);
-  await page.getByRole('region', { name: 'Connect a calendar' }).getByRole('button', { name: 'Other CalDAV server' }).click();
+  await page.getByRole('region', { name: 'Connect a calendar' }).getByRole('button', { name: 'CalDAV' }).click();
   const dialog = page.getByRole('dialog', { name: 'Connect a CalDAV server' });
   await dialog.getByLabel('Server URL').fill(radicale.url);
   await dialog.getByLabel('User name').fill(account.username);
@@ -57,8 +63,8 @@ test('a tutor connects a CalDAV server and sees its events, then disconnects it'
   await dialog.getByLabel('Password').fill(account.password);
   await dialog.getByRole('button', { name: 'Connect' }).click();
   await expect(dialog).toBeHidden();
-  await expectUpToDate(page, 'Other CalDAV server');
-  await expect(connectionCard(page, 'Other CalDAV server').getByRole('group', { name: 'work' })).toBeVisible();
+  await expectUpToDate(page, 'CalDAV');
+  await expect(connectionCard(page, 'CalDAV').getByRole('group', { name: 'work' })).toBeVisible();
   await expectAccessible(page);
 
   await openCalendarPage(page);
@@ -72,7 +78,7 @@ test('a tutor connects a CalDAV server and sees its events, then disconnects it'
   await page.keyboard.press('Escape');
 
   await openCalendarSettings(page);
-  await connectionCard(page, 'Other CalDAV server').getByRole('button', { name: /^Disconnect/ }).click();
+  await connectionCard(page, 'CalDAV').getByRole('button', { name: /^Disconnect/ }).click();
   const confirm = page.getByRole('dialog', { name: /^Disconnect/ });
   await expect(confirm.getByText(/Your Tandem meetings and tasks stay as they are/)).toBeVisible();
   await confirm.getByRole('button', { name: 'Disconnect' }).click();

@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { CONNECT_TENANT } from './fixtures';
+import { expect } from '@playwright/test';
 import {
   connectGoogle,
   connectionCard,
@@ -10,9 +9,20 @@ import {
   thisWeekIn,
 } from './connections-support';
 import { expectAccessible, signIn } from './support';
+import { testWithTenant } from './tenant-fixture';
 
-test('a learner connects a Google account through the consent page and sees its events', async ({ page }) => {
-  const { learner } = CONNECT_TENANT;
+// Each learner connects a different seeded emulator account (emulators/seed/demo.json).
+const test = testWithTenant({
+  name: 'E2E Connections School',
+  calendarIntegrationEnabled: true,
+  people: {
+    learner: { name: 'Cara Learner', role: 'learner', googleAccount: 'learner1@northbridge.test' },
+    pushLearner: { name: 'Pia Learner', role: 'learner', googleAccount: 'learner2@northbridge.test' },
+  },
+});
+
+test('a learner connects a Google account through the consent page and sees its events', async ({ page, tenant }) => {
+  const { learner } = tenant.people;
   await signIn(page, learner.email);
   await openCalendarSettings(page);
   await expect(page.getByText('You have not connected any calendars.')).toBeVisible();
@@ -52,8 +62,8 @@ test('a learner connects a Google account through the consent page and sees its 
   await expect(appointment).toBeVisible();
 });
 
-test('an event created in Google shows up in the Calendar page without a reload', async ({ page, request }) => {
-  const { pushLearner } = CONNECT_TENANT;
+test('an event created in Google shows up in the Calendar page without a reload', async ({ page, request, tenant }) => {
+  const { pushLearner } = tenant.people;
   await signIn(page, pushLearner.email);
   await openCalendarSettings(page);
   await connectGoogle(page, pushLearner.googleAccount);

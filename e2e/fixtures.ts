@@ -1,30 +1,8 @@
-/** The tenants and people the Playwright specs sign in as (created by prepare-database.ts). */
+/** Where the app under test, its database and the emulators run, and what the specs sign in with. */
 export const E2E_PASSWORD = 'e2e-password-1';
 
-export const MEETINGS_TENANT = {
-  name: 'E2E Meetings Academy',
-  slug: 'e2e-meetings',
-  tutor: { email: 'tutor@meetings.e2e.test', name: 'Tara Tutor' },
-  learner: { email: 'learner1@meetings.e2e.test', name: 'Liam Learner' },
-  otherLearner: { email: 'learner2@meetings.e2e.test', name: 'Lena Learner' },
-} as const;
-
-export const ADMIN_TENANT = {
-  name: 'E2E Admin College',
-  slug: 'e2e-admin',
-  admin: { email: 'admin@admin.e2e.test', name: 'Ada Admin' },
-  learner: { email: 'learner@admin.e2e.test', name: 'Leo Learner' },
-} as const;
-
-/** Calendar integration on; its people connect emulated Google accounts and a Radicale server. */
-export const CONNECT_TENANT = {
-  name: 'E2E Connections School',
-  slug: 'e2e-connect',
-  // Each learner connects a different seeded emulator account (emulators/seed/demo.json).
-  learner: { email: 'learner@connect.e2e.test', name: 'Cara Learner', googleAccount: 'learner1@northbridge.test' },
-  pushLearner: { email: 'learner2@connect.e2e.test', name: 'Pia Learner', googleAccount: 'learner2@northbridge.test' },
-  tutor: { email: 'tutor@connect.e2e.test', name: 'Theo Tutor' },
-} as const;
+/** Opens the app's test-only tenant route (src/server/testing/tenant-provisioning.ts); never used outside e2e. */
+export const E2E_PROVISIONING_TOKEN = 'e2e-provisioning-token-0123456789abcdef';
 
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
 export const E2E_PGLITE_DIR = '.data/e2e-pglite';

@@ -1,18 +1,27 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
 import { DateTime } from 'luxon';
-import { MEETINGS_TENANT } from './fixtures';
 import { clickTimeSlot, expectAccessible, signIn, signOut } from './support';
+import { testWithTenant } from './tenant-fixture';
+
+const test = testWithTenant({
+  name: 'E2E Meetings Academy',
+  people: {
+    tutor: { name: 'Tara Tutor', role: 'tutor' },
+    learner: { name: 'Liam Learner', role: 'learner' },
+    otherLearner: { name: 'Lena Learner', role: 'learner' },
+  },
+});
 
 // Next week's Wednesday in London, so that the slot is free and in the future whatever today is.
 const wednesday = DateTime.now().setZone('Europe/London').startOf('week').plus({ weeks: 1, days: 2 });
 const dayLabel = wednesday.toFormat('LLLL d, yyyy');
 const title = `Career coaching ${Date.now().toString(36)}`;
 
-test('a tutor sends a meeting from a slot, the learner accepts, the tutor sees the answer', async ({ page }) => {
+test('a tutor sends a meeting from a slot, the learner accepts, the tutor sees the answer', async ({ page, tenant: { people } }) => {
   await page.goto('/sign-in');
   await expectAccessible(page);
 
-  await signIn(page, MEETINGS_TENANT.tutor.email);
+  await signIn(page, people.tutor.email);
   await page.getByRole('button', { name: 'Next', exact: true }).click();
   await expect(page.getByRole('columnheader', { name: dayLabel })).toBeVisible();
   await expectAccessible(page);
@@ -23,14 +32,14 @@ test('a tutor sends a meeting from a slot, the learner accepts, the tutor sees t
   await expect(dialog.getByLabel('Start time')).toHaveValue('10:00');
   await dialog.getByLabel('Title').fill(title);
   await dialog.getByLabel('Location').fill('Room 4');
-  await dialog.getByRole('checkbox', { name: new RegExp(MEETINGS_TENANT.learner.name) }).check();
+  await dialog.getByRole('checkbox', { name: new RegExp(people.learner.name) }).check();
   await expectAccessible(page);
   await dialog.getByRole('button', { name: 'Send meeting' }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByRole('button', { name: new RegExp(title) })).toBeVisible();
   await signOut(page);
 
-  await signIn(page, MEETINGS_TENANT.learner.email);
+  await signIn(page, people.learner.email);
   await page.getByRole('button', { name: 'Next', exact: true }).click();
   const invitation = page.getByRole('button', { name: new RegExp(`${title} · reply needed`) });
   await expect(invitation).toBeVisible();
@@ -44,16 +53,16 @@ test('a tutor sends a meeting from a slot, the learner accepts, the tutor sees t
   await expect(page.getByRole('button', { name: new RegExp(`${title} · reply needed`) })).toHaveCount(0);
   await signOut(page);
 
-  await signIn(page, MEETINGS_TENANT.tutor.email);
+  await signIn(page, people.tutor.email);
   await page.getByRole('button', { name: 'Next', exact: true }).click();
   await page.getByRole('button', { name: new RegExp(title) }).click();
   await expect(
-    page.getByRole('dialog', { name: title }).getByLabel(`${MEETINGS_TENANT.learner.name}: Accepted`),
+    page.getByRole('dialog', { name: title }).getByLabel(`${people.learner.name}: Accepted`),
   ).toBeVisible();
 });
 
-test('a learner cannot send meetings: the new-item form offers only a task', async ({ page }) => {
-  await signIn(page, MEETINGS_TENANT.otherLearner.email);
+test('a learner cannot send meetings: the new-item form offers only a task', async ({ page, tenant: { people } }) => {
+  await signIn(page, people.otherLearner.email);
   await page.getByRole('button', { name: 'New task' }).click();
   const dialog = page.getByRole('dialog', { name: 'New item' });
   await expect(dialog.getByRole('combobox', { name: 'Type' })).toHaveCount(0);

@@ -71,6 +71,11 @@ describe('parseEnv', () => {
     expect(namedSettings(refusal(env))).toEqual(['TANDEM_DEMO']);
   });
 
+  it('refuses production with the test provisioning route turned on', () => {
+    const env = { ...PRODUCTION, TANDEM_TEST_PROVISIONING_TOKEN: 'e2e-provisioning-token-0123456789abcdef' };
+    expect(namedSettings(refusal(env))).toEqual(['TANDEM_TEST_PROVISIONING_TOKEN']);
+  });
+
   it('names every bad setting at once', () => {
     const message = refusal({ NODE_ENV: 'production', AUTH_SECRET: DEV_AUTH_SECRET, TANDEM_DEMO: '1', TANDEM_JOBS: 'inline' });
     expect(namedSettings(message).sort()).toEqual([

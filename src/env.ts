@@ -59,6 +59,11 @@ const envSchema = z
      * (demo and tests; refused in production).
      */
     TANDEM_JOBS: z.enum(['inngest', 'inline']).optional(),
+    /**
+     * Turns on POST /api/testing/tenants for the Playwright specs, which make their own tenants
+     * through it; the requests carry this token. Refused in production.
+     */
+    TANDEM_TEST_PROVISIONING_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -76,6 +81,9 @@ const envSchema = z
     }
     if (env.TANDEM_JOBS === 'inline') {
       ctx.addIssue({ code: 'custom', path: ['TANDEM_JOBS'], message: 'inline jobs are for the demo and tests only' });
+    }
+    if (env.TANDEM_TEST_PROVISIONING_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['TANDEM_TEST_PROVISIONING_TOKEN'], message: 'is for end-to-end tests only' });
     }
   });
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MEETING_CHANGED_MEANWHILE } from '../../src/server/meetings/inputs';
-import { TASK_CHANGED_MEANWHILE } from '../../src/server/tasks/tasks';
+import { TASK_CHANGED_MEANWHILE } from '../../src/server/tasks/inputs';
 import { seedActivity, type TenantActivity } from '../support/activity';
 import { callProcedure, describeOutcome, sessionOf } from '../support/api';
 import { useTestDatabase, type TestDatabase } from '../support/database';

@@ -6,11 +6,11 @@
 import { and, eq } from 'drizzle-orm';
 import superjson from 'superjson';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { handleTrpcRequest } from '../../src/server/api/http-handler';
-import type { SessionIdentity } from '../../src/server/api/trpc';
-import { tasks } from '../../src/server/db/schema';
-import { perUserCallLimits } from '../../src/server/security/call-limits';
-import { MAX_TRPC_BATCH_SIZE } from '../../src/trpc/batch-limit';
+import { handleTrpcRequest } from '@/server/api/http-handler';
+import type { SessionIdentity } from '@/server/api/trpc';
+import { tasks } from '@/server/db/schema';
+import { perUserCallLimits } from '@/server/security/call-limits';
+import { MAX_TRPC_BATCH_SIZE } from '@/trpc/batch-limit';
 import { callProcedure, describeOutcome, sessionOf, testContext } from '../support/api';
 import { useTestDatabase, type TestDatabase } from '../support/database';
 import { createTestTenant, type TestTenant } from '../support/fixtures';

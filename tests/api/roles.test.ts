@@ -1,8 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { memberships } from '../../src/server/db/schema';
-import { getCalendarIntegrationSettings } from '../../src/server/tenants/settings';
-import { provisionTenant } from '../../src/server/tenants/provisioning';
+import { memberships } from '@/server/db/schema';
+import { provisionTenant } from '@/server/tenants/provisioning';
+import { getCalendarIntegrationSettings } from '@/server/tenants/settings';
 import { meetingInput, seedActivity, type TenantActivity } from '../support/activity';
 import { callProcedure, describeOutcome, sessionOf } from '../support/api';
 import { useTestDatabase, type TestDatabase } from '../support/database';

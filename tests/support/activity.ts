@@ -1,8 +1,8 @@
-import type { Database } from '../../src/server/db/client';
-import type { CreateMeetingInput } from '../../src/server/meetings/inputs';
-import { createMeeting } from '../../src/server/meetings/schedule';
-import { createTask } from '../../src/server/tasks/tasks';
-import type { Actor } from '../../src/server/tenants/actor';
+import type { Database } from '@/server/db/client';
+import type { CreateMeetingInput } from '@/server/meetings/inputs';
+import { createMeeting } from '@/server/meetings/schedule';
+import { createTask } from '@/server/tasks/tasks';
+import type { Actor } from '@/server/tenants/actor';
 import type { TestTenant } from './fixtures';
 
 /** The week the seeded activity falls in (Monday 2 March 2026, UTC). */

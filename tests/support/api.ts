@@ -1,9 +1,9 @@
 import { TRPCError } from '@trpc/server';
-import { appRouter, createCaller } from '../../src/server/api/root';
-import type { SessionIdentity, TrpcContext } from '../../src/server/api/trpc';
-import { generateKeySpec, parseKeyRing } from '../../src/server/crypto/secrets';
-import type { Database } from '../../src/server/db/client';
-import { unlimitedCalls } from '../../src/server/security/call-limits';
+import { appRouter, createCaller } from '@/server/api/root';
+import type { SessionIdentity, TrpcContext } from '@/server/api/trpc';
+import { generateKeySpec, parseKeyRing } from '@/server/crypto/secrets';
+import type { Database } from '@/server/db/client';
+import { unlimitedCalls } from '@/server/security/call-limits';
 import { RecordingDispatcher } from './recording-dispatcher';
 import { stubProviderRegistry } from './stub-providers';
 

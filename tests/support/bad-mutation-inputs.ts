@@ -1,4 +1,4 @@
-import type { Database } from '../../src/server/db/client';
+import type { Database } from '@/server/db/client';
 import { meetingInput, seedActivity, taskInput, type TenantActivity } from './activity';
 import { enableCalendarIntegration, seedConnection, type SeededConnection } from './connections';
 import type { TestTenant } from './fixtures';

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
-import { encryptCredentials } from '../../src/server/connections/credentials';
-import type { KeyRing } from '../../src/server/crypto/secrets';
-import type { Database } from '../../src/server/db/client';
-import { calendarConnections, calendars, externalEvents, syncCursors, tenants, type ConnectionProvider } from '../../src/server/db/schema';
+import { encryptCredentials } from '@/server/connections/credentials';
+import type { KeyRing } from '@/server/crypto/secrets';
+import type { Database } from '@/server/db/client';
+import { calendarConnections, calendars, externalEvents, syncCursors, tenants, type ConnectionProvider } from '@/server/db/schema';
 import { TEST_KEY_RING } from './api';
 
 /** Turns the tenant's calendar integration on (with the given providers allowed, default all four). */

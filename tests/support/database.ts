@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, inject } from 'vitest';
-import { openDatabase, type Database, type DatabaseHandle } from '../../src/server/db/client';
-import { migrateDatabase } from '../../src/server/db/migrate';
+import { openDatabase, type Database, type DatabaseHandle } from '@/server/db/client';
+import { migrateDatabase } from '@/server/db/migrate';
 import { adminUrl, databaseUrlFor } from './postgres-urls';
 
 export interface TestDatabase {

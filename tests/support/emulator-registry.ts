@@ -1,17 +1,17 @@
 import { and, eq } from 'drizzle-orm';
-import { TESTBED_CLIENT, type GoogleTestbed } from '../../emulators/google/testbed';
-import type { MicrosoftTestbed } from '../../emulators/microsoft/testbed';
-import { connectionCredentialsSchema, type ConnectionCredentials } from '../../src/server/connections/credentials';
-import type { ConnectionRow, ProviderRegistry } from '../../src/server/connections/provider-registry';
-import { decryptJson, encryptJson, generateKeySpec, parseKeyRing, type KeyRing } from '../../src/server/crypto/secrets';
-import type { Database, Executor } from '../../src/server/db/client';
-import { calendarConnections, type ConnectionProvider } from '../../src/server/db/schema';
-import { createCalDavProvider } from '../../src/server/providers/caldav';
-import { googleEndpointsAt } from '../../src/server/providers/google/config';
-import { createGoogleProvider } from '../../src/server/providers/google/provider';
-import type { CalendarProvider, OAuthTokens } from '../../src/server/providers/types';
-import { refreshCalendarList } from '../../src/server/sync/calendar-list';
-import type { SyncDeps } from '../../src/server/sync/deps';
+import { TESTBED_CLIENT, type GoogleTestbed } from '@/emulators/google/testbed';
+import type { MicrosoftTestbed } from '@/emulators/microsoft/testbed';
+import { connectionCredentialsSchema, type ConnectionCredentials } from '@/server/connections/credentials';
+import type { ConnectionRow, ProviderRegistry } from '@/server/connections/provider-registry';
+import { decryptJson, encryptJson, generateKeySpec, parseKeyRing, type KeyRing } from '@/server/crypto/secrets';
+import type { Database, Executor } from '@/server/db/client';
+import { calendarConnections, type ConnectionProvider } from '@/server/db/schema';
+import { createCalDavProvider } from '@/server/providers/caldav';
+import { googleEndpointsAt } from '@/server/providers/google/config';
+import { createGoogleProvider } from '@/server/providers/google/provider';
+import type { CalendarProvider, OAuthTokens } from '@/server/providers/types';
+import { refreshCalendarList } from '@/server/sync/calendar-list';
+import type { SyncDeps } from '@/server/sync/deps';
 
 /**
  * A ProviderRegistry for tests: the real adapters, pointed at the in-process emulators (and a
@@ -64,7 +64,7 @@ export function createEmulatorRegistry(options: EmulatorRegistryOptions): Emulat
       if (connection.provider === 'microsoft') {
         if (!options.microsoft) throw new Error('no Microsoft testbed given to the emulator registry');
         // Loaded on demand: its rrule import fails under plain Node ESM (the bench), unlike under Vitest.
-        const { createMicrosoftProvider } = await import('../../src/server/providers/microsoft');
+        const { createMicrosoftProvider } = await import('@/server/providers/microsoft');
         return createMicrosoftProvider({
           app: options.microsoft.app,
           connection: { kind: 'delegated', tokens, onTokensRefreshed: persist, accountKind: credentials.accountKind ?? 'work' },

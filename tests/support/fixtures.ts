@@ -1,8 +1,8 @@
-import { hashPassword } from '../../src/server/auth/passwords';
-import type { Database } from '../../src/server/db/client';
-import type { Role } from '../../src/server/db/schema';
-import { findActor, type Actor } from '../../src/server/tenants/actor';
-import { provisionTenant } from '../../src/server/tenants/provisioning';
+import { hashPassword } from '@/server/auth/passwords';
+import type { Database } from '@/server/db/client';
+import type { Role } from '@/server/db/schema';
+import { findActor, type Actor } from '@/server/tenants/actor';
+import { provisionTenant } from '@/server/tenants/provisioning';
 
 let sharedHash: Promise<string> | undefined;
 export const TEST_PASSWORD = 'correct horse battery staple';

@@ -1,7 +1,7 @@
 import superjson, { type SuperJSONResult } from 'superjson';
-import { handleTrpcRequest } from '../../src/server/api/http-handler';
-import type { SessionIdentity, TrpcContext } from '../../src/server/api/trpc';
-import type { Database } from '../../src/server/db/client';
+import { handleTrpcRequest } from '@/server/api/http-handler';
+import type { SessionIdentity, TrpcContext } from '@/server/api/trpc';
+import type { Database } from '@/server/db/client';
 import { testContext } from './api';
 
 /** What a browser would get back: the HTTP status, and the error as the client sees it. */

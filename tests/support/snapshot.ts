@@ -1,7 +1,7 @@
 import { eq, getTableColumns, getTableName, inArray, is } from 'drizzle-orm';
 import { PgTable, type PgColumn } from 'drizzle-orm/pg-core';
-import type { Database } from '../../src/server/db/client';
-import * as schema from '../../src/server/db/schema';
+import type { Database } from '@/server/db/client';
+import * as schema from '@/server/db/schema';
 
 const TABLES = (Object.values(schema) as unknown[]).filter((value): value is PgTable => is(value, PgTable));
 

@@ -1,8 +1,8 @@
-import type { ProviderRegistry } from '../../src/server/connections/provider-registry';
-import { decryptCredentials } from '../../src/server/connections/credentials';
-import type { KeyRing } from '../../src/server/crypto/secrets';
-import { ProviderAuthRevokedError, ProviderUnavailableError } from '../../src/server/providers/errors';
-import type { CalendarProvider, ProviderCalendar } from '../../src/server/providers/types';
+import { decryptCredentials } from '@/server/connections/credentials';
+import type { ProviderRegistry } from '@/server/connections/provider-registry';
+import type { KeyRing } from '@/server/crypto/secrets';
+import { ProviderAuthRevokedError, ProviderUnavailableError } from '@/server/providers/errors';
+import type { CalendarProvider, ProviderCalendar } from '@/server/providers/types';
 
 /** The password the stub's CalDAV servers refuse. */
 export const STUB_WRONG_PASSWORD = 'wrong-password';

@@ -5,8 +5,8 @@ import { Switch } from 'radix-ui';
 import { useId, useState } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { StatusMessage } from '@/components/ui/status-message';
+import { PROVIDER_LABELS } from '@/server/providers/labels';
 import { useTRPC } from '@/trpc/react';
-import { PROVIDER_LABELS } from '@/components/calendar/provider-labels';
 
 const PROVIDERS = ['google', 'microsoft', 'icloud', 'caldav'] as const;
 

@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { connectStartUrl } from '@/components/settings/calendars/provider-links';
 import { Alert } from '@/components/ui/alert';
 import { useTRPC } from '@/trpc/react';
-import { PROVIDER_LABELS } from './provider-labels';
+import { PROVIDER_LABELS } from '@/server/providers/labels';
 
 /**
  * Connections that stopped syncing, flagged where their (now stale) events are shown, each with

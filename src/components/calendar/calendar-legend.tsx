@@ -4,9 +4,9 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { Alert } from '@/components/ui/alert';
 import type { CalendarLegendEntry } from '@/server/calendar/feed';
+import { PROVIDER_LABELS } from '@/server/providers/labels';
 import { useTRPC } from '@/trpc/react';
 import { calendarSwatchColor } from './calendar-colors';
-import { PROVIDER_LABELS } from './provider-labels';
 
 /** Connected calendars with their colours; a checkbox each to show or hide its events. */
 export function CalendarLegend({ calendars }: { calendars: CalendarLegendEntry[] }) {

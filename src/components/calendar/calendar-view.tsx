@@ -13,6 +13,7 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { StatusMessage } from '@/components/ui/status-message';
+import { canOrganize } from '@/server/meetings/organizers';
 import { useTRPC } from '@/trpc/react';
 import { BrokenConnectionsAlert } from './broken-connections-alert';
 import { CalendarLegend } from './calendar-legend';
@@ -53,7 +54,7 @@ export function CalendarView({ locale }: { locale: string }) {
   const queryClient = useQueryClient();
   const { data: profile } = useSuspenseQuery(trpc.me.profile.queryOptions());
   const zone = profile.timeZone;
-  const canOrganize = profile.role === 'tutor' || profile.role === 'admin';
+  const mayOrganize = canOrganize(profile.role);
   const [range, setRange] = useState<{ from: Date; to: Date } | null>(null);
   const [panel, setPanel] = useState<Panel>({ mode: 'closed' });
   // Remounts the form with the latest data after a conflict ("Reload").
@@ -174,7 +175,7 @@ export function CalendarView({ locale }: { locale: string }) {
           <Button variant="secondary" aria-pressed={wholeDay} onClick={() => setWholeDay(!wholeDay)}>
             Whole day
           </Button>
-          <Button onClick={startNew}>{canOrganize ? 'New meeting or task' : 'New task'}</Button>
+          <Button onClick={startNew}>{mayOrganize ? 'New meeting or task' : 'New task'}</Button>
         </div>
       </div>
       <StatusMessage message={status} />
@@ -239,7 +240,7 @@ export function CalendarView({ locale }: { locale: string }) {
             key={`${panel.mode}:${selected?.id ?? 'new'}:${formGeneration}`}
             zone={zone}
             organizerId={profile.id}
-            canOrganize={canOrganize}
+            canOrganize={mayOrganize}
             editing={editing}
             onSaved={saved}
             onDone={close}

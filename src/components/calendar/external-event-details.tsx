@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { CalendarLegendEntry, MirroredEvent } from '@/server/calendar/feed';
-import { PROVIDER_LABELS } from './provider-labels';
+import { PROVIDER_LABELS } from '@/server/providers/labels';
 import { formatLongDate, formatTimeRange } from './wall-time';
 
 function formatWhen(event: MirroredEvent, zone: string, locale: string): string {

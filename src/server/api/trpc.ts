@@ -3,7 +3,7 @@ import superjson from 'superjson';
 import { ZodError, z } from 'zod';
 import type { AppDeps } from '@/server/app-deps/types';
 import type { Permission, Role } from '@/server/db/schema';
-import { findActor, type Actor } from '@/server/tenants/actor';
+import { findActor, hasPermission, type Actor } from '@/server/tenants/actor';
 import { isDomainError, toTrpcError } from './errors';
 
 /** Who is calling, as established by the session cookie (or by a test). */
@@ -83,18 +83,17 @@ export const tenantProcedure = authedProcedure.use(async ({ ctx, next }) => {
   return next({ ctx: { actor } });
 });
 
-export function roleProcedure(...roles: Role[]) {
+/** Members whose role passes a domain rule (such as `canOrganize`), refused with that rule's sentence. */
+export function roleProcedure(allowed: (role: Role) => boolean, refusal: string) {
   return tenantProcedure.use(({ ctx, next }) => {
-    if (!roles.includes(ctx.actor.role)) {
-      throw new TRPCError({ code: 'FORBIDDEN', message: `Only ${roles.join(' or ')} users can do this.` });
-    }
+    if (!allowed(ctx.actor.role)) throw new TRPCError({ code: 'FORBIDDEN', message: refusal });
     return next();
   });
 }
 
 export function permissionProcedure(permission: Permission) {
   return tenantProcedure.use(({ ctx, next }) => {
-    if (!ctx.actor.permissions.includes(permission)) {
+    if (!hasPermission(ctx.actor, permission)) {
       throw new TRPCError({ code: 'FORBIDDEN', message: 'You do not have permission to do this.' });
     }
     return next();

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEV_AUTH_SECRET, parseEnv } from '@/env';
-import { generateKeySpec } from '../crypto/secrets';
+import { generateKeySpec } from '@/server/crypto/secrets';
 import { buildApp, type App, type ProcessSingletons } from './build';
 import { MissingEncryptionKeysError } from './key-ring';
 
@@ -34,6 +34,7 @@ describe('buildApp', () => {
       allowInternalServers: true,
       hideInternalErrors: false,
       demo: false,
+      testProvisioningToken: null,
     });
   });
 

@@ -22,6 +22,8 @@ export interface App extends AppDeps {
   demo: boolean;
   /** Production: unexpected errors reach the browser without their detail. */
   hideInternalErrors: boolean;
+  /** TANDEM_TEST_PROVISIONING_TOKEN: opens the e2e specs' tenant route; null everywhere else. */
+  testProvisioningToken: string | null;
   /** Starts the inline driver's crons (renewal, polling) once; nothing in inngest mode. */
   startInlineCrons(): void;
 }
@@ -97,6 +99,7 @@ export async function buildApp(env: Env, singletons: ProcessSingletons = {}): Pr
     authSecret: env.AUTH_SECRET,
     demo: env.TANDEM_DEMO,
     hideInternalErrors: env.NODE_ENV === 'production',
+    testProvisioningToken: env.TANDEM_TEST_PROVISIONING_TOKEN ?? null,
     startInlineCrons() {
       if (mode !== 'inline' || singletons.cronsStarted) return;
       singletons.cronsStarted = true;

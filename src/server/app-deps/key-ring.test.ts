@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encryptSecret, generateKeySpec } from '../crypto/secrets';
+import { encryptSecret, generateKeySpec } from '@/server/crypto/secrets';
 import { keyRingFromSetting, MissingEncryptionKeysError } from './key-ring';
 
 describe('keyRingFromSetting', () => {

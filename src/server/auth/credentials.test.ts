@@ -1,8 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useTestDatabase, type TestDatabase } from '../../../tests/support/database';
-import { createTestTenant, TEST_PASSWORD, type TestTenant } from '../../../tests/support/fixtures';
-import { memberships, users } from '../db/schema';
+import { memberships, users } from '@/server/db/schema';
+import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
+import { createTestTenant, TEST_PASSWORD, type TestTenant } from '@/tests/support/fixtures';
 import { verifyCredentials } from './credentials';
 
 let database: TestDatabase;

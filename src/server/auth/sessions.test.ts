@@ -5,9 +5,9 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useTestDatabase, type TestDatabase } from '../../../tests/support/database';
-import { createTestTenant, type TestTenant } from '../../../tests/support/fixtures';
-import { memberships, sessions, users } from '../db/schema';
+import { memberships, sessions, users } from '@/server/db/schema';
+import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
+import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
 import { hashPassword } from './passwords';
 import { SESSION_MAX_AGE_SECONDS, sessionCallbacks, type SessionToken } from './sessions';
 

@@ -5,9 +5,9 @@
  */
 import { eq } from 'drizzle-orm';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { useTestDatabase, type TestDatabase } from '../../../tests/support/database';
-import { createTestTenant, TEST_PASSWORD, type TestTenant } from '../../../tests/support/fixtures';
-import { signInThrottles, users } from '../db/schema';
+import { signInThrottles, users } from '@/server/db/schema';
+import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
+import { createTestTenant, TEST_PASSWORD, type TestTenant } from '@/tests/support/fixtures';
 import { attemptSignIn } from './credentials';
 import { verifyPassword } from './passwords';
 import { FIRST_BLOCK_MS, SIGN_IN_RULES, throttledMessage } from './sign-in-throttle';

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useTestDatabase, type TestDatabase } from '../../../tests/support/database';
-import { createTestTenant, type TestTenant } from '../../../tests/support/fixtures';
-import { calendarConnections, calendars, externalEvents } from '../db/schema';
-import type { Actor } from '../tenants/actor';
+import { calendarConnections, calendars, externalEvents } from '@/server/db/schema';
+import type { Actor } from '@/server/tenants/actor';
+import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
+import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
 import { listCalendarLegend } from './calendar-legend';
 import { readMirroredEvents } from './external-events';
 import { readCalendarFeed } from './feed';

@@ -2,15 +2,9 @@ import { and, eq } from 'drizzle-orm';
 import type { Executor } from '@/server/db/client';
 import { calendarConnections, type ConnectionProvider } from '@/server/db/schema';
 import { ForbiddenError } from '@/server/errors';
+import { PROVIDER_LABELS } from '@/server/providers/labels';
 import type { Actor } from '@/server/tenants/actor';
 import { getCalendarIntegrationSettings } from '@/server/tenants/settings';
-
-export const PROVIDER_LABELS: Record<ConnectionProvider, string> = {
-  google: 'Google',
-  microsoft: 'Microsoft',
-  icloud: 'iCloud',
-  caldav: 'CalDAV',
-};
 
 /** The tenant's calendar-integration switch and provider list (DESIGN.md §1) allow this provider. */
 export async function assertProviderAllowed(db: Executor, tenantId: string, provider: ConnectionProvider): Promise<void> {
@@ -21,7 +15,7 @@ export async function assertProviderAllowed(db: Executor, tenantId: string, prov
     );
   }
   if (!settings.allowedProviders.includes(provider)) {
-    throw new ForbiddenError(`Your organisation does not allow ${PROVIDER_LABELS[provider]} calendars to be connected.`);
+    throw new ForbiddenError(`Your organisation does not allow ${PROVIDER_LABELS[provider]} connections.`);
   }
 }
 

@@ -1,14 +1,14 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callProcedure, describeOutcome, sessionOf } from '../../../tests/support/api';
-import { enableCalendarIntegration } from '../../../tests/support/connections';
-import { useTestDatabase, type TestDatabase } from '../../../tests/support/database';
-import { createTestTenant, type TestTenant } from '../../../tests/support/fixtures';
-import { startRadicale, type RadicaleServer } from '../../../tests/support/radicale';
-import { RecordingDispatcher } from '../../../tests/support/recording-dispatcher';
-import { generateKeySpec, parseKeyRing } from '../crypto/secrets';
-import { calendarConnections } from '../db/schema';
-import { ICLOUD_SERVER_URL } from '../providers/caldav';
+import { generateKeySpec, parseKeyRing } from '@/server/crypto/secrets';
+import { calendarConnections } from '@/server/db/schema';
+import { ICLOUD_SERVER_URL } from '@/server/providers/caldav';
+import { callProcedure, describeOutcome, sessionOf } from '@/tests/support/api';
+import { enableCalendarIntegration } from '@/tests/support/connections';
+import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
+import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
+import { startRadicale, type RadicaleServer } from '@/tests/support/radicale';
+import { RecordingDispatcher } from '@/tests/support/recording-dispatcher';
 import { decryptCredentials } from './credentials';
 import { createProviderRegistry, type ProviderRegistry } from './provider-registry';
 
@@ -122,7 +122,7 @@ describe('gating', () => {
     );
     await enableCalendarIntegration(database.db, other.tenantId, ['google', 'icloud']);
     expect(describeOutcome(await connect(other.learner, input, untouchable))).toBe(
-      'FORBIDDEN: Your organisation does not allow CalDAV calendars to be connected.',
+      'FORBIDDEN: Your organisation does not allow CalDAV connections.',
     );
     expect(await connectionsOf(other.learner)).toEqual([]);
   });

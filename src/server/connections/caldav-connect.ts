@@ -1,43 +1,16 @@
-import { z } from 'zod';
 import type { AppDeps } from '@/server/app-deps/types';
 import { CalendarServiceUnavailableError, DomainError, InvalidInputError } from '@/server/errors';
 import { ICLOUD_SERVER_URL } from '@/server/providers/caldav';
 import { ProviderAuthRevokedError, ProviderNotFoundError } from '@/server/providers/errors';
 import type { Actor } from '@/server/tenants/actor';
-import { storableText } from '@/server/validation/text';
 import { assertProviderAllowed } from './access';
 import { assertReachableServerAddress } from './server-address';
 import { encryptCredentials, type ConnectionCredentials } from './credentials';
+import type { CalDavConnectInput } from './inputs';
 import type { ConnectionRow } from './provider-registry';
 import { saveConnection } from './save-connection';
 
 export type CalDavConnectDeps = Pick<AppDeps, 'db' | 'keyRing' | 'providers' | 'jobs' | 'now' | 'allowInternalServers'>;
-
-const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
-
-/**
- * iCloud: Apple ID plus an app-specific password (the server address is Apple's). Any other
- * CalDAV server: its address, user name and password.
- */
-export const calDavConnectSchema = z
-  .strictObject({
-    kind: z.enum(['icloud', 'caldav'], 'Choose iCloud or another CalDAV server'),
-    serverUrl: z
-      .url({ protocol: /^https?$/, error: 'Enter the server address, starting with https://' })
-      .max(2000, 'The server address is too long')
-      .optional(),
-    username: storableText()
-      .trim()
-      .min(1, 'Enter the user name')
-      .max(320, 'The user name is too long')
-      .regex(NO_CONTROL_CHARACTERS, 'The user name contains invalid characters'),
-    password: storableText().min(1, 'Enter the password').max(1000, 'The password is too long'),
-  })
-  .refine((input) => input.kind === 'icloud' || !!input.serverUrl, {
-    path: ['serverUrl'],
-    message: 'Enter the server address, starting with https://',
-  });
-export type CalDavConnectInput = z.output<typeof calDavConnectSchema>;
 
 /**
  * Connects an iCloud or CalDAV account: checks the credentials by listing the calendars, then

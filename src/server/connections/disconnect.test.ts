@@ -4,15 +4,15 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { TESTBED_CLIENT, startGoogleTestbed, type GoogleTestbed } from '../../../emulators/google/testbed';
-import { callProcedure, describeOutcome, sessionOf, TEST_KEY_RING } from '../../../tests/support/api';
-import { enableCalendarIntegration } from '../../../tests/support/connections';
-import { useTestDatabase, type TestDatabase } from '../../../tests/support/database';
-import { createTestTenant, type TestTenant } from '../../../tests/support/fixtures';
-import { calendarConnections } from '../db/schema';
-import { ProviderAuthRevokedError, ProviderUnavailableError } from '../providers/errors';
-import { googleEndpointsAt } from '../providers/google';
-import type { OAuthApp } from '../providers/types';
+import { TESTBED_CLIENT, startGoogleTestbed, type GoogleTestbed } from '@/emulators/google/testbed';
+import { calendarConnections } from '@/server/db/schema';
+import { ProviderAuthRevokedError, ProviderUnavailableError } from '@/server/providers/errors';
+import { googleEndpointsAt } from '@/server/providers/google';
+import type { OAuthApp } from '@/server/providers/types';
+import { callProcedure, describeOutcome, sessionOf, TEST_KEY_RING } from '@/tests/support/api';
+import { enableCalendarIntegration } from '@/tests/support/connections';
+import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
+import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
 import { encryptCredentials, oauthCredentials } from './credentials';
 import { createOAuthApps, redirectUriFor, type OAuthApps, type OAuthClients } from './provider-apps';
 import { createProviderRegistry } from './provider-registry';

@@ -1,14 +1,14 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { seedActivity, type TenantActivity } from '../../../tests/support/activity';
-import { callProcedure, describeOutcome, sessionOf, TEST_KEY_RING } from '../../../tests/support/api';
-import { enableCalendarIntegration, seedConnection, type SeededConnection } from '../../../tests/support/connections';
-import { useTestDatabase, type TestDatabase } from '../../../tests/support/database';
-import { createTestTenant, type TestTenant } from '../../../tests/support/fixtures';
-import { RecordingDispatcher } from '../../../tests/support/recording-dispatcher';
-import { stubProviderRegistry } from '../../../tests/support/stub-providers';
-import { calendarConnections, calendars, externalEvents, meetings, syncCursors, tenants } from '../db/schema';
-import type { CalendarProvider, PushChannel } from '../providers/types';
+import { calendarConnections, calendars, externalEvents, meetings, syncCursors, tenants } from '@/server/db/schema';
+import type { CalendarProvider, PushChannel } from '@/server/providers/types';
+import { seedActivity, type TenantActivity } from '@/tests/support/activity';
+import { callProcedure, describeOutcome, sessionOf, TEST_KEY_RING } from '@/tests/support/api';
+import { enableCalendarIntegration, seedConnection, type SeededConnection } from '@/tests/support/connections';
+import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
+import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
+import { RecordingDispatcher } from '@/tests/support/recording-dispatcher';
+import { stubProviderRegistry } from '@/tests/support/stub-providers';
 import type { ConnectionsOverview } from './manage';
 import type { ProviderRegistry } from './provider-registry';
 
@@ -120,7 +120,7 @@ describe('syncNow', () => {
     expect(describeOutcome(await call(tenant.learner, 'syncNow', { connectionId: second.connectionId }))).toMatch(/^CONFLICT: This calendar needs reconnecting/);
     await enableCalendarIntegration(database.db, tenant.tenantId, ['google']);
     expect(describeOutcome(await call(tenant.learner, 'syncNow', { connectionId: first.connectionId }))).toBe(
-      'FORBIDDEN: Your organisation does not allow CalDAV calendars to be connected.',
+      'FORBIDDEN: Your organisation does not allow CalDAV connections.',
     );
     await enableCalendarIntegration(database.db, tenant.tenantId);
   });

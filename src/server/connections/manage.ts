@@ -1,5 +1,4 @@
 import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
-import { z } from 'zod';
 import type { AppDeps } from '@/server/app-deps/types';
 import type { Database, Executor } from '@/server/db/client';
 import {
@@ -17,6 +16,7 @@ import type { Actor } from '@/server/tenants/actor';
 import { getCalendarIntegrationSettings } from '@/server/tenants/settings';
 import { assertProviderAllowed, findOwnConnection } from './access';
 import { decryptCredentials } from './credentials';
+import type { CalendarPreferences } from './inputs';
 import { isOAuthProvider } from './provider-apps';
 import type { ConnectionRow } from './provider-registry';
 
@@ -109,18 +109,6 @@ export async function listConnections(db: Executor, member: Member): Promise<Con
     })),
   };
 }
-
-export const calendarPreferencesSchema = z
-  .strictObject({
-    calendarId: z.uuid('Choose a calendar'),
-    show: z.boolean().optional(),
-    busy: z.boolean().optional(),
-    isWriteTarget: z.boolean().optional(),
-  })
-  .refine((input) => input.show !== undefined || input.busy !== undefined || input.isWriteTarget !== undefined, {
-    message: 'Say what to change: show, busy or isWriteTarget',
-  });
-export type CalendarPreferences = z.output<typeof calendarPreferencesSchema>;
 
 /**
  * Whether a calendar is shown, counts as busy, and is the write target (where Tandem will write

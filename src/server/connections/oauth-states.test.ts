@@ -5,26 +5,30 @@
 import { NextRequest } from 'next/server';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { enableCalendarIntegration } from '../../../tests/support/connections';
-import { useTestDatabase, type TestDatabase } from '../../../tests/support/database';
-import { createTestTenant, type TestTenant } from '../../../tests/support/fixtures';
-import { RecordingDispatcher } from '../../../tests/support/recording-dispatcher';
-import { generateKeySpec, parseKeyRing } from '../crypto/secrets';
-import { oauthStates } from '../db/schema';
+import { generateKeySpec, parseKeyRing } from '@/server/crypto/secrets';
+import { oauthStates } from '@/server/db/schema';
+import { enableCalendarIntegration } from '@/tests/support/connections';
+import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
+import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
+import { RecordingDispatcher } from '@/tests/support/recording-dispatcher';
 import { beginOAuthConnect, type OAuthConnectDeps } from './oauth-connect';
 import { oauthCallbackRedirect } from './oauth-routes';
 import { MAX_PENDING_CONNECTS_PER_MEMBER } from './oauth-states';
+import { createOAuthApps, redirectUriFor } from './provider-apps';
 
 vi.mock('server-only', () => ({}));
 // The route's real dependencies need Next's server runtime; a malformed query must not reach them.
 const { oauthRouteRedirect } = vi.hoisted(() => ({
   oauthRouteRedirect: vi.fn(() => Promise.resolve(new URL('http://127.0.0.1:3000/settings/calendars'))),
 }));
-vi.mock('./app-deps', () => ({ oauthRouteRedirect }));
+vi.mock('./oauth-routes', async (importOriginal) => ({ ...(await importOriginal<typeof import('./oauth-routes')>()), oauthRouteRedirect }));
+vi.mock('@/server/app-deps', () => ({ appDeps: () => Promise.resolve({}) }));
+vi.mock('@/server/auth/config', () => ({ currentIdentity: () => Promise.resolve(null) }));
 
 const APP_URL = 'http://127.0.0.1:3000';
 let database: TestDatabase;
 let tenant: TestTenant;
+const keys = parseKeyRing(generateKeySpec('oauth-states'));
 
 beforeAll(async () => {
   database = await useTestDatabase();
@@ -35,10 +39,14 @@ beforeAll(async () => {
 function deps(): OAuthConnectDeps {
   return {
     db: database.db,
-    keys: parseKeyRing(generateKeySpec('oauth-states')),
-    apps: { appUrl: APP_URL, google: { clientId: 'client.apps.googleusercontent.com', clientSecret: 'secret' }, microsoft: null },
+    keyRing: () => keys,
+    oauthApps: createOAuthApps(
+      { google: { clientId: 'client.apps.googleusercontent.com', clientSecret: 'secret', redirectUri: redirectUriFor(APP_URL, 'google') }, microsoft: null },
+      APP_URL,
+    ),
     jobs: new RecordingDispatcher(),
     now: () => new Date(),
+    appUrl: APP_URL,
   };
 }
 
@@ -60,7 +68,7 @@ describe('the OAuth callback with a malformed query', () => {
   });
 
   it('the route answers a plain 400 that echoes nothing', async () => {
-    const { GET } = await import('../../app/api/connections/[provider]/callback/route');
+    const { GET } = await import('@/app/api/connections/[provider]/callback/route');
     const request = new NextRequest(`${APP_URL}/api/connections/google/callback?state=evil%00%3Cscript%3E&code=c`);
     const response = await GET(request, { params: Promise.resolve({ provider: 'google' }) });
     expect(response.status).toBe(400);

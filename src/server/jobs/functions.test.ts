@@ -6,14 +6,14 @@
 import { InngestTestEngine } from '@inngest/test';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { useTestDatabase } from '../../../tests/support/database';
-import { RecordingDispatcher } from '../../../tests/support/recording-dispatcher';
-import { calendarConnections, calendars, externalEvents, syncCursors, tenants } from '../db/schema';
-import { hashChannelToken } from '../sync/push-channels';
+import { calendarConnections, calendars, externalEvents, syncCursors, tenants } from '@/server/db/schema';
+import { hashChannelToken } from '@/server/sync/push-channels';
+import { useTestDatabase } from '@/tests/support/database';
+import { ORGANIZER, startJobTestbed, testClient, timedEvent, type JobTestbed } from '@/tests/support/job-testbed';
+import { RecordingDispatcher } from '@/tests/support/recording-dispatcher';
 import { importConnection } from './functions/import-connection';
 import { pollCalendars } from './functions/poll-calendars';
 import { createJobFunction } from './job-function';
-import { ORGANIZER, startJobTestbed, testClient, timedEvent, type JobTestbed } from '../../../tests/support/job-testbed';
 
 let t: JobTestbed;
 

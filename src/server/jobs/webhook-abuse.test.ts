@@ -6,21 +6,21 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { seedConnection } from '../../../tests/support/connections';
-import { useTestDatabase, type TestDatabase } from '../../../tests/support/database';
-import { createTestTenant, type TestTenant } from '../../../tests/support/fixtures';
-import { RecordingDispatcher } from '../../../tests/support/recording-dispatcher';
-import { syncCursors } from '../db/schema';
-import { WEBHOOK_REQUESTS_PER_ADDRESS_PER_MINUTE } from '../security/webhook-guard';
-import { hashChannelToken } from '../sync/push-channels';
-import { QUEUED_SYNC_STALE_MS } from '../sync/push-sync-queue';
-import { syncCalendar } from '../sync/sync-calendar';
-import { MAX_GRAPH_NOTIFICATIONS, receiveGoogleNotification, receiveGraphNotifications, type WebhookDeps } from '../sync/webhooks';
+import { syncCursors } from '@/server/db/schema';
+import { WEBHOOK_REQUESTS_PER_ADDRESS_PER_MINUTE } from '@/server/security/webhook-guard';
+import { hashChannelToken } from '@/server/sync/push-channels';
+import { QUEUED_SYNC_STALE_MS } from '@/server/sync/push-sync-queue';
+import { syncCalendar } from '@/server/sync/sync-calendar';
+import { MAX_GRAPH_NOTIFICATIONS, receiveGoogleNotification, receiveGraphNotifications, type WebhookDeps } from '@/server/sync/webhooks';
+import { seedConnection } from '@/tests/support/connections';
+import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
+import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
+import { RecordingDispatcher } from '@/tests/support/recording-dispatcher';
 
 vi.mock('server-only', () => ({}));
 // The Graph route reaches the app's database and jobs through the composition root; here they are the test's.
 const routeDeps = vi.hoisted(() => ({ db: null as unknown, jobs: null as unknown, now: () => new Date() }));
-vi.mock('../app-deps', () => ({ appDeps: async () => routeDeps }));
+vi.mock('@/server/app-deps', () => ({ appDeps: async () => routeDeps }));
 
 let database: TestDatabase;
 let tenant: TestTenant;
@@ -149,7 +149,7 @@ describe('Graph: cost of one delivery', () => {
 
 describe('the Graph route', () => {
   const post = async (body: BodyInit | null, headers: Record<string, string> = {}, query = '') => {
-    const { POST } = await import('../../app/api/webhooks/microsoft/route');
+    const { POST } = await import('@/app/api/webhooks/microsoft/route');
     return POST(new Request(`http://tandem.test/api/webhooks/microsoft${query}`, { method: 'POST', body, headers, duplex: 'half' } as RequestInit));
   };
 

@@ -6,12 +6,12 @@
  */
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { useTestDatabase } from '../../../tests/support/database';
-import { RecordingDispatcher } from '../../../tests/support/recording-dispatcher';
-import { calendars, externalEvents, syncCursors } from '../db/schema';
-import { hashChannelToken } from '../sync/push-channels';
-import { receiveGoogleNotification, receiveGraphNotifications } from '../sync/webhooks';
-import { ORGANIZER, startJobTestbed, timedEvent, type JobTestbed } from '../../../tests/support/job-testbed';
+import { calendars, externalEvents, syncCursors } from '@/server/db/schema';
+import { hashChannelToken } from '@/server/sync/push-channels';
+import { receiveGoogleNotification, receiveGraphNotifications } from '@/server/sync/webhooks';
+import { useTestDatabase } from '@/tests/support/database';
+import { ORGANIZER, startJobTestbed, timedEvent, type JobTestbed } from '@/tests/support/job-testbed';
+import { RecordingDispatcher } from '@/tests/support/recording-dispatcher';
 
 vi.mock('server-only', () => ({}));
 
@@ -155,7 +155,7 @@ describe('Graph notifications', () => {
   });
 
   it('the route answers the validation handshake with the token as text/plain, and a body that is not JSON with 400', async () => {
-    const { POST } = await import('../../app/api/webhooks/microsoft/route');
+    const { POST } = await import('@/app/api/webhooks/microsoft/route');
     const handshake = await POST(new Request('http://tandem.test/api/webhooks/microsoft?validationToken=Validation%3A+Testing+client+application', { method: 'POST' }));
     expect(handshake.status).toBe(200);
     expect(handshake.headers.get('content-type')).toMatch(/^text\/plain/);

@@ -15,11 +15,6 @@ const httpUrl = storableText()
   .max(2000)
   .pipe(z.url({ protocol: /^https?$/, message: 'Enter a web address starting with https://' }));
 
-const meetingTimesShape = {
-  startsAt: instantSchema,
-  endsAt: instantSchema,
-};
-
 function endsAfterStart(value: { startsAt?: Date; endsAt?: Date }): boolean {
   return !value.startsAt || !value.endsAt || value.endsAt > value.startsAt;
 }
@@ -29,48 +24,46 @@ export function withinMaxLength(value: { startsAt?: Date; endsAt?: Date }): bool
   return value.endsAt.getTime() - value.startsAt.getTime() <= MAX_MEETING_HOURS * 3_600_000;
 }
 
-export const meetingDetailsShape = {
-  kind: z.enum(MEETING_KINDS).default('meeting'),
-  title: storableText().trim().min(1, 'A title is required').max(200),
-  description: storableText().trim().max(10_000).nullable().default(null),
-  location: storableText().trim().max(500).nullable().default(null),
-  onlineUrl: httpUrl.nullable().default(null),
-  ...meetingTimesShape,
-  timeZone: timeZoneSchema,
-};
+export const meetingIdSchema = z.strictObject({ id: z.uuid() });
 
-export const createMeetingSchema = z
-  .strictObject({
-    ...meetingDetailsShape,
-    attendeeUserIds: z
-      .array(storableText().min(1).max(100))
-      .min(1, 'Invite at least one learner')
-      .max(MAX_ATTENDEES, `At most ${MAX_ATTENDEES} attendees`),
+/**
+ * A meeting's fields as a person gives them, without defaults: creating fills the blanks in,
+ * while an update leaves an omitted field as it is (a default there would overwrite it).
+ */
+const meetingFieldsSchema = z.strictObject({
+  kind: z.enum(MEETING_KINDS),
+  title: storableText().trim().min(1, 'A title is required').max(200),
+  description: storableText().trim().max(10_000).nullable(),
+  location: storableText().trim().max(500).nullable(),
+  onlineUrl: httpUrl.nullable(),
+  startsAt: instantSchema,
+  endsAt: instantSchema,
+  timeZone: timeZoneSchema,
+  attendeeUserIds: z
+    .array(storableText().min(1).max(100))
+    .min(1, 'Invite at least one learner')
+    .max(MAX_ATTENDEES, `At most ${MAX_ATTENDEES} attendees`),
+});
+const fields = meetingFieldsSchema.shape;
+
+export const createMeetingSchema = meetingFieldsSchema
+  .extend({
+    kind: fields.kind.default('meeting'),
+    description: fields.description.default(null),
+    location: fields.location.default(null),
+    onlineUrl: fields.onlineUrl.default(null),
   })
   .refine(endsAfterStart, { message: 'The meeting must end after it starts', path: ['endsAt'] })
   .refine(withinMaxLength, { message: MEETING_TOO_LONG, path: ['endsAt'] });
 export type CreateMeetingInput = z.output<typeof createMeetingSchema>;
 
-export const updateMeetingSchema = z
-  .strictObject({
-    id: z.uuid(),
-    version: editedVersionSchema,
-    kind: z.enum(MEETING_KINDS).optional(),
-    title: meetingDetailsShape.title.optional(),
-    description: storableText().trim().max(10_000).nullable().optional(),
-    location: storableText().trim().max(500).nullable().optional(),
-    onlineUrl: httpUrl.nullable().optional(),
-    startsAt: instantSchema.optional(),
-    endsAt: instantSchema.optional(),
-    timeZone: timeZoneSchema.optional(),
-    attendeeUserIds: z.array(storableText().min(1).max(100)).min(1).max(MAX_ATTENDEES).optional(),
-  })
+export const updateMeetingSchema = meetingIdSchema
+  .extend({ version: editedVersionSchema, ...meetingFieldsSchema.partial().shape })
   .refine(endsAfterStart, { message: 'The meeting must end after it starts', path: ['endsAt'] })
   .refine(withinMaxLength, { message: MEETING_TOO_LONG, path: ['endsAt'] });
 export type UpdateMeetingInput = z.output<typeof updateMeetingSchema>;
 
-export const respondSchema = z.strictObject({
-  id: z.uuid(),
+export const respondSchema = meetingIdSchema.extend({
   response: z.enum(['accepted', 'declined', 'tentative']),
 });
 export type RespondInput = z.output<typeof respondSchema>;

@@ -5,9 +5,8 @@ import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from 
 import { notifyUsers } from '@/server/notifications/notify';
 import type { Actor } from '@/server/tenants/actor';
 import { MEETING_CHANGED_MEANWHILE, MEETING_TOO_LONG, withinMaxLength, type CreateMeetingInput, type UpdateMeetingInput } from './inputs';
+import { canOrganize, ORGANIZER_REFUSAL } from './organizers';
 import { getMeeting, type MeetingView } from './queries';
-
-const ORGANIZER_ROLES = new Set(['tutor', 'admin']);
 
 /** Tutors (and admins) send meetings and reviews to members of their own tenant. */
 export async function createMeeting(db: Database, actor: Actor, input: CreateMeetingInput): Promise<MeetingView> {
@@ -106,7 +105,7 @@ export async function cancelMeeting(db: Database, actor: Actor, id: string, now:
 }
 
 function assertCanOrganize(actor: Actor): void {
-  if (!ORGANIZER_ROLES.has(actor.role)) throw new ForbiddenError('Only tutors can send meetings and reviews');
+  if (!canOrganize(actor.role)) throw new ForbiddenError(ORGANIZER_REFUSAL);
 }
 
 async function lockOwnMeeting(tx: Transaction, actor: Actor, id: string) {

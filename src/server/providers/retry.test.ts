@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startGoogleTestbed, TESTBED_CLIENT, type GoogleTestbed } from '../../../emulators/google/testbed';
+import { startGoogleTestbed, TESTBED_CLIENT, type GoogleTestbed } from '@/emulators/google/testbed';
 import {
   ProviderAuthRevokedError,
   ProviderConflictError,

@@ -1,9 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useTestDatabase, type TestDatabase } from '../../../tests/support/database';
-import { createTestTenant, type TestTenant } from '../../../tests/support/fixtures';
-import { calendarConnections, calendars, externalEvents } from '../db/schema';
-import type { EventChange, ProviderEvent } from '../providers/types';
+import { calendarConnections, calendars, externalEvents } from '@/server/db/schema';
+import type { EventChange, ProviderEvent } from '@/server/providers/types';
+import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
+import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
 import { applyChanges, sweepUnseenEvents, toMirrorRow, type MirrorTarget } from './apply-changes';
 
 /**

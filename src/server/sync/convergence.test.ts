@@ -1,15 +1,15 @@
 import { and, asc, eq } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startGoogleTestbed, TESTBED_CLIENT, type GoogleTestbed } from '../../../emulators/google/testbed';
-import { useTestDatabase, type TestDatabase } from '../../../tests/support/database';
-import { connectGoogleAccount, createEmulatorRegistry } from '../../../tests/support/emulator-registry';
-import { createTestTenant, type TestTenant } from '../../../tests/support/fixtures';
-import { externalEvents, syncCursors } from '../db/schema';
-import { googleEndpointsAt } from '../providers/google/config';
-import { createGoogleProvider } from '../providers/google/provider';
-import { retryDelayFor } from '../providers/retry';
-import type { CalendarProvider, EventTime, EventWrite, ProviderEvent } from '../providers/types';
+import { startGoogleTestbed, TESTBED_CLIENT, type GoogleTestbed } from '@/emulators/google/testbed';
+import { externalEvents, syncCursors } from '@/server/db/schema';
+import { googleEndpointsAt } from '@/server/providers/google/config';
+import { createGoogleProvider } from '@/server/providers/google/provider';
+import { retryDelayFor } from '@/server/providers/retry';
+import type { CalendarProvider, EventTime, EventWrite, ProviderEvent } from '@/server/providers/types';
+import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
+import { connectGoogleAccount, createEmulatorRegistry } from '@/tests/support/emulator-registry';
+import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
 import type { SyncDeps } from './deps';
 import { syncCalendar, type SyncResult } from './sync-calendar';
 

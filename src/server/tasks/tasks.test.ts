@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useTestDatabase, type TestDatabase } from '../../../tests/support/database';
-import { createTestTenant, type TestTenant } from '../../../tests/support/fixtures';
-import { ConflictError, NotFoundError } from '../errors';
-import { createTask, deleteTask, listTasks, setTaskDone, TASK_CHANGED_MEANWHILE, updateTask, type Task } from './tasks';
+import { ConflictError, NotFoundError } from '@/server/errors';
+import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
+import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
+import { TASK_CHANGED_MEANWHILE } from './inputs';
+import { createTask, deleteTask, listTasks, setTaskDone, updateTask, type Task } from './tasks';
 
 let database: TestDatabase;
 let north: TestTenant;

@@ -1,33 +1,10 @@
 import { and, asc, eq, gt, lt, sql } from 'drizzle-orm';
-import { z } from 'zod';
 import type { Executor } from '@/server/db/client';
 import { tasks } from '@/server/db/schema';
 import { ConflictError, NotFoundError } from '@/server/errors';
 import type { Actor } from '@/server/tenants/actor';
-import { instantSchema, type DateRange } from '@/server/time/range';
-import { storableText } from '@/server/validation/text';
-import { editedVersionSchema } from '@/server/validation/version';
-
-export const TASK_CHANGED_MEANWHILE =
-  'This task was changed somewhere else (another tab or device) while you were editing. Reload to see that change.';
-
-export const taskFieldsSchema = z.strictObject({
-  title: storableText().trim().min(1, 'A title is required').max(200),
-  notes: storableText().trim().max(5000).nullable().default(null),
-  dueAt: instantSchema,
-  durationMinutes: z.int().min(5).max(24 * 60).default(30),
-});
-export type TaskFields = z.input<typeof taskFieldsSchema>;
-
-export const taskUpdateSchema = z.strictObject({
-  id: z.uuid(),
-  version: editedVersionSchema,
-  title: storableText().trim().min(1, 'A title is required').max(200).optional(),
-  notes: storableText().trim().max(5000).nullable().optional(),
-  dueAt: instantSchema.optional(),
-  durationMinutes: z.int().min(5).max(24 * 60).optional(),
-});
-export type TaskUpdate = z.infer<typeof taskUpdateSchema>;
+import type { DateRange } from '@/server/time/range';
+import { TASK_CHANGED_MEANWHILE, type NewTask, type TaskUpdate } from './inputs';
 
 export type Task = typeof tasks.$inferSelect;
 
@@ -51,7 +28,7 @@ export function listTasks(db: Executor, actor: Actor, range: DateRange): Promise
     .orderBy(asc(tasks.dueAt));
 }
 
-export async function createTask(db: Executor, actor: Actor, fields: z.output<typeof taskFieldsSchema>): Promise<Task> {
+export async function createTask(db: Executor, actor: Actor, fields: NewTask): Promise<Task> {
   const [task] = await db
     .insert(tasks)
     .values({ ...fields, tenantId: actor.tenantId, ownerId: actor.userId })

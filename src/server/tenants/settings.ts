@@ -1,24 +1,14 @@
 import { eq } from 'drizzle-orm';
-import { z } from 'zod';
 import type { Executor } from '@/server/db/client';
 import { PROVIDER_KINDS, tenants } from '@/server/db/schema';
 import { NotFoundError } from '@/server/errors';
+import type { CalendarIntegrationUpdate } from './inputs';
 
 export interface CalendarIntegrationSettings {
   tenantName: string;
   enabled: boolean;
   allowedProviders: (typeof PROVIDER_KINDS)[number][];
 }
-
-export const calendarIntegrationUpdateSchema = z.strictObject({
-  enabled: z.boolean().optional(),
-  allowedProviders: z
-    .array(z.enum(PROVIDER_KINDS))
-    .max(PROVIDER_KINDS.length)
-    .transform((kinds) => [...new Set(kinds)])
-    .optional(),
-});
-export type CalendarIntegrationUpdate = z.output<typeof calendarIntegrationUpdateSchema>;
 
 export async function getCalendarIntegrationSettings(
   db: Executor,

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useTestDatabase, type TestDatabase } from '../../../tests/support/database';
-import { createTestTenant, type TestTenant } from '../../../tests/support/fixtures';
-import { listMeetings } from '../meetings/queries';
-import { createMeeting } from '../meetings/schedule';
+import { listMeetings } from '@/server/meetings/queries';
+import { createMeeting } from '@/server/meetings/schedule';
+import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
+import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
 import { addLocalDays, isValidTimeZone, localDate, wallTimeToInstant } from './zones';
 
 const iso = (date: Date) => date.toISOString().replace('.000Z', 'Z');

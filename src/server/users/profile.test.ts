@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase, type TestDatabase } from '../../../tests/support/database';
 import { createTestTenant, type TestTenant } from '../../../tests/support/fixtures';
-import { getProfile, profileUpdateSchema, updateProfile } from './profile';
+import { profileUpdateSchema } from './inputs';
+import { getProfile, updateProfile } from './profile';
 
 let database: TestDatabase;
 let tenant: TestTenant;

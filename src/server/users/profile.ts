@@ -1,13 +1,10 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { z } from 'zod';
 import type { Executor } from '@/server/db/client';
 import { meetingAttendees, meetings, memberships, tenants, users, type Role } from '@/server/db/schema';
 import { NotFoundError } from '@/server/errors';
 import type { Actor } from '@/server/tenants/actor';
-import { timeZoneSchema } from '@/server/time/zones';
-import { storableText } from '@/server/validation/text';
-import { choosableLocaleSchema } from './locale';
-import { workingHoursSchema, type WorkingHours } from './working-hours';
+import type { ProfileUpdate } from './inputs';
+import type { WorkingHours } from './working-hours';
 
 export interface Profile {
   id: string;
@@ -21,14 +18,6 @@ export interface Profile {
   permissions: string[];
   tenant: { id: string; name: string; calendarIntegrationEnabled: boolean };
 }
-
-export const profileUpdateSchema = z.strictObject({
-  name: storableText().trim().min(1, 'A name is required').max(100).optional(),
-  timeZone: timeZoneSchema.optional(),
-  workingHours: workingHoursSchema.optional(),
-  locale: choosableLocaleSchema.nullable().optional(),
-});
-export type ProfileUpdate = z.output<typeof profileUpdateSchema>;
 
 export async function getProfile(db: Executor, actor: Actor): Promise<Profile> {
   const [row] = await db

@@ -1,5 +1,5 @@
-import { PROVIDER_LABELS } from '@/components/calendar/provider-labels';
 import { Button } from '@/components/ui/button';
+import { PROVIDER_LABELS } from '@/server/providers/labels';
 import type { CalDavKind } from './caldav-connect-form';
 import { LINK_BUTTON_CLASS, PROVIDER_HINTS, connectStartUrl } from './provider-links';
 import type { AllowedProvider } from './types';

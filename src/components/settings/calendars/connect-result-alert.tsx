@@ -1,10 +1,10 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import { PROVIDER_LABELS } from '@/components/calendar/provider-labels';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { CONNECT_FAILURE_MESSAGES, isConnectFailure } from '@/server/connections/connect-failures';
+import { PROVIDER_LABELS } from '@/server/providers/labels';
 
 function providerLabel(value: string): string {
   return Object.hasOwn(PROVIDER_LABELS, value) ? PROVIDER_LABELS[value as keyof typeof PROVIDER_LABELS] : 'Your calendar';

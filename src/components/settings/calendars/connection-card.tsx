@@ -2,9 +2,9 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { PROVIDER_LABELS } from '@/components/calendar/provider-labels';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
+import { PROVIDER_LABELS } from '@/server/providers/labels';
 import { useTRPC } from '@/trpc/react';
 import { CalendarSettingsRow } from './calendar-settings-row';
 import { ConnectionStatusLine } from './connection-status-line';

@@ -1,10 +1,10 @@
 'use client';
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { PROVIDER_LABELS } from '@/components/calendar/provider-labels';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
+import { PROVIDER_LABELS } from '@/server/providers/labels';
 import { useTRPC } from '@/trpc/react';
 import type { Connection } from './types';
 

@@ -1,15 +1,7 @@
-import { z } from 'zod';
-import { calDavConnectSchema, connectCalDav } from '@/server/connections/caldav-connect';
-import {
-  calendarPreferencesSchema,
-  disconnectConnection,
-  listConnections,
-  requestSync,
-  updateCalendarPreferences,
-} from '@/server/connections/manage';
+import { connectCalDav } from '@/server/connections/caldav-connect';
+import { calDavConnectSchema, calendarPreferencesSchema, connectionIdSchema } from '@/server/connections/inputs';
+import { disconnectConnection, listConnections, requestSync, updateCalendarPreferences } from '@/server/connections/manage';
 import { createTRPCRouter, tenantProcedure } from '../trpc';
-
-const byConnection = z.strictObject({ connectionId: z.uuid('Choose a calendar connection') });
 
 /**
  * A member's own calendar connections (Account settings → Calendars). Google and Microsoft are
@@ -24,9 +16,9 @@ export const connectionsRouter = createTRPCRouter({
     .input(calendarPreferencesSchema)
     .mutation(({ ctx, input }) => updateCalendarPreferences(ctx.db, ctx.actor, input)),
   syncNow: tenantProcedure
-    .input(byConnection)
+    .input(connectionIdSchema)
     .mutation(({ ctx, input }) => requestSync(ctx, ctx.actor, input)),
   disconnect: tenantProcedure
-    .input(byConnection)
+    .input(connectionIdSchema)
     .mutation(({ ctx, input }) => disconnectConnection(ctx, ctx.actor, input)),
 });

@@ -1,6 +1,5 @@
-import { z } from 'zod';
-import { ROLES } from '@/server/db/schema';
-import { getProfile, listTenantMembers, profileUpdateSchema, updateProfile } from '@/server/users/profile';
+import { memberFilterSchema, profileUpdateSchema } from '@/server/users/inputs';
+import { getProfile, listTenantMembers, updateProfile } from '@/server/users/profile';
 import { createTRPCRouter, tenantProcedure } from '../trpc';
 
 export const meRouter = createTRPCRouter({
@@ -10,6 +9,6 @@ export const meRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => updateProfile(ctx.db, ctx.actor, input)),
   /** Colleagues and learners of the caller's own tenant, for invitations. */
   members: tenantProcedure
-    .input(z.object({ role: z.enum(ROLES).optional() }).optional())
+    .input(memberFilterSchema)
     .query(({ ctx, input }) => listTenantMembers(ctx.db, ctx.actor, input?.role)),
 });

@@ -1,15 +1,14 @@
-import { z } from 'zod';
-import { createMeetingSchema, respondSchema, updateMeetingSchema } from '@/server/meetings/inputs';
+import { createMeetingSchema, meetingIdSchema, respondSchema, updateMeetingSchema } from '@/server/meetings/inputs';
+import { canOrganize, ORGANIZER_REFUSAL } from '@/server/meetings/organizers';
 import { getMeeting } from '@/server/meetings/queries';
 import { respondToMeeting } from '@/server/meetings/responses';
 import { cancelMeeting, createMeeting, updateMeeting } from '@/server/meetings/schedule';
 import { createTRPCRouter, roleProcedure, tenantProcedure } from '../trpc';
 
-const byId = z.strictObject({ id: z.uuid() });
-const organizerProcedure = roleProcedure('tutor', 'admin');
+const organizerProcedure = roleProcedure(canOrganize, ORGANIZER_REFUSAL);
 
 export const meetingsRouter = createTRPCRouter({
-  get: tenantProcedure.input(byId).query(({ ctx, input }) => getMeeting(ctx.db, ctx.actor, input.id)),
+  get: tenantProcedure.input(meetingIdSchema).query(({ ctx, input }) => getMeeting(ctx.db, ctx.actor, input.id)),
   create: organizerProcedure
     .input(createMeetingSchema)
     .mutation(({ ctx, input }) => createMeeting(ctx.db, ctx.actor, input)),
@@ -17,7 +16,7 @@ export const meetingsRouter = createTRPCRouter({
     .input(updateMeetingSchema)
     .mutation(({ ctx, input }) => updateMeeting(ctx.db, ctx.actor, input, ctx.now())),
   cancel: organizerProcedure
-    .input(byId)
+    .input(meetingIdSchema)
     .mutation(({ ctx, input }) => cancelMeeting(ctx.db, ctx.actor, input.id, ctx.now())),
   respond: tenantProcedure
     .input(respondSchema)

@@ -1,15 +1,6 @@
-import { z } from 'zod';
-import {
-  createTask,
-  deleteTask,
-  setTaskDone,
-  taskFieldsSchema,
-  taskUpdateSchema,
-  updateTask,
-} from '@/server/tasks/tasks';
+import { taskDoneSchema, taskFieldsSchema, taskIdSchema, taskUpdateSchema } from '@/server/tasks/inputs';
+import { createTask, deleteTask, setTaskDone, updateTask } from '@/server/tasks/tasks';
 import { createTRPCRouter, tenantProcedure } from '../trpc';
-
-const byId = z.strictObject({ id: z.uuid() });
 
 export const tasksRouter = createTRPCRouter({
   create: tenantProcedure
@@ -19,9 +10,9 @@ export const tasksRouter = createTRPCRouter({
     .input(taskUpdateSchema)
     .mutation(({ ctx, input }) => updateTask(ctx.db, ctx.actor, input, ctx.now())),
   setDone: tenantProcedure
-    .input(byId.extend({ done: z.boolean() }))
+    .input(taskDoneSchema)
     .mutation(({ ctx, input }) => setTaskDone(ctx.db, ctx.actor, input.id, input.done, ctx.now())),
   delete: tenantProcedure
-    .input(byId)
+    .input(taskIdSchema)
     .mutation(({ ctx, input }) => deleteTask(ctx.db, ctx.actor, input.id)),
 });

@@ -1,8 +1,5 @@
-import {
-  calendarIntegrationUpdateSchema,
-  getCalendarIntegrationSettings,
-  updateCalendarIntegrationSettings,
-} from '@/server/tenants/settings';
+import { calendarIntegrationUpdateSchema } from '@/server/tenants/inputs';
+import { getCalendarIntegrationSettings, updateCalendarIntegrationSettings } from '@/server/tenants/settings';
 import { createTRPCRouter, permissionProcedure } from '../trpc';
 
 const manageTenantSettings = permissionProcedure('manage_tenant_settings');

@@ -1,4 +1,4 @@
-import { basicAuth, startRadicale } from '../../../../tests/support/radicale';
+import { basicAuth, startRadicale } from '@/tests/support/radicale';
 import type { ContractAccount, ContractHarness } from '../contract/harness';
 import { runProviderContract } from '../contract/suite';
 import type { ProviderEvent } from '../types';

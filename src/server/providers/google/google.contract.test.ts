@@ -1,5 +1,5 @@
 // Tests run the emulator in-process; app code never imports it (eslint's src/ rule targets that).
-import { startGoogleTestbed, TESTBED_CLIENT } from '../../../../emulators/google/testbed';
+import { startGoogleTestbed, TESTBED_CLIENT } from '@/emulators/google/testbed';
 import type { ContractAccount, ContractHarness } from '../contract/harness';
 import { runProviderContract } from '../contract/suite';
 import { googleEndpointsAt } from './config';

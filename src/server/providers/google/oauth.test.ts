@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Tests run the emulator in-process; app code never imports it (eslint's src/ rule targets that).
-import { type GoogleTestbed, startGoogleTestbed, TESTBED_CLIENT } from '../../../../emulators/google/testbed';
+import { type GoogleTestbed, startGoogleTestbed, TESTBED_CLIENT } from '@/emulators/google/testbed';
 import { ProviderAuthRevokedError } from '../errors';
 import type { OAuthTokens } from '../types';
 import { GOOGLE_CALENDAR_SCOPES, googleEndpointsAt, type GoogleClientConfig } from './config';

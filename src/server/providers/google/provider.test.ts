@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Tests run the emulator in-process; app code never imports it (eslint's src/ rule targets that).
-import { apiAs, events, startReceiver } from '../../../../emulators/google/fidelity-helpers';
-import { type GoogleTestbed, startGoogleTestbed, TESTBED_CLIENT } from '../../../../emulators/google/testbed';
+import { apiAs, events, startReceiver } from '@/emulators/google/fidelity-helpers';
+import { type GoogleTestbed, startGoogleTestbed, TESTBED_CLIENT } from '@/emulators/google/testbed';
 import {
   CursorExpiredError,
   ProviderAuthRevokedError,

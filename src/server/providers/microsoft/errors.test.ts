@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startMicrosoftTestbed, type ConnectedAccount, type MicrosoftTestbed } from '@/emulators/microsoft/testbed';
 import {
   CursorExpiredError,
   ProviderAuthRevokedError,
@@ -8,7 +9,6 @@ import {
   ProviderRateLimitedError,
   ProviderUnavailableError,
 } from '../errors';
-import { startMicrosoftTestbed, type ConnectedAccount, type MicrosoftTestbed } from '../../../../emulators/microsoft/testbed';
 import { readDeltaPages } from './delta-reader';
 import { toProviderEvent, type GraphEvent } from './event-mapping';
 import type { GraphSession } from './graph-session';

@@ -1,7 +1,7 @@
 import { runProviderContract } from '../contract/suite';
 // The contract harness must start the emulator it runs against. This is a test file, not app
 // code; the lint rule keeps the app itself free of emulator imports.
-import { startMicrosoftTestbed } from '../../../../emulators/microsoft/testbed';
+import { startMicrosoftTestbed } from '@/emulators/microsoft/testbed';
 
 /** The shared CalendarProvider contract, run against the Microsoft Graph emulator (in-process). */
 runProviderContract('microsoft', async () => {

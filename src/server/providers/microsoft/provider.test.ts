@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMicrosoftTestbed, type MicrosoftTestbed } from '../../../../emulators/microsoft/testbed';
+import { startMicrosoftTestbed, type MicrosoftTestbed } from '@/emulators/microsoft/testbed';
 import type { EventWrite } from '../types';
 import { buildAuthorizationUrl, createPkcePair } from './oauth';
 

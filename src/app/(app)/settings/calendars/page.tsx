@@ -1,10 +1,10 @@
 import type { Metadata } from 'next';
-import { PROVIDER_LABELS } from '@/components/calendar/provider-labels';
 import { CalendarConnections } from '@/components/settings/calendars/calendar-connections';
 import { ConnectResultAlert } from '@/components/settings/calendars/connect-result-alert';
 import { Alert } from '@/components/ui/alert';
 import { appDeps } from '@/server/app-deps';
 import { requireSignedIn } from '@/server/auth/session-profile';
+import { PROVIDER_LABELS } from '@/server/providers/labels';
 import { getCalendarIntegrationSettings } from '@/server/tenants/settings';
 import { HydrateClient, getQueryClient, seedSignedInProfile, trpc } from '@/trpc/server';
 

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { storableText } from '@/server/validation/text';
+
+export const connectionIdSchema = z.strictObject({ connectionId: z.uuid('Choose a calendar connection') });
+
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
+
+/**
+ * iCloud: Apple ID plus an app-specific password (the server address is Apple's). Any other
+ * CalDAV server: its address, user name and password.
+ */
+export const calDavConnectSchema = z
+  .strictObject({
+    kind: z.enum(['icloud', 'caldav'], 'Choose iCloud or another CalDAV server'),
+    serverUrl: z
+      .url({ protocol: /^https?$/, error: 'Enter the server address, starting with https://' })
+      .max(2000, 'The server address is too long')
+      .optional(),
+    username: storableText()
+      .trim()
+      .min(1, 'Enter the user name')
+      .max(320, 'The user name is too long')
+      .regex(NO_CONTROL_CHARACTERS, 'The user name contains invalid characters'),
+    password: storableText().min(1, 'Enter the password').max(1000, 'The password is too long'),
+  })
+  .refine((input) => input.kind === 'icloud' || !!input.serverUrl, {
+    path: ['serverUrl'],
+    message: 'Enter the server address, starting with https://',
+  });
+export type CalDavConnectInput = z.output<typeof calDavConnectSchema>;
+
+export const calendarPreferencesSchema = z
+  .strictObject({
+    calendarId: z.uuid('Choose a calendar'),
+    show: z.boolean().optional(),
+    busy: z.boolean().optional(),
+    isWriteTarget: z.boolean().optional(),
+  })
+  .refine((input) => input.show !== undefined || input.busy !== undefined || input.isWriteTarget !== undefined, {
+    message: 'Say what to change: show, busy or isWriteTarget',
+  });
+export type CalendarPreferences = z.output<typeof calendarPreferencesSchema>;

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { createMeetingSchema, updateMeetingSchema } from './inputs';
+
+const id = '6f1c1d9e-8f43-4a52-9b7e-0c6d2b1f4a11';
+const startsAt = new Date('2026-03-03T10:00:00Z');
+const endsAt = new Date('2026-03-03T11:00:00Z');
+
+describe('meeting inputs', () => {
+  it('fills in the optional details of a new meeting', () => {
+    const input = { title: 'Check-in', startsAt, endsAt, timeZone: 'Europe/London', attendeeUserIds: ['u1'] };
+    expect(createMeetingSchema.parse(input)).toEqual({
+      ...input,
+      kind: 'meeting',
+      description: null,
+      location: null,
+      onlineUrl: null,
+    });
+  });
+
+  it('leaves what an update omits as it is, rather than defaulting it', () => {
+    expect(updateMeetingSchema.parse({ id, version: 1, title: 'Moved' })).toEqual({ id, version: 1, title: 'Moved' });
+  });
+
+  it('checks an update field by the same rule as creating', () => {
+    const refused = updateMeetingSchema.safeParse({ id, version: 1, attendeeUserIds: [] });
+    expect(refused.error?.issues[0]?.message).toBe('Invite at least one learner');
+    expect(updateMeetingSchema.safeParse({ id, version: 1, organizerId: 'someone else' }).success).toBe(false);
+  });
+});
