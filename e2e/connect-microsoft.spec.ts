@@ -1,17 +1,28 @@
-import { expect, test } from '@playwright/test';
-import { ADMIN_TENANT, CONNECT_TENANT, E2E_MICROSOFT_AUTHORITY_URL, E2E_MICROSOFT_URL } from './fixtures';
+import { expect } from '@playwright/test';
+import { E2E_MICROSOFT_AUTHORITY_URL, E2E_MICROSOFT_URL } from './fixtures';
 import { connectionCard, expectUpToDate, openCalendarPage, openCalendarSettings } from './connections-support';
 import { expectAccessible, signIn } from './support';
+import { testWithTenant } from './tenant-fixture';
 
-const MICROSOFT = 'Microsoft 365 / Outlook.com';
+const test = testWithTenant({
+  name: 'E2E Microsoft School',
+  calendarIntegrationEnabled: true,
+  people: {
+    tutor: { name: 'Theo Tutor', role: 'tutor' },
+    admin: { name: 'Ada Admin', role: 'admin', manageTenantSettings: true },
+  },
+});
+
+const MICROSOFT = 'Microsoft Outlook';
 /** The emulated Microsoft account the tutor connects (emulators/seed/demo.json). */
 const ACCOUNT = 'tutor1@northbridge.test';
 
 test('a tutor connects Microsoft through a consent page that opens cleanly, and a broken connection is flagged on the Calendar page', async ({
   page,
   playwright,
+  tenant,
 }) => {
-  await signIn(page, CONNECT_TENANT.tutor.email);
+  await signIn(page, tenant.people.tutor.email);
   await openCalendarSettings(page);
   await page.getByRole('region', { name: 'Connect a calendar' }).getByRole('link', { name: MICROSOFT }).click();
   // Plain HTTP on loopback: no certificate warning stands between the person and this page.
@@ -51,19 +62,19 @@ test('a tutor connects Microsoft through a consent page that opens cleanly, and 
   await expectAccessible(page);
 });
 
-test('an admin is told when the allowed providers are saved', async ({ page }) => {
-  await signIn(page, ADMIN_TENANT.admin.email);
+test('an admin is told when the allowed providers are saved', async ({ page, tenant }) => {
+  await signIn(page, tenant.people.admin.email);
   await page.getByRole('link', { name: 'Tenant settings' }).click();
   const providers = page.getByRole('group', { name: 'Allowed providers' });
-  const icloud = providers.getByRole('checkbox', { name: 'Apple iCloud' });
+  const icloud = providers.getByRole('checkbox', { name: 'iCloud' });
   // Checked from the saved settings: it changes once the server has them, so click, then look.
   await icloud.click();
   await expect(icloud).not.toBeChecked();
   await expect(providers.getByRole('status')).toHaveText(
-    'Saved. Members can connect: Google Calendar, Microsoft 365 / Outlook.com, Other CalDAV server.',
+    'Saved. Members can connect: Google Calendar, Microsoft Outlook, CalDAV.',
   );
   await expectAccessible(page);
   await icloud.click();
   await expect(icloud).toBeChecked();
-  await expect(providers.getByRole('status')).toContainText('Apple iCloud');
+  await expect(providers.getByRole('status')).toContainText('iCloud');
 });

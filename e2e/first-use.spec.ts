@@ -1,8 +1,17 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { DateTime } from 'luxon';
-import { MEETINGS_TENANT } from './fixtures';
 import { thisWeekIn } from './connections-support';
 import { clickTimeSlot, expectAccessible, signIn } from './support';
+import { testWithTenant } from './tenant-fixture';
+
+const test = testWithTenant({
+  name: 'E2E First Use Academy',
+  people: {
+    tutor: { name: 'Tara Tutor', role: 'tutor' },
+    learner: { name: 'Liam Learner', role: 'learner' },
+    otherLearner: { name: 'Lena Learner', role: 'learner' },
+  },
+});
 
 // Next week's Thursday in London: free, in the future, and not the day meetings.spec.ts uses.
 const thursday = DateTime.now().setZone('Europe/London').startOf('week').plus({ weeks: 1, days: 3 });
@@ -29,18 +38,18 @@ async function dragEvent(page: Page, event: ReturnType<Page['getByRole']>, toTim
   await page.mouse.up();
 }
 
-test('the sign-in page hydrates without errors: opened, redirected to, after a wrong password', async ({ page }) => {
+test('the sign-in page hydrates without errors: opened, redirected to, after a wrong password', async ({ page, tenant }) => {
   const errors = collectErrors(page);
   await page.goto('/calendar');
   await expect(page.getByRole('heading', { name: 'Sign in to Tandem' })).toBeVisible();
-  await page.getByLabel('Email').fill(MEETINGS_TENANT.learner.email);
+  await page.getByLabel('Email').fill(tenant.people.learner.email);
   await page.getByLabel('Password').fill('not-the-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByText('The email or password is incorrect.')).toBeVisible();
   await page.goto('/sign-in');
-  await page.getByLabel('Email').fill(MEETINGS_TENANT.learner.email);
+  await page.getByLabel('Email').fill(tenant.people.learner.email);
   // The form is interactive, so React has hydrated (or reported why not) by now.
-  await expect(page.getByLabel('Email')).toHaveValue(MEETINGS_TENANT.learner.email);
+  await expect(page.getByLabel('Email')).toHaveValue(tenant.people.learner.email);
   // The browser logs the refused sign-in's 200 with an error state as nothing; anything logged is a fault.
   expect(errors).toEqual([]);
 });
@@ -48,8 +57,8 @@ test('the sign-in page hydrates without errors: opened, redirected to, after a w
 test.describe('a UK browser', () => {
   test.use({ locale: 'en-GB' });
 
-  test('sees day-first dates, and the week starts at the working day, the whole day a click away', async ({ page }) => {
-    await signIn(page, MEETINGS_TENANT.learner.email);
+  test('sees day-first dates, and the week starts at the working day, the whole day a click away', async ({ page, tenant }) => {
+    await signIn(page, tenant.people.learner.email);
     const monday = thisWeekIn();
     await expect(page.getByRole('columnheader').filter({ hasText: monday.toFormat('ccc dd/LL') })).toBeVisible();
     // The learner's week is empty: the grid is the default working day, 09:00–17:00.
@@ -63,9 +72,9 @@ test.describe('a UK browser', () => {
   });
 });
 
-test('a date format chosen in Account settings wins over the browser’s language', async ({ page }) => {
+test('a date format chosen in Account settings wins over the browser’s language', async ({ page, tenant }) => {
   // Playwright's browser asks for en-US: month first, unless the person chooses otherwise.
-  await signIn(page, MEETINGS_TENANT.otherLearner.email);
+  await signIn(page, tenant.people.otherLearner.email);
   const monday = thisWeekIn();
   await expect(page.getByRole('columnheader').filter({ hasText: monday.toFormat('ccc L/d') })).toBeVisible();
   await page.getByRole('link', { name: 'Account settings' }).click();
@@ -80,8 +89,8 @@ test('a date format chosen in Account settings wins over the browser’s languag
 test.describe('on a 390 × 844 phone', () => {
   test.use({ viewport: { width: 390, height: 844 } });
 
-  test('the calendar and its toolbar fit the width', async ({ page }) => {
-    await signIn(page, MEETINGS_TENANT.tutor.email);
+  test('the calendar and its toolbar fit the width', async ({ page, tenant }) => {
+    await signIn(page, tenant.people.tutor.email);
     await expect(page.getByRole('button', { name: 'Today' })).toBeVisible();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
@@ -93,18 +102,18 @@ test.describe('on a 390 × 844 phone', () => {
   });
 });
 
-test('a tutor is told what happened: sent, moved (after asking), and a stale edit is refused', async ({ page, context }) => {
+test('a tutor is told what happened: sent, moved (after asking), and a stale edit is refused', async ({ page, context, tenant }) => {
   const title = `Mock interview ${Date.now().toString(36)}`;
   const dayLabel = thursday.toFormat('LLLL d, yyyy');
-  await signIn(page, MEETINGS_TENANT.tutor.email);
+  await signIn(page, tenant.people.tutor.email);
   await page.getByRole('button', { name: 'Next', exact: true }).click();
   await clickTimeSlot(page, dayLabel, '10:00');
   const form = page.getByRole('dialog', { name: 'New item' });
-  await expect(form.getByRole('checkbox', { name: new RegExp(MEETINGS_TENANT.learner.name) })).toBeVisible();
+  await expect(form.getByRole('checkbox', { name: new RegExp(tenant.people.learner.name) })).toBeVisible();
   // The organiser is never offered as their own invitee.
-  await expect(form.getByRole('checkbox', { name: new RegExp(MEETINGS_TENANT.tutor.name) })).toHaveCount(0);
+  await expect(form.getByRole('checkbox', { name: new RegExp(tenant.people.tutor.name) })).toHaveCount(0);
   await form.getByLabel('Title').fill(title);
-  await form.getByRole('checkbox', { name: new RegExp(MEETINGS_TENANT.learner.name) }).check();
+  await form.getByRole('checkbox', { name: new RegExp(tenant.people.learner.name) }).check();
   await form.getByRole('button', { name: 'Send meeting' }).click();
   await expect(page.getByRole('status').filter({ hasText: `Meeting “${title}” sent to the people invited.` })).toBeVisible();
 
