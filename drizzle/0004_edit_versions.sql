@@ -1,3 +1,2 @@
-ALTER TABLE "users" ADD COLUMN "locale" text;--> statement-breakpoint
 ALTER TABLE "meetings" ADD COLUMN "version" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
 ALTER TABLE "tasks" ADD COLUMN "version" integer DEFAULT 1 NOT NULL;
