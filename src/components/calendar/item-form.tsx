@@ -105,7 +105,7 @@ export function ItemForm({ zone, organizerId, canOrganize, editing, onSaved, onD
         <Alert tone="error">
           {mutation.error.message}
           {conflict ? (
-            <Button variant="secondary" className="ml-2" onClick={async () => { await refresh(); onReload(); }}>
+            <Button variant="secondary" className="ml-2" onClick={() => void refresh().then(onReload)}>
               Reload
             </Button>
           ) : null}
