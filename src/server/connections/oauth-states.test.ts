@@ -12,6 +12,7 @@ import { RecordingDispatcher } from '../../../tests/support/recording-dispatcher
 import { generateKeySpec, parseKeyRing } from '../crypto/secrets';
 import { oauthStates } from '../db/schema';
 import { beginOAuthConnect, type OAuthConnectDeps } from './oauth-connect';
+import { createOAuthApps, redirectUriFor } from './provider-apps';
 import { oauthCallbackRedirect } from './oauth-routes';
 import { MAX_PENDING_CONNECTS_PER_MEMBER } from './oauth-states';
 
@@ -20,9 +21,12 @@ vi.mock('server-only', () => ({}));
 const { oauthRouteRedirect } = vi.hoisted(() => ({
   oauthRouteRedirect: vi.fn(() => Promise.resolve(new URL('http://127.0.0.1:3000/settings/calendars'))),
 }));
-vi.mock('./app-deps', () => ({ oauthRouteRedirect }));
+vi.mock('./oauth-routes', async (importOriginal) => ({ ...(await importOriginal<typeof import('./oauth-routes')>()), oauthRouteRedirect }));
+vi.mock('@/server/app-deps', () => ({ appDeps: () => Promise.resolve({}) }));
+vi.mock('@/server/auth/config', () => ({ currentIdentity: () => Promise.resolve(null) }));
 
 const APP_URL = 'http://127.0.0.1:3000';
+const keys = parseKeyRing(generateKeySpec('oauth-states'));
 let database: TestDatabase;
 let tenant: TestTenant;
 
@@ -35,10 +39,17 @@ beforeAll(async () => {
 function deps(): OAuthConnectDeps {
   return {
     db: database.db,
-    keys: parseKeyRing(generateKeySpec('oauth-states')),
-    apps: { appUrl: APP_URL, google: { clientId: 'client.apps.googleusercontent.com', clientSecret: 'secret' }, microsoft: null },
+    keyRing: () => keys,
+    oauthApps: createOAuthApps(
+      {
+        google: { clientId: 'client.apps.googleusercontent.com', clientSecret: 'secret', redirectUri: redirectUriFor(APP_URL, 'google') },
+        microsoft: null,
+      },
+      APP_URL,
+    ),
     jobs: new RecordingDispatcher(),
     now: () => new Date(),
+    appUrl: APP_URL,
   };
 }
 
