@@ -13,6 +13,7 @@ import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
 import { RecordingDispatcher } from '@/tests/support/recording-dispatcher';
 import { beginOAuthConnect, type OAuthConnectDeps } from './oauth-connect';
 import { oauthCallbackRedirect } from './oauth-routes';
+import { createOAuthApps, redirectUriFor } from './provider-apps';
 import { MAX_PENDING_CONNECTS_PER_MEMBER } from './oauth-states';
 
 vi.mock('server-only', () => ({}));
@@ -33,12 +34,15 @@ beforeAll(async () => {
 });
 
 function deps(): OAuthConnectDeps {
+  const keys = parseKeyRing(generateKeySpec('oauth-states'));
+  const google = { clientId: 'client.apps.googleusercontent.com', clientSecret: 'secret', redirectUri: redirectUriFor(APP_URL, 'google') };
   return {
     db: database.db,
-    keys: parseKeyRing(generateKeySpec('oauth-states')),
-    apps: { appUrl: APP_URL, google: { clientId: 'client.apps.googleusercontent.com', clientSecret: 'secret' }, microsoft: null },
+    keyRing: () => keys,
+    oauthApps: createOAuthApps({ google, microsoft: null }, APP_URL),
     jobs: new RecordingDispatcher(),
     now: () => new Date(),
+    appUrl: APP_URL,
   };
 }
 
