@@ -3,7 +3,7 @@ import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from 
 import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
 import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
 import { MEETING_CHANGED_MEANWHILE } from './inputs';
-import { listMeetings } from './queries';
+import { getMeeting, listMeetings } from './queries';
 import { respondToMeeting } from './responses';
 import { cancelMeeting, createMeeting, updateMeeting } from './schedule';
 
@@ -47,6 +47,18 @@ describe('meetings', () => {
     const [tutorView] = (await listMeetings(database.db, north.tutor, week)).filter((m) => m.id === created.id);
     expect(tutorView?.attendees[0]?.response).toBe('accepted');
     expect(tutorView?.attendees[0]?.respondedAt?.toISOString()).toBe(now.toISOString());
+  });
+
+  it('members of the same tenant who are not invited neither list nor open the meeting', async () => {
+    const created = await createMeeting(database.db, north.tutor, meetingInput([north.learner.userId]));
+    for (const outsider of [north.otherLearner, north.admin]) {
+      expect((await listMeetings(database.db, outsider, week)).map((m) => m.id)).not.toContain(created.id);
+      await expect(getMeeting(database.db, outsider, created.id)).rejects.toThrow(NotFoundError);
+    }
+    // The invitee and the organiser do: the outsiders' empty view is not an empty week.
+    expect((await listMeetings(database.db, north.learner, week)).map((m) => m.id)).toContain(created.id);
+    await expect(getMeeting(database.db, north.learner, created.id)).resolves.toMatchObject({ myRole: 'attendee' });
+    await expect(getMeeting(database.db, north.tutor, created.id)).resolves.toMatchObject({ myRole: 'organizer' });
   });
 
   it('learners cannot organise, and cannot invite people of another tenant', async () => {
