@@ -32,6 +32,8 @@ export interface MutationCases {
 }
 
 const TEN_KB = 'x'.repeat(10_240);
+/** Meeting locations hold at most 500 characters (after trimming). */
+const LOCATION_TOO_LONG = 'x'.repeat(501);
 const YEAR_3000 = new Date('3000-01-01T10:00:00Z');
 const NOT_A_UUID = 'not-a-uuid';
 const RANDOM_UUID = '6f1c1d9e-8f43-4a52-9b7e-0c6d2b1f4a11';
@@ -135,6 +137,7 @@ export const BAD_MUTATION_INPUTS: Record<string, MutationCases> = {
       '10 kB title': (scene) => ({ ...validMeeting(scene), title: TEN_KB }),
       'title with a NUL byte': (scene) => ({ ...validMeeting(scene), title: 'Check\u0000in' }),
       '100 kB description': (scene) => ({ ...validMeeting(scene), description: TEN_KB.repeat(10) }),
+      'location one character over the limit': (scene) => ({ ...validMeeting(scene), location: LOCATION_TOO_LONG }),
       '1000 attendees': (scene) => ({ ...validMeeting(scene), attendeeUserIds: thousand(() => RANDOM_UUID) }),
       'no attendees': (scene) => ({ ...validMeeting(scene), attendeeUserIds: [] }),
       'attendees as a string': (scene) => ({ ...validMeeting(scene), attendeeUserIds: scene.tenant.learner.userId }),
@@ -167,6 +170,7 @@ export const BAD_MUTATION_INPUTS: Record<string, MutationCases> = {
       'year 3000': ({ activity }) => ({ ...editOf(activity.meetingId), startsAt: YEAR_3000, endsAt: at('3000-01-01T11:00:00Z') }),
       '10 kB title': ({ activity }) => ({ ...editOf(activity.meetingId), title: TEN_KB }),
       'location with a NUL byte': ({ activity }) => ({ ...editOf(activity.meetingId), location: 'Room\u00002' }),
+      'location one character over the limit': ({ activity }) => ({ ...editOf(activity.meetingId), location: LOCATION_TOO_LONG }),
       '1000 attendees': ({ activity, tenant }) => ({ ...editOf(activity.meetingId), attendeeUserIds: thousand(() => tenant.learner.userId) }),
       'no attendees': ({ activity }) => ({ ...editOf(activity.meetingId), attendeeUserIds: [] }),
       'attendee who is nobody': ({ activity }) => ({ ...editOf(activity.meetingId), attendeeUserIds: [RANDOM_UUID] }),

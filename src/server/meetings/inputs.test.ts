@@ -27,3 +27,21 @@ describe('meeting inputs', () => {
     expect(updateMeetingSchema.safeParse({ id, version: 1, organizerId: 'someone else' }).success).toBe(false);
   });
 });
+
+describe('the meeting location', () => {
+  const withLocation = (location: string) => ({ title: 'Check-in', location, startsAt, endsAt, timeZone: 'Europe/London', attendeeUserIds: ['u1'] });
+
+  it('holds up to 500 characters, counted after trimming, on create and on update', () => {
+    const longest = 'x'.repeat(500);
+    expect(createMeetingSchema.parse(withLocation(`  ${longest}  `)).location).toBe(longest);
+    expect(updateMeetingSchema.parse({ id, version: 1, location: longest }).location).toBe(longest);
+  });
+
+  it('refuses 501 characters on create and on update, naming the field', () => {
+    const tooLong = 'x'.repeat(501);
+    const created = createMeetingSchema.safeParse(withLocation(tooLong));
+    const updated = updateMeetingSchema.safeParse({ id, version: 1, location: tooLong });
+    expect(created.error?.issues.map((issue) => issue.path)).toEqual([['location']]);
+    expect(updated.error?.issues.map((issue) => issue.path)).toEqual([['location']]);
+  });
+});
