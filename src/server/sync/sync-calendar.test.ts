@@ -172,6 +172,26 @@ describe('syncCalendar against the Google emulator', () => {
     expect((await mirror(calendarId)).map((row) => row.title).sort()).toEqual(['New', 'Stays']);
   });
 
+  it("a full resync of one calendar sweeps only that calendar's events, not another calendar's", async () => {
+    const otherEmail = 'attendee@northbridge.test';
+    const other = await connectGoogleAccount(deps, registry, bed, { tenantId: north.tenantId, userId: north.otherLearner.userId, email: otherEmail });
+    const otherCalendarId = other.calendarIds[0] ?? '';
+    await google.createEvent(email, write('Doomed', timed(1, 12)));
+    await googleClient(otherEmail).createEvent(otherEmail, write('Elsewhere', timed(1, 9)));
+    await syncCalendar(deps, { tenantId: north.tenantId, calendarId });
+    await syncCalendar(deps, { tenantId: north.tenantId, calendarId: otherCalendarId });
+    const otherRows = await mirror(otherCalendarId);
+    expect(otherRows.map((row) => row.title)).toEqual(['Elsewhere']);
+    for (const event of await google.readEvents(email, { start: at(0, 0), end: at(28, 0) })) await google.cancelEvent(email, event.externalId);
+    bed.emulator.control.expireSyncTokens();
+
+    const result = await syncCalendar(deps, { tenantId: north.tenantId, calendarId });
+
+    expect(result).toMatchObject({ mode: 'full', cursorExpired: true, swept: 1 });
+    expect(await mirror(calendarId)).toEqual([]);
+    expect(await mirror(otherCalendarId)).toEqual(otherRows);
+  });
+
   it('re-reads the window fully once it has drifted a week, keeping row identities', async () => {
     await google.createEvent(email, write('Stays', timed(20, 10)));
     await syncCalendar(deps, { tenantId: north.tenantId, calendarId });
