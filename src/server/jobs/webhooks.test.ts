@@ -49,6 +49,14 @@ async function cursor() {
   return row;
 }
 
+/** We never see a channel's token again (only its hash); the emulator knows it, as Google does. */
+async function genuineToken(channelId: string): Promise<string> {
+  const live = await fetch(`${t.bed.url}/__control/google/channels`).then(
+    (response) => response.json() as Promise<{ channels: { id: string; token: string }[] }>,
+  );
+  return live.channels.find((entry) => entry.id === channelId)?.token ?? '';
+}
+
 function googleHeaders(channelId: string, token: string, resourceId: string, state = 'exists'): Headers {
   return new Headers({
     'x-goog-channel-id': channelId,
@@ -72,11 +80,7 @@ describe('Google push → webhook → sync', () => {
     expect(exists.length).toBeGreaterThan(0);
     const before = await mirrorTitles();
     const channel = await cursor();
-    // We never see the token again (only its hash); a genuine replay is what the emulator re-sends.
-    const replay = await fetch(`${t.bed.url}/__control/google/channels`).then(
-      (response) => response.json() as Promise<{ channels: { id: string; token: string }[] }>,
-    );
-    const token = replay.channels.find((entry) => entry.id === channel.channelId)?.token ?? '';
+    const token = await genuineToken(channel.channelId ?? '');
     expect(hashChannelToken(token)).toBe(channel.channelTokenHash);
     // Past the emulator's own numbers: a new message, then older and repeated ones (dropped unseen).
     const next = (channel.channelMessageNumber ?? 0) + 2;
@@ -103,6 +107,23 @@ describe('Google push → webhook → sync', () => {
     for (const headers of forged) expect(await receiveGoogleNotification(deps, headers)).toBe('ignored');
     expect(recorded.sent).toEqual([]);
     expect(await cursor()).toEqual(channel);
+  });
+
+  it('a notification with the genuine channel and token but another resource id is ignored', async () => {
+    const channel = await cursor();
+    const token = await genuineToken(channel.channelId ?? '');
+    expect(hashChannelToken(token)).toBe(channel.channelTokenHash);
+    const recorded = new RecordingDispatcher();
+    const deps = { db: t.database.db, dispatcher: recorded };
+    const otherResource = googleHeaders(channel.channelId ?? '', token, `${channel.channelResourceId ?? ''}-other`);
+    const noResource = googleHeaders(channel.channelId ?? '', token, '');
+    noResource.delete('x-goog-resource-id');
+    for (const headers of [otherResource, noResource]) expect(await receiveGoogleNotification(deps, headers)).toBe('ignored');
+    expect(recorded.sent).toEqual([]);
+    // The same headers with the channel's own resource id do dispatch: the resource id alone decided.
+    const genuine = googleHeaders(channel.channelId ?? '', token, channel.channelResourceId ?? '');
+    genuine.set('x-goog-message-number', '1000');
+    expect(await receiveGoogleNotification(deps, genuine)).toBe('dispatched');
   });
 });
 
