@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ACTIVITY_WEEK, meetingInput, seedActivity, taskInput, type TenantActivity } from '../support/activity';
-import { callProcedure, describeOutcome, listProcedures, sessionOf } from '../support/api';
+import { callProcedure, describeOutcome, listProcedures, sessionOf, testJobs } from '../support/api';
 import { enableCalendarIntegration, seedConnection, type SeededConnection } from '../support/connections';
 import { useTestDatabase, type TestDatabase } from '../support/database';
 import { createTestTenant, type TestTenant } from '../support/fixtures';
+import { jobsNotOwnedBy } from '../support/job-ownership';
 import { snapshotDatabase, type Snapshot } from '../support/snapshot';
 
 /** Procedures anyone may call without signing in. None yet: add one here deliberately. */
@@ -35,7 +36,11 @@ const ATTACKS: Record<string, (target: Target) => unknown[]> = {
     // The intruder's own write target: must not clear the victim's.
     { calendarId: intruderConnection.writableCalendarId, isWriteTarget: true },
   ],
-  'connections.syncNow': ({ victimConnection }) => [{ connectionId: victimConnection.connectionId }],
+  'connections.syncNow': ({ victimConnection, intruderConnection }) => [
+    { connectionId: victimConnection.connectionId },
+    // The intruding learner's own: its syncs are theirs; any other intruder must get none queued.
+    { connectionId: intruderConnection.connectionId },
+  ],
   'connections.disconnect': ({ victimConnection }) => [{ connectionId: victimConnection.connectionId }],
   'me.profile': () => [undefined],
   'me.updateProfile': () => [{ name: 'Renamed intruder' }],
@@ -112,7 +117,10 @@ describe.each(['admin', 'tutor', 'learner'] as const)('an intruding %s of anothe
     const attack = ATTACKS[path];
     expect(attack, `no attack case for ${path}`).toBeDefined();
     for (const input of attack?.(target) ?? []) {
+      testJobs.clear();
       const outcome = await callProcedure(database.db, sessionOf(intruder[role]), path, input);
+      // Jobs run without a session on the ids they carry: queuing one is acting on its target.
+      expect(await jobsNotOwnedBy(database.db, intruder[role], testJobs.sent), `${path} queued jobs for others`).toEqual([]);
       if (outcome.ok) {
         expect(leakedSecrets(outcome.value), `${path} returned the victim's data`).toEqual([]);
       } else {
@@ -128,8 +136,10 @@ describe('a session that names a tenant its user does not belong to', () => {
   it.each(PROCEDURES.map((procedure) => procedure.path))('%s is refused as UNAUTHORIZED', async (path) => {
     const forged = { userId: intruder.admin.userId, tenantId: target.victim.tenantId };
     for (const input of ATTACKS[path]?.(target) ?? [undefined]) {
+      testJobs.clear();
       const outcome = await callProcedure(database.db, forged, path, input);
       expect(describeOutcome(outcome)).toMatch(/^UNAUTHORIZED: /);
+      expect(testJobs.sent, `${path} queued jobs for a forged session`).toEqual([]);
     }
     expect(await snapshotDatabase(database.db, target.victim.tenantId)).toEqual(victimBefore);
   });
@@ -141,8 +151,10 @@ describe('anonymous callers', () => {
     async (path) => {
       const before = await snapshotDatabase(database.db);
       for (const input of ATTACKS[path]?.(target) ?? [undefined]) {
+        testJobs.clear();
         const outcome = await callProcedure(database.db, null, path, input);
         expect(describeOutcome(outcome)).toMatch(/^UNAUTHORIZED: /);
+        expect(testJobs.sent, `${path} queued jobs for an anonymous caller`).toEqual([]);
       }
       expect(await snapshotDatabase(database.db)).toEqual(before);
     },
