@@ -3,7 +3,8 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 /**
  * Secrets at rest (provider tokens, CalDAV passwords, PKCE verifiers): AES-256-GCM with a key
  * ring. The first key encrypts; every key decrypts, so a new key can be added in front and the
- * old one removed once everything has been re-encrypted (`reencryptIfStale`).
+ * old one removed once everything has been re-encrypted (the provider registry re-encrypts a
+ * connection's credentials on their next use: `createProviderRegistry`).
  *
  * Payload: `v1.<keyId>.<iv>.<authTag>.<ciphertext>`, each part base64url.
  */
