@@ -173,6 +173,31 @@ describe('foreign iCalendar', () => {
     expect(master.recurrence).toEqual(['RRULE:FREQ=WEEKLY;UNTIL=20300701T080000Z', 'EXDATE;TZID=Europe/Berlin:20300617T100000']);
   });
 
+  it('leaves out occurrences named by a UTC EXDATE or a date-only EXDATE on a timed series in its own zone', () => {
+    const parsed = parseObject(
+      wrap([
+        'BEGIN:VEVENT', 'UID:x', 'SUMMARY:Series', 'DTSTART;TZID=Europe/Berlin:20300603T100000', 'DTEND;TZID=Europe/Berlin:20300603T110000',
+        'RRULE:FREQ=WEEKLY;COUNT=5',
+        // 08:00Z is 10:00 in Berlin (summer time): the 10 June occurrence.
+        'EXDATE:20300610T080000Z',
+        // A whole day: the 17 June occurrence, whatever its time.
+        'EXDATE;VALUE=DATE:20300617',
+        // 10:00Z is noon in Berlin: no occurrence, nothing left out.
+        'EXDATE:20300624T100000Z',
+        'END:VEVENT',
+      ]),
+    );
+    const events = expandObject(parsed, context, window('2030-06-01T00:00:00Z', '2030-08-01T00:00:00Z'));
+    expect(events.map((event) => event.externalId)).toEqual(['obj.ics#20300603T080000Z', 'obj.ics#20300624T080000Z', 'obj.ics#20300701T080000Z']);
+    // The master keeps the lines as they were, for the mirror's own expansion.
+    expect(eventFromVevent(parsed.master!, parsed, context).recurrence).toEqual([
+      'RRULE:FREQ=WEEKLY;COUNT=5',
+      'EXDATE:20300610T080000Z',
+      'EXDATE;VALUE=DATE:20300617',
+      'EXDATE:20300624T100000Z',
+    ]);
+  });
+
   it('expands all-day series by date', () => {
     const parsed = parseObject(wrap(['BEGIN:VEVENT', 'UID:d', 'DTSTART;VALUE=DATE:20300101', 'DTEND;VALUE=DATE:20300103', 'RRULE:FREQ=MONTHLY;COUNT=3', 'EXDATE;VALUE=DATE:20300201', 'END:VEVENT']));
     const events = expandObject(parsed, context, window('2029-12-01T00:00:00Z', '2031-01-01T00:00:00Z'));

@@ -60,11 +60,19 @@ export function occurrenceStarts(parsed: ParsedObject, master: ICAL.Component, w
   const toInstant = (wall: ICAL.Time): number =>
     dtstart.isDate ? wallToNaiveMs({ ...wallOf(wall), hour: 0, minute: 0, second: 0 }) : zones.toInstant(wallOf(wall), dtstart.tzid, dtstart.utc);
   const length = seriesLength(eventTimeOf(master, zones));
-  const excluded = new Set(
-    master.getAllProperties('exdate').flatMap((property) =>
-      property.getValues().map((value: ICAL.Time) => zones.valueToInstant(readDateValue(property, value))),
-    ),
-  );
+  const excluded = new Set<number>();
+  // A date-only EXDATE on a timed series takes out that day's occurrence, whatever its time (as
+  // the mirror's expansion does): some clients write them so.
+  const excludedDates = new Set<string>();
+  for (const property of master.getAllProperties('exdate')) {
+    for (const value of property.getValues() as ICAL.Time[]) {
+      const exdate = readDateValue(property, value);
+      if (exdate.isDate && !dtstart.isDate) excludedDates.add(isoDate(exdate.wall));
+      else excluded.add(zones.valueToInstant(exdate));
+    }
+  }
+  const isExcluded = (start: number): boolean =>
+    excluded.has(start) || (excludedDates.size > 0 && excludedDates.has(isoDate(zones.toWall(start, dtstart.tzid, dtstart.utc))));
   const starts = new Set<number>([toInstant(floating(dtstart.wall, dtstart.isDate))]);
 
   for (const property of master.getAllProperties('rrule')) {
@@ -89,7 +97,7 @@ export function occurrenceStarts(parsed: ParsedObject, master: ICAL.Component, w
       if (value instanceof ICAL.Time) starts.add(zones.valueToInstant(readDateValue(property, value)));
     }
   }
-  return [...starts].filter((start) => !excluded.has(start)).sort((a, b) => a - b);
+  return [...starts].filter((start) => !isExcluded(start)).sort((a, b) => a - b);
 }
 
 function seriesLength(time: EventTime): number {
