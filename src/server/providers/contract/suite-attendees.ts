@@ -4,9 +4,9 @@ import type { ProviderEvent } from '../types';
 import { eventWrite, eventually, sameEmail, timed, uniqueTitle, window } from './fixtures';
 import type { ContractContext } from './suite';
 
-/** Attendees and their answers, free/busy, and the push capability flag. */
+/** Attendees and their answers, whether the server schedules, and free/busy. */
 export function describeAttendeeContract(ctx: ContractContext): void {
-  describe('attendees, free/busy and push', () => {
+  describe('attendees and free/busy', () => {
     it('stores the attendee list with responses; answers reach the organiser where the server delivers', async () => {
       const harness = ctx.harness();
       const { organizer, attendee } = harness;
@@ -38,7 +38,7 @@ export function describeAttendeeContract(ctx: ContractContext): void {
         copyId = await harness.copyToAttendee(organizerCopy);
         ctx.created().track(attendee, copyId);
       } else {
-        return; // No delivery and no way to simulate it: the attendee list round-trip is all we can check.
+        throw new Error('a harness whose server does not deliver invitations must provide copyToAttendee');
       }
 
       await attendee.provider.respondToEvent(attendee.calendarId, copyId, 'accepted');
@@ -74,9 +74,13 @@ export function describeAttendeeContract(ctx: ContractContext): void {
       }
     });
 
-    it('cancelling as organiser takes the event away from the attendee where the server delivers', async () => {
+    it('says truly whether the server schedules: the harness and the adapter agree', () => {
       const harness = ctx.harness();
-      if (!harness.deliversInvitations) return;
+      expect(harness.organizer.provider.capabilities.serverScheduling).toBe(harness.deliversInvitations);
+    });
+
+    it('cancelling as organiser takes the event away from the attendee where the server delivers, and only there', async () => {
+      const harness = ctx.harness();
       const { organizer, attendee } = harness;
       const range = window('2030-12-04T00:00:00Z', '2030-12-05T00:00:00Z');
       const created = await organizer.provider.createEvent(
@@ -86,20 +90,33 @@ export function describeAttendeeContract(ctx: ContractContext): void {
           notifyAttendees: true,
         }),
       );
-      const copy = await eventually(async () =>
-        (await attendee.provider.readEvents(attendee.calendarId, range)).find((event) => event.iCalUid === created.iCalUid),
-      );
-      await organizer.provider.cancelEvent(organizer.calendarId, created.externalId, { comment: 'Called off' });
-      await eventually(async () => {
-        const state = await attendee.provider.getEvent(attendee.calendarId, copy.externalId).then(
+      const copyOf = async () => (await attendee.provider.readEvents(attendee.calendarId, range)).find((event) => event.iCalUid === created.iCalUid);
+      const stateOf = (account: typeof organizer, externalId: string) =>
+        account.provider.getEvent(account.calendarId, externalId).then(
           (event) => event.status,
           (error: unknown) => {
             if (error instanceof ProviderNotFoundError) return 'gone';
             throw error;
           },
         );
-        return state === 'cancelled' || state === 'gone' ? state : undefined;
-      });
+      if (harness.deliversInvitations) {
+        const delivered = await eventually(copyOf);
+        await organizer.provider.cancelEvent(organizer.calendarId, created.externalId, { comment: 'Called off' });
+        await eventually(async () => {
+          const state = await stateOf(attendee, delivered.externalId);
+          return state === 'cancelled' || state === 'gone' ? state : undefined;
+        });
+      } else {
+        // The server delivers nothing (Tandem must, DESIGN.md §4 rule 3): no copy appears, and a
+        // copy placed the way Tandem places one outlives the organiser's cancellation.
+        expect(await copyOf()).toBeUndefined();
+        if (!harness.copyToAttendee) throw new Error('a harness whose server does not deliver invitations must provide copyToAttendee');
+        const placed = await harness.copyToAttendee(await organizer.provider.getEvent(organizer.calendarId, created.externalId));
+        ctx.created().track(attendee, placed);
+        await organizer.provider.cancelEvent(organizer.calendarId, created.externalId, { comment: 'Called off' });
+        expect(['cancelled', 'gone']).toContain(await stateOf(organizer, created.externalId));
+        expect(await stateOf(attendee, placed)).toBe('confirmed');
+      }
     });
 
     it("answers free/busy for the organiser's own account, covering a new event", async () => {
@@ -120,18 +137,6 @@ export function describeAttendeeContract(ctx: ContractContext): void {
       );
       expect(covering.length).toBeGreaterThanOrEqual(1);
       expect(covering[0]?.showAs).not.toBe('free');
-    });
-
-    it('refuses watch when the provider has no push', async () => {
-      const { organizer } = ctx.harness();
-      if (organizer.provider.capabilities.push !== null) return;
-      await expect(
-        organizer.provider.watch(organizer.calendarId, {
-          address: 'https://tandem.example/webhook',
-          token: 'secret',
-          channelId: 'contract-channel',
-        }),
-      ).rejects.toThrow();
     });
   });
 }

@@ -3,6 +3,7 @@ import { CreatedEvents } from './fixtures';
 import type { ContractHarness } from './harness';
 import { describeAttendeeContract } from './suite-attendees';
 import { describeEventContract } from './suite-events';
+import { describePushContract } from './suite-push';
 import { describeRecurrenceContract } from './suite-recurrence';
 import { describeSyncContract } from './suite-sync';
 
@@ -52,5 +53,6 @@ export function runProviderContract(name: string, makeHarness: () => Promise<Con
     describeRecurrenceContract(context);
     describeSyncContract(context);
     describeAttendeeContract(context);
+    describePushContract(context);
   });
 }
