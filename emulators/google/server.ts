@@ -26,7 +26,7 @@ import { mountEventRoutes } from './routes-events';
 import { mountOAuthRoutes } from './routes-oauth';
 import { loadSeedIntoStore } from './seed-loader';
 import { GoogleStore } from './store';
-import type { OutboxMessage } from './types';
+import type { GEvent, OutboxMessage } from './types';
 
 export const DEFAULT_SEED_PATH = fileURLToPath(new URL('../seed/demo.json', import.meta.url));
 
@@ -62,6 +62,11 @@ export interface GoogleEmulator {
     pushIdle(): Promise<void>;
     deliveries(): PushChannels['deliveries'];
     setAccessTokenTtl(seconds: number): void;
+    /**
+     * A copy of every event stored in a calendar, as the store holds it (cancelled ones too):
+     * what is really at "Google", read without the API or an adapter, for test oracles.
+     */
+    storedEvents(calendarId: string): GEvent[];
   };
 }
 
@@ -148,6 +153,11 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
       deliveries: () => channels.deliveries,
       setAccessTokenTtl: (seconds) => {
         grants.accessTokenTtlSeconds = seconds;
+      },
+      storedEvents: (calendarId) => {
+        const calendar = store.calendars.get(calendarId);
+        if (!calendar) throw new Error(`no emulated Google calendar ${calendarId}`);
+        return [...calendar.events.values()].map((stored) => structuredClone(stored.resource));
       },
     },
   };
