@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { GDateTime, GEvent } from '../../emulators/google/types';
-import type { externalEvents } from '../../src/server/db/schema';
+import type { MirroredFields } from './mirror-fields';
 
 /**
  * What the mirror must hold for a Google calendar, worked out from the emulator's own store (the
@@ -9,41 +9,7 @@ import type { externalEvents } from '../../src/server/db/schema';
  * `providers/google/event-mapping.ts`.
  */
 
-type MirrorRow = typeof externalEvents.$inferSelect;
-
-/** The mirror's columns that come from the provider (row ids, tenant and sync bookkeeping left out). */
-export const PROVIDER_COLUMNS = [
-  'externalId',
-  'icalUid',
-  'etag',
-  'status',
-  'title',
-  'location',
-  'startAt',
-  'endAt',
-  'allDay',
-  'startDate',
-  'endDate',
-  'timeZone',
-  'recurrence',
-  'seriesEndAt',
-  'seriesExternalId',
-  'originalStartAt',
-  'transparency',
-  'showAs',
-  'organizerEmail',
-  'attendees',
-  'tandemMeetingId',
-  'providerUpdatedAt',
-] as const satisfies readonly (keyof MirrorRow)[];
-
-export type MirroredFields = Pick<MirrorRow, (typeof PROVIDER_COLUMNS)[number]>;
-
 const RESPONSES: Record<string, string> = { needsAction: 'needs_action', accepted: 'accepted', declined: 'declined', tentative: 'tentative' };
-
-export function mirroredFieldsOf(row: MirrorRow): MirroredFields {
-  return Object.fromEntries(PROVIDER_COLUMNS.map((column) => [column, row[column]])) as MirroredFields;
-}
 
 /**
  * The events a full listing holds (events.list without showDeleted or singleEvents): every live

@@ -10,7 +10,8 @@ import type { CalendarProvider, EventTime, EventWrite, ProviderEvent } from '@/s
 import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
 import { connectGoogleAccount, createEmulatorRegistry } from '@/tests/support/emulator-registry';
 import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
-import { expectedMirrorRow, listedEvents, mirroredFieldsOf } from '@/tests/support/google-mirror-oracle';
+import { expectedMirrorRow, listedEvents } from '@/tests/support/google-mirror-oracle';
+import { mirroredFieldsOf } from '@/tests/support/mirror-fields';
 import type { SyncDeps } from './deps';
 import { syncCalendar, type SyncResult } from './sync-calendar';
 
