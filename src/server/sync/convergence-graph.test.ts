@@ -18,7 +18,7 @@ import { syncCalendar } from './sync-calendar';
 /**
  * Convergence over Microsoft Graph, single events only (the series oracle is Google's for now):
  * random creates, edits, moves between timed and all-day, and deletions made by another client,
- * with injected 429s and 503s and sync in between. Every provider field of the mirror must equal
+ * with injected 429s, 503s and expired delta links, and sync in between. Every provider field of the mirror must equal
  * what the Graph emulator stores, read from its store and mapped here, not by the adapter.
  */
 
@@ -163,6 +163,7 @@ it.each(SEEDS)('converges over Graph (seed %i): every mirrored field of single e
           }
         } else if (roll < 66) faults.push(() => bed.fault({ status: 429, retryAfterSeconds: 0, path: 'delta' }));
         else if (roll < 70) faults.push(() => bed.fault({ status: 503, path: 'delta' }));
+        else if (roll < 73) faults.push(() => bed.emulator.store.deltaTokens.expireAll());
         else if (roll >= 84) {
           for (const inject of faults.splice(0)) inject();
           await syncWithRetries();
