@@ -14,7 +14,8 @@ import { calendarConnections, calendars, externalEvents, syncCursors } from '../
 import { ensurePushChannel, renewExpiringChannels, renewPushChannel } from '../sync/push-channels';
 import { listCalendarsDueForPoll } from '../sync/poll-schedule';
 import { syncCalendar } from '../sync/sync-calendar';
-import { createPollCalendarsFunction } from './functions/poll-calendars';
+import { pollCalendars } from './functions/poll-calendars';
+import { createJobFunction } from './job-function';
 
 let t: JobTestbed;
 let connectionId: string;
@@ -113,7 +114,7 @@ describe('a connection in needs_reauth', () => {
     await makeEveryCalendarDue();
     const poll = async () => {
       const recorded = new RecordingDispatcher();
-      const engine = new InngestTestEngine({ function: createPollCalendarsFunction(testClient, t.runtime(recorded)) });
+      const engine = new InngestTestEngine({ function: createJobFunction(testClient, pollCalendars, t.jobDeps(recorded)) });
       const { error } = await engine.execute();
       expect(error).toBeUndefined();
       return recorded.sentOf('tandem/calendar.sync-requested').map((data) => data.calendarId).sort();

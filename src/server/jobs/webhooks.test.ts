@@ -114,7 +114,7 @@ describe('Google push → webhook → sync', () => {
     const token = await genuineToken(channel.channelId ?? '');
     expect(hashChannelToken(token)).toBe(channel.channelTokenHash);
     const recorded = new RecordingDispatcher();
-    const deps = { db: t.database.db, dispatcher: recorded };
+    const deps = { db: t.database.db, jobs: recorded };
     const otherResource = googleHeaders(channel.channelId ?? '', token, `${channel.channelResourceId ?? ''}-other`);
     const noResource = googleHeaders(channel.channelId ?? '', token, '');
     noResource.delete('x-goog-resource-id');

@@ -6,9 +6,8 @@ import { createTestTenant, type TestTenant } from '../../../tests/support/fixtur
 import { generateKeySpec, parseKeyRing, SecretDecryptionError, type KeyRing } from '../crypto/secrets';
 import { calendarConnections } from '../db/schema';
 import { googleEndpointsAt } from '../providers/google/config';
-import type { ConnectionCredentials } from './credentials';
-import { createProviderRegistry, decryptCredentials, encryptCredentials } from './provider-registry-from-env';
-import type { ConnectionRow } from './provider-registry';
+import { decryptCredentials, encryptCredentials, type ConnectionCredentials } from './credentials';
+import { createProviderRegistry, type ConnectionRow } from './provider-registry';
 
 /**
  * Key rotation (TANDEM_ENCRYPTION_KEYS): a new key is put first, and the app's registry
@@ -66,8 +65,8 @@ async function stored(id: string): Promise<string> {
 }
 
 function registryWith(keys: KeyRing) {
-  const apps = { appUrl: 'http://127.0.0.1:3000', google: { ...TESTBED_CLIENT, endpoints: googleEndpointsAt(bed.url) }, microsoft: null };
-  return createProviderRegistry({ keys, apps });
+  const clients = { google: { ...TESTBED_CLIENT, endpoints: googleEndpointsAt(bed.url) }, microsoft: null };
+  return createProviderRegistry({ keyRing: () => keys, clients });
 }
 
 describe('after a key rotation', () => {
