@@ -1,8 +1,13 @@
-import { expect, test } from '@playwright/test';
-import { ADMIN_TENANT } from './fixtures';
+import { expect } from '@playwright/test';
 import { signIn, signOut } from './support';
+import { testWithTenant } from './tenant-fixture';
 
-test('pages carry the security headers, and the app runs under its CSP', async ({ page }) => {
+const test = testWithTenant({
+  name: 'E2E Session Security',
+  people: { learner: { name: 'Sam Learner', role: 'learner' } },
+});
+
+test('pages carry the security headers, and the app runs under its CSP', async ({ page, tenant }) => {
   const violations: string[] = [];
   page.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
@@ -12,14 +17,14 @@ test('pages carry the security headers, and the app runs under its CSP', async (
   expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
   expect(headers['x-content-type-options']).toBe('nosniff');
   expect(headers['referrer-policy']).toBe('strict-origin-when-cross-origin');
-  await signIn(page, ADMIN_TENANT.learner.email);
+  await signIn(page, tenant.people.learner.email);
   await page.goto('/settings/calendars');
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   expect(violations).toEqual([]);
 });
 
-test('signing out ends the session: the old cookie is refused afterwards', async ({ page, browser }) => {
-  await signIn(page, ADMIN_TENANT.learner.email);
+test('signing out ends the session: the old cookie is refused afterwards', async ({ page, browser, tenant }) => {
+  await signIn(page, tenant.people.learner.email);
   const cookies = await page.context().cookies();
   await signOut(page);
   const replay = await browser.newContext();
