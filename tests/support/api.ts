@@ -52,7 +52,7 @@ export function testContext(
     keyRing: () => TEST_KEY_RING,
     oauthApps: { google: null, microsoft: null },
     // As outside production: the suites' CalDAV servers are on loopback.
-    allowInternalServers: true,
+    allowLoopbackServers: true,
     hideInternalErrors: false,
     ...overrides,
   };

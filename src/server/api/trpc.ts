@@ -16,7 +16,7 @@ export interface SessionIdentity {
  * What a procedure gets: the caller's identity and the app's parts the routers hand to services
  * (from `appDeps()` in a request, test parts in the suites).
  */
-export interface TrpcContext extends Pick<AppDeps, 'db' | 'now' | 'jobs' | 'providers' | 'keyRing' | 'oauthApps' | 'allowInternalServers'> {
+export interface TrpcContext extends Pick<AppDeps, 'db' | 'now' | 'jobs' | 'providers' | 'keyRing' | 'oauthApps' | 'allowLoopbackServers'> {
   session: SessionIdentity | null;
   /** In production an unexpected error reaches the browser as a plain sentence (the log keeps the detail). */
   hideInternalErrors: boolean;

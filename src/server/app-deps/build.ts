@@ -61,6 +61,8 @@ export async function buildApp(env: Env): Promise<App> {
   const keyRing = () => keyRingFromSetting(env.TANDEM_ENCRYPTION_KEYS);
   const clients = oauthClients(env);
   const mode = jobsMode(env);
+  // The demo and tests run CalDAV servers on loopback; production never reaches it.
+  const allowLoopbackServers = env.NODE_ENV !== 'production';
 
   // The inline driver runs the same job functions, bound to this app; made on first use.
   let driver: InlineJobDriver | undefined;
@@ -72,14 +74,14 @@ export async function buildApp(env: Env): Promise<App> {
     database,
     db: database.db,
     keyRing,
-    providers: createProviderRegistry({ keyRing, clients, now }),
+    providers: createProviderRegistry({ keyRing, clients, now, caldavAddressPolicy: { allowLoopback: allowLoopbackServers } }),
     oauthApps: createOAuthApps(clients, env.APP_URL),
     jobs,
     now,
     appUrl: env.APP_URL,
     window: { pastDays: env.SYNC_WINDOW_PAST_DAYS, futureDays: env.SYNC_WINDOW_FUTURE_DAYS },
     pollMinutes: env.SYNC_POLL_MINUTES,
-    allowInternalServers: env.NODE_ENV !== 'production',
+    allowLoopbackServers,
     jobsMode: mode,
     authSecret: env.AUTH_SECRET,
     demo: env.TANDEM_DEMO,

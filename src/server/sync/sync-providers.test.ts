@@ -2,7 +2,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMicrosoftTestbed, type MicrosoftTestbed } from '../../../emulators/microsoft/testbed';
 import { useTestDatabase, type TestDatabase } from '../../../tests/support/database';
-import { createEmulatorRegistry, insertTestConnection, oauthCredentials, type EmulatorRegistry } from '../../../tests/support/emulator-registry';
+import { createEmulatorRegistry, insertTestConnection, LOOPBACK_ALLOWED, oauthCredentials, type EmulatorRegistry } from '../../../tests/support/emulator-registry';
 import { createTestTenant, type TestTenant } from '../../../tests/support/fixtures';
 import { basicAuth, startRadicale, type RadicaleServer } from '../../../tests/support/radicale';
 import { calendars, externalEvents } from '../db/schema';
@@ -75,7 +75,7 @@ describe('CalDAV (Radicale)', () => {
     await refreshCalendarList(deps, { tenantId: tenant.tenantId, connectionId: connection.id });
     expect((await database.db.select().from(calendars).where(eq(calendars.id, work.id)))[0]?.show).toBe(false);
 
-    const caldav = createCalDavProvider({ ...credentials });
+    const caldav = createCalDavProvider({ ...credentials, addressPolicy: LOOPBACK_ALLOWED });
     const kept = await caldav.createEvent(main.externalId, write('Tutorial', 2));
     const doomed = await caldav.createEvent(main.externalId, write('Doomed', 3));
     expect(await syncCalendar(deps, { tenantId: tenant.tenantId, calendarId: main.id })).toMatchObject({ mode: 'full', upserted: 2 });

@@ -24,6 +24,7 @@ runProviderContract('caldav (Radicale)', async (): Promise<ContractHarness> => {
       password: user.password,
       email: user.username,
       pageSize: PAGE_SIZE,
+      addressPolicy: { allowLoopback: true },
     }),
     email: user.username,
     calendarId: radicale.calendarUrl(user.username),

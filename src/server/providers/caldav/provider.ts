@@ -18,7 +18,7 @@ import { CalendarCollection, type StoredObject } from './calendar-objects';
 import { calendarFromDav } from './calendar-list';
 import { readCollectionChanges } from './collection-sync';
 import type { CalDavConfig } from './config';
-import { createDavFetch } from './dav-fetch';
+import { createDavFetch, isIcloudHost } from './dav-fetch';
 import { errorFromThrown } from './errors';
 import { applyWrite, eventFromVevent, setOwnPartstat, type ReadContext, type WriteIdentity } from './event-mapping';
 import { expandObject } from './ical-expand';
@@ -46,7 +46,15 @@ export class CalDavProvider implements CalendarProvider {
     // freeBusyQuery: only the account's own busy times can be derived (from its events);
     // free-busy-query REPORT is not dependable (iCloud answers 400).
     this.capabilities = { push: null, serverScheduling: config.serverScheduling ?? false, freeBusyQuery: false };
-    this.davFetch = createDavFetch({ credentials: config, timeoutMs: config.timeoutMs, fetch: config.fetch });
+    this.davFetch = createDavFetch({
+      credentials: config,
+      serverUrl: config.serverUrl,
+      ...(config.kind === 'icloud' ? { trustedHost: isIcloudHost } : {}),
+      addressPolicy: config.addressPolicy,
+      resolver: config.resolver,
+      timeoutMs: config.timeoutMs,
+      fetch: config.fetch,
+    });
     this.pageSize = config.pageSize ?? 100;
   }
 
