@@ -16,6 +16,7 @@ import type {
 } from '../types';
 import { CalendarCollection, type StoredObject } from './calendar-objects';
 import { calendarFromDav } from './calendar-list';
+import { fetchSchedulingUrls, isSchedulingCollection, sameCollection } from './scheduling-collections';
 import { readCollectionChanges } from './collection-sync';
 import type { CalDavConfig } from './config';
 import { createDavFetch, isIcloudHost } from './dav-fetch';
@@ -60,11 +61,17 @@ export class CalDavProvider implements CalendarProvider {
 
   async listCalendars(): Promise<ProviderCalendar[]> {
     const account = await this.account();
-    const calendars = await this.guard('list calendars', () => fetchCalendars({ account, fetch: this.davFetch }));
-    return calendars
+    const [calendars, scheduling] = await Promise.all([
+      this.guard('list calendars', () => fetchCalendars({ account, fetch: this.davFetch })),
+      fetchSchedulingUrls(account, this.davFetch),
+    ]);
+    const listed = calendars
       .filter((calendar) => !calendar.components?.length || calendar.components.includes('VEVENT'))
-      .sort((a, b) => a.url.localeCompare(b.url))
-      .map((calendar, index) => calendarFromDav(calendar, index === 0));
+      .filter((calendar) => !isSchedulingCollection(calendar, scheduling))
+      .sort((a, b) => a.url.localeCompare(b.url));
+    // The server's default calendar where it names one; else the first of the home.
+    const primary = listed.find((calendar) => sameCollection(calendar.url, scheduling.defaultCalendar)) ?? listed[0];
+    return listed.map((calendar) => calendarFromDav(calendar, calendar === primary));
   }
 
   async readEvents(calendarId: string, window: TimeWindow): Promise<ProviderEvent[]> {
