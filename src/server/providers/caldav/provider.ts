@@ -5,6 +5,7 @@ import type {
   AttendeeResponse,
   CalendarProvider,
   ChangesPage,
+  EventChange,
   EventWrite,
   FreeBusyResult,
   ProviderCalendar,
@@ -18,6 +19,7 @@ import { CalendarCollection, type StoredObject } from './calendar-objects';
 import { calendarFromDav } from './calendar-list';
 import { fetchSchedulingUrls, isSchedulingCollection, sameCollection } from './scheduling-collections';
 import { readCollectionChanges } from './collection-sync';
+import { reconcileCollection } from './reconcile';
 import type { CalDavConfig } from './config';
 import { createDavFetch, isIcloudHost } from './dav-fetch';
 import { errorFromThrown } from './errors';
@@ -82,12 +84,20 @@ export class CalDavProvider implements CalendarProvider {
 
   async *readChanges(calendarId: string, cursor: string | null, window: TimeWindow): AsyncIterable<ChangesPage> {
     const selfAddresses = await this.selfAddresses();
-    yield* readCollectionChanges(this.collection(calendarId), cursor, window, this.pageSize, (object) =>
-      this.safely(object, (parsed) => {
-        const context = this.context(object, selfAddresses);
-        return [parsed.master, ...parsed.overrides].flatMap((vevent) => (vevent ? [eventFromVevent(vevent, parsed, context)] : []));
-      }),
-    );
+    yield* readCollectionChanges(this.collection(calendarId), cursor, window, this.pageSize, (object) => this.mirroredEvents(object, selfAddresses));
+  }
+
+  /** What the mirror keeps of one object: its master and overrides, not expanded. */
+  private mirroredEvents(object: StoredObject, selfAddresses: string[]): ProviderEvent[] {
+    return this.safely(object, (parsed) => {
+      const context = this.context(object, selfAddresses);
+      return [parsed.master, ...parsed.overrides].flatMap((vevent) => (vevent ? [eventFromVevent(vevent, parsed, context)] : []));
+    });
+  }
+
+  async *reconcile(calendarId: string, window: TimeWindow, known: Map<string, string | null>): AsyncIterable<EventChange[]> {
+    const selfAddresses = await this.selfAddresses();
+    yield* reconcileCollection(this.collection(calendarId), window, known, this.pageSize, (object) => this.mirroredEvents(object, selfAddresses));
   }
 
   async getEvent(calendarId: string, externalId: string): Promise<ProviderEvent> {
