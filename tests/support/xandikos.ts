@@ -11,7 +11,10 @@ import { freePort, stopProcess, waitUntilAnswering } from './local-server';
  *
  * Xandikos serves one principal (`/user/`) and has no authentication: each user gets a server of
  * their own, and the credentials a client sends are ignored. Its sync tokens are the git tree ids
- * of a collection; a token it does not know makes it answer 500, not 403 (PROVIDERS.md).
+ * of a collection; a token it does not know makes it answer 500, not 403 (PROVIDERS.md). Its
+ * supported-report-set lacks the `DAV:report` wrapper, so tsdav's own sync helpers
+ * (`smartCollectionSync`, `syncCalendars`) pick `basic` sync unless told `webdav`; Tandem sends
+ * `sync-collection` itself (calendar-objects.ts), so the quirk does not reach it.
  */
 
 export interface XandikosUser {
