@@ -13,10 +13,11 @@ const systemResolver: AddressResolver = (hostname) => dnsLookup(hostname, { all:
 export const UNREACHABLE_SERVER_MESSAGE = 'The calendar server could not be reached. Check the address, or try again in a moment.';
 
 /**
- * An early refusal at connect, before any request: the address the user typed must resolve only
- * to addresses the policy allows. It is a courtesy, not the guard: the CalDAV adapter checks the
+ * An early refusal at connect, before any request: an address the user typed that resolves to an
+ * address the policy refuses. It is a courtesy, not the guard: the CalDAV adapter checks the
  * address of every socket it opens (providers/caldav/guarded-agent.ts), for every request and
- * redirect hop, at connect and in background syncs alike.
+ * redirect hop, at connect and in background syncs alike. A name that does not resolve is left to
+ * the request, which then fails with the same message.
  */
 export async function assertReachableServerAddress(
   serverUrl: string,
@@ -27,9 +28,9 @@ export async function assertReachableServerAddress(
   try {
     addresses = isIP(hostname) ? [{ address: hostname }] : await (options.resolver ?? systemResolver)(hostname);
   } catch {
-    addresses = [];
+    return;
   }
-  if (addresses.length === 0 || addresses.some(({ address }) => !isAllowedAddress(address, options.policy))) {
+  if (addresses.some(({ address }) => !isAllowedAddress(address, options.policy))) {
     throw new CalendarServiceUnavailableError(UNREACHABLE_SERVER_MESSAGE);
   }
 }
