@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { listMutationPaths, sessionOf } from '../support/api';
-import { BAD_MUTATION_INPUTS, MALFORMED_FOR_EVERY_MUTATION, seedScene, type Scene } from '../support/bad-mutation-inputs';
-import { useTestDatabase, type TestDatabase } from '../support/database';
-import { createTestTenant } from '../support/fixtures';
-import { postMutation, postRaw, type HttpOutcome } from '../support/http';
-import { snapshotDatabase } from '../support/snapshot';
+import { listMutationPaths, sessionOf } from '@/tests/support/api';
+import { BAD_MUTATION_INPUTS, MALFORMED_FOR_EVERY_MUTATION, seedScene, type Scene } from '@/tests/support/bad-mutation-inputs';
+import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
+import { createTestTenant } from '@/tests/support/fixtures';
+import { postMutation, postRaw, type HttpOutcome } from '@/tests/support/http';
+import { snapshotDatabase } from '@/tests/support/snapshot';
 
 const MUTATIONS = listMutationPaths();
 

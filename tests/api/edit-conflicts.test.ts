@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MEETING_CHANGED_MEANWHILE } from '../../src/server/meetings/inputs';
-import { TASK_CHANGED_MEANWHILE } from '../../src/server/tasks/inputs';
-import { seedActivity, type TenantActivity } from '../support/activity';
-import { callProcedure, describeOutcome, sessionOf } from '../support/api';
-import { useTestDatabase, type TestDatabase } from '../support/database';
-import { createTestTenant, type TestTenant } from '../support/fixtures';
-import { postMutation } from '../support/http';
-import { snapshotDatabase } from '../support/snapshot';
+import { MEETING_CHANGED_MEANWHILE } from '@/server/meetings/inputs';
+import { TASK_CHANGED_MEANWHILE } from '@/server/tasks/inputs';
+import { seedActivity, type TenantActivity } from '@/tests/support/activity';
+import { callProcedure, describeOutcome, sessionOf } from '@/tests/support/api';
+import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
+import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
+import { postMutation } from '@/tests/support/http';
+import { snapshotDatabase } from '@/tests/support/snapshot';
 
 let database: TestDatabase;
 let tenant: TestTenant;

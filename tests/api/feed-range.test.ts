@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { callProcedure, describeOutcome, sessionOf } from '../support/api';
-import { useTestDatabase, type TestDatabase } from '../support/database';
-import { createTestTenant, type TestTenant } from '../support/fixtures';
+import { callProcedure, describeOutcome, sessionOf } from '@/tests/support/api';
+import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
+import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
 
 /** The calendar feed reads at most 100 days at a time: a wider range is one bounded query too many. */
 

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sessionOf } from '../support/api';
-import { enableCalendarIntegration } from '../support/connections';
-import { useTestDatabase, type TestDatabase } from '../support/database';
-import { createTestTenant, type TestTenant } from '../support/fixtures';
-import { postMutation } from '../support/http';
+import { sessionOf } from '@/tests/support/api';
+import { enableCalendarIntegration } from '@/tests/support/connections';
+import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
+import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
+import { postMutation } from '@/tests/support/http';
 
 let database: TestDatabase;
 let tenant: TestTenant;

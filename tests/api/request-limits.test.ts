@@ -11,9 +11,9 @@ import type { SessionIdentity } from '@/server/api/trpc';
 import { tasks } from '@/server/db/schema';
 import { perUserCallLimits } from '@/server/security/call-limits';
 import { MAX_TRPC_BATCH_SIZE } from '@/trpc/batch-limit';
-import { callProcedure, describeOutcome, sessionOf, testContext } from '../support/api';
-import { useTestDatabase, type TestDatabase } from '../support/database';
-import { createTestTenant, type TestTenant } from '../support/fixtures';
+import { callProcedure, describeOutcome, sessionOf, testContext } from '@/tests/support/api';
+import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
+import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
 
 let database: TestDatabase;
 let tenant: TestTenant;

@@ -3,11 +3,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { memberships } from '@/server/db/schema';
 import { provisionTenant } from '@/server/tenants/provisioning';
 import { getCalendarIntegrationSettings } from '@/server/tenants/settings';
-import { meetingInput, seedActivity, type TenantActivity } from '../support/activity';
-import { callProcedure, describeOutcome, sessionOf } from '../support/api';
-import { useTestDatabase, type TestDatabase } from '../support/database';
-import { createTestTenant, type TestTenant } from '../support/fixtures';
-import { snapshotDatabase } from '../support/snapshot';
+import { meetingInput, seedActivity, type TenantActivity } from '@/tests/support/activity';
+import { callProcedure, describeOutcome, sessionOf } from '@/tests/support/api';
+import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
+import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
+import { snapshotDatabase } from '@/tests/support/snapshot';
 
 let database: TestDatabase;
 let tenant: TestTenant;

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ACTIVITY_WEEK, meetingInput, seedActivity, taskInput, type TenantActivity } from '../support/activity';
-import { callProcedure, describeOutcome, listProcedures, sessionOf, testJobs } from '../support/api';
-import { enableCalendarIntegration, seedConnection, type SeededConnection } from '../support/connections';
-import { useTestDatabase, type TestDatabase } from '../support/database';
-import { createTestTenant, type TestTenant } from '../support/fixtures';
-import { jobsNotOwnedBy } from '../support/job-ownership';
-import { snapshotDatabase, type Snapshot } from '../support/snapshot';
+import { ACTIVITY_WEEK, meetingInput, seedActivity, taskInput, type TenantActivity } from '@/tests/support/activity';
+import { callProcedure, describeOutcome, listProcedures, sessionOf, testJobs } from '@/tests/support/api';
+import { enableCalendarIntegration, seedConnection, type SeededConnection } from '@/tests/support/connections';
+import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
+import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
+import { jobsNotOwnedBy } from '@/tests/support/job-ownership';
+import { snapshotDatabase, type Snapshot } from '@/tests/support/snapshot';
 
 /** Procedures anyone may call without signing in. None yet: add one here deliberately. */
 const PUBLIC_PROCEDURES: string[] = [];

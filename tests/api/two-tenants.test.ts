@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { memberships } from '../../src/server/db/schema';
-import { createMeeting } from '../../src/server/meetings/schedule';
-import { createTask } from '../../src/server/tasks/tasks';
-import { findActor, type Actor } from '../../src/server/tenants/actor';
-import { ACTIVITY_WEEK, meetingInput, seedActivity, taskInput } from '../support/activity';
-import { callProcedure, describeOutcome, type Outcome } from '../support/api';
-import { enableCalendarIntegration, seedConnection, type SeededConnection } from '../support/connections';
-import { useTestDatabase, type TestDatabase } from '../support/database';
-import { createTestTenant, type TestTenant } from '../support/fixtures';
-import { snapshotDatabase } from '../support/snapshot';
+import { memberships } from '@/server/db/schema';
+import { createMeeting } from '@/server/meetings/schedule';
+import { createTask } from '@/server/tasks/tasks';
+import { findActor, type Actor } from '@/server/tenants/actor';
+import { ACTIVITY_WEEK, meetingInput, seedActivity, taskInput } from '@/tests/support/activity';
+import { callProcedure, describeOutcome, type Outcome } from '@/tests/support/api';
+import { enableCalendarIntegration, seedConnection, type SeededConnection } from '@/tests/support/connections';
+import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
+import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
+import { snapshotDatabase } from '@/tests/support/snapshot';
 
 /**
  * One person in two tenants: a tutor in Alpha and a learner in Beta (a coach who is also on a

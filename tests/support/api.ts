@@ -53,7 +53,7 @@ export function testContext(
     keyRing: () => TEST_KEY_RING,
     oauthApps: { google: null, microsoft: null },
     // As outside production: the suites' CalDAV servers are on loopback.
-    allowInternalServers: true,
+    allowLoopbackServers: true,
     hideInternalErrors: false,
     // The suites call hundreds of procedures as one user; the limits have their own tests.
     callLimits: unlimitedCalls,

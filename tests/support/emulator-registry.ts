@@ -6,7 +6,7 @@ import type { ConnectionRow, ProviderRegistry } from '@/server/connections/provi
 import { decryptJson, encryptJson, generateKeySpec, parseKeyRing, type KeyRing } from '@/server/crypto/secrets';
 import type { Database, Executor } from '@/server/db/client';
 import { calendarConnections, type ConnectionProvider } from '@/server/db/schema';
-import { createCalDavProvider } from '@/server/providers/caldav';
+import { createCalDavProvider, type AddressPolicy } from '@/server/providers/caldav';
 import { googleEndpointsAt } from '@/server/providers/google/config';
 import { createGoogleProvider } from '@/server/providers/google/provider';
 import type { CalendarProvider, OAuthTokens } from '@/server/providers/types';
@@ -32,7 +32,12 @@ export interface EmulatorRegistryOptions {
   /** Page size for list / delta / multiget calls, so tests can exercise paging. */
   pageSize?: number;
   keyRing?: KeyRing;
+  /** CalDAV address policy; tests run Radicale and Xandikos on loopback, so loopback is allowed by default. */
+  caldavAddressPolicy?: AddressPolicy;
 }
+
+/** The demo's and the tests' CalDAV policy: local servers are reachable. */
+export const LOOPBACK_ALLOWED: AddressPolicy = { allowLoopback: true };
 
 export function createEmulatorRegistry(options: EmulatorRegistryOptions): EmulatorRegistry {
   const keyRing = options.keyRing ?? parseKeyRing(generateKeySpec('test'));
@@ -53,7 +58,8 @@ export function createEmulatorRegistry(options: EmulatorRegistryOptions): Emulat
       if (credentials.kind === 'caldav') {
         const { serverUrl, username, password, email } = credentials;
         const kind = connection.provider === 'icloud' ? 'icloud' : 'caldav';
-        return createCalDavProvider({ kind, serverUrl, username, password, email, ...(pageSize ? { pageSize } : {}) });
+        const addressPolicy = options.caldavAddressPolicy ?? LOOPBACK_ALLOWED;
+        return createCalDavProvider({ kind, serverUrl, username, password, email, addressPolicy, ...(pageSize ? { pageSize } : {}) });
       }
       const tokens: OAuthTokens = { ...credentials, expiresAt: new Date(credentials.expiresAt) };
       if (connection.provider === 'google') {

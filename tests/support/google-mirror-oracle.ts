@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { GDateTime, GEvent } from '../../emulators/google/types';
+import type { GDateTime, GEvent } from '@/emulators/google/types';
 import type { MirroredFields } from './mirror-fields';
 
 /**

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
-import type { Executor } from '../../src/server/db/client';
-import { calendarConnections, calendars } from '../../src/server/db/schema';
-import type { JobEvent } from '../../src/server/jobs/events';
+import type { Executor } from '@/server/db/client';
+import { calendarConnections, calendars } from '@/server/db/schema';
+import type { JobEvent } from '@/server/jobs/events';
 
 /**
  * The jobs among `events` that name something other than the caller's own: another tenant, or a

@@ -1,4 +1,4 @@
-import type { externalEvents } from '../../src/server/db/schema';
+import type { externalEvents } from '@/server/db/schema';
 
 /** The part of a mirror row a convergence oracle compares with the provider's own state. */
 export type MirrorRow = typeof externalEvents.$inferSelect;

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, stopProcess, waitUntilAnswering } from './local-server';
 
 /**
  * Starts a real Radicale (Debian's `/usr/bin/radicale`, 3.1.x; CI installs it with apt-get) on a
@@ -49,7 +49,7 @@ export async function startRadicale(options: { users: RadicaleUser[] }): Promise
     child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     const url = `http://127.0.0.1:${port}/`;
     try {
-      await waitUntilAnswering(url, child, output);
+      await waitUntilAnswering(url, child, output, 'Radicale');
       const server = makeServer(url, storageFolder, folder, child);
       for (const user of options.users) {
         for (const calendar of user.calendars ?? ['calendar']) {
@@ -59,7 +59,7 @@ export async function startRadicale(options: { users: RadicaleUser[] }): Promise
       return server;
     } catch (error) {
       lastError = error;
-      await stop(child);
+      await stopProcess(child);
     }
   }
   await rm(folder, { recursive: true, force: true });
@@ -109,7 +109,7 @@ function makeServer(url: string, storageFolder: string, folder: string, child: C
       }
     },
     async close() {
-      await stop(child);
+      await stopProcess(child);
       await rm(folder, { recursive: true, force: true });
     },
   };
@@ -134,38 +134,4 @@ async function makeCalendar(calendarUrl: string, user: RadicaleUser, name: strin
 
 export function basicAuth(user: { username: string; password: string }): string {
   return `Basic ${Buffer.from(`${user.username}:${user.password}`).toString('base64')}`;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitUntilAnswering(url: string, child: ChildProcess, output: string[]): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt += 1) {
-    if (child.exitCode !== null) throw new Error(`Radicale exited (${child.exitCode}): ${output.join('')}`);
-    try {
-      await fetch(url, { method: 'OPTIONS' });
-      return; // Any answer means the server is up.
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  throw new Error(`Radicale did not answer on ${url}: ${output.join('')}`);
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
 }

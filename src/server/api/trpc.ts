@@ -17,7 +17,7 @@ export interface SessionIdentity {
  * (from `appDeps()` in a request, test parts in the suites).
  */
 export interface TrpcContext
-  extends Pick<AppDeps, 'db' | 'now' | 'jobs' | 'providers' | 'keyRing' | 'oauthApps' | 'allowInternalServers' | 'callLimits'> {
+  extends Pick<AppDeps, 'db' | 'now' | 'jobs' | 'providers' | 'keyRing' | 'oauthApps' | 'allowLoopbackServers' | 'callLimits'> {
   session: SessionIdentity | null;
   /** In production an unexpected error reaches the browser as a plain sentence (the log keeps the detail). */
   hideInternalErrors: boolean;

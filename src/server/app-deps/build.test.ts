@@ -31,7 +31,7 @@ describe('buildApp', () => {
       window: { pastDays: 90, futureDays: 365 },
       pollMinutes: 5,
       jobsMode: 'inline',
-      allowInternalServers: true,
+      allowLoopbackServers: true,
       hideInternalErrors: false,
       demo: false,
       testProvisioningToken: null,

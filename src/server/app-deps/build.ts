@@ -76,6 +76,8 @@ export async function buildApp(env: Env, singletons: ProcessSingletons = {}): Pr
   const keyRing = () => keyRingFromSetting(env.TANDEM_ENCRYPTION_KEYS);
   const clients = oauthClients(env);
   const mode = jobsMode(env);
+  // The demo and tests run CalDAV servers on loopback; production never reaches it.
+  const allowLoopbackServers = env.NODE_ENV !== 'production';
 
   // The inline driver runs the same job functions, bound to the app that made it first.
   const inlineDriver = () =>
@@ -86,14 +88,14 @@ export async function buildApp(env: Env, singletons: ProcessSingletons = {}): Pr
     database,
     db: database.db,
     keyRing,
-    providers: createProviderRegistry({ keyRing, clients, now }),
+    providers: createProviderRegistry({ keyRing, clients, now, caldavAddressPolicy: { allowLoopback: allowLoopbackServers } }),
     oauthApps: createOAuthApps(clients, env.APP_URL),
     jobs,
     now,
     appUrl: env.APP_URL,
     window: { pastDays: env.SYNC_WINDOW_PAST_DAYS, futureDays: env.SYNC_WINDOW_FUTURE_DAYS },
     pollMinutes: env.SYNC_POLL_MINUTES,
-    allowInternalServers: env.NODE_ENV !== 'production',
+    allowLoopbackServers,
     callLimits: perUserCallLimits(),
     jobsMode: mode,
     authSecret: env.AUTH_SECRET,

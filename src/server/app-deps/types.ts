@@ -31,8 +31,11 @@ export interface AppDeps {
   window: SyncWindow;
   /** SYNC_POLL_MINUTES: how often calendars are polled, and how stale a pushed calendar may get. */
   pollMinutes: number;
-  /** CalDAV servers on loopback or private networks: allowed in the demo and tests, refused in production. */
-  allowInternalServers: boolean;
+  /**
+   * CalDAV servers on loopback: allowed in the demo and tests, refused in production. Private,
+   * link-local and reserved networks are refused always (providers/caldav/address-policy.ts).
+   */
+  allowLoopbackServers: boolean;
   /** Per-user budgets of tRPC calls per minute, kept in this process (src/server/security/call-limits.ts). */
   callLimits: UserCallLimits;
   // The mailer (SMTP_URL / the local SMTP server) joins here with the two-way meeting work.

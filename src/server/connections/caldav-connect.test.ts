@@ -1,18 +1,26 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKeySpec, parseKeyRing } from '@/server/crypto/secrets';
-import { calendarConnections } from '@/server/db/schema';
-import { ICLOUD_SERVER_URL } from '@/server/providers/caldav';
 import { callProcedure, describeOutcome, sessionOf } from '@/tests/support/api';
 import { enableCalendarIntegration } from '@/tests/support/connections';
 import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
 import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
+import { LOOPBACK_ALLOWED } from '@/tests/support/emulator-registry';
 import { startRadicale, type RadicaleServer } from '@/tests/support/radicale';
 import { RecordingDispatcher } from '@/tests/support/recording-dispatcher';
+import { generateKeySpec, parseKeyRing } from '../crypto/secrets';
+import { calendarConnections, calendars } from '../db/schema';
+import { CalendarServiceUnavailableError } from '../errors';
+import { ProviderUnavailableError } from '../providers/errors';
+import { refreshCalendarList } from '../sync/calendar-list';
+import { syncCalendar } from '../sync/sync-calendar';
+import { connectCalDav } from './caldav-connect';
+import { ICLOUD_SERVER_URL } from '../providers/caldav';
 import { decryptCredentials } from './credentials';
 import { createProviderRegistry, type ProviderRegistry } from './provider-registry';
+import { UNREACHABLE_SERVER_MESSAGE } from './server-address';
 
 const keys = parseKeyRing(generateKeySpec('caldav'));
+const NO_OAUTH_CLIENTS = { google: null, microsoft: null };
 const PASSWORD = 'correct-horse-battery-staple';
 
 let database: TestDatabase;
@@ -26,7 +34,7 @@ beforeAll(async () => {
   tenant = await createTestTenant(database.db, 'caldav');
   await enableCalendarIntegration(database.db, tenant.tenantId);
   radicale = await startRadicale({ users: [{ username: 'ann', password: PASSWORD, calendars: ['work', 'home'] }] });
-  registry = createProviderRegistry({ keyRing: () => keys, clients: { google: null, microsoft: null } });
+  registry = createProviderRegistry({ keyRing: () => keys, clients: NO_OAUTH_CLIENTS, caldavAddressPolicy: LOOPBACK_ALLOWED });
 });
 
 afterAll(() => radicale?.close());
@@ -89,7 +97,7 @@ describe('connecting iCloud', () => {
       requested.push(String(input instanceof Request ? input.url : input));
       return new Response('Unauthorized', { status: 401 });
     };
-    const offline = createProviderRegistry({ keyRing: () => keys, clients: { google: null, microsoft: null }, caldavFetch: refusing });
+    const offline = createProviderRegistry({ keyRing: () => keys, clients: NO_OAUTH_CLIENTS, caldavFetch: refusing });
     let seen: ReturnType<typeof decryptCredentials> | null = null;
     const inspecting: ProviderRegistry = {
       forConnection(db, connection) {
@@ -125,5 +133,37 @@ describe('gating', () => {
       'FORBIDDEN: Your organisation does not allow CalDAV connections.',
     );
     expect(await connectionsOf(other.learner)).toEqual([]);
+  });
+});
+
+describe('the address guard in production (strict: no loopback)', () => {
+  it('refuses a loopback server at connect with the one unreachable message, and stores nothing', async () => {
+    const member = await createTestTenant(database.db, 'caldav-strict');
+    await enableCalendarIntegration(database.db, member.tenantId);
+    const deps = { db: database.db, keyRing: () => keys, providers: registry, jobs, now: () => new Date(), allowLoopbackServers: false };
+    const input = { kind: 'caldav' as const, serverUrl: radicale.url, username: 'ann', password: PASSWORD };
+    const refused = await connectCalDav(deps, member.learner, input).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(CalendarServiceUnavailableError);
+    expect((refused as Error).message).toBe(UNREACHABLE_SERVER_MESSAGE);
+    expect(await connectionsOf(member.learner)).toEqual([]);
+  });
+
+  it('refuses background syncs of a connection that points at loopback', async () => {
+    const [connection] = await connectionsOf(tenant.tutor);
+    const [calendar] = await database.db
+      .insert(calendars)
+      .values({ tenantId: tenant.tenantId, connectionId: connection!.id, externalId: radicale.calendarUrl('ann', 'work'), name: 'work' })
+      .onConflictDoNothing()
+      .returning();
+    const strictRegistry = createProviderRegistry({ keyRing: () => keys, clients: NO_OAUTH_CLIENTS });
+    const deps = { db: database.db, providers: strictRegistry, now: () => new Date(), window: { pastDays: 30, futureDays: 30 } };
+    const ref = { tenantId: tenant.tenantId, connectionId: connection!.id };
+    await expect(refreshCalendarList(deps, ref)).rejects.toBeInstanceOf(ProviderUnavailableError);
+    await expect(syncCalendar(deps, { tenantId: tenant.tenantId, calendarId: calendar!.id })).rejects.toBeInstanceOf(ProviderUnavailableError);
+    const [after] = await connectionsOf(tenant.tutor);
+    expect(after?.lastError).toBe('The calendar service could not be reached; we will try again shortly.');
+    // The same connection syncs where loopback is allowed: the refusal was the policy's.
+    const demoDeps = { ...deps, providers: registry };
+    await expect(syncCalendar(demoDeps, { tenantId: tenant.tenantId, calendarId: calendar!.id })).resolves.toMatchObject({ outcome: 'synced' });
   });
 });

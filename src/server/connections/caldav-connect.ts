@@ -4,13 +4,13 @@ import { ICLOUD_SERVER_URL } from '@/server/providers/caldav';
 import { ProviderAuthRevokedError, ProviderNotFoundError } from '@/server/providers/errors';
 import type { Actor } from '@/server/tenants/actor';
 import { assertProviderAllowed } from './access';
-import { assertReachableServerAddress } from './server-address';
+import { assertReachableServerAddress, UNREACHABLE_SERVER_MESSAGE } from './server-address';
 import { encryptCredentials, type ConnectionCredentials } from './credentials';
 import type { CalDavConnectInput } from './inputs';
 import type { ConnectionRow } from './provider-registry';
 import { saveConnection } from './save-connection';
 
-export type CalDavConnectDeps = Pick<AppDeps, 'db' | 'keyRing' | 'providers' | 'jobs' | 'now' | 'allowInternalServers'>;
+export type CalDavConnectDeps = Pick<AppDeps, 'db' | 'keyRing' | 'providers' | 'jobs' | 'now' | 'allowLoopbackServers'>;
 
 /**
  * Connects an iCloud or CalDAV account: checks the credentials by listing the calendars, then
@@ -26,7 +26,8 @@ export async function connectCalDav(
   const provider = input.kind;
   await assertProviderAllowed(db, actor.tenantId, provider);
   const serverUrl = provider === 'icloud' ? ICLOUD_SERVER_URL : (input.serverUrl ?? '');
-  await assertReachableServerAddress(serverUrl, { allowInternal: deps.allowInternalServers });
+  // Apple's address is ours, not typed by the user; the adapter's guard still covers every request.
+  if (provider === 'caldav') await assertReachableServerAddress(serverUrl, { policy: { allowLoopback: deps.allowLoopbackServers } });
   const email = input.username.includes('@') ? input.username.toLowerCase() : null;
   const credentials: ConnectionCredentials = { kind: 'caldav', serverUrl, username: input.username, password: input.password, email };
   const encryptedCredentials = encryptCredentials(deps.keyRing(), credentials);
@@ -71,10 +72,9 @@ async function verifyCredentials(deps: CalDavConnectDeps, draft: ConnectionRow):
       throw new InvalidInputError('No calendars were found at that address. Check the server address.');
     }
     if (error instanceof DomainError) throw error;
-    // Whatever else went wrong talking to an address the user typed (refused, timed out, not
-    // CalDAV at all), they can only check the address or retry.
-    throw new CalendarServiceUnavailableError('The calendar server could not be reached. Check the address, or try again in a moment.', {
-      cause: error,
-    });
+    // Whatever else went wrong talking to an address the user typed (refused by the address
+    // guard, refused by the host, timed out, not CalDAV at all, an href off the server), they can
+    // only check the address or retry; one message for all, so the form is no port scanner.
+    throw new CalendarServiceUnavailableError(UNREACHABLE_SERVER_MESSAGE, { cause: error });
   }
 }

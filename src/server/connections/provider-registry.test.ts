@@ -1,8 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGoogleTestbed, TESTBED_CLIENT, type GoogleTestbed } from '../../../emulators/google/testbed';
-import { useTestDatabase, type TestDatabase } from '../../../tests/support/database';
-import { createTestTenant, type TestTenant } from '../../../tests/support/fixtures';
+import { startGoogleTestbed, TESTBED_CLIENT, type GoogleTestbed } from '@/emulators/google/testbed';
+import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
+import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
 import { generateKeySpec, parseKeyRing, SecretDecryptionError, type KeyRing } from '../crypto/secrets';
 import { calendarConnections } from '../db/schema';
 import { googleEndpointsAt } from '../providers/google/config';

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { isEncryptedWithOldKey, type KeyRing } from '@/server/crypto/secrets';
 import type { Executor } from '@/server/db/client';
 import { calendarConnections } from '@/server/db/schema';
-import { createCalDavProvider } from '@/server/providers/caldav';
+import { createCalDavProvider, STRICT_ADDRESS_POLICY, type AddressPolicy, type AddressResolver } from '@/server/providers/caldav';
 import { ProviderUnavailableError } from '@/server/providers/errors';
 import { createGoogleProvider } from '@/server/providers/google';
 import { createMicrosoftProvider } from '@/server/providers/microsoft';
@@ -26,8 +26,12 @@ export interface ProviderRegistrySettings {
   keyRing: () => KeyRing;
   clients: OAuthClients;
   now?: () => Date;
-  /** The fetch CalDAV uses (tests may count or fault requests). */
+  /** The fetch CalDAV uses (tests may count or fault requests); it bypasses the address guard. */
   caldavFetch?: typeof fetch;
+  /** Addresses CalDAV adapters may connect to, on every request; strict unless given. */
+  caldavAddressPolicy?: AddressPolicy;
+  /** Resolves CalDAV server names at connect time (tests inject one). */
+  caldavResolver?: AddressResolver;
 }
 
 interface OAuthSession {
@@ -86,6 +90,8 @@ export function createProviderRegistry(settings: ProviderRegistrySettings): Prov
           displayName: connection.displayName,
           // iCloud sends invitations itself (RFC 6638); a generic server may not.
           serverScheduling: connection.provider === 'icloud',
+          addressPolicy: settings.caldavAddressPolicy ?? STRICT_ADDRESS_POLICY,
+          ...(settings.caldavResolver ? { resolver: settings.caldavResolver } : {}),
           ...(settings.caldavFetch ? { fetch: settings.caldavFetch } : {}),
         });
       }

@@ -1,57 +1,36 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
-import { InvalidInputError } from '@/server/errors';
+import { isIP } from 'node:net';
+import { CalendarServiceUnavailableError } from '@/server/errors';
+import { isAllowedAddress, type AddressPolicy, type AddressResolver } from '@/server/providers/caldav';
 
-export type AddressLookup = (hostname: string) => Promise<{ address: string }[]>;
-
-const defaultLookup: AddressLookup = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
-
-// Loopback, private, link-local (cloud metadata lives there), carrier-grade NAT and unspecified.
-const internal = new BlockList();
-for (const [network, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.168.0.0', 16],
-] as const) {
-  internal.addSubnet(network, prefix, 'ipv4');
-}
-for (const [network, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-] as const) {
-  internal.addSubnet(network, prefix, 'ipv6');
-}
-
-function isInternal(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  if (mapped) return internal.check(mapped, 'ipv4');
-  return internal.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
-}
+const systemResolver: AddressResolver = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
 
 /**
- * A CalDAV server address is typed by a user, and the server fetches it: in production it must not
- * lead into the host's own network (loopback, private ranges, cloud metadata). The demo and the
- * tests run Radicale on loopback, so they allow it.
+ * The one answer for every server address Tandem will not or cannot reach: refused by the address
+ * policy, unknown name, refused connection, timeout. Telling them apart would let a user map the
+ * host's network through the connect form.
+ */
+export const UNREACHABLE_SERVER_MESSAGE = 'The calendar server could not be reached. Check the address, or try again in a moment.';
+
+/**
+ * An early refusal at connect, before any request: an address the user typed that resolves to an
+ * address the policy refuses. It is a courtesy, not the guard: the CalDAV adapter checks the
+ * address of every socket it opens (providers/caldav/guarded-agent.ts), for every request and
+ * redirect hop, at connect and in background syncs alike. A name that does not resolve is left to
+ * the request, which then fails with the same message.
  */
 export async function assertReachableServerAddress(
   serverUrl: string,
-  options: { allowInternal: boolean; lookup?: AddressLookup },
+  options: { policy: AddressPolicy; resolver?: AddressResolver },
 ): Promise<void> {
-  if (options.allowInternal) return;
   const hostname = new URL(serverUrl).hostname.replace(/^\[|\]$/g, '');
   let addresses: { address: string }[];
   try {
-    addresses = isIP(hostname) ? [{ address: hostname }] : await (options.lookup ?? defaultLookup)(hostname);
+    addresses = isIP(hostname) ? [{ address: hostname }] : await (options.resolver ?? systemResolver)(hostname);
   } catch {
-    throw new InvalidInputError(`The server ${hostname} could not be found. Check the address.`);
+    return;
   }
-  if (addresses.length === 0 || addresses.some(({ address }) => isInternal(address))) {
-    throw new InvalidInputError('That server address points into a private network, which Tandem cannot connect to.');
+  if (addresses.some(({ address }) => !isAllowedAddress(address, options.policy))) {
+    throw new CalendarServiceUnavailableError(UNREACHABLE_SERVER_MESSAGE);
   }
 }

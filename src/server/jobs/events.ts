@@ -8,11 +8,14 @@ import { z } from 'zod';
 export const jobEventSchemas = {
   /** A connection was added or reconnected: list its calendars and import them. */
   'tandem/connection.added': z.object({ tenantId: z.uuid(), connectionId: z.uuid() }),
-  /** Bring one calendar's mirror up to date (push notification, poll, or "Sync now"). */
+  /**
+   * Bring one calendar's mirror up to date (push notification, poll, or "Sync now"); `reconcile`
+   * also compares the mirror with an etag listing afterwards (the daily CalDAV reconcile).
+   */
   'tandem/calendar.sync-requested': z.object({
     tenantId: z.uuid(),
     calendarId: z.uuid(),
-    reason: z.enum(['push', 'poll', 'manual', 'import']),
+    reason: z.enum(['push', 'poll', 'manual', 'import', 'reconcile']),
     /**
      * The calendar's connection, when the sender knows it: sync runs are throttled per connection
      * (the provider's quotas are per account); without it the calendar is its own throttle key.

@@ -7,9 +7,9 @@
 import { InngestTestEngine } from '@inngest/test';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { useTestDatabase } from '../../../tests/support/database';
-import { RecordingDispatcher } from '../../../tests/support/recording-dispatcher';
-import { ORGANIZER, startJobTestbed, testClient, timedEvent, type JobTestbed } from '../../../tests/support/job-testbed';
+import { useTestDatabase } from '@/tests/support/database';
+import { RecordingDispatcher } from '@/tests/support/recording-dispatcher';
+import { ORGANIZER, startJobTestbed, testClient, timedEvent, type JobTestbed } from '@/tests/support/job-testbed';
 import { calendarConnections, calendars, externalEvents, syncCursors } from '../db/schema';
 import { ensurePushChannel, renewExpiringChannels, renewPushChannel } from '../sync/push-channels';
 import { listCalendarsDueForPoll } from '../sync/poll-schedule';

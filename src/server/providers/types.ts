@@ -152,6 +152,14 @@ export interface CalendarProvider {
     window: TimeWindow,
   ): AsyncIterable<ChangesPage>;
 
+  /**
+   * Optional, for providers whose servers may never report a lost cursor (CalDAV): compares the
+   * events the mirror holds (`known`: externalId → etag) with an etag listing of `window`, and
+   * pages the changes that make the mirror equal to the server: events missing or changed are
+   * upserted (refetched), events gone are removed.
+   */
+  reconcile?(calendarId: string, window: TimeWindow, known: Map<string, string | null>): AsyncIterable<EventChange[]>;
+
   getEvent(calendarId: string, externalId: string): Promise<ProviderEvent>;
   createEvent(calendarId: string, event: EventWrite): Promise<ProviderEvent>;
   updateEvent(

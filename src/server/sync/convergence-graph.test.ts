@@ -1,12 +1,12 @@
 import { and, asc, eq } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { EventRecord } from '../../../emulators/microsoft/store-types';
-import { startMicrosoftTestbed, type MicrosoftTestbed } from '../../../emulators/microsoft/testbed';
-import { useTestDatabase, type TestDatabase } from '../../../tests/support/database';
-import { createEmulatorRegistry, insertTestConnection, oauthCredentials } from '../../../tests/support/emulator-registry';
-import { createTestTenant, type TestTenant } from '../../../tests/support/fixtures';
-import { mirroredFieldsOf, type MirroredFields } from '../../../tests/support/mirror-fields';
+import type { EventRecord } from '@/emulators/microsoft/store-types';
+import { startMicrosoftTestbed, type MicrosoftTestbed } from '@/emulators/microsoft/testbed';
+import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
+import { createEmulatorRegistry, insertTestConnection, oauthCredentials } from '@/tests/support/emulator-registry';
+import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
+import { mirroredFieldsOf, type MirroredFields } from '@/tests/support/mirror-fields';
 import { calendars, externalEvents } from '../db/schema';
 import { TANDEM_PROPERTY_ID } from '../providers/microsoft/config';
 import { retryDelayFor } from '../providers/retry';

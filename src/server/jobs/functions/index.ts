@@ -3,11 +3,12 @@ import type { JobDefinition, JobDeps } from '../definition';
 import { createJobFunction } from '../job-function';
 import { importConnection } from './import-connection';
 import { pollCalendars } from './poll-calendars';
+import { reconcileCalendars } from './reconcile-calendars';
 import { renewChannels, renewPushChannel } from './renew-channels';
 import { syncCalendar } from './sync-calendar';
 
 /** Every Tandem job. A new job: its file here, and one line in this list. */
-export const JOB_DEFINITIONS: JobDefinition[] = [importConnection, syncCalendar, renewChannels, renewPushChannel, pollCalendars];
+export const JOB_DEFINITIONS: JobDefinition[] = [importConnection, syncCalendar, renewChannels, renewPushChannel, pollCalendars, reconcileCalendars];
 
 /** Every job as an Inngest function bound to the app's parts: `/api/inngest` serves these, the inline driver runs them. */
 export function createJobFunctions(client: Inngest, deps: JobDeps) {

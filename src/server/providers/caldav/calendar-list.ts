@@ -3,9 +3,10 @@ import type { ProviderCalendar } from '../types';
 import { ianaZoneFor } from './time-zones';
 
 /**
- * A tsdav calendar → ProviderCalendar. CalDAV has no "primary" flag outside scheduling
- * (schedule-default-calendar-URL), so the first calendar of the home counts as primary; write
- * privileges are not queried (calendars in a CalDAV home are writable for their owner).
+ * A tsdav calendar → ProviderCalendar. CalDAV has no "primary" flag outside scheduling: the
+ * caller marks the server's schedule-default-calendar-URL, else the first calendar of the home
+ * (scheduling-collections.ts); write privileges are not queried (calendars in a CalDAV home are
+ * writable for their owner).
  */
 export function calendarFromDav(calendar: DAVCalendar, isPrimary: boolean): ProviderCalendar {
   return {

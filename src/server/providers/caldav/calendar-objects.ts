@@ -39,6 +39,14 @@ export class CalendarCollection {
     return { syncToken: textOrNull(response?.props?.syncToken), ctag: textOrNull(response?.props?.getctag) };
   }
 
+  /** How many objects the collection holds (PROPFIND, depth 1: one href each). */
+  async countMembers(): Promise<number> {
+    const responses = await this.guard('PROPFIND', () =>
+      propfind({ url: this.url, props: { 'd:getetag': {} }, depth: '1', fetch: this.davFetch }),
+    );
+    return this.members(responses).filter((response) => response.ok).length;
+  }
+
   /** Names and etags of the objects with a VEVENT in the window (calendar-query, time-range). */
   async listInWindow(window: TimeWindow): Promise<Map<string, string | null>> {
     const responses = await this.guard('REPORT calendar-query', () =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CursorExpiredError, ProviderAuthRevokedError } from '../errors';
+import { CursorExpiredError, ProviderAuthRevokedError, ProviderUnavailableError } from '../errors';
 import type { ChangesPage, ProviderEvent } from '../types';
 import type { CollectionState, StoredObject, SyncDelta } from './calendar-objects';
 import { readCollectionChanges, type CollectionSource } from './collection-sync';
@@ -14,6 +14,9 @@ class FakeCollection implements CollectionSource {
   ctag = 'c1';
   syncToken: string | null = null;
   refuseToken = false;
+  /** What sync-collection answers for a token (undefined: an empty delta under `t2`). */
+  answer: (token: string) => SyncDelta | Error | undefined = () => undefined;
+  asked: string[] = [];
 
   async state(): Promise<CollectionState> {
     return { syncToken: this.syncToken, ctag: this.ctag };
@@ -24,9 +27,15 @@ class FakeCollection implements CollectionSource {
   async fetchObjects(names: string[]): Promise<StoredObject[]> {
     return names.filter((name) => this.objects.has(name)).map((name) => ({ name, etag: this.objects.get(name) ?? null, data: '' }));
   }
-  async changesSince(): Promise<SyncDelta> {
+  async changesSince(token: string): Promise<SyncDelta> {
+    this.asked.push(token);
     if (this.refuseToken) throw new ProviderAuthRevokedError('REPORT: 403', 403);
-    return { changed: new Map(), removed: new Set(), syncToken: 't2' };
+    const answer = this.answer(token);
+    if (answer instanceof Error) throw answer;
+    return answer ?? { changed: new Map(), removed: new Set(), syncToken: 't2' };
+  }
+  async countMembers(): Promise<number> {
+    return this.objects.size;
   }
 }
 
@@ -81,5 +90,46 @@ describe('readChanges with sync-collection', () => {
     expect((await drain(collection, 'sync:t1')).at(-1)?.nextCursor).toBe('sync:t2');
     collection.refuseToken = true;
     await expect(drain(collection, 'sync:t1')).rejects.toBeInstanceOf(CursorExpiredError);
+  });
+});
+
+describe('readChanges: the other ways a server says it lost the token', () => {
+  const serverError = () => new ProviderUnavailableError('REPORT sync-collection: 500', 500);
+
+  it('a 5xx on our token while the current token works (Xandikos) is an expired cursor', async () => {
+    const collection = new FakeCollection();
+    collection.syncToken = 'current';
+    collection.answer = (token) => (token === 'lost' ? serverError() : undefined);
+    await expect(drain(collection, 'sync:lost')).rejects.toBeInstanceOf(CursorExpiredError);
+    expect(collection.asked).toEqual(['lost', 'current']);
+  });
+
+  it('a 5xx that the current token gets too, or on the current token itself, is the server failing: retry later', async () => {
+    const failing = new FakeCollection();
+    failing.syncToken = 'current';
+    failing.answer = serverError;
+    await expect(drain(failing, 'sync:stored')).rejects.toBeInstanceOf(ProviderUnavailableError);
+
+    const sameToken = new FakeCollection();
+    sameToken.syncToken = 'stored';
+    sameToken.answer = serverError;
+    await expect(drain(sameToken, 'sync:stored')).rejects.toBeInstanceOf(ProviderUnavailableError);
+    expect(sameToken.asked).toEqual(['stored']);
+  });
+
+  it('a "delta" listing every object and no removal under a fresh token (DAViCal) is an expired cursor', async () => {
+    const collection = new FakeCollection();
+    collection.objects.set('a.ics', '"1"').set('b.ics', '"1"').set('c.ics', '"1"');
+    collection.answer = () => ({ changed: new Map(collection.objects), removed: new Set(), syncToken: 'fresh' });
+    await expect(drain(collection, 'sync:unknown')).rejects.toBeInstanceOf(CursorExpiredError);
+  });
+
+  it('a real delta touching some objects, or removing any, goes through', async () => {
+    const collection = new FakeCollection();
+    collection.objects.set('a.ics', '"2"').set('b.ics', '"2"').set('c.ics', '"1"');
+    collection.answer = () => ({ changed: new Map([['a.ics', '"2"'], ['b.ics', '"2"']]), removed: new Set(), syncToken: 't3' });
+    expect(summary(await drain(collection, 'sync:t2')).sort()).toEqual(['+a.ics', '+b.ics']);
+    collection.answer = () => ({ changed: new Map(collection.objects), removed: new Set(['d.ics']), syncToken: 't4' });
+    expect(summary(await drain(collection, 'sync:t3')).sort()).toEqual(['+a.ics', '+b.ics', '+c.ics', '-d.ics']);
   });
 });

@@ -1,9 +1,9 @@
-import { CursorExpiredError, ProviderAuthRevokedError, ProviderBadRequestError } from '../errors';
+import { CursorExpiredError, ProviderAuthRevokedError, ProviderBadRequestError, ProviderUnavailableError } from '../errors';
 import type { ChangesPage, EventChange, ProviderEvent, TimeWindow } from '../types';
-import type { CalendarCollection, StoredObject } from './calendar-objects';
+import type { CalendarCollection, StoredObject, SyncDelta } from './calendar-objects';
 
 /** What readChanges needs of a collection (a narrow view, so tests can stand in for a server). */
-export type CollectionSource = Pick<CalendarCollection, 'state' | 'listInWindow' | 'fetchObjects' | 'changesSince'>;
+export type CollectionSource = Pick<CalendarCollection, 'state' | 'listInWindow' | 'fetchObjects' | 'changesSince' | 'countMembers'>;
 
 /**
  * readChanges for one calendar collection. The cursor is either the server's sync-token
@@ -60,17 +60,7 @@ export async function* readCollectionChanges(
 
   const previous = decodeCursor(cursor);
   if (previous.kind === 'sync') {
-    let delta;
-    try {
-      delta = await collection.changesSince(previous.token);
-    } catch (error) {
-      // RFC 6578 says 403/409 valid-sync-token; some servers send a bare 403 for an unknown token.
-      if (error instanceof CursorExpiredError) throw error;
-      if ((error instanceof ProviderAuthRevokedError || error instanceof ProviderBadRequestError) && error.status === 403) {
-        throw new CursorExpiredError('sync-token refused', 403, { cause: error });
-      }
-      throw error;
-    }
+    const delta = await changesOrLostCursor(collection, previous.token);
     const next = encodeCursor({ kind: 'sync', token: delta.syncToken });
     yield* pages(collection, [...delta.changed.keys()], [...delta.removed], next, pageSize, eventsOf);
     return;
@@ -86,6 +76,60 @@ export async function* readCollectionChanges(
   const removed = Object.keys(previous.etags).filter((name) => !current.has(name));
   const next = encodeCursor({ kind: 'etags', ctag: state.ctag, etags: Object.fromEntries(current) });
   yield* pages(collection, changed.map(([name]) => name), removed, next, pageSize, eventsOf);
+}
+
+/**
+ * sync-collection since a stored token, recognising each way servers say the token is lost
+ * (PROVIDERS.md, "servers seen"): 403/409 `valid-sync-token` (RFC 6578), a bare 403 (Radicale),
+ * a 500 (Xandikos), and a 207 that is really a full listing under a fresh token (DAViCal).
+ */
+async function changesOrLostCursor(collection: CollectionSource, token: string): Promise<SyncDelta> {
+  let delta: SyncDelta;
+  try {
+    delta = await collection.changesSince(token);
+  } catch (error) {
+    if (error instanceof CursorExpiredError) throw error;
+    if ((error instanceof ProviderAuthRevokedError || error instanceof ProviderBadRequestError) && error.status === 403) {
+      throw new CursorExpiredError('sync-token refused', 403, { cause: error });
+    }
+    if (error instanceof ProviderUnavailableError && (error.status ?? 0) >= 500 && (await currentTokenWorks(collection, token))) {
+      throw new CursorExpiredError(`sync-token answered ${error.status} while the current token works`, error.status, { cause: error });
+    }
+    throw error;
+  }
+  if (await isFullListing(collection, delta)) {
+    throw new CursorExpiredError('sync-collection answered with the whole collection: the token was not recognised');
+  }
+  return delta;
+}
+
+/**
+ * After a 5xx on our token: is it the token or the server? Ask for the collection's current token
+ * and sync from it (an empty answer, so cheap). If that works, the server is fine and did not know
+ * our token; if it fails too, or our token is the current one, the server is in trouble: retry later.
+ */
+async function currentTokenWorks(collection: CollectionSource, token: string): Promise<boolean> {
+  try {
+    const { syncToken } = await collection.state();
+    if (!syncToken || syncToken === token) return false;
+    await collection.changesSince(syncToken);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A server that does not know a token may answer with every member and a fresh token, and no
+ * error (DAViCal): removals are then never reported. The rule: an answer that reports no removal
+ * and lists as many objects as the collection holds is a full listing. A real delta that touched
+ * every object matches too; it then costs one needless full resync, which is still correct.
+ * Answers of at most one object are let through unchecked (a single edit is the common poll, and
+ * the members count would cost a listing); the daily etag reconcile covers what that leaves.
+ */
+async function isFullListing(collection: CollectionSource, delta: SyncDelta): Promise<boolean> {
+  if (delta.removed.size > 0 || delta.changed.size <= 1) return false;
+  return delta.changed.size >= (await collection.countMembers());
 }
 
 async function* pages(

@@ -1,3 +1,6 @@
+import type { AddressPolicy } from './address-policy';
+import type { AddressResolver } from './guarded-agent';
+
 /** How to reach one CalDAV account. Stored (encrypted) with the connection. */
 export interface CalDavConfig {
   /** 'icloud' for Apple iCloud (see `icloudConfig`), 'caldav' for any other server. */
@@ -19,7 +22,14 @@ export interface CalDavConfig {
   /** Objects per calendar-multiget, i.e. per page of readChanges. */
   pageSize?: number;
   timeoutMs?: number;
-  /** The fetch to use underneath (defaults to the global one). */
+  /**
+   * Which addresses the adapter may connect to, checked at every socket connect. Strict (no
+   * loopback, no private networks) unless given: only the demo and tests allow loopback.
+   */
+  addressPolicy?: AddressPolicy;
+  /** Resolves server names at connect time (tests inject one; defaults to the system's). */
+  resolver?: AddressResolver;
+  /** The fetch to use underneath (tests may observe requests); it bypasses the address guard. */
   fetch?: typeof fetch;
 }
 

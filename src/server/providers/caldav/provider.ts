@@ -5,6 +5,7 @@ import type {
   AttendeeResponse,
   CalendarProvider,
   ChangesPage,
+  EventChange,
   EventWrite,
   FreeBusyResult,
   ProviderCalendar,
@@ -16,9 +17,11 @@ import type {
 } from '../types';
 import { CalendarCollection, type StoredObject } from './calendar-objects';
 import { calendarFromDav } from './calendar-list';
+import { fetchSchedulingUrls, isSchedulingCollection, sameCollection } from './scheduling-collections';
 import { readCollectionChanges } from './collection-sync';
+import { reconcileCollection } from './reconcile';
 import type { CalDavConfig } from './config';
-import { createDavFetch } from './dav-fetch';
+import { createDavFetch, isIcloudHost } from './dav-fetch';
 import { errorFromThrown } from './errors';
 import { applyWrite, eventFromVevent, setOwnPartstat, type ReadContext, type WriteIdentity } from './event-mapping';
 import { expandObject } from './ical-expand';
@@ -46,17 +49,31 @@ export class CalDavProvider implements CalendarProvider {
     // freeBusyQuery: only the account's own busy times can be derived (from its events);
     // free-busy-query REPORT is not dependable (iCloud answers 400).
     this.capabilities = { push: null, serverScheduling: config.serverScheduling ?? false, freeBusyQuery: false };
-    this.davFetch = createDavFetch({ credentials: config, timeoutMs: config.timeoutMs, fetch: config.fetch });
+    this.davFetch = createDavFetch({
+      credentials: config,
+      serverUrl: config.serverUrl,
+      ...(config.kind === 'icloud' ? { trustedHost: isIcloudHost } : {}),
+      addressPolicy: config.addressPolicy,
+      resolver: config.resolver,
+      timeoutMs: config.timeoutMs,
+      fetch: config.fetch,
+    });
     this.pageSize = config.pageSize ?? 100;
   }
 
   async listCalendars(): Promise<ProviderCalendar[]> {
     const account = await this.account();
-    const calendars = await this.guard('list calendars', () => fetchCalendars({ account, fetch: this.davFetch }));
-    return calendars
+    const [calendars, scheduling] = await Promise.all([
+      this.guard('list calendars', () => fetchCalendars({ account, fetch: this.davFetch })),
+      fetchSchedulingUrls(account, this.davFetch),
+    ]);
+    const listed = calendars
       .filter((calendar) => !calendar.components?.length || calendar.components.includes('VEVENT'))
-      .sort((a, b) => a.url.localeCompare(b.url))
-      .map((calendar, index) => calendarFromDav(calendar, index === 0));
+      .filter((calendar) => !isSchedulingCollection(calendar, scheduling))
+      .sort((a, b) => a.url.localeCompare(b.url));
+    // The server's default calendar where it names one; else the first of the home.
+    const primary = listed.find((calendar) => sameCollection(calendar.url, scheduling.defaultCalendar)) ?? listed[0];
+    return listed.map((calendar) => calendarFromDav(calendar, calendar === primary));
   }
 
   async readEvents(calendarId: string, window: TimeWindow): Promise<ProviderEvent[]> {
@@ -67,12 +84,20 @@ export class CalDavProvider implements CalendarProvider {
 
   async *readChanges(calendarId: string, cursor: string | null, window: TimeWindow): AsyncIterable<ChangesPage> {
     const selfAddresses = await this.selfAddresses();
-    yield* readCollectionChanges(this.collection(calendarId), cursor, window, this.pageSize, (object) =>
-      this.safely(object, (parsed) => {
-        const context = this.context(object, selfAddresses);
-        return [parsed.master, ...parsed.overrides].flatMap((vevent) => (vevent ? [eventFromVevent(vevent, parsed, context)] : []));
-      }),
-    );
+    yield* readCollectionChanges(this.collection(calendarId), cursor, window, this.pageSize, (object) => this.mirroredEvents(object, selfAddresses));
+  }
+
+  /** What the mirror keeps of one object: its master and overrides, not expanded. */
+  private mirroredEvents(object: StoredObject, selfAddresses: string[]): ProviderEvent[] {
+    return this.safely(object, (parsed) => {
+      const context = this.context(object, selfAddresses);
+      return [parsed.master, ...parsed.overrides].flatMap((vevent) => (vevent ? [eventFromVevent(vevent, parsed, context)] : []));
+    });
+  }
+
+  async *reconcile(calendarId: string, window: TimeWindow, known: Map<string, string | null>): AsyncIterable<EventChange[]> {
+    const selfAddresses = await this.selfAddresses();
+    yield* reconcileCollection(this.collection(calendarId), window, known, this.pageSize, (object) => this.mirroredEvents(object, selfAddresses));
   }
 
   async getEvent(calendarId: string, externalId: string): Promise<ProviderEvent> {

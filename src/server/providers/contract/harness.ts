@@ -2,7 +2,7 @@ import type { CalendarProvider, ProviderEvent } from '../types';
 
 /**
  * What the shared contract suite (./suite.ts) needs from one provider's test set-up.
- * Google and Microsoft harnesses run against the emulators, CalDAV against a real Radicale.
+ * Google and Microsoft harnesses run against the emulators, CalDAV against a real Radicale and a real Xandikos.
  */
 export interface ContractHarness {
   /** The organiser's account: events are created here. */
@@ -11,7 +11,7 @@ export interface ContractHarness {
   attendee: ContractAccount;
   /** Whether the server delivers invitations and replies itself (Google, Graph: yes; Radicale: no). */
   deliversInvitations: boolean;
-  /** Make the provider refuse the next incremental cursor as expired (410 / 403 valid-sync-token). */
+  /** Make the provider refuse the next incremental cursor as expired (410, 403 valid-sync-token, Xandikos' 500). */
   expireCursors(): Promise<void>;
   /** Page size the provider uses for list/delta calls, so the suite can create enough events to page. */
   pageSize: number;
