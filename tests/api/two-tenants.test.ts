@@ -105,7 +105,7 @@ describe('a person who belongs to two tenants', () => {
     const attempts = [
       await call(here, 'meetings.get', { id: there.meetingId }),
       await call(here, 'meetings.respond', { id: there.meetingId, response: 'declined' }),
-      await call(here, 'tasks.update', { id: there.taskId, title: 'Moved across' }),
+      await call(here, 'tasks.update', { id: there.taskId, version: 1, title: 'Moved across' }),
       await call(here, 'tasks.setDone', { id: there.taskId, done: true }),
       await call(here, 'connections.syncNow', { connectionId: there.connection.connectionId }),
       await call(here, 'connections.updateCalendar', { calendarId: there.connection.writableCalendarId, show: false }),
