@@ -4,7 +4,15 @@ import drizzle from 'eslint-plugin-drizzle';
 
 const config = [
   {
-    ignores: ['.next/**', 'node_modules/**', '.data/**', 'drizzle/**', 'next-env.d.ts', 'test-results/**', 'playwright-report/**'],
+    ignores: [
+      '.next/**',
+      'node_modules/**',
+      '.data/**',
+      'drizzle/**',
+      'next-env.d.ts',
+      'test-results/**',
+      'playwright-report/**',
+    ],
   },
   ...nextCoreWebVitals,
   ...nextTypescript,
@@ -39,7 +47,11 @@ const config = [
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/emulators/**', 'emulators/*'], message: 'src/ must not import the emulators.' }] },
+        {
+          patterns: [
+            { group: ['**/emulators/**', 'emulators/*'], message: 'src/ must not import the emulators.' },
+          ],
+        },
       ],
     },
   },

@@ -10,7 +10,9 @@ const nextConfig = {
   // forbidden() answers 403 with app/forbidden.tsx (the admin pages).
   experimental: { authInterrupts: true },
   async headers() {
-    return [{ source: '/:path*', headers: securityHeaders({ development: process.env.NODE_ENV !== 'production' }) }];
+    return [
+      { source: '/:path*', headers: securityHeaders({ development: process.env.NODE_ENV !== 'production' }) },
+    ];
   },
 };
 

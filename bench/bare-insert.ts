@@ -43,9 +43,14 @@ export function bareInserts(handle: DatabaseHandle): { values: BareInsert; recor
     },
     async recordset(rows) {
       if (rows.length === 0) return;
-      const records = JSON.stringify(rows.map((row) => Object.fromEntries(COLUMNS.map(({ key, name }) => [name, row[key]]))));
+      const records = JSON.stringify(
+        rows.map((row) => Object.fromEntries(COLUMNS.map(({ key, name }) => [name, row[key]]))),
+      );
       const recordType = COLUMNS.map(({ name, type }) => `${name} ${type}`).join(', ');
-      await query(`insert into external_events (${COLUMN_LIST}) select ${COLUMN_LIST} from jsonb_to_recordset($1::jsonb) as r(${recordType})`, [records]);
+      await query(
+        `insert into external_events (${COLUMN_LIST}) select ${COLUMN_LIST} from jsonb_to_recordset($1::jsonb) as r(${recordType})`,
+        [records],
+      );
     },
   };
 }

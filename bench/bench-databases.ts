@@ -32,7 +32,11 @@ async function openFreshPostgres(baseUrl: string): Promise<FreshDatabase> {
   const name = `tandem_bench_${crypto.randomUUID().replaceAll('-', '').slice(0, 12)}`;
   const admin = await openDatabase({ kind: 'postgres', url: adminUrl(baseUrl), maxConnections: 1 });
   await admin.db.execute(sql.raw(`CREATE DATABASE ${name}`));
-  const { handle } = await openFresh({ kind: 'postgres', url: databaseUrlFor(baseUrl, name), maxConnections: 4 });
+  const { handle } = await openFresh({
+    kind: 'postgres',
+    url: databaseUrlFor(baseUrl, name),
+    maxConnections: 4,
+  });
   return {
     handle,
     drop: async () => {

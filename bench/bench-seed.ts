@@ -20,10 +20,22 @@ export function benchSeed(count: number): SeedFileInput {
     const day = -80 + (index % 420);
     const start = `${String(7 + (index % 11)).padStart(2, '0')}:${index % 2 === 0 ? '00' : '30'}`;
     if (index % SERIES_EVERY === 0) {
-      return { title: `Series ${index}`, day, start, durationMinutes: 60, recurrence: [`RRULE:FREQ=WEEKLY;COUNT=10`] };
+      return {
+        title: `Series ${index}`,
+        day,
+        start,
+        durationMinutes: 60,
+        recurrence: [`RRULE:FREQ=WEEKLY;COUNT=10`],
+      };
     }
     if (index % 37 === 0) return { title: `All-day ${index}`, day, allDayDays: 1 + (index % 3) };
-    return { title: `Event ${index}`, day, start, durationMinutes: 30 + (index % 4) * 15, location: index % 3 === 0 ? 'Room 4' : undefined };
+    return {
+      title: `Event ${index}`,
+      day,
+      start,
+      durationMinutes: 30 + (index % 4) * 15,
+      location: index % 3 === 0 ? 'Room 4' : undefined,
+    };
   });
   return { tenant: 'Bench', accounts: [{ ...BENCH_EMPTY_SEED.accounts[0]!, events }] };
 }

@@ -68,15 +68,21 @@ export async function measurePushLatency(database: BenchDatabase): Promise<PushL
       const written: WrittenEvent = created
         ? await writeAsUser(bed, 'PATCH', created.id, eventTimes(sample))
         : await writeAsUser(bed, 'POST', null, { summary: `Pushed ${sample}`, ...eventTimes(sample) });
-      if (await mirrorReaches(handle.db, target, written, started + TIMEOUT_MS)) latencies.push(performance.now() - started);
+      if (await mirrorReaches(handle.db, target, written, started + TIMEOUT_MS))
+        latencies.push(performance.now() - started);
       else timedOut += 1;
       created = created ? null : written;
     }
     await bed.settle();
     // Nothing else syncs here (no crons run), but a mirror reached some other way would not be this figure.
-    const dispatched = bed.webhookOutcomes.slice(pushesBefore).filter((outcome) => outcome === 'dispatched').length;
-    if (dispatched < SAMPLES) console.warn(`push bench: ${SAMPLES} writes but only ${dispatched} notifications dispatched`);
-    const retriedSyncs = bed.driver.runs.slice(runsBefore).filter((run) => run.functionId === 'sync-calendar' && run.attempts > 1).length;
+    const dispatched = bed.webhookOutcomes
+      .slice(pushesBefore)
+      .filter((outcome) => outcome === 'dispatched').length;
+    if (dispatched < SAMPLES)
+      console.warn(`push bench: ${SAMPLES} writes but only ${dispatched} notifications dispatched`);
+    const retriedSyncs = bed.driver.runs
+      .slice(runsBefore)
+      .filter((run) => run.functionId === 'sync-calendar' && run.attempts > 1).length;
     const figures = summarise(database.name, latencies, timedOut, retriedSyncs);
     console.log(
       `${database.name}: ${SAMPLES} pushes, notification → mirror p50 ${figures.p50Ms.toFixed(1)} ms, ` +
@@ -101,51 +107,96 @@ async function importWithPushChannel(bed: JobTestbed): Promise<MirrorTarget> {
   const [calendar] = await bed.database.db
     .select({ id: calendars.id })
     .from(calendars)
-    .where(and(eq(calendars.tenantId, tenantId), eq(calendars.connectionId, connection.id), eq(calendars.externalId, BENCH_ACCOUNT)));
+    .where(
+      and(
+        eq(calendars.tenantId, tenantId),
+        eq(calendars.connectionId, connection.id),
+        eq(calendars.externalId, BENCH_ACCOUNT),
+      ),
+    );
   const channels = (importRun?.result as { channels?: Record<string, string> } | undefined)?.channels;
-  if (!calendar || channels?.[calendar.id] !== 'created') throw new Error(`push bench: no push channel was created (${JSON.stringify(importRun)})`);
+  if (!calendar || channels?.[calendar.id] !== 'created')
+    throw new Error(`push bench: no push channel was created (${JSON.stringify(importRun)})`);
   return { tenantId, calendarId: calendar.id };
 }
 
 /** A one-hour slot, a different one each sample, inside the sync window. */
 function eventTimes(sample: number) {
   const { start, end } = futureSlot(sample % 5, 8 + (sample % 9));
-  return { start: { dateTime: start.toISOString(), timeZone: 'Europe/London' }, end: { dateTime: end.toISOString(), timeZone: 'Europe/London' } };
+  return {
+    start: { dateTime: start.toISOString(), timeZone: 'Europe/London' },
+    end: { dateTime: end.toISOString(), timeZone: 'Europe/London' },
+  };
 }
 
 /** The user's own write in Google Calendar: the emulator's HTTP API with a token of the account. */
-async function writeAsUser(bed: JobTestbed, method: 'POST' | 'PATCH', eventId: string | null, body: object): Promise<WrittenEvent> {
+async function writeAsUser(
+  bed: JobTestbed,
+  method: 'POST' | 'PATCH',
+  eventId: string | null,
+  body: object,
+): Promise<WrittenEvent> {
   const events = `${bed.bed.url}/calendar/v3/calendars/${encodeURIComponent(BENCH_ACCOUNT)}/events`;
   const response = await fetch(eventId ? `${events}/${encodeURIComponent(eventId)}` : events, {
     method,
-    headers: { authorization: `Bearer ${bed.bed.tokens(BENCH_ACCOUNT).accessToken}`, 'content-type': 'application/json' },
+    headers: {
+      authorization: `Bearer ${bed.bed.tokens(BENCH_ACCOUNT).accessToken}`,
+      'content-type': 'application/json',
+    },
     body: JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`push bench: ${method} ${response.status} ${await response.text()}`);
   return (await response.json()) as WrittenEvent;
 }
 
-async function mirrorReaches(db: Database, target: MirrorTarget, written: WrittenEvent, deadline: number): Promise<boolean> {
+async function mirrorReaches(
+  db: Database,
+  target: MirrorTarget,
+  written: WrittenEvent,
+  deadline: number,
+): Promise<boolean> {
   for (;;) {
     const [row] = await db
       .select({ etag: externalEvents.etag })
       .from(externalEvents)
-      .where(and(eq(externalEvents.tenantId, target.tenantId), eq(externalEvents.calendarId, target.calendarId), eq(externalEvents.externalId, written.id)));
+      .where(
+        and(
+          eq(externalEvents.tenantId, target.tenantId),
+          eq(externalEvents.calendarId, target.calendarId),
+          eq(externalEvents.externalId, written.id),
+        ),
+      );
     if (row?.etag === written.etag) return true;
     if (performance.now() > deadline) return false;
     await pause(POLL_MS);
   }
 }
 
-function summarise(database: string, latencies: number[], timedOut: number, retriedSyncs: number): PushLatencyFigures {
+function summarise(
+  database: string,
+  latencies: number[],
+  timedOut: number,
+  retriedSyncs: number,
+): PushLatencyFigures {
   const sorted = [...latencies].sort((a, b) => a - b);
   // Nearest rank: the smallest latency at least `share` of the samples do not exceed.
-  const percentile = (share: number) => sorted[Math.max(0, Math.ceil(share * sorted.length) - 1)] ?? Number.NaN;
-  return { database, samples: latencies.length + timedOut, timedOut, p50Ms: percentile(0.5), p95Ms: percentile(0.95), maxMs: sorted.at(-1) ?? Number.NaN, retriedSyncs };
+  const percentile = (share: number) =>
+    sorted[Math.max(0, Math.ceil(share * sorted.length) - 1)] ?? Number.NaN;
+  return {
+    database,
+    samples: latencies.length + timedOut,
+    timedOut,
+    p50Ms: percentile(0.5),
+    p95Ms: percentile(0.95),
+    maxMs: sorted.at(-1) ?? Number.NaN,
+    retriedSyncs,
+  };
 }
 
 export function printPushLatency(rows: PushLatencyFigures[]): void {
-  console.log(`\n(c) Notification → mirror updated (emulator push, webhook service, inline driver, sync; ${SAMPLES} writes as the user)`);
+  console.log(
+    `\n(c) Notification → mirror updated (emulator push, webhook service, inline driver, sync; ${SAMPLES} writes as the user)`,
+  );
   console.table(
     rows.map((row) => ({
       database: row.database,
@@ -155,7 +206,8 @@ export function printPushLatency(rows: PushLatencyFigures[]): void {
       'max (ms)': Number(row.maxMs.toFixed(1)),
       'timed out': row.timedOut,
       'retried syncs': row.retriedSyncs,
-      [`goal p95 < ${PUSH_P95_GOAL_MS} ms`]: row.timedOut === 0 && row.p95Ms < PUSH_P95_GOAL_MS ? 'met' : 'NOT met',
+      [`goal p95 < ${PUSH_P95_GOAL_MS} ms`]:
+        row.timedOut === 0 && row.p95Ms < PUSH_P95_GOAL_MS ? 'met' : 'NOT met',
     })),
   );
 }

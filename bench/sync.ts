@@ -30,7 +30,11 @@ import { syncWindowAt, type SyncDeps } from '../src/server/sync/deps';
 import { syncCalendar } from '../src/server/sync/sync-calendar';
 import { findActor } from '../src/server/tenants/actor';
 import { provisionTenant } from '../src/server/tenants/provisioning';
-import { createEmulatorRegistry, insertTestConnection, oauthCredentials } from '../tests/support/emulator-registry';
+import {
+  createEmulatorRegistry,
+  insertTestConnection,
+  oauthCredentials,
+} from '../tests/support/emulator-registry';
 import { bareInserts } from './bare-insert';
 import { benchDatabases, type BenchDatabase } from './bench-databases';
 import { BENCH_ACCOUNT, benchSeed } from './bench-seed';
@@ -77,12 +81,16 @@ async function main(): Promise<void> {
   try {
     for (const target of targets) {
       await warmUp(target, emulator);
-      for (const [pageSize, size] of PAGE_SIZES.flatMap((pageSize) => SIZES.map((size) => [pageSize, size] as const))) {
+      for (const [pageSize, size] of PAGE_SIZES.flatMap((pageSize) =>
+        SIZES.map((size) => [pageSize, size] as const),
+      )) {
         const { handle, drop } = await target.open();
         try {
           const run = await importOnce(handle, emulator, size, pageSize);
           imports.push({ database: target.name, pageSize, ...run.figures });
-          console.log(`${target.name}: imported ${size} events in pages of ${pageSize} in ${run.figures.seconds.toFixed(2)} s`);
+          console.log(
+            `${target.name}: imported ${size} events in pages of ${pageSize} in ${run.figures.seconds.toFixed(2)} s`,
+          );
           if (size === SIZES.at(-1) && pageSize === PAGE_SIZES[0]) {
             calls.push({ database: target.name, ...(await countProviderCalls(run.deps, run.ids, emulator)) });
             writes.push({ database: target.name, ...(await mirrorWriteRate(handle, run.deps, run.ids)) });
@@ -125,7 +133,9 @@ interface EmulatorProcess {
 }
 
 async function startEmulatorProcess(): Promise<EmulatorProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/google-emulator-process.ts'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/google-emulator-process.ts'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const firstLine = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`emulator process exited (${code})`)));
@@ -134,7 +144,10 @@ async function startEmulatorProcess(): Promise<EmulatorProcess> {
   return {
     url,
     async control(path, init) {
-      const response = await fetch(`${url}${path}`, { ...init, headers: { 'content-type': 'application/json' } });
+      const response = await fetch(`${url}${path}`, {
+        ...init,
+        headers: { 'content-type': 'application/json' },
+      });
       if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
       return response.json();
     },
@@ -149,11 +162,25 @@ async function importOnce(handle: DatabaseHandle, emulator: EmulatorProcess, siz
     body: JSON.stringify({ email: BENCH_ACCOUNT, scope: TESTBED_SCOPE, clientId: TESTBED_CLIENT.clientId }),
   })) as { access_token: string; refresh_token?: string; expires_in: number; scope: string };
   const registry = createEmulatorRegistry({ google: { url: emulator.url }, pageSize });
-  const deps: SyncDeps = { db: handle.db, providers: registry, now: () => new Date(), window: { pastDays: 90, futureDays: 365 } };
+  const deps: SyncDeps = {
+    db: handle.db,
+    providers: registry,
+    now: () => new Date(),
+    window: { pastDays: 90, futureDays: 365 },
+  };
   const { tenantId, userIds } = await provisionTenant(handle.db, {
     name: 'Bench',
     slug: `bench-${crypto.randomUUID().slice(0, 8)}`,
-    members: [{ email: 'learner@bench.test', name: 'Bench Learner', role: 'learner', permissions: [], timeZone: 'Europe/London', passwordHash: 'unused' }],
+    members: [
+      {
+        email: 'learner@bench.test',
+        name: 'Bench Learner',
+        role: 'learner',
+        permissions: [],
+        timeZone: 'Europe/London',
+        passwordHash: 'unused',
+      },
+    ],
   });
   const userId = userIds.get('learner@bench.test') ?? '';
   const connection = await insertTestConnection(handle.db, registry, {
@@ -161,7 +188,12 @@ async function importOnce(handle: DatabaseHandle, emulator: EmulatorProcess, siz
     userId,
     provider: 'google',
     accountEmail: BENCH_ACCOUNT,
-    credentials: oauthCredentials({ accessToken: tokens.access_token, refreshToken: tokens.refresh_token ?? null, expiresAt: new Date(Date.now() + tokens.expires_in * 1000), scope: tokens.scope }),
+    credentials: oauthCredentials({
+      accessToken: tokens.access_token,
+      refreshToken: tokens.refresh_token ?? null,
+      expiresAt: new Date(Date.now() + tokens.expires_in * 1000),
+      scope: tokens.scope,
+    }),
   });
   const { calendarIds } = await refreshCalendarList(deps, { tenantId, connectionId: connection.id });
   const calendarId = calendarIds[0] ?? '';
@@ -186,22 +218,36 @@ async function importOnce(handle: DatabaseHandle, emulator: EmulatorProcess, siz
   return {
     deps,
     ids: { tenantId, userId, calendarId },
-    figures: { events: result.upserted, seconds, eventsPerSecond: result.upserted / seconds, peakHeapMb: (peakHeap - baseline.heapUsed) / MB, peakRssMb: peakRss / MB },
+    figures: {
+      events: result.upserted,
+      seconds,
+      eventsPerSecond: result.upserted / seconds,
+      peakHeapMb: (peakHeap - baseline.heapUsed) / MB,
+      peakRssMb: peakRss / MB,
+    },
   };
 }
 
-async function countProviderCalls(deps: SyncDeps, ids: { tenantId: string; userId: string; calendarId: string }, emulator: EmulatorProcess) {
+async function countProviderCalls(
+  deps: SyncDeps,
+  ids: { tenantId: string; userId: string; calendarId: string },
+  emulator: EmulatorProcess,
+) {
   const calls = async (work: () => Promise<unknown>) => {
     await emulator.control('/__control/requests', { method: 'DELETE' });
     await work();
     const counts = (await emulator.control('/__control/requests')) as { total: number };
     return counts.total;
   };
-  const incrementalNoChange = await calls(() => syncCalendar(deps, { tenantId: ids.tenantId, calendarId: ids.calendarId }));
+  const incrementalNoChange = await calls(() =>
+    syncCalendar(deps, { tenantId: ids.tenantId, calendarId: ids.calendarId }),
+  );
   const actor = await findActor(deps.db, { userId: ids.userId, tenantId: ids.tenantId });
   if (!actor) throw new Error('bench actor missing');
   const weekStart = new Date(Date.now() - 3 * 86_400_000);
-  const feedRead = await calls(() => readCalendarFeed(deps.db, actor, { from: weekStart, to: new Date(weekStart.getTime() + 7 * 86_400_000) }));
+  const feedRead = await calls(() =>
+    readCalendarFeed(deps.db, actor, { from: weekStart, to: new Date(weekStart.getTime() + 7 * 86_400_000) }),
+  );
   return { incrementalNoChange, feedRead };
 }
 
@@ -213,18 +259,37 @@ const WRITE_ROUNDS = 3;
  * fresh calendar's mirror page by page (upserts, then the sweep), without the emulator's time;
  * and, in the same rounds, the bare inserts of the same rows into the same table (bare-insert.ts).
  */
-async function mirrorWriteRate(handle: DatabaseHandle, deps: SyncDeps, ids: { tenantId: string; calendarId: string }) {
+async function mirrorWriteRate(
+  handle: DatabaseHandle,
+  deps: SyncDeps,
+  ids: { tenantId: string; calendarId: string },
+) {
   const [source] = await deps.db.select().from(calendars).where(eq(calendars.id, ids.calendarId));
   if (!source) throw new Error('bench calendar missing');
-  const provider = await deps.providers.forConnection(deps.db, (await deps.db.select().from(calendarConnections).where(eq(calendarConnections.id, source.connectionId)))[0]!);
+  const provider = await deps.providers.forConnection(
+    deps.db,
+    (
+      await deps.db.select().from(calendarConnections).where(eq(calendarConnections.id, source.connectionId))
+    )[0]!,
+  );
   const pages: EventChange[][] = [];
-  for await (const page of provider.readChanges(source.externalId, null, syncWindowAt(deps.now(), deps.window))) pages.push(page.changes);
+  for await (const page of provider.readChanges(
+    source.externalId,
+    null,
+    syncWindowAt(deps.now(), deps.window),
+  ))
+    pages.push(page.changes);
   let copies = 0;
   const freshCalendar = async () => {
     copies += 1;
     const [copy] = await deps.db
       .insert(calendars)
-      .values({ tenantId: ids.tenantId, connectionId: source.connectionId, externalId: `${source.externalId}#copy${copies}`, name: `Bench copy ${copies}` })
+      .values({
+        tenantId: ids.tenantId,
+        connectionId: source.connectionId,
+        externalId: `${source.externalId}#copy${copies}`,
+        name: `Bench copy ${copies}`,
+      })
       .returning();
     return copy?.id ?? '';
   };
@@ -237,20 +302,35 @@ async function mirrorWriteRate(handle: DatabaseHandle, deps: SyncDeps, ids: { te
   const best = { mirror: Infinity, values: Infinity, recordset: Infinity };
   let events = 0;
   for (let round = 0; round < WRITE_ROUNDS; round += 1) {
-    const target = { tenantId: ids.tenantId, calendarId: await freshCalendar(), generation: 1, syncedAt: new Date() };
+    const target = {
+      tenantId: ids.tenantId,
+      calendarId: await freshCalendar(),
+      generation: 1,
+      syncedAt: new Date(),
+    };
     let written = 0;
-    best.mirror = Math.min(best.mirror, await timed(async () => {
-      for (const changes of pages) written += (await applyChanges(deps.db, target, changes)).upserted;
-      await sweepUnseenEvents(deps.db, target);
-    }));
+    best.mirror = Math.min(
+      best.mirror,
+      await timed(async () => {
+        for (const changes of pages) written += (await applyChanges(deps.db, target, changes)).upserted;
+        await sweepUnseenEvents(deps.db, target);
+      }),
+    );
     events = written;
     // The rows the mirror wrote, converted outside the timing: the bare inserts get them ready-made.
     for (const kind of ['values', 'recordset'] as const) {
       const bareTarget = { ...target, calendarId: await freshCalendar() };
-      const rows = pages.map((changes) => changes.flatMap((change) => (change.type === 'upsert' ? [toMirrorRow(bareTarget, change.event)] : [])));
-      best[kind] = Math.min(best[kind], await timed(async () => {
-        for (const page of rows) await bare[kind](page);
-      }));
+      const rows = pages.map((changes) =>
+        changes.flatMap((change) =>
+          change.type === 'upsert' ? [toMirrorRow(bareTarget, change.event)] : [],
+        ),
+      );
+      best[kind] = Math.min(
+        best[kind],
+        await timed(async () => {
+          for (const page of rows) await bare[kind](page);
+        }),
+      );
     }
   }
   return {
@@ -262,13 +342,15 @@ async function mirrorWriteRate(handle: DatabaseHandle, deps: SyncDeps, ids: { te
 }
 
 function printSummary(imports: ImportFigures[], writes: WriteFigures[], calls: CallFigures[]): void {
-  console.log('\n(a) Initial import from the Google emulator into the mirror (end to end, emulator included)');
+  console.log(
+    '\n(a) Initial import from the Google emulator into the mirror (end to end, emulator included)',
+  );
   console.table(
     imports.map((row) => ({
       database: row.database,
       'page size': row.pageSize,
       events: row.events,
-      'seconds': Number(row.seconds.toFixed(2)),
+      seconds: Number(row.seconds.toFixed(2)),
       'events/s': Math.round(row.eventsPerSecond),
       'peak heap above start (MB)': Number(row.peakHeapMb.toFixed(1)),
       'peak RSS (MB)': Number(row.peakRssMb.toFixed(0)),
@@ -276,7 +358,9 @@ function printSummary(imports: ImportFigures[], writes: WriteFigures[], calls: C
   );
   for (const database of new Set(imports.map((row) => row.database))) {
     for (const pageSize of PAGE_SIZES) {
-      const [small, large] = SIZES.map((size) => imports.find((row) => row.database === database && row.pageSize === pageSize && row.events === size));
+      const [small, large] = SIZES.map((size) =>
+        imports.find((row) => row.database === database && row.pageSize === pageSize && row.events === size),
+      );
       if (!small || !large) continue;
       console.log(
         `${database}, pages of ${pageSize}: ${large.events / small.events}× the events → peak heap ×${(large.peakHeapMb / small.peakHeapMb).toFixed(2)}, ` +
@@ -284,7 +368,9 @@ function printSummary(imports: ImportFigures[], writes: WriteFigures[], calls: C
       );
     }
   }
-  console.log(`\nMirror writes alone (pages already read; what the sync engine itself costs), against bare inserts of the same rows into the same table (best of ${WRITE_ROUNDS} interleaved rounds)`);
+  console.log(
+    `\nMirror writes alone (pages already read; what the sync engine itself costs), against bare inserts of the same rows into the same table (best of ${WRITE_ROUNDS} interleaved rounds)`,
+  );
   console.table(
     writes.map((row) => {
       const bare = Math.max(row.bareValuesPerSecond, row.bareRecordsetPerSecond);
@@ -295,7 +381,9 @@ function printSummary(imports: ImportFigures[], writes: WriteFigures[], calls: C
         'bare VALUES, 1,000 rows a statement': Math.round(row.bareValuesPerSecond),
         'bare jsonb_to_recordset, a page a statement': Math.round(row.bareRecordsetPerSecond),
         'mirror ÷ faster bare (goal ≥ 0.5)': Number((row.eventsPerSecond / bare).toFixed(2)),
-        ...(row.database === 'PostgreSQL' ? { 'goal ≥ 5,000 events/s': row.eventsPerSecond >= 5000 ? 'met' : 'NOT met' } : {}),
+        ...(row.database === 'PostgreSQL'
+          ? { 'goal ≥ 5,000 events/s': row.eventsPerSecond >= 5000 ? 'met' : 'NOT met' }
+          : {}),
       };
     }),
   );

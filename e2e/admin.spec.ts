@@ -21,7 +21,9 @@ test('an admin turns the calendar integration on, and it stays on', async ({ pag
   await expect(toggle).toBeChecked();
   await expect(page.getByText(/On: members can connect their calendars/)).toBeVisible();
   await page.reload();
-  await expect(page.getByRole('switch', { name: `Enable calendar integration for ${tenant.name}` })).toBeChecked();
+  await expect(
+    page.getByRole('switch', { name: `Enable calendar integration for ${tenant.name}` }),
+  ).toBeChecked();
 
   await page.getByRole('link', { name: 'Calendars' }).click();
   await expect(page.getByText(`${tenant.name} has enabled calendar integration`)).toBeVisible();
@@ -45,6 +47,8 @@ test('a wrong password gets a clear message', async ({ page, tenant }) => {
   await page.getByLabel('Email').fill(tenant.people.admin.email);
   await page.getByLabel('Password').fill('not-the-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('alert').filter({ hasText: 'incorrect' })).toHaveText('The email or password is incorrect.');
+  await expect(page.getByRole('alert').filter({ hasText: 'incorrect' })).toHaveText(
+    'The email or password is incorrect.',
+  );
   await expectAccessible(page);
 });

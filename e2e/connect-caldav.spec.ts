@@ -1,6 +1,12 @@
 import { expect } from '@playwright/test';
 import { basicAuth, startRadicale, type RadicaleServer } from '@/tests/support/radicale';
-import { connectionCard, expectUpToDate, openCalendarPage, openCalendarSettings, thisWeekIn } from './connections-support';
+import {
+  connectionCard,
+  expectUpToDate,
+  openCalendarPage,
+  openCalendarSettings,
+  thisWeekIn,
+} from './connections-support';
 import { expectAccessible, signIn } from './support';
 import { testWithTenant } from './tenant-fixture';
 
@@ -48,10 +54,16 @@ test.afterAll(async () => {
   await radicale?.close();
 });
 
-test('a tutor connects a CalDAV server and sees its events, then disconnects it', async ({ page, tenant }) => {
+test('a tutor connects a CalDAV server and sees its events, then disconnects it', async ({
+  page,
+  tenant,
+}) => {
   await signIn(page, tenant.people.tutor.email);
   await openCalendarSettings(page);
-  await page.getByRole('region', { name: 'Connect a calendar' }).getByRole('button', { name: 'CalDAV' }).click();
+  await page
+    .getByRole('region', { name: 'Connect a calendar' })
+    .getByRole('button', { name: 'CalDAV' })
+    .click();
   const dialog = page.getByRole('dialog', { name: 'Connect a CalDAV server' });
   await dialog.getByLabel('Server URL').fill(radicale.url);
   await dialog.getByLabel('User name').fill(account.username);
@@ -78,7 +90,9 @@ test('a tutor connects a CalDAV server and sees its events, then disconnects it'
   await page.keyboard.press('Escape');
 
   await openCalendarSettings(page);
-  await connectionCard(page, 'CalDAV').getByRole('button', { name: /^Disconnect/ }).click();
+  await connectionCard(page, 'CalDAV')
+    .getByRole('button', { name: /^Disconnect/ })
+    .click();
   const confirm = page.getByRole('dialog', { name: /^Disconnect/ });
   await expect(confirm.getByText(/Your Tandem meetings and tasks stay as they are/)).toBeVisible();
   await confirm.getByRole('button', { name: 'Disconnect' }).click();

@@ -21,7 +21,10 @@ const test = testWithTenant({
   },
 });
 
-test('a learner connects a Google account through the consent page and sees its events', async ({ page, tenant }) => {
+test('a learner connects a Google account through the consent page and sees its events', async ({
+  page,
+  tenant,
+}) => {
   const { learner } = tenant.people;
   await signIn(page, learner.email);
   await openCalendarSettings(page);
@@ -39,7 +42,9 @@ test('a learner connects a Google account through the consent page and sees its 
 
   // The seed puts a GP appointment on Wednesday of this week (emulators/seed/demo.json).
   await openCalendarPage(page);
-  const appointment = page.getByRole('button', { name: new RegExp(`GP appointment · ${learner.googleAccount}`) });
+  const appointment = page.getByRole('button', {
+    name: new RegExp(`GP appointment · ${learner.googleAccount}`),
+  });
   await expect(appointment).toBeVisible();
   await expectAccessible(page);
 
@@ -52,7 +57,9 @@ test('a learner connects a Google account through the consent page and sees its 
   await page.keyboard.press('Escape');
 
   // The legend hides and shows the calendar, from the keyboard.
-  const toggle = page.getByRole('group', { name: 'Connected calendars' }).getByRole('checkbox', { name: learner.googleAccount });
+  const toggle = page
+    .getByRole('group', { name: 'Connected calendars' })
+    .getByRole('checkbox', { name: learner.googleAccount });
   await toggle.focus();
   await page.keyboard.press('Space');
   await expect(toggle).not.toBeChecked();
@@ -62,7 +69,11 @@ test('a learner connects a Google account through the consent page and sees its 
   await expect(appointment).toBeVisible();
 });
 
-test('an event created in Google shows up in the Calendar page without a reload', async ({ page, request, tenant }) => {
+test('an event created in Google shows up in the Calendar page without a reload', async ({
+  page,
+  request,
+  tenant,
+}) => {
   const { pushLearner } = tenant.people;
   await signIn(page, pushLearner.email);
   await openCalendarSettings(page);
@@ -79,7 +90,9 @@ test('an event created in Google shows up in the Calendar page without a reload'
     location: 'Harbour Office',
   });
   // Push → webhook → sync, then the page's own refresh (every 10 s).
-  await expect(page.getByRole('button', { name: new RegExp(`${title} · ${pushLearner.googleAccount}`) })).toBeVisible({
+  await expect(
+    page.getByRole('button', { name: new RegExp(`${title} · ${pushLearner.googleAccount}`) }),
+  ).toBeVisible({
     timeout: 30_000,
   });
 });

@@ -1,6 +1,11 @@
 import { expect } from '@playwright/test';
 import { E2E_MICROSOFT_AUTHORITY_URL, E2E_MICROSOFT_URL } from './fixtures';
-import { connectionCard, expectUpToDate, openCalendarPage, openCalendarSettings } from './connections-support';
+import {
+  connectionCard,
+  expectUpToDate,
+  openCalendarPage,
+  openCalendarSettings,
+} from './connections-support';
 import { expectAccessible, signIn } from './support';
 import { testWithTenant } from './tenant-fixture';
 
@@ -24,7 +29,10 @@ test('a tutor connects Microsoft through a consent page that opens cleanly, and 
 }) => {
   await signIn(page, tenant.people.tutor.email);
   await openCalendarSettings(page);
-  await page.getByRole('region', { name: 'Connect a calendar' }).getByRole('link', { name: MICROSOFT }).click();
+  await page
+    .getByRole('region', { name: 'Connect a calendar' })
+    .getByRole('link', { name: MICROSOFT })
+    .click();
   // Plain HTTP on loopback: no certificate warning stands between the person and this page.
   await expect(page.getByRole('heading', { name: 'Pick an account' })).toBeVisible();
   expect(page.url().startsWith(`${E2E_MICROSOFT_AUTHORITY_URL}/`)).toBe(true);
@@ -47,7 +55,9 @@ test('a tutor connects Microsoft through a consent page that opens cleanly, and 
 
   // The account's grant is revoked at Microsoft; the next sync finds out.
   const emulator = await playwright.request.newContext({ ignoreHTTPSErrors: true });
-  expect((await emulator.post(`${E2E_MICROSOFT_URL}/__control/revoke`, { data: { email: ACCOUNT } })).ok()).toBe(true);
+  expect(
+    (await emulator.post(`${E2E_MICROSOFT_URL}/__control/revoke`, { data: { email: ACCOUNT } })).ok(),
+  ).toBe(true);
   await emulator.dispose();
   await card.getByRole('button', { name: `Sync now: ${MICROSOFT}: ${ACCOUNT}` }).click();
   await expect(card.getByText('Needs reconnecting')).toBeVisible({ timeout: 60_000 });

@@ -13,13 +13,19 @@ export async function openCalendarSettings(page: Page): Promise<void> {
 }
 
 export async function openCalendarPage(page: Page): Promise<void> {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Calendar', exact: true }).click();
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Calendar', exact: true })
+    .click();
   await expect(page.getByRole('heading', { name: 'Calendar', level: 1 })).toBeVisible();
 }
 
 /** Connects an emulated Google account the way a person does: the link, then the consent page. */
 export async function connectGoogle(page: Page, account: string): Promise<void> {
-  await page.getByRole('region', { name: 'Connect a calendar' }).getByRole('link', { name: 'Google Calendar' }).click();
+  await page
+    .getByRole('region', { name: 'Connect a calendar' })
+    .getByRole('link', { name: 'Google Calendar' })
+    .click();
   await expect(page.getByRole('heading', { name: 'Choose an account' })).toBeVisible();
   await page.getByRole('button', { name: new RegExp(`\\(${account.replaceAll('.', '\\.')}\\)`) }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Google Calendar is connected' })).toBeVisible();
@@ -27,11 +33,15 @@ export async function connectGoogle(page: Page, account: string): Promise<void> 
 
 /** The connection's card in "Your connections". */
 export function connectionCard(page: Page, provider: string) {
-  return page.getByRole('region', { name: 'Your connections' }).getByRole('article', { name: new RegExp(provider) });
+  return page
+    .getByRole('region', { name: 'Your connections' })
+    .getByRole('article', { name: new RegExp(provider) });
 }
 
 export async function expectUpToDate(page: Page, provider: string): Promise<void> {
-  await expect(connectionCard(page, provider).getByText(/Status: Up to date — last synced at \d/)).toBeVisible({ timeout: 60_000 });
+  await expect(
+    connectionCard(page, provider).getByText(/Status: Up to date — last synced at \d/),
+  ).toBeVisible({ timeout: 60_000 });
 }
 
 /** Creates an event in an emulated Google calendar through the API, as another app of the user's would. */

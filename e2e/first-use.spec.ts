@@ -38,7 +38,10 @@ async function dragEvent(page: Page, event: ReturnType<Page['getByRole']>, toTim
   await page.mouse.up();
 }
 
-test('the sign-in page hydrates without errors: opened, redirected to, after a wrong password', async ({ page, tenant }) => {
+test('the sign-in page hydrates without errors: opened, redirected to, after a wrong password', async ({
+  page,
+  tenant,
+}) => {
   const errors = collectErrors(page);
   await page.goto('/calendar');
   await expect(page.getByRole('heading', { name: 'Sign in to Tandem' })).toBeVisible();
@@ -57,10 +60,15 @@ test('the sign-in page hydrates without errors: opened, redirected to, after a w
 test.describe('a UK browser', () => {
   test.use({ locale: 'en-GB' });
 
-  test('sees day-first dates, and the week starts at the working day, the whole day a click away', async ({ page, tenant }) => {
+  test('sees day-first dates, and the week starts at the working day, the whole day a click away', async ({
+    page,
+    tenant,
+  }) => {
     await signIn(page, tenant.people.learner.email);
     const monday = thisWeekIn();
-    await expect(page.getByRole('columnheader').filter({ hasText: monday.toFormat('ccc dd/LL') })).toBeVisible();
+    await expect(
+      page.getByRole('columnheader').filter({ hasText: monday.toFormat('ccc dd/LL') }),
+    ).toBeVisible();
     // The learner's week is empty: the grid is the default working day, 09:00–17:00.
     const grid = page.getByRole('grid').first();
     await expect(grid.getByText('09:00', { exact: true })).toBeVisible();
@@ -72,7 +80,10 @@ test.describe('a UK browser', () => {
   });
 });
 
-test('a date format chosen in Account settings wins over the browser’s language', async ({ page, tenant }) => {
+test('a date format chosen in Account settings wins over the browser’s language', async ({
+  page,
+  tenant,
+}) => {
   // Playwright's browser asks for en-US: month first, unless the person chooses otherwise.
   await signIn(page, tenant.people.otherLearner.email);
   const monday = thisWeekIn();
@@ -82,8 +93,13 @@ test('a date format chosen in Account settings wins over the browser’s languag
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Your settings are saved.' })).toBeVisible();
   await expectAccessible(page);
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Calendar', exact: true }).click();
-  await expect(page.getByRole('columnheader').filter({ hasText: monday.toFormat('ccc dd/LL') })).toBeVisible();
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Calendar', exact: true })
+    .click();
+  await expect(
+    page.getByRole('columnheader').filter({ hasText: monday.toFormat('ccc dd/LL') }),
+  ).toBeVisible();
 });
 
 test.describe('on a 390 × 844 phone', () => {
@@ -102,7 +118,11 @@ test.describe('on a 390 × 844 phone', () => {
   });
 });
 
-test('a tutor is told what happened: sent, moved (after asking), and a stale edit is refused', async ({ page, context, tenant }) => {
+test('a tutor is told what happened: sent, moved (after asking), and a stale edit is refused', async ({
+  page,
+  context,
+  tenant,
+}) => {
   const title = `Mock interview ${Date.now().toString(36)}`;
   const dayLabel = thursday.toFormat('LLLL d, yyyy');
   await signIn(page, tenant.people.tutor.email);
@@ -115,7 +135,9 @@ test('a tutor is told what happened: sent, moved (after asking), and a stale edi
   await form.getByLabel('Title').fill(title);
   await form.getByRole('checkbox', { name: new RegExp(tenant.people.learner.name) }).check();
   await form.getByRole('button', { name: 'Send meeting' }).click();
-  await expect(page.getByRole('status').filter({ hasText: `Meeting “${title}” sent to the people invited.` })).toBeVisible();
+  await expect(
+    page.getByRole('status').filter({ hasText: `Meeting “${title}” sent to the people invited.` }),
+  ).toBeVisible();
 
   // A drag asks first; cancelling leaves the meeting where it was.
   const meeting = page.getByRole('button', { name: new RegExp(title) });
@@ -130,8 +152,15 @@ test('a tutor is told what happened: sent, moved (after asking), and a stale edi
   await page.keyboard.press('Escape');
 
   await dragEvent(page, meeting, '13:00');
-  await page.getByRole('dialog', { name: `Move “${title}”?` }).getByRole('button', { name: 'Move' }).click();
-  await expect(page.getByRole('status').filter({ hasText: `Moved “${title}”. Everyone invited was asked to answer again.` })).toBeVisible();
+  await page
+    .getByRole('dialog', { name: `Move “${title}”?` })
+    .getByRole('button', { name: 'Move' })
+    .click();
+  await expect(
+    page
+      .getByRole('status')
+      .filter({ hasText: `Moved “${title}”. Everyone invited was asked to answer again.` }),
+  ).toBeVisible();
   await meeting.click();
   await expect(page.getByRole('dialog', { name: title }).getByText(/13:00–13:30/)).toBeVisible();
 

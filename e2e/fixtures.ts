@@ -14,7 +14,9 @@ export const E2E_MICROSOFT_PORT = Number(process.env.E2E_MICROSOFT_PORT ?? 4512)
 export const E2E_GOOGLE_URL = `http://127.0.0.1:${E2E_GOOGLE_PORT}`;
 export const E2E_MICROSOFT_URL = `https://127.0.0.1:${E2E_MICROSOFT_PORT}`;
 /** The Microsoft emulator's sign-in pages, over plain HTTP (as in the demo). */
-export const E2E_MICROSOFT_AUTHORITY_PORT = Number(process.env.E2E_MICROSOFT_AUTHORITY_PORT ?? E2E_MICROSOFT_PORT + 1);
+export const E2E_MICROSOFT_AUTHORITY_PORT = Number(
+  process.env.E2E_MICROSOFT_AUTHORITY_PORT ?? E2E_MICROSOFT_PORT + 1,
+);
 export const E2E_MICROSOFT_AUTHORITY_URL = `http://127.0.0.1:${E2E_MICROSOFT_AUTHORITY_PORT}`;
 
 /** A fixed key ring for the app under test (32 bytes 0x00…0x1f); never used outside e2e. */

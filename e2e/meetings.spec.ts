@@ -17,7 +17,10 @@ const wednesday = DateTime.now().setZone('Europe/London').startOf('week').plus({
 const dayLabel = wednesday.toFormat('LLLL d, yyyy');
 const title = `Career coaching ${Date.now().toString(36)}`;
 
-test('a tutor sends a meeting from a slot, the learner accepts, the tutor sees the answer', async ({ page, tenant: { people } }) => {
+test('a tutor sends a meeting from a slot, the learner accepts, the tutor sees the answer', async ({
+  page,
+  tenant: { people },
+}) => {
   await page.goto('/sign-in');
   await expectAccessible(page);
 
@@ -61,7 +64,10 @@ test('a tutor sends a meeting from a slot, the learner accepts, the tutor sees t
   ).toBeVisible();
 });
 
-test('a learner cannot send meetings: the new-item form offers only a task', async ({ page, tenant: { people } }) => {
+test('a learner cannot send meetings: the new-item form offers only a task', async ({
+  page,
+  tenant: { people },
+}) => {
   await signIn(page, people.otherLearner.email);
   await page.getByRole('button', { name: 'New task' }).click();
   const dialog = page.getByRole('dialog', { name: 'New item' });

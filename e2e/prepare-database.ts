@@ -12,7 +12,9 @@ import { E2E_PGLITE_DIR } from './fixtures';
 
 const url = process.env.DATABASE_URL;
 if (!url) await rm(E2E_PGLITE_DIR, { recursive: true, force: true });
-const handle = await openDatabase(url ? { kind: 'postgres', url, maxConnections: 1 } : { kind: 'pglite', dataDir: E2E_PGLITE_DIR });
+const handle = await openDatabase(
+  url ? { kind: 'postgres', url, maxConnections: 1 } : { kind: 'pglite', dataDir: E2E_PGLITE_DIR },
+);
 try {
   await migrateDatabase(handle);
   // On a shared PostgreSQL database, the tenants and people of earlier runs (tenant-fixture.ts names them).

@@ -23,7 +23,11 @@ test('pages carry the security headers, and the app runs under its CSP', async (
   expect(violations).toEqual([]);
 });
 
-test('signing out ends the session: the old cookie is refused afterwards', async ({ page, browser, tenant }) => {
+test('signing out ends the session: the old cookie is refused afterwards', async ({
+  page,
+  browser,
+  tenant,
+}) => {
   await signIn(page, tenant.people.learner.email);
   const cookies = await page.context().cookies();
   await signOut(page);
@@ -42,7 +46,9 @@ test('repeated wrong passwords are throttled with a plain message', async ({ pag
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(password);
     // The form posts a server action to the page itself; wait for its answer before reading the message.
-    const answered = page.waitForResponse((response) => response.request().method() === 'POST' && response.url().includes('/sign-in'));
+    const answered = page.waitForResponse(
+      (response) => response.request().method() === 'POST' && response.url().includes('/sign-in'),
+    );
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await answered;
   };

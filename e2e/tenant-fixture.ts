@@ -62,7 +62,10 @@ async function provisionTenant<People extends Record<string, PersonPlan>>(
   expect(response.status(), await response.text()).toBe(201);
   const made = (await response.json()) as { tenantId: string; userIds: Record<string, string> };
   const people = Object.fromEntries(
-    entries.map(([key, person]) => [key, { ...person, email: emailOf(key), userId: made.userIds[emailOf(key)] ?? '' }]),
+    entries.map(([key, person]) => [
+      key,
+      { ...person, email: emailOf(key), userId: made.userIds[emailOf(key)] ?? '' },
+    ]),
   ) as E2ETenant<People>['people'];
   return { name: plan.name, slug, tenantId: made.tenantId, people };
 }

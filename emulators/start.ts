@@ -31,7 +31,11 @@ const microsoftAuthorityPort = Number(process.env['MICROSOFT_AUTHORITY_PORT'] ??
 
 async function main(): Promise<void> {
   const running: Running[] = [];
-  const google = await startGoogleEmulator({ port: googlePort, host, log: process.env['EMULATOR_LOG'] === '1' });
+  const google = await startGoogleEmulator({
+    port: googlePort,
+    host,
+    log: process.env['EMULATOR_LOG'] === '1',
+  });
   running.push({ name: 'Google Calendar', url: google.url, close: google.close });
 
   // Loaded by path so this script runs (and type-checks) whether or not that emulator exists yet.
@@ -40,11 +44,17 @@ async function main(): Promise<void> {
     try {
       const microsoft = (await import(microsoftServer)) as MicrosoftModule;
       if (microsoft.startMicrosoftEmulator) {
-        const started = await microsoft.startMicrosoftEmulator({ port: microsoftPort, host, authorityPort: microsoftAuthorityPort });
+        const started = await microsoft.startMicrosoftEmulator({
+          port: microsoftPort,
+          host,
+          authorityPort: microsoftAuthorityPort,
+        });
         running.push({ name: 'Microsoft Graph', url: started.url, close: started.close });
         running.push({ name: 'Microsoft sign-in', url: started.authorityUrl, close: async () => undefined });
       } else {
-        console.warn('emulators/microsoft/server.ts does not export startMicrosoftEmulator: Microsoft emulator not started');
+        console.warn(
+          'emulators/microsoft/server.ts does not export startMicrosoftEmulator: Microsoft emulator not started',
+        );
       }
     } catch (error) {
       // Keep Google up for whoever needs it; say loudly why Microsoft is missing.
@@ -55,7 +65,9 @@ async function main(): Promise<void> {
   }
 
   for (const emulator of running) console.log(`${emulator.name} emulator listening on ${emulator.url}`);
-  console.log('Control API: POST <url>/__control/reset, /__control/seed, /__control/faults; GET /__control/requests');
+  console.log(
+    'Control API: POST <url>/__control/reset, /__control/seed, /__control/faults; GET /__control/requests',
+  );
 
   let stopping = false;
   const stop = async () => {

@@ -52,7 +52,9 @@ await migrateDatabase(handle);
 const { created } = await seedDemoData(handle.db, new Date());
 // PGlite allows one process per data folder: release it before the app opens it.
 await handle.close();
-console.log(created.length > 0 ? `[demo] Seeded ${created.join(' and ')}.` : '[demo] Demo data already present.');
+console.log(
+  created.length > 0 ? `[demo] Seeded ${created.join(' and ')}.` : '[demo] Demo data already present.',
+);
 
 const env: NodeJS.ProcessEnv = {
   // The emulators stand in for Google and Microsoft; their demo OAuth clients are in emulators/.
@@ -68,9 +70,11 @@ const env: NodeJS.ProcessEnv = {
   TANDEM_JOBS: 'inline',
   NEXT_TELEMETRY_DISABLED: '1',
   ...process.env,
-  AUTH_SECRET: process.env.AUTH_SECRET ?? (await localSecret('auth-secret', () => randomBytes(32).toString('base64'))),
+  AUTH_SECRET:
+    process.env.AUTH_SECRET ?? (await localSecret('auth-secret', () => randomBytes(32).toString('base64'))),
   TANDEM_ENCRYPTION_KEYS:
-    process.env.TANDEM_ENCRYPTION_KEYS ?? (await localSecret('encryption-keys', () => generateKeySpec('demo'))),
+    process.env.TANDEM_ENCRYPTION_KEYS ??
+    (await localSecret('encryption-keys', () => generateKeySpec('demo'))),
   TANDEM_DEMO: '1',
   NODE_EXTRA_CA_CERTS: path.resolve('emulators/microsoft/certs/emulator-cert.pem'),
   PORT: port,
@@ -79,4 +83,6 @@ const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 if (existsSync('emulators/start.ts')) start('emulators', npx, ['tsx', 'emulators/start.ts'], env);
 // Loopback only: the demo has known passwords and lets CalDAV reach loopback servers.
 start('app', npx, ['next', 'dev', '--port', port, '--hostname', '127.0.0.1'], env);
-console.log(`[demo] Tandem is starting on http://127.0.0.1:${port} — sign in as tutor1@northbridge.test / tandem-demo.`);
+console.log(
+  `[demo] Tandem is starting on http://127.0.0.1:${port} — sign in as tutor1@northbridge.test / tandem-demo.`,
+);

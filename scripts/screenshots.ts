@@ -12,26 +12,42 @@ const browser = await chromium.launch({
 });
 
 async function signedIn(email: string, waitForMeetings = true): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1100 }, timezoneId: 'Europe/London' });
+  const context = await browser.newContext({
+    viewport: { width: 1400, height: 1100 },
+    timezoneId: 'Europe/London',
+  });
   const page = await context.newPage();
   await page.goto(`${baseUrl}/sign-in`);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Calendar', level: 1 }).waitFor();
-  if (waitForMeetings) await page.getByRole('button', { name: /Weekly check-in|Interview practice|Induction/ }).first().waitFor();
+  if (waitForMeetings)
+    await page
+      .getByRole('button', { name: /Weekly check-in|Interview practice|Induction/ })
+      .first()
+      .waitFor();
   return page;
 }
 
 try {
   const tutor = await signedIn('tutor1@northbridge.test');
-  await tutor.screenshot({ path: 'docs/screenshots/calendar-tutor.png', clip: { x: 0, y: 0, width: 1400, height: 1000 } });
-  await tutor.getByRole('button', { name: /CV workshop review/ }).first().click();
+  await tutor.screenshot({
+    path: 'docs/screenshots/calendar-tutor.png',
+    clip: { x: 0, y: 0, width: 1400, height: 1000 },
+  });
+  await tutor
+    .getByRole('button', { name: /CV workshop review/ })
+    .first()
+    .click();
   await tutor.getByRole('dialog').waitFor();
   await tutor.screenshot({ path: 'docs/screenshots/meeting-answers.png' });
 
   const learner = await signedIn('learner4@northbridge.test');
-  await learner.getByRole('button', { name: /reply needed/ }).first().click();
+  await learner
+    .getByRole('button', { name: /reply needed/ })
+    .first()
+    .click();
   await learner.getByRole('dialog').waitFor();
   await learner.screenshot({ path: 'docs/screenshots/invitation-learner.png' });
 
@@ -48,14 +64,23 @@ try {
   await learner1.goto(`${baseUrl}/settings/calendars`);
   const connected = learner1.getByRole('article', { name: /Google Calendar/ });
   if ((await connected.count()) === 0) {
-    await learner1.getByRole('region', { name: 'Connect a calendar' }).getByRole('link', { name: 'Google Calendar' }).click();
+    await learner1
+      .getByRole('region', { name: 'Connect a calendar' })
+      .getByRole('link', { name: 'Google Calendar' })
+      .click();
     await learner1.getByRole('button', { name: /\(learner1@northbridge\.test\)/ }).click();
   }
   await connected.getByText(/Up to date/).waitFor({ timeout: 60_000 });
   await learner1.screenshot({ path: 'docs/screenshots/settings-calendars.png', fullPage: true });
   await learner1.goto(`${baseUrl}/calendar`);
-  await learner1.getByRole('button', { name: /GP appointment/ }).first().waitFor();
-  await learner1.screenshot({ path: 'docs/screenshots/calendar-with-google.png', clip: { x: 0, y: 0, width: 1400, height: 1100 } });
+  await learner1
+    .getByRole('button', { name: /GP appointment/ })
+    .first()
+    .waitFor();
+  await learner1.screenshot({
+    path: 'docs/screenshots/calendar-with-google.png',
+    clip: { x: 0, y: 0, width: 1400, height: 1100 },
+  });
   console.log('Screenshots written to docs/screenshots/.');
 } finally {
   await browser.close();

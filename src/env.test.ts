@@ -5,7 +5,12 @@ const GOOD_SECRET = 'k3Jx9dQ2mV7pL0sT5wZ8bN4cR6yH1fA2';
 const GOOD_URL = 'postgres://tandem:secret@db.internal:5432/tandem';
 const GOOD_KEYS = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
 /** What production needs besides the setting a test is about. */
-const PRODUCTION = { NODE_ENV: 'production', DATABASE_URL: GOOD_URL, AUTH_SECRET: GOOD_SECRET, TANDEM_ENCRYPTION_KEYS: GOOD_KEYS };
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  DATABASE_URL: GOOD_URL,
+  AUTH_SECRET: GOOD_SECRET,
+  TANDEM_ENCRYPTION_KEYS: GOOD_KEYS,
+};
 
 /** The message parseEnv stops the app with; fails the test when it does not throw. */
 function refusal(env: Record<string, string | undefined>): string {
@@ -77,7 +82,12 @@ describe('parseEnv', () => {
   });
 
   it('names every bad setting at once', () => {
-    const message = refusal({ NODE_ENV: 'production', AUTH_SECRET: DEV_AUTH_SECRET, TANDEM_DEMO: '1', TANDEM_JOBS: 'inline' });
+    const message = refusal({
+      NODE_ENV: 'production',
+      AUTH_SECRET: DEV_AUTH_SECRET,
+      TANDEM_DEMO: '1',
+      TANDEM_JOBS: 'inline',
+    });
     expect(namedSettings(message).sort()).toEqual([
       'AUTH_SECRET',
       'DATABASE_URL',

@@ -77,13 +77,25 @@ const envSchema = z
       ctx.addIssue({ code: 'custom', path: ['TANDEM_DEMO'], message: 'must be off in production' });
     }
     if (!env.TANDEM_ENCRYPTION_KEYS) {
-      ctx.addIssue({ code: 'custom', path: ['TANDEM_ENCRYPTION_KEYS'], message: 'is required in production' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TANDEM_ENCRYPTION_KEYS'],
+        message: 'is required in production',
+      });
     }
     if (env.TANDEM_JOBS === 'inline') {
-      ctx.addIssue({ code: 'custom', path: ['TANDEM_JOBS'], message: 'inline jobs are for the demo and tests only' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TANDEM_JOBS'],
+        message: 'inline jobs are for the demo and tests only',
+      });
     }
     if (env.TANDEM_TEST_PROVISIONING_TOKEN) {
-      ctx.addIssue({ code: 'custom', path: ['TANDEM_TEST_PROVISIONING_TOKEN'], message: 'is for end-to-end tests only' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TANDEM_TEST_PROVISIONING_TOKEN'],
+        message: 'is for end-to-end tests only',
+      });
     }
   });
 
@@ -97,7 +109,9 @@ export class InvalidEnvironmentError extends Error {
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = envSchema.safeParse(source);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => `  - ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  const lines = result.error.issues.map(
+    (issue) => `  - ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+  );
   throw new InvalidEnvironmentError(`Tandem cannot start: invalid environment settings\n${lines.join('\n')}`);
 }
 

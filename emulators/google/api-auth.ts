@@ -17,9 +17,23 @@ const AUTH = 'https://www.googleapis.com/auth/';
 
 export const SCOPES = {
   listCalendars: ['calendar', 'calendar.readonly', 'calendar.calendarlist', 'calendar.calendarlist.readonly'],
-  readEvents: ['calendar', 'calendar.readonly', 'calendar.events', 'calendar.events.readonly', 'calendar.events.owned', 'calendar.events.owned.readonly'],
+  readEvents: [
+    'calendar',
+    'calendar.readonly',
+    'calendar.events',
+    'calendar.events.readonly',
+    'calendar.events.owned',
+    'calendar.events.owned.readonly',
+  ],
   writeEvents: ['calendar', 'calendar.events', 'calendar.events.owned'],
-  freeBusy: ['calendar', 'calendar.readonly', 'calendar.events', 'calendar.events.readonly', 'calendar.freebusy', 'calendar.events.freebusy'],
+  freeBusy: [
+    'calendar',
+    'calendar.readonly',
+    'calendar.events',
+    'calendar.events.readonly',
+    'calendar.freebusy',
+    'calendar.events.freebusy',
+  ],
 } as const;
 
 export function requireAccessToken(store: GoogleStore, grants: OAuthGrants): MiddlewareHandler<GoogleEnv> {

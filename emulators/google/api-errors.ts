@@ -41,7 +41,13 @@ export const apiErrors = {
       ...(location ? { location, locationType: 'parameter' as const } : {}),
     }),
   required: (location: string, message = 'Required') =>
-    new GoogleApiError(400, { domain: 'global', reason: 'required', message, location, locationType: 'parameter' }),
+    new GoogleApiError(400, {
+      domain: 'global',
+      reason: 'required',
+      message,
+      location,
+      locationType: 'parameter',
+    }),
   timeRangeEmpty: (location = 'timeMax') =>
     new GoogleApiError(400, {
       domain: 'calendar',
@@ -66,20 +72,32 @@ export const apiErrors = {
   invalidCredentials: () =>
     new GoogleApiError(
       401,
-      { domain: 'global', reason: 'authError', message: 'Invalid Credentials', location: 'Authorization', locationType: 'header' },
+      {
+        domain: 'global',
+        reason: 'authError',
+        message: 'Invalid Credentials',
+        location: 'Authorization',
+        locationType: 'header',
+      },
       { 'www-authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"' },
       'UNAUTHENTICATED',
     ),
   insufficientScopes: () =>
     new GoogleApiError(
       403,
-      { domain: 'global', reason: 'insufficientPermissions', message: 'Request had insufficient authentication scopes.' },
+      {
+        domain: 'global',
+        reason: 'insufficientPermissions',
+        message: 'Request had insufficient authentication scopes.',
+      },
       { 'www-authenticate': 'Bearer realm="https://accounts.google.com/", error="insufficient_scope"' },
       'PERMISSION_DENIED',
     ),
-  forbidden: (message = 'Forbidden') => new GoogleApiError(403, { domain: 'global', reason: 'forbidden', message }),
+  forbidden: (message = 'Forbidden') =>
+    new GoogleApiError(403, { domain: 'global', reason: 'forbidden', message }),
   notFound: () => new GoogleApiError(404, { domain: 'global', reason: 'notFound', message: 'Not Found' }),
-  deleted: () => new GoogleApiError(410, { domain: 'global', reason: 'deleted', message: 'Resource has been deleted' }),
+  deleted: () =>
+    new GoogleApiError(410, { domain: 'global', reason: 'deleted', message: 'Resource has been deleted' }),
   fullSyncRequired: () =>
     new GoogleApiError(410, {
       domain: 'calendar',
@@ -89,7 +107,11 @@ export const apiErrors = {
       locationType: 'parameter',
     }),
   duplicate: () =>
-    new GoogleApiError(409, { domain: 'global', reason: 'duplicate', message: 'The requested identifier already exists.' }),
+    new GoogleApiError(409, {
+      domain: 'global',
+      reason: 'duplicate',
+      message: 'The requested identifier already exists.',
+    }),
   preconditionFailed: () =>
     new GoogleApiError(412, {
       domain: 'global',
@@ -103,11 +125,23 @@ export const apiErrors = {
 /** Bodies of the injectable faults (rate limits, backend errors), for the control API's presets. */
 export const faultBodies = {
   rateLimitExceeded: (code: 403 | 429) =>
-    googleErrorBody(code, { domain: 'usageLimits', reason: 'rateLimitExceeded', message: 'Rate Limit Exceeded' }),
+    googleErrorBody(code, {
+      domain: 'usageLimits',
+      reason: 'rateLimitExceeded',
+      message: 'Rate Limit Exceeded',
+    }),
   userRateLimitExceeded: () =>
-    googleErrorBody(403, { domain: 'usageLimits', reason: 'userRateLimitExceeded', message: 'User Rate Limit Exceeded' }),
+    googleErrorBody(403, {
+      domain: 'usageLimits',
+      reason: 'userRateLimitExceeded',
+      message: 'User Rate Limit Exceeded',
+    }),
   quotaExceeded: () =>
-    googleErrorBody(403, { domain: 'usageLimits', reason: 'quotaExceeded', message: 'Calendar usage limits exceeded.' }),
+    googleErrorBody(403, {
+      domain: 'usageLimits',
+      reason: 'quotaExceeded',
+      message: 'Calendar usage limits exceeded.',
+    }),
   backendError: (code: number) =>
     googleErrorBody(code, { domain: 'global', reason: 'backendError', message: 'Backend Error' }),
 };

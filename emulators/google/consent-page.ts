@@ -18,7 +18,8 @@ export interface ConsentPage {
 }
 
 const SCOPE_LABELS: Record<string, string> = {
-  'https://www.googleapis.com/auth/calendar': 'See, edit, share and permanently delete all the calendars you can access',
+  'https://www.googleapis.com/auth/calendar':
+    'See, edit, share and permanently delete all the calendars you can access',
   'https://www.googleapis.com/auth/calendar.events': 'View and edit events on all your calendars',
   'https://www.googleapis.com/auth/calendar.readonly': 'See and download any calendar you can access',
   'https://www.googleapis.com/auth/calendar.events.readonly': 'View events on all your calendars',
@@ -40,7 +41,9 @@ export function renderConsentPage(page: ConsentPage): string {
       </li>`,
     )
     .join('\n');
-  const scopes = page.scopes.map((scope) => `      <li>${escape(SCOPE_LABELS[scope] ?? scope)}</li>`).join('\n');
+  const scopes = page.scopes
+    .map((scope) => `      <li>${escape(SCOPE_LABELS[scope] ?? scope)}</li>`)
+    .join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -39,8 +39,14 @@ export function googleFaultPresets(
     const parsed = common.parse(params);
     return {
       parsed,
-      spec: { times: parsed.times ?? 1, pathIncludes: parsed.pathIncludes ?? '/calendar/v3/', method: parsed.method },
-      headers: (parsed.retryAfterSeconds !== undefined ? { 'retry-after': String(parsed.retryAfterSeconds) } : {}) as Record<string, string>,
+      spec: {
+        times: parsed.times ?? 1,
+        pathIncludes: parsed.pathIncludes ?? '/calendar/v3/',
+        method: parsed.method,
+      },
+      headers: (parsed.retryAfterSeconds !== undefined
+        ? { 'retry-after': String(parsed.retryAfterSeconds) }
+        : {}) as Record<string, string>,
     };
   };
   return {
@@ -51,7 +57,10 @@ export function googleFaultPresets(
     },
     rate_limit_403: (params) => {
       const { spec, headers } = base(params);
-      const reason = z.enum(['rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded']).default('rateLimitExceeded').parse(params['reason']);
+      const reason = z
+        .enum(['rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded'])
+        .default('rateLimitExceeded')
+        .parse(params['reason']);
       const body =
         reason === 'rateLimitExceeded'
           ? faultBodies.rateLimitExceeded(403)
@@ -71,7 +80,11 @@ export function googleFaultPresets(
     },
     sync_token_410: (params) => {
       const { spec } = base(params);
-      return { ...spec, queryHas: 'syncToken', response: { status: 410, headers: {}, body: apiErrors.fullSyncRequired().body() } };
+      return {
+        ...spec,
+        queryHas: 'syncToken',
+        response: { status: 410, headers: {}, body: apiErrors.fullSyncRequired().body() },
+      };
     },
     sync_tokens_expired: () => {
       store.expireSyncTokens();
@@ -84,18 +97,30 @@ export function googleFaultPresets(
   };
 }
 
-export function mountGoogleControl(app: Hono<GoogleEnv>, store: GoogleStore, grants: OAuthGrants, channels: PushChannels): void {
+export function mountGoogleControl(
+  app: Hono<GoogleEnv>,
+  store: GoogleStore,
+  grants: OAuthGrants,
+  channels: PushChannels,
+): void {
   app.post('/__control/google/tokens', async (c) => {
     const body = z
-      .object({ email: z.string(), scope: z.string().default(DEFAULT_SCOPE), clientId: z.string().default('tandem-emulator-client') })
+      .object({
+        email: z.string(),
+        scope: z.string().default(DEFAULT_SCOPE),
+        clientId: z.string().default('tandem-emulator-client'),
+      })
       .safeParse(await c.req.json().catch(() => null));
     if (!body.success) return c.json({ error: z.prettifyError(body.error) }, 400);
-    if (!store.accounts.has(body.data.email.toLowerCase())) return c.json({ error: `unknown account ${body.data.email}` }, 404);
+    if (!store.accounts.has(body.data.email.toLowerCase()))
+      return c.json({ error: `unknown account ${body.data.email}` }, 404);
     return c.json(grants.mint(body.data.email, body.data.scope, body.data.clientId));
   });
 
   app.post('/__control/google/access-token-ttl', async (c) => {
-    const body = z.object({ seconds: z.number().int().positive() }).safeParse(await c.req.json().catch(() => null));
+    const body = z
+      .object({ seconds: z.number().int().positive() })
+      .safeParse(await c.req.json().catch(() => null));
     if (!body.success) return c.json({ error: z.prettifyError(body.error) }, 400);
     grants.accessTokenTtlSeconds = body.data.seconds;
     return c.json({ ok: true });
@@ -107,7 +132,12 @@ export function mountGoogleControl(app: Hono<GoogleEnv>, store: GoogleStore, gra
         email: account.email,
         name: account.name,
         timeZone: account.timeZone,
-        calendars: account.calendars.map((calendar) => ({ id: calendar.id, summary: calendar.summary, primary: calendar.primary, events: calendar.events.size })),
+        calendars: account.calendars.map((calendar) => ({
+          id: calendar.id,
+          summary: calendar.summary,
+          primary: calendar.primary,
+          events: calendar.events.size,
+        })),
       })),
     }),
   );
@@ -118,7 +148,9 @@ export function mountGoogleControl(app: Hono<GoogleEnv>, store: GoogleStore, gra
     return c.json({ ok: true });
   });
 
-  app.get('/__control/google/channels', (c) => c.json({ channels: channels.list(), deliveries: channels.deliveries }));
+  app.get('/__control/google/channels', (c) =>
+    c.json({ channels: channels.list(), deliveries: channels.deliveries }),
+  );
   app.post('/__control/google/channels/idle', async (c) => {
     await channels.idle();
     return c.json({ ok: true });

@@ -14,17 +14,36 @@ beforeAll(async () => {
 });
 afterAll(async () => emulator.close());
 
-async function list(email: string, query: string): Promise<{ items: { summary?: string; start: { dateTime?: string; date?: string }; attendees?: { email: string; responseStatus: string; self?: boolean }[] }[] }> {
+async function list(
+  email: string,
+  query: string,
+): Promise<{
+  items: {
+    summary?: string;
+    start: { dateTime?: string; date?: string };
+    attendees?: { email: string; responseStatus: string; self?: boolean }[];
+  }[];
+}> {
   const token = emulator.control.tokensFor(email).access_token;
-  const response = await fetch(`${emulator.url}/calendar/v3/calendars/primary/events?${query}`, { headers: { authorization: `Bearer ${token}` } });
+  const response = await fetch(`${emulator.url}/calendar/v3/calendars/primary/events?${query}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   expect(response.status).toBe(200);
   return (await response.json()) as Awaited<ReturnType<typeof list>>;
 }
 
 describe('demo seed', () => {
-  const accounts = ['admin', 'tutor1', 'tutor2', 'learner1', 'learner2', 'learner3', 'learner4', 'learner5', 'learner6'].map(
-    (name) => `${name}@northbridge.test`,
-  );
+  const accounts = [
+    'admin',
+    'tutor1',
+    'tutor2',
+    'learner1',
+    'learner2',
+    'learner3',
+    'learner4',
+    'learner5',
+    'learner6',
+  ].map((name) => `${name}@northbridge.test`);
   const monday = DateTime.now().setZone('Europe/London').startOf('week');
   const window = `timeMin=${encodeURIComponent(monday.toISO() ?? '')}&timeMax=${encodeURIComponent(monday.plus({ weeks: 2 }).toISO() ?? '')}`;
 
@@ -38,7 +57,10 @@ describe('demo seed', () => {
   it('has delivered seeded invitations to the guests, awaiting their answer', async () => {
     const { items } = await list('learner1@northbridge.test', `${window}&singleEvents=true`);
     const review = items.find((item) => item.summary === 'Portfolio review with Lee');
-    expect(review?.attendees?.find((attendee) => attendee.self)).toMatchObject({ email: 'learner1@northbridge.test', responseStatus: 'needsAction' });
+    expect(review?.attendees?.find((attendee) => attendee.self)).toMatchObject({
+      email: 'learner1@northbridge.test',
+      responseStatus: 'needsAction',
+    });
     expect(emulator.control.outbox()).toEqual([]);
   });
 
@@ -46,7 +68,16 @@ describe('demo seed', () => {
     const seeded = await fetch(`${emulator.url}/__control/seed`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ tenant: 'Tiny', accounts: [{ email: 'solo@northbridge.test', name: 'Solo', events: [{ title: 'Only', day: 1, start: '10:00' }] }] }),
+      body: JSON.stringify({
+        tenant: 'Tiny',
+        accounts: [
+          {
+            email: 'solo@northbridge.test',
+            name: 'Solo',
+            events: [{ title: 'Only', day: 1, start: '10:00' }],
+          },
+        ],
+      }),
     });
     expect(seeded.status).toBe(200);
     expect((await list('solo@northbridge.test', window)).items.map((item) => item.summary)).toEqual(['Only']);
@@ -58,7 +89,11 @@ describe('demo seed', () => {
     });
     expect(admin.status).toBe(404);
 
-    const bad = await fetch(`${emulator.url}/__control/seed`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"accounts":1}' });
+    const bad = await fetch(`${emulator.url}/__control/seed`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"accounts":1}',
+    });
     expect(bad.status).toBe(400);
 
     expect((await fetch(`${emulator.url}/__control/reset`, { method: 'POST' })).status).toBe(200);

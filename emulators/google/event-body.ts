@@ -65,13 +65,19 @@ export function parseEventBody(json: unknown): EventBody {
   const parsed = eventBodySchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw apiErrors.badRequest(`Invalid value for: ${issue?.path.join('.') || 'body'}`, issue?.path.join('.'));
+    throw apiErrors.badRequest(
+      `Invalid value for: ${issue?.path.join('.') || 'body'}`,
+      issue?.path.join('.'),
+    );
   }
   return parsed.data;
 }
 
 /** JSON merge (RFC 7396) as Google's PATCH: objects merge, arrays and start/end replace, null clears. */
-export function mergePatch(target: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+export function mergePatch(
+  target: Record<string, unknown>,
+  patch: Record<string, unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...target };
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete out[key];
@@ -119,7 +125,9 @@ export function checkTimeRange(start: GDateTime, end: GDateTime, recurring: bool
   if ((start.date === undefined) !== (end.date === undefined)) {
     throw apiErrors.badRequest('Start and end times must either both be date or both be dateTime.');
   }
-  const empty = start.date ? (end.date ?? '') <= start.date : Date.parse(end.dateTime ?? '') < Date.parse(start.dateTime ?? '');
+  const empty = start.date
+    ? (end.date ?? '') <= start.date
+    : Date.parse(end.dateTime ?? '') < Date.parse(start.dateTime ?? '');
   if (empty) throw apiErrors.timeRangeEmpty('end');
   if (recurring && start.dateTime && !start.timeZone) {
     // Google needs the zone to expand a timed series (the offset alone does not know DST).
@@ -158,7 +166,8 @@ export function normalizeAttendees(
     const isOrganizer = email === organizerEmail;
     const attendee: GAttendee = {
       email,
-      responseStatus: entry.responseStatus ?? before?.responseStatus ?? (isOrganizer ? 'accepted' : 'needsAction'),
+      responseStatus:
+        entry.responseStatus ?? before?.responseStatus ?? (isOrganizer ? 'accepted' : 'needsAction'),
     };
     if (entry.displayName) attendee.displayName = entry.displayName;
     if (entry.optional) attendee.optional = true;
@@ -176,7 +185,9 @@ export function checkClientId(id: string): void {
   if (!/^[a-v0-9]{5,1024}$/.test(id)) throw apiErrors.badRequest('Invalid resource id value.', 'id');
 }
 
-export function cleanStringMap(map: Record<string, string | null> | null | undefined): Record<string, string> | undefined {
+export function cleanStringMap(
+  map: Record<string, string | null> | null | undefined,
+): Record<string, string> | undefined {
   if (!map) return undefined;
   const entries = Object.entries(map).filter((entry): entry is [string, string] => entry[1] !== null);
   return entries.length > 0 ? Object.fromEntries(entries) : undefined;

@@ -17,7 +17,13 @@ import {
   normalizeTime,
 } from './event-body';
 import { exceptionsOf, resolveEvent } from './instances';
-import { guestEmailsOf, propagateFromOrganizer, propagateResponse, type SendUpdates, withAnswer } from './propagation';
+import {
+  guestEmailsOf,
+  propagateFromOrganizer,
+  propagateResponse,
+  type SendUpdates,
+  withAnswer,
+} from './propagation';
 import type { GoogleStore } from './store';
 import type { Account, CalendarState, GEvent, GPerson, StoredEvent } from './types';
 
@@ -63,7 +69,9 @@ export function writeEvent(
 ): StoredEvent {
   const { store, calendar } = target;
   const current = currentVersion(calendar, id, ifMatch);
-  const merged = (mode === 'patch' ? mergePatch(asRecord(current), asRecord(body)) : asRecord(body)) as EventBody;
+  const merged = (
+    mode === 'patch' ? mergePatch(asRecord(current), asRecord(body)) : asRecord(body)
+  ) as EventBody;
 
   if (current.organizer.email !== organizerOf(target).email) {
     return writeGuestCopy(target, current, merged);
@@ -76,10 +84,17 @@ export function writeEvent(
     created: current.created,
     creator: current.creator,
     ...(current.recurringEventId
-      ? { recurringEventId: current.recurringEventId, originalStartTime: current.originalStartTime, recurrence: undefined }
+      ? {
+          recurringEventId: current.recurringEventId,
+          originalStartTime: current.originalStartTime,
+          recurrence: undefined,
+        }
       : {}),
   });
-  propagateFromOrganizer(store, stored, guestEmailsOf(current), { sendUpdates: target.sendUpdates, kind: 'update' });
+  propagateFromOrganizer(store, stored, guestEmailsOf(current), {
+    sendUpdates: target.sendUpdates,
+    kind: 'update',
+  });
   return stored;
 }
 
@@ -97,14 +112,24 @@ export function deleteEvent(target: WriteTarget, id: string, ifMatch: string | u
     propagateResponse(store, self, stored.resource, target.sendUpdates);
     return;
   }
-  const cancelled = store.write(calendar, { ...current, status: 'cancelled', sequence: current.sequence + 1 });
-  propagateFromOrganizer(store, cancelled, guestEmailsOf(current), { sendUpdates: target.sendUpdates, kind: 'cancellation' });
+  const cancelled = store.write(calendar, {
+    ...current,
+    status: 'cancelled',
+    sequence: current.sequence + 1,
+  });
+  propagateFromOrganizer(store, cancelled, guestEmailsOf(current), {
+    sendUpdates: target.sendUpdates,
+    kind: 'cancellation',
+  });
   if (current.recurrence) {
     // The series' exceptions go with it.
     for (const exception of exceptionsOf(calendar, current.id)) {
       if (exception.resource.status === 'cancelled') continue;
       const gone = store.write(calendar, { ...exception.resource, status: 'cancelled' });
-      propagateFromOrganizer(store, gone, guestEmailsOf(exception.resource), { sendUpdates: 'none', kind: 'cancellation' });
+      propagateFromOrganizer(store, gone, guestEmailsOf(exception.resource), {
+        sendUpdates: 'none',
+        kind: 'cancellation',
+      });
     }
   }
 }
@@ -114,7 +139,8 @@ function currentVersion(calendar: CalendarState, id: string, ifMatch: string | u
   const resolved = resolveEvent(calendar, id);
   if (!resolved) throw apiErrors.notFound();
   const current = resolved.kind === 'stored' ? resolved.stored.resource : resolved.instance;
-  if (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== current.etag) throw apiErrors.preconditionFailed();
+  if (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== current.etag)
+    throw apiErrors.preconditionFailed();
   return current;
 }
 
@@ -135,7 +161,10 @@ function buildOrganizerVersion(
 
   const status = body.status ?? 'confirmed';
   let sequence = current?.sequence ?? 0;
-  if (current && significantChange(current, { start, end, recurrence, location: body.location ?? undefined, status })) {
+  if (
+    current &&
+    significantChange(current, { start, end, recurrence, location: body.location ?? undefined, status })
+  ) {
     sequence += 1;
   }
   if (body.sequence !== undefined && body.sequence !== null) {
@@ -166,7 +195,12 @@ function buildOrganizerVersion(
     attendees: normalizeAttendees(body.attendees, current?.attendees, organizer.email),
     organizer,
     extendedProperties:
-      privateProps || sharedProps ? { ...(privateProps ? { private: privateProps } : {}), ...(sharedProps ? { shared: sharedProps } : {}) } : undefined,
+      privateProps || sharedProps
+        ? {
+            ...(privateProps ? { private: privateProps } : {}),
+            ...(sharedProps ? { shared: sharedProps } : {}),
+          }
+        : undefined,
     hangoutLink: current?.hangoutLink,
     conferenceData: optional('conferenceData'),
     reminders: body.reminders ? { useDefault: body.reminders.useDefault } : undefined,
@@ -178,9 +212,15 @@ function buildOrganizerVersion(
   };
 }
 
-function significantChange(current: GEvent, next: Pick<GEvent, 'start' | 'end' | 'recurrence' | 'location' | 'status'>): boolean {
+function significantChange(
+  current: GEvent,
+  next: Pick<GEvent, 'start' | 'end' | 'recurrence' | 'location' | 'status'>,
+): boolean {
   const moved = (a: GEvent['start'], b: GEvent['start']) =>
-    a.date !== b.date || (a.dateTime !== undefined && b.dateTime !== undefined && Date.parse(a.dateTime) !== Date.parse(b.dateTime));
+    a.date !== b.date ||
+    (a.dateTime !== undefined &&
+      b.dateTime !== undefined &&
+      Date.parse(a.dateTime) !== Date.parse(b.dateTime));
   return (
     moved(current.start, next.start) ||
     moved(current.end, next.end) ||
@@ -195,7 +235,9 @@ function writeGuestCopy(target: WriteTarget, current: GEvent, merged: EventBody)
   const self = target.account.email;
   const requested = merged.attendees?.find((attendee) => attendee.email?.toLowerCase() === self);
   const attendees = current.attendees?.map((attendee) =>
-    attendee.email === self && requested ? withAnswer(attendee, requested.responseStatus ?? attendee.responseStatus, requested.comment) : attendee,
+    attendee.email === self && requested
+      ? withAnswer(attendee, requested.responseStatus ?? attendee.responseStatus, requested.comment)
+      : attendee,
   );
   const privateProps = cleanStringMap(merged.extendedProperties?.private);
   const shared = current.extendedProperties?.shared;
@@ -206,7 +248,9 @@ function writeGuestCopy(target: WriteTarget, current: GEvent, merged: EventBody)
     colorId: merged.colorId ?? undefined,
     reminders: merged.reminders ? { useDefault: merged.reminders.useDefault } : current.reminders,
     extendedProperties:
-      privateProps || shared ? { ...(shared ? { shared } : {}), ...(privateProps ? { private: privateProps } : {}) } : undefined,
+      privateProps || shared
+        ? { ...(shared ? { shared } : {}), ...(privateProps ? { private: privateProps } : {}) }
+        : undefined,
   });
   propagateResponse(target.store, self, stored.resource, target.sendUpdates);
   return stored;

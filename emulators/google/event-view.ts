@@ -10,7 +10,11 @@ import type { CalendarState, GDateTime, GEvent } from './types';
 
 export type RenderedEvent = Record<string, unknown>;
 
-export function renderEvent(event: GEvent, calendar: CalendarState, options: { minimalCancelled?: boolean } = {}): RenderedEvent {
+export function renderEvent(
+  event: GEvent,
+  calendar: CalendarState,
+  options: { minimalCancelled?: boolean } = {},
+): RenderedEvent {
   if (event.status === 'cancelled' && options.minimalCancelled) {
     return event.recurringEventId
       ? {
@@ -48,7 +52,9 @@ export function renderEvent(event: GEvent, calendar: CalendarState, options: { m
     endTimeUnspecified: event.endTimeUnspecified,
     recurrence: event.recurrence,
     recurringEventId: event.recurringEventId,
-    originalStartTime: event.originalStartTime ? renderTime(event.originalStartTime, calendar.timeZone) : undefined,
+    originalStartTime: event.originalStartTime
+      ? renderTime(event.originalStartTime, calendar.timeZone)
+      : undefined,
     transparency: event.transparency === 'transparent' ? 'transparent' : undefined,
     visibility: event.visibility && event.visibility !== 'default' ? event.visibility : undefined,
     iCalUID: event.iCalUID,

@@ -15,7 +15,10 @@ import type { GoogleStore } from './store';
 import type { CalendarState, GEvent } from './types';
 
 const bool = (name: string) =>
-  z.enum(['true', 'false'], { error: `Invalid value for: ${name}` }).transform((value) => value === 'true').optional();
+  z
+    .enum(['true', 'false'], { error: `Invalid value for: ${name}` })
+    .transform((value) => value === 'true')
+    .optional();
 
 export const listQuerySchema = z.object({
   timeMin: z.string().optional(),
@@ -51,7 +54,8 @@ const NOT_WITH_SYNC_TOKEN = [
 export function parseListQuery(params: URLSearchParams): ListQuery {
   const multi = new Set(['privateExtendedProperty', 'sharedExtendedProperty']);
   const raw: Record<string, string | string[]> = {};
-  for (const key of new Set(params.keys())) raw[key] = multi.has(key) ? params.getAll(key) : (params.get(key) ?? '');
+  for (const key of new Set(params.keys()))
+    raw[key] = multi.has(key) ? params.getAll(key) : (params.get(key) ?? '');
   const parsed = listQuerySchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -97,9 +101,11 @@ function incremental(
   page: ReturnType<typeof readPageToken>,
 ): EventsPage {
   for (const name of NOT_WITH_SYNC_TOKEN) {
-    if (query[name] !== undefined) throw apiErrors.badRequest(`${name} is not allowed together with syncToken.`, name);
+    if (query[name] !== undefined)
+      throw apiErrors.badRequest(`${name} is not allowed together with syncToken.`, name);
   }
-  if (query.showDeleted === false) throw apiErrors.badRequest('showDeleted=false is not allowed together with syncToken.', 'showDeleted');
+  if (query.showDeleted === false)
+    throw apiErrors.badRequest('showDeleted=false is not allowed together with syncToken.', 'showDeleted');
   const since = store.readSyncToken(calendar.id, token);
   if (since === null) throw apiErrors.fullSyncRequired();
 
@@ -119,10 +125,17 @@ function incremental(
     }
     return entries.sort(compareKeys);
   };
-  const { page: items, nextPageToken } = store.listings.page(listingScope(calendar, query), page, maxResults, changes);
+  const { page: items, nextPageToken } = store.listings.page(
+    listingScope(calendar, query),
+    page,
+    maxResults,
+    changes,
+  );
   return {
     items: items.map((entry) => renderEvent(entry.item, calendar, { minimalCancelled: true })),
-    ...(nextPageToken ? { nextPageToken } : { nextSyncToken: store.syncToken(calendar.id, page.snapshotSeq) }),
+    ...(nextPageToken
+      ? { nextPageToken }
+      : { nextSyncToken: store.syncToken(calendar.id, page.snapshotSeq) }),
   };
 }
 
@@ -137,7 +150,10 @@ function full(
   const to = readBound(query.timeMax, 'timeMax') ?? Number.POSITIVE_INFINITY;
   if (to <= from) throw apiErrors.timeRangeEmpty('timeMax');
   if (query.orderBy === 'startTime' && !query.singleEvents) {
-    throw apiErrors.badRequest('The requested ordering is not available for the particular query.', 'orderBy');
+    throw apiErrors.badRequest(
+      'The requested ordering is not available for the particular query.',
+      'orderBy',
+    );
   }
   const updatedMin = readBound(query.updatedMin, 'updatedMin');
   // With updatedMin, deletions since then are always included (Events: list reference).
@@ -158,7 +174,14 @@ function full(
       } else if (event.recurrence && event.status !== 'cancelled') {
         // Unbounded listings expand series only up to a horizon; a given timeMax is honoured as is.
         const expandTo = Number.isFinite(to) ? to : expansionLimit(event, zone, store.clock.nowMs());
-        const instances = seriesInstances(calendar, stored, from, expandTo, showDeleted || !query.singleEvents, exceptions.get(event.id));
+        const instances = seriesInstances(
+          calendar,
+          stored,
+          from,
+          expandTo,
+          showDeleted || !query.singleEvents,
+          exceptions.get(event.id),
+        );
         if (query.singleEvents) events.push(...instances);
         else if (instances.length > 0 || to === Number.POSITIVE_INFINITY) events.push(event);
       } else {
@@ -170,12 +193,22 @@ function full(
       query.orderBy === 'updated'
         ? `${pad(Date.parse(event.updated))}|${event.id}`
         : `${pad(instantMs(event.originalStartTime && event.status === 'cancelled' ? event.originalStartTime : event.start, zone))}|${event.id}`;
-    return sortedByKey(events.filter((event) => matchesFilters(event, query)), key);
+    return sortedByKey(
+      events.filter((event) => matchesFilters(event, query)),
+      key,
+    );
   };
-  const { page: items, nextPageToken } = store.listings.page(listingScope(calendar, query), page, maxResults, listing);
+  const { page: items, nextPageToken } = store.listings.page(
+    listingScope(calendar, query),
+    page,
+    maxResults,
+    listing,
+  );
   return {
     items: items.map((entry) => renderEvent(entry.item, calendar, { minimalCancelled: true })),
-    ...(nextPageToken ? { nextPageToken } : { nextSyncToken: store.syncToken(calendar.id, page.snapshotSeq) }),
+    ...(nextPageToken
+      ? { nextPageToken }
+      : { nextSyncToken: store.syncToken(calendar.id, page.snapshotSeq) }),
   };
 }
 
@@ -211,10 +244,21 @@ function matchesFilters(event: GEvent, query: ListQuery): boolean {
     if (event.extendedProperties?.shared?.[name] !== value) return false;
   }
   if (query.q) {
-    const text = [event.summary, event.description, event.location, ...(event.attendees ?? []).map((a) => a.email)]
+    const text = [
+      event.summary,
+      event.description,
+      event.location,
+      ...(event.attendees ?? []).map((a) => a.email),
+    ]
       .join(' ')
       .toLowerCase();
-    if (!query.q.toLowerCase().split(/\s+/).every((word) => text.includes(word))) return false;
+    if (
+      !query.q
+        .toLowerCase()
+        .split(/\s+/)
+        .every((word) => text.includes(word))
+    )
+      return false;
   }
   return true;
 }
@@ -223,4 +267,3 @@ function splitPair(pair: string): [string, string] {
   const at = pair.indexOf('=');
   return at < 0 ? [pair, ''] : [pair.slice(0, at), pair.slice(at + 1)];
 }
-

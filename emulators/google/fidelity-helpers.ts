@@ -15,7 +15,11 @@ export interface ApiResponse {
 }
 
 export interface ApiClient {
-  request(method: string, path: string, options?: { body?: unknown; headers?: Record<string, string> }): Promise<ApiResponse>;
+  request(
+    method: string,
+    path: string,
+    options?: { body?: unknown; headers?: Record<string, string> },
+  ): Promise<ApiResponse>;
   get(path: string): Promise<ApiResponse>;
   post(path: string, body?: unknown): Promise<ApiResponse>;
   patch(path: string, body: unknown, headers?: Record<string, string>): Promise<ApiResponse>;
@@ -28,7 +32,11 @@ export async function startBed(): Promise<GoogleTestbed> {
 }
 
 /** A client for one account (a fresh grant with the full calendar scope unless another is given). */
-export function apiAs(bed: GoogleTestbed, email: string | null, scope = 'https://www.googleapis.com/auth/calendar'): ApiClient {
+export function apiAs(
+  bed: GoogleTestbed,
+  email: string | null,
+  scope = 'https://www.googleapis.com/auth/calendar',
+): ApiClient {
   const token = email ? bed.tokens(email, scope).accessToken : null;
   const request: ApiClient['request'] = async (method, path, options = {}) => {
     const headers: Record<string, string> = { ...options.headers };
@@ -58,7 +66,8 @@ export function apiAs(bed: GoogleTestbed, email: string | null, scope = 'https:/
   };
 }
 
-export const events = (calendarId: string, rest = '') => `/calendar/v3/calendars/${encodeURIComponent(calendarId)}/events${rest}`;
+export const events = (calendarId: string, rest = '') =>
+  `/calendar/v3/calendars/${encodeURIComponent(calendarId)}/events${rest}`;
 
 export function timed(startIso: string, endIso: string, timeZone = 'Europe/London') {
   return { start: { dateTime: startIso, timeZone }, end: { dateTime: endIso, timeZone } };
@@ -70,7 +79,11 @@ export interface ReceivedNotification {
 }
 
 /** A webhook receiver on a free loopback port that records what it is sent. */
-export async function startReceiver(): Promise<{ url: string; received: ReceivedNotification[]; close(): Promise<void> }> {
+export async function startReceiver(): Promise<{
+  url: string;
+  received: ReceivedNotification[];
+  close(): Promise<void>;
+}> {
   const received: ReceivedNotification[] = [];
   const server = createServer((req, res) => {
     let body = '';

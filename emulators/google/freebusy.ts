@@ -40,7 +40,12 @@ export function queryFreeBusy(store: GoogleStore, input: unknown): unknown {
   for (const { id } of parsed.data.items) {
     const calendar = store.calendars.get(id.toLowerCase()) ?? store.calendars.get(id);
     calendars[id] = calendar
-      ? { busy: busyIntervals(calendar, from, to).map(([start, end]) => ({ start: formatRfc3339(start, zone), end: formatRfc3339(end, zone) })) }
+      ? {
+          busy: busyIntervals(calendar, from, to).map(([start, end]) => ({
+            start: formatRfc3339(start, zone),
+            end: formatRfc3339(end, zone),
+          })),
+        }
       : { errors: [{ domain: 'global', reason: 'notFound' }] };
   }
   return {
@@ -63,7 +68,10 @@ function busyIntervals(calendar: CalendarState, from: number, to: number): [numb
   }
   const intervals = events
     .filter((event) => isBusy(event, calendar.ownerEmail))
-    .map((event): [number, number] => [Math.max(from, instantMs(event.start, zone)), Math.min(to, instantMs(event.end, zone))])
+    .map((event): [number, number] => [
+      Math.max(from, instantMs(event.start, zone)),
+      Math.min(to, instantMs(event.end, zone)),
+    ])
     .filter(([start, end]) => end > start)
     .sort((a, b) => a[0] - b[0]);
   const merged: [number, number][] = [];

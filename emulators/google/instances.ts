@@ -47,8 +47,7 @@ export function buildInstance(master: GEvent, occurrence: Occurrence, calendarZo
 }
 
 export type Resolved =
-  | { kind: 'stored'; stored: StoredEvent }
-  | { kind: 'virtual'; master: StoredEvent; instance: GEvent };
+  { kind: 'stored'; stored: StoredEvent } | { kind: 'virtual'; master: StoredEvent; instance: GEvent };
 
 /** A stored event, or the virtual instance an instance id names (null when neither exists). */
 export function resolveEvent(calendar: CalendarState, id: string): Resolved | null {
@@ -63,7 +62,9 @@ export function resolveEvent(calendar: CalendarState, id: string): Resolved | nu
   const occurrence = expandOccurrences(master.resource, calendar.timeZone, around - DAY, around + DAY).find(
     (candidate) => instanceSuffix(candidate.originalStart) === parts.suffix,
   );
-  return occurrence ? { kind: 'virtual', master, instance: buildInstance(master.resource, occurrence, calendar.timeZone) } : null;
+  return occurrence
+    ? { kind: 'virtual', master, instance: buildInstance(master.resource, occurrence, calendar.timeZone) }
+    : null;
 }
 
 /** Stored exceptions of a series. */
@@ -122,9 +123,10 @@ export function overlaps(event: GEvent, zone: string, fromMs: number, toMs: numb
 }
 
 function suffixMs(suffix: string, zone: string): number | null {
-  const iso = suffix.length === 8
-    ? `${suffix.slice(0, 4)}-${suffix.slice(4, 6)}-${suffix.slice(6, 8)}`
-    : `${suffix.slice(0, 4)}-${suffix.slice(4, 6)}-${suffix.slice(6, 8)}T${suffix.slice(9, 11)}:${suffix.slice(11, 13)}:${suffix.slice(13, 15)}Z`;
+  const iso =
+    suffix.length === 8
+      ? `${suffix.slice(0, 4)}-${suffix.slice(4, 6)}-${suffix.slice(6, 8)}`
+      : `${suffix.slice(0, 4)}-${suffix.slice(4, 6)}-${suffix.slice(6, 8)}T${suffix.slice(9, 11)}:${suffix.slice(11, 13)}:${suffix.slice(13, 15)}Z`;
   const ms = suffix.length === 8 ? instantMs({ date: iso }, zone) : Date.parse(iso);
   return Number.isNaN(ms) ? null : ms;
 }

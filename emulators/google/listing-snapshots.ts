@@ -63,7 +63,12 @@ export class ListingSnapshots {
     listingId ??= this.freeze(scope, entries);
     return {
       page,
-      nextPageToken: writePageToken({ after: last.key, snapshotSeq: state.snapshotSeq, listing: listingId, offset: end }),
+      nextPageToken: writePageToken({
+        after: last.key,
+        snapshotSeq: state.snapshotSeq,
+        listing: listingId,
+        offset: end,
+      }),
     };
   }
 

@@ -76,7 +76,12 @@ export class OAuthGrants {
     return code;
   }
 
-  exchangeCode(params: { code: string; clientId: string; redirectUri: string | undefined; codeVerifier: string | undefined }): TokenResponse {
+  exchangeCode(params: {
+    code: string;
+    clientId: string;
+    redirectUri: string | undefined;
+    codeVerifier: string | undefined;
+  }): TokenResponse {
     const code = this.codes.get(params.code);
     if (!code || code.used || code.expiresAtMs < this.clock.nowMs() || code.clientId !== params.clientId) {
       throw new OAuthError('invalid_grant', 'Malformed auth code.');
@@ -101,7 +106,10 @@ export class OAuthGrants {
     };
     this.grants.set(grant.id, grant);
     if (grant.refreshToken) this.refreshTokens.set(grant.refreshToken, grant.id);
-    return { ...this.issueAccessToken(grant), ...(grant.refreshToken ? { refresh_token: grant.refreshToken } : {}) };
+    return {
+      ...this.issueAccessToken(grant),
+      ...(grant.refreshToken ? { refresh_token: grant.refreshToken } : {}),
+    };
   }
 
   refresh(refreshToken: string, clientId: string | undefined): TokenResponse {
@@ -157,7 +165,15 @@ export class OAuthGrants {
 
   private issueAccessToken(grant: Grant): TokenResponse {
     const token = `ya29.${randomId(48)}`;
-    this.accessTokens.set(token, { grantId: grant.id, expiresAtMs: this.clock.nowMs() + this.accessTokenTtlSeconds * 1000 });
-    return { access_token: token, expires_in: this.accessTokenTtlSeconds, scope: grant.scope, token_type: 'Bearer' };
+    this.accessTokens.set(token, {
+      grantId: grant.id,
+      expiresAtMs: this.clock.nowMs() + this.accessTokenTtlSeconds * 1000,
+    });
+    return {
+      access_token: token,
+      expires_in: this.accessTokenTtlSeconds,
+      scope: grant.scope,
+      token_type: 'Bearer',
+    };
   }
 }

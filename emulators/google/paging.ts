@@ -34,7 +34,9 @@ export function readPageToken(token: string | undefined, currentSeq: number): Pa
 
 export function writePageToken(state: PageState): string {
   const listing = state.listing !== undefined ? { l: state.listing, o: state.offset ?? 0 } : {};
-  return Buffer.from(JSON.stringify({ a: state.after, s: state.snapshotSeq, ...listing })).toString('base64url');
+  return Buffer.from(JSON.stringify({ a: state.after, s: state.snapshotSeq, ...listing })).toString(
+    'base64url',
+  );
 }
 
 /**

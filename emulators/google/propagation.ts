@@ -25,14 +25,27 @@ function personalFields(copy: GEvent | undefined): Partial<GEvent> {
 }
 
 function guestCopy(organizerEvent: GEvent, existing: GEvent | undefined): Omit<GEvent, 'etag' | 'updated'> {
-  const { etag: _etag, updated: _updated, extendedProperties, transparency: _t, colorId: _c, reminders: _r, ...shared } = organizerEvent;
+  const {
+    etag: _etag,
+    updated: _updated,
+    extendedProperties,
+    transparency: _t,
+    colorId: _c,
+    reminders: _r,
+    ...shared
+  } = organizerEvent;
   const personal = personalFields(existing);
   const sharedProps = extendedProperties?.shared;
   return {
     ...shared,
     ...personal,
     ...(sharedProps || personal.extendedProperties
-      ? { extendedProperties: { ...(sharedProps ? { shared: sharedProps } : {}), ...personal.extendedProperties } }
+      ? {
+          extendedProperties: {
+            ...(sharedProps ? { shared: sharedProps } : {}),
+            ...personal.extendedProperties,
+          },
+        }
       : {}),
   };
 }
@@ -44,11 +57,15 @@ function sameContent(a: Omit<GEvent, 'etag' | 'updated'>, b: GEvent): boolean {
 }
 
 function sortKeys(value: object): unknown {
-  return JSON.parse(JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => x.localeCompare(y)))
-      : v,
-  ));
+  return JSON.parse(
+    JSON.stringify(value, (_key, v: unknown) =>
+      v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(
+            Object.entries(v as Record<string, unknown>).sort(([x], [y]) => x.localeCompare(y)),
+          )
+        : v,
+    ),
+  );
 }
 
 /**
@@ -63,7 +80,9 @@ export function propagateFromOrganizer(
 ): void {
   const event = stored.resource;
   const organizer = event.organizer.email;
-  const guests = (event.attendees ?? []).map((attendee) => attendee.email).filter((email) => email !== organizer);
+  const guests = (event.attendees ?? [])
+    .map((attendee) => attendee.email)
+    .filter((email) => email !== organizer);
   const cancelled = event.status === 'cancelled';
 
   for (const email of guests) {
@@ -81,7 +100,8 @@ export function propagateFromOrganizer(
     cancelCopy(store, store.primaryCalendar(email), event.id);
     notify(store, options.sendUpdates, event, email, 'cancellation');
   }
-  for (const email of guests) notify(store, options.sendUpdates, event, email, cancelled ? 'cancellation' : options.kind);
+  for (const email of guests)
+    notify(store, options.sendUpdates, event, email, cancelled ? 'cancellation' : options.kind);
 }
 
 function cancelCopy(store: GoogleStore, calendar: CalendarState | undefined, id: string): void {
@@ -94,32 +114,55 @@ function cancelCopy(store: GoogleStore, calendar: CalendarState | undefined, id:
  * After a guest answered on their copy: the organiser's copy takes the answer, and the other
  * guests' copies follow. The organiser is told when the guest asked for notifications.
  */
-export function propagateResponse(store: GoogleStore, guestEmail: string, copy: GEvent, sendUpdates: SendUpdates): void {
+export function propagateResponse(
+  store: GoogleStore,
+  guestEmail: string,
+  copy: GEvent,
+  sendUpdates: SendUpdates,
+): void {
   // A primary calendar's id is its owner's email; a secondary calendar organises as itself.
   const organizerCalendar = store.calendars.get(copy.organizer.email);
   const organizerEvent = organizerCalendar?.events.get(copy.id);
   const answer = copy.attendees?.find((attendee) => attendee.email === guestEmail);
-  if (!organizerCalendar || !organizerEvent || !answer || organizerEvent.resource.status === 'cancelled') return;
+  if (!organizerCalendar || !organizerEvent || !answer || organizerEvent.resource.status === 'cancelled')
+    return;
   const attendees = (organizerEvent.resource.attendees ?? []).map((attendee) =>
     attendee.email === guestEmail ? withAnswer(attendee, answer.responseStatus, answer.comment) : attendee,
   );
   const before = JSON.stringify(organizerEvent.resource.attendees);
   if (JSON.stringify(attendees) === before) return;
   const updated = store.write(organizerCalendar, { ...organizerEvent.resource, attendees });
-  propagateFromOrganizer(store, updated, guestEmailsOf(updated.resource), { sendUpdates: 'none', kind: 'update', skip: guestEmail });
+  propagateFromOrganizer(store, updated, guestEmailsOf(updated.resource), {
+    sendUpdates: 'none',
+    kind: 'update',
+    skip: guestEmail,
+  });
   if (sendUpdates !== 'none') {
-    store.send({ kind: 'reply', from: guestEmail, to: copy.organizer.email, eventId: copy.id, iCalUID: copy.iCalUID, summary: copy.summary });
+    store.send({
+      kind: 'reply',
+      from: guestEmail,
+      to: copy.organizer.email,
+      eventId: copy.id,
+      iCalUID: copy.iCalUID,
+      summary: copy.summary,
+    });
   }
 }
 
 /** An attendee's entry with a new answer; the comment is the answer's own, so none clears an old one. */
-export function withAnswer(attendee: GAttendee, responseStatus: GAttendee['responseStatus'], comment: string | null | undefined): GAttendee {
+export function withAnswer(
+  attendee: GAttendee,
+  responseStatus: GAttendee['responseStatus'],
+  comment: string | null | undefined,
+): GAttendee {
   const { comment: _previous, ...rest } = attendee;
   return { ...rest, responseStatus, ...(comment ? { comment } : {}) };
 }
 
 export function guestEmailsOf(event: GEvent | undefined): string[] {
-  return (event?.attendees ?? []).map((attendee) => attendee.email).filter((email) => email !== event?.organizer.email);
+  return (event?.attendees ?? [])
+    .map((attendee) => attendee.email)
+    .filter((email) => email !== event?.organizer.email);
 }
 
 function notify(
@@ -131,5 +174,12 @@ function notify(
 ): void {
   if (sendUpdates === 'none') return;
   if (sendUpdates === 'externalOnly' && store.accounts.has(to)) return;
-  store.send({ kind, from: event.organizer.email, to, eventId: event.id, iCalUID: event.iCalUID, summary: event.summary });
+  store.send({
+    kind,
+    from: event.organizer.email,
+    to,
+    eventId: event.id,
+    iCalUID: event.iCalUID,
+    summary: event.summary,
+  });
 }

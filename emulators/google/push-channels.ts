@@ -70,7 +70,11 @@ export class PushChannels {
     const body = parsed.data;
     checkAddress(body.address);
     if (this.channels.has(body.id)) {
-      throw new GoogleApiError(400, { domain: 'global', reason: 'channelIdNotUnique', message: `Channel id ${body.id} not unique` });
+      throw new GoogleApiError(400, {
+        domain: 'global',
+        reason: 'channelIdNotUnique',
+        message: `Channel id ${body.id} not unique`,
+      });
     }
     const now = this.store.clock.nowMs();
     const ttl = Math.min(Number(body.params?.ttl ?? DEFAULT_TTL_SECONDS), MAX_TTL_SECONDS);
@@ -155,7 +159,9 @@ export class PushChannels {
   private enqueue(channel: Channel, state: 'sync' | 'exists'): void {
     channel.messageNumber += 1;
     const messageNumber = channel.messageNumber;
-    channel.queue = channel.queue.then(() => (channel.stopped ? undefined : this.deliver(channel, state, messageNumber)));
+    channel.queue = channel.queue.then(() =>
+      channel.stopped ? undefined : this.deliver(channel, state, messageNumber),
+    );
   }
 
   private async deliver(channel: Channel, state: 'sync' | 'exists', messageNumber: number): Promise<void> {
@@ -169,9 +175,20 @@ export class PushChannels {
       'Content-Length': '0',
     };
     if (channel.token !== undefined) headers['X-Goog-Channel-Token'] = channel.token;
-    const record: Delivery = { channelId: channel.id, state, messageNumber, status: null, error: null, at: new Date().toISOString() };
+    const record: Delivery = {
+      channelId: channel.id,
+      state,
+      messageNumber,
+      status: null,
+      error: null,
+      at: new Date().toISOString(),
+    };
     try {
-      const response = await fetch(channel.address, { method: 'POST', headers, signal: AbortSignal.timeout(10_000) });
+      const response = await fetch(channel.address, {
+        method: 'POST',
+        headers,
+        signal: AbortSignal.timeout(10_000),
+      });
       await response.arrayBuffer().catch(() => undefined);
       record.status = response.status;
     } catch (error) {
@@ -183,7 +200,8 @@ export class PushChannels {
 
 function checkAddress(address: string): void {
   const url = new URL(address);
-  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) || url.hostname.endsWith('.localhost');
+  const loopback =
+    ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) || url.hostname.endsWith('.localhost');
   if (url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) return;
   throw new GoogleApiError(400, {
     domain: 'global',

@@ -39,10 +39,16 @@ describe('events.watch and channels.stop', () => {
     expect(expiration - Date.now()).toBeLessThanOrEqual(3600_000);
 
     await bed.emulator.control.pushIdle();
-    await api.post(events('primary'), { summary: 'ping', ...timed('2030-08-01T10:00:00Z', '2030-08-01T11:00:00Z') });
+    await api.post(events('primary'), {
+      summary: 'ping',
+      ...timed('2030-08-01T10:00:00Z', '2030-08-01T11:00:00Z'),
+    });
     await bed.emulator.control.pushIdle();
 
-    expect(receiver.received.map((message) => message.headers['x-goog-resource-state'])).toEqual(['sync', 'exists']);
+    expect(receiver.received.map((message) => message.headers['x-goog-resource-state'])).toEqual([
+      'sync',
+      'exists',
+    ]);
     const [sync, exists] = receiver.received;
     expect(sync?.headers).toMatchObject({
       'x-goog-channel-id': 'channel-1',
@@ -54,25 +60,66 @@ describe('events.watch and channels.stop', () => {
     expect(exists?.headers['x-goog-message-number']).toBe('2');
     expect(exists?.body).toBe('');
 
-    const stopped = await api.post('/calendar/v3/channels/stop', { id: 'channel-1', resourceId: watch.body.resourceId });
+    const stopped = await api.post('/calendar/v3/channels/stop', {
+      id: 'channel-1',
+      resourceId: watch.body.resourceId,
+    });
     expect(stopped.status).toBe(204);
-    await api.post(events('primary'), { summary: 'silent', ...timed('2030-08-01T12:00:00Z', '2030-08-01T13:00:00Z') });
+    await api.post(events('primary'), {
+      summary: 'silent',
+      ...timed('2030-08-01T12:00:00Z', '2030-08-01T13:00:00Z'),
+    });
     await bed.emulator.control.pushIdle();
     expect(receiver.received).toHaveLength(2);
-    expect((await api.post('/calendar/v3/channels/stop', { id: 'channel-1', resourceId: watch.body.resourceId })).status).toBe(404);
+    expect(
+      (await api.post('/calendar/v3/channels/stop', { id: 'channel-1', resourceId: watch.body.resourceId }))
+        .status,
+    ).toBe(404);
   });
 
   it('refuses a non-https address off loopback and a reused channel id', async () => {
-    const insecure = await api.post(events('primary', '/watch'), { id: 'channel-2', type: 'web_hook', address: 'http://tandem.example/hook' });
+    const insecure = await api.post(events('primary', '/watch'), {
+      id: 'channel-2',
+      type: 'web_hook',
+      address: 'http://tandem.example/hook',
+    });
     expect(insecure.status).toBe(400);
     expect(insecure.body.error.message).toContain('must be HTTPS');
-    expect((await api.post(events('primary', '/watch'), { id: 'channel-3', type: 'web_hook', address: receiver.url })).status).toBe(200);
-    expect((await api.post(events('primary', '/watch'), { id: 'channel-3', type: 'web_hook', address: receiver.url })).status).toBe(400);
-    expect((await api.post(events('primary', '/watch'), { id: 'channel-4', type: 'carrier_pigeon', address: receiver.url })).status).toBe(400);
+    expect(
+      (
+        await api.post(events('primary', '/watch'), {
+          id: 'channel-3',
+          type: 'web_hook',
+          address: receiver.url,
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await api.post(events('primary', '/watch'), {
+          id: 'channel-3',
+          type: 'web_hook',
+          address: receiver.url,
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await api.post(events('primary', '/watch'), {
+          id: 'channel-4',
+          type: 'carrier_pigeon',
+          address: receiver.url,
+        })
+      ).status,
+    ).toBe(400);
   });
 
   it('lets a channel live a week (604800 s) unless params.ttl says otherwise', async () => {
-    const watch = await api.post(events('primary', '/watch'), { id: 'channel-week', type: 'web_hook', address: receiver.url });
+    const watch = await api.post(events('primary', '/watch'), {
+      id: 'channel-week',
+      type: 'web_hook',
+      address: receiver.url,
+    });
     const lifetime = Number(watch.body.expiration) - Date.now();
     expect(lifetime).toBeGreaterThan(604_700_000);
     expect(lifetime).toBeLessThanOrEqual(604_800_000);
@@ -94,7 +141,10 @@ describe('control API', () => {
     const limited = await api.get(events('primary'));
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('7');
-    expect(limited.body.error.errors[0]).toMatchObject({ domain: 'usageLimits', reason: 'rateLimitExceeded' });
+    expect(limited.body.error.errors[0]).toMatchObject({
+      domain: 'usageLimits',
+      reason: 'rateLimitExceeded',
+    });
     expect((await api.get(events('primary'))).status).toBe(200);
 
     for (const reason of ['rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded']) {
@@ -128,7 +178,10 @@ describe('control API', () => {
     await api.get(events('primary'));
     await api.get(events('primary'));
     await api.get('/calendar/v3/users/me/calendarList');
-    const counts = (await (await control('/requests')).json()) as { total: number; byRoute: Record<string, number> };
+    const counts = (await (await control('/requests')).json()) as {
+      total: number;
+      byRoute: Record<string, number>;
+    };
     expect(counts).toEqual({
       total: 3,
       byRoute: {
@@ -140,7 +193,10 @@ describe('control API', () => {
 
   it('revokes grants on request, and reset restores the seed', async () => {
     const client = apiAs(bed, 'third@northbridge.test');
-    await client.post(events('primary'), { summary: 'temporary', ...timed('2030-08-02T10:00:00Z', '2030-08-02T11:00:00Z') });
+    await client.post(events('primary'), {
+      summary: 'temporary',
+      ...timed('2030-08-02T10:00:00Z', '2030-08-02T11:00:00Z'),
+    });
     await control('/faults', { preset: 'revoked_grant', email: 'third@northbridge.test' });
     expect((await client.get(events('primary'))).status).toBe(401);
     expect((await control('/reset', {})).status).toBe(200);

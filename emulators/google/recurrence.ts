@@ -26,7 +26,12 @@ export interface Occurrence {
 export class RecurrenceError extends Error {}
 
 /** Occurrences whose start lies in [fromMs, toMs]; `zone` is used for all-day and floating values. */
-export function expandOccurrences(master: GEvent, calendarZone: string, fromMs: number, toMs: number): Occurrence[] {
+export function expandOccurrences(
+  master: GEvent,
+  calendarZone: string,
+  fromMs: number,
+  toMs: number,
+): Occurrence[] {
   const allDay = master.start.date !== undefined;
   const zone = allDay ? 'UTC' : (master.start.timeZone ?? calendarZone);
   const startLocal = allDay
@@ -52,7 +57,9 @@ export function expandOccurrences(master: GEvent, calendarZone: string, fromMs: 
       },
       { zone },
     );
-    const startMs = allDay ? DateTime.fromISO(local.toISODate() ?? '', { zone: calendarZone }).toMillis() : local.toMillis();
+    const startMs = allDay
+      ? DateTime.fromISO(local.toISODate() ?? '', { zone: calendarZone }).toMillis()
+      : local.toMillis();
     if (startMs >= fromMs && startMs <= toMs) {
       results.push({
         startMs,
@@ -68,7 +75,9 @@ export function expandOccurrences(master: GEvent, calendarZone: string, fromMs: 
 
 /** Checks the recurrence lines parse; returns a message for a 400 when they don't. */
 export function validateRecurrence(lines: string[]): string | null {
-  if (!lines.some((line) => line.toUpperCase().startsWith('RRULE:') || line.toUpperCase().startsWith('RDATE'))) {
+  if (
+    !lines.some((line) => line.toUpperCase().startsWith('RRULE:') || line.toUpperCase().startsWith('RDATE'))
+  ) {
     return 'Invalid recurrence rule.';
   }
   try {
@@ -123,7 +132,13 @@ function parseDateList(line: string, zone: string, allDay: boolean, dtstart: Dat
       if (/^\d{8}$/.test(value)) {
         // A date-only exception on a timed series removes the instance of that day.
         local = DateTime.fromFormat(value, 'yyyyMMdd', { zone }).set(
-          allDay ? {} : { hour: dtstart.getUTCHours(), minute: dtstart.getUTCMinutes(), second: dtstart.getUTCSeconds() },
+          allDay
+            ? {}
+            : {
+                hour: dtstart.getUTCHours(),
+                minute: dtstart.getUTCMinutes(),
+                second: dtstart.getUTCSeconds(),
+              },
         );
       } else if (/^\d{8}T\d{6}Z$/.test(value)) {
         local = DateTime.fromFormat(value.slice(0, 15), "yyyyMMdd'T'HHmmss", { zone: 'UTC' }).setZone(zone);

@@ -20,7 +20,9 @@ import type { CalendarState, GEvent } from './types';
 
 const BASE = '/calendar/v3/calendars/:calendarId/events';
 
-const sendUpdatesSchema = z.enum(['all', 'externalOnly', 'none'], { error: 'Invalid value for: sendUpdates' }).optional();
+const sendUpdatesSchema = z
+  .enum(['all', 'externalOnly', 'none'], { error: 'Invalid value for: sendUpdates' })
+  .optional();
 
 export function mountEventRoutes(app: Hono<GoogleEnv>, store: GoogleStore, channels: PushChannels): void {
   const calendarOf = (c: Context<GoogleEnv>): CalendarState => {
@@ -79,13 +81,19 @@ export function mountEventRoutes(app: Hono<GoogleEnv>, store: GoogleStore, chann
       : expansionLimit(resolved.stored.resource, calendar.timeZone, store.clock.nowMs());
     if (from === null || to === null) throw apiErrors.badRequest('Invalid value for: timeMin/timeMax');
     const master = resolved.stored;
-    const instances = () => (master.resource.recurrence ? seriesInstances(calendar, master, from, to, query.data.showDeleted === 'true') : []);
-    const key = (event: GEvent) => `${pad(instantMs(event.originalStartTime ?? event.start, calendar.timeZone))}|${event.id}`;
+    const instances = () =>
+      master.resource.recurrence
+        ? seriesInstances(calendar, master, from, to, query.data.showDeleted === 'true')
+        : [];
+    const key = (event: GEvent) =>
+      `${pad(instantMs(event.originalStartTime ?? event.start, calendar.timeZone))}|${event.id}`;
     const max = Math.min(Math.max(query.data.maxResults ?? 250, 1), 2500);
     const state = readPageToken(query.data.pageToken, store.currentSeq());
     const { pageToken: _pageToken, maxResults: _maxResults, ...rest } = query.data;
     const scope = `instances|${calendar.id}|${master.resource.id}|${JSON.stringify(rest)}`;
-    const { page, nextPageToken } = store.listings.page(scope, state, max, () => sortedByKey(instances(), key));
+    const { page, nextPageToken } = store.listings.page(scope, state, max, () =>
+      sortedByKey(instances(), key),
+    );
     return c.json({
       ...eventsListEnvelope(store, calendar),
       ...(nextPageToken ? { nextPageToken } : {}),
@@ -104,10 +112,19 @@ export function mountEventRoutes(app: Hono<GoogleEnv>, store: GoogleStore, chann
     return json(c, renderEvent(event, calendar));
   });
 
-  for (const [method, mode] of [['put', 'update'], ['patch', 'patch']] as const) {
+  for (const [method, mode] of [
+    ['put', 'update'],
+    ['patch', 'patch'],
+  ] as const) {
     app[method](`${BASE}/:eventId`, async (c) => {
       requireScope(c, SCOPES.writeEvents);
-      const stored = writeEvent(target(c), c.req.param('eventId'), parseEventBody(await readJson(c)), mode, c.req.header('if-match'));
+      const stored = writeEvent(
+        target(c),
+        c.req.param('eventId'),
+        parseEventBody(await readJson(c)),
+        mode,
+        c.req.header('if-match'),
+      );
       return json(c, renderEvent(stored.resource, calendarOf(c)));
     });
   }

@@ -35,11 +35,17 @@ export function mountOAuthRoutes(app: Hono<GoogleEnv>, store: GoogleStore, grant
   app.get('/o/oauth2/v2/auth', (c) => {
     const parsed = authQuery.safeParse(c.req.query());
     if (!parsed.success) {
-      return c.html(renderErrorPage('Error 400: invalid_request', parsed.error.issues[0]?.message ?? 'Invalid request'), 400);
+      return c.html(
+        renderErrorPage('Error 400: invalid_request', parsed.error.issues[0]?.message ?? 'Invalid request'),
+        400,
+      );
     }
     const requestId = randomId(16);
     pending.set(requestId, parsed.data);
-    const accounts = [...store.accounts.values()].map((account) => ({ email: account.email, name: account.name }));
+    const accounts = [...store.accounts.values()].map((account) => ({
+      email: account.email,
+      name: account.name,
+    }));
     return c.html(
       renderConsentPage({
         requestId,
@@ -54,7 +60,8 @@ export function mountOAuthRoutes(app: Hono<GoogleEnv>, store: GoogleStore, grant
   app.post('/o/oauth2/v2/auth/decision', async (c) => {
     const form = await c.req.parseBody();
     const request = pending.get(String(form['request'] ?? ''));
-    if (!request) return c.html(renderErrorPage('Error 400: invalid_request', 'This sign-in request has expired.'), 400);
+    if (!request)
+      return c.html(renderErrorPage('Error 400: invalid_request', 'This sign-in request has expired.'), 400);
     pending.delete(String(form['request']));
     const target = new URL(request.redirect_uri);
     if (request.state !== undefined) target.searchParams.set('state', request.state);
@@ -86,11 +93,17 @@ export function mountOAuthRoutes(app: Hono<GoogleEnv>, store: GoogleStore, grant
         case 'authorization_code': {
           if (!form['code']) throw new OAuthError('invalid_request', 'Missing required parameter: code');
           return c.json(
-            grants.exchangeCode({ code: form['code'], clientId, redirectUri: form['redirect_uri'], codeVerifier: form['code_verifier'] }),
+            grants.exchangeCode({
+              code: form['code'],
+              clientId,
+              redirectUri: form['redirect_uri'],
+              codeVerifier: form['code_verifier'],
+            }),
           );
         }
         case 'refresh_token': {
-          if (!form['refresh_token']) throw new OAuthError('invalid_request', 'Missing required parameter: refresh_token');
+          if (!form['refresh_token'])
+            throw new OAuthError('invalid_request', 'Missing required parameter: refresh_token');
           return c.json(grants.refresh(form['refresh_token'], clientId));
         }
         case undefined:
@@ -107,7 +120,8 @@ export function mountOAuthRoutes(app: Hono<GoogleEnv>, store: GoogleStore, grant
   app.post('/revoke', async (c) => {
     const form = await readForm(c);
     const token = c.req.query('token') ?? form['token'];
-    if (!token || !grants.revoke(token)) return c.json({ error: 'invalid_token', error_description: 'Token expired or revoked' }, 400);
+    if (!token || !grants.revoke(token))
+      return c.json({ error: 'invalid_token', error_description: 'Token expired or revoked' }, 400);
     return c.json({});
   });
 
@@ -116,7 +130,14 @@ export function mountOAuthRoutes(app: Hono<GoogleEnv>, store: GoogleStore, grant
     const who = token ? grants.authenticate(token) : null;
     if (!who) return c.json({ error: 'invalid_request', error_description: 'Invalid Credentials' }, 401);
     const account = store.accounts.get(who.email);
-    return c.json({ id: who.email, sub: who.email, email: who.email, verified_email: true, email_verified: true, name: account?.name });
+    return c.json({
+      id: who.email,
+      sub: who.email,
+      email: who.email,
+      verified_email: true,
+      email_verified: true,
+      name: account?.name,
+    });
   };
   app.get('/oauth2/v2/userinfo', userinfo);
   app.get('/oauth2/v3/userinfo', userinfo);
@@ -127,17 +148,24 @@ async function readForm(c: Context<GoogleEnv>): Promise<Record<string, string | 
   const type = c.req.header('content-type') ?? '';
   if (type.includes('application/json')) {
     const json: unknown = await c.req.json().catch(() => ({}));
-    return Object.fromEntries(Object.entries(json as Record<string, unknown>).map(([key, value]) => [key, String(value)]));
+    return Object.fromEntries(
+      Object.entries(json as Record<string, unknown>).map(([key, value]) => [key, String(value)]),
+    );
   }
   if (type.includes('application/x-www-form-urlencoded') || type.includes('multipart/form-data')) {
     const body = await c.req.parseBody();
-    return Object.fromEntries(Object.entries(body).map(([key, value]) => [key, typeof value === 'string' ? value : undefined]));
+    return Object.fromEntries(
+      Object.entries(body).map(([key, value]) => [key, typeof value === 'string' ? value : undefined]),
+    );
   }
   return {};
 }
 
 /** client_id from the body (client_secret_post) or from HTTP Basic (client_secret_basic). */
-function clientCredentials(c: Context<GoogleEnv>, form: Record<string, string | undefined>): { clientId: string | undefined } {
+function clientCredentials(
+  c: Context<GoogleEnv>,
+  form: Record<string, string | undefined>,
+): { clientId: string | undefined } {
   const basic = /^Basic\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
   if (basic) {
     const [id] = Buffer.from(basic, 'base64').toString('utf8').split(':');

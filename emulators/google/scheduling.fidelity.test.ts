@@ -37,7 +37,12 @@ describe('invitations between emulated accounts', () => {
     const event = await invite('Invitation');
     const copy = await guest.get(events('primary', `/${event.id}`));
     expect(copy.status).toBe(200);
-    expect(copy.body).toMatchObject({ id: event.id, iCalUID: event.iCalUID, summary: 'Invitation', organizer: { email: ORGANIZER } });
+    expect(copy.body).toMatchObject({
+      id: event.id,
+      iCalUID: event.iCalUID,
+      summary: 'Invitation',
+      organizer: { email: ORGANIZER },
+    });
     expect(copy.body.organizer).not.toHaveProperty('self');
     expect(copy.body.attendees).toEqual([
       { email: GUEST, responseStatus: 'needsAction', self: true },
@@ -58,8 +63,14 @@ describe('invitations between emulated accounts', () => {
     const answered = await guest.patch(events('primary', `/${event.id}?sendUpdates=all`), { attendees });
     expect(answered.status).toBe(200);
     const original = await organizer.get(events('primary', `/${event.id}`));
-    expect(original.body.attendees.find((a: { email: string }) => a.email === GUEST).responseStatus).toBe('accepted');
-    expect(bed.emulator.control.outbox().some((m) => m.kind === 'reply' && m.eventId === event.id && m.to === ORGANIZER)).toBe(true);
+    expect(original.body.attendees.find((a: { email: string }) => a.email === GUEST).responseStatus).toBe(
+      'accepted',
+    );
+    expect(
+      bed.emulator.control
+        .outbox()
+        .some((m) => m.kind === 'reply' && m.eventId === event.id && m.to === ORGANIZER),
+    ).toBe(true);
   });
 
   it('clears the guest’s comment when they answer again with an empty or no comment, on both copies', async () => {
@@ -68,12 +79,16 @@ describe('invitations between emulated accounts', () => {
     const answer = async (responseStatus: string, comment?: string) => {
       const copy = await guest.get(events('primary', `/${event.id}`));
       const attendees = copy.body.attendees.map((attendee: { email: string; self?: boolean }) =>
-        attendee.self ? { email: attendee.email, responseStatus, ...(comment !== undefined ? { comment } : {}) } : attendee,
+        attendee.self
+          ? { email: attendee.email, responseStatus, ...(comment !== undefined ? { comment } : {}) }
+          : attendee,
       );
       const answered = await guest.patch(events('primary', `/${event.id}`), { attendees });
       expect(answered.status).toBe(200);
       const organizersCopy = await organizer.get(events('primary', `/${event.id}`));
-      return [answered.body, organizersCopy.body].map((body) => body.attendees.find((a: { email: string }) => a.email === GUEST));
+      return [answered.body, organizersCopy.body].map((body) =>
+        body.attendees.find((a: { email: string }) => a.email === GUEST),
+      );
     };
     for (const entry of await answer('tentative', 'Running late')) {
       expect(entry).toMatchObject({ responseStatus: 'tentative', comment: 'Running late' });
@@ -97,7 +112,10 @@ describe('invitations between emulated accounts', () => {
 
   it('copies organiser updates and cancellations to the guest; removing a guest cancels their copy', async () => {
     const event = await invite('Moving');
-    const moved = await organizer.patch(events('primary', `/${event.id}?sendUpdates=all`), timed('2030-06-03T14:00:00Z', '2030-06-03T15:00:00Z'));
+    const moved = await organizer.patch(
+      events('primary', `/${event.id}?sendUpdates=all`),
+      timed('2030-06-03T14:00:00Z', '2030-06-03T15:00:00Z'),
+    );
     expect(moved.body.sequence).toBe(1);
     const copy = await guest.get(events('primary', `/${event.id}`));
     expect(copy.body.start.dateTime).toBe('2030-06-03T15:00:00+01:00');
@@ -119,17 +137,36 @@ describe('invitations between emulated accounts', () => {
     const sent = bed.emulator.control.outbox().filter((message) => message.eventId === external.id);
     expect(sent.map((message) => [message.kind, message.to])).toEqual([['invitation', EXTERNAL]]);
     const all = await invite('Everyone', 'all');
-    expect(bed.emulator.control.outbox().filter((message) => message.eventId === all.id).map((message) => message.to).sort()).toEqual([GUEST, EXTERNAL].sort());
-    const bad = await organizer.post(events('primary', '?sendUpdates=everyone'), { summary: 'x', ...timed('2030-06-03T10:00:00Z', '2030-06-03T11:00:00Z') });
+    expect(
+      bed.emulator.control
+        .outbox()
+        .filter((message) => message.eventId === all.id)
+        .map((message) => message.to)
+        .sort(),
+    ).toEqual([GUEST, EXTERNAL].sort());
+    const bad = await organizer.post(events('primary', '?sendUpdates=everyone'), {
+      summary: 'x',
+      ...timed('2030-06-03T10:00:00Z', '2030-06-03T11:00:00Z'),
+    });
     expect(bad.status).toBe(400);
   });
 });
 
 describe('freeBusy.query', () => {
   it('answers Google’s shape: merged busy blocks, nothing for transparent or declined events, notFound for strangers', async () => {
-    await organizer.post(events('primary'), { summary: 'a', ...timed('2030-07-01T09:00:00Z', '2030-07-01T10:00:00Z') });
-    await organizer.post(events('primary'), { summary: 'b', ...timed('2030-07-01T09:30:00Z', '2030-07-01T11:00:00Z') });
-    await organizer.post(events('primary'), { summary: 'free', transparency: 'transparent', ...timed('2030-07-01T12:00:00Z', '2030-07-01T13:00:00Z') });
+    await organizer.post(events('primary'), {
+      summary: 'a',
+      ...timed('2030-07-01T09:00:00Z', '2030-07-01T10:00:00Z'),
+    });
+    await organizer.post(events('primary'), {
+      summary: 'b',
+      ...timed('2030-07-01T09:30:00Z', '2030-07-01T11:00:00Z'),
+    });
+    await organizer.post(events('primary'), {
+      summary: 'free',
+      transparency: 'transparent',
+      ...timed('2030-07-01T12:00:00Z', '2030-07-01T13:00:00Z'),
+    });
     const response = await guest.post('/calendar/v3/freeBusy', {
       timeMin: '2030-07-01T00:00:00Z',
       timeMax: '2030-07-02T00:00:00Z',

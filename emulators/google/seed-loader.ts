@@ -13,7 +13,8 @@ export function loadSeedIntoStore(store: GoogleStore, seed: ResolvedSeed): void 
   store.clear();
   for (const seeded of seed.accounts) {
     const account = store.addAccount(seeded.email, seeded.name, seeded.timeZone, seeded.color);
-    for (const calendar of seeded.calendars) store.addCalendar(account, { summary: calendar.name, color: calendar.color });
+    for (const calendar of seeded.calendars)
+      store.addCalendar(account, { summary: calendar.name, color: calendar.color });
   }
   for (const seeded of seed.accounts) {
     const account = store.accounts.get(seeded.email);
@@ -39,9 +40,17 @@ function insertSeedEvent(store: GoogleStore, account: Account, event: ResolvedSe
     transparency: event.transparency,
     recurrence: event.recurrence,
     start:
-      time.kind === 'timed' ? { dateTime: time.start.toISOString(), timeZone: time.timeZone } : { date: time.startDate },
-    end: time.kind === 'timed' ? { dateTime: time.end.toISOString(), timeZone: time.timeZone } : { date: time.endDate },
-    attendees: event.attendees.length > 0 ? [account.email, ...event.attendees].map((email) => ({ email })) : undefined,
+      time.kind === 'timed'
+        ? { dateTime: time.start.toISOString(), timeZone: time.timeZone }
+        : { date: time.startDate },
+    end:
+      time.kind === 'timed'
+        ? { dateTime: time.end.toISOString(), timeZone: time.timeZone }
+        : { date: time.endDate },
+    attendees:
+      event.attendees.length > 0
+        ? [account.email, ...event.attendees].map((email) => ({ email }))
+        : undefined,
   });
   insertEvent({ store, account, calendar, sendUpdates: 'none' }, body);
 }

@@ -109,7 +109,11 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
   mountCalendarRoutes(app, store);
   mountEventRoutes(app, store, channels);
 
-  app.notFound((c) => (c.req.path.startsWith('/calendar/v3/') ? c.json(apiErrors.notFound().body(), 404) : c.text('Not Found', 404)));
+  app.notFound((c) =>
+    c.req.path.startsWith('/calendar/v3/')
+      ? c.json(apiErrors.notFound().body(), 404)
+      : c.text('Not Found', 404),
+  );
   app.onError((error, c) => {
     if (error instanceof GoogleApiError) {
       for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
@@ -139,7 +143,11 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
         const spec = make(params);
         if (spec) faults.add(spec);
       },
-      tokensFor: (email, scope = 'https://www.googleapis.com/auth/calendar', clientId = 'tandem-emulator-client') => {
+      tokensFor: (
+        email,
+        scope = 'https://www.googleapis.com/auth/calendar',
+        clientId = 'tandem-emulator-client',
+      ) => {
         if (!store.accounts.has(email.toLowerCase())) throw new Error(`no emulated Google account ${email}`);
         return grants.mint(email, scope, clientId);
       },

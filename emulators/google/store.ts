@@ -41,7 +41,10 @@ export class GoogleStore {
     return account;
   }
 
-  addCalendar(account: Account, options: { id?: string; summary: string; primary?: boolean; color?: string }): CalendarState {
+  addCalendar(
+    account: Account,
+    options: { id?: string; summary: string; primary?: boolean; color?: string },
+  ): CalendarState {
     const index = this.calendars.size;
     const calendar: CalendarState = {
       id: options.id ?? `${randomBase32(26)}@group.calendar.google.com`,

@@ -35,7 +35,10 @@ async function changesSince(token: string): Promise<{ items: Record<string, unkn
 describe('syncToken', () => {
   it('returns only what changed, with deletions reduced to id + status', async () => {
     const token = await fullSyncToken();
-    const created = await api.post(events('primary'), { summary: 'sync me', ...timed('2030-05-01T10:00:00Z', '2030-05-01T11:00:00Z') });
+    const created = await api.post(events('primary'), {
+      summary: 'sync me',
+      ...timed('2030-05-01T10:00:00Z', '2030-05-01T11:00:00Z'),
+    });
     const first = await changesSince(token);
     expect(first.items.map((item) => item['id'])).toEqual([created.body.id]);
     expect((await changesSince(first.next)).items).toEqual([]);
@@ -64,7 +67,9 @@ describe('syncToken', () => {
       const response = await api.get(events('primary', `?syncToken=${token}&${extra}`));
       expect(response.status, extra).toBe(400);
     }
-    expect((await api.get(events('primary', `?syncToken=${token}&showDeleted=true&singleEvents=true`))).status).toBe(200);
+    expect(
+      (await api.get(events('primary', `?syncToken=${token}&showDeleted=true&singleEvents=true`))).status,
+    ).toBe(200);
   });
 
   it('answers 410 fullSyncRequired for an unknown token and for every token once expired', async () => {
@@ -95,13 +100,21 @@ describe('syncToken', () => {
   it('pages an incremental sync with maxResults', async () => {
     const token = await fullSyncToken();
     for (let index = 0; index < 3; index += 1) {
-      await api.post(events('primary'), { summary: `burst ${index}`, ...timed('2030-05-02T10:00:00Z', '2030-05-02T11:00:00Z') });
+      await api.post(events('primary'), {
+        summary: `burst ${index}`,
+        ...timed('2030-05-02T10:00:00Z', '2030-05-02T11:00:00Z'),
+      });
     }
     const first = await api.get(events('primary', `?syncToken=${encodeURIComponent(token)}&maxResults=2`));
     expect(first.body.items).toHaveLength(2);
     expect(first.body.nextPageToken).toBeTruthy();
     expect(first.body).not.toHaveProperty('nextSyncToken');
-    const second = await api.get(events('primary', `?syncToken=${encodeURIComponent(token)}&maxResults=2&pageToken=${first.body.nextPageToken}`));
+    const second = await api.get(
+      events(
+        'primary',
+        `?syncToken=${encodeURIComponent(token)}&maxResults=2&pageToken=${first.body.nextPageToken}`,
+      ),
+    );
     expect(second.body.items).toHaveLength(1);
     expect(second.body.nextSyncToken).toBeTruthy();
   });
@@ -114,13 +127,23 @@ describe('a paged listing', () => {
   it('serves later pages as of its first page, and the next sync brings what changed meanwhile', async () => {
     const window = 'timeMin=2032-03-01T00:00:00Z&timeMax=2032-03-02T00:00:00Z';
     const make = (summary: string, hour: string) =>
-      api.post(events('primary'), { summary, ...timed(`2032-03-01T${hour}:00:00Z`, `2032-03-01T${hour}:30:00Z`) });
-    const [a, b, c] = [(await make('A', '10')).body, (await make('B', '11')).body, (await make('C', '12')).body];
+      api.post(events('primary'), {
+        summary,
+        ...timed(`2032-03-01T${hour}:00:00Z`, `2032-03-01T${hour}:30:00Z`),
+      });
+    const [a, b, c] = [
+      (await make('A', '10')).body,
+      (await make('B', '11')).body,
+      (await make('C', '12')).body,
+    ];
     const first = await api.get(events('primary', `?${window}&maxResults=1`));
     expect(first.body.items.map((item: { summary: string }) => item.summary)).toEqual(['A']);
 
     // Between page one and page two: C edited and moved before A, B deleted, D created first of all.
-    const editedC = await api.patch(events('primary', `/${c.id}`), { summary: 'C edited', ...timed('2032-03-01T09:00:00Z', '2032-03-01T09:30:00Z') });
+    const editedC = await api.patch(events('primary', `/${c.id}`), {
+      summary: 'C edited',
+      ...timed('2032-03-01T09:00:00Z', '2032-03-01T09:30:00Z'),
+    });
     expect(editedC.status).toBe(200);
     expect((await api.delete(events('primary', `/${b.id}`))).status).toBe(204);
     const d = (await make('D', '08')).body;
@@ -153,12 +176,24 @@ describe('a paged listing', () => {
     const token = await fullSyncToken();
     const made = [];
     for (const summary of ['one', 'two']) {
-      made.push((await api.post(events('primary'), { summary, ...timed('2032-04-01T10:00:00Z', '2032-04-01T11:00:00Z') })).body);
+      made.push(
+        (
+          await api.post(events('primary'), {
+            summary,
+            ...timed('2032-04-01T10:00:00Z', '2032-04-01T11:00:00Z'),
+          })
+        ).body,
+      );
     }
     const first = await api.get(events('primary', `?syncToken=${encodeURIComponent(token)}&maxResults=1`));
     expect(first.body.items.map((item: { summary: string }) => item.summary)).toEqual(['one']);
     await api.patch(events('primary', `/${made[1].id}`), { summary: 'two edited' });
-    const second = await api.get(events('primary', `?syncToken=${encodeURIComponent(token)}&maxResults=1&pageToken=${first.body.nextPageToken}`));
+    const second = await api.get(
+      events(
+        'primary',
+        `?syncToken=${encodeURIComponent(token)}&maxResults=1&pageToken=${first.body.nextPageToken}`,
+      ),
+    );
     expect(second.body.items.map((item: { summary: string }) => item.summary)).toEqual(['two']);
     const after = await changesSince(second.body.nextSyncToken);
     expect(after.items.map((item) => item['summary'])).toEqual(['two edited']);
@@ -197,14 +232,19 @@ describe('recurrence', () => {
     const master = await series();
     const id = master.body.id as string;
     const token = await fullSyncToken();
-    const moved = await api.patch(events('primary', `/${id}_20301021T080000Z`), timed('2030-10-22T14:00:00Z', '2030-10-22T15:00:00Z'));
+    const moved = await api.patch(
+      events('primary', `/${id}_20301021T080000Z`),
+      timed('2030-10-22T14:00:00Z', '2030-10-22T15:00:00Z'),
+    );
     expect(moved.status).toBe(200);
     expect(moved.body).toMatchObject({ id: `${id}_20301021T080000Z`, recurringEventId: id });
     expect((await api.delete(events('primary', `/${id}_20301028T090000Z`))).status).toBe(204);
 
     const window = 'timeMin=2030-10-13T00:00:00Z&timeMax=2030-11-10T00:00:00Z';
     const expanded = await api.get(events('primary', `?${window}&singleEvents=true&orderBy=startTime`));
-    const mine = expanded.body.items.filter((item: { recurringEventId?: string }) => item.recurringEventId === id);
+    const mine = expanded.body.items.filter(
+      (item: { recurringEventId?: string }) => item.recurringEventId === id,
+    );
     expect(mine.map((item: { start: { dateTime: string } }) => item.start.dateTime)).toEqual([
       '2030-10-14T09:00:00+01:00',
       '2030-10-22T15:00:00+01:00',
@@ -213,15 +253,28 @@ describe('recurrence', () => {
 
     // Not expanded, without showDeleted: master + moved exception + cancelled exception (documented).
     const masters = await api.get(events('primary', `?${window}`));
-    const related = masters.body.items.filter((item: { id: string; recurringEventId?: string }) => item.id === id || item.recurringEventId === id);
+    const related = masters.body.items.filter(
+      (item: { id: string; recurringEventId?: string }) => item.id === id || item.recurringEventId === id,
+    );
     expect(related).toHaveLength(3);
     const cancelled = related.find((item: { status: string }) => item.status === 'cancelled');
-    expect(Object.keys(cancelled).sort()).toEqual(['etag', 'id', 'kind', 'originalStartTime', 'recurringEventId', 'status']);
+    expect(Object.keys(cancelled).sort()).toEqual([
+      'etag',
+      'id',
+      'kind',
+      'originalStartTime',
+      'recurringEventId',
+      'status',
+    ]);
 
     // The same minimal shape in incremental sync.
     const changes = await changesSince(token);
     const cancelledChange = changes.items.find((item) => item['status'] === 'cancelled');
-    expect(cancelledChange).toMatchObject({ id: `${id}_20301028T090000Z`, recurringEventId: id, originalStartTime: { dateTime: '2030-10-28T09:00:00Z' } });
+    expect(cancelledChange).toMatchObject({
+      id: `${id}_20301028T090000Z`,
+      recurringEventId: id,
+      originalStartTime: { dateTime: '2030-10-28T09:00:00Z' },
+    });
     expect(cancelledChange).not.toHaveProperty('summary');
   });
 
@@ -234,7 +287,9 @@ describe('recurrence', () => {
     });
     expect(master.status).toBe(200);
     const instances = await api.get(events('primary', `/${master.body.id}/instances`));
-    expect(instances.body.items.map((item: { id: string; start: { date: string } }) => [item.id, item.start.date])).toEqual([
+    expect(
+      instances.body.items.map((item: { id: string; start: { date: string } }) => [item.id, item.start.date]),
+    ).toEqual([
       [`${master.body.id}_20301202`, '2030-12-02'],
       [`${master.body.id}_20301216`, '2030-12-16'],
     ]);

@@ -12,7 +12,8 @@ export const TESTBED_CLIENT = {
   redirectUri: 'http://127.0.0.1:3000/api/calendar/google/callback',
 } as const;
 
-export const TESTBED_SCOPE = 'https://www.googleapis.com/auth/calendar.events https://www.googleapis.com/auth/calendar.readonly';
+export const TESTBED_SCOPE =
+  'https://www.googleapis.com/auth/calendar.events https://www.googleapis.com/auth/calendar.readonly';
 
 export const TESTBED_SEED: SeedFileInput = {
   tenant: 'Testbed',

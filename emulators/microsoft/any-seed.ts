@@ -1,6 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { SeedFileInput as SharedSeed } from '../shared/seed';
-import { applySeed, loadSeedFile, MICROSOFT_SEED_PATH, seedFile, SHARED_DEMO_SEED_PATH, type SeedFile } from './seed';
+import {
+  applySeed,
+  loadSeedFile,
+  MICROSOFT_SEED_PATH,
+  seedFile,
+  SHARED_DEMO_SEED_PATH,
+  type SeedFile,
+} from './seed';
 import { applySharedSeed, isSharedSeed } from './shared-seed';
 import type { MicrosoftStore } from './store';
 

@@ -1,5 +1,11 @@
 import { newGraphId, type MicrosoftStore } from './store';
-import type { AccountRecord, AttendeeRecord, EventRecord, ExceptionRecord, ResponseKind } from './store-types';
+import type {
+  AccountRecord,
+  AttendeeRecord,
+  EventRecord,
+  ExceptionRecord,
+  ResponseKind,
+} from './store-types';
 import { occurrenceId } from './instances';
 
 /**
@@ -10,7 +16,11 @@ import { occurrenceId } from './instances';
 
 const NEVER = '0001-01-01T00:00:00Z';
 
-function copyExceptions(source: EventRecord, copyId: string, keep: Map<string, ExceptionRecord>): Map<string, ExceptionRecord> {
+function copyExceptions(
+  source: EventRecord,
+  copyId: string,
+  keep: Map<string, ExceptionRecord>,
+): Map<string, ExceptionRecord> {
   const copies = new Map<string, ExceptionRecord>();
   for (const [key, exception] of source.exceptions) {
     const previous = keep.get(key);
@@ -24,7 +34,12 @@ function copyExceptions(source: EventRecord, copyId: string, keep: Map<string, E
   return copies;
 }
 
-function newCopy(organizerEvent: EventRecord, attendee: AccountRecord, calendarId: string, now: string): EventRecord {
+function newCopy(
+  organizerEvent: EventRecord,
+  attendee: AccountRecord,
+  calendarId: string,
+  now: string,
+): EventRecord {
   const id = newGraphId();
   return {
     ...organizerEvent,
@@ -50,7 +65,11 @@ function isInvited(event: EventRecord, email: string): boolean {
 }
 
 /** Creates or refreshes every invited mailbox's copy; cancels copies of attendees who were removed. */
-export function deliverToAttendees(store: MicrosoftStore, organizerEvent: EventRecord, now = new Date()): void {
+export function deliverToAttendees(
+  store: MicrosoftStore,
+  organizerEvent: EventRecord,
+  now = new Date(),
+): void {
   const stamp = now.toISOString();
   for (const attendee of organizerEvent.attendees) {
     const account = store.accountByIdOrEmail(attendee.email);
@@ -81,7 +100,8 @@ export function deliverToAttendees(store: MicrosoftStore, organizerEvent: EventR
     store.saveEvent(existing, 'updated', now);
   }
   for (const event of [...store.events.values()]) {
-    if (event.iCalUId !== organizerEvent.iCalUId || event.id === organizerEvent.id || event.isCancelled) continue;
+    if (event.iCalUId !== organizerEvent.iCalUId || event.id === organizerEvent.id || event.isCancelled)
+      continue;
     const owner = store.accounts.get(event.ownerId);
     if (owner && !isInvited(organizerEvent, owner.email)) {
       event.isCancelled = true;
@@ -92,9 +112,14 @@ export function deliverToAttendees(store: MicrosoftStore, organizerEvent: EventR
 }
 
 /** The organiser cancelled the whole meeting: every attendee copy shows it cancelled. */
-export function cancelForAttendees(store: MicrosoftStore, organizerEvent: EventRecord, now = new Date()): void {
+export function cancelForAttendees(
+  store: MicrosoftStore,
+  organizerEvent: EventRecord,
+  now = new Date(),
+): void {
   for (const event of [...store.events.values()]) {
-    if (event.iCalUId !== organizerEvent.iCalUId || event.id === organizerEvent.id || event.isCancelled) continue;
+    if (event.iCalUId !== organizerEvent.iCalUId || event.id === organizerEvent.id || event.isCancelled)
+      continue;
     event.isCancelled = true;
     event.subject = `Canceled: ${event.subject}`;
     store.saveEvent(event, 'updated', now);

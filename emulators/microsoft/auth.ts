@@ -34,10 +34,20 @@ export function resolveMailbox(c: Context<EmulatorEnv>, userId: string | undefin
   const principal = c.get('principal');
   if (userId === undefined) {
     if (principal.kind !== 'delegated') {
-      throw new GraphHttpError(400, 'BadRequest', '/me request is only valid with delegated authentication flow.');
+      throw new GraphHttpError(
+        400,
+        'BadRequest',
+        '/me request is only valid with delegated authentication flow.',
+      );
     }
     const me = store.accounts.get(principal.accountId);
-    if (!me) throw new GraphHttpError(401, 'InvalidAuthenticationToken', 'The user of this token no longer exists.', WWW_AUTHENTICATE);
+    if (!me)
+      throw new GraphHttpError(
+        401,
+        'InvalidAuthenticationToken',
+        'The user of this token no longer exists.',
+        WWW_AUTHENTICATE,
+      );
     c.set('mailbox', me);
     return;
   }
@@ -46,9 +56,14 @@ export function resolveMailbox(c: Context<EmulatorEnv>, userId: string | undefin
     account &&
     (principal.kind === 'app' ? account.tenantId === principal.tenantId : account.id === principal.accountId);
   if (!account || (principal.kind === 'app' && !visible)) {
-    throw new GraphHttpError(404, 'ErrorInvalidUser', `The requested user '${decodeURIComponent(userId)}' is invalid.`);
+    throw new GraphHttpError(
+      404,
+      'ErrorInvalidUser',
+      `The requested user '${decodeURIComponent(userId)}' is invalid.`,
+    );
   }
   // Delegated tokens reach other mailboxes only through sharing, which the emulator does not model.
-  if (!visible) throw new GraphHttpError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
+  if (!visible)
+    throw new GraphHttpError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
   c.set('mailbox', account);
 }

@@ -10,7 +10,9 @@ export function calendarViewInstances(
   window: { start: DateTime; end: DateTime },
   floatingZone: string,
 ): InstanceView[] {
-  const views = store.eventsOfCalendar(calendarId).flatMap((event) => instancesInWindow(event, window, floatingZone));
+  const views = store
+    .eventsOfCalendar(calendarId)
+    .flatMap((event) => instancesInWindow(event, window, floatingZone));
   const startOf = (view: InstanceView) => instantsOf(view.content.time, floatingZone).start.toMillis();
   return views.sort((a, b) => startOf(a) - startOf(b) || a.id.localeCompare(b.id));
 }

@@ -8,7 +8,10 @@ import { parseGraphDateTime, toIanaZone } from './time-zones';
  * (400 RequestBodyRead), times must parse in a known zone, all-day events sit on midnights.
  */
 
-export const dateTimeTimeZone = z.object({ dateTime: z.string().min(1), timeZone: z.string().min(1).optional() });
+export const dateTimeTimeZone = z.object({
+  dateTime: z.string().min(1),
+  timeZone: z.string().min(1).optional(),
+});
 const emailAddress = z.object({ address: z.string().min(3), name: z.string().optional() });
 const attendeeInput = z.object({
   emailAddress,
@@ -18,7 +21,14 @@ const attendeeInput = z.object({
 const weekday = z.enum(['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday']);
 export const recurrenceInput = z.object({
   pattern: z.object({
-    type: z.enum(['daily', 'weekly', 'absoluteMonthly', 'relativeMonthly', 'absoluteYearly', 'relativeYearly']),
+    type: z.enum([
+      'daily',
+      'weekly',
+      'absoluteMonthly',
+      'relativeMonthly',
+      'absoluteYearly',
+      'relativeYearly',
+    ]),
     interval: z.number().int().min(1).max(99),
     daysOfWeek: z.array(weekday).optional(),
     dayOfMonth: z.number().int().min(0).max(31).optional(),
@@ -29,7 +39,10 @@ export const recurrenceInput = z.object({
   range: z.object({
     type: z.enum(['endDate', 'noEnd', 'numbered']),
     startDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-    endDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+    endDate: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional(),
     numberOfOccurrences: z.number().int().min(0).optional(),
     recurrenceTimeZone: z.string().optional(),
   }),
@@ -44,7 +57,10 @@ export const eventInput = z
     start: dateTimeTimeZone.optional(),
     end: dateTimeTimeZone.optional(),
     isAllDay: z.boolean().optional(),
-    location: z.object({ displayName: z.string().optional(), locationUri: z.string().optional() }).passthrough().optional(),
+    location: z
+      .object({ displayName: z.string().optional(), locationUri: z.string().optional() })
+      .passthrough()
+      .optional(),
     locations: z.array(z.unknown()).optional(),
     attendees: z.array(attendeeInput).optional(),
     recurrence: recurrenceInput.nullable().optional(),
@@ -84,7 +100,10 @@ export function describeBodyError(error: z.ZodError): InputError {
       `The property '${issue.keys[0] ?? ''}' does not exist on type 'microsoft.graph.event'. Make sure to only use property names that are defined by the type or mark the type as open type.`,
     );
   }
-  return new InputError('RequestBodyRead', `Invalid request body: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim());
+  return new InputError(
+    'RequestBodyRead',
+    `Invalid request body: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(),
+  );
 }
 
 /** start/end (+ isAllDay) to a time record, or an InputError as Graph would refuse them. */
@@ -98,12 +117,20 @@ export function parseTimes(
   const startZone = toIanaZone(startZoneName);
   const endZone = toIanaZone(endZoneName);
   if (!startZone || !endZone) {
-    throw new InputError('TimeZoneNotSupportedException', `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${!startZone ? startZoneName : endZoneName}'.`);
+    throw new InputError(
+      'TimeZoneNotSupportedException',
+      `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${!startZone ? startZoneName : endZoneName}'.`,
+    );
   }
   const startAt = parseGraphDateTime(start.dateTime, startZone);
   const endAt = parseGraphDateTime(end.dateTime, endZone);
-  if (!startAt || !endAt) throw new InputError('ErrorInvalidRequest', 'Cannot convert the literal to the expected type \'Edm.DateTimeOffset\'.');
-  if (endAt < startAt) throw new InputError('ErrorInvalidRequest', 'The end date of the event is earlier than its start date.');
+  if (!startAt || !endAt)
+    throw new InputError(
+      'ErrorInvalidRequest',
+      "Cannot convert the literal to the expected type 'Edm.DateTimeOffset'.",
+    );
+  if (endAt < startAt)
+    throw new InputError('ErrorInvalidRequest', 'The end date of the event is earlier than its start date.');
   if (isAllDay) {
     const startLocal = startAt.setZone(startZone);
     const endLocal = endAt.setZone(endZone);
@@ -111,10 +138,15 @@ export function parseTimes(
     if (!midnight(startLocal) || !midnight(endLocal) || startZone !== endZone || !(endLocal > startLocal)) {
       throw new InputError(
         'ErrorPropertyValidationFailure',
-        'Your request can\'t be completed. If you\'re creating an all-day event, the start and end times must be set to midnight, and they must be in the same time zone.',
+        "Your request can't be completed. If you're creating an all-day event, the start and end times must be set to midnight, and they must be in the same time zone.",
       );
     }
-    return { kind: 'allDay', startDate: startLocal.toISODate() ?? '', endDate: endLocal.toISODate() ?? '', zone: startZoneName };
+    return {
+      kind: 'allDay',
+      startDate: startLocal.toISODate() ?? '',
+      endDate: endLocal.toISODate() ?? '',
+      zone: startZoneName,
+    };
   }
   return {
     kind: 'timed',
@@ -128,10 +160,16 @@ export function parseTimes(
 export function parseRecurrence(input: z.infer<typeof recurrenceInput>): RecurrenceRecord {
   const { pattern, range } = input;
   if (pattern.type === 'weekly' || pattern.type.startsWith('relative')) {
-    if (!pattern.daysOfWeek?.length) throw new InputError('ErrorInvalidRequest', 'daysOfWeek is required for this recurrence pattern type.');
+    if (!pattern.daysOfWeek?.length)
+      throw new InputError('ErrorInvalidRequest', 'daysOfWeek is required for this recurrence pattern type.');
   }
-  if (range.type === 'endDate' && !range.endDate) throw new InputError('ErrorInvalidRequest', 'endDate is required for an endDate recurrence range.');
-  if (range.type === 'numbered' && !range.numberOfOccurrences) throw new InputError('ErrorInvalidRequest', 'numberOfOccurrences must be positive for a numbered recurrence range.');
+  if (range.type === 'endDate' && !range.endDate)
+    throw new InputError('ErrorInvalidRequest', 'endDate is required for an endDate recurrence range.');
+  if (range.type === 'numbered' && !range.numberOfOccurrences)
+    throw new InputError(
+      'ErrorInvalidRequest',
+      'numberOfOccurrences must be positive for a numbered recurrence range.',
+    );
   const start = DateTime.fromISO(range.startDate);
   return {
     pattern: {

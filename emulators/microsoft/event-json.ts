@@ -30,25 +30,46 @@ function timeJson(time: EventTimeRecord, zone: OutputZone): { start: object; end
     };
   }
   const at = (iso: string) => formatGraphDateTime(DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone.iana));
-  return { start: { dateTime: at(time.startUtc), timeZone: zone.name }, end: { dateTime: at(time.endUtc), timeZone: zone.name } };
+  return {
+    start: { dateTime: at(time.startUtc), timeZone: zone.name },
+    end: { dateTime: at(time.endUtc), timeZone: zone.name },
+  };
 }
 
-function timeSlotJson(slot: { startUtc: string; endUtc: string }, zone: OutputZone): { start: object; end: object } {
-  return timeJson({ kind: 'timed', startUtc: slot.startUtc, endUtc: slot.endUtc, startZone: zone.name, endZone: zone.name }, zone);
+function timeSlotJson(
+  slot: { startUtc: string; endUtc: string },
+  zone: OutputZone,
+): { start: object; end: object } {
+  return timeJson(
+    { kind: 'timed', startUtc: slot.startUtc, endUtc: slot.endUtc, startZone: zone.name, endZone: zone.name },
+    zone,
+  );
 }
 
 function originalStartJson(key: string): string {
-  return key.length === 10 ? `${key}T00:00:00Z` : (DateTime.fromISO(key, { zone: 'utc' }).toISO({ suppressMilliseconds: true }) ?? key).replace('+00:00', 'Z');
+  return key.length === 10
+    ? `${key}T00:00:00Z`
+    : (DateTime.fromISO(key, { zone: 'utc' }).toISO({ suppressMilliseconds: true }) ?? key).replace(
+        '+00:00',
+        'Z',
+      );
 }
 
-const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch] ?? ch);
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch] ?? ch);
 
 /** Exchange stores bodies as HTML; text is served on request (Prefer: outlook.body-content-type="text"). */
-function bodyJson(body: EventRecord['body'], wanted: 'text' | 'html'): { contentType: string; content: string } {
+function bodyJson(
+  body: EventRecord['body'],
+  wanted: 'text' | 'html',
+): { contentType: string; content: string } {
   if (body.contentType === wanted) return body;
   if (wanted === 'html') {
     const html = escapeHtml(body.content).replace(/\r?\n/g, '<br>');
-    return { contentType: 'html', content: `<html>\r\n<head>\r\n<meta http-equiv="Content-Type" content="text/html; charset=utf-8">\r\n</head>\r\n<body>\r\n${html}\r\n</body>\r\n</html>\r\n` };
+    return {
+      contentType: 'html',
+      content: `<html>\r\n<head>\r\n<meta http-equiv="Content-Type" content="text/html; charset=utf-8">\r\n</head>\r\n<body>\r\n${html}\r\n</body>\r\n</html>\r\n`,
+    };
   }
   return { contentType: 'text', content: htmlToText(body.content) };
 }
@@ -58,12 +79,19 @@ function htmlToText(html: string): string {
     .replace(/<head>[\s\S]*?<\/head>/i, '')
     .replace(/<br\s*\/?>/gi, '\n')
     .replace(/<[^>]*>/g, '')
-    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&')
     .trim();
 }
 
 function preview(content: string): string {
-  return content.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 255);
+  return content
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 255);
 }
 
 export interface EventJsonOptions {
@@ -123,13 +151,17 @@ export function eventJson(view: InstanceView, options: EventJsonOptions): Record
       address: {},
       coordinates: {},
     },
-    locations: content.location ? [{ displayName: content.location, locationType: 'default', uniqueIdType: 'unknown' }] : [],
+    locations: content.location
+      ? [{ displayName: content.location, locationType: 'default', uniqueIdType: 'unknown' }]
+      : [],
     recurrence: view.type === 'seriesMaster' ? master.recurrence : null,
     attendees: content.attendees.map((attendee) => ({
       type: attendee.type,
       status: { response: attendee.response, time: attendee.time },
       // Present only on an attendee who proposed another time (Graph: "Propose new meeting times").
-      ...(attendee.proposedNewTime ? { proposedNewTime: timeSlotJson(attendee.proposedNewTime, options.zone) } : {}),
+      ...(attendee.proposedNewTime
+        ? { proposedNewTime: timeSlotJson(attendee.proposedNewTime, options.zone) }
+        : {}),
       emailAddress: { name: attendee.name, address: attendee.email },
     })),
     organizer: { emailAddress: { name: master.organizer.name, address: master.organizer.email } },

@@ -4,7 +4,16 @@ import { InputError, parseRecurrence, parseTimes, type EventInput } from './even
 import { badRequest } from './graph-errors';
 import { occurrenceId } from './instances';
 import { newChangeKey, newGraphId, type MicrosoftStore } from './store';
-import type { AccountRecord, AttendeeRecord, CalendarRecord, EventContent, EventRecord, ExceptionRecord, InstanceView, ResponseKind } from './store-types';
+import type {
+  AccountRecord,
+  AttendeeRecord,
+  CalendarRecord,
+  EventContent,
+  EventRecord,
+  ExceptionRecord,
+  InstanceView,
+  ResponseKind,
+} from './store-types';
 
 /** What POST / PATCH / DELETE / cancel / accept… do to the store. Routes only parse and answer. */
 
@@ -23,7 +32,11 @@ function asInputError(error: unknown): never {
 /** Applies the content fields present in `input` (PATCH semantics). */
 function applyContent(target: EventContent, input: EventInput, current: EventContent['time']): void {
   if (input.subject !== undefined) target.subject = input.subject;
-  if (input.body) target.body = { contentType: input.body.contentType.toLowerCase() === 'html' ? 'html' : 'text', content: input.body.content };
+  if (input.body)
+    target.body = {
+      contentType: input.body.contentType.toLowerCase() === 'html' ? 'html' : 'text',
+      content: input.body.content,
+    };
   if (input.location) {
     target.location = input.location.displayName ?? '';
     target.locationUri = typeof input.location.locationUri === 'string' ? input.location.locationUri : '';
@@ -56,8 +69,12 @@ function applyContent(target: EventContent, input: EventInput, current: EventCon
   }
 }
 
-function currentDateTime(time: EventContent['time'], which: 'start' | 'end'): { dateTime: string; timeZone: string } {
-  if (time.kind === 'allDay') return { dateTime: `${which === 'start' ? time.startDate : time.endDate}T00:00:00`, timeZone: time.zone };
+function currentDateTime(
+  time: EventContent['time'],
+  which: 'start' | 'end',
+): { dateTime: string; timeZone: string } {
+  if (time.kind === 'allDay')
+    return { dateTime: `${which === 'start' ? time.startDate : time.endDate}T00:00:00`, timeZone: time.zone };
   return { dateTime: which === 'start' ? time.startUtc : time.endUtc, timeZone: 'UTC' };
 }
 
@@ -72,7 +89,11 @@ export function createEvent(
     const earlier = store.eventsOfOwner(owner.id).find((e) => e.transactionId === input.transactionId);
     if (earlier) return { event: earlier, replayed: true };
   }
-  if (!input.start || !input.end) throw badRequest('ErrorInvalidRequest', 'Your request can\'t be completed. The start and end of the event are required.');
+  if (!input.start || !input.end)
+    throw badRequest(
+      'ErrorInvalidRequest',
+      "Your request can't be completed. The start and end of the event are required.",
+    );
   const stamp = now.toISOString();
   const event: EventRecord = {
     id: newGraphId(),
@@ -113,7 +134,8 @@ export function createEvent(
     }
     event.type = 'seriesMaster';
   }
-  if (event.isOnlineMeeting) event.onlineMeetingUrl = `https://teams.microsoft.com/l/meetup-join/${event.id.slice(5, 21)}`;
+  if (event.isOnlineMeeting)
+    event.onlineMeetingUrl = `https://teams.microsoft.com/l/meetup-join/${event.id.slice(5, 21)}`;
   store.saveEvent(event, 'created', now);
   deliverToAttendees(store, event, now);
   return { event, replayed: false };
@@ -143,10 +165,16 @@ function exceptionFor(view: InstanceView, now: string): ExceptionRecord {
   };
 }
 
-export function updateEvent(store: MicrosoftStore, view: InstanceView, input: EventInput, now = new Date()): void {
+export function updateEvent(
+  store: MicrosoftStore,
+  view: InstanceView,
+  input: EventInput,
+  now = new Date(),
+): void {
   const { master } = view;
   if (view.type === 'occurrence' || view.type === 'exception') {
-    if (input.recurrence) throw badRequest('ErrorInvalidRequest', 'Recurrence can only be set on a series master.');
+    if (input.recurrence)
+      throw badRequest('ErrorInvalidRequest', 'Recurrence can only be set on a series master.');
     const exception = exceptionFor(view, now.toISOString());
     applyContent(exception, input, exception.time);
     exception.changeKey = newChangeKey();
@@ -156,7 +184,8 @@ export function updateEvent(store: MicrosoftStore, view: InstanceView, input: Ev
     applyContent(master, input, master.time);
     if (input.allowNewTimeProposals !== undefined) master.allowNewTimeProposals = input.allowNewTimeProposals;
     if (input.singleValueExtendedProperties) {
-      for (const property of input.singleValueExtendedProperties) master.extendedProperties.set(property.id, property.value);
+      for (const property of input.singleValueExtendedProperties)
+        master.extendedProperties.set(property.id, property.value);
     }
     if (input.recurrence !== undefined) {
       try {
@@ -191,7 +220,10 @@ export function deleteEvent(store: MicrosoftStore, view: InstanceView, now = new
 
 export function cancelEvent(store: MicrosoftStore, view: InstanceView, now = new Date()): void {
   if (!view.master.isOrganizer) {
-    throw badRequest('ErrorInvalidRequest', 'Your request can\'t be completed. You need to be an organizer to cancel a meeting.');
+    throw badRequest(
+      'ErrorInvalidRequest',
+      "Your request can't be completed. You need to be an organizer to cancel a meeting.",
+    );
   }
   deleteEvent(store, view, now);
 }
@@ -205,17 +237,26 @@ const RESPONSES: Record<'accept' | 'decline' | 'tentativelyAccept', ResponseKind
 export interface AnswerInput {
   sendResponse: boolean;
   /** Only with tentativelyAccept and decline (the routes refuse it on accept). */
-  proposedNewTime?: { start: { dateTime: string; timeZone?: string | undefined }; end: { dateTime: string; timeZone?: string | undefined } };
+  proposedNewTime?: {
+    start: { dateTime: string; timeZone?: string | undefined };
+    end: { dateTime: string; timeZone?: string | undefined };
+  };
 }
 
 /** The proposal as instants, or a 400 where Graph refuses it (its reference: sendResponse false, proposals not allowed). */
 function proposalOf(master: EventRecord, answer: AnswerInput): AttendeeRecord['proposedNewTime'] {
   if (!answer.proposedNewTime) return undefined;
   if (!answer.sendResponse) {
-    throw badRequest('ErrorInvalidRequest', 'Your request can\'t be completed. A new time can be proposed only with sendResponse set to true.');
+    throw badRequest(
+      'ErrorInvalidRequest',
+      "Your request can't be completed. A new time can be proposed only with sendResponse set to true.",
+    );
   }
   if (!master.allowNewTimeProposals) {
-    throw badRequest('ErrorInvalidRequest', 'Your request can\'t be completed. The organizer doesn\'t allow new time proposals for this meeting.');
+    throw badRequest(
+      'ErrorInvalidRequest',
+      "Your request can't be completed. The organizer doesn't allow new time proposals for this meeting.",
+    );
   }
   try {
     const time = parseTimes(answer.proposedNewTime.start, answer.proposedNewTime.end, false);
@@ -235,7 +276,10 @@ export function respondToEvent(
 ): void {
   const { master } = view;
   if (master.isOrganizer) {
-    throw badRequest('ErrorInvalidRequest', 'Your request can\'t be completed. You can\'t respond to a meeting you organized.');
+    throw badRequest(
+      'ErrorInvalidRequest',
+      "Your request can't be completed. You can't respond to a meeting you organized.",
+    );
   }
   const proposal = proposalOf(master, answer);
   const response = RESPONSES[action];
@@ -244,13 +288,26 @@ export function respondToEvent(
   const occurrence = view.type === 'occurrence' || view.type === 'exception';
   if (occurrence) {
     const exception = exceptionFor(view, now.toISOString());
-    Object.assign(exception, { responseStatus: status, showAs, changeKey: newChangeKey(), lastModified: now.toISOString() });
+    Object.assign(exception, {
+      responseStatus: status,
+      showAs,
+      changeKey: newChangeKey(),
+      lastModified: now.toISOString(),
+    });
     master.exceptions.set(view.originalStartKey ?? '', exception);
   } else {
     master.responseStatus = status;
     master.showAs = showAs;
   }
-  if (answer.sendResponse) reflectResponse(store, master, owner.email, { response, proposedNewTime: proposal }, occurrence ? view.originalStartKey : null, now);
+  if (answer.sendResponse)
+    reflectResponse(
+      store,
+      master,
+      owner.email,
+      { response, proposedNewTime: proposal },
+      occurrence ? view.originalStartKey : null,
+      now,
+    );
   // Exchange moves a declined meeting out of the calendar (to Deleted Items).
   if (response === 'declined') {
     deleteEvent(store, occurrence ? { ...view, master } : view, now);

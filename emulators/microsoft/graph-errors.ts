@@ -15,7 +15,11 @@ export class GraphHttpError extends Error {
   }
 }
 
-export function graphErrorBody(code: string, message: string, clientRequestId?: string): Record<string, unknown> {
+export function graphErrorBody(
+  code: string,
+  message: string,
+  clientRequestId?: string,
+): Record<string, unknown> {
   const requestId = randomUUID();
   return {
     error: {
@@ -33,6 +37,8 @@ export function graphErrorBody(code: string, message: string, clientRequestId?: 
 export const notFound = (): GraphHttpError =>
   new GraphHttpError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
 
-export const malformedId = (): GraphHttpError => new GraphHttpError(400, 'ErrorInvalidIdMalformed', 'Id is malformed.');
+export const malformedId = (): GraphHttpError =>
+  new GraphHttpError(400, 'ErrorInvalidIdMalformed', 'Id is malformed.');
 
-export const badRequest = (code: string, message: string): GraphHttpError => new GraphHttpError(400, code, message);
+export const badRequest = (code: string, message: string): GraphHttpError =>
+  new GraphHttpError(400, code, message);

@@ -7,7 +7,8 @@ import { appToken, graphFetch, signIn } from './test-client';
 
 let emulator: MicrosoftEmulator;
 let token: string;
-const g = (path: string, init: Parameters<typeof graphFetch>[3] = {}) => graphFetch(emulator.url, token, path, init);
+const g = (path: string, init: Parameters<typeof graphFetch>[3] = {}) =>
+  graphFetch(emulator.url, token, path, init);
 const event = (subject: string, start = '2031-01-06T10:00:00', end = '2031-01-06T11:00:00') => ({
   subject,
   start: { dateTime: start, timeZone: 'Europe/London' },
@@ -30,7 +31,9 @@ describe('authentication', () => {
       const response = await fetch(`${emulator.url}/v1.0/me/calendars`, { headers });
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toMatch(/^Bearer /);
-      const body = (await response.json()) as { error: { code: string; message: string; innerError: Record<string, string> } };
+      const body = (await response.json()) as {
+        error: { code: string; message: string; innerError: Record<string, string> };
+      };
       expect(body.error.code).toBe('InvalidAuthenticationToken');
       expect(body.error.innerError['request-id']).toEqual(expect.any(String));
     }
@@ -40,7 +43,9 @@ describe('authentication', () => {
     const app = (await appToken(emulator.url, 'northbridge.test')).access_token;
     const me = await graphFetch(emulator.url, app, '/me/calendars');
     expect(me.status).toBe(400);
-    expect(((await me.json()) as { error: { message: string } }).error.message).toContain('delegated authentication flow');
+    expect(((await me.json()) as { error: { message: string } }).error.message).toContain(
+      'delegated authentication flow',
+    );
     const user = await graphFetch(emulator.url, app, '/users/learner3@northbridge.test/calendars');
     expect(user.status).toBe(200);
     const other = await graphFetch(emulator.url, app, '/users/sam.personal@outlook.test/calendars');
@@ -54,7 +59,13 @@ describe('events', () => {
     expect(response.status).toBe(201);
     const body = (await response.json()) as Record<string, unknown>;
     expect(body['@odata.etag']).toBe(`W/"${String(body.changeKey)}"`);
-    expect(body).toMatchObject({ subject: 'Fidelity', type: 'singleInstance', isOrganizer: true, isAllDay: false, originalStartTimeZone: 'Europe/London' });
+    expect(body).toMatchObject({
+      subject: 'Fidelity',
+      type: 'singleInstance',
+      isOrganizer: true,
+      isAllDay: false,
+      originalStartTimeZone: 'Europe/London',
+    });
     expect(body.start).toEqual({ dateTime: '2031-01-06T10:00:00.0000000', timeZone: 'UTC' });
     expect(body.iCalUId).toMatch(/^040000008200E00074C5B7101A82E008/);
   });
@@ -63,7 +74,10 @@ describe('events', () => {
     const unknown = await g('/me/events', { method: 'POST', json: { ...event('x'), colour: 'red' } });
     expect(unknown.status).toBe(400);
     expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('RequestBodyRead');
-    const allDay = await g('/me/events', { method: 'POST', json: { ...event('x', '2031-01-06T10:00:00', '2031-01-07T00:00:00'), isAllDay: true } });
+    const allDay = await g('/me/events', {
+      method: 'POST',
+      json: { ...event('x', '2031-01-06T10:00:00', '2031-01-07T00:00:00'), isAllDay: true },
+    });
     expect(allDay.status).toBe(400);
   });
 
@@ -73,16 +87,31 @@ describe('events', () => {
     expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('ErrorItemNotFound');
     const malformed = await g('/me/events/not-an-id');
     expect(malformed.status).toBe(400);
-    expect(((await malformed.json()) as { error: { code: string } }).error.code).toBe('ErrorInvalidIdMalformed');
+    expect(((await malformed.json()) as { error: { code: string } }).error.code).toBe(
+      'ErrorInvalidIdMalformed',
+    );
   });
 
   it('PATCH with a stale If-Match answers 412 ErrorIrresolvableConflict', async () => {
-    const created = (await (await g('/me/events', { method: 'POST', json: event('etag') })).json()) as Record<string, string>;
-    const ok = await g(`/me/events/${created.id}`, { method: 'PATCH', json: { subject: 'v2' }, headers: { 'If-Match': created['@odata.etag'] ?? '' } });
+    const created = (await (await g('/me/events', { method: 'POST', json: event('etag') })).json()) as Record<
+      string,
+      string
+    >;
+    const ok = await g(`/me/events/${created.id}`, {
+      method: 'PATCH',
+      json: { subject: 'v2' },
+      headers: { 'If-Match': created['@odata.etag'] ?? '' },
+    });
     expect(ok.status).toBe(200);
-    const stale = await g(`/me/events/${created.id}`, { method: 'PATCH', json: { subject: 'v3' }, headers: { 'If-Match': created['@odata.etag'] ?? '' } });
+    const stale = await g(`/me/events/${created.id}`, {
+      method: 'PATCH',
+      json: { subject: 'v3' },
+      headers: { 'If-Match': created['@odata.etag'] ?? '' },
+    });
     expect(stale.status).toBe(412);
-    expect(((await stale.json()) as { error: { code: string } }).error.code).toBe('ErrorIrresolvableConflict');
+    expect(((await stale.json()) as { error: { code: string } }).error.code).toBe(
+      'ErrorIrresolvableConflict',
+    );
   });
 
   it('makes a create idempotent by transactionId', async () => {
@@ -94,9 +123,16 @@ describe('events', () => {
 
   it('returns singleValueExtendedProperties only when expanded by id', async () => {
     const id = 'String {6d3a1f0e-2c4b-4e8a-9b1d-7f5e3c2a1b90} Name TandemMeetingId';
-    const created = (await (await g('/me/events', { method: 'POST', json: { ...event('tagged'), singleValueExtendedProperties: [{ id, value: 'm-1' }] } })).json()) as Record<string, unknown>;
+    const created = (await (
+      await g('/me/events', {
+        method: 'POST',
+        json: { ...event('tagged'), singleValueExtendedProperties: [{ id, value: 'm-1' }] },
+      })
+    ).json()) as Record<string, unknown>;
     expect(created.singleValueExtendedProperties).toBeUndefined();
-    const expanded = (await (await g(`/me/events/${String(created.id)}?$expand=singleValueExtendedProperties($filter=id eq '${id}')`)).json()) as Record<string, unknown>;
+    const expanded = (await (
+      await g(`/me/events/${String(created.id)}?$expand=singleValueExtendedProperties($filter=id eq '${id}')`)
+    ).json()) as Record<string, unknown>;
     expect(expanded.singleValueExtendedProperties).toEqual([{ id, value: 'm-1' }]);
   });
 });
@@ -113,14 +149,22 @@ describe('calendarView', () => {
       method: 'POST',
       json: {
         ...event('weekly', '2031-03-24T09:00:00', '2031-03-24T09:30:00'),
-        recurrence: { pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'] }, range: { type: 'numbered', startDate: '2031-03-24', numberOfOccurrences: 3 } },
+        recurrence: {
+          pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'] },
+          range: { type: 'numbered', startDate: '2031-03-24', numberOfOccurrences: 3 },
+        },
       },
     });
-    const response = await g('/me/calendarView?startDateTime=2031-03-20T00:00:00Z&endDateTime=2031-04-20T00:00:00Z', {
-      headers: { Prefer: 'outlook.timezone="Europe/London"' },
-    });
+    const response = await g(
+      '/me/calendarView?startDateTime=2031-03-20T00:00:00Z&endDateTime=2031-04-20T00:00:00Z',
+      {
+        headers: { Prefer: 'outlook.timezone="Europe/London"' },
+      },
+    );
     expect(response.headers.get('preference-applied')).toBe('outlook.timezone="Europe/London"');
-    const { value } = (await response.json()) as { value: { type: string; start: { dateTime: string; timeZone: string }; seriesMasterId: string }[] };
+    const { value } = (await response.json()) as {
+      value: { type: string; start: { dateTime: string; timeZone: string }; seriesMasterId: string }[];
+    };
     // 09:00 London each week, whether GMT (24 March) or BST (31 March, 7 April).
     expect(value.map((v) => [v.type, v.start.dateTime])).toEqual([
       ['occurrence', '2031-03-24T09:00:00.0000000'],
@@ -138,11 +182,19 @@ describe('calendarView/delta', () => {
   it('pages with absolute nextLink/deltaLink on its own host, reports changes and @removed', async () => {
     const ids: string[] = [];
     for (let day = 2; day <= 4; day += 1) {
-      const created = (await (await g('/me/events', { method: 'POST', json: event(`d${day}`, `2031-02-0${day}T10:00:00`, `2031-02-0${day}T11:00:00`) })).json()) as { id: string };
+      const created = (await (
+        await g('/me/events', {
+          method: 'POST',
+          json: event(`d${day}`, `2031-02-0${day}T10:00:00`, `2031-02-0${day}T11:00:00`),
+        })
+      ).json()) as { id: string };
       ids.push(created.id);
     }
     const prefer = { Prefer: 'odata.maxpagesize=2' };
-    const first = (await (await g(`/me/calendarView/delta?${range}`, { headers: prefer })).json()) as Record<string, unknown>;
+    const first = (await (await g(`/me/calendarView/delta?${range}`, { headers: prefer })).json()) as Record<
+      string,
+      unknown
+    >;
     expect((first.value as unknown[]).length).toBe(2);
     const nextLink = String(first['@odata.nextLink']);
     expect(nextLink.startsWith(`${emulator.url}/v1.0/me/calendarView/delta?$skiptoken=`)).toBe(true);
@@ -181,13 +233,18 @@ describe('calendarView/delta', () => {
 
 describe('control API', () => {
   it('injects a 429 with Retry-After and counts requests by route', async () => {
-    await fetch(`${emulator.url}/__control/faults`, { method: 'POST', body: JSON.stringify({ path: '/me/calendars', status: 429, retryAfterSeconds: 3 }) });
+    await fetch(`${emulator.url}/__control/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ path: '/me/calendars', status: 429, retryAfterSeconds: 3 }),
+    });
     const throttled = await g('/me/calendars');
     expect(throttled.status).toBe(429);
     expect(throttled.headers.get('retry-after')).toBe('3');
     expect(((await throttled.json()) as { error: { code: string } }).error.code).toBe('TooManyRequests');
     expect((await g('/me/calendars')).status).toBe(200);
-    const counts = (await (await fetch(`${emulator.url}/__control/requests`)).json()) as { byRoute: Record<string, number> };
+    const counts = (await (await fetch(`${emulator.url}/__control/requests`)).json()) as {
+      byRoute: Record<string, number>;
+    };
     expect(counts.byRoute['GET /v1.0/me/calendars']).toBe(2);
   });
 });

@@ -21,7 +21,10 @@ function zoneOf(name: string): string {
 /** Start and end instants of a time record; all-day dates are midnights in `floatingZone`. */
 export function instantsOf(time: EventTimeRecord, floatingZone: string): { start: DateTime; end: DateTime } {
   if (time.kind === 'timed') {
-    return { start: DateTime.fromISO(time.startUtc, { zone: 'utc' }), end: DateTime.fromISO(time.endUtc, { zone: 'utc' }) };
+    return {
+      start: DateTime.fromISO(time.startUtc, { zone: 'utc' }),
+      end: DateTime.fromISO(time.endUtc, { zone: 'utc' }),
+    };
   }
   return {
     start: DateTime.fromISO(time.startDate, { zone: floatingZone }),
@@ -63,7 +66,11 @@ function occurrenceTime(master: EventRecord, date: string): { key: string; time:
   const key = startUtc.toISO({ suppressMilliseconds: true }) ?? '';
   return {
     key,
-    time: { ...time, startUtc: key, endUtc: startUtc.plus({ milliseconds: duration }).toISO({ suppressMilliseconds: true }) ?? '' },
+    time: {
+      ...time,
+      startUtc: key,
+      endUtc: startUtc.plus({ milliseconds: duration }).toISO({ suppressMilliseconds: true }) ?? '',
+    },
   };
 }
 
@@ -124,7 +131,9 @@ export function instancesInWindow(event: EventRecord, window: Window, floatingZo
   const fromDate = window.start.setZone(zone).minus({ days: spanDays }).toISODate() ?? '';
   const toDate = window.end.setZone(zone).plus({ days: 1 }).toISODate() ?? '';
   const occurrences = seriesOccurrences(event, fromDate, toDate);
-  return [...occurrences, ...exceptionViews(event)].filter((view) => overlaps(view.content.time, window, floatingZone));
+  return [...occurrences, ...exceptionViews(event)].filter((view) =>
+    overlaps(view.content.time, window, floatingZone),
+  );
 }
 
 /** Resolves an id that may name a master, a single event, an occurrence or an exception. */
@@ -144,4 +153,3 @@ export function resolveInstance(event: EventRecord, id: string): InstanceView | 
   );
   return candidates.find((view) => view.id === id) ?? null;
 }
-

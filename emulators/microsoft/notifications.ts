@@ -24,7 +24,11 @@ async function post(url: string, body: unknown): Promise<void> {
   }
 }
 
-export function changeNotificationBody(store: MicrosoftStore, subscription: SubscriptionRecord, notice: EventChangeNotice) {
+export function changeNotificationBody(
+  store: MicrosoftStore,
+  subscription: SubscriptionRecord,
+  notice: EventChangeNotice,
+) {
   const resource = `Users/${subscription.ownerId}/Events/${notice.eventId}`;
   const changeKey = store.events.get(notice.eventId)?.changeKey;
   return {

@@ -14,7 +14,10 @@ export class OAuthError extends Error {
   body(): Record<string, unknown> {
     const traceId = randomUUID();
     const correlationId = randomUUID();
-    const timestamp = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+    const timestamp = new Date()
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.\d+Z$/, 'Z');
     return {
       error: this.error,
       error_description: `AADSTS${this.aadsts}: ${this.description} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${timestamp}`,
@@ -28,6 +31,14 @@ export class OAuthError extends Error {
 }
 
 export const revokedGrant = () =>
-  new OAuthError('invalid_grant', 50173, 'The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password.');
+  new OAuthError(
+    'invalid_grant',
+    50173,
+    'The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password.',
+  );
 export const expiredCode = () =>
-  new OAuthError('invalid_grant', 70008, 'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.');
+  new OAuthError(
+    'invalid_grant',
+    70008,
+    'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.',
+  );

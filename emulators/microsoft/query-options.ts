@@ -23,7 +23,9 @@ export function outputZone(c: Context<EmulatorEnv>): OutputZone {
 }
 
 export function jsonOptions(c: Context<EmulatorEnv>): EventJsonOptions {
-  const bodyType = /outlook\.body-content-type\s*=\s*"?text/i.test(c.req.header('prefer') ?? '') ? 'text' : 'html';
+  const bodyType = /outlook\.body-content-type\s*=\s*"?text/i.test(c.req.header('prefer') ?? '')
+    ? 'text'
+    : 'html';
   return { zone: outputZone(c), bodyType, extendedPropertyIds: expandedPropertyIds(c) };
 }
 
@@ -41,7 +43,11 @@ export function requiredWindow(c: Context<EmulatorEnv>): { start: DateTime; end:
   const start = DateTime.fromISO(startText, { zone: 'utc' });
   const end = DateTime.fromISO(endText, { zone: 'utc' });
   if (!start.isValid || !end.isValid) {
-    throw new GraphHttpError(400, 'ErrorInvalidParameter', 'The value of the parameter StartDateTime or EndDateTime is invalid.');
+    throw new GraphHttpError(
+      400,
+      'ErrorInvalidParameter',
+      'The value of the parameter StartDateTime or EndDateTime is invalid.',
+    );
   }
   return { start, end };
 }

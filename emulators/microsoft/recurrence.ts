@@ -55,7 +55,11 @@ function matches(rec: RecurrenceRecord, start: DateTime, date: DateTime): boolea
         monthsBetween(start, date) % interval === 0
       );
     case 'absoluteYearly':
-      return date.month === pattern.month && date.day === pattern.dayOfMonth && (date.year - start.year) % interval === 0;
+      return (
+        date.month === pattern.month &&
+        date.day === pattern.dayOfMonth &&
+        (date.year - start.year) % interval === 0
+      );
     case 'relativeYearly':
       return (
         date.month === pattern.month &&

@@ -10,8 +10,10 @@ import { graphFetch, signIn } from './test-client';
 let emulator: MicrosoftEmulator;
 let tutor: string;
 let learner: string;
-const asTutor = (path: string, init: Parameters<typeof graphFetch>[3] = {}) => graphFetch(emulator.url, tutor, path, init);
-const asLearner = (path: string, init: Parameters<typeof graphFetch>[3] = {}) => graphFetch(emulator.url, learner, path, init);
+const asTutor = (path: string, init: Parameters<typeof graphFetch>[3] = {}) =>
+  graphFetch(emulator.url, tutor, path, init);
+const asLearner = (path: string, init: Parameters<typeof graphFetch>[3] = {}) =>
+  graphFetch(emulator.url, learner, path, init);
 const meeting = {
   subject: 'Review',
   start: { dateTime: '2031-05-05T10:00:00', timeZone: 'UTC' },
@@ -31,45 +33,91 @@ beforeEach(async () => {
 });
 
 async function learnerCopy(): Promise<Record<string, unknown> | undefined> {
-  const { value } = (await (await asLearner(`/me/calendarView?${view}`)).json()) as { value: Record<string, unknown>[] };
+  const { value } = (await (await asLearner(`/me/calendarView?${view}`)).json()) as {
+    value: Record<string, unknown>[];
+  };
   return value.find((item) => item.subject === 'Review' || String(item.subject).startsWith('Canceled:'));
 }
 
 describe('invitations between emulated mailboxes', () => {
   it('delivers the invitation, carries the answer back, and propagates the cancellation', async () => {
-    const created = (await (await asTutor('/me/events', { method: 'POST', json: meeting })).json()) as Record<string, unknown>;
+    const created = (await (await asTutor('/me/events', { method: 'POST', json: meeting })).json()) as Record<
+      string,
+      unknown
+    >;
     const copy = await learnerCopy();
-    expect(copy).toMatchObject({ iCalUId: created.iCalUId, isOrganizer: false, responseStatus: { response: 'notResponded' } });
+    expect(copy).toMatchObject({
+      iCalUId: created.iCalUId,
+      isOrganizer: false,
+      responseStatus: { response: 'notResponded' },
+    });
 
-    expect((await asLearner(`/me/events/${String(copy?.id)}/cancel`, { method: 'POST', json: {} })).status).toBe(400);
-    expect((await asLearner(`/me/events/${String(copy?.id)}/tentativelyAccept`, { method: 'POST', json: { sendResponse: true } })).status).toBe(202);
-    const organizerCopy = (await (await asTutor(`/me/events/${String(created.id)}`)).json()) as { attendees: { status: { response: string } }[] };
+    expect(
+      (await asLearner(`/me/events/${String(copy?.id)}/cancel`, { method: 'POST', json: {} })).status,
+    ).toBe(400);
+    expect(
+      (
+        await asLearner(`/me/events/${String(copy?.id)}/tentativelyAccept`, {
+          method: 'POST',
+          json: { sendResponse: true },
+        })
+      ).status,
+    ).toBe(202);
+    const organizerCopy = (await (await asTutor(`/me/events/${String(created.id)}`)).json()) as {
+      attendees: { status: { response: string } }[];
+    };
     expect(organizerCopy.attendees[0]?.status.response).toBe('tentativelyAccepted');
 
-    expect((await asTutor(`/me/events/${String(created.id)}/cancel`, { method: 'POST', json: { comment: 'sorry' } })).status).toBe(202);
+    expect(
+      (
+        await asTutor(`/me/events/${String(created.id)}/cancel`, {
+          method: 'POST',
+          json: { comment: 'sorry' },
+        })
+      ).status,
+    ).toBe(202);
     expect((await asTutor(`/me/events/${String(created.id)}`)).status).toBe(404);
     expect(await learnerCopy()).toMatchObject({ isCancelled: true });
   });
 
   it('a declined invitation leaves the attendee calendar (Exchange moves it to Deleted Items)', async () => {
-    const created = (await (await asTutor('/me/events', { method: 'POST', json: meeting })).json()) as { id: string };
+    const created = (await (await asTutor('/me/events', { method: 'POST', json: meeting })).json()) as {
+      id: string;
+    };
     const copy = await learnerCopy();
-    expect((await asLearner(`/me/events/${String(copy?.id)}/decline`, { method: 'POST', json: {} })).status).toBe(202);
+    expect(
+      (await asLearner(`/me/events/${String(copy?.id)}/decline`, { method: 'POST', json: {} })).status,
+    ).toBe(202);
     expect(await learnerCopy()).toBeUndefined();
-    const organizerCopy = (await (await asTutor(`/me/events/${created.id}`)).json()) as { attendees: { status: { response: string } }[] };
+    const organizerCopy = (await (await asTutor(`/me/events/${created.id}`)).json()) as {
+      attendees: { status: { response: string } }[];
+    };
     expect(organizerCopy.attendees[0]?.status.response).toBe('declined');
   });
 });
 
 describe('answers that propose a new time', () => {
-  const proposal = { start: { dateTime: '2031-05-06T14:00:00', timeZone: 'UTC' }, end: { dateTime: '2031-05-06T15:00:00', timeZone: 'UTC' } };
-  type Attendee = { emailAddress: { address: string; name: string }; status: { response: string }; proposedNewTime?: unknown };
+  const proposal = {
+    start: { dateTime: '2031-05-06T14:00:00', timeZone: 'UTC' },
+    end: { dateTime: '2031-05-06T15:00:00', timeZone: 'UTC' },
+  };
+  type Attendee = {
+    emailAddress: { address: string; name: string };
+    status: { response: string };
+    proposedNewTime?: unknown;
+  };
   const organizersAttendee = async (id: string, headers: Record<string, string> = {}) =>
-    ((await (await asTutor(`/me/events/${id}`, { headers })).json()) as { attendees: Attendee[] }).attendees[0];
+    ((await (await asTutor(`/me/events/${id}`, { headers })).json()) as { attendees: Attendee[] })
+      .attendees[0];
 
-  for (const [action, response] of [['tentativelyAccept', 'tentativelyAccepted'], ['decline', 'declined']] as const) {
+  for (const [action, response] of [
+    ['tentativelyAccept', 'tentativelyAccepted'],
+    ['decline', 'declined'],
+  ] as const) {
     it(`${action} with proposedNewTime shows the proposal on that attendee in the organiser’s copy`, async () => {
-      const created = (await (await asTutor('/me/events', { method: 'POST', json: meeting })).json()) as { id: string };
+      const created = (await (await asTutor('/me/events', { method: 'POST', json: meeting })).json()) as {
+        id: string;
+      };
       const copy = await learnerCopy();
       const answered = await asLearner(`/me/events/${String(copy?.id)}/${action}`, {
         method: 'POST',
@@ -92,28 +140,51 @@ describe('answers that propose a new time', () => {
   }
 
   it('drops an earlier proposal when the attendee answers again without one', async () => {
-    const created = (await (await asTutor('/me/events', { method: 'POST', json: meeting })).json()) as { id: string };
+    const created = (await (await asTutor('/me/events', { method: 'POST', json: meeting })).json()) as {
+      id: string;
+    };
     const copy = await learnerCopy();
-    await asLearner(`/me/events/${String(copy?.id)}/tentativelyAccept`, { method: 'POST', json: { sendResponse: true, proposedNewTime: proposal } });
-    expect((await asLearner(`/me/events/${String(copy?.id)}/accept`, { method: 'POST', json: { sendResponse: true } })).status).toBe(202);
+    await asLearner(`/me/events/${String(copy?.id)}/tentativelyAccept`, {
+      method: 'POST',
+      json: { sendResponse: true, proposedNewTime: proposal },
+    });
+    expect(
+      (
+        await asLearner(`/me/events/${String(copy?.id)}/accept`, {
+          method: 'POST',
+          json: { sendResponse: true },
+        })
+      ).status,
+    ).toBe(202);
     const attendee = await organizersAttendee(created.id);
     expect(attendee?.status.response).toBe('accepted');
     expect(attendee).not.toHaveProperty('proposedNewTime');
   });
 
   it('refuses proposedNewTime with sendResponse false (400, Graph’s error body) and on accept, changing nothing', async () => {
-    const created = (await (await asTutor('/me/events', { method: 'POST', json: meeting })).json()) as { id: string };
+    const created = (await (await asTutor('/me/events', { method: 'POST', json: meeting })).json()) as {
+      id: string;
+    };
     const copy = await learnerCopy();
     const silent = await asLearner(`/me/events/${String(copy?.id)}/tentativelyAccept`, {
       method: 'POST',
       json: { sendResponse: false, proposedNewTime: proposal },
     });
     expect(silent.status).toBe(400);
-    const body = (await silent.json()) as { error: { code: string; message: string; innerError: Record<string, string> } };
+    const body = (await silent.json()) as {
+      error: { code: string; message: string; innerError: Record<string, string> };
+    };
     expect(body.error.code).toBe('ErrorInvalidRequest');
     expect(body.error.message).toContain('sendResponse');
-    expect(body.error.innerError).toEqual({ date: expect.any(String), 'request-id': expect.any(String), 'client-request-id': expect.any(String) });
-    const onAccept = await asLearner(`/me/events/${String(copy?.id)}/accept`, { method: 'POST', json: { sendResponse: true, proposedNewTime: proposal } });
+    expect(body.error.innerError).toEqual({
+      date: expect.any(String),
+      'request-id': expect.any(String),
+      'client-request-id': expect.any(String),
+    });
+    const onAccept = await asLearner(`/me/events/${String(copy?.id)}/accept`, {
+      method: 'POST',
+      json: { sendResponse: true, proposedNewTime: proposal },
+    });
     expect(onAccept.status).toBe(400);
     expect(((await onAccept.json()) as { error: { code: string } }).error.code).toBe('RequestBodyRead');
     expect(await learnerCopy()).toMatchObject({ responseStatus: { response: 'notResponded' } });
@@ -124,7 +195,10 @@ describe('answers that propose a new time', () => {
     await asTutor('/me/events', { method: 'POST', json: { ...meeting, allowNewTimeProposals: false } });
     const copy = await learnerCopy();
     expect(copy).toMatchObject({ allowNewTimeProposals: false });
-    const proposing = await asLearner(`/me/events/${String(copy?.id)}/decline`, { method: 'POST', json: { sendResponse: true, proposedNewTime: proposal } });
+    const proposing = await asLearner(`/me/events/${String(copy?.id)}/decline`, {
+      method: 'POST',
+      json: { sendResponse: true, proposedNewTime: proposal },
+    });
     expect(proposing.status).toBe(400);
     expect(((await proposing.json()) as { error: { code: string } }).error.code).toBe('ErrorInvalidRequest');
   });
@@ -139,9 +213,14 @@ describe('attendee display names', () => {
         { emailAddress: { address: 'gail@example.org', name: 'Gail Guest' }, type: 'optional' },
       ],
     };
-    const created = (await (await asTutor('/me/events', { method: 'POST', json: named })).json()) as { id: string };
+    const created = (await (await asTutor('/me/events', { method: 'POST', json: named })).json()) as {
+      id: string;
+    };
     const names = (event: unknown) =>
-      (event as { attendees: { emailAddress: { address: string; name: string } }[] }).attendees.map((a) => [a.emailAddress.address, a.emailAddress.name]);
+      (event as { attendees: { emailAddress: { address: string; name: string } }[] }).attendees.map((a) => [
+        a.emailAddress.address,
+        a.emailAddress.name,
+      ]);
     const expected = [
       ['learner4@northbridge.test', 'Lee Four'],
       ['gail@example.org', 'Gail Guest'],
@@ -151,13 +230,25 @@ describe('attendee display names', () => {
     const copy = await learnerCopy();
     expect(names(copy)).toEqual(expected);
 
-    await asLearner(`/me/events/${String(copy?.id)}/accept`, { method: 'POST', json: { sendResponse: true } });
+    await asLearner(`/me/events/${String(copy?.id)}/accept`, {
+      method: 'POST',
+      json: { sendResponse: true },
+    });
     expect(names(await organizers())).toEqual(expected);
-    await asTutor(`/me/events/${created.id}`, { method: 'PATCH', json: { start: { dateTime: '2031-05-05T12:00:00', timeZone: 'UTC' }, end: { dateTime: '2031-05-05T13:00:00', timeZone: 'UTC' } } });
+    await asTutor(`/me/events/${created.id}`, {
+      method: 'PATCH',
+      json: {
+        start: { dateTime: '2031-05-05T12:00:00', timeZone: 'UTC' },
+        end: { dateTime: '2031-05-05T13:00:00', timeZone: 'UTC' },
+      },
+    });
     expect(names(await organizers())).toEqual(expected);
     expect(names(await learnerCopy())).toEqual(expected);
     // A client that re-sends the list by address only does not wipe the names.
-    const byAddress = named.attendees.map(({ emailAddress, type }) => ({ emailAddress: { address: emailAddress.address }, type }));
+    const byAddress = named.attendees.map(({ emailAddress, type }) => ({
+      emailAddress: { address: emailAddress.address },
+      type,
+    }));
     await asTutor(`/me/events/${created.id}`, { method: 'PATCH', json: { attendees: byAddress } });
     expect(names(await organizers())).toEqual(expected);
     expect(names(await learnerCopy())).toEqual(expected);
@@ -178,8 +269,17 @@ describe('getSchedule', () => {
     });
     expect(response.status).toBe(200);
     const { value } = (await response.json()) as { value: Record<string, unknown>[] };
-    expect(value[0]).toMatchObject({ scheduleId: 'tutor1@northbridge.test', availabilityView: '030', workingHours: { startTime: '09:00:00.0000000' } });
-    expect(value[0]?.scheduleItems).toEqual([expect.objectContaining({ status: 'oof', start: { dateTime: '2031-05-05T10:00:00.0000000', timeZone: 'UTC' } })]);
+    expect(value[0]).toMatchObject({
+      scheduleId: 'tutor1@northbridge.test',
+      availabilityView: '030',
+      workingHours: { startTime: '09:00:00.0000000' },
+    });
+    expect(value[0]?.scheduleItems).toEqual([
+      expect.objectContaining({
+        status: 'oof',
+        start: { dateTime: '2031-05-05T10:00:00.0000000', timeZone: 'UTC' },
+      }),
+    ]);
     expect(value[1]).toMatchObject({ error: { responseCode: 'ErrorMailRecipientNotFound' } });
   });
 
@@ -187,7 +287,11 @@ describe('getSchedule', () => {
     const personal = (await signIn(emulator.url, 'sam.personal@outlook.test')).access_token;
     const response = await graphFetch(emulator.url, personal, '/me/calendar/getSchedule', {
       method: 'POST',
-      json: { schedules: ['sam.personal@outlook.test'], startTime: { dateTime: '2031-05-05T09:00:00', timeZone: 'UTC' }, endTime: { dateTime: '2031-05-05T12:00:00', timeZone: 'UTC' } },
+      json: {
+        schedules: ['sam.personal@outlook.test'],
+        startTime: { dateTime: '2031-05-05T09:00:00', timeZone: 'UTC' },
+        endTime: { dateTime: '2031-05-05T12:00:00', timeZone: 'UTC' },
+      },
     });
     expect(response.status).toBe(400);
   });
@@ -239,7 +343,9 @@ describe('subscriptions', () => {
     const sub = (await created.json()) as { id: string; expirationDateTime: string };
 
     const delivered = nextDelivery();
-    const event = (await (await asTutor('/me/events', { method: 'POST', json: { ...meeting, attendees: [] } })).json()) as { id: string };
+    const event = (await (
+      await asTutor('/me/events', { method: 'POST', json: { ...meeting, attendees: [] } })
+    ).json()) as { id: string };
     await delivered;
     const notification = JSON.parse(received[0]?.body ?? '{}') as { value: Record<string, unknown>[] };
     expect(notification.value[0]).toMatchObject({
@@ -250,12 +356,20 @@ describe('subscriptions', () => {
     });
     expect(String(notification.value[0]?.resource)).toContain(event.id);
 
-    const renewed = await asTutor(`/subscriptions/${sub.id}`, { method: 'PATCH', json: { expirationDateTime: new Date(Date.now() + 4000 * 60_000).toISOString() } });
+    const renewed = await asTutor(`/subscriptions/${sub.id}`, {
+      method: 'PATCH',
+      json: { expirationDateTime: new Date(Date.now() + 4000 * 60_000).toISOString() },
+    });
     expect(renewed.status).toBe(200);
     const lifecycle = nextDelivery();
-    await fetch(`${emulator.url}/__control/lifecycle`, { method: 'POST', body: JSON.stringify({ subscriptionId: sub.id, lifecycleEvent: 'reauthorizationRequired' }) });
+    await fetch(`${emulator.url}/__control/lifecycle`, {
+      method: 'POST',
+      body: JSON.stringify({ subscriptionId: sub.id, lifecycleEvent: 'reauthorizationRequired' }),
+    });
     await lifecycle;
-    expect(JSON.parse(received.at(-1)?.body ?? '{}')).toMatchObject({ value: [{ subscriptionId: sub.id, lifecycleEvent: 'reauthorizationRequired' }] });
+    expect(JSON.parse(received.at(-1)?.body ?? '{}')).toMatchObject({
+      value: [{ subscriptionId: sub.id, lifecycleEvent: 'reauthorizationRequired' }],
+    });
     expect((await asTutor(`/subscriptions/${sub.id}`, { method: 'DELETE' })).status).toBe(204);
     expect((await asTutor(`/subscriptions/${sub.id}`)).status).toBe(404);
   });
@@ -266,6 +380,8 @@ describe('subscriptions', () => {
     echo = 'token';
     const tooLong = await asTutor('/subscriptions', { method: 'POST', json: subscription(4300) });
     expect(tooLong.status).toBe(400);
-    expect(((await tooLong.json()) as { error: { message: string } }).error.message).toContain('4230 minutes');
+    expect(((await tooLong.json()) as { error: { message: string } }).error.message).toContain(
+      '4230 minutes',
+    );
   });
 });

@@ -19,7 +19,10 @@ const seedEvent = z.object({
   organizer: z.string(),
   subject: z.string(),
   day: z.number().int(),
-  start: z.string().regex(/^\d\d:\d\d$/).optional(),
+  start: z
+    .string()
+    .regex(/^\d\d:\d\d$/)
+    .optional(),
   minutes: z.number().int().positive().optional(),
   allDayDays: z.number().int().positive().optional(),
   location: z.string().optional(),
@@ -28,7 +31,9 @@ const seedEvent = z.object({
   recurrence: z
     .object({
       type: z.enum(['daily', 'weekly']),
-      daysOfWeek: z.array(z.enum(['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'])).optional(),
+      daysOfWeek: z
+        .array(z.enum(['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday']))
+        .optional(),
       occurrences: z.number().int().positive(),
     })
     .optional(),
@@ -36,7 +41,13 @@ const seedEvent = z.object({
 
 export const seedFile = z.object({
   tenantId: z.string(),
-  clients: z.array(z.object({ clientId: z.string(), clientSecret: z.string(), redirectUris: z.array(z.string()).default([]) })),
+  clients: z.array(
+    z.object({
+      clientId: z.string(),
+      clientSecret: z.string(),
+      redirectUris: z.array(z.string()).default([]),
+    }),
+  ),
   accounts: z.array(
     z.object({
       email: z.string(),
@@ -70,14 +81,24 @@ function stableCalendarId(email: string, name: string): string {
 
 /** Graph calendar colours and the hex Outlook shows for them. */
 export const CALENDAR_COLORS: Record<string, string> = {
-  auto: '#0078d4', lightBlue: '#a6d1f5', lightGreen: '#87d28e', lightOrange: '#fcab73', lightGray: '#c0c0c0',
-  lightYellow: '#f4d07a', lightTeal: '#6fe2d6', lightPink: '#f1a3b5', lightBrown: '#cba17e', lightRed: '#ee7a81',
+  auto: '#0078d4',
+  lightBlue: '#a6d1f5',
+  lightGreen: '#87d28e',
+  lightOrange: '#fcab73',
+  lightGray: '#c0c0c0',
+  lightYellow: '#f4d07a',
+  lightTeal: '#6fe2d6',
+  lightPink: '#f1a3b5',
+  lightBrown: '#cba17e',
+  lightRed: '#ee7a81',
 };
 
 /** Adds an account with its calendars (the first one is the default calendar). */
 export function addAccount(
   store: MicrosoftStore,
-  spec: Omit<AccountRecord, 'id' | 'workingHours'> & { calendars: { name: string; color: string; hexColor?: string }[] },
+  spec: Omit<AccountRecord, 'id' | 'workingHours'> & {
+    calendars: { name: string; color: string; hexColor?: string }[];
+  },
 ): AccountRecord {
   const account: AccountRecord = {
     id: stableGuid(spec.email.toLowerCase()),
@@ -86,7 +107,11 @@ export function addAccount(
     kind: spec.kind,
     tenantId: spec.tenantId,
     timeZone: spec.timeZone,
-    workingHours: { daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'], startTime: '09:00', endTime: '17:00' },
+    workingHours: {
+      daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'],
+      startTime: '09:00',
+      endTime: '17:00',
+    },
   };
   store.accounts.set(account.id, account);
   spec.calendars.forEach((calendar, index) => {
@@ -138,20 +163,39 @@ function seedOneEvent(store: MicrosoftStore, spec: z.infer<typeof seedEvent>, no
     start = day.set({ hour: hour ?? 9, minute: minute ?? 0, second: 0, millisecond: 0 });
     end = start.plus({ minutes: spec.minutes ?? 60 });
   }
-  createEvent(store, owner, calendar, {
-    subject: spec.subject,
-    body: { contentType: 'text', content: '' },
-    start: { dateTime: local(start), timeZone: owner.timeZone },
-    end: { dateTime: local(end), timeZone: owner.timeZone },
-    isAllDay: Boolean(spec.allDayDays),
-    location: spec.location ? { displayName: spec.location } : undefined,
-    showAs: spec.showAs,
-    attendees: spec.attendees?.map((email) => ({ emailAddress: { address: email, name: store.accountByIdOrEmail(email)?.displayName ?? email }, type: 'required' as const })),
-    recurrence: spec.recurrence
-      ? {
-          pattern: { type: spec.recurrence.type, interval: 1, daysOfWeek: spec.recurrence.daysOfWeek ?? [], firstDayOfWeek: 'monday' },
-          range: { type: 'numbered', startDate: day.toISODate() ?? '', numberOfOccurrences: spec.recurrence.occurrences, recurrenceTimeZone: owner.timeZone },
-        }
-      : undefined,
-  }, now);
+  createEvent(
+    store,
+    owner,
+    calendar,
+    {
+      subject: spec.subject,
+      body: { contentType: 'text', content: '' },
+      start: { dateTime: local(start), timeZone: owner.timeZone },
+      end: { dateTime: local(end), timeZone: owner.timeZone },
+      isAllDay: Boolean(spec.allDayDays),
+      location: spec.location ? { displayName: spec.location } : undefined,
+      showAs: spec.showAs,
+      attendees: spec.attendees?.map((email) => ({
+        emailAddress: { address: email, name: store.accountByIdOrEmail(email)?.displayName ?? email },
+        type: 'required' as const,
+      })),
+      recurrence: spec.recurrence
+        ? {
+            pattern: {
+              type: spec.recurrence.type,
+              interval: 1,
+              daysOfWeek: spec.recurrence.daysOfWeek ?? [],
+              firstDayOfWeek: 'monday',
+            },
+            range: {
+              type: 'numbered',
+              startDate: day.toISODate() ?? '',
+              numberOfOccurrences: spec.recurrence.occurrences,
+              recurrenceTimeZone: owner.timeZone,
+            },
+          }
+        : undefined,
+    },
+    now,
+  );
 }

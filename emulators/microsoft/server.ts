@@ -73,12 +73,18 @@ const DEFAULT_CODES: Record<number, string> = {
 function faultResponse(c: Context<EmulatorEnv>, fault: FaultRule): Response {
   const status = fault.status ?? 503;
   const retryAfter = fault.retryAfterSeconds ?? (status === 429 ? 1 : undefined);
-  const headers: Record<string, string> = retryAfter !== undefined ? { 'Retry-After': String(retryAfter) } : {};
+  const headers: Record<string, string> =
+    retryAfter !== undefined ? { 'Retry-After': String(retryAfter) } : {};
   const code = fault.code ?? DEFAULT_CODES[status] ?? 'UnknownError';
   return c.json(graphErrorBody(code, `Injected fault: ${code}.`), status as 400, headers);
 }
 
-function buildApp(store: MicrosoftStore, control: ControlState, origin: () => string, seeds: { get: () => AnySeed; set: (s: AnySeed) => void }) {
+function buildApp(
+  store: MicrosoftStore,
+  control: ControlState,
+  origin: () => string,
+  seeds: { get: () => AnySeed; set: (s: AnySeed) => void },
+) {
   const app = new Hono<EmulatorEnv>();
   app.use('*', async (c: Context<EmulatorEnv>, next: Next) => {
     c.set('store', store);
@@ -97,7 +103,8 @@ function buildApp(store: MicrosoftStore, control: ControlState, origin: () => st
     await next();
   });
   app.use('/v1.0/*', requireAccessToken);
-  for (const path of ['/v1.0/me', '/v1.0/me/*']) app.use(path, async (c, next) => (resolveMailbox(c, undefined), next()));
+  for (const path of ['/v1.0/me', '/v1.0/me/*'])
+    app.use(path, async (c, next) => (resolveMailbox(c, undefined), next()));
   for (const path of ['/v1.0/users/:userId', '/v1.0/users/:userId/*']) {
     app.use(path, async (c, next) => (resolveMailbox(c, c.req.param('userId')), next()));
   }
@@ -116,7 +123,11 @@ function buildApp(store: MicrosoftStore, control: ControlState, origin: () => st
   });
   app.onError((error, c) => {
     if (error instanceof GraphHttpError) {
-      return c.json(graphErrorBody(error.code, error.message, c.req.header('client-request-id')), error.status as 400, error.headers);
+      return c.json(
+        graphErrorBody(error.code, error.message, c.req.header('client-request-id')),
+        error.status as 400,
+        error.headers,
+      );
     }
     console.error('[microsoft emulator]', error);
     return c.json(graphErrorBody('InternalServerError', 'An internal server error occurred.'), 500);
@@ -124,7 +135,9 @@ function buildApp(store: MicrosoftStore, control: ControlState, origin: () => st
   return app;
 }
 
-export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions = {}): Promise<MicrosoftEmulator> {
+export async function startMicrosoftEmulator(
+  options: MicrosoftEmulatorOptions = {},
+): Promise<MicrosoftEmulator> {
   const host = options.host ?? '127.0.0.1';
   let seed: AnySeed = readSeed(options.seed);
   const store = new MicrosoftStore();
@@ -141,7 +154,10 @@ export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions =
         port: options.port ?? 0,
         hostname: host,
         createServer,
-        serverOptions: { key: readFileSync(new URL('emulator-key.pem', CERT_DIR)), cert: readFileSync(new URL('emulator-cert.pem', CERT_DIR)) },
+        serverOptions: {
+          key: readFileSync(new URL('emulator-key.pem', CERT_DIR)),
+          cert: readFileSync(new URL('emulator-cert.pem', CERT_DIR)),
+        },
       },
       () => resolve(started as Server),
     );
@@ -150,8 +166,11 @@ export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions =
   const port = (server.address() as AddressInfo).port;
   const hostInUrl = host.includes(':') ? `[${host}]` : host;
   url = `https://${hostInUrl}:${port}`;
-  const authorityServer = options.authorityPort === undefined ? null : await listenForAuthority(app, host, options.authorityPort);
-  const authorityUrl = authorityServer ? `http://${hostInUrl}:${(authorityServer.address() as AddressInfo).port}` : url;
+  const authorityServer =
+    options.authorityPort === undefined ? null : await listenForAuthority(app, host, options.authorityPort);
+  const authorityUrl = authorityServer
+    ? `http://${hostInUrl}:${(authorityServer.address() as AddressInfo).port}`
+    : url;
 
   return {
     url,

@@ -31,7 +31,8 @@ export interface CalendarRecord {
   canEdit: boolean;
 }
 
-export type ResponseKind = 'none' | 'organizer' | 'tentativelyAccepted' | 'accepted' | 'declined' | 'notResponded';
+export type ResponseKind =
+  'none' | 'organizer' | 'tentativelyAccepted' | 'accepted' | 'declined' | 'notResponded';
 export type ShowAsKind = 'free' | 'tentative' | 'busy' | 'oof' | 'workingElsewhere' | 'unknown';
 export type AttendeeType = 'required' | 'optional' | 'resource';
 

@@ -71,7 +71,9 @@ export interface EventChangeNotice {
 
 /** A Graph-like opaque id: long, URL-safe, no underscore (occurrence ids use it as separator). */
 export function newGraphId(): string {
-  return `AAMkA${randomBytes(24).toString('base64').replace(/[+/=_]/g, (c) => (c === '+' ? '-' : c === '/' ? 'x' : ''))}`;
+  return `AAMkA${randomBytes(24)
+    .toString('base64')
+    .replace(/[+/=_]/g, (c) => (c === '+' ? '-' : c === '/' ? 'x' : ''))}`;
 }
 
 export function newChangeKey(): string {
@@ -143,7 +145,8 @@ export class MicrosoftStore {
   }
 
   findByICalUId(ownerId: string, iCalUId: string): EventRecord | undefined {
-    for (const event of this.events.values()) if (event.ownerId === ownerId && event.iCalUId === iCalUId) return event;
+    for (const event of this.events.values())
+      if (event.ownerId === ownerId && event.iCalUId === iCalUId) return event;
     return undefined;
   }
 
@@ -160,7 +163,12 @@ export class MicrosoftStore {
 
   deleteEvent(event: EventRecord): void {
     this.events.delete(event.id);
-    this.emit({ ownerId: event.ownerId, calendarId: event.calendarId, eventId: event.id, changeType: 'deleted' });
+    this.emit({
+      ownerId: event.ownerId,
+      calendarId: event.calendarId,
+      eventId: event.id,
+      changeType: 'deleted',
+    });
   }
 
   issueAccessToken(principal: Principal, lifetimeSeconds: number): AccessToken {
@@ -178,7 +186,8 @@ export class MicrosoftStore {
   revokeAccount(accountId: string): void {
     for (const grant of this.grants.values()) if (grant.accountId === accountId) grant.revoked = true;
     for (const token of this.accessTokens.values()) {
-      if (token.principal.kind === 'delegated' && token.principal.accountId === accountId) token.revoked = true;
+      if (token.principal.kind === 'delegated' && token.principal.accountId === accountId)
+        token.revoked = true;
     }
   }
 

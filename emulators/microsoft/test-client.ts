@@ -39,13 +39,22 @@ export async function authorizeAs(
     account: email,
     ...extra,
   });
-  const response = await fetch(`${baseUrl}/${tenant}/oauth2/v2.0/authorize`, { method: 'POST', body: form, redirect: 'manual' });
+  const response = await fetch(`${baseUrl}/${tenant}/oauth2/v2.0/authorize`, {
+    method: 'POST',
+    body: form,
+    redirect: 'manual',
+  });
   const location = response.headers.get('location');
-  if (response.status !== 302 || !location) throw new Error(`authorize answered ${response.status}: ${await response.text()}`);
+  if (response.status !== 302 || !location)
+    throw new Error(`authorize answered ${response.status}: ${await response.text()}`);
   return new URL(location).searchParams;
 }
 
-export async function tokenRequest(baseUrl: string, params: Record<string, string>, tenant = 'common'): Promise<Response> {
+export async function tokenRequest(
+  baseUrl: string,
+  params: Record<string, string>,
+  tenant = 'common',
+): Promise<Response> {
   return fetch(`${baseUrl}/${tenant}/oauth2/v2.0/token`, {
     method: 'POST',
     body: new URLSearchParams({ client_id: TEST_CLIENT_ID, client_secret: TEST_CLIENT_SECRET, ...params }),
@@ -55,7 +64,10 @@ export async function tokenRequest(baseUrl: string, params: Record<string, strin
 /** Full delegated sign-in (authorization code + PKCE) for one emulated account. */
 export async function signIn(baseUrl: string, email: string): Promise<TokenResponse> {
   const { verifier, challenge } = pkcePair();
-  const query = await authorizeAs(baseUrl, email, { code_challenge: challenge, code_challenge_method: 'S256' });
+  const query = await authorizeAs(baseUrl, email, {
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+  });
   const response = await tokenRequest(baseUrl, {
     grant_type: 'authorization_code',
     code: query.get('code') ?? '',
@@ -67,13 +79,22 @@ export async function signIn(baseUrl: string, email: string): Promise<TokenRespo
 }
 
 export async function appToken(baseUrl: string, tenant: string): Promise<TokenResponse> {
-  const response = await tokenRequest(baseUrl, { grant_type: 'client_credentials', scope: 'https://graph.microsoft.com/.default' }, tenant);
+  const response = await tokenRequest(
+    baseUrl,
+    { grant_type: 'client_credentials', scope: 'https://graph.microsoft.com/.default' },
+    tenant,
+  );
   if (!response.ok) throw new Error(`token answered ${response.status}: ${await response.text()}`);
   return (await response.json()) as TokenResponse;
 }
 
 /** fetch against Graph with a bearer token; JSON body when given. */
-export function graphFetch(baseUrl: string, token: string, path: string, init: RequestInit & { json?: unknown } = {}): Promise<Response> {
+export function graphFetch(
+  baseUrl: string,
+  token: string,
+  path: string,
+  init: RequestInit & { json?: unknown } = {},
+): Promise<Response> {
   const { json, headers, ...rest } = init;
   const url = path.startsWith('https://') ? path : `${baseUrl}/v1.0${path}`;
   return fetch(url, {

@@ -1,4 +1,10 @@
-import { buildAuthorizationUrl, createMicrosoftProvider, createOAuthState, createPkcePair, exchangeAuthorizationCode } from '../../src/server/providers/microsoft';
+import {
+  buildAuthorizationUrl,
+  createMicrosoftProvider,
+  createOAuthState,
+  createPkcePair,
+  exchangeAuthorizationCode,
+} from '../../src/server/providers/microsoft';
 import type { MicrosoftCalendarProvider, MicrosoftAppConfig } from '../../src/server/providers/microsoft';
 import type { OAuthTokens } from '../../src/server/providers/types';
 import type { FaultRule } from './control-state';
@@ -24,7 +30,10 @@ export interface MicrosoftTestbed {
   emulator: MicrosoftEmulator;
   app: MicrosoftAppConfig;
   signIn(email: string, tenant?: string): Promise<OAuthTokens>;
-  connect(email: string, options?: { pageSize?: number; tokens?: OAuthTokens; now?: () => Date }): Promise<ConnectedAccount>;
+  connect(
+    email: string,
+    options?: { pageSize?: number; tokens?: OAuthTokens; now?: () => Date },
+  ): Promise<ConnectedAccount>;
   connectApp(userId: string, tenant?: string): MicrosoftCalendarProvider;
   fault(rule: Partial<FaultRule>): void;
   close(): Promise<void>;
@@ -42,13 +51,27 @@ export async function startMicrosoftTestbed(): Promise<MicrosoftTestbed> {
   async function signIn(email: string, tenant = 'common'): Promise<OAuthTokens> {
     const pkce = createPkcePair();
     const state = createOAuthState();
-    const authorize = new URL(buildAuthorizationUrl({ ...app, tenant }, { redirectUri: TEST_REDIRECT_URI, state, codeChallenge: pkce.challenge }));
+    const authorize = new URL(
+      buildAuthorizationUrl(
+        { ...app, tenant },
+        { redirectUri: TEST_REDIRECT_URI, state, codeChallenge: pkce.challenge },
+      ),
+    );
     const form = new URLSearchParams(authorize.searchParams);
     form.set('account', email);
-    const consent = await fetch(`${authorize.origin}${authorize.pathname}`, { method: 'POST', body: form, redirect: 'manual' });
+    const consent = await fetch(`${authorize.origin}${authorize.pathname}`, {
+      method: 'POST',
+      body: form,
+      redirect: 'manual',
+    });
     const location = new URL(consent.headers.get('location') ?? 'about:blank');
-    if (location.searchParams.get('state') !== state) throw new Error(`state mismatch after consent (${consent.status})`);
-    return exchangeAuthorizationCode(app, { code: location.searchParams.get('code') ?? '', redirectUri: TEST_REDIRECT_URI, codeVerifier: pkce.verifier });
+    if (location.searchParams.get('state') !== state)
+      throw new Error(`state mismatch after consent (${consent.status})`);
+    return exchangeAuthorizationCode(app, {
+      code: location.searchParams.get('code') ?? '',
+      redirectUri: TEST_REDIRECT_URI,
+      codeVerifier: pkce.verifier,
+    });
   }
 
   return {

@@ -72,7 +72,10 @@ export function mountControlApi(app: Hono<any>, hooks: ControlHooks): void {
     if (preset.success) {
       const make = hooks.presets?.[preset.data.preset];
       if (!make) {
-        return c.json({ error: `unknown preset ${preset.data.preset}`, presets: Object.keys(hooks.presets ?? {}) }, 400);
+        return c.json(
+          { error: `unknown preset ${preset.data.preset}`, presets: Object.keys(hooks.presets ?? {}) },
+          400,
+        );
       }
       let spec: FaultSpecInput | null;
       try {

@@ -73,13 +73,18 @@ export class FaultInjector {
   middleware(controlPrefix = '/__control'): MiddlewareHandler {
     return async (c, next) => {
       if (c.req.path.startsWith(controlPrefix)) return next();
-      const fault = this.take({ method: c.req.method, path: c.req.path, query: new URL(c.req.url).searchParams });
+      const fault = this.take({
+        method: c.req.method,
+        path: c.req.path,
+        query: new URL(c.req.url).searchParams,
+      });
       if (!fault) return next();
       if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
       if (!fault.response) return next();
       const { status, headers, body } = fault.response;
       const text = body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body);
-      const contentType = typeof body === 'string' ? 'text/plain; charset=UTF-8' : 'application/json; charset=UTF-8';
+      const contentType =
+        typeof body === 'string' ? 'text/plain; charset=UTF-8' : 'application/json; charset=UTF-8';
       return new Response(text, {
         status,
         headers: { ...(text === null ? {} : { 'content-type': contentType }), ...headers },

@@ -21,7 +21,10 @@ export class RequestCounter {
   }
 
   snapshot(): RequestCounts {
-    return { total: this.total, byRoute: Object.fromEntries([...this.counts].sort(([a], [b]) => a.localeCompare(b))) };
+    return {
+      total: this.total,
+      byRoute: Object.fromEntries([...this.counts].sort(([a], [b]) => a.localeCompare(b))),
+    };
   }
 
   reset(): void {

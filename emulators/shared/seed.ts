@@ -126,11 +126,19 @@ function resolveAccount(account: SeedAccount, now: Date): ResolvedSeedAccount {
   };
 }
 
-function resolveTime(event: z.infer<typeof seedEventSchema>, monday: DateTime, timeZone: string): ResolvedTime {
+function resolveTime(
+  event: z.infer<typeof seedEventSchema>,
+  monday: DateTime,
+  timeZone: string,
+): ResolvedTime {
   const day = monday.plus({ days: event.day });
   if (!event.start) {
     const days = event.allDayDays ?? 1;
-    return { kind: 'allDay', startDate: day.toISODate() ?? '', endDate: day.plus({ days }).toISODate() ?? '' };
+    return {
+      kind: 'allDay',
+      startDate: day.toISODate() ?? '',
+      endDate: day.plus({ days }).toISODate() ?? '',
+    };
   }
   const [hour, minute] = event.start.split(':').map(Number);
   // Wall-clock arithmetic in the account's zone, so 09:00 stays 09:00 across a DST change.

@@ -5,7 +5,8 @@ import './globals.css';
 
 export const metadata: Metadata = {
   title: { default: 'Tandem', template: '%s · Tandem' },
-  description: 'Tasks, meetings and reviews for tutors and learners, in step with the calendars they already use.',
+  description:
+    'Tasks, meetings and reviews for tutors and learners, in step with the calendars they already use.',
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {

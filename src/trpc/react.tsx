@@ -24,9 +24,7 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
       // No loggerLink: it would print inputs (CalDAV passwords among them) to the console.
-      links: [
-        httpBatchLink({ url: '/api/trpc', transformer: superjson, maxItems: MAX_TRPC_BATCH_SIZE }),
-      ],
+      links: [httpBatchLink({ url: '/api/trpc', transformer: superjson, maxItems: MAX_TRPC_BATCH_SIZE })],
     }),
   );
   return (

@@ -11,7 +11,11 @@ export const getQueryClient = cache(makeQueryClient);
 const getContext = cache(createRequestContext);
 
 /** Server components prefetch through the same procedures the browser calls. */
-export const trpc = createTRPCOptionsProxy({ ctx: getContext, router: appRouter, queryClient: getQueryClient });
+export const trpc = createTRPCOptionsProxy({
+  ctx: getContext,
+  router: appRouter,
+  queryClient: getQueryClient,
+});
 
 /** A direct caller, for server components that need the data themselves. */
 export async function serverCaller() {

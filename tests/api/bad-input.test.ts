@@ -1,6 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listMutationPaths, sessionOf } from '@/tests/support/api';
-import { BAD_MUTATION_INPUTS, MALFORMED_FOR_EVERY_MUTATION, seedScene, type Scene } from '@/tests/support/bad-mutation-inputs';
+import {
+  BAD_MUTATION_INPUTS,
+  MALFORMED_FOR_EVERY_MUTATION,
+  seedScene,
+  type Scene,
+} from '@/tests/support/bad-mutation-inputs';
 import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
 import { createTestTenant } from '@/tests/support/fixtures';
 import { postMutation, postRaw, type HttpOutcome } from '@/tests/support/http';
@@ -20,14 +25,19 @@ beforeAll(async () => {
 
 /** A refusal a person can act on: 400, BAD_REQUEST, a short sentence rather than a dump. */
 function expectClearBadRequest(outcome: HttpOutcome, label: string): void {
-  expect({ label, status: outcome.status, code: outcome.code }).toEqual({ label, status: 400, code: 'BAD_REQUEST' });
+  expect({ label, status: outcome.status, code: outcome.code }).toEqual({
+    label,
+    status: 400,
+    code: 'BAD_REQUEST',
+  });
   expect(outcome.message, label).toMatch(/^[A-Z][^\n]{5,300}$/);
   expect(outcome.message, label).not.toMatch(/internal server error|^\s*[[{]/i);
 }
 
 function casesFor(path: string) {
   const cases = BAD_MUTATION_INPUTS[path];
-  if (!cases) throw new Error(`no bad-input cases for ${path}: add them to tests/support/bad-mutation-inputs.ts`);
+  if (!cases)
+    throw new Error(`no bad-input cases for ${path}: add them to tests/support/bad-mutation-inputs.ts`);
   return cases;
 }
 
@@ -63,7 +73,12 @@ describe.each(MUTATIONS)('%s', (path) => {
 
 it('answers a body that is not JSON with a 400, not a 500', async () => {
   const before = await snapshotDatabase(database.db);
-  const outcome = await postRaw(database.db, sessionOf(scene.tenant.learner), 'tasks.create', '{"json": {"title": ');
+  const outcome = await postRaw(
+    database.db,
+    sessionOf(scene.tenant.learner),
+    'tasks.create',
+    '{"json": {"title": ',
+  );
   expect(outcome.status).toBe(400);
   expect(outcome.message).not.toMatch(/internal server error/i);
   expect(await snapshotDatabase(database.db)).toEqual(before);

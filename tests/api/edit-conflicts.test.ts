@@ -19,7 +19,12 @@ beforeAll(async () => {
 });
 
 /** Two editors opened the same row at `version`; the first saves, then the second. */
-async function editTwice(path: string, session: { userId: string; tenantId: string }, first: object, second: object) {
+async function editTwice(
+  path: string,
+  session: { userId: string; tenantId: string },
+  first: object,
+  second: object,
+) {
   const version = await currentVersion(path, session);
   const saved = await callProcedure(database.db, session, path, { ...first, version });
   expect(describeOutcome(saved)).toBe('ok');
@@ -49,7 +54,11 @@ describe('an edit made from a version that changed since', () => {
       'meetings.update',
       tutor,
       { id: activity.meetingId, title: 'Renamed by the first editor' },
-      { id: activity.meetingId, startsAt: new Date('2026-03-05T10:00:00Z'), endsAt: new Date('2026-03-05T11:00:00Z') },
+      {
+        id: activity.meetingId,
+        startsAt: new Date('2026-03-05T10:00:00Z'),
+        endsAt: new Date('2026-03-05T11:00:00Z'),
+      },
     );
     expect(stale).toEqual({ status: 409, code: 'CONFLICT', message: MEETING_CHANGED_MEANWHILE });
     // Once reloaded, the second editor's change goes through from the version the first left.

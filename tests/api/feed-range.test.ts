@@ -15,7 +15,8 @@ beforeAll(async () => {
   tenant = await createTestTenant(database.db, 'feed-range');
 });
 
-const feed = (to: Date) => callProcedure(database.db, sessionOf(tenant.learner), 'calendar.feed', { from, to });
+const feed = (to: Date) =>
+  callProcedure(database.db, sessionOf(tenant.learner), 'calendar.feed', { from, to });
 
 describe('calendar.feed range', () => {
   it('answers a range of exactly 100 days', async () => {
@@ -26,6 +27,8 @@ describe('calendar.feed range', () => {
     expect(describeOutcome(await feed(new Date(from.getTime() + 100 * DAY_MS + 1000)))).toMatch(
       /^BAD_REQUEST: .*The range may not exceed 100 days/s,
     );
-    expect(describeOutcome(await feed(new Date(from.getTime() - 1000)))).toMatch(/^BAD_REQUEST: .*The end must be after the start/s);
+    expect(describeOutcome(await feed(new Date(from.getTime() - 1000)))).toMatch(
+      /^BAD_REQUEST: .*The end must be after the start/s,
+    );
   });
 });

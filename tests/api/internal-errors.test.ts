@@ -20,7 +20,10 @@ function connectWithBrokenKeyRing(hideInternalErrors: boolean) {
   const keyRing = () => {
     throw new Error('key file /srv/tandem/keys is unreadable');
   };
-  return postMutation(database.db, sessionOf(tenant.learner), 'connections.connectCalDav', input, { keyRing, hideInternalErrors });
+  return postMutation(database.db, sessionOf(tenant.learner), 'connections.connectCalDav', input, {
+    keyRing,
+    hideInternalErrors,
+  });
 }
 
 describe('unexpected errors over HTTP', () => {

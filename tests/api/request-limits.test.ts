@@ -25,7 +25,10 @@ beforeAll(async () => {
 
 function batchOf(path: string, inputs: unknown[]): { url: string; body: string } {
   const body = Object.fromEntries(inputs.map((input, index) => [String(index), superjson.serialize(input)]));
-  return { url: `http://tandem.test/api/trpc/${Array(inputs.length).fill(path).join(',')}?batch=1`, body: JSON.stringify(body) };
+  return {
+    url: `http://tandem.test/api/trpc/${Array(inputs.length).fill(path).join(',')}?batch=1`,
+    body: JSON.stringify(body),
+  };
 }
 
 async function post(session: SessionIdentity, path: string, inputs: unknown[]) {
@@ -35,7 +38,10 @@ async function post(session: SessionIdentity, path: string, inputs: unknown[]) {
 }
 
 async function taskCount(member: { userId: string; tenantId: string }): Promise<number> {
-  const rows = await database.db.select({ id: tasks.id }).from(tasks).where(and(eq(tasks.tenantId, member.tenantId), eq(tasks.ownerId, member.userId)));
+  const rows = await database.db
+    .select({ id: tasks.id })
+    .from(tasks)
+    .where(and(eq(tasks.tenantId, member.tenantId), eq(tasks.ownerId, member.userId)));
   return rows.length;
 }
 
@@ -43,14 +49,22 @@ const task = (index: number) => ({ title: `Batch task ${index}`, dueAt: new Date
 
 describe('batch size', () => {
   it(`runs a batch of ${MAX_TRPC_BATCH_SIZE} calls`, async () => {
-    const response = await post(sessionOf(tenant.tutor), 'tasks.create', Array.from({ length: MAX_TRPC_BATCH_SIZE }, (_, index) => task(index)));
+    const response = await post(
+      sessionOf(tenant.tutor),
+      'tasks.create',
+      Array.from({ length: MAX_TRPC_BATCH_SIZE }, (_, index) => task(index)),
+    );
     expect(response.status).toBe(200);
     expect(await taskCount(tenant.tutor)).toBe(MAX_TRPC_BATCH_SIZE);
   });
 
   it('refuses a 300-call batch whole, with a clear error, committing nothing', async () => {
     const before = await taskCount(tenant.learner);
-    const response = await post(sessionOf(tenant.learner), 'tasks.create', Array.from({ length: 300 }, (_, index) => task(index)));
+    const response = await post(
+      sessionOf(tenant.learner),
+      'tasks.create',
+      Array.from({ length: 300 }, (_, index) => task(index)),
+    );
     expect(response.status).toBe(400);
     expect(JSON.stringify(await response.json())).toContain('Batch call exceeds maximum size');
     expect(await taskCount(tenant.learner)).toBe(before);
@@ -59,7 +73,9 @@ describe('batch size', () => {
   it('refuses a 1,000-call query batch the same way', async () => {
     const inputs = Array.from({ length: 1_000 }, () => undefined);
     const { url } = batchOf('me.profile', inputs);
-    const response = await handleTrpcRequest(new Request(url), () => testContext(database.db, sessionOf(tenant.learner)));
+    const response = await handleTrpcRequest(new Request(url), () =>
+      testContext(database.db, sessionOf(tenant.learner)),
+    );
     expect(response.status).toBe(400);
   });
 });
@@ -70,15 +86,18 @@ describe('calls per user per minute', () => {
     callProcedure(database.db, sessionOf(member), path, input, { callLimits: limits });
 
   it('refuses mutations past the budget with TOO_MANY_REQUESTS, per user', async () => {
-    for (let index = 0; index < 3; index += 1) expect(describeOutcome(await as(tenant.admin, 'tasks.create', task(index)))).toBe('ok');
+    for (let index = 0; index < 3; index += 1)
+      expect(describeOutcome(await as(tenant.admin, 'tasks.create', task(index)))).toBe('ok');
     const refused = await as(tenant.admin, 'tasks.create', task(4));
-    expect(describeOutcome(refused)).toMatch(/^TOO_MANY_REQUESTS: Too many requests\. Try again in \d+ seconds\.$/);
+    expect(describeOutcome(refused)).toMatch(
+      /^TOO_MANY_REQUESTS: Too many requests\. Try again in \d+ seconds\.$/,
+    );
     expect(describeOutcome(await as(tenant.otherLearner, 'tasks.create', task(5)))).toBe('ok');
   });
 
   it('and queries past theirs', async () => {
-    for (let index = 0; index < 5; index += 1) expect(describeOutcome(await as(tenant.tutor, 'me.profile', undefined))).toBe('ok');
+    for (let index = 0; index < 5; index += 1)
+      expect(describeOutcome(await as(tenant.tutor, 'me.profile', undefined))).toBe('ok');
     expect(describeOutcome(await as(tenant.tutor, 'me.profile', undefined))).toMatch(/^TOO_MANY_REQUESTS: /);
   });
-
 });

@@ -1,7 +1,17 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ACTIVITY_WEEK, meetingInput, seedActivity, taskInput, type TenantActivity } from '@/tests/support/activity';
+import {
+  ACTIVITY_WEEK,
+  meetingInput,
+  seedActivity,
+  taskInput,
+  type TenantActivity,
+} from '@/tests/support/activity';
 import { callProcedure, describeOutcome, listProcedures, sessionOf, testJobs } from '@/tests/support/api';
-import { enableCalendarIntegration, seedConnection, type SeededConnection } from '@/tests/support/connections';
+import {
+  enableCalendarIntegration,
+  seedConnection,
+  type SeededConnection,
+} from '@/tests/support/connections';
 import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
 import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
 import { jobsNotOwnedBy } from '@/tests/support/job-ownership';
@@ -28,7 +38,12 @@ const ATTACKS: Record<string, (target: Target) => unknown[]> = {
   'calendar.feed': () => [ACTIVITY_WEEK],
   'connections.list': () => [undefined],
   'connections.connectCalDav': () => [
-    { kind: 'caldav', serverUrl: 'https://dav.example.test/', username: 'intruder', password: 'intruder-password' },
+    {
+      kind: 'caldav',
+      serverUrl: 'https://dav.example.test/',
+      username: 'intruder',
+      password: 'intruder-password',
+    },
   ],
   'connections.updateCalendar': ({ victimConnection, intruderConnection }) => [
     { calendarId: victimConnection.writableCalendarId, show: false, busy: false },
@@ -46,7 +61,10 @@ const ATTACKS: Record<string, (target: Target) => unknown[]> = {
   'me.updateProfile': () => [{ name: 'Renamed intruder' }],
   'me.members': () => [undefined, { role: 'learner' }],
   'meetings.get': ({ victimActivity }) => [{ id: victimActivity.meetingId }],
-  'meetings.create': ({ victim }) => [meetingInput([victim.learner.userId]), meetingInput([victim.tutor.userId])],
+  'meetings.create': ({ victim }) => [
+    meetingInput([victim.learner.userId]),
+    meetingInput([victim.tutor.userId]),
+  ],
   'meetings.update': ({ victim, victimActivity, intruderMeetingId }) => [
     // Version 1: the seeded meetings are never changed, so only tenancy can refuse these.
     { id: victimActivity.meetingId, version: 1, title: 'Hijacked' },
@@ -113,23 +131,29 @@ describe('the attack table', () => {
 });
 
 describe.each(['admin', 'tutor', 'learner'] as const)('an intruding %s of another tenant', (role) => {
-  it.each(PROCEDURES.map((procedure) => procedure.path))('%s returns and changes nothing of the victim', async (path) => {
-    const attack = ATTACKS[path];
-    expect(attack, `no attack case for ${path}`).toBeDefined();
-    for (const input of attack?.(target) ?? []) {
-      testJobs.clear();
-      const outcome = await callProcedure(database.db, sessionOf(intruder[role]), path, input);
-      // Jobs run without a session on the ids they carry: queuing one is acting on its target.
-      expect(await jobsNotOwnedBy(database.db, intruder[role], testJobs.sent), `${path} queued jobs for others`).toEqual([]);
-      if (outcome.ok) {
-        expect(leakedSecrets(outcome.value), `${path} returned the victim's data`).toEqual([]);
-      } else {
-        expect(QUIET_REFUSALS, `${path}: ${describeOutcome(outcome)}`).toContain(outcome.error.code);
-        expect(leakedSecrets(outcome.error.message), `${path} error names the victim's data`).toEqual([]);
+  it.each(PROCEDURES.map((procedure) => procedure.path))(
+    '%s returns and changes nothing of the victim',
+    async (path) => {
+      const attack = ATTACKS[path];
+      expect(attack, `no attack case for ${path}`).toBeDefined();
+      for (const input of attack?.(target) ?? []) {
+        testJobs.clear();
+        const outcome = await callProcedure(database.db, sessionOf(intruder[role]), path, input);
+        // Jobs run without a session on the ids they carry: queuing one is acting on its target.
+        expect(
+          await jobsNotOwnedBy(database.db, intruder[role], testJobs.sent),
+          `${path} queued jobs for others`,
+        ).toEqual([]);
+        if (outcome.ok) {
+          expect(leakedSecrets(outcome.value), `${path} returned the victim's data`).toEqual([]);
+        } else {
+          expect(QUIET_REFUSALS, `${path}: ${describeOutcome(outcome)}`).toContain(outcome.error.code);
+          expect(leakedSecrets(outcome.error.message), `${path} error names the victim's data`).toEqual([]);
+        }
       }
-    }
-    expect(await snapshotDatabase(database.db, target.victim.tenantId)).toEqual(victimBefore);
-  });
+      expect(await snapshotDatabase(database.db, target.victim.tenantId)).toEqual(victimBefore);
+    },
+  );
 });
 
 describe('a session that names a tenant its user does not belong to', () => {

@@ -5,7 +5,11 @@ import { createTask } from '@/server/tasks/tasks';
 import { findActor, type Actor } from '@/server/tenants/actor';
 import { ACTIVITY_WEEK, meetingInput, seedActivity, taskInput } from '@/tests/support/activity';
 import { callProcedure, describeOutcome, type Outcome } from '@/tests/support/api';
-import { enableCalendarIntegration, seedConnection, type SeededConnection } from '@/tests/support/connections';
+import {
+  enableCalendarIntegration,
+  seedConnection,
+  type SeededConnection,
+} from '@/tests/support/connections';
 import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
 import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
 import { snapshotDatabase } from '@/tests/support/snapshot';
@@ -37,25 +41,53 @@ beforeAll(async () => {
   const alphaTenant = await createTestTenant(database.db, 'alpha');
   const betaTenant = await createTestTenant(database.db, 'beta');
   const person = alphaTenant.tutor;
-  await database.db.insert(memberships).values({ tenantId: betaTenant.tenantId, userId: person.userId, role: 'learner', permissions: [] });
+  await database.db
+    .insert(memberships)
+    .values({ tenantId: betaTenant.tenantId, userId: person.userId, role: 'learner', permissions: [] });
   const inBeta = await findActor(database.db, { userId: person.userId, tenantId: betaTenant.tenantId });
   if (!inBeta) throw new Error('the second membership is missing');
 
   const side = async (tenant: TestTenant, member: Actor, label: string, organiser: Actor): Promise<Side> => {
     await enableCalendarIntegration(database.db, tenant.tenantId);
     await seedActivity(database.db, tenant, label);
-    const meeting = await createMeeting(database.db, organiser, meetingInput(organiser === member ? [tenant.learner.userId] : [member.userId], `${label} meeting`));
+    const meeting = await createMeeting(
+      database.db,
+      organiser,
+      meetingInput(organiser === member ? [tenant.learner.userId] : [member.userId], `${label} meeting`),
+    );
     const task = await createTask(database.db, member, taskInput(`${label} own task`));
-    return { tenant, member, meetingId: meeting.id, taskId: task.id, connection: await seedConnection(database.db, member, label) };
+    return {
+      tenant,
+      member,
+      meetingId: meeting.id,
+      taskId: task.id,
+      connection: await seedConnection(database.db, member, label),
+    };
   };
   // In Alpha they organise; in Beta, Beta's tutor invites them.
   alpha = await side(alphaTenant, person, 'alpha', person);
   beta = await side(betaTenant, inBeta, 'beta', betaTenant.tutor);
-  for (const [mine, label] of [[alpha, 'alpha'], [beta, 'beta']] as const) {
+  for (const [mine, label] of [
+    [alpha, 'alpha'],
+    [beta, 'beta'],
+  ] as const) {
     const ids = JSON.stringify(await snapshotDatabase(database.db, mine.tenant.tenantId)).match(UUID) ?? [];
     // The person's own name and email ("alpha tutor", tutor@alpha-…) rightly show in both tenants.
-    const titles = ['meeting', 'own task', 'tutor task', 'learner task', 'dentist', 'work', 'holidays', 'caldav', 'tenant'].map((what) => `${label} ${what}`);
-    secretsOf.set(mine, [...new Set(ids.map((id) => id.toLowerCase()))].filter((id) => id !== person.userId).concat(titles));
+    const titles = [
+      'meeting',
+      'own task',
+      'tutor task',
+      'learner task',
+      'dentist',
+      'work',
+      'holidays',
+      'caldav',
+      'tenant',
+    ].map((what) => `${label} ${what}`);
+    secretsOf.set(
+      mine,
+      [...new Set(ids.map((id) => id.toLowerCase()))].filter((id) => id !== person.userId).concat(titles),
+    );
   }
 });
 
@@ -71,7 +103,8 @@ function sides(): [string, Side, Side][] {
   ];
 }
 
-const call = (side: Side, path: string, input?: unknown) => callProcedure(database.db, side.member, path, input);
+const call = (side: Side, path: string, input?: unknown) =>
+  callProcedure(database.db, side.member, path, input);
 
 describe('a person who belongs to two tenants', () => {
   it.each(['Alpha', 'Beta'])('signed in to %s, reads only that tenant', async (name) => {
@@ -94,8 +127,13 @@ describe('a person who belongs to two tenants', () => {
       expect(leaks(outcome, there)).toEqual([]);
     }
     const connections = reads[1];
-    expect(connections?.ok && connections.value).toMatchObject({ connections: [{ id: here.connection.connectionId }] });
-    expect(reads[2]?.ok && reads[2].value).toMatchObject({ tenant: { id: here.tenant.tenantId }, role: here.member.role });
+    expect(connections?.ok && connections.value).toMatchObject({
+      connections: [{ id: here.connection.connectionId }],
+    });
+    expect(reads[2]?.ok && reads[2].value).toMatchObject({
+      tenant: { id: here.tenant.tenantId },
+      role: here.member.role,
+    });
   });
 
   it.each(['Alpha', 'Beta'])("signed in to %s, cannot reach the other tenant's items by id", async (name) => {
@@ -108,7 +146,10 @@ describe('a person who belongs to two tenants', () => {
       await call(here, 'tasks.update', { id: there.taskId, version: 1, title: 'Moved across' }),
       await call(here, 'tasks.setDone', { id: there.taskId, done: true }),
       await call(here, 'connections.syncNow', { connectionId: there.connection.connectionId }),
-      await call(here, 'connections.updateCalendar', { calendarId: there.connection.writableCalendarId, show: false }),
+      await call(here, 'connections.updateCalendar', {
+        calendarId: there.connection.writableCalendarId,
+        show: false,
+      }),
       await call(here, 'connections.disconnect', { connectionId: there.connection.connectionId }),
     ];
     for (const outcome of attempts) {
@@ -119,11 +160,23 @@ describe('a person who belongs to two tenants', () => {
   });
 
   it("acts with each tenant's own role: organises in Alpha, only answers in Beta", async () => {
-    const inAlpha = await call(alpha, 'meetings.create', meetingInput([alpha.tenant.learner.userId], 'Alpha follow-up'));
+    const inAlpha = await call(
+      alpha,
+      'meetings.create',
+      meetingInput([alpha.tenant.learner.userId], 'Alpha follow-up'),
+    );
     expect(describeOutcome(inAlpha)).toBe('ok');
-    const inBeta = await call(beta, 'meetings.create', meetingInput([beta.tenant.learner.userId], 'Beta follow-up'));
+    const inBeta = await call(
+      beta,
+      'meetings.create',
+      meetingInput([beta.tenant.learner.userId], 'Beta follow-up'),
+    );
     expect(describeOutcome(inBeta)).toMatch(/^FORBIDDEN: /);
     const answered = await call(beta, 'meetings.respond', { id: beta.meetingId, response: 'accepted' });
-    expect(answered.ok && answered.value).toMatchObject({ id: beta.meetingId, myRole: 'attendee', myResponse: 'accepted' });
+    expect(answered.ok && answered.value).toMatchObject({
+      id: beta.meetingId,
+      myRole: 'attendee',
+      myResponse: 'accepted',
+    });
   });
 });

@@ -36,8 +36,15 @@ export interface TenantActivity {
 
 /** A meeting and tasks in `tenant`, all titled with `label` so that leaks are easy to spot. */
 export async function seedActivity(db: Database, tenant: TestTenant, label: string): Promise<TenantActivity> {
-  const meeting = await createMeeting(db, tenant.tutor, meetingInput([tenant.learner.userId], `${label} meeting`));
+  const meeting = await createMeeting(
+    db,
+    tenant.tutor,
+    meetingInput([tenant.learner.userId], `${label} meeting`),
+  );
   const task = (owner: Actor, what: string) => createTask(db, owner, { ...taskInput(`${label} ${what}`) });
-  const [tutorTask, learnerTask] = await Promise.all([task(tenant.tutor, 'tutor task'), task(tenant.learner, 'learner task')]);
+  const [tutorTask, learnerTask] = await Promise.all([
+    task(tenant.tutor, 'tutor task'),
+    task(tenant.learner, 'learner task'),
+  ]);
   return { meetingId: meeting.id, tutorTaskId: tutorTask.id, learnerTaskId: learnerTask.id };
 }

@@ -17,7 +17,10 @@ export interface ProcedureInfo {
 /** Every procedure of the app router, by dotted path: tests iterate this, so new ones are noticed. */
 export function listProcedures(): ProcedureInfo[] {
   return Object.entries(appRouter._def.procedures)
-    .map(([path, procedure]) => ({ path, type: (procedure as unknown as { _def: { type: ProcedureType } })._def.type }))
+    .map(([path, procedure]) => ({
+      path,
+      type: (procedure as unknown as { _def: { type: ProcedureType } })._def.type,
+    }))
     .sort((a, b) => a.path.localeCompare(b.path));
 }
 
@@ -94,7 +97,8 @@ export async function callProcedure(
 export function describeOutcome(outcome: Outcome): string {
   if (outcome.ok) return 'ok';
   const causes: string[] = [];
-  for (let cause: unknown = outcome.error.cause; cause instanceof Error; cause = cause.cause) causes.push(cause.message);
+  for (let cause: unknown = outcome.error.cause; cause instanceof Error; cause = cause.cause)
+    causes.push(cause.message);
   const detail = outcome.error.code === 'INTERNAL_SERVER_ERROR' ? causes.map((c) => ` ← ${c}`).join('') : '';
   return `${outcome.error.code}: ${outcome.error.message}${detail}`;
 }

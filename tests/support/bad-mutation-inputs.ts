@@ -38,7 +38,8 @@ const YEAR_3000 = new Date('3000-01-01T10:00:00Z');
 const NOT_A_UUID = 'not-a-uuid';
 const RANDOM_UUID = '6f1c1d9e-8f43-4a52-9b7e-0c6d2b1f4a11';
 const at = (iso: string) => new Date(iso);
-const without = (input: Input, key: string) => Object.fromEntries(Object.entries(input).filter(([k]) => k !== key));
+const without = (input: Input, key: string) =>
+  Object.fromEntries(Object.entries(input).filter(([k]) => k !== key));
 const thousand = (make: (i: number) => unknown) => Array.from({ length: 1000 }, (_, i) => make(i));
 
 const validMeeting = ({ tenant }: Scene) => meetingInput([tenant.learner.userId]) as unknown as Input;
@@ -51,7 +52,12 @@ const meetingUpdate = ({ activity }: Scene) => ({
   endsAt: at('2026-03-05T11:00:00Z'),
 });
 
-const validCalDav = () => ({ kind: 'caldav', serverUrl: 'https://dav.example.test/', username: 'learner', password: 'app-password' });
+const validCalDav = () => ({
+  kind: 'caldav',
+  serverUrl: 'https://dav.example.test/',
+  username: 'learner',
+  password: 'app-password',
+});
 
 /** Every mutation of the router, keyed by path, with its bad inputs by name. */
 export const BAD_MUTATION_INPUTS: Record<string, MutationCases> = {
@@ -72,19 +78,31 @@ export const BAD_MUTATION_INPUTS: Record<string, MutationCases> = {
       '10 kB password': () => ({ ...validCalDav(), password: TEN_KB }),
       'password of the wrong type': () => ({ ...validCalDav(), password: 1234 }),
       'password the server refuses': () => ({ ...validCalDav(), password: STUB_WRONG_PASSWORD }),
-      'iCloud with a password the server refuses': () => ({ kind: 'icloud', username: 'ann@icloud.test', password: STUB_WRONG_PASSWORD }),
+      'iCloud with a password the server refuses': () => ({
+        kind: 'icloud',
+        username: 'ann@icloud.test',
+        password: STUB_WRONG_PASSWORD,
+      }),
     },
   },
   'connections.updateCalendar': {
     as: 'learner',
-    valid: ({ connection }) => ({ calendarId: connection.writableCalendarId, show: false, busy: false, isWriteTarget: true }),
+    valid: ({ connection }) => ({
+      calendarId: connection.writableCalendarId,
+      show: false,
+      busy: false,
+      isWriteTarget: true,
+    }),
     bad: {
       'invalid uuid': () => ({ calendarId: NOT_A_UUID, show: true }),
       'missing calendar': () => ({ show: true }),
       'nothing to change': ({ connection }) => ({ calendarId: connection.writableCalendarId }),
       'show as text': ({ connection }) => ({ calendarId: connection.writableCalendarId, show: 'yes' }),
       'busy as null': ({ connection }) => ({ calendarId: connection.writableCalendarId, busy: null }),
-      'a read-only calendar as write target': ({ connection }) => ({ calendarId: connection.readOnlyCalendarId, isWriteTarget: true }),
+      'a read-only calendar as write target': ({ connection }) => ({
+        calendarId: connection.readOnlyCalendarId,
+        isWriteTarget: true,
+      }),
     },
   },
   'connections.syncNow': {
@@ -137,10 +155,16 @@ export const BAD_MUTATION_INPUTS: Record<string, MutationCases> = {
       '10 kB title': (scene) => ({ ...validMeeting(scene), title: TEN_KB }),
       'title with a NUL byte': (scene) => ({ ...validMeeting(scene), title: 'Check\u0000in' }),
       '100 kB description': (scene) => ({ ...validMeeting(scene), description: TEN_KB.repeat(10) }),
-      'location one character over the limit': (scene) => ({ ...validMeeting(scene), location: LOCATION_TOO_LONG }),
+      'location one character over the limit': (scene) => ({
+        ...validMeeting(scene),
+        location: LOCATION_TOO_LONG,
+      }),
       '1000 attendees': (scene) => ({ ...validMeeting(scene), attendeeUserIds: thousand(() => RANDOM_UUID) }),
       'no attendees': (scene) => ({ ...validMeeting(scene), attendeeUserIds: [] }),
-      'attendees as a string': (scene) => ({ ...validMeeting(scene), attendeeUserIds: scene.tenant.learner.userId }),
+      'attendees as a string': (scene) => ({
+        ...validMeeting(scene),
+        attendeeUserIds: scene.tenant.learner.userId,
+      }),
       'attendee id with a NUL byte': (scene) => ({ ...validMeeting(scene), attendeeUserIds: ['abc\u0000'] }),
       'attendee who is nobody': (scene) => ({ ...validMeeting(scene), attendeeUserIds: [RANDOM_UUID] }),
       'start as text': (scene) => ({ ...validMeeting(scene), startsAt: 'tomorrow at ten' }),
@@ -148,12 +172,23 @@ export const BAD_MUTATION_INPUTS: Record<string, MutationCases> = {
       'end before start': (scene) => ({ ...validMeeting(scene), endsAt: at('2026-03-03T09:00:00Z') }),
       'zero length': (scene) => ({ ...validMeeting(scene), endsAt: at('2026-03-03T10:00:00Z') }),
       'a week long': (scene) => ({ ...validMeeting(scene), endsAt: at('2026-03-10T10:00:00Z') }),
-      'year 3000': (scene) => ({ ...validMeeting(scene), startsAt: YEAR_3000, endsAt: at('3000-01-01T11:00:00Z') }),
-      'year 1900': (scene) => ({ ...validMeeting(scene), startsAt: at('1900-01-01T10:00:00Z'), endsAt: at('1900-01-01T11:00:00Z') }),
+      'year 3000': (scene) => ({
+        ...validMeeting(scene),
+        startsAt: YEAR_3000,
+        endsAt: at('3000-01-01T11:00:00Z'),
+      }),
+      'year 1900': (scene) => ({
+        ...validMeeting(scene),
+        startsAt: at('1900-01-01T10:00:00Z'),
+        endsAt: at('1900-01-01T11:00:00Z'),
+      }),
       'unknown time zone': (scene) => ({ ...validMeeting(scene), timeZone: 'Mars/Olympus' }),
       'unknown kind': (scene) => ({ ...validMeeting(scene), kind: 'party' }),
       'script link': (scene) => ({ ...validMeeting(scene), onlineUrl: 'javascript:alert(1)' }),
-      'link with a NUL byte': (scene) => ({ ...validMeeting(scene), onlineUrl: 'https://meet.example/\u0000' }),
+      'link with a NUL byte': (scene) => ({
+        ...validMeeting(scene),
+        onlineUrl: 'https://meet.example/\u0000',
+      }),
     },
   },
   'meetings.update': {
@@ -164,16 +199,41 @@ export const BAD_MUTATION_INPUTS: Record<string, MutationCases> = {
       'missing id': (scene) => without(meetingUpdate(scene), 'id'),
       'missing version': (scene) => without(meetingUpdate(scene), 'version'),
       'version of the wrong type': (scene) => ({ ...meetingUpdate(scene), version: '1' }),
-      'end before the current start': ({ activity }) => ({ ...editOf(activity.meetingId), endsAt: at('2026-03-03T09:00:00Z') }),
-      'start after the current end': ({ activity }) => ({ ...editOf(activity.meetingId), startsAt: at('2026-03-03T12:00:00Z') }),
-      'end a month after the current start': ({ activity }) => ({ ...editOf(activity.meetingId), endsAt: at('2026-04-03T10:00:00Z') }),
-      'year 3000': ({ activity }) => ({ ...editOf(activity.meetingId), startsAt: YEAR_3000, endsAt: at('3000-01-01T11:00:00Z') }),
+      'end before the current start': ({ activity }) => ({
+        ...editOf(activity.meetingId),
+        endsAt: at('2026-03-03T09:00:00Z'),
+      }),
+      'start after the current end': ({ activity }) => ({
+        ...editOf(activity.meetingId),
+        startsAt: at('2026-03-03T12:00:00Z'),
+      }),
+      'end a month after the current start': ({ activity }) => ({
+        ...editOf(activity.meetingId),
+        endsAt: at('2026-04-03T10:00:00Z'),
+      }),
+      'year 3000': ({ activity }) => ({
+        ...editOf(activity.meetingId),
+        startsAt: YEAR_3000,
+        endsAt: at('3000-01-01T11:00:00Z'),
+      }),
       '10 kB title': ({ activity }) => ({ ...editOf(activity.meetingId), title: TEN_KB }),
-      'location with a NUL byte': ({ activity }) => ({ ...editOf(activity.meetingId), location: 'Room\u00002' }),
-      'location one character over the limit': ({ activity }) => ({ ...editOf(activity.meetingId), location: LOCATION_TOO_LONG }),
-      '1000 attendees': ({ activity, tenant }) => ({ ...editOf(activity.meetingId), attendeeUserIds: thousand(() => tenant.learner.userId) }),
+      'location with a NUL byte': ({ activity }) => ({
+        ...editOf(activity.meetingId),
+        location: 'Room\u00002',
+      }),
+      'location one character over the limit': ({ activity }) => ({
+        ...editOf(activity.meetingId),
+        location: LOCATION_TOO_LONG,
+      }),
+      '1000 attendees': ({ activity, tenant }) => ({
+        ...editOf(activity.meetingId),
+        attendeeUserIds: thousand(() => tenant.learner.userId),
+      }),
       'no attendees': ({ activity }) => ({ ...editOf(activity.meetingId), attendeeUserIds: [] }),
-      'attendee who is nobody': ({ activity }) => ({ ...editOf(activity.meetingId), attendeeUserIds: [RANDOM_UUID] }),
+      'attendee who is nobody': ({ activity }) => ({
+        ...editOf(activity.meetingId),
+        attendeeUserIds: [RANDOM_UUID],
+      }),
       'unknown time zone': ({ activity }) => ({ ...editOf(activity.meetingId), timeZone: 'Mars/Olympus' }),
     },
   },

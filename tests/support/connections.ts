@@ -2,7 +2,14 @@ import { eq } from 'drizzle-orm';
 import { encryptCredentials } from '@/server/connections/credentials';
 import type { KeyRing } from '@/server/crypto/secrets';
 import type { Database } from '@/server/db/client';
-import { calendarConnections, calendars, externalEvents, syncCursors, tenants, type ConnectionProvider } from '@/server/db/schema';
+import {
+  calendarConnections,
+  calendars,
+  externalEvents,
+  syncCursors,
+  tenants,
+  type ConnectionProvider,
+} from '@/server/db/schema';
 import { TEST_KEY_RING } from './api';
 
 /** Turns the tenant's calendar integration on (with the given providers allowed, default all four). */
@@ -11,7 +18,10 @@ export async function enableCalendarIntegration(
   tenantId: string,
   allowedProviders: ConnectionProvider[] = ['google', 'microsoft', 'icloud', 'caldav'],
 ): Promise<void> {
-  await db.update(tenants).set({ calendarIntegrationEnabled: true, allowedProviders }).where(eq(tenants.id, tenantId));
+  await db
+    .update(tenants)
+    .set({ calendarIntegrationEnabled: true, allowedProviders })
+    .where(eq(tenants.id, tenantId));
 }
 
 export interface SeededConnection {
@@ -56,8 +66,24 @@ export async function seedConnection(
   const rows = await db
     .insert(calendars)
     .values([
-      { tenantId, connectionId: connection.id, externalId: `${label}/work/`, name: `${label} work`, isPrimary: true, canWrite: true, isWriteTarget: true, syncState: 'ready' as const },
-      { tenantId, connectionId: connection.id, externalId: `${label}/holidays/`, name: `${label} holidays`, canWrite: false, syncState: 'ready' as const },
+      {
+        tenantId,
+        connectionId: connection.id,
+        externalId: `${label}/work/`,
+        name: `${label} work`,
+        isPrimary: true,
+        canWrite: true,
+        isWriteTarget: true,
+        syncState: 'ready' as const,
+      },
+      {
+        tenantId,
+        connectionId: connection.id,
+        externalId: `${label}/holidays/`,
+        name: `${label} holidays`,
+        canWrite: false,
+        syncState: 'ready' as const,
+      },
     ])
     .returning({ id: calendars.id, canWrite: calendars.canWrite });
   const writable = rows.find((row) => row.canWrite);
@@ -77,5 +103,10 @@ export async function seedConnection(
     })
     .returning({ id: externalEvents.id });
   if (!event) throw new Error('no event row');
-  return { connectionId: connection.id, writableCalendarId: writable.id, readOnlyCalendarId: readOnly.id, eventId: event.id };
+  return {
+    connectionId: connection.id,
+    writableCalendarId: writable.id,
+    readOnlyCalendarId: readOnly.id,
+    eventId: event.id,
+  };
 }

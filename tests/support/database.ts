@@ -25,7 +25,11 @@ export async function useTestDatabase(): Promise<TestDatabase> {
   const name = `tandem_test_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`;
   const admin = await openDatabase({ kind: 'postgres', url: adminUrl(baseUrl), maxConnections: 1 });
   await admin.db.execute(sql.raw(`CREATE DATABASE ${name} TEMPLATE ${template}`));
-  const handle = await openDatabase({ kind: 'postgres', url: databaseUrlFor(baseUrl, name), maxConnections: 5 });
+  const handle = await openDatabase({
+    kind: 'postgres',
+    url: databaseUrlFor(baseUrl, name),
+    maxConnections: 5,
+  });
   afterAll(async () => {
     await handle.close();
     await admin.db.execute(sql.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));

@@ -3,7 +3,13 @@ import { TESTBED_CLIENT, type GoogleTestbed } from '@/emulators/google/testbed';
 import type { MicrosoftTestbed } from '@/emulators/microsoft/testbed';
 import { connectionCredentialsSchema, type ConnectionCredentials } from '@/server/connections/credentials';
 import type { ConnectionRow, ProviderRegistry } from '@/server/connections/provider-registry';
-import { decryptJson, encryptJson, generateKeySpec, parseKeyRing, type KeyRing } from '@/server/crypto/secrets';
+import {
+  decryptJson,
+  encryptJson,
+  generateKeySpec,
+  parseKeyRing,
+  type KeyRing,
+} from '@/server/crypto/secrets';
 import type { Database, Executor } from '@/server/db/client';
 import { calendarConnections, type ConnectionProvider } from '@/server/db/schema';
 import { createCalDavProvider, type AddressPolicy } from '@/server/providers/caldav';
@@ -47,25 +53,52 @@ export function createEmulatorRegistry(options: EmulatorRegistryOptions): Emulat
     built: 0,
     async forConnection(db: Executor, connection: ConnectionRow): Promise<CalendarProvider> {
       registry.built += 1;
-      const credentials = decryptJson(keyRing, connection.encryptedCredentials, (value) => connectionCredentialsSchema.parse(value));
+      const credentials = decryptJson(keyRing, connection.encryptedCredentials, (value) =>
+        connectionCredentialsSchema.parse(value),
+      );
       const persist = async (tokens: OAuthTokens) => {
-        const next: ConnectionCredentials = { kind: 'oauth', ...tokens, expiresAt: tokens.expiresAt.toISOString(), ...(credentials.kind === 'oauth' && credentials.accountKind ? { accountKind: credentials.accountKind } : {}) };
+        const next: ConnectionCredentials = {
+          kind: 'oauth',
+          ...tokens,
+          expiresAt: tokens.expiresAt.toISOString(),
+          ...(credentials.kind === 'oauth' && credentials.accountKind
+            ? { accountKind: credentials.accountKind }
+            : {}),
+        };
         await db
           .update(calendarConnections)
           .set({ encryptedCredentials: encryptJson(keyRing, next) })
-          .where(and(eq(calendarConnections.tenantId, connection.tenantId), eq(calendarConnections.id, connection.id)));
+          .where(
+            and(
+              eq(calendarConnections.tenantId, connection.tenantId),
+              eq(calendarConnections.id, connection.id),
+            ),
+          );
       };
       if (credentials.kind === 'caldav') {
         const { serverUrl, username, password, email } = credentials;
         const kind = connection.provider === 'icloud' ? 'icloud' : 'caldav';
         const addressPolicy = options.caldavAddressPolicy ?? LOOPBACK_ALLOWED;
-        return createCalDavProvider({ kind, serverUrl, username, password, email, addressPolicy, ...(pageSize ? { pageSize } : {}) });
+        return createCalDavProvider({
+          kind,
+          serverUrl,
+          username,
+          password,
+          email,
+          addressPolicy,
+          ...(pageSize ? { pageSize } : {}),
+        });
       }
       const tokens: OAuthTokens = { ...credentials, expiresAt: new Date(credentials.expiresAt) };
       if (connection.provider === 'google') {
         if (!options.google) throw new Error('no Google testbed given to the emulator registry');
         const config = { ...TESTBED_CLIENT, endpoints: googleEndpointsAt(options.google.url) };
-        return createGoogleProvider({ config, tokens, onTokensRefreshed: persist, ...(pageSize ? { pageSize } : {}) });
+        return createGoogleProvider({
+          config,
+          tokens,
+          onTokensRefreshed: persist,
+          ...(pageSize ? { pageSize } : {}),
+        });
       }
       if (connection.provider === 'microsoft') {
         if (!options.microsoft) throw new Error('no Microsoft testbed given to the emulator registry');
@@ -73,7 +106,12 @@ export function createEmulatorRegistry(options: EmulatorRegistryOptions): Emulat
         const { createMicrosoftProvider } = await import('@/server/providers/microsoft');
         return createMicrosoftProvider({
           app: options.microsoft.app,
-          connection: { kind: 'delegated', tokens, onTokensRefreshed: persist, accountKind: credentials.accountKind ?? 'work' },
+          connection: {
+            kind: 'delegated',
+            tokens,
+            onTokensRefreshed: persist,
+            accountKind: credentials.accountKind ?? 'work',
+          },
           ...(pageSize ? { pageSize } : {}),
         });
       }
@@ -87,7 +125,13 @@ export function createEmulatorRegistry(options: EmulatorRegistryOptions): Emulat
 export async function insertTestConnection(
   db: Database,
   registry: EmulatorRegistry,
-  input: { tenantId: string; userId: string; provider: ConnectionProvider; accountEmail: string; credentials: ConnectionCredentials },
+  input: {
+    tenantId: string;
+    userId: string;
+    provider: ConnectionProvider;
+    accountEmail: string;
+    credentials: ConnectionCredentials;
+  },
 ): Promise<ConnectionRow> {
   const [row] = await db
     .insert(calendarConnections)
@@ -104,8 +148,19 @@ export async function insertTestConnection(
 }
 
 /** OAuth credentials in the stored shape, from tokens a testbed issued. */
-export function oauthCredentials(tokens: { accessToken: string; refreshToken: string | null; expiresAt: Date; scope: string | null }): ConnectionCredentials {
-  return { kind: 'oauth', accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: tokens.expiresAt.toISOString(), scope: tokens.scope };
+export function oauthCredentials(tokens: {
+  accessToken: string;
+  refreshToken: string | null;
+  expiresAt: Date;
+  scope: string | null;
+}): ConnectionCredentials {
+  return {
+    kind: 'oauth',
+    accessToken: tokens.accessToken,
+    refreshToken: tokens.refreshToken,
+    expiresAt: tokens.expiresAt.toISOString(),
+    scope: tokens.scope,
+  };
 }
 
 /**
@@ -125,6 +180,9 @@ export async function connectGoogleAccount(
     accountEmail: input.email,
     credentials: oauthCredentials(bed.tokens(input.email)),
   });
-  const { calendarIds } = await refreshCalendarList(deps, { tenantId: input.tenantId, connectionId: connection.id });
+  const { calendarIds } = await refreshCalendarList(deps, {
+    tenantId: input.tenantId,
+    connectionId: connection.id,
+  });
   return { connection, calendarIds };
 }

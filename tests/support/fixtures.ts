@@ -16,7 +16,11 @@ export interface TestTenant {
 }
 
 /** A tenant with an admin (Manage Tenant Settings), a tutor and two learners, all in `zone`. */
-export async function createTestTenant(db: Database, label: string, zone = 'Europe/London'): Promise<TestTenant> {
+export async function createTestTenant(
+  db: Database,
+  label: string,
+  zone = 'Europe/London',
+): Promise<TestTenant> {
   sharedHash ??= hashPassword(TEST_PASSWORD);
   const passwordHash = await sharedHash;
   const slug = `${label}-${crypto.randomUUID().slice(0, 8)}`;
@@ -31,7 +35,12 @@ export async function createTestTenant(db: Database, label: string, zone = 'Euro
   const { tenantId, userIds } = await provisionTenant(db, {
     name: `${label} tenant`,
     slug,
-    members: [member('admin', 'admin', true), member('tutor', 'tutor'), member('learner', 'learner'), member('other', 'learner')],
+    members: [
+      member('admin', 'admin', true),
+      member('tutor', 'tutor'),
+      member('learner', 'learner'),
+      member('other', 'learner'),
+    ],
   });
   const actor = async (handle: string) => {
     const found = await findActor(db, { userId: userIds.get(`${handle}@${slug}.test`) ?? '', tenantId });

@@ -25,7 +25,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const { sql } = await import('drizzle-orm');
   await admin.db.execute(sql.raw(`DROP DATABASE IF EXISTS ${template}`));
   await admin.db.execute(sql.raw(`CREATE DATABASE ${template}`));
-  const templateHandle = await openDatabase({ kind: 'postgres', url: databaseUrlFor(baseUrl, template), maxConnections: 1 });
+  const templateHandle = await openDatabase({
+    kind: 'postgres',
+    url: databaseUrlFor(baseUrl, template),
+    maxConnections: 1,
+  });
   await migrateDatabase(templateHandle);
   await templateHandle.close();
   project.provide('templateDatabase', template);

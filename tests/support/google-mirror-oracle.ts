@@ -9,7 +9,12 @@ import type { MirroredFields } from './mirror-fields';
  * `providers/google/event-mapping.ts`.
  */
 
-const RESPONSES: Record<string, string> = { needsAction: 'needs_action', accepted: 'accepted', declined: 'declined', tentative: 'tentative' };
+const RESPONSES: Record<string, string> = {
+  needsAction: 'needs_action',
+  accepted: 'accepted',
+  declined: 'declined',
+  tentative: 'tentative',
+};
 
 /**
  * The events a full listing holds (events.list without showDeleted or singleEvents): every live
@@ -44,7 +49,8 @@ export function expectedMirrorRow(event: GEvent): MirroredFields {
     seriesExternalId: event.recurringEventId ?? null,
     originalStartAt: event.originalStartTime ? instantOf(event.originalStartTime) : null,
     transparency: event.transparency === 'transparent' ? 'transparent' : 'opaque',
-    showAs: event.transparency === 'transparent' ? 'free' : event.status === 'tentative' ? 'tentative' : 'busy',
+    showAs:
+      event.transparency === 'transparent' ? 'free' : event.status === 'tentative' ? 'tentative' : 'busy',
     organizerEmail: event.organizer.email,
     attendees: (event.attendees ?? []).map((attendee) => ({
       email: attendee.email,

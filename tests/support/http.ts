@@ -37,7 +37,11 @@ export async function postRaw(
   overrides: Partial<Omit<TrpcContext, 'db' | 'session'>> = {},
 ): Promise<HttpOutcome> {
   const response = await handleTrpcRequest(
-    new Request(`http://tandem.test/api/trpc/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }),
+    new Request(`http://tandem.test/api/trpc/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    }),
     () => testContext(db, session, overrides),
   );
   const payload = (await response.json()) as { error?: SuperJSONResult };

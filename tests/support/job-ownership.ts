@@ -24,7 +24,8 @@ export async function jobsNotOwnedBy(
         .select({ tenantId: calendars.tenantId, connectionId: calendars.connectionId })
         .from(calendars)
         .where(eq(calendars.id, data.calendarId));
-      if (!calendar || calendar.tenantId !== caller.tenantId) findings.push(`${event.name} names calendar ${data.calendarId} of another tenant`);
+      if (!calendar || calendar.tenantId !== caller.tenantId)
+        findings.push(`${event.name} names calendar ${data.calendarId} of another tenant`);
       if (calendar) connectionIds.push(calendar.connectionId);
     }
     for (const connectionId of new Set(connectionIds)) {

@@ -21,7 +21,12 @@ import type { CalendarProvider, EventWrite } from '@/server/providers/types';
 import type { SyncDeps } from '@/server/sync/deps';
 import { receiveGoogleNotification, type WebhookOutcome } from '@/server/sync/webhooks';
 import type { TestDatabase } from './database';
-import { createEmulatorRegistry, insertTestConnection, oauthCredentials, type EmulatorRegistry } from './emulator-registry';
+import {
+  createEmulatorRegistry,
+  insertTestConnection,
+  oauthCredentials,
+  type EmulatorRegistry,
+} from './emulator-registry';
 import { createTestTenant, type TestTenant } from './fixtures';
 
 export const ORGANIZER = 'organizer@northbridge.test';
@@ -53,7 +58,8 @@ export interface JobTestbed {
 
 function toHeaders(incoming: IncomingHttpHeaders): Headers {
   const headers = new Headers();
-  for (const [name, value] of Object.entries(incoming)) if (typeof value === 'string') headers.set(name, value);
+  for (const [name, value] of Object.entries(incoming))
+    if (typeof value === 'string') headers.set(name, value);
   return headers;
 }
 
@@ -61,16 +67,27 @@ function toHeaders(incoming: IncomingHttpHeaders): Headers {
 export async function startJobTestbed(database: TestDatabase, label: string): Promise<JobTestbed> {
   const bed = await startGoogleTestbed();
   const registry = createEmulatorRegistry({ google: bed });
-  const deps: SyncDeps = { db: database.db, providers: registry, now: () => new Date(), window: { pastDays: 30, futureDays: 120 } };
+  const deps: SyncDeps = {
+    db: database.db,
+    providers: registry,
+    now: () => new Date(),
+    window: { pastDays: 30, futureDays: 120 },
+  };
   const tenant = await createTestTenant(database.db, label);
-  await database.db.update(tenants).set({ calendarIntegrationEnabled: true }).where(eq(tenants.id, tenant.tenantId));
+  await database.db
+    .update(tenants)
+    .set({ calendarIntegrationEnabled: true })
+    .where(eq(tenants.id, tenant.tenantId));
 
   const webhookOutcomes: WebhookOutcome[] = [];
   const sleeps: number[] = [];
   // Created below: the webhook receiver and the runtime hand events to it once it exists.
   const holder: { driver?: InlineJobDriver } = {};
   const server = createServer((req, res) => {
-    void receiveGoogleNotification({ db: database.db, jobs: holder.driver as InlineJobDriver, now: () => new Date() }, toHeaders(req.headers))
+    void receiveGoogleNotification(
+      { db: database.db, jobs: holder.driver as InlineJobDriver, now: () => new Date() },
+      toHeaders(req.headers),
+    )
       .then((outcome) => {
         webhookOutcomes.push(outcome);
         res.writeHead(200).end();
@@ -115,7 +132,10 @@ export async function startJobTestbed(database: TestDatabase, label: string): Pr
         credentials: oauthCredentials(bed.tokens(email)),
       }),
     google: (email = ORGANIZER) =>
-      createGoogleProvider({ config: { ...TESTBED_CLIENT, endpoints: googleEndpointsAt(bed.url) }, tokens: bed.tokens(email) }),
+      createGoogleProvider({
+        config: { ...TESTBED_CLIENT, endpoints: googleEndpointsAt(bed.url) },
+        tokens: bed.tokens(email),
+      }),
     async settle() {
       // A sync can cause no push, and a push causes a sync: two rounds reach a fixed point here.
       for (let round = 0; round < 3; round += 1) {

@@ -15,7 +15,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function waitUntilAnswering(url: string, child: ChildProcess, output: string[], name: string): Promise<void> {
+export async function waitUntilAnswering(
+  url: string,
+  child: ChildProcess,
+  output: string[],
+  name: string,
+): Promise<void> {
   for (let attempt = 0; attempt < 200; attempt += 1) {
     if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}): ${output.join('')}`);
     try {

@@ -1,4 +1,10 @@
-import { jobEventSchemas, type JobDispatcher, type JobEvent, type JobEventData, type JobEventName } from '@/server/jobs/events';
+import {
+  jobEventSchemas,
+  type JobDispatcher,
+  type JobEvent,
+  type JobEventData,
+  type JobEventName,
+} from '@/server/jobs/events';
 
 /** A JobDispatcher that only records what was sent (checked against the event schemas), for tests. */
 export class RecordingDispatcher implements JobDispatcher {

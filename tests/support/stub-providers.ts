@@ -25,19 +25,22 @@ export function stubProviderRegistry(keys: KeyRing): ProviderRegistry {
   return {
     async forConnection(_db, connection) {
       const credentials = decryptCredentials(keys, connection.encryptedCredentials);
-      const unreachable = () => Promise.reject(new ProviderUnavailableError('the stub registry reaches no provider'));
+      const unreachable = () =>
+        Promise.reject(new ProviderUnavailableError('the stub registry reaches no provider'));
       const provider = {
         kind: connection.provider,
         capabilities: { push: null, serverScheduling: false, freeBusyQuery: false },
         async listCalendars() {
           if (credentials.kind !== 'caldav') return unreachable();
-          if (credentials.password === STUB_WRONG_PASSWORD) throw new ProviderAuthRevokedError('401 Unauthorized', 401);
+          if (credentials.password === STUB_WRONG_PASSWORD)
+            throw new ProviderAuthRevokedError('401 Unauthorized', 401);
           return [STUB_CALENDAR];
         },
       };
       return new Proxy(provider, {
         // `then` stays undefined: the proxy is not a promise.
-        get: (target, key) => (key in target ? target[key as keyof typeof target] : key === 'then' ? undefined : unreachable),
+        get: (target, key) =>
+          key in target ? target[key as keyof typeof target] : key === 'then' ? undefined : unreachable,
       }) as unknown as CalendarProvider;
     },
   };

@@ -61,7 +61,8 @@ export async function startXandikos(options: { users: XandikosUser[] }): Promise
   };
   const servers: XandikosServers = {
     serverUrl: (username) => serverOf(username).url,
-    calendarUrl: (username, calendar = 'calendar') => new URL(`user/calendars/${encodeURIComponent(calendar)}/`, serverOf(username).url).toString(),
+    calendarUrl: (username, calendar = 'calendar') =>
+      new URL(`user/calendars/${encodeURIComponent(calendar)}/`, serverOf(username).url).toString(),
     async forgetSyncTokens() {
       for (const server of running.values()) await rewriteHistories(server.folder);
     },
@@ -70,7 +71,8 @@ export async function startXandikos(options: { users: XandikosUser[] }): Promise
     },
   };
   for (const user of options.users) {
-    for (const calendar of user.calendars ?? ['calendar']) await makeCalendar(servers.calendarUrl(user.username, calendar), calendar);
+    for (const calendar of user.calendars ?? ['calendar'])
+      await makeCalendar(servers.calendarUrl(user.username, calendar), calendar);
   }
   return servers;
 }
@@ -81,9 +83,13 @@ async function startOne(): Promise<Running> {
   // A free port found by binding port 0 may be taken before Xandikos binds it: retry on another.
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const port = await freePort();
-    const child = spawn(XANDIKOS_BIN, ['-d', join(folder, 'data'), '--autocreate', '-l', '127.0.0.1', '-p', String(port)], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      XANDIKOS_BIN,
+      ['-d', join(folder, 'data'), '--autocreate', '-l', '127.0.0.1', '-p', String(port)],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     const output: string[] = [];
     child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     const url = `http://127.0.0.1:${port}/`;
@@ -111,8 +117,13 @@ async function makeCalendar(calendarUrl: string, name: string): Promise<void> {
     `<D:displayname>${name}</D:displayname>` +
     '<C:supported-calendar-component-set><C:comp name="VEVENT"/></C:supported-calendar-component-set>' +
     '</D:prop></D:set></C:mkcalendar>';
-  const response = await fetch(calendarUrl, { method: 'MKCALENDAR', headers: { 'content-type': 'application/xml; charset=utf-8' }, body });
-  if (response.status !== 201) throw new Error(`MKCALENDAR ${calendarUrl} answered ${response.status}: ${await response.text()}`);
+  const response = await fetch(calendarUrl, {
+    method: 'MKCALENDAR',
+    headers: { 'content-type': 'application/xml; charset=utf-8' },
+    body,
+  });
+  if (response.status !== 201)
+    throw new Error(`MKCALENDAR ${calendarUrl} answered ${response.status}: ${await response.text()}`);
 }
 
 /**
@@ -126,7 +137,15 @@ async function rewriteHistories(folder: string): Promise<void> {
     if (!entry.isDirectory() || entry.name !== '.git') continue;
     const repository = entry.parentPath ?? (entry as { path?: string }).path ?? '';
     const git = (...args: string[]) =>
-      run('git', ['-c', 'user.name=tandem-tests', '-c', 'user.email=tests@tandem.invalid', '-C', repository, ...args]);
+      run('git', [
+        '-c',
+        'user.name=tandem-tests',
+        '-c',
+        'user.email=tests@tandem.invalid',
+        '-C',
+        repository,
+        ...args,
+      ]);
     const branch = (await git('symbolic-ref', '--short', 'HEAD')).stdout.trim();
     // Collections nothing was ever written to (the address book, the inbox) have no commit.
     const tree = await git('rev-parse', '--verify', '--quiet', 'HEAD^{tree}').then(

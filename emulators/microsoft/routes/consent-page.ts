@@ -6,7 +6,10 @@ import type { AccountRecord } from '../store-types';
  */
 
 const escape = (text: string) =>
-  text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch);
+  text.replace(
+    /[&<>"']/g,
+    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch,
+  );
 
 export function consentPage(options: {
   action: string;
@@ -26,7 +29,11 @@ export function consentPage(options: {
         `${account.kind === 'personal' ? ' <span class="kind">(personal account)</span>' : ''}</button></li>`,
     )
     .join('\n        ');
-  const scopes = options.scope.split(/\s+/).filter(Boolean).map((s) => `<li>${escape(s)}</li>`).join('');
+  const scopes = options.scope
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((s) => `<li>${escape(s)}</li>`)
+    .join('');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -63,6 +70,8 @@ export function consentPage(options: {
 }
 
 export function errorPage(message: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign-in error</title></head>` +
-    `<body><main><h1>We couldn't sign you in</h1><p role="alert">${escape(message)}</p></main></body></html>`;
+  return (
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign-in error</title></head>` +
+    `<body><main><h1>We couldn't sign you in</h1><p role="alert">${escape(message)}</p></main></body></html>`
+  );
 }

@@ -33,7 +33,8 @@ export function registerControlRoutes(app: Hono<EmulatorEnv>, deps: ControlDeps)
 
   app.post(`${base}/seed`, async (c) => {
     const seed = parseSeed(await c.req.json().catch(() => null));
-    if (!seed) return c.json({ error: 'not a seed (shared demo format or the Microsoft emulator format)' }, 400);
+    if (!seed)
+      return c.json({ error: 'not a seed (shared demo format or the Microsoft emulator format)' }, 400);
     deps.setSeed(seed);
     applyAnySeed(c.get('store'), seed);
     return c.json({ ok: true });
@@ -43,7 +44,9 @@ export function registerControlRoutes(app: Hono<EmulatorEnv>, deps: ControlDeps)
     const store = c.get('store');
     const value = [...store.accounts.values()].map((account) => ({
       ...account,
-      calendars: store.calendarsOf(account.id).map((calendar) => ({ id: calendar.id, name: calendar.name, isDefault: calendar.isDefault })),
+      calendars: store
+        .calendarsOf(account.id)
+        .map((calendar) => ({ id: calendar.id, name: calendar.name, isDefault: calendar.isDefault })),
     }));
     return c.json({ value });
   });
@@ -79,7 +82,9 @@ export function registerControlRoutes(app: Hono<EmulatorEnv>, deps: ControlDeps)
   });
 
   app.post(`${base}/token-lifetime`, async (c) => {
-    const parsed = z.object({ seconds: z.number().int().min(1) }).safeParse(await c.req.json().catch(() => null));
+    const parsed = z
+      .object({ seconds: z.number().int().min(1) })
+      .safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) return c.json({ error: parsed.error.issues }, 400);
     c.get('store').accessTokenLifetimeSeconds = parsed.data.seconds;
     return c.json({ ok: true });

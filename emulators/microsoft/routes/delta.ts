@@ -19,30 +19,45 @@ const DEFAULT_PAGE_SIZE = 10;
 const REFUSED_OPTIONS = ['$select', '$filter', '$expand', '$orderby', '$search', '$top', '$skip'];
 
 function syncStateGone(c: Context<EmulatorEnv>): GraphHttpError {
-  return new GraphHttpError(410, 'syncStateNotFound', 'The sync state generation is not found. Restart the sync without a token.', {
-    Location: `${c.get('origin')}${new URL(c.req.url).pathname}`,
-  });
+  return new GraphHttpError(
+    410,
+    'syncStateNotFound',
+    'The sync state generation is not found. Restart the sync without a token.',
+    {
+      Location: `${c.get('origin')}${new URL(c.req.url).pathname}`,
+    },
+  );
 }
 
 function scopeMatches(c: Context<EmulatorEnv>, scope: DeltaScope, calendarId: string): boolean {
   return scope.mailboxId === c.get('mailbox').id && scope.calendarId === calendarId;
 }
 
-function respond(c: Context<EmulatorEnv>, scope: DeltaScope, items: { id: string; removed: boolean }[], seen: Map<string, string>) {
+function respond(
+  c: Context<EmulatorEnv>,
+  scope: DeltaScope,
+  items: { id: string; removed: boolean }[],
+  seen: Map<string, string>,
+) {
   const store = c.get('store');
   const pageSize = preferredPageSize(c.req.header('prefer')) ?? DEFAULT_PAGE_SIZE;
   const options = { ...jsonOptions(c), extendedPropertyIds: null };
   const pageItems = items.slice(0, pageSize);
   const rest = items.slice(pageSize);
-  if (preferredPageSize(c.req.header('prefer'))) c.header('Preference-Applied', `odata.maxpagesize=${pageSize}`);
+  if (preferredPageSize(c.req.header('prefer')))
+    c.header('Preference-Applied', `odata.maxpagesize=${pageSize}`);
   const value = pageItems.map((item) => {
     const view = item.removed ? null : store.findInstance(scope.mailboxId, item.id);
     return view ? eventJson(view, options) : removedJson(item.id);
   });
   const link = `${c.get('origin')}${new URL(c.req.url).pathname}`;
-  const body: Record<string, unknown> = { '@odata.context': `${c.get('origin')}/v1.0/$metadata#Collection(event)`, value };
+  const body: Record<string, unknown> = {
+    '@odata.context': `${c.get('origin')}/v1.0/$metadata#Collection(event)`,
+    value,
+  };
   if (rest.length > 0) {
-    body['@odata.nextLink'] = `${link}?$skiptoken=${store.deltaTokens.issuePage({ ...scope, seen, items: rest })}`;
+    body['@odata.nextLink'] =
+      `${link}?$skiptoken=${store.deltaTokens.issuePage({ ...scope, seen, items: rest })}`;
   } else {
     body['@odata.deltaLink'] = `${link}?$deltatoken=${store.deltaTokens.issueDelta({ ...scope, seen })}`;
   }
@@ -52,7 +67,11 @@ function respond(c: Context<EmulatorEnv>, scope: DeltaScope, items: { id: string
 function handleDelta(c: Context<EmulatorEnv>) {
   for (const option of REFUSED_OPTIONS) {
     if (c.req.query(option) !== undefined) {
-      throw new GraphHttpError(400, 'ErrorInvalidUrlQuery', `The query parameter '${option}' is not supported with change tracking over the 'CalendarView' resource.`);
+      throw new GraphHttpError(
+        400,
+        'ErrorInvalidUrlQuery',
+        `The query parameter '${option}' is not supported with change tracking over the 'CalendarView' resource.`,
+      );
     }
   }
   const store = c.get('store');
@@ -80,10 +99,15 @@ function handleDelta(c: Context<EmulatorEnv>) {
       end: window.end.toISO() ?? '',
     };
   }
-  const window = { start: DateTime.fromISO(scope.start, { zone: 'utc' }), end: DateTime.fromISO(scope.end, { zone: 'utc' }) };
+  const window = {
+    start: DateTime.fromISO(scope.start, { zone: 'utc' }),
+    end: DateTime.fromISO(scope.end, { zone: 'utc' }),
+  };
   const current = calendarViewInstances(store, calendar.id, window, jsonOptions(c).zone.iana);
   const seen = new Map(current.map((view) => [view.id, view.changeKey]));
-  const items = current.filter((view) => previous?.get(view.id) !== view.changeKey).map((view) => ({ id: view.id, removed: false }));
+  const items = current
+    .filter((view) => previous?.get(view.id) !== view.changeKey)
+    .map((view) => ({ id: view.id, removed: false }));
   if (previous) {
     for (const id of previous.keys()) if (!seen.has(id)) items.push({ id, removed: true });
   }

@@ -17,7 +17,10 @@ async function jsonBody(request: Request): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw badRequest('BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.');
+    throw badRequest(
+      'BadRequest',
+      'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
+    );
   }
 }
 
@@ -31,8 +34,12 @@ function parseEventBody(raw: unknown) {
 }
 
 /** Action bodies as Graph defines them: accept takes no proposedNewTime; cancel only a comment. */
-const acceptBody = z.object({ comment: z.string().optional(), sendResponse: z.boolean().optional() }).strict();
-const proposingBody = acceptBody.extend({ proposedNewTime: z.object({ start: dateTimeTimeZone, end: dateTimeTimeZone }).optional() }).strict();
+const acceptBody = z
+  .object({ comment: z.string().optional(), sendResponse: z.boolean().optional() })
+  .strict();
+const proposingBody = acceptBody
+  .extend({ proposedNewTime: z.object({ start: dateTimeTimeZone, end: dateTimeTimeZone }).optional() })
+  .strict();
 const ACTION_BODIES = {
   accept: acceptBody,
   tentativelyAccept: proposingBody,
@@ -45,7 +52,10 @@ function parseActionBody(action: keyof typeof ACTION_BODIES, raw: unknown): z.in
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   if (issue?.code === 'unrecognized_keys') {
-    throw badRequest('RequestBodyRead', `The parameter '${issue.keys[0] ?? ''}' in the request payload is not a valid parameter for the operation '${action}'.`);
+    throw badRequest(
+      'RequestBodyRead',
+      `The parameter '${issue.keys[0] ?? ''}' in the request payload is not a valid parameter for the operation '${action}'.`,
+    );
   }
   throw badRequest('RequestBodyRead', 'Invalid request body for the action.');
 }
@@ -54,23 +64,29 @@ export function registerEventRoutes(app: Hono<EmulatorEnv>): void {
   for (const prefix of MAILBOX_PREFIXES) {
     app.get(`${prefix}/calendars`, (c) => {
       const mailbox = c.get('mailbox');
-      const value = c.get('store').calendarsOf(mailbox.id).map((calendar) => ({
-        id: calendar.id,
-        name: calendar.name,
-        color: calendar.color,
-        hexColor: calendar.hexColor,
-        isDefaultCalendar: calendar.isDefault,
-        changeKey: calendar.id.slice(-12),
-        canShare: true,
-        canViewPrivateItems: true,
-        canEdit: calendar.canEdit,
-        allowedOnlineMeetingProviders: mailbox.kind === 'work' ? ['teamsForBusiness'] : [],
-        defaultOnlineMeetingProvider: mailbox.kind === 'work' ? 'teamsForBusiness' : 'none',
-        isTallyingResponses: true,
-        isRemovable: !calendar.isDefault,
-        owner: { name: mailbox.displayName, address: mailbox.email },
-      }));
-      return c.json({ '@odata.context': `${c.get('origin')}/v1.0/$metadata#users('${mailbox.id}')/calendars`, value });
+      const value = c
+        .get('store')
+        .calendarsOf(mailbox.id)
+        .map((calendar) => ({
+          id: calendar.id,
+          name: calendar.name,
+          color: calendar.color,
+          hexColor: calendar.hexColor,
+          isDefaultCalendar: calendar.isDefault,
+          changeKey: calendar.id.slice(-12),
+          canShare: true,
+          canViewPrivateItems: true,
+          canEdit: calendar.canEdit,
+          allowedOnlineMeetingProviders: mailbox.kind === 'work' ? ['teamsForBusiness'] : [],
+          defaultOnlineMeetingProvider: mailbox.kind === 'work' ? 'teamsForBusiness' : 'none',
+          isTallyingResponses: true,
+          isRemovable: !calendar.isDefault,
+          owner: { name: mailbox.displayName, address: mailbox.email },
+        }));
+      return c.json({
+        '@odata.context': `${c.get('origin')}/v1.0/$metadata#users('${mailbox.id}')/calendars`,
+        value,
+      });
     });
   }
 
@@ -81,11 +97,15 @@ export function registerEventRoutes(app: Hono<EmulatorEnv>): void {
       const options = jsonOptions(c);
       const all = c.get('store').eventsOfCalendar(calendar.id).map(masterView);
       const page = all.slice(skip, skip + top).map((view) => eventJson(view, options));
-      return c.json({ value: page, ...(skip + top < all.length ? { '@odata.nextLink': nextSkipLink(c, skip + top) } : {}) });
+      return c.json({
+        value: page,
+        ...(skip + top < all.length ? { '@odata.nextLink': nextSkipLink(c, skip + top) } : {}),
+      });
     });
     app.post(path, async (c) => {
       const calendar = calendarOf(c);
-      if (!calendar.canEdit) throw badRequest('ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
+      if (!calendar.canEdit)
+        throw badRequest('ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
       const input = parseEventBody(await jsonBody(c.req.raw));
       const { event } = createEvent(c.get('store'), c.get('mailbox'), calendar, input);
       return c.json(eventJson(masterView(event), jsonOptions(c)), 201);
@@ -115,7 +135,9 @@ export function registerEventRoutes(app: Hono<EmulatorEnv>): void {
       const view = eventOf(c);
       const window = requiredWindow(c);
       const options = jsonOptions(c);
-      const value = instancesInWindow(view.master, window, options.zone.iana).map((instance) => eventJson(instance, options));
+      const value = instancesInWindow(view.master, window, options.zone.iana).map((instance) =>
+        eventJson(instance, options),
+      );
       return c.json({ value });
     });
   }
@@ -127,7 +149,11 @@ export function registerEventRoutes(app: Hono<EmulatorEnv>): void {
         const body = parseActionBody(action, await jsonBody(c.req.raw));
         checkIfMatch(c, view);
         if (action === 'cancel') cancelEvent(c.get('store'), view);
-        else respondToEvent(c.get('store'), c.get('mailbox'), view, action, { sendResponse: body.sendResponse ?? true, proposedNewTime: body.proposedNewTime });
+        else
+          respondToEvent(c.get('store'), c.get('mailbox'), view, action, {
+            sendResponse: body.sendResponse ?? true,
+            proposedNewTime: body.proposedNewTime,
+          });
         return c.body(null, 202);
       });
     }

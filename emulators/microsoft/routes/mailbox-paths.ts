@@ -22,7 +22,9 @@ export function calendarOf(c: Context<EmulatorEnv>): CalendarRecord {
   const store = c.get('store');
   const mailbox = c.get('mailbox');
   const calendarId = c.req.param('calendarId');
-  const calendar = calendarId ? store.calendars.get(decodeURIComponent(calendarId)) : store.defaultCalendar(mailbox.id);
+  const calendar = calendarId
+    ? store.calendars.get(decodeURIComponent(calendarId))
+    : store.defaultCalendar(mailbox.id);
   if (!calendar || calendar.ownerId !== mailbox.id) throw notFound();
   return calendar;
 }

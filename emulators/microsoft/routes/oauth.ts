@@ -19,7 +19,9 @@ function accountsForTenant(store: MicrosoftStore, tenant: string): AccountRecord
   if (tenant === 'common') return all;
   if (tenant === 'organizations') return all.filter((a) => a.kind === 'work');
   if (tenant === 'consumers') return all.filter((a) => a.kind === 'personal');
-  const matching = all.filter((a) => a.tenantId === tenant || a.email.toLowerCase().endsWith(`@${tenant.toLowerCase()}`));
+  const matching = all.filter(
+    (a) => a.tenantId === tenant || a.email.toLowerCase().endsWith(`@${tenant.toLowerCase()}`),
+  );
   return matching.length > 0 ? matching : null;
 }
 
@@ -58,17 +60,46 @@ async function authorize(c: Context<EmulatorEnv>) {
   const tenant = c.req.param('tenant') ?? 'common';
   const params = await authorizeParams(c);
   const client = store.clients.get(params.client_id ?? '');
-  if (!client) return c.html(errorPage(`AADSTS700016: Application with identifier '${params.client_id ?? ''}' was not found in the directory.`), 400);
+  if (!client)
+    return c.html(
+      errorPage(
+        `AADSTS700016: Application with identifier '${params.client_id ?? ''}' was not found in the directory.`,
+      ),
+      400,
+    );
   const redirectUri = params.redirect_uri ?? '';
   if (!redirectAllowed(client, redirectUri)) {
-    return c.html(errorPage(`AADSTS50011: The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application.`), 400);
+    return c.html(
+      errorPage(
+        `AADSTS50011: The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application.`,
+      ),
+      400,
+    );
   }
   const state: Record<string, string> = params.state ? { state: params.state } : {};
   if (params.response_type !== 'code') {
-    return c.redirect(redirectWith(redirectUri, { error: 'unsupported_response_type', error_description: 'AADSTS700054: response_type is not supported.', ...state }), 302);
+    return c.redirect(
+      redirectWith(redirectUri, {
+        error: 'unsupported_response_type',
+        error_description: 'AADSTS700054: response_type is not supported.',
+        ...state,
+      }),
+      302,
+    );
   }
-  if (params.code_challenge && (params.code_challenge_method ?? 'plain') !== 'S256' && params.code_challenge_method !== 'plain') {
-    return c.redirect(redirectWith(redirectUri, { error: 'invalid_request', error_description: 'AADSTS501491: Invalid code_challenge_method.', ...state }), 302);
+  if (
+    params.code_challenge &&
+    (params.code_challenge_method ?? 'plain') !== 'S256' &&
+    params.code_challenge_method !== 'plain'
+  ) {
+    return c.redirect(
+      redirectWith(redirectUri, {
+        error: 'invalid_request',
+        error_description: 'AADSTS501491: Invalid code_challenge_method.',
+        ...state,
+      }),
+      302,
+    );
   }
   const accounts = accountsForTenant(store, tenant);
   if (!accounts) return c.html(errorPage(`AADSTS90002: Tenant '${tenant}' not found.`), 400);
@@ -76,13 +107,29 @@ async function authorize(c: Context<EmulatorEnv>) {
 
   if (c.req.method === 'GET') {
     const { account: _account, deny: _deny, ...forward } = params;
-    return c.html(consentPage({ action: new URL(c.req.url).pathname, params: forward, accounts, scope, clientId: client.clientId }));
+    return c.html(
+      consentPage({
+        action: new URL(c.req.url).pathname,
+        params: forward,
+        accounts,
+        scope,
+        clientId: client.clientId,
+      }),
+    );
   }
   if (params.deny) {
-    return c.redirect(redirectWith(redirectUri, { error: 'access_denied', error_description: 'AADSTS65004: User declined to consent to access the app.', ...state }), 302);
+    return c.redirect(
+      redirectWith(redirectUri, {
+        error: 'access_denied',
+        error_description: 'AADSTS65004: User declined to consent to access the app.',
+        ...state,
+      }),
+      302,
+    );
   }
   const account = accounts.find((a) => a.email.toLowerCase() === (params.account ?? '').toLowerCase());
-  if (!account) return c.html(errorPage('AADSTS50034: The user account does not exist in this directory.'), 400);
+  if (!account)
+    return c.html(errorPage('AADSTS50034: The user account does not exist in this directory.'), 400);
   const code = randomBytes(32).toString('base64url');
   store.codes.set(code, {
     code,
@@ -94,10 +141,17 @@ async function authorize(c: Context<EmulatorEnv>) {
     codeChallengeMethod: params.code_challenge ? (params.code_challenge_method ?? 'plain') : null,
     expiresAt: Date.now() + 10 * 60_000,
   });
-  return c.redirect(redirectWith(redirectUri, { code, ...state, session_state: randomBytes(8).toString('hex') }), 302);
+  return c.redirect(
+    redirectWith(redirectUri, { code, ...state, session_state: randomBytes(8).toString('hex') }),
+    302,
+  );
 }
 
-function authenticateClient(c: Context<EmulatorEnv>, store: MicrosoftStore, form: Record<string, string>): ClientApp {
+function authenticateClient(
+  c: Context<EmulatorEnv>,
+  store: MicrosoftStore,
+  form: Record<string, string>,
+): ClientApp {
   let clientId = form.client_id;
   let secret = form.client_secret;
   const basic = /^Basic\s+(.+)$/i.exec(c.req.header('authorization') ?? '');
@@ -107,14 +161,41 @@ function authenticateClient(c: Context<EmulatorEnv>, store: MicrosoftStore, form
     secret = decodeURIComponent(pass ?? '');
   }
   const client = store.clients.get(clientId ?? '');
-  if (!client) throw new OAuthError('unauthorized_client', 700016, `Application with identifier '${clientId ?? ''}' was not found in the directory.`, 400);
-  if (!secret) throw new OAuthError('invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.", 401);
-  if (secret !== client.clientSecret) throw new OAuthError('invalid_client', 7000215, 'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.', 401);
+  if (!client)
+    throw new OAuthError(
+      'unauthorized_client',
+      700016,
+      `Application with identifier '${clientId ?? ''}' was not found in the directory.`,
+      400,
+    );
+  if (!secret)
+    throw new OAuthError(
+      'invalid_client',
+      7000218,
+      "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+      401,
+    );
+  if (secret !== client.clientSecret)
+    throw new OAuthError(
+      'invalid_client',
+      7000215,
+      'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.',
+      401,
+    );
   return client;
 }
 
-function delegatedTokens(store: MicrosoftStore, clientId: string, accountId: string, scope: string, refreshToken: string | null) {
-  const access = store.issueAccessToken({ kind: 'delegated', accountId, scope, clientId }, store.accessTokenLifetimeSeconds);
+function delegatedTokens(
+  store: MicrosoftStore,
+  clientId: string,
+  accountId: string,
+  scope: string,
+  refreshToken: string | null,
+) {
+  const access = store.issueAccessToken(
+    { kind: 'delegated', accountId, scope, clientId },
+    store.accessTokenLifetimeSeconds,
+  );
   const offline = scope.split(/\s+/).includes('offline_access');
   let refresh: string | null = null;
   if (offline) {
@@ -131,7 +212,11 @@ function delegatedTokens(store: MicrosoftStore, clientId: string, accountId: str
   };
 }
 
-function exchange(c: Context<EmulatorEnv>, store: MicrosoftStore, form: Record<string, string>): Record<string, unknown> {
+function exchange(
+  c: Context<EmulatorEnv>,
+  store: MicrosoftStore,
+  form: Record<string, string>,
+): Record<string, unknown> {
   const tenant = c.req.param('tenant') ?? 'common';
   const client = authenticateClient(c, store, form);
   switch (form.grant_type) {
@@ -139,33 +224,77 @@ function exchange(c: Context<EmulatorEnv>, store: MicrosoftStore, form: Record<s
       const code = store.codes.get(form.code ?? '');
       store.codes.delete(form.code ?? '');
       if (!code || code.expiresAt < Date.now() || code.clientId !== client.clientId) throw expiredCode();
-      if (code.redirectUri !== form.redirect_uri) throw new OAuthError('invalid_grant', 500117, 'The reply uri specified in the request does not match the reply uri used in the authorization request.');
+      if (code.redirectUri !== form.redirect_uri)
+        throw new OAuthError(
+          'invalid_grant',
+          500117,
+          'The reply uri specified in the request does not match the reply uri used in the authorization request.',
+        );
       if (code.codeChallenge) {
-        if (!form.code_verifier) throw new OAuthError('invalid_request', 50148, 'The code_verifier does not match the code_challenge supplied in the authorization request for PKCE.');
-        const computed = code.codeChallengeMethod === 'S256' ? createHash('sha256').update(form.code_verifier).digest('base64url') : form.code_verifier;
-        if (computed !== code.codeChallenge) throw new OAuthError('invalid_grant', 501481, 'The Code_Verifier does not match the code_challenge supplied in the authorization request.');
+        if (!form.code_verifier)
+          throw new OAuthError(
+            'invalid_request',
+            50148,
+            'The code_verifier does not match the code_challenge supplied in the authorization request for PKCE.',
+          );
+        const computed =
+          code.codeChallengeMethod === 'S256'
+            ? createHash('sha256').update(form.code_verifier).digest('base64url')
+            : form.code_verifier;
+        if (computed !== code.codeChallenge)
+          throw new OAuthError(
+            'invalid_grant',
+            501481,
+            'The Code_Verifier does not match the code_challenge supplied in the authorization request.',
+          );
       }
       return delegatedTokens(store, client.clientId, code.accountId, code.scope, null);
     }
     case 'refresh_token': {
       const grant = store.grants.get(form.refresh_token ?? '');
-      if (!grant) throw new OAuthError('invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid.');
+      if (!grant)
+        throw new OAuthError('invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid.');
       if (grant.revoked) throw revokedGrant();
-      if (grant.clientId !== client.clientId) throw new OAuthError('invalid_grant', 70000, 'Provided grant is invalid or malformed.');
+      if (grant.clientId !== client.clientId)
+        throw new OAuthError('invalid_grant', 70000, 'Provided grant is invalid or malformed.');
       // The identity platform issues a new refresh token each time; the old one stays usable.
       return delegatedTokens(store, client.clientId, grant.accountId, form.scope || grant.scope, null);
     }
     case 'client_credentials': {
       const scope = form.scope ?? '';
-      if (!scope.endsWith('/.default')) throw new OAuthError('invalid_scope', 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
-      const tenantAccounts = ['common', 'organizations', 'consumers'].includes(tenant) ? null : accountsForTenant(store, tenant);
+      if (!scope.endsWith('/.default'))
+        throw new OAuthError(
+          'invalid_scope',
+          1002012,
+          `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+        );
+      const tenantAccounts = ['common', 'organizations', 'consumers'].includes(tenant)
+        ? null
+        : accountsForTenant(store, tenant);
       const tenantId = tenantAccounts?.find((a) => a.kind === 'work')?.tenantId;
-      if (!tenantId) throw new OAuthError('invalid_request', 90002, `Tenant '${tenant}' not found. Use a tenant id or domain for the client credentials flow.`);
-      const access = store.issueAccessToken({ kind: 'app', tenantId, clientId: client.clientId }, store.accessTokenLifetimeSeconds);
-      return { token_type: 'Bearer', expires_in: store.accessTokenLifetimeSeconds, ext_expires_in: store.accessTokenLifetimeSeconds, access_token: access.token };
+      if (!tenantId)
+        throw new OAuthError(
+          'invalid_request',
+          90002,
+          `Tenant '${tenant}' not found. Use a tenant id or domain for the client credentials flow.`,
+        );
+      const access = store.issueAccessToken(
+        { kind: 'app', tenantId, clientId: client.clientId },
+        store.accessTokenLifetimeSeconds,
+      );
+      return {
+        token_type: 'Bearer',
+        expires_in: store.accessTokenLifetimeSeconds,
+        ext_expires_in: store.accessTokenLifetimeSeconds,
+        access_token: access.token,
+      };
     }
     default:
-      throw new OAuthError('unsupported_grant_type', 70003, `The app requested an unsupported grant type '${form.grant_type ?? ''}'.`);
+      throw new OAuthError(
+        'unsupported_grant_type',
+        70003,
+        `The app requested an unsupported grant type '${form.grant_type ?? ''}'.`,
+      );
   }
 }
 

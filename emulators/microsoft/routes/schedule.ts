@@ -24,9 +24,23 @@ const scheduleRequest = z.object({
   availabilityViewInterval: z.number().int().min(5).max(1440).optional(),
 });
 
-const DIGIT: Record<ShowAsKind, number> = { free: 0, tentative: 1, busy: 2, oof: 3, workingElsewhere: 4, unknown: 2 };
+const DIGIT: Record<ShowAsKind, number> = {
+  free: 0,
+  tentative: 1,
+  busy: 2,
+  oof: 3,
+  workingElsewhere: 4,
+  unknown: 2,
+};
 
-function scheduleOf(store: MicrosoftStore, account: AccountRecord, start: DateTime, end: DateTime, interval: number, zone: { name: string; iana: string }) {
+function scheduleOf(
+  store: MicrosoftStore,
+  account: AccountRecord,
+  start: DateTime,
+  end: DateTime,
+  interval: number,
+  zone: { name: string; iana: string },
+) {
   const calendar = store.defaultCalendar(account.id);
   const views = calendar ? calendarViewInstances(store, calendar.id, { start, end }, zone.iana) : [];
   const items = views
@@ -37,10 +51,15 @@ function scheduleOf(store: MicrosoftStore, account: AccountRecord, start: DateTi
   for (let slot = 0; slot < slots; slot += 1) {
     const from = start.plus({ minutes: slot * interval });
     const to = from.plus({ minutes: interval });
-    const digits = items.filter((item) => item.start < to && item.end > from).map((item) => DIGIT[item.view.content.showAs]);
+    const digits = items
+      .filter((item) => item.start < to && item.end > from)
+      .map((item) => DIGIT[item.view.content.showAs]);
     availabilityView += String(digits.length ? Math.max(...digits) : 0);
   }
-  const at = (value: DateTime) => ({ dateTime: formatGraphDateTime(value.setZone(zone.iana)), timeZone: zone.name });
+  const at = (value: DateTime) => ({
+    dateTime: formatGraphDateTime(value.setZone(zone.iana)),
+    timeZone: zone.name,
+  });
   return {
     scheduleId: account.email,
     availabilityView,
@@ -70,16 +89,26 @@ export function registerScheduleRoutes(app: Hono<EmulatorEnv>): void {
     app.post(`${prefix}/calendar/getSchedule`, async (c) => {
       const mailbox = c.get('mailbox');
       if (mailbox.kind === 'personal') {
-        throw new GraphHttpError(400, 'ErrorInvalidRequest', 'GetSchedule is not supported for this mailbox (personal Microsoft accounts).');
+        throw new GraphHttpError(
+          400,
+          'ErrorInvalidRequest',
+          'GetSchedule is not supported for this mailbox (personal Microsoft accounts).',
+        );
       }
       const parsed = scheduleRequest.safeParse(await c.req.json().catch(() => null));
-      if (!parsed.success) throw badRequest('ErrorInvalidRequest', `Invalid getSchedule request: ${parsed.error.issues[0]?.message ?? ''}`);
+      if (!parsed.success)
+        throw badRequest(
+          'ErrorInvalidRequest',
+          `Invalid getSchedule request: ${parsed.error.issues[0]?.message ?? ''}`,
+        );
       const body = parsed.data;
       const zoneIana = toIanaZone(body.startTime.timeZone);
-      if (!zoneIana) throw badRequest('ErrorInvalidRequest', `Unknown time zone '${body.startTime.timeZone}'.`);
+      if (!zoneIana)
+        throw badRequest('ErrorInvalidRequest', `Unknown time zone '${body.startTime.timeZone}'.`);
       const start = parseGraphDateTime(body.startTime.dateTime, zoneIana);
       const end = parseGraphDateTime(body.endTime.dateTime, toIanaZone(body.endTime.timeZone) ?? zoneIana);
-      if (!start || !end || end <= start) throw badRequest('ErrorInvalidRequest', 'The end time must be after the start time.');
+      if (!start || !end || end <= start)
+        throw badRequest('ErrorInvalidRequest', 'The end time must be after the start time.');
       const interval = body.availabilityViewInterval ?? 30;
       const store = c.get('store');
       const value = body.schedules.map((email) => {
@@ -89,12 +118,21 @@ export function registerScheduleRoutes(app: Hono<EmulatorEnv>): void {
             scheduleId: email,
             availabilityView: '',
             scheduleItems: [],
-            error: { message: `The mailbox '${email}' was not found.`, responseCode: 'ErrorMailRecipientNotFound' },
+            error: {
+              message: `The mailbox '${email}' was not found.`,
+              responseCode: 'ErrorMailRecipientNotFound',
+            },
           };
         }
-        return scheduleOf(store, account, start, end, interval, { name: body.startTime.timeZone, iana: zoneIana });
+        return scheduleOf(store, account, start, end, interval, {
+          name: body.startTime.timeZone,
+          iana: zoneIana,
+        });
       });
-      return c.json({ '@odata.context': `${c.get('origin')}/v1.0/$metadata#Collection(microsoft.graph.scheduleInformation)`, value });
+      return c.json({
+        '@odata.context': `${c.get('origin')}/v1.0/$metadata#Collection(microsoft.graph.scheduleInformation)`,
+        value,
+      });
     });
   }
 }

@@ -25,7 +25,11 @@ const createBody = z.object({
 });
 
 function extensionError(message: string, status = 400): GraphHttpError {
-  return new GraphHttpError(status, 'ExtensionError', `Operation: Create; Exception: [Status Code: BadRequest; Reason: ${message}]`);
+  return new GraphHttpError(
+    status,
+    'ExtensionError',
+    `Operation: Create; Exception: [Status Code: BadRequest; Reason: ${message}]`,
+  );
 }
 
 function checkExpiration(value: string): string {
@@ -66,24 +70,49 @@ async function validateEndpoint(url: string): Promise<boolean> {
   }
 }
 
-function resolveResource(c: Context<EmulatorEnv>, resource: string): { ownerId: string; calendarId: string | null } {
+function resolveResource(
+  c: Context<EmulatorEnv>,
+  resource: string,
+): { ownerId: string; calendarId: string | null } {
   const match = /^\/?(me|users\/([^/]+))(?:\/(calendar|calendars\/([^/]+)))?\/events$/i.exec(resource);
-  if (!match) throw extensionError(`Resource '${resource}' is not supported by this emulator (use me/events or users/{id}/events).`);
+  if (!match)
+    throw extensionError(
+      `Resource '${resource}' is not supported by this emulator (use me/events or users/{id}/events).`,
+    );
   const store = c.get('store');
   const principal = c.get('principal');
   const userPart = match[2];
   let ownerId: string;
   if (!userPart) {
-    if (principal.kind !== 'delegated') throw new GraphHttpError(400, 'BadRequest', '/me request is only valid with delegated authentication flow.');
+    if (principal.kind !== 'delegated')
+      throw new GraphHttpError(
+        400,
+        'BadRequest',
+        '/me request is only valid with delegated authentication flow.',
+      );
     ownerId = principal.accountId;
   } else {
     const account = store.accountByIdOrEmail(decodeURIComponent(userPart));
-    const allowed = account && (principal.kind === 'app' ? account.tenantId === principal.tenantId : account.id === principal.accountId);
-    if (!account || !allowed) throw new GraphHttpError(403, 'ExtensionError', 'Operation: Create; Exception: [Status Code: Forbidden; Reason: Access is denied.]');
+    const allowed =
+      account &&
+      (principal.kind === 'app'
+        ? account.tenantId === principal.tenantId
+        : account.id === principal.accountId);
+    if (!account || !allowed)
+      throw new GraphHttpError(
+        403,
+        'ExtensionError',
+        'Operation: Create; Exception: [Status Code: Forbidden; Reason: Access is denied.]',
+      );
     ownerId = account.id;
   }
-  const calendarId = match[4] ? decodeURIComponent(match[4]) : match[3] ? (store.defaultCalendar(ownerId)?.id ?? null) : null;
-  if (calendarId && store.calendars.get(calendarId)?.ownerId !== ownerId) throw extensionError('The calendar of the resource was not found.');
+  const calendarId = match[4]
+    ? decodeURIComponent(match[4])
+    : match[3]
+      ? (store.defaultCalendar(ownerId)?.id ?? null)
+      : null;
+  if (calendarId && store.calendars.get(calendarId)?.ownerId !== ownerId)
+    throw extensionError('The calendar of the resource was not found.');
   return { ownerId, calendarId };
 }
 
@@ -120,19 +149,29 @@ function subscriptionOf(c: Context<EmulatorEnv>): SubscriptionRecord {
 export function registerSubscriptionRoutes(app: Hono<EmulatorEnv>): void {
   app.post('/v1.0/subscriptions', async (c) => {
     const parsed = createBody.safeParse(await c.req.json().catch(() => null));
-    if (!parsed.success) throw extensionError(`Invalid subscription request: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`);
+    if (!parsed.success)
+      throw extensionError(
+        `Invalid subscription request: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`,
+      );
     const body = parsed.data;
     const changeTypes = body.changeType.split(',').map((type) => type.trim());
-    if (changeTypes.some((type) => !['created', 'updated', 'deleted'].includes(type))) throw extensionError(`Invalid changeType '${body.changeType}'.`);
-    if (body.clientState && body.clientState.length > 128) throw extensionError('clientState must be at most 128 characters.');
-    if (body.includeResourceData) throw extensionError('Rich notifications (includeResourceData) are not supported for events by this emulator.');
+    if (changeTypes.some((type) => !['created', 'updated', 'deleted'].includes(type)))
+      throw extensionError(`Invalid changeType '${body.changeType}'.`);
+    if (body.clientState && body.clientState.length > 128)
+      throw extensionError('clientState must be at most 128 characters.');
+    if (body.includeResourceData)
+      throw extensionError(
+        'Rich notifications (includeResourceData) are not supported for events by this emulator.',
+      );
     const expirationDateTime = checkExpiration(body.expirationDateTime);
     checkUrl(body.notificationUrl);
     if (body.lifecycleNotificationUrl) checkUrl(body.lifecycleNotificationUrl);
     const { ownerId, calendarId } = resolveResource(c, body.resource);
     for (const url of [body.notificationUrl, body.lifecycleNotificationUrl]) {
       if (url && !(await validateEndpoint(url))) {
-        throw extensionError('Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.');
+        throw extensionError(
+          'Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.',
+        );
       }
     }
     const principal = c.get('principal');
@@ -155,13 +194,17 @@ export function registerSubscriptionRoutes(app: Hono<EmulatorEnv>): void {
 
   app.get('/v1.0/subscriptions', (c) => {
     const clientId = c.get('principal').clientId;
-    const value = [...c.get('store').subscriptions.values()].filter((s) => s.applicationId === clientId).map((s) => subscriptionJson(c, s));
+    const value = [...c.get('store').subscriptions.values()]
+      .filter((s) => s.applicationId === clientId)
+      .map((s) => subscriptionJson(c, s));
     return c.json({ value });
   });
   app.get('/v1.0/subscriptions/:id', (c) => c.json(subscriptionJson(c, subscriptionOf(c))));
   app.patch('/v1.0/subscriptions/:id', async (c) => {
     const subscription = subscriptionOf(c);
-    const parsed = z.object({ expirationDateTime: z.string() }).safeParse(await c.req.json().catch(() => null));
+    const parsed = z
+      .object({ expirationDateTime: z.string() })
+      .safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) throw extensionError('expirationDateTime is required.');
     subscription.expirationDateTime = checkExpiration(parsed.data.expirationDateTime);
     return c.json(subscriptionJson(c, subscription));

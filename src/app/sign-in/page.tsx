@@ -13,7 +13,10 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const { demo } = await appDeps();
   return (
     <main className="mx-auto flex min-h-screen max-w-4xl flex-col items-center justify-center gap-8 p-6 md:flex-row md:items-start md:pt-24">
-      <section aria-labelledby="sign-in-heading" className="w-full max-w-sm rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+      <section
+        aria-labelledby="sign-in-heading"
+        className="w-full max-w-sm rounded-lg border border-slate-200 bg-white p-6 shadow-sm"
+      >
         <h1 id="sign-in-heading" className="text-2xl font-semibold">
           Sign in to Tandem
         </h1>
@@ -21,7 +24,10 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         <SignInForm next={next} />
       </section>
       {demo ? (
-        <section aria-labelledby="demo-heading" className="w-full max-w-sm rounded-lg border border-sky-200 bg-sky-50 p-6 text-sm">
+        <section
+          aria-labelledby="demo-heading"
+          className="w-full max-w-sm rounded-lg border border-sky-200 bg-sky-50 p-6 text-sm"
+        >
           <h2 id="demo-heading" className="text-base font-semibold text-sky-950">
             Demo accounts
           </h2>

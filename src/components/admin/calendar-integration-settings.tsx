@@ -29,7 +29,10 @@ export function CalendarIntegrationSettings() {
   return (
     <div className="mt-6 max-w-3xl space-y-6">
       {update.error ? <Alert tone="error">{update.error.message}</Alert> : null}
-      <section aria-labelledby={`${switchId}-heading`} className="rounded-lg border border-slate-200 bg-white p-5">
+      <section
+        aria-labelledby={`${switchId}-heading`}
+        className="rounded-lg border border-slate-200 bg-white p-5"
+      >
         <h2 id={`${switchId}-heading`} className="text-lg font-semibold">
           Status
         </h2>
@@ -82,7 +85,9 @@ export function CalendarIntegrationSettings() {
 }
 
 function describeSavedProviders(allowed: readonly string[]): string {
-  const names = PROVIDERS.filter((provider) => allowed.includes(provider)).map((provider) => PROVIDER_LABELS[provider]);
+  const names = PROVIDERS.filter((provider) => allowed.includes(provider)).map(
+    (provider) => PROVIDER_LABELS[provider],
+  );
   return names.length > 0
     ? `Saved. Members can connect: ${names.join(', ')}.`
     : 'Saved. No provider is allowed: members cannot connect a calendar.';

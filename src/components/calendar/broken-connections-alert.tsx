@@ -14,7 +14,9 @@ import { PROVIDER_LABELS } from '@/server/providers/labels';
 export function BrokenConnectionsAlert({ enabled }: { enabled: boolean }) {
   const trpc = useTRPC();
   const list = useQuery({ ...trpc.connections.list.queryOptions(), enabled });
-  const broken = (list.data?.connections ?? []).filter((c) => c.status === 'needs_reauth' || c.status === 'error');
+  const broken = (list.data?.connections ?? []).filter(
+    (c) => c.status === 'needs_reauth' || c.status === 'error',
+  );
   if (broken.length === 0) return null;
   return (
     <Alert tone="error">
@@ -24,7 +26,8 @@ export function BrokenConnectionsAlert({ enabled }: { enabled: boolean }) {
           const problem = connection.status === 'needs_reauth' ? 'needs reconnecting' : 'could not be synced';
           // Google and Microsoft reconnect straight away; CalDAV needs its password typed again there.
           const reconnectUrl =
-            connection.status === 'needs_reauth' && (connection.provider === 'google' || connection.provider === 'microsoft')
+            connection.status === 'needs_reauth' &&
+            (connection.provider === 'google' || connection.provider === 'microsoft')
               ? connectStartUrl(connection.provider, { reconnectId: connection.id })
               : null;
           return (

@@ -10,10 +10,13 @@ describe('calendar colours', () => {
     expect(calendarEventColor('#1e40af')).toBe('#1e40af');
   });
 
-  it.each(['#9fc6e7', '#ffff00', '#fbe983', '#ffffff', '#7bd148', '#abc'])('darkens %s until white text reads (AA)', (color) => {
-    const result = calendarEventColor(color);
-    expect(contrastWithWhite(rgb(result))).toBeGreaterThanOrEqual(4.5);
-  });
+  it.each(['#9fc6e7', '#ffff00', '#fbe983', '#ffffff', '#7bd148', '#abc'])(
+    'darkens %s until white text reads (AA)',
+    (color) => {
+      const result = calendarEventColor(color);
+      expect(contrastWithWhite(rgb(result))).toBeGreaterThanOrEqual(4.5);
+    },
+  );
 
   it('falls back to slate for a missing or unreadable colour', () => {
     expect(calendarEventColor(null)).toBe('#475569');

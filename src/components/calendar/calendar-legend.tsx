@@ -26,20 +26,30 @@ export function CalendarLegend({ calendars }: { calendars: CalendarLegendEntry[]
   return (
     <fieldset className="rounded-lg border border-slate-200 bg-white px-4 py-3">
       <legend className="px-1 text-sm font-semibold">Connected calendars</legend>
-      {update.error ? <Alert tone="error">Could not change that calendar: {update.error.message}</Alert> : null}
+      {update.error ? (
+        <Alert tone="error">Could not change that calendar: {update.error.message}</Alert>
+      ) : null}
       <ul className="flex flex-wrap gap-x-6 gap-y-2 text-sm">
         {calendars.map((calendar) => {
-          const checked = pending?.calendarId === calendar.id && pending.show !== undefined ? pending.show : calendar.show;
+          const checked =
+            pending?.calendarId === calendar.id && pending.show !== undefined ? pending.show : calendar.show;
           return (
             <li key={calendar.id}>
-              <label className="flex items-center gap-2" title={`${PROVIDER_LABELS[calendar.provider]}: ${calendar.accountEmail}`}>
+              <label
+                className="flex items-center gap-2"
+                title={`${PROVIDER_LABELS[calendar.provider]}: ${calendar.accountEmail}`}
+              >
                 <input
                   type="checkbox"
                   className="h-4 w-4"
                   checked={checked}
                   onChange={(event) => update.mutate({ calendarId: calendar.id, show: event.target.checked })}
                 />
-                <span aria-hidden="true" className="inline-block h-3.5 w-3.5 rounded-sm border border-slate-400" style={{ backgroundColor: calendarSwatchColor(calendar.color) }} />
+                <span
+                  aria-hidden="true"
+                  className="inline-block h-3.5 w-3.5 rounded-sm border border-slate-400"
+                  style={{ backgroundColor: calendarSwatchColor(calendar.color) }}
+                />
                 {calendar.name}
               </label>
             </li>

@@ -1,13 +1,25 @@
 'use client';
 
-import type { DateSelectArg, DatesSetArg, EventClickArg, EventDropArg, EventMountArg } from '@fullcalendar/core';
+import type {
+  DateSelectArg,
+  DatesSetArg,
+  EventClickArg,
+  EventDropArg,
+  EventMountArg,
+} from '@fullcalendar/core';
 import dayGridPlugin from '@fullcalendar/daygrid';
 import interactionPlugin, { type EventResizeDoneArg } from '@fullcalendar/interaction';
 import listPlugin from '@fullcalendar/list';
 import luxonPlugin from '@fullcalendar/luxon3';
 import FullCalendar from '@fullcalendar/react';
 import timeGridPlugin from '@fullcalendar/timegrid';
-import { keepPreviousData, useMutation, useQuery, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
+import {
+  keepPreviousData,
+  useMutation,
+  useQuery,
+  useQueryClient,
+  useSuspenseQuery,
+} from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -67,7 +79,10 @@ export function CalendarView({ locale }: { locale: string }) {
     placeholderData: keepPreviousData,
     refetchInterval: FEED_REFRESH_MS,
   });
-  const events = useMemo(() => [...toEventInputs(feed.data), ...toExternalEventInputs(feed.data)], [feed.data]);
+  const events = useMemo(
+    () => [...toEventInputs(feed.data), ...toExternalEventInputs(feed.data)],
+    [feed.data],
+  );
   const hasAllDayEvents = events.some((event) => event.allDay === true);
   const [wholeDay, setWholeDay] = useState(false);
   const workingHours = profile.workingHours;
@@ -83,25 +98,37 @@ export function CalendarView({ locale }: { locale: string }) {
     }),
   );
   const moveTask = useMutation(
-    trpc.tasks.update.mutationOptions({ onSuccess: (moved) => setStatus(`Moved task “${moved.title}”.`), onSettled: refresh }),
+    trpc.tasks.update.mutationOptions({
+      onSuccess: (moved) => setStatus(`Moved task “${moved.title}”.`),
+      onSettled: refresh,
+    }),
   );
   const moveError = moveMeeting.error ?? moveTask.error;
 
   const selected = panel.mode === 'view' || panel.mode === 'edit' ? panel.ref : null;
-  const meeting = selected?.type === 'meeting' ? feed.data?.meetings.find((m) => m.id === selected.id) : undefined;
+  const meeting =
+    selected?.type === 'meeting' ? feed.data?.meetings.find((m) => m.id === selected.id) : undefined;
   const task = selected?.type === 'task' ? feed.data?.tasks.find((t) => t.id === selected.id) : undefined;
-  const external = panel.mode === 'external' ? feed.data?.externalEvents.find((e) => e.id === panel.id) : undefined;
-  const externalCalendar = external ? feed.data?.calendars.find((c) => c.id === external.calendarId) : undefined;
+  const external =
+    panel.mode === 'external' ? feed.data?.externalEvents.find((e) => e.id === panel.id) : undefined;
+  const externalCalendar = external
+    ? feed.data?.calendars.find((c) => c.id === external.calendarId)
+    : undefined;
 
   function onDatesSet(arg: DatesSetArg) {
-    setRange({ from: instantFromCalendarString(arg.startStr, zone), to: instantFromCalendarString(arg.endStr, zone) });
+    setRange({
+      from: instantFromCalendarString(arg.startStr, zone),
+      to: instantFromCalendarString(arg.endStr, zone),
+    });
   }
 
   function onSelect(arg: DateSelectArg) {
     const start = instantFromCalendarString(arg.startStr, zone);
     // A day cell in month view: propose 10:00–11:00 that day rather than a 24-hour meeting.
     const proposedStart = arg.allDay ? new Date(start.getTime() + 10 * HOUR) : start;
-    const end = arg.allDay ? new Date(proposedStart.getTime() + HOUR) : instantFromCalendarString(arg.endStr, zone);
+    const end = arg.allDay
+      ? new Date(proposedStart.getTime() + HOUR)
+      : instantFromCalendarString(arg.endStr, zone);
     setPanel({ mode: 'new', start: proposedStart, end });
     arg.view.calendar.unselect();
   }
@@ -121,11 +148,21 @@ export function CalendarView({ locale }: { locale: string }) {
     setStatus(null);
     if (ref.type === 'task') {
       const durationMinutes = Math.max(5, Math.round((endsAt.getTime() - startsAt.getTime()) / 60_000));
-      moveTask.mutate({ id: ref.id, version, dueAt: startsAt, durationMinutes }, { onError: () => arg.revert() });
+      moveTask.mutate(
+        { id: ref.id, version, dueAt: startsAt, durationMinutes },
+        { onError: () => arg.revert() },
+      );
       return;
     }
     const moved = feed.data?.meetings.find((m) => m.id === ref.id);
-    const move = { meetingId: ref.id, title: moved?.title ?? '', version, startsAt, endsAt, revert: () => arg.revert() };
+    const move = {
+      meetingId: ref.id,
+      title: moved?.title ?? '',
+      version,
+      startsAt,
+      endsAt,
+      revert: () => arg.revert(),
+    };
     if (moved && moved.attendees.length > 0) setPendingMove(move);
     else confirmMove(move);
   }
@@ -183,16 +220,31 @@ export function CalendarView({ locale }: { locale: string }) {
       {moveError ? <Alert tone="error">Could not move that item: {moveError.message}</Alert> : null}
       {feed.error ? <Alert tone="error">Could not load your calendar: {feed.error.message}</Alert> : null}
       {feed.data ? <CalendarLegend calendars={feed.data.calendars} /> : null}
-      <div className="rounded-lg border border-slate-200 bg-white p-3" aria-busy={feed.isLoading || (feed.isFetching && feed.isPlaceholderData)}>
+      <div
+        className="rounded-lg border border-slate-200 bg-white p-3"
+        aria-busy={feed.isLoading || (feed.isFetching && feed.isPlaceholderData)}
+      >
         <FullCalendar
           plugins={[dayGridPlugin, timeGridPlugin, listPlugin, interactionPlugin, luxonPlugin]}
           timeZone={zone}
           locale={locale}
           initialView="timeGridWeek"
-          headerToolbar={{ left: 'prev,next today', center: 'title', right: 'dayGridMonth,timeGridWeek,timeGridDay,listWeek' }}
+          headerToolbar={{
+            left: 'prev,next today',
+            center: 'title',
+            right: 'dayGridMonth,timeGridWeek,timeGridDay,listWeek',
+          }}
           // Text, not FullCalendar's icon font: its icons are images without a text alternative.
           buttonIcons={false}
-          buttonText={{ prev: 'Previous', next: 'Next', today: 'Today', month: 'Month', week: 'Week', day: 'Day', list: 'List' }}
+          buttonText={{
+            prev: 'Previous',
+            next: 'Next',
+            today: 'Today',
+            month: 'Month',
+            week: 'Week',
+            day: 'Day',
+            list: 'List',
+          }}
           buttonHints={{ prev: 'Previous $0', next: 'Next $0', today: 'This $0' }}
           firstDay={1}
           slotLabelFormat={{ hour: '2-digit', minute: '2-digit', hour12: false }}
@@ -224,14 +276,24 @@ export function CalendarView({ locale }: { locale: string }) {
         />
       </div>
       <p className="text-sm text-slate-700">
-        Click or drag across empty time to create; drag an item to move it; press Enter on an item to open it. Events
-        from connected calendars are read-only.
+        Click or drag across empty time to create; drag an item to move it; press Enter on an item to open it.
+        Events from connected calendars are read-only.
       </p>
 
       <Dialog
         open={panel.mode !== 'closed'}
         onOpenChange={(open) => !open && close()}
-        title={panel.mode === 'new' ? 'New item' : meeting ? meeting.title : task ? task.title : external ? (external.title ?? 'Busy') : 'Item'}
+        title={
+          panel.mode === 'new'
+            ? 'New item'
+            : meeting
+              ? meeting.title
+              : task
+                ? task.title
+                : external
+                  ? (external.title ?? 'Busy')
+                  : 'Item'
+        }
       >
         {external ? (
           <ExternalEventDetails event={external} calendar={externalCalendar} zone={zone} locale={locale} />
@@ -247,15 +309,30 @@ export function CalendarView({ locale }: { locale: string }) {
             onReload={() => setFormGeneration((generation) => generation + 1)}
           />
         ) : meeting ? (
-          <MeetingDetails meeting={meeting} zone={zone} locale={locale} onEdit={() => setPanel({ mode: 'edit', ref: { type: 'meeting', id: meeting.id } })} onClose={close} />
+          <MeetingDetails
+            meeting={meeting}
+            zone={zone}
+            locale={locale}
+            onEdit={() => setPanel({ mode: 'edit', ref: { type: 'meeting', id: meeting.id } })}
+            onClose={close}
+          />
         ) : task ? (
-          <TaskDetails task={task} zone={zone} locale={locale} onEdit={() => setPanel({ mode: 'edit', ref: { type: 'task', id: task.id } })} onClose={close} />
+          <TaskDetails
+            task={task}
+            zone={zone}
+            locale={locale}
+            onEdit={() => setPanel({ mode: 'edit', ref: { type: 'task', id: task.id } })}
+            onClose={close}
+          />
         ) : (
           <p>This item is no longer in your calendar.</p>
         )}
       </Dialog>
-      <MoveConfirmDialog title={pendingMove?.title ?? null} onMove={() => pendingMove && confirmMove(pendingMove)} onCancel={cancelMove} />
+      <MoveConfirmDialog
+        title={pendingMove?.title ?? null}
+        onMove={() => pendingMove && confirmMove(pendingMove)}
+        onCancel={cancelMove}
+      />
     </div>
   );
 }
-

@@ -17,7 +17,13 @@ export function toEventInputs(feed: CalendarFeed | undefined): EventInput[] {
     const cancelled = meeting.status === 'cancelled';
     const declined = meeting.myResponse === 'declined';
     const awaiting = meeting.myRole === 'attendee' && meeting.myResponse === 'needs_action' && !cancelled;
-    const prefix = cancelled ? 'Cancelled: ' : declined ? 'Declined: ' : meeting.kind === 'review' ? 'Review: ' : '';
+    const prefix = cancelled
+      ? 'Cancelled: '
+      : declined
+        ? 'Declined: '
+        : meeting.kind === 'review'
+          ? 'Review: '
+          : '';
     const suffix = awaiting ? ' · reply needed' : meeting.myResponse === 'tentative' ? ' · tentative' : '';
     const color = cancelled || declined ? COLORS.muted : COLORS[meeting.kind];
     return {
@@ -30,7 +36,10 @@ export function toEventInputs(feed: CalendarFeed | undefined): EventInput[] {
       textColor: '#ffffff',
       classNames: [cancelled ? 'tandem-cancelled' : '', awaiting ? 'tandem-awaiting' : ''].filter(Boolean),
       editable: meeting.myRole === 'organizer' && !cancelled,
-      extendedProps: { ref: { type: 'meeting', id: meeting.id } satisfies CalendarItemRef, version: meeting.version },
+      extendedProps: {
+        ref: { type: 'meeting', id: meeting.id } satisfies CalendarItemRef,
+        version: meeting.version,
+      },
     };
   });
   const tasks: EventInput[] = feed.tasks.map((task) => {

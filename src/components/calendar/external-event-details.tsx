@@ -33,23 +33,22 @@ export function ExternalEventDetails({
 }) {
   return (
     <div className="space-y-3 text-sm">
-    <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
-      <dt className="font-medium text-slate-700">When</dt>
-      <dd>{formatWhen(event, zone, locale)}</dd>
-      {event.location ? (
-        <>
-          <dt className="font-medium text-slate-700">Where</dt>
-          <dd>{event.location}</dd>
-        </>
-      ) : null}
-      <dt className="font-medium text-slate-700">Calendar</dt>
-      <dd>
-        {calendar ? describeCalendar(calendar) : 'A connected calendar'}
-      </dd>
-    </dl>
-    <p className="border-t border-slate-200 pt-3 text-slate-700">
-      Read-only in Tandem: change it in {calendar ? PROVIDER_LABELS[calendar.provider] : 'its own calendar app'}.
-    </p>
+      <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
+        <dt className="font-medium text-slate-700">When</dt>
+        <dd>{formatWhen(event, zone, locale)}</dd>
+        {event.location ? (
+          <>
+            <dt className="font-medium text-slate-700">Where</dt>
+            <dd>{event.location}</dd>
+          </>
+        ) : null}
+        <dt className="font-medium text-slate-700">Calendar</dt>
+        <dd>{calendar ? describeCalendar(calendar) : 'A connected calendar'}</dd>
+      </dl>
+      <p className="border-t border-slate-200 pt-3 text-slate-700">
+        Read-only in Tandem: change it in{' '}
+        {calendar ? PROVIDER_LABELS[calendar.provider] : 'its own calendar app'}.
+      </p>
     </div>
   );
 }

@@ -19,7 +19,10 @@ export interface ItemFormProps {
   organizerId: string;
   canOrganize: boolean;
   /** What is being edited, or the slot a new item starts from. */
-  editing: { type: 'meeting'; meeting: MeetingView } | { type: 'task'; task: Task } | { type: 'new'; start: Date; end: Date };
+  editing:
+    | { type: 'meeting'; meeting: MeetingView }
+    | { type: 'task'; task: Task }
+    | { type: 'new'; start: Date; end: Date };
   /** Saved: what to tell the person. */
   onSaved: (message: string) => void;
   /** Closed without saving. */
@@ -28,7 +31,15 @@ export interface ItemFormProps {
   onReload: () => void;
 }
 
-export function ItemForm({ zone, organizerId, canOrganize, editing, onSaved, onDone, onReload }: ItemFormProps) {
+export function ItemForm({
+  zone,
+  organizerId,
+  canOrganize,
+  editing,
+  onSaved,
+  onDone,
+  onReload,
+}: ItemFormProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const initial = initialValues(editing);
@@ -50,13 +61,21 @@ export function ItemForm({ zone, organizerId, canOrganize, editing, onSaved, onD
       onSaved(message(item.title));
     },
   });
-  const createTask = useMutation(trpc.tasks.create.mutationOptions(savedWith((title) => `Task “${title}” created.`)));
-  const updateTask = useMutation(trpc.tasks.update.mutationOptions(savedWith((title) => `Task “${title}” saved.`)));
+  const createTask = useMutation(
+    trpc.tasks.create.mutationOptions(savedWith((title) => `Task “${title}” created.`)),
+  );
+  const updateTask = useMutation(
+    trpc.tasks.update.mutationOptions(savedWith((title) => `Task “${title}” saved.`)),
+  );
   const createMeeting = useMutation(
-    trpc.meetings.create.mutationOptions(savedWith((title) => `${KIND_LABELS[kind]} “${title}” sent to the people invited.`)),
+    trpc.meetings.create.mutationOptions(
+      savedWith((title) => `${KIND_LABELS[kind]} “${title}” sent to the people invited.`),
+    ),
   );
   const updateMeeting = useMutation(
-    trpc.meetings.update.mutationOptions(savedWith((title) => `Changes to “${title}” saved; the people invited were told.`)),
+    trpc.meetings.update.mutationOptions(
+      savedWith((title) => `Changes to “${title}” saved; the people invited were told.`),
+    ),
   );
   const mutation = [createTask, updateTask, createMeeting, updateMeeting].find((m) => m.isPending || m.error);
   const conflict = mutation?.error?.data?.code === 'CONFLICT';
@@ -77,7 +96,8 @@ export function ItemForm({ zone, organizerId, canOrganize, editing, onSaved, onD
     if (kind === 'task') {
       const durationMinutes = Math.round((endsAt.getTime() - startsAt.getTime()) / 60_000);
       const fields = { title: text('title'), notes, dueAt: startsAt, durationMinutes };
-      if (editing.type === 'task') updateTask.mutate({ id: editing.task.id, version: editedVersion, ...fields });
+      if (editing.type === 'task')
+        updateTask.mutate({ id: editing.task.id, version: editedVersion, ...fields });
       else createTask.mutate(fields);
       return;
     }
@@ -93,7 +113,8 @@ export function ItemForm({ zone, organizerId, canOrganize, editing, onSaved, onD
       attendeeUserIds: form.getAll('attendees').map(String),
     };
     if (fields.attendeeUserIds.length === 0) return setClientError('Choose at least one person to invite.');
-    if (editing.type === 'meeting') updateMeeting.mutate({ id: editing.meeting.id, version: editedVersion, ...fields });
+    if (editing.type === 'meeting')
+      updateMeeting.mutate({ id: editing.meeting.id, version: editedVersion, ...fields });
     else createMeeting.mutate(fields);
   }
 
@@ -118,11 +139,25 @@ export function ItemForm({ zone, organizerId, canOrganize, editing, onSaved, onD
           <option value="task">Task</option>
         </SelectField>
       ) : null}
-      <TextField label="Title" name="title" required maxLength={200} defaultValue={initial.title} error={fieldErrors.title?.[0]} />
+      <TextField
+        label="Title"
+        name="title"
+        required
+        maxLength={200}
+        defaultValue={initial.title}
+        error={fieldErrors.title?.[0]}
+      />
       <div className="grid gap-3 sm:grid-cols-3">
         <TextField label="Date" name="date" type="date" required defaultValue={start.date} />
         <TextField label="Start time" name="start" type="time" required defaultValue={start.time} />
-        <TextField label="End time" name="end" type="time" required defaultValue={end.time} error={fieldErrors.endsAt?.[0]} />
+        <TextField
+          label="End time"
+          name="end"
+          type="time"
+          required
+          defaultValue={end.time}
+          error={fieldErrors.endsAt?.[0]}
+        />
       </div>
       {kind !== 'task' ? (
         <>
@@ -140,10 +175,19 @@ export function ItemForm({ zone, organizerId, canOrganize, editing, onSaved, onD
             {members.isLoading ? <p className="text-sm text-slate-600">Loading people…</p> : null}
             <div className="mt-2 grid max-h-48 gap-1.5 overflow-y-auto sm:grid-cols-2">
               {(members.data ?? [])
-                .filter((member) => member.id !== organizerId && member.id !== (editing.type === 'meeting' ? editing.meeting.organizerId : undefined))
+                .filter(
+                  (member) =>
+                    member.id !== organizerId &&
+                    member.id !== (editing.type === 'meeting' ? editing.meeting.organizerId : undefined),
+                )
                 .map((member) => (
                   <label key={member.id} className="flex items-center gap-2 text-sm">
-                    <input type="checkbox" name="attendees" value={member.id} defaultChecked={invited.has(member.id)} />
+                    <input
+                      type="checkbox"
+                      name="attendees"
+                      value={member.id}
+                      defaultChecked={invited.has(member.id)}
+                    />
                     {member.name ?? member.email} <span className="text-slate-600">({member.role})</span>
                   </label>
                 ))}
@@ -157,7 +201,10 @@ export function ItemForm({ zone, organizerId, canOrganize, editing, onSaved, onD
           Discard
         </Button>
         {/* Until the people are listed, the form cannot say who is invited. */}
-        <Button type="submit" disabled={Boolean(mutation?.isPending) || (kind !== 'task' && members.isLoading)}>
+        <Button
+          type="submit"
+          disabled={Boolean(mutation?.isPending) || (kind !== 'task' && members.isLoading)}
+        >
           {editing.type === 'new' ? (kind === 'task' ? 'Create task' : `Send ${kind}`) : 'Save changes'}
         </Button>
       </div>
@@ -168,11 +215,35 @@ export function ItemForm({ zone, organizerId, canOrganize, editing, onSaved, onD
 function initialValues(editing: ItemFormProps['editing']) {
   if (editing.type === 'meeting') {
     const m = editing.meeting;
-    return { kind: m.kind as Kind, title: m.title, start: m.startsAt, end: m.endsAt, location: m.location ?? '', onlineUrl: m.onlineUrl ?? '', notes: m.description ?? '' };
+    return {
+      kind: m.kind as Kind,
+      title: m.title,
+      start: m.startsAt,
+      end: m.endsAt,
+      location: m.location ?? '',
+      onlineUrl: m.onlineUrl ?? '',
+      notes: m.description ?? '',
+    };
   }
   if (editing.type === 'task') {
     const t = editing.task;
-    return { kind: 'task' as Kind, title: t.title, start: t.dueAt, end: new Date(t.dueAt.getTime() + t.durationMinutes * 60_000), location: '', onlineUrl: '', notes: t.notes ?? '' };
+    return {
+      kind: 'task' as Kind,
+      title: t.title,
+      start: t.dueAt,
+      end: new Date(t.dueAt.getTime() + t.durationMinutes * 60_000),
+      location: '',
+      onlineUrl: '',
+      notes: t.notes ?? '',
+    };
   }
-  return { kind: 'meeting' as Kind, title: '', start: editing.start, end: editing.end, location: '', onlineUrl: '', notes: '' };
+  return {
+    kind: 'meeting' as Kind,
+    title: '',
+    start: editing.start,
+    end: editing.end,
+    location: '',
+    onlineUrl: '',
+    notes: '',
+  };
 }

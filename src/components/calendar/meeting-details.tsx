@@ -15,7 +15,19 @@ const ANSWERS = [
   { response: 'declined', label: 'Decline' },
 ] as const;
 
-export function MeetingDetails({ meeting, zone, locale, onEdit, onClose }: { meeting: MeetingView; zone: string; locale: string; onEdit: () => void; onClose: () => void }) {
+export function MeetingDetails({
+  meeting,
+  zone,
+  locale,
+  onEdit,
+  onClose,
+}: {
+  meeting: MeetingView;
+  zone: string;
+  locale: string;
+  onEdit: () => void;
+  onClose: () => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [confirmingCancel, setConfirmingCancel] = useState(false);
@@ -24,14 +36,23 @@ export function MeetingDetails({ meeting, zone, locale, onEdit, onClose }: { mee
     await queryClient.invalidateQueries({ queryKey: trpc.meetings.pathKey() });
   };
   const respond = useMutation(trpc.meetings.respond.mutationOptions({ onSuccess: refresh }));
-  const cancel = useMutation(trpc.meetings.cancel.mutationOptions({ onSuccess: async () => { await refresh(); onClose(); } }));
+  const cancel = useMutation(
+    trpc.meetings.cancel.mutationOptions({
+      onSuccess: async () => {
+        await refresh();
+        onClose();
+      },
+    }),
+  );
   const cancelled = meeting.status === 'cancelled';
   const error = respond.error ?? cancel.error;
 
   return (
     <div className="space-y-4 text-sm">
       {error ? <Alert tone="error">{error.message}</Alert> : null}
-      {cancelled ? <Alert tone="info">This {KIND_LABELS[meeting.kind].toLowerCase()} was cancelled.</Alert> : null}
+      {cancelled ? (
+        <Alert tone="info">This {KIND_LABELS[meeting.kind].toLowerCase()} was cancelled.</Alert>
+      ) : null}
       <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1.5">
         <dt className="font-medium text-slate-700">Type</dt>
         <dd>{KIND_LABELS[meeting.kind]}</dd>
@@ -47,7 +68,12 @@ export function MeetingDetails({ meeting, zone, locale, onEdit, onClose }: { mee
           <>
             <dt className="font-medium text-slate-700">Online</dt>
             <dd>
-              <a href={meeting.onlineUrl} className="break-all text-brand-700 underline" target="_blank" rel="noreferrer">
+              <a
+                href={meeting.onlineUrl}
+                className="break-all text-brand-700 underline"
+                target="_blank"
+                rel="noreferrer"
+              >
                 {meeting.onlineUrl}
               </a>
             </dd>
@@ -56,7 +82,9 @@ export function MeetingDetails({ meeting, zone, locale, onEdit, onClose }: { mee
         <dt className="font-medium text-slate-700">Organiser</dt>
         <dd>{meeting.organizer.name ?? meeting.organizer.email}</dd>
       </dl>
-      {meeting.description ? <p className="whitespace-pre-line text-slate-800">{meeting.description}</p> : null}
+      {meeting.description ? (
+        <p className="whitespace-pre-line text-slate-800">{meeting.description}</p>
+      ) : null}
 
       <section aria-labelledby="attendees-heading">
         <h3 id="attendees-heading" className="font-semibold">
@@ -66,7 +94,10 @@ export function MeetingDetails({ meeting, zone, locale, onEdit, onClose }: { mee
           {meeting.attendees.map((attendee) => (
             <li key={attendee.email} className="flex justify-between gap-2 px-3 py-1.5">
               <span>{attendee.name ?? attendee.email}</span>
-              <span className="font-medium" aria-label={`${attendee.name ?? attendee.email}: ${RESPONSE_LABELS[attendee.response]}`}>
+              <span
+                className="font-medium"
+                aria-label={`${attendee.name ?? attendee.email}: ${RESPONSE_LABELS[attendee.response]}`}
+              >
                 {RESPONSE_LABELS[attendee.response]}
               </span>
             </li>
@@ -77,7 +108,8 @@ export function MeetingDetails({ meeting, zone, locale, onEdit, onClose }: { mee
       {meeting.myRole === 'attendee' && !cancelled ? (
         <section aria-labelledby="answer-heading">
           <h3 id="answer-heading" className="font-semibold">
-            Your answer: {meeting.myResponse ? RESPONSE_LABELS[meeting.myResponse] : RESPONSE_LABELS.needs_action}
+            Your answer:{' '}
+            {meeting.myResponse ? RESPONSE_LABELS[meeting.myResponse] : RESPONSE_LABELS.needs_action}
           </h3>
           <div className="mt-2 flex flex-wrap gap-2" role="group" aria-label="Answer the invitation">
             {ANSWERS.map(({ response, label }) => (
@@ -99,11 +131,17 @@ export function MeetingDetails({ meeting, zone, locale, onEdit, onClose }: { mee
         <div className="flex flex-wrap justify-end gap-2 border-t border-slate-200 pt-4">
           {confirmingCancel ? (
             <>
-              <span className="self-center">Cancel this {KIND_LABELS[meeting.kind].toLowerCase()} for everyone?</span>
+              <span className="self-center">
+                Cancel this {KIND_LABELS[meeting.kind].toLowerCase()} for everyone?
+              </span>
               <Button variant="secondary" onClick={() => setConfirmingCancel(false)}>
                 Keep it
               </Button>
-              <Button variant="danger" disabled={cancel.isPending} onClick={() => cancel.mutate({ id: meeting.id })}>
+              <Button
+                variant="danger"
+                disabled={cancel.isPending}
+                onClick={() => cancel.mutate({ id: meeting.id })}
+              >
                 Yes, cancel {KIND_LABELS[meeting.kind].toLowerCase()}
               </Button>
             </>

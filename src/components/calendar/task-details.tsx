@@ -7,12 +7,38 @@ import type { Task } from '@/server/tasks/tasks';
 import { useTRPC } from '@/trpc/react';
 import { formatTimeRange } from './wall-time';
 
-export function TaskDetails({ task, zone, locale, onEdit, onClose }: { task: Task; zone: string; locale: string; onEdit: () => void; onClose: () => void }) {
+export function TaskDetails({
+  task,
+  zone,
+  locale,
+  onEdit,
+  onClose,
+}: {
+  task: Task;
+  zone: string;
+  locale: string;
+  onEdit: () => void;
+  onClose: () => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.calendar.pathKey() });
-  const setDone = useMutation(trpc.tasks.setDone.mutationOptions({ onSuccess: async () => { await refresh(); onClose(); } }));
-  const remove = useMutation(trpc.tasks.delete.mutationOptions({ onSuccess: async () => { await refresh(); onClose(); } }));
+  const setDone = useMutation(
+    trpc.tasks.setDone.mutationOptions({
+      onSuccess: async () => {
+        await refresh();
+        onClose();
+      },
+    }),
+  );
+  const remove = useMutation(
+    trpc.tasks.delete.mutationOptions({
+      onSuccess: async () => {
+        await refresh();
+        onClose();
+      },
+    }),
+  );
   const done = task.doneAt !== null;
   const error = setDone.error ?? remove.error;
   return (
@@ -20,7 +46,12 @@ export function TaskDetails({ task, zone, locale, onEdit, onClose }: { task: Tas
       {error ? <Alert tone="error">{error.message}</Alert> : null}
       <p>
         <span className="font-medium text-slate-700">Due: </span>
-        {formatTimeRange(task.dueAt, new Date(task.dueAt.getTime() + task.durationMinutes * 60_000), zone, locale)}
+        {formatTimeRange(
+          task.dueAt,
+          new Date(task.dueAt.getTime() + task.durationMinutes * 60_000),
+          zone,
+          locale,
+        )}
       </p>
       <p>
         <span className="font-medium text-slate-700">Status: </span>

@@ -7,7 +7,10 @@ const at = (iso: string) => new Date(iso);
 describe('visibleHours', () => {
   it('is the working day when nothing falls outside it', () => {
     const items = [{ start: at('2026-11-30T10:00:00Z'), end: at('2026-11-30T11:00:00Z') }];
-    expect(visibleHours(workday, items, 'Europe/London')).toEqual({ slotMinTime: '09:00', slotMaxTime: '17:00' });
+    expect(visibleHours(workday, items, 'Europe/London')).toEqual({
+      slotMinTime: '09:00',
+      slotMaxTime: '17:00',
+    });
   });
 
   it('widens to whole hours around items before and after it, in the viewer’s zone', () => {
@@ -15,13 +18,22 @@ describe('visibleHours', () => {
       { start: at('2026-11-30T07:40:00Z'), end: at('2026-11-30T08:10:00Z') },
       { start: at('2026-12-01T18:00:00Z'), end: at('2026-12-01T18:20:00Z') },
     ];
-    expect(visibleHours(workday, items, 'Europe/London')).toEqual({ slotMinTime: '07:00', slotMaxTime: '19:00' });
+    expect(visibleHours(workday, items, 'Europe/London')).toEqual({
+      slotMinTime: '07:00',
+      slotMaxTime: '19:00',
+    });
     // The same instants in New York are 02:40 and 13:20 local.
-    expect(visibleHours(workday, items, 'America/New_York')).toEqual({ slotMinTime: '02:00', slotMaxTime: '17:00' });
+    expect(visibleHours(workday, items, 'America/New_York')).toEqual({
+      slotMinTime: '02:00',
+      slotMaxTime: '17:00',
+    });
   });
 
   it('rounds a working day that does not start on the hour outwards', () => {
-    expect(visibleHours({ start: '08:30', end: '16:45' }, [], 'UTC')).toEqual({ slotMinTime: '08:00', slotMaxTime: '17:00' });
+    expect(visibleHours({ start: '08:30', end: '16:45' }, [], 'UTC')).toEqual({
+      slotMinTime: '08:00',
+      slotMaxTime: '17:00',
+    });
   });
 
   it('shows the whole day for an item past midnight, but not for one ending exactly at it', () => {

@@ -44,7 +44,12 @@ export function timedItemsOf(feed: CalendarFeed | undefined): { start: Date; end
   if (!feed) return [];
   return [
     ...feed.meetings.map((meeting) => ({ start: meeting.startsAt, end: meeting.endsAt })),
-    ...feed.tasks.map((task) => ({ start: task.dueAt, end: new Date(task.dueAt.getTime() + task.durationMinutes * 60_000) })),
-    ...feed.externalEvents.filter((event) => !event.allDay).map((event) => ({ start: event.startsAt, end: event.endsAt })),
+    ...feed.tasks.map((task) => ({
+      start: task.dueAt,
+      end: new Date(task.dueAt.getTime() + task.durationMinutes * 60_000),
+    })),
+    ...feed.externalEvents
+      .filter((event) => !event.allDay)
+      .map((event) => ({ start: event.startsAt, end: event.endsAt })),
   ];
 }

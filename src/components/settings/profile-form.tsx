@@ -47,18 +47,34 @@ export function ProfileForm() {
   }
 
   return (
-    <form onSubmit={submit} className="mt-6 space-y-5 rounded-lg border border-slate-200 bg-white p-5" noValidate>
+    <form
+      onSubmit={submit}
+      className="mt-6 space-y-5 rounded-lg border border-slate-200 bg-white p-5"
+      noValidate
+    >
       {update.error ? <Alert tone="error">{update.error.message}</Alert> : null}
       {saved ? <Alert tone="success">Your settings are saved.</Alert> : null}
       <TextField label="Name" name="name" defaultValue={profile.name ?? ''} error={fieldErrors.name?.[0]} />
-      <SelectField label="Time zone" name="timeZone" defaultValue={profile.timeZone} error={fieldErrors.timeZone?.[0]}>
-        {(TIME_ZONES.includes(profile.timeZone) ? TIME_ZONES : [profile.timeZone, ...TIME_ZONES]).map((zone) => (
-          <option key={zone} value={zone}>
-            {zone.replaceAll('_', ' ')}
-          </option>
-        ))}
+      <SelectField
+        label="Time zone"
+        name="timeZone"
+        defaultValue={profile.timeZone}
+        error={fieldErrors.timeZone?.[0]}
+      >
+        {(TIME_ZONES.includes(profile.timeZone) ? TIME_ZONES : [profile.timeZone, ...TIME_ZONES]).map(
+          (zone) => (
+            <option key={zone} value={zone}>
+              {zone.replaceAll('_', ' ')}
+            </option>
+          ),
+        )}
       </SelectField>
-      <SelectField label="Date format" name="locale" defaultValue={profile.locale ?? ''} error={fieldErrors.locale?.[0]}>
+      <SelectField
+        label="Date format"
+        name="locale"
+        defaultValue={profile.locale ?? ''}
+        error={fieldErrors.locale?.[0]}
+      >
         <option value="">As my browser’s language</option>
         {Object.entries(CHOOSABLE_LOCALES).map(([tag, name]) => (
           <option key={tag} value={tag}>
@@ -71,14 +87,24 @@ export function ProfileForm() {
         <div className="mt-2 flex flex-wrap gap-3">
           {WEEKDAYS.map((day, index) => (
             <label key={day} className="flex items-center gap-1.5 text-sm">
-              <input type="checkbox" name="days" value={index + 1} defaultChecked={profile.workingHours.days.includes(index + 1)} />
+              <input
+                type="checkbox"
+                name="days"
+                value={index + 1}
+                defaultChecked={profile.workingHours.days.includes(index + 1)}
+              />
               {day}
             </label>
           ))}
         </div>
       </fieldset>
       <div className="grid gap-4 sm:grid-cols-2">
-        <TextField label="Working hours start" name="start" type="time" defaultValue={profile.workingHours.start} />
+        <TextField
+          label="Working hours start"
+          name="start"
+          type="time"
+          defaultValue={profile.workingHours.start}
+        />
         <TextField label="Working hours end" name="end" type="time" defaultValue={profile.workingHours.end} />
       </div>
       <Button type="submit" disabled={update.isPending}>

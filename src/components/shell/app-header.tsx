@@ -19,10 +19,14 @@ export function AppHeader({ profile }: { profile: Profile }) {
         </nav>
         <div className="ml-auto flex items-center gap-3 text-sm">
           <span className="text-slate-700">
-            {profile.name ?? profile.email} · <span className="capitalize">{profile.role}</span> · {profile.tenant.name}
+            {profile.name ?? profile.email} · <span className="capitalize">{profile.role}</span> ·{' '}
+            {profile.tenant.name}
           </span>
           <form action={signOutAction}>
-            <button type="submit" className="rounded-md px-2 py-1 text-slate-700 underline hover:bg-slate-100">
+            <button
+              type="submit"
+              className="rounded-md px-2 py-1 text-slate-700 underline hover:bg-slate-100"
+            >
               Sign out
             </button>
           </form>

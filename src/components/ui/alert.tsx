@@ -8,7 +8,10 @@ const TONES = {
 
 export function Alert({ tone = 'info', children }: { tone?: keyof typeof TONES; children: ReactNode }) {
   return (
-    <div role={tone === 'error' ? 'alert' : 'status'} className={`rounded-md border px-4 py-3 text-sm ${TONES[tone]}`}>
+    <div
+      role={tone === 'error' ? 'alert' : 'status'}
+      className={`rounded-md border px-4 py-3 text-sm ${TONES[tone]}`}
+    >
       {children}
     </div>
   );

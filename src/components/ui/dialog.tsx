@@ -23,7 +23,9 @@ export function Dialog({ open, onOpenChange, title, description, children }: Dia
         >
           <RadixDialog.Title className="text-lg font-semibold text-slate-900">{title}</RadixDialog.Title>
           {description ? (
-            <RadixDialog.Description className="mt-1 text-sm text-slate-600">{description}</RadixDialog.Description>
+            <RadixDialog.Description className="mt-1 text-sm text-slate-600">
+              {description}
+            </RadixDialog.Description>
           ) : null}
           <div className="mt-4">{children}</div>
           <RadixDialog.Close

@@ -1,4 +1,10 @@
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import {
+  useId,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+} from 'react';
 
 const CONTROL =
   'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm focus:border-brand-600 aria-invalid:border-red-700';
@@ -38,21 +44,44 @@ export function Field({ label, error, hint, children }: FieldProps) {
 
 type WithField<T> = T & { label: string; error?: string | undefined; hint?: string | undefined };
 
-export function TextField({ label, error, hint, ...props }: WithField<InputHTMLAttributes<HTMLInputElement>>) {
+export function TextField({
+  label,
+  error,
+  hint,
+  ...props
+}: WithField<InputHTMLAttributes<HTMLInputElement>>) {
   return (
     <Field label={label} error={error} hint={hint}>
       {({ id, describedBy, invalid }) => (
-        <input id={id} aria-describedby={describedBy} aria-invalid={invalid || undefined} className={CONTROL} {...props} />
+        <input
+          id={id}
+          aria-describedby={describedBy}
+          aria-invalid={invalid || undefined}
+          className={CONTROL}
+          {...props}
+        />
       )}
     </Field>
   );
 }
 
-export function TextAreaField({ label, error, hint, ...props }: WithField<TextareaHTMLAttributes<HTMLTextAreaElement>>) {
+export function TextAreaField({
+  label,
+  error,
+  hint,
+  ...props
+}: WithField<TextareaHTMLAttributes<HTMLTextAreaElement>>) {
   return (
     <Field label={label} error={error} hint={hint}>
       {({ id, describedBy, invalid }) => (
-        <textarea id={id} aria-describedby={describedBy} aria-invalid={invalid || undefined} className={CONTROL} rows={3} {...props} />
+        <textarea
+          id={id}
+          aria-describedby={describedBy}
+          aria-invalid={invalid || undefined}
+          className={CONTROL}
+          rows={3}
+          {...props}
+        />
       )}
     </Field>
   );
@@ -68,7 +97,13 @@ export function SelectField({
   return (
     <Field label={label} error={error} hint={hint}>
       {({ id, describedBy, invalid }) => (
-        <select id={id} aria-describedby={describedBy} aria-invalid={invalid || undefined} className={CONTROL} {...props}>
+        <select
+          id={id}
+          aria-describedby={describedBy}
+          aria-invalid={invalid || undefined}
+          className={CONTROL}
+          {...props}
+        >
           {children}
         </select>
       )}

@@ -6,7 +6,11 @@ export function StatusMessage({ message, className = '' }: { message: string | n
   return (
     <p
       role="status"
-      className={message ? `rounded-md border border-emerald-300 bg-emerald-50 px-4 py-2 text-sm text-emerald-900 ${className}` : 'sr-only'}
+      className={
+        message
+          ? `rounded-md border border-emerald-300 bg-emerald-50 px-4 py-2 text-sm text-emerald-900 ${className}`
+          : 'sr-only'
+      }
     >
       {message}
     </p>

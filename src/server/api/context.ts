@@ -6,6 +6,27 @@ import type { TrpcContext } from './trpc';
 /** The context of a real request: the app's parts and the session cookie's identity. */
 export async function createRequestContext(): Promise<TrpcContext> {
   const [app, session] = await Promise.all([appDeps(), currentIdentity()]);
-  const { db, now, jobs, providers, keyRing, oauthApps, allowLoopbackServers, hideInternalErrors, callLimits } = app;
-  return { db, now, jobs, providers, keyRing, oauthApps, allowLoopbackServers, hideInternalErrors, callLimits, session };
+  const {
+    db,
+    now,
+    jobs,
+    providers,
+    keyRing,
+    oauthApps,
+    allowLoopbackServers,
+    hideInternalErrors,
+    callLimits,
+  } = app;
+  return {
+    db,
+    now,
+    jobs,
+    providers,
+    keyRing,
+    oauthApps,
+    allowLoopbackServers,
+    hideInternalErrors,
+    callLimits,
+    session,
+  };
 }

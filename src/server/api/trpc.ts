@@ -16,8 +16,10 @@ export interface SessionIdentity {
  * What a procedure gets: the caller's identity and the app's parts the routers hand to services
  * (from `appDeps()` in a request, test parts in the suites).
  */
-export interface TrpcContext
-  extends Pick<AppDeps, 'db' | 'now' | 'jobs' | 'providers' | 'keyRing' | 'oauthApps' | 'allowLoopbackServers' | 'callLimits'> {
+export interface TrpcContext extends Pick<
+  AppDeps,
+  'db' | 'now' | 'jobs' | 'providers' | 'keyRing' | 'oauthApps' | 'allowLoopbackServers' | 'callLimits'
+> {
   session: SessionIdentity | null;
   /** In production an unexpected error reaches the browser as a plain sentence (the log keeps the detail). */
   hideInternalErrors: boolean;
@@ -78,7 +80,10 @@ export const authedProcedure = publicProcedure.use(({ ctx, type, next }) => {
 export const tenantProcedure = authedProcedure.use(async ({ ctx, next }) => {
   const actor = await findActor(ctx.db, ctx.session);
   if (!actor) {
-    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Your membership has ended. Please sign in again.' });
+    throw new TRPCError({
+      code: 'UNAUTHORIZED',
+      message: 'Your membership has ended. Please sign in again.',
+    });
   }
   return next({ ctx: { actor } });
 });

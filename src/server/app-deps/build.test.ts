@@ -14,7 +14,12 @@ afterAll(async () => {
 const UNUSED_DATABASE_URL = 'postgres://tandem@127.0.0.1:1/never_queried';
 
 async function appFrom(settings: Record<string, string>, singletons: ProcessSingletons = {}): Promise<App> {
-  const env = parseEnv({ NODE_ENV: 'test', AUTH_SECRET: DEV_AUTH_SECRET, DATABASE_URL: UNUSED_DATABASE_URL, ...settings });
+  const env = parseEnv({
+    NODE_ENV: 'test',
+    AUTH_SECRET: DEV_AUTH_SECRET,
+    DATABASE_URL: UNUSED_DATABASE_URL,
+    ...settings,
+  });
   const app = await buildApp(env, singletons);
   opened.push(app);
   return app;
@@ -51,7 +56,9 @@ describe('buildApp', () => {
     const request = await app.oauthApps.google!.authorizationRequest({});
     const url = new URL(request.url);
     expect(`${url.origin}${url.pathname}`).toBe('http://127.0.0.1:4501/o/oauth2/v2/auth');
-    expect(url.searchParams.get('redirect_uri')).toBe('http://localhost:3000/api/connections/google/callback');
+    expect(url.searchParams.get('redirect_uri')).toBe(
+      'http://localhost:3000/api/connections/google/callback',
+    );
     expect(app.pollMinutes).toBe(15);
   });
 

@@ -40,7 +40,9 @@ export interface ProcessSingletons {
 }
 
 export function databaseLocation(env: Pick<Env, 'DATABASE_URL' | 'PGLITE_DATA_DIR'>): DatabaseLocation {
-  return env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL } : { kind: 'pglite', dataDir: env.PGLITE_DATA_DIR };
+  return env.DATABASE_URL
+    ? { kind: 'postgres', url: env.DATABASE_URL }
+    : { kind: 'pglite', dataDir: env.PGLITE_DATA_DIR };
 }
 
 /** Where the OAuth providers are: their real endpoints unless a base URL points at the emulators. */
@@ -62,7 +64,9 @@ export function oauthClients(env: Env): OAuthClients {
             clientSecret: env.MICROSOFT_CLIENT_SECRET,
             tenant: env.MICROSOFT_TENANT,
             ...(env.MICROSOFT_GRAPH_BASE_URL ? { graphBaseUrl: env.MICROSOFT_GRAPH_BASE_URL } : {}),
-            ...(env.MICROSOFT_AUTHORITY_BASE_URL ? { authorityBaseUrl: env.MICROSOFT_AUTHORITY_BASE_URL } : {}),
+            ...(env.MICROSOFT_AUTHORITY_BASE_URL
+              ? { authorityBaseUrl: env.MICROSOFT_AUTHORITY_BASE_URL }
+              : {}),
           }
         : null,
   };
@@ -81,14 +85,23 @@ export async function buildApp(env: Env, singletons: ProcessSingletons = {}): Pr
 
   // The inline driver runs the same job functions, bound to the app that made it first.
   const inlineDriver = () =>
-    (singletons.inlineDriver ??= new InlineJobDriver({ functions: createJobFunctions(inngest, app), nodeEnv: env.NODE_ENV }));
-  const jobs: JobDispatcher = mode === 'inngest' ? inngestDispatcher : { send: (events) => inlineDriver().send(events) };
+    (singletons.inlineDriver ??= new InlineJobDriver({
+      functions: createJobFunctions(inngest, app),
+      nodeEnv: env.NODE_ENV,
+    }));
+  const jobs: JobDispatcher =
+    mode === 'inngest' ? inngestDispatcher : { send: (events) => inlineDriver().send(events) };
 
   const app: App = {
     database,
     db: database.db,
     keyRing,
-    providers: createProviderRegistry({ keyRing, clients, now, caldavAddressPolicy: { allowLoopback: allowLoopbackServers } }),
+    providers: createProviderRegistry({
+      keyRing,
+      clients,
+      now,
+      caldavAddressPolicy: { allowLoopback: allowLoopbackServers },
+    }),
     oauthApps: createOAuthApps(clients, env.APP_URL),
     jobs,
     now,

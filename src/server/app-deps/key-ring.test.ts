@@ -8,7 +8,9 @@ describe('keyRingFromSetting', () => {
       expect(() => keyRingFromSetting(value)).toThrow(MissingEncryptionKeysError);
       expect(() => keyRingFromSetting(value)).toThrow(/^TANDEM_ENCRYPTION_KEYS is not set/);
     }
-    expect(() => keyRingFromSetting('k1:c2hvcnQ=')).toThrow(/^TANDEM_ENCRYPTION_KEYS is invalid: key "k1" must be 32 bytes/);
+    expect(() => keyRingFromSetting('k1:c2hvcnQ=')).toThrow(
+      /^TANDEM_ENCRYPTION_KEYS is invalid: key "k1" must be 32 bytes/,
+    );
   });
 
   it('reads the ring once per value: the first key encrypts', () => {

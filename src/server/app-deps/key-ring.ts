@@ -23,7 +23,9 @@ export function keyRingFromSetting(setting: string | undefined): KeyRing {
     try {
       ring = parseKeyRing(spec);
     } catch (error) {
-      throw new MissingEncryptionKeysError(`TANDEM_ENCRYPTION_KEYS is invalid: ${(error as Error).message}`, { cause: error });
+      throw new MissingEncryptionKeysError(`TANDEM_ENCRYPTION_KEYS is invalid: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     cache.set(spec, ring);
   }

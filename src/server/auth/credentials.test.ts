@@ -12,7 +12,10 @@ let tutorEmail: string;
 beforeAll(async () => {
   database = await useTestDatabase();
   tenant = await createTestTenant(database.db, 'credentials');
-  const [tutor] = await database.db.select({ email: users.email }).from(users).where(eq(users.id, tenant.tutor.userId));
+  const [tutor] = await database.db
+    .select({ email: users.email })
+    .from(users)
+    .where(eq(users.id, tenant.tutor.userId));
   tutorEmail = tutor?.email ?? '';
 });
 
@@ -27,17 +30,26 @@ describe('verifyCredentials', () => {
   });
 
   it('treats the email case-insensitively', async () => {
-    const shouted = await verifyCredentials(database.db, { email: tutorEmail.toUpperCase(), password: TEST_PASSWORD });
+    const shouted = await verifyCredentials(database.db, {
+      email: tutorEmail.toUpperCase(),
+      password: TEST_PASSWORD,
+    });
     expect(shouted?.id).toBe(tenant.tutor.userId);
   });
 
   it('answers null for a wrong password, including one that differs only in case', async () => {
-    expect(await verifyCredentials(database.db, { email: tutorEmail, password: 'wrong password' })).toBeNull();
-    expect(await verifyCredentials(database.db, { email: tutorEmail, password: TEST_PASSWORD.toUpperCase() })).toBeNull();
+    expect(
+      await verifyCredentials(database.db, { email: tutorEmail, password: 'wrong password' }),
+    ).toBeNull();
+    expect(
+      await verifyCredentials(database.db, { email: tutorEmail, password: TEST_PASSWORD.toUpperCase() }),
+    ).toBeNull();
   });
 
   it('answers null for an unknown email', async () => {
-    expect(await verifyCredentials(database.db, { email: 'nobody@credentials.test', password: TEST_PASSWORD })).toBeNull();
+    expect(
+      await verifyCredentials(database.db, { email: 'nobody@credentials.test', password: TEST_PASSWORD }),
+    ).toBeNull();
   });
 
   it.each([
@@ -59,14 +71,22 @@ describe('verifyCredentials', () => {
     await database.db.update(users).set({ passwordHash: null }).where(eq(users.id, other.learner.userId));
     await database.db
       .delete(memberships)
-      .where(and(eq(memberships.tenantId, other.tenantId), eq(memberships.userId, other.otherLearner.userId)));
+      .where(
+        and(eq(memberships.tenantId, other.tenantId), eq(memberships.userId, other.otherLearner.userId)),
+      );
     for (const member of [other.learner, other.otherLearner]) {
-      const [row] = await database.db.select({ email: users.email }).from(users).where(eq(users.id, member.userId));
+      const [row] = await database.db
+        .select({ email: users.email })
+        .from(users)
+        .where(eq(users.id, member.userId));
       expect(await verifyCredentials(database.db, { email: row?.email, password: TEST_PASSWORD })).toBeNull();
     }
-    const [admin] = await database.db.select({ email: users.email }).from(users).where(eq(users.id, other.admin.userId));
-    expect((await verifyCredentials(database.db, { email: admin?.email, password: TEST_PASSWORD }))?.tenantId).toBe(
-      other.tenantId,
-    );
+    const [admin] = await database.db
+      .select({ email: users.email })
+      .from(users)
+      .where(eq(users.id, other.admin.userId));
+    expect(
+      (await verifyCredentials(database.db, { email: admin?.email, password: TEST_PASSWORD }))?.tenantId,
+    ).toBe(other.tenantId);
   });
 });

@@ -6,7 +6,10 @@ import { decoyPasswordHash, verifyPassword } from './passwords';
 import { beginSignInAttempt, settleSuccessfulSignIn } from './sign-in-throttle';
 
 export const credentialsSchema = z.object({
-  email: z.email('Enter a valid email address').max(320).transform((email) => email.toLowerCase()),
+  email: z
+    .email('Enter a valid email address')
+    .max(320)
+    .transform((email) => email.toLowerCase()),
   password: z.string().min(1, 'Enter your password').max(512),
 });
 
@@ -54,7 +57,12 @@ export type SignInOutcome =
  * A sign-in attempt from `address`: throttled per account and per address (sign-in-throttle.ts)
  * before any password hashing, then checked as verifyCredentials does.
  */
-export async function attemptSignIn(db: Database, raw: unknown, address: string, now: Date): Promise<SignInOutcome> {
+export async function attemptSignIn(
+  db: Database,
+  raw: unknown,
+  address: string,
+  now: Date,
+): Promise<SignInOutcome> {
   const parsed = credentialsSchema.safeParse(raw);
   if (!parsed.success) return { status: 'refused' };
   const keys = { account: parsed.data.email, address };

@@ -23,7 +23,10 @@ beforeAll(async () => {
 
 /** What Auth.js does at sign-in: the JWT callback with the user authorize answered. */
 async function signIn(member: { userId: string; tenantId: string }): Promise<SessionToken> {
-  const token = await callbacks().jwt({ token: { name: 'x' }, user: { id: member.userId, tenantId: member.tenantId } });
+  const token = await callbacks().jwt({
+    token: { name: 'x' },
+    user: { id: member.userId, tenantId: member.tenantId },
+  });
   if (!token) throw new Error('sign-in made no token');
   return token;
 }
@@ -36,7 +39,11 @@ async function honoured(token: SessionToken): Promise<boolean> {
 describe('server-side sessions behind the JWT', () => {
   it('a signed-in token is honoured, and holds the user, tenant and a session id', async () => {
     const token = await signIn(tenant.learner);
-    expect(token).toMatchObject({ sub: tenant.learner.userId, tenantId: tenant.tenantId, sid: expect.any(String) });
+    expect(token).toMatchObject({
+      sub: tenant.learner.userId,
+      tenantId: tenant.tenantId,
+      sid: expect.any(String),
+    });
     expect(await honoured(token)).toBe(true);
   });
 
@@ -49,7 +56,10 @@ describe('server-side sessions behind the JWT', () => {
 
   it('a password change ends every session of the user', async () => {
     const [mine, theirs] = [await signIn(tenant.otherLearner), await signIn(tenant.tutor)];
-    await database.db.update(users).set({ passwordHash: await hashPassword('a new password') }).where(eq(users.id, tenant.otherLearner.userId));
+    await database.db
+      .update(users)
+      .set({ passwordHash: await hashPassword('a new password') })
+      .where(eq(users.id, tenant.otherLearner.userId));
     expect(await honoured(mine)).toBe(false);
     expect(await honoured(theirs)).toBe(true);
     // Other profile changes do not sign anyone out.
@@ -65,7 +75,10 @@ describe('server-side sessions behind the JWT', () => {
     await database.db.update(memberships).set({ role: 'admin' }).where(where);
     expect(await honoured(promoted)).toBe(false);
     const granted = await signIn(member.tutor);
-    await database.db.update(memberships).set({ permissions: ['manage_tenant_settings'] }).where(where);
+    await database.db
+      .update(memberships)
+      .set({ permissions: ['manage_tenant_settings'] })
+      .where(where);
     expect(await honoured(granted)).toBe(false);
     const leaving = await signIn(member.tutor);
     await database.db.delete(memberships).where(where);
@@ -80,7 +93,7 @@ describe('server-side sessions behind the JWT', () => {
     expect(await honoured({ ...token, sub: tenant.learner.userId })).toBe(false);
   });
 
-  it("expired sessions are swept when the user signs in again", async () => {
+  it('expired sessions are swept when the user signs in again', async () => {
     await signIn(tenant.admin);
     const rows = await database.db.select().from(sessions).where(eq(sessions.userId, tenant.admin.userId));
     expect(rows.every((row) => row.expires > clock)).toBe(true);

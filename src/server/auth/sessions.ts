@@ -18,15 +18,24 @@ export async function openSession(db: Database, userId: string, now: Date): Prom
   const sessionToken = randomBytes(32).toString('base64url');
   // The user's expired sessions go as a new one opens, so the table stays bounded per user.
   await db.delete(sessions).where(and(eq(sessions.userId, userId), lt(sessions.expires, now)));
-  await db.insert(sessions).values({ sessionToken, userId, expires: new Date(now.getTime() + SESSION_MAX_AGE_SECONDS * 1000) });
+  await db
+    .insert(sessions)
+    .values({ sessionToken, userId, expires: new Date(now.getTime() + SESSION_MAX_AGE_SECONDS * 1000) });
   return sessionToken;
 }
 
-export async function isSessionLive(db: Database, sessionToken: string, userId: string, now: Date): Promise<boolean> {
+export async function isSessionLive(
+  db: Database,
+  sessionToken: string,
+  userId: string,
+  now: Date,
+): Promise<boolean> {
   const [row] = await db
     .select({ userId: sessions.userId })
     .from(sessions)
-    .where(and(eq(sessions.sessionToken, sessionToken), eq(sessions.userId, userId), gt(sessions.expires, now)));
+    .where(
+      and(eq(sessions.sessionToken, sessionToken), eq(sessions.userId, userId), gt(sessions.expires, now)),
+    );
   return Boolean(row);
 }
 
@@ -49,9 +58,20 @@ export interface SessionToken {
  */
 export function sessionCallbacks(db: Database, now: () => Date) {
   return {
-    async jwt<T extends SessionToken>({ token, user }: { token: T; user?: { id?: string; tenantId?: string } | null }): Promise<T | null> {
+    async jwt<T extends SessionToken>({
+      token,
+      user,
+    }: {
+      token: T;
+      user?: { id?: string; tenantId?: string } | null;
+    }): Promise<T | null> {
       if (user?.id && user.tenantId) {
-        return { ...token, sub: user.id, tenantId: user.tenantId, sid: await openSession(db, user.id, now()) };
+        return {
+          ...token,
+          sub: user.id,
+          tenantId: user.tenantId,
+          sid: await openSession(db, user.id, now()),
+        };
       }
       if (typeof token.sid !== 'string' || !token.sub) return null;
       return (await isSessionLive(db, token.sid, token.sub, now())) ? token : null;

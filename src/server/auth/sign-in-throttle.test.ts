@@ -27,7 +27,10 @@ let from: string;
 beforeAll(async () => {
   database = await useTestDatabase();
   tenant = await createTestTenant(database.db, 'throttle');
-  const [row] = await database.db.select({ email: users.email }).from(users).where(eq(users.id, tenant.tutor.userId));
+  const [row] = await database.db
+    .select({ email: users.email })
+    .from(users)
+    .where(eq(users.id, tenant.tutor.userId));
   email = row?.email ?? '';
 });
 
@@ -39,17 +42,22 @@ beforeEach(async () => {
 });
 
 const minute = (minutes: number) => new Date(Date.UTC(2026, 2, 2, 9, minutes));
-const attempt = (password: string, at: Date, who = email, ip = from) => attemptSignIn(database.db, { email: who, password }, ip, at);
+const attempt = (password: string, at: Date, who = email, ip = from) =>
+  attemptSignIn(database.db, { email: who, password }, ip, at);
 
 async function failTimes(count: number, at: Date, who = email, ip = from) {
-  for (let index = 0; index < count; index += 1) expect((await attempt('wrong password', at, who, ip)).status).toBe('refused');
+  for (let index = 0; index < count; index += 1)
+    expect((await attempt('wrong password', at, who, ip)).status).toBe('refused');
 }
 
 describe('per account', () => {
   it(`after ${SIGN_IN_RULES.account.attempts} wrong passwords even the right one is refused, without hashing`, async () => {
     await failTimes(SIGN_IN_RULES.account.attempts, minute(0));
     vi.mocked(verifyPassword).mockClear();
-    expect(await attempt(TEST_PASSWORD, minute(0))).toEqual({ status: 'throttled', retryAfterSeconds: FIRST_BLOCK_MS / 1000 });
+    expect(await attempt(TEST_PASSWORD, minute(0))).toEqual({
+      status: 'throttled',
+      retryAfterSeconds: FIRST_BLOCK_MS / 1000,
+    });
     expect(await attempt('wrong password', minute(0))).toMatchObject({ status: 'throttled' });
     expect(verifyPassword).not.toHaveBeenCalled();
   });
@@ -57,16 +65,26 @@ describe('per account', () => {
   it('the block grows with each round of failures, and the right password works once it ends', async () => {
     const { attempts } = SIGN_IN_RULES.account;
     await failTimes(attempts, minute(0));
-    expect(await attempt('wrong password', minute(0))).toEqual({ status: 'throttled', retryAfterSeconds: 60 });
+    expect(await attempt('wrong password', minute(0))).toEqual({
+      status: 'throttled',
+      retryAfterSeconds: 60,
+    });
     await failTimes(attempts, minute(1));
-    expect(await attempt('wrong password', minute(1))).toEqual({ status: 'throttled', retryAfterSeconds: 120 });
+    expect(await attempt('wrong password', minute(1))).toEqual({
+      status: 'throttled',
+      retryAfterSeconds: 120,
+    });
     await failTimes(attempts, minute(3));
-    expect(await attempt('wrong password', minute(3))).toEqual({ status: 'throttled', retryAfterSeconds: 240 });
+    expect(await attempt('wrong password', minute(3))).toEqual({
+      status: 'throttled',
+      retryAfterSeconds: 240,
+    });
     expect((await attempt(TEST_PASSWORD, minute(7))).status).toBe('signed_in');
   });
 
   it('is keyed on the account whatever the address, and kept in the database', async () => {
-    for (let index = 0; index < SIGN_IN_RULES.account.attempts; index += 1) await failTimes(1, minute(0), email, `203.0.113.${index}`);
+    for (let index = 0; index < SIGN_IN_RULES.account.attempts; index += 1)
+      await failTimes(1, minute(0), email, `203.0.113.${index}`);
     const rows = await database.db.select().from(signInThrottles).where(eq(signInThrottles.key, email));
     expect(rows).toHaveLength(1);
     expect((await attempt(TEST_PASSWORD, minute(0), email, '203.0.113.200')).status).toBe('throttled');
@@ -76,7 +94,10 @@ describe('per account', () => {
     const unknown = 'nobody@throttle.test';
     await failTimes(SIGN_IN_RULES.account.attempts, minute(0), unknown);
     await failTimes(SIGN_IN_RULES.account.attempts, minute(0), email, `${from}0`);
-    const [real, fake] = [await attempt('x', minute(0), email, `${from}0`), await attempt('x', minute(0), unknown)];
+    const [real, fake] = [
+      await attempt('x', minute(0), email, `${from}0`),
+      await attempt('x', minute(0), unknown),
+    ];
     expect(real).toEqual(fake);
     expect(throttledMessage(60)).toBe('Too many attempts. Try again in 1 minute.');
     expect(throttledMessage(121)).toBe('Too many attempts. Try again in 3 minutes.');
@@ -94,7 +115,9 @@ describe('per account', () => {
 
   it('counts attempts in flight at once (50 parallel guesses hash at most the allowance)', async () => {
     const guesses = await Promise.all(Array.from({ length: 50 }, () => attempt('wrong password', minute(0))));
-    expect(guesses.filter((outcome) => outcome.status === 'refused')).toHaveLength(SIGN_IN_RULES.account.attempts);
+    expect(guesses.filter((outcome) => outcome.status === 'refused')).toHaveLength(
+      SIGN_IN_RULES.account.attempts,
+    );
     expect(verifyPassword).toHaveBeenCalledTimes(SIGN_IN_RULES.account.attempts);
   });
 });

@@ -41,7 +41,12 @@ function iso(date: Date) {
 }
 
 /** Counts one attempt against a key; the seconds it stays blocked, or 0 when the attempt may go on. */
-async function countAttempt(db: Database, scope: SignInThrottleScope, key: string, now: Date): Promise<number> {
+async function countAttempt(
+  db: Database,
+  scope: SignInThrottleScope,
+  key: string,
+  now: Date,
+): Promise<number> {
   const rule = SIGN_IN_RULES[scope];
   const t = signInThrottles;
   const windowOpen = sql`${t.windowStartedAt} > ${iso(new Date(now.getTime() - rule.windowMs))}`;
@@ -66,7 +71,8 @@ async function countAttempt(db: Database, scope: SignInThrottleScope, key: strin
     return secondsUntil(blocked?.blockedUntil ?? now, now);
   }
   if (counted.failures <= rule.attempts) return 0;
-  const forgotten = !counted.blockedUntil || now.getTime() - counted.blockedUntil.getTime() > BLOCKS_FORGOTTEN_AFTER_MS;
+  const forgotten =
+    !counted.blockedUntil || now.getTime() - counted.blockedUntil.getTime() > BLOCKS_FORGOTTEN_AFTER_MS;
   const blocks = forgotten ? 1 : counted.blocks + 1;
   const blockedUntil = new Date(now.getTime() + Math.min(FIRST_BLOCK_MS * 2 ** (blocks - 1), MAX_BLOCK_MS));
   await db
@@ -81,8 +87,15 @@ function secondsUntil(until: Date, now: Date): number {
 }
 
 /** Before a password is checked: counts the attempt on both keys, or says how long they are blocked. */
-export async function beginSignInAttempt(db: Database, keys: SignInKeys, now: Date): Promise<AttemptDecision> {
-  const waits = [await countAttempt(db, 'account', keys.account, now), await countAttempt(db, 'address', keys.address, now)];
+export async function beginSignInAttempt(
+  db: Database,
+  keys: SignInKeys,
+  now: Date,
+): Promise<AttemptDecision> {
+  const waits = [
+    await countAttempt(db, 'account', keys.account, now),
+    await countAttempt(db, 'address', keys.address, now),
+  ];
   const retryAfterSeconds = Math.max(...waits);
   return retryAfterSeconds > 0 ? { allowed: false, retryAfterSeconds } : { allowed: true };
 }

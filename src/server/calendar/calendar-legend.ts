@@ -33,5 +33,10 @@ export async function listCalendarLegend(db: Executor, actor: Actor): Promise<Ca
         eq(calendarConnections.userId, actor.userId),
       ),
     )
-    .orderBy(asc(calendarConnections.accountEmail), desc(calendars.isPrimary), asc(calendars.name), asc(calendars.id));
+    .orderBy(
+      asc(calendarConnections.accountEmail),
+      desc(calendars.isPrimary),
+      asc(calendars.name),
+      asc(calendars.id),
+    );
 }

@@ -21,18 +21,38 @@ const march = { from: new Date('2026-03-16T00:00:00Z'), to: new Date('2026-04-13
 async function addCalendar(tenantId: string, actor: Actor, name: string, show = true): Promise<string> {
   const [connection] = await database.db
     .insert(calendarConnections)
-    .values({ tenantId, userId: actor.userId, provider: 'google', accountEmail: `${name}@example.test`, encryptedCredentials: 'v1.unused' })
+    .values({
+      tenantId,
+      userId: actor.userId,
+      provider: 'google',
+      accountEmail: `${name}@example.test`,
+      encryptedCredentials: 'v1.unused',
+    })
     .returning();
   const [calendar] = await database.db
     .insert(calendars)
-    .values({ tenantId, connectionId: connection?.id ?? '', externalId: `${name}-primary`, name, color: '#3366cc', show, isPrimary: true })
+    .values({
+      tenantId,
+      connectionId: connection?.id ?? '',
+      externalId: `${name}-primary`,
+      name,
+      color: '#3366cc',
+      show,
+      isPrimary: true,
+    })
     .returning();
   return calendar?.id ?? '';
 }
 
 type Row = typeof externalEvents.$inferInsert;
-async function addEvent(calendarId: string, fields: Partial<Row> & Pick<Row, 'externalId' | 'startAt' | 'endAt'>, tenantId = north.tenantId) {
-  await database.db.insert(externalEvents).values({ tenantId, calendarId, status: 'confirmed', title: fields.externalId, ...fields });
+async function addEvent(
+  calendarId: string,
+  fields: Partial<Row> & Pick<Row, 'externalId' | 'startAt' | 'endAt'>,
+  tenantId = north.tenantId,
+) {
+  await database.db
+    .insert(externalEvents)
+    .values({ tenantId, calendarId, status: 'confirmed', title: fields.externalId, ...fields });
 }
 
 beforeAll(async () => {
@@ -108,34 +128,75 @@ beforeAll(async () => {
     endAt: new Date('2026-03-28T00:00:00Z'),
     showAs: 'oof',
   });
-  await addEvent(shown, { externalId: 'gone', status: 'cancelled', startAt: new Date('2026-03-18T12:00:00Z'), endAt: new Date('2026-03-18T13:00:00Z') });
-  await addEvent(shown, { externalId: 'outside', startAt: new Date('2026-05-18T12:00:00Z'), endAt: new Date('2026-05-18T13:00:00Z') });
-  await addEvent(hidden, { externalId: 'hidden-event', startAt: new Date('2026-03-18T12:00:00Z'), endAt: new Date('2026-03-18T13:00:00Z') });
-  await addEvent(othersCalendar, { externalId: 'others-event', startAt: new Date('2026-03-18T12:00:00Z'), endAt: new Date('2026-03-18T13:00:00Z') });
-  await addEvent(southCalendar, { externalId: 'south-event', startAt: new Date('2026-03-18T12:00:00Z'), endAt: new Date('2026-03-18T13:00:00Z') }, south.tenantId);
+  await addEvent(shown, {
+    externalId: 'gone',
+    status: 'cancelled',
+    startAt: new Date('2026-03-18T12:00:00Z'),
+    endAt: new Date('2026-03-18T13:00:00Z'),
+  });
+  await addEvent(shown, {
+    externalId: 'outside',
+    startAt: new Date('2026-05-18T12:00:00Z'),
+    endAt: new Date('2026-05-18T13:00:00Z'),
+  });
+  await addEvent(hidden, {
+    externalId: 'hidden-event',
+    startAt: new Date('2026-03-18T12:00:00Z'),
+    endAt: new Date('2026-03-18T13:00:00Z'),
+  });
+  await addEvent(othersCalendar, {
+    externalId: 'others-event',
+    startAt: new Date('2026-03-18T12:00:00Z'),
+    endAt: new Date('2026-03-18T13:00:00Z'),
+  });
+  await addEvent(
+    southCalendar,
+    {
+      externalId: 'south-event',
+      startAt: new Date('2026-03-18T12:00:00Z'),
+      endAt: new Date('2026-03-18T13:00:00Z'),
+    },
+    south.tenantId,
+  );
 });
 
 describe('readMirroredEvents', () => {
   it('expands series in their own zone across DST, applies EXDATE, moved and cancelled instances', async () => {
     const events = await readMirroredEvents(database.db, north.learner, march);
     const weekly = events.filter((event) => event.title?.startsWith('Weekly'));
-    expect(weekly.map((event) => [event.title, event.startsAt.toISOString(), event.endsAt.toISOString()])).toEqual([
+    expect(
+      weekly.map((event) => [event.title, event.startsAt.toISOString(), event.endsAt.toISOString()]),
+    ).toEqual([
       ['Weekly 09:00', '2026-03-16T09:00:00.000Z', '2026-03-16T10:00:00.000Z'],
       // 23 March: EXDATE. 30 March: cancelled. 6 April: moved to the 7th, 14:00 London (BST).
       ['Weekly (moved)', '2026-04-07T13:00:00.000Z', '2026-04-07T14:00:00.000Z'],
     ]);
-    const wider = await readMirroredEvents(database.db, north.learner, { from: new Date('2026-03-16T00:00:00Z'), to: new Date('2026-04-20T00:00:00Z') });
+    const wider = await readMirroredEvents(database.db, north.learner, {
+      from: new Date('2026-03-16T00:00:00Z'),
+      to: new Date('2026-04-20T00:00:00Z'),
+    });
     expect(wider.filter((event) => event.title === 'Weekly 09:00')).toHaveLength(1);
 
-    const standups = events.filter((event) => event.title === 'Stand-up forever').map((event) => event.startsAt.toISOString());
+    const standups = events
+      .filter((event) => event.title === 'Stand-up forever')
+      .map((event) => event.startsAt.toISOString());
     // 09:30 London every Wednesday, before and after the clocks change.
-    expect(standups).toEqual(['2026-03-18T09:30:00.000Z', '2026-03-25T09:30:00.000Z', '2026-04-01T08:30:00.000Z', '2026-04-08T08:30:00.000Z']);
+    expect(standups).toEqual([
+      '2026-03-18T09:30:00.000Z',
+      '2026-03-25T09:30:00.000Z',
+      '2026-04-01T08:30:00.000Z',
+      '2026-04-08T08:30:00.000Z',
+    ]);
     expect(new Set(events.map((event) => event.id)).size).toBe(events.length);
   });
 
   it('keeps all-day events as dates, expanded and multi-day', async () => {
     const events = await readMirroredEvents(database.db, north.learner, march);
-    expect(events.filter((event) => event.allDay).map((event) => [event.title, event.startDate, event.endDate, event.showAs])).toEqual([
+    expect(
+      events
+        .filter((event) => event.allDay)
+        .map((event) => [event.title, event.startDate, event.endDate, event.showAs]),
+    ).toEqual([
       ['Bin day', '2026-03-20', '2026-03-21', 'busy'],
       ['Trip', '2026-03-25', '2026-03-28', 'oof'],
       ['Bin day', '2026-04-03', '2026-04-04', 'busy'],
@@ -144,13 +205,22 @@ describe('readMirroredEvents', () => {
 
   it("leaves out cancelled, out-of-range, ended, hidden, other users' and other tenants' events", async () => {
     const titles = (await readMirroredEvents(database.db, north.learner, march)).map((event) => event.title);
-    for (const absent of ['gone', 'outside', 'Series that ended', 'hidden-event', 'others-event', 'south-event']) {
+    for (const absent of [
+      'gone',
+      'outside',
+      'Series that ended',
+      'hidden-event',
+      'others-event',
+      'south-event',
+    ]) {
       expect(titles).not.toContain(absent);
     }
     expect(await readMirroredEvents(database.db, north.otherLearner, march)).toEqual([
       expect.objectContaining({ title: 'others-event', calendarId: othersCalendar }),
     ]);
-    expect(await readMirroredEvents(database.db, { ...south.learner, userId: north.learner.userId }, march)).toEqual([]);
+    expect(
+      await readMirroredEvents(database.db, { ...south.learner, userId: north.learner.userId }, march),
+    ).toEqual([]);
   });
 });
 
@@ -163,7 +233,9 @@ describe('listCalendarLegend and the feed', () => {
         [hidden, 'hidden', false, 'google'],
       ].sort(),
     );
-    expect(await listCalendarLegend(database.db, { ...south.learner, userId: north.learner.userId })).toEqual([]);
+    expect(await listCalendarLegend(database.db, { ...south.learner, userId: north.learner.userId })).toEqual(
+      [],
+    );
   });
 
   it('carries mirrored events and the legend in the Calendar feed', async () => {

@@ -30,7 +30,11 @@ const DAY_MS = 86_400_000;
  * DESIGN.md §4 rule 1). Series masters are expanded here; an exception or moved instance replaces
  * the occurrence it stands for, a cancelled one removes it.
  */
-export async function readMirroredEvents(db: Executor, actor: Actor, range: DateRange): Promise<MirroredEvent[]> {
+export async function readMirroredEvents(
+  db: Executor,
+  actor: Actor,
+  range: DateRange,
+): Promise<MirroredEvent[]> {
   // All-day rows sit at 00:00 UTC; a day either side catches them in any zone before the exact test below.
   const from = new Date(range.from.getTime() - DAY_MS);
   const to = new Date(range.to.getTime() + DAY_MS);
@@ -42,7 +46,10 @@ export async function readMirroredEvents(db: Executor, actor: Actor, range: Date
       lt(externalEvents.startAt, to),
       or(
         and(isNull(externalEvents.recurrence), gt(externalEvents.endAt, from)),
-        and(isNotNull(externalEvents.recurrence), or(isNull(externalEvents.seriesEndAt), gt(externalEvents.seriesEndAt, from))),
+        and(
+          isNotNull(externalEvents.recurrence),
+          or(isNull(externalEvents.seriesEndAt), gt(externalEvents.seriesEndAt, from)),
+        ),
       ),
     ),
   );
@@ -57,13 +64,27 @@ export async function readMirroredEvents(db: Executor, actor: Actor, range: Date
       continue;
     }
     const length = row.endAt.getTime() - row.startAt.getTime();
-    const start: SeriesStart = row.allDay && row.startDate ? { kind: 'allDay', startDate: row.startDate } : { kind: 'timed', start: row.startAt, timeZone: row.timeZone };
+    const start: SeriesStart =
+      row.allDay && row.startDate
+        ? { kind: 'allDay', startDate: row.startDate }
+        : { kind: 'timed', start: row.startAt, timeZone: row.timeZone };
     const skip = replaced.get(`${row.calendarId}|${row.externalId}`);
-    for (const occurrence of seriesOccurrences({ recurrence: row.recurrence, start }, new Date(from.getTime() - length), to)) {
+    for (const occurrence of seriesOccurrences(
+      { recurrence: row.recurrence, start },
+      new Date(from.getTime() - length),
+      to,
+    )) {
       if (skip?.has(occurrence.getTime())) continue;
       const end = new Date(occurrence.getTime() + length);
       const event = row.allDay
-        ? toMirroredEvent(row, `${row.id}:${isoDate(occurrence)}`, occurrence, end, isoDate(occurrence), isoDate(end))
+        ? toMirroredEvent(
+            row,
+            `${row.id}:${isoDate(occurrence)}`,
+            occurrence,
+            end,
+            isoDate(occurrence),
+            isoDate(end),
+          )
         : toMirroredEvent(row, `${row.id}:${occurrence.getTime()}`, occurrence, end, null, null);
       if (overlaps(event, range, actor.timeZone)) events.push(event);
     }
@@ -108,7 +129,13 @@ function selectMirrorRows(db: Executor, actor: Actor, condition: SQL | undefined
 }
 
 /** Per series (calendar|master id): original starts that an exception, moved or cancelled instance replaces. */
-async function replacedOccurrences(db: Executor, actor: Actor, masters: MirrorRow[], from: Date, to: Date): Promise<Map<string, Set<number>>> {
+async function replacedOccurrences(
+  db: Executor,
+  actor: Actor,
+  masters: MirrorRow[],
+  from: Date,
+  to: Date,
+): Promise<Map<string, Set<number>>> {
   const replaced = new Map<string, Set<number>>();
   if (masters.length === 0) return replaced;
   const longest = Math.max(...masters.map((row) => row.endAt.getTime() - row.startAt.getTime()));
@@ -132,14 +159,36 @@ async function replacedOccurrences(db: Executor, actor: Actor, masters: MirrorRo
   return replaced;
 }
 
-function toMirroredEvent(row: MirrorRow, id: string, startsAt: Date, endsAt: Date, startDate: string | null, endDate: string | null): MirroredEvent {
-  return { id, calendarId: row.calendarId, title: row.title, startsAt, endsAt, allDay: row.allDay, startDate, endDate, showAs: row.showAs, location: row.location };
+function toMirroredEvent(
+  row: MirrorRow,
+  id: string,
+  startsAt: Date,
+  endsAt: Date,
+  startDate: string | null,
+  endDate: string | null,
+): MirroredEvent {
+  return {
+    id,
+    calendarId: row.calendarId,
+    title: row.title,
+    startsAt,
+    endsAt,
+    allDay: row.allDay,
+    startDate,
+    endDate,
+    showAs: row.showAs,
+    location: row.location,
+  };
 }
 
 /** Timed events by instant; all-day events by their dates in the viewer's zone. */
 function overlaps(event: MirroredEvent, range: DateRange, zone: string): boolean {
-  if (!event.allDay || !event.startDate || !event.endDate) return event.startsAt < range.to && event.endsAt > range.from;
-  return wallTimeToInstant(event.startDate, '00:00:00', zone) < range.to && wallTimeToInstant(event.endDate, '00:00:00', zone) > range.from;
+  if (!event.allDay || !event.startDate || !event.endDate)
+    return event.startsAt < range.to && event.endsAt > range.from;
+  return (
+    wallTimeToInstant(event.startDate, '00:00:00', zone) < range.to &&
+    wallTimeToInstant(event.endDate, '00:00:00', zone) > range.from
+  );
 }
 
 function isoDate(instant: Date): string {

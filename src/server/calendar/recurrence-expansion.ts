@@ -11,8 +11,7 @@ import { wallTimeToInstant } from '@/server/time/zones';
  */
 
 export type SeriesStart =
-  | { kind: 'timed'; start: Date; timeZone: string | null }
-  | { kind: 'allDay'; startDate: string };
+  { kind: 'timed'; start: Date; timeZone: string | null } | { kind: 'allDay'; startDate: string };
 
 export interface SeriesMaster {
   recurrence: string[];
@@ -72,7 +71,9 @@ export function lastOccurrenceStart(master: SeriesMaster): Date | null {
       const options = RRule.parseString(values);
       if (!options.count && !options.until) return null;
       const rule = ruleFrom(values, floatingStart, zone, master.start.kind === 'allDay');
-      const final = options.count ? rule.all().at(-1) : rule.before(rule.options.until ?? floatingStart, true);
+      const final = options.count
+        ? rule.all().at(-1)
+        : rule.before(rule.options.until ?? floatingStart, true);
       if (final) last = Math.max(last, final.getTime());
     } else if (name === 'RDATE') {
       for (const value of values.split(',')) last = Math.max(last, floatingValue(value, params, zone).ms);
@@ -117,7 +118,8 @@ function ruleFrom(values: string, floatingStart: Date, zone: string, allDay: boo
     const untilRaw = /UNTIL=([0-9TZ]+)/i.exec(values)?.[1] ?? '';
     // UNTIL in UTC is an instant: compare it as the wall time it is in the event's zone. A date-only
     // UNTIL includes the whole day.
-    if (untilRaw.endsWith('Z') && !allDay) options.until = floatingOf({ kind: 'timed', start: options.until, timeZone: zone });
+    if (untilRaw.endsWith('Z') && !allDay)
+      options.until = floatingOf({ kind: 'timed', start: options.until, timeZone: zone });
     else if (!untilRaw.includes('T')) options.until = new Date(options.until.getTime() + DAY_MS - 1000);
   }
   return new RRule({ ...options, dtstart: floatingStart, tzid: null });
@@ -131,7 +133,11 @@ function floatingValue(value: string, params: string, zone: string): { ms: numbe
   if (h === undefined) return { ms: Date.UTC(Number(y), Number(mo) - 1, Number(d)), dateOnly: true };
   const tzid = /TZID=([^;:]+)/i.exec(params)?.[1];
   const wallIso = `${y}-${mo}-${d}T${h}:${mi}:${s}`;
-  if (utc) return { ms: floatingOf({ kind: 'timed', start: new Date(`${wallIso}Z`), timeZone: zone }).getTime(), dateOnly: false };
+  if (utc)
+    return {
+      ms: floatingOf({ kind: 'timed', start: new Date(`${wallIso}Z`), timeZone: zone }).getTime(),
+      dateOnly: false,
+    };
   if (tzid && tzid !== zone) {
     const instant = DateTime.fromISO(wallIso, { zone: tzid }).toJSDate();
     return { ms: floatingOf({ kind: 'timed', start: instant, timeZone: zone }).getTime(), dateOnly: false };

@@ -7,7 +7,11 @@ import type { Actor } from '@/server/tenants/actor';
 import { getCalendarIntegrationSettings } from '@/server/tenants/settings';
 
 /** The tenant's calendar-integration switch and provider list (DESIGN.md §1) allow this provider. */
-export async function assertProviderAllowed(db: Executor, tenantId: string, provider: ConnectionProvider): Promise<void> {
+export async function assertProviderAllowed(
+  db: Executor,
+  tenantId: string,
+  provider: ConnectionProvider,
+): Promise<void> {
   const settings = await getCalendarIntegrationSettings(db, tenantId);
   if (!settings.enabled) {
     throw new ForbiddenError(

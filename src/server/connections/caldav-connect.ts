@@ -10,7 +10,10 @@ import type { CalDavConnectInput } from './inputs';
 import type { ConnectionRow } from './provider-registry';
 import { saveConnection } from './save-connection';
 
-export type CalDavConnectDeps = Pick<AppDeps, 'db' | 'keyRing' | 'providers' | 'jobs' | 'now' | 'allowLoopbackServers'>;
+export type CalDavConnectDeps = Pick<
+  AppDeps,
+  'db' | 'keyRing' | 'providers' | 'jobs' | 'now' | 'allowLoopbackServers'
+>;
 
 /**
  * Connects an iCloud or CalDAV account: checks the credentials by listing the calendars, then
@@ -27,9 +30,16 @@ export async function connectCalDav(
   await assertProviderAllowed(db, actor.tenantId, provider);
   const serverUrl = provider === 'icloud' ? ICLOUD_SERVER_URL : (input.serverUrl ?? '');
   // Apple's address is ours, not typed by the user; the adapter's guard still covers every request.
-  if (provider === 'caldav') await assertReachableServerAddress(serverUrl, { policy: { allowLoopback: deps.allowLoopbackServers } });
+  if (provider === 'caldav')
+    await assertReachableServerAddress(serverUrl, { policy: { allowLoopback: deps.allowLoopbackServers } });
   const email = input.username.includes('@') ? input.username.toLowerCase() : null;
-  const credentials: ConnectionCredentials = { kind: 'caldav', serverUrl, username: input.username, password: input.password, email };
+  const credentials: ConnectionCredentials = {
+    kind: 'caldav',
+    serverUrl,
+    username: input.username,
+    password: input.password,
+    email,
+  };
   const encryptedCredentials = encryptCredentials(deps.keyRing(), credentials);
   // What the settings page shows and what tells two accounts apart: the address when the user
   // name is one (iCloud, Fastmail, …), else the name at the server's host.

@@ -9,7 +9,8 @@ export const CONNECT_FAILURE_MESSAGES = {
   not_allowed: 'Your organisation does not allow this calendar to be connected.',
   not_configured: 'This calendar provider is not set up on this server yet. Please ask an administrator.',
   refused: 'The provider refused the sign-in. Please try again.',
-  wrong_account: 'You signed in with a different account from the one you were reconnecting. Please try again with the same account.',
+  wrong_account:
+    'You signed in with a different account from the one you were reconnecting. Please try again with the same account.',
   unavailable: 'The provider could not be reached. Please try again in a moment.',
   failed: 'Something went wrong while connecting your calendar. Please try again.',
 } as const;

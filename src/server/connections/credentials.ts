@@ -34,7 +34,10 @@ export function encryptCredentials(keys: KeyRing, credentials: ConnectionCredent
 }
 
 /** Stored OAuth credentials from the adapters' token shape. */
-export function oauthCredentials(tokens: OAuthTokens, accountKind?: AccountKind | null): Extract<ConnectionCredentials, { kind: 'oauth' }> {
+export function oauthCredentials(
+  tokens: OAuthTokens,
+  accountKind?: AccountKind | null,
+): Extract<ConnectionCredentials, { kind: 'oauth' }> {
   return {
     kind: 'oauth',
     accessToken: tokens.accessToken,

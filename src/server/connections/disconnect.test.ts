@@ -63,7 +63,11 @@ async function connectGoogle(member: { userId: string; tenantId: string }, email
   return { connectionId: row.id, refreshToken: tokens.refreshToken };
 }
 
-function disconnect(member: { userId: string; tenantId: string }, connectionId: string, apps: OAuthApps = oauthApps) {
+function disconnect(
+  member: { userId: string; tenantId: string },
+  connectionId: string,
+  apps: OAuthApps = oauthApps,
+) {
   return callProcedure(
     database.db,
     sessionOf(member),
@@ -95,17 +99,25 @@ describe('disconnecting a Google connection', () => {
 
   it('still disconnects when the revocation fails, and logs it', async () => {
     const { connectionId, refreshToken } = await connectGoogle(tenant.tutor, 'attendee@northbridge.test');
-    const failingRevoke: OAuthApp = { ...oauthApps.google!, revoke: () => Promise.reject(new ProviderUnavailableError('Google is down')) };
+    const failingRevoke: OAuthApp = {
+      ...oauthApps.google!,
+      revoke: () => Promise.reject(new ProviderUnavailableError('Google is down')),
+    };
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
       const outcome = await disconnect(tenant.tutor, connectionId, { ...oauthApps, google: failingRevoke });
       expect(outcome.ok, describeOutcome(outcome)).toBe(true);
-      expect(warn).toHaveBeenCalledWith(expect.stringContaining(`revoking the grant of connection ${connectionId} failed`), expect.any(ProviderUnavailableError));
+      expect(warn).toHaveBeenCalledWith(
+        expect.stringContaining(`revoking the grant of connection ${connectionId} failed`),
+        expect.any(ProviderUnavailableError),
+      );
     } finally {
       warn.mockRestore();
     }
     expect(await connectionExists(connectionId)).toBe(false);
     // Nothing was revoked: the grant is left to expire or to be removed by the user at Google.
-    await expect(oauthApps.google!.refresh(refreshToken)).resolves.toMatchObject({ accessToken: expect.any(String) });
+    await expect(oauthApps.google!.refresh(refreshToken)).resolves.toMatchObject({
+      accessToken: expect.any(String),
+    });
   });
 });

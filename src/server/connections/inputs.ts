@@ -36,7 +36,10 @@ export const calendarPreferencesSchema = z
     busy: z.boolean().optional(),
     isWriteTarget: z.boolean().optional(),
   })
-  .refine((input) => input.show !== undefined || input.busy !== undefined || input.isWriteTarget !== undefined, {
-    message: 'Say what to change: show, busy or isWriteTarget',
-  });
+  .refine(
+    (input) => input.show !== undefined || input.busy !== undefined || input.isWriteTarget !== undefined,
+    {
+      message: 'Say what to change: show, busy or isWriteTarget',
+    },
+  );
 export type CalendarPreferences = z.output<typeof calendarPreferencesSchema>;

@@ -82,7 +82,9 @@ export async function listConnections(db: Executor, member: Member): Promise<Con
       lastSyncedAt: calendarConnections.lastSyncedAt,
     })
     .from(calendarConnections)
-    .where(and(eq(calendarConnections.tenantId, member.tenantId), eq(calendarConnections.userId, member.userId)))
+    .where(
+      and(eq(calendarConnections.tenantId, member.tenantId), eq(calendarConnections.userId, member.userId)),
+    )
     .orderBy(asc(calendarConnections.createdAt), asc(calendarConnections.id));
   const rows =
     connections.length === 0
@@ -105,7 +107,9 @@ export async function listConnections(db: Executor, member: Member): Promise<Con
     allowedProviders: CONNECTION_PROVIDERS.filter((provider) => settings.allowedProviders.includes(provider)),
     connections: connections.map((connection) => ({
       ...connection,
-      calendars: rows.filter((row) => row.connectionId === connection.id).map(({ connectionId: _, ...calendar }) => calendar),
+      calendars: rows
+        .filter((row) => row.connectionId === connection.id)
+        .map(({ connectionId: _, ...calendar }) => calendar),
     })),
   };
 }
@@ -115,13 +119,19 @@ export async function listConnections(db: Executor, member: Member): Promise<Con
  * meetings once it writes to providers). A member has one write target at most: choosing one
  * clears the others in the same transaction.
  */
-export async function updateCalendarPreferences(db: Database, member: Member, input: CalendarPreferences): Promise<CalendarView> {
+export async function updateCalendarPreferences(
+  db: Database,
+  member: Member,
+  input: CalendarPreferences,
+): Promise<CalendarView> {
   return db.transaction(async (tx) => {
     // Locking the member's connections serialises concurrent choices of a write target.
     const own = await tx
       .select({ id: calendarConnections.id })
       .from(calendarConnections)
-      .where(and(eq(calendarConnections.tenantId, member.tenantId), eq(calendarConnections.userId, member.userId)))
+      .where(
+        and(eq(calendarConnections.tenantId, member.tenantId), eq(calendarConnections.userId, member.userId)),
+      )
       .for('update');
     const ownIds = own.map((connection) => connection.id);
     const [calendar] =
@@ -130,10 +140,18 @@ export async function updateCalendarPreferences(db: Database, member: Member, in
         : await tx
             .select(calendarColumns)
             .from(calendars)
-            .where(and(eq(calendars.tenantId, member.tenantId), eq(calendars.id, input.calendarId), inArray(calendars.connectionId, ownIds)));
+            .where(
+              and(
+                eq(calendars.tenantId, member.tenantId),
+                eq(calendars.id, input.calendarId),
+                inArray(calendars.connectionId, ownIds),
+              ),
+            );
     if (!calendar) throw new NotFoundError('Calendar not found');
     if (input.isWriteTarget && !calendar.canWrite) {
-      throw new InvalidInputError(`The calendar “${calendar.name}” is read-only, so it cannot receive new meetings. Choose another one.`);
+      throw new InvalidInputError(
+        `The calendar “${calendar.name}” is read-only, so it cannot receive new meetings. Choose another one.`,
+      );
     }
     if (input.isWriteTarget) {
       await tx
@@ -188,13 +206,21 @@ export async function requestSync(
     .from(calendars)
     .where(and(eq(calendars.tenantId, member.tenantId), eq(calendars.connectionId, connection.id)));
   if (rows.length === 0) {
-    await deps.jobs.send({ name: 'tandem/connection.added', data: { tenantId: member.tenantId, connectionId: connection.id } });
+    await deps.jobs.send({
+      name: 'tandem/connection.added',
+      data: { tenantId: member.tenantId, connectionId: connection.id },
+    });
     return { calendarsQueued: 0 };
   }
   await deps.jobs.send(
     rows.map((row) => ({
       name: 'tandem/calendar.sync-requested' as const,
-      data: { tenantId: member.tenantId, calendarId: row.id, connectionId: connection.id, reason: 'manual' as const },
+      data: {
+        tenantId: member.tenantId,
+        calendarId: row.id,
+        connectionId: connection.id,
+        reason: 'manual' as const,
+      },
     })),
   );
   return { calendarsQueued: rows.length };
@@ -230,7 +256,10 @@ export async function disconnectConnection(
  * readable with a token Tandem no longer holds. A failure is logged and never undoes the
  * disconnect: the user can still remove the app in the provider's account settings.
  */
-async function revokeGrant(deps: Pick<AppDeps, 'keyRing' | 'oauthApps'>, connection: ConnectionRow): Promise<void> {
+async function revokeGrant(
+  deps: Pick<AppDeps, 'keyRing' | 'oauthApps'>,
+  connection: ConnectionRow,
+): Promise<void> {
   const app = isOAuthProvider(connection.provider) ? deps.oauthApps[connection.provider] : null;
   if (!app) return;
   try {

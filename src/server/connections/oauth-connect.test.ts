@@ -30,7 +30,15 @@ let jobs: RecordingDispatcher;
 let clock: Date;
 
 function deps(overrides: Partial<OAuthConnectDeps> = {}): OAuthConnectDeps {
-  return { db: database.db, keyRing: () => keys, oauthApps, jobs, now: () => clock, appUrl: APP_URL, ...overrides };
+  return {
+    db: database.db,
+    keyRing: () => keys,
+    oauthApps,
+    jobs,
+    now: () => clock,
+    appUrl: APP_URL,
+    ...overrides,
+  };
 }
 
 beforeAll(async () => {
@@ -79,7 +87,11 @@ async function consentMicrosoft(authorizationUrl: URL, email: string): Promise<U
   // The page's form posts the query's parameters back with the chosen account.
   const form = new URLSearchParams(authorizationUrl.searchParams);
   form.set('account', email);
-  const decision = await fetch(`${authorizationUrl.origin}${authorizationUrl.pathname}`, { method: 'POST', body: form, redirect: 'manual' });
+  const decision = await fetch(`${authorizationUrl.origin}${authorizationUrl.pathname}`, {
+    method: 'POST',
+    body: form,
+    redirect: 'manual',
+  });
   return callbackQuery(decision, 'microsoft');
 }
 
@@ -89,10 +101,18 @@ function callbackQuery(response: Response, provider: string): URLSearchParams {
   return location.searchParams;
 }
 
-const start = (member: { userId: string; tenantId: string }, provider: string, query = '', overrides: Partial<OAuthConnectDeps> = {}) =>
-  oauthStartRedirect(deps(overrides), member, provider, new URLSearchParams(query));
-const callback = (member: { userId: string; tenantId: string }, provider: string, query: URLSearchParams, overrides: Partial<OAuthConnectDeps> = {}) =>
-  oauthCallbackRedirect(deps(overrides), member, provider, query);
+const start = (
+  member: { userId: string; tenantId: string },
+  provider: string,
+  query = '',
+  overrides: Partial<OAuthConnectDeps> = {},
+) => oauthStartRedirect(deps(overrides), member, provider, new URLSearchParams(query));
+const callback = (
+  member: { userId: string; tenantId: string },
+  provider: string,
+  query: URLSearchParams,
+  overrides: Partial<OAuthConnectDeps> = {},
+) => oauthCallbackRedirect(deps(overrides), member, provider, query);
 
 function expectSettings(url: URL, params: Record<string, string>) {
   expect(`${url.origin}${url.pathname}`).toBe(`${APP_URL}/settings/calendars`);
@@ -118,11 +138,17 @@ describe('connecting Google', () => {
     expect(`${consentUrl.origin}${consentUrl.pathname}`).toBe(`${google.url}/o/oauth2/v2/auth`);
     expect(consentUrl.searchParams.get('code_challenge_method')).toBe('S256');
     expect(consentUrl.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(consentUrl.searchParams.get('scope')?.split(' ').sort()).toEqual([...GOOGLE_CALENDAR_SCOPES].sort());
+    expect(consentUrl.searchParams.get('scope')?.split(' ').sort()).toEqual(
+      [...GOOGLE_CALENDAR_SCOPES].sort(),
+    );
     expect(consentUrl.searchParams.get('redirect_uri')).toBe(`${APP_URL}/api/connections/google/callback`);
     const state = consentUrl.searchParams.get('state') ?? '';
     const [pending] = await database.db.select().from(oauthStates).where(eq(oauthStates.state, state));
-    expect(pending).toMatchObject({ tenantId: tenant.tenantId, userId: tenant.learner.userId, provider: 'google' });
+    expect(pending).toMatchObject({
+      tenantId: tenant.tenantId,
+      userId: tenant.learner.userId,
+      provider: 'google',
+    });
     expect(pending?.expiresAt.getTime()).toBe(clock.getTime() + 10 * 60_000);
     expect(pending?.encryptedCodeVerifier).toMatch(/^v1\.oauth\./);
 
@@ -130,19 +156,29 @@ describe('connecting Google', () => {
     expectSettings(await callback(tenant.learner, 'google', query), { connected: 'google' });
 
     const [connection] = await connectionOf(tenant.learner, 'google');
-    expect(connection).toMatchObject({ accountEmail: 'organizer@northbridge.test', status: 'active', lastError: null });
+    expect(connection).toMatchObject({
+      accountEmail: 'organizer@northbridge.test',
+      status: 'active',
+      lastError: null,
+    });
     const credentials = decryptCredentials(keys, connection?.encryptedCredentials ?? '');
     if (credentials.kind !== 'oauth') throw new Error('expected OAuth credentials');
     expect(credentials.refreshToken).toBeTruthy();
     expect(connection?.encryptedCredentials).not.toContain(credentials.accessToken);
     expect(connection?.encryptedCredentials).not.toContain(credentials.refreshToken);
-    expect(jobs.sentOf('tandem/connection.added')).toEqual([{ tenantId: tenant.tenantId, connectionId: connection?.id }]);
+    expect(jobs.sentOf('tandem/connection.added')).toEqual([
+      { tenantId: tenant.tenantId, connectionId: connection?.id },
+    ]);
     expect(await database.db.select().from(oauthStates).where(eq(oauthStates.state, state))).toEqual([]);
 
     // The app's registry acts as the account with what was stored.
     const registry = createProviderRegistry({ keyRing: () => keys, clients });
     const calendars = await (await registry.forConnection(database.db, connection!)).listCalendars();
-    expect(calendars.some((calendar) => calendar.isPrimary && calendar.externalId === 'organizer@northbridge.test')).toBe(true);
+    expect(
+      calendars.some(
+        (calendar) => calendar.isPrimary && calendar.externalId === 'organizer@northbridge.test',
+      ),
+    ).toBe(true);
   });
 
   it('refuses a state used twice, an expired one, and another user’s', async () => {
@@ -160,7 +196,9 @@ describe('connecting Google', () => {
     const late = await start(tenant.tutor, 'google');
     const lateQuery = await consentGoogle(late, 'attendee@northbridge.test');
     const elevenMinutesLater = new Date(clock.getTime() + 11 * 60_000);
-    expectSettings(await callback(tenant.tutor, 'google', lateQuery, { now: () => elevenMinutesLater }), { error: 'expired' });
+    expectSettings(await callback(tenant.tutor, 'google', lateQuery, { now: () => elevenMinutesLater }), {
+      error: 'expired',
+    });
 
     // A state issued for Google is no good on the Microsoft callback.
     const crossed = await consentGoogle(await start(tenant.tutor, 'google'), 'attendee@northbridge.test');
@@ -185,7 +223,9 @@ describe('connecting Google', () => {
     // As if the access token had expired: the adapter refreshes before calling.
     const expired = { ...before, expiresAt: new Date(Date.now() - 60_000).toISOString() };
     const stale = { ...connection!, encryptedCredentials: encryptCredentials(keys, expired) };
-    await createProviderRegistry({ keyRing: () => keys, clients }).forConnection(database.db, stale).then((provider) => provider.listCalendars());
+    await createProviderRegistry({ keyRing: () => keys, clients })
+      .forConnection(database.db, stale)
+      .then((provider) => provider.listCalendars());
     const [after] = await connectionOf(tenant.admin, 'google');
     const refreshed = decryptCredentials(keys, after!.encryptedCredentials);
     if (refreshed.kind !== 'oauth') throw new Error('expected OAuth credentials');
@@ -200,30 +240,44 @@ describe('connecting Google', () => {
     const [connection] = await connectionOf(member, 'google');
     google.emulator.control.revokeGrants('organizer@northbridge.test');
     const registry = createProviderRegistry({ keyRing: () => keys, clients });
-    await expect((await registry.forConnection(database.db, connection!)).listCalendars()).rejects.toBeInstanceOf(ProviderAuthRevokedError);
+    await expect(
+      (await registry.forConnection(database.db, connection!)).listCalendars(),
+    ).rejects.toBeInstanceOf(ProviderAuthRevokedError);
     await database.db
       .update(calendarConnections)
       .set({ status: 'needs_reauth', lastError: 'Access was revoked' })
-      .where(and(eq(calendarConnections.tenantId, member.tenantId), eq(calendarConnections.id, connection!.id)));
+      .where(
+        and(eq(calendarConnections.tenantId, member.tenantId), eq(calendarConnections.id, connection!.id)),
+      );
 
     const consentUrl = await start(member, 'google', `reconnect=${connection!.id}`);
     expect(consentUrl.searchParams.get('login_hint')).toBe('organizer@northbridge.test');
-    expectSettings(await callback(member, 'google', await consentGoogle(consentUrl, 'organizer@northbridge.test')), { connected: 'google' });
+    expectSettings(
+      await callback(member, 'google', await consentGoogle(consentUrl, 'organizer@northbridge.test')),
+      { connected: 'google' },
+    );
 
     const [after, ...others] = await connectionOf(member, 'google');
     expect(others).toEqual([]);
     expect(after).toMatchObject({ id: connection!.id, status: 'active', lastError: null });
     expect(after!.encryptedCredentials).not.toBe(connection!.encryptedCredentials);
-    await expect((await registry.forConnection(database.db, after!)).listCalendars()).resolves.not.toHaveLength(0);
-    expect(jobs.sentOf('tandem/connection.added')).toEqual([{ tenantId: member.tenantId, connectionId: connection!.id }]);
+    await expect(
+      (await registry.forConnection(database.db, after!)).listCalendars(),
+    ).resolves.not.toHaveLength(0);
+    expect(jobs.sentOf('tandem/connection.added')).toEqual([
+      { tenantId: member.tenantId, connectionId: connection!.id },
+    ]);
   });
 
   it('refuses a reconnect made with another account', async () => {
     const [connection] = await connectionOf(tenant.learner, 'google');
     const consentUrl = await start(tenant.learner, 'google', `reconnect=${connection!.id}`);
-    expectSettings(await callback(tenant.learner, 'google', await consentGoogle(consentUrl, 'third@northbridge.test')), {
-      error: 'wrong_account',
-    });
+    expectSettings(
+      await callback(tenant.learner, 'google', await consentGoogle(consentUrl, 'third@northbridge.test')),
+      {
+        error: 'wrong_account',
+      },
+    );
     expect(await connectionOf(tenant.learner, 'google')).toHaveLength(1);
   });
 });
@@ -237,7 +291,10 @@ describe('gating', () => {
     expectSettings(await start(tenant.otherLearner, 'google'), { error: 'not_allowed' });
     expectSettings(await callback(tenant.otherLearner, 'google', query), { error: 'not_allowed' });
 
-    await database.db.update(tenants).set({ calendarIntegrationEnabled: false }).where(eq(tenants.id, tenant.tenantId));
+    await database.db
+      .update(tenants)
+      .set({ calendarIntegrationEnabled: false })
+      .where(eq(tenants.id, tenant.tenantId));
     expectSettings(await start(tenant.otherLearner, 'microsoft'), { error: 'not_allowed' });
     expect(await connectionOf(tenant.otherLearner, 'google')).toEqual([]);
     expect(jobs.sent).toEqual([]);
@@ -246,7 +303,9 @@ describe('gating', () => {
   it('sends people who are not signed in to sign in, and says when a provider is not set up', async () => {
     const signIn = await oauthStartRedirect(deps(), null, 'google', new URLSearchParams());
     expect(`${signIn.pathname}${signIn.search}`).toBe('/sign-in?next=%2Fsettings%2Fcalendars');
-    expectSettings(await start(tenant.learner, 'google', '', { oauthApps: { ...oauthApps, google: null } }), { error: 'not_configured' });
+    expectSettings(await start(tenant.learner, 'google', '', { oauthApps: { ...oauthApps, google: null } }), {
+      error: 'not_configured',
+    });
     expectSettings(await start(tenant.learner, 'yahoo'), { error: 'not_configured' });
   });
 });
@@ -261,13 +320,20 @@ describe('connecting Microsoft', () => {
     expectSettings(await callback(tenant.tutor, 'microsoft', query), { connected: 'microsoft' });
 
     const [connection] = await connectionOf(tenant.tutor, 'microsoft');
-    expect(connection).toMatchObject({ accountEmail: 'tutor1@northbridge.test', displayName: 'Taylor Tutor', status: 'active' });
+    expect(connection).toMatchObject({
+      accountEmail: 'tutor1@northbridge.test',
+      displayName: 'Taylor Tutor',
+      status: 'active',
+    });
     const credentials = decryptCredentials(keys, connection!.encryptedCredentials);
     if (credentials.kind !== 'oauth') throw new Error('expected OAuth credentials');
     expect(credentials.accountKind).toBe('work');
     expect(connection!.encryptedCredentials).not.toContain(credentials.accessToken);
     expect(connection!.encryptedCredentials).not.toContain(credentials.refreshToken);
-    const provider = await createProviderRegistry({ keyRing: () => keys, clients }).forConnection(database.db, connection!);
+    const provider = await createProviderRegistry({ keyRing: () => keys, clients }).forConnection(
+      database.db,
+      connection!,
+    );
     expect(provider.capabilities.freeBusyQuery).toBe(true);
     expect((await provider.listCalendars()).some((calendar) => calendar.isPrimary)).toBe(true);
   });
@@ -276,7 +342,10 @@ describe('connecting Microsoft', () => {
     const member = tenant.otherLearner;
     await enableCalendarIntegration(database.db, tenant.tenantId);
     const consentUrl = await start(member, 'microsoft', 'account=personal');
-    expectSettings(await callback(member, 'microsoft', await consentMicrosoft(consentUrl, 'sam.personal@outlook.test')), { connected: 'microsoft' });
+    expectSettings(
+      await callback(member, 'microsoft', await consentMicrosoft(consentUrl, 'sam.personal@outlook.test')),
+      { connected: 'microsoft' },
+    );
     const [connection] = await connectionOf(member, 'microsoft');
     const registry = createProviderRegistry({ keyRing: () => keys, clients });
     expect((await registry.forConnection(database.db, connection!)).capabilities.freeBusyQuery).toBe(false);
@@ -285,14 +354,21 @@ describe('connecting Microsoft', () => {
     await database.db
       .update(calendarConnections)
       .set({ status: 'needs_reauth', lastError: 'Access was revoked' })
-      .where(and(eq(calendarConnections.tenantId, member.tenantId), eq(calendarConnections.id, connection!.id)));
+      .where(
+        and(eq(calendarConnections.tenantId, member.tenantId), eq(calendarConnections.id, connection!.id)),
+      );
     const again = await start(member, 'microsoft', `reconnect=${connection!.id}`);
     expect(again.searchParams.get('login_hint')).toBe('sam.personal@outlook.test');
-    expectSettings(await callback(member, 'microsoft', await consentMicrosoft(again, 'sam.personal@outlook.test')), { connected: 'microsoft' });
+    expectSettings(
+      await callback(member, 'microsoft', await consentMicrosoft(again, 'sam.personal@outlook.test')),
+      { connected: 'microsoft' },
+    );
     const [after] = await connectionOf(member, 'microsoft');
     expect(after).toMatchObject({ id: connection!.id, status: 'active', lastError: null });
     const credentials = decryptCredentials(keys, after!.encryptedCredentials);
     expect(credentials.kind === 'oauth' && credentials.accountKind).toBe('personal');
-    await expect((await registry.forConnection(database.db, after!)).listCalendars()).resolves.not.toHaveLength(0);
+    await expect(
+      (await registry.forConnection(database.db, after!)).listCalendars(),
+    ).resolves.not.toHaveLength(0);
   });
 });

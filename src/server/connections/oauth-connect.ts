@@ -3,7 +3,13 @@ import { z } from 'zod';
 import type { AppDeps } from '@/server/app-deps/types';
 import { decryptJson, encryptJson } from '@/server/crypto/secrets';
 import { calendarConnections, oauthStates } from '@/server/db/schema';
-import { CalendarServiceUnavailableError, DomainError, ForbiddenError, InvalidInputError, NotFoundError } from '@/server/errors';
+import {
+  CalendarServiceUnavailableError,
+  DomainError,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+} from '@/server/errors';
 import { ProviderAuthRevokedError, ProviderBadRequestError, ProviderError } from '@/server/providers/errors';
 import { PROVIDER_LABELS } from '@/server/providers/labels';
 import type { AccountKind, OAuthAccount, OAuthApp } from '@/server/providers/types';
@@ -63,14 +69,19 @@ export async function beginOAuthConnect(
   let accountKind = input.accountKind;
   if (input.reconnectConnectionId) {
     const connection = await findOwnConnection(db, member, input.reconnectConnectionId);
-    if (!connection || connection.provider !== input.provider) throw new NotFoundError('Calendar connection not found');
+    if (!connection || connection.provider !== input.provider)
+      throw new NotFoundError('Calendar connection not found');
     loginHint = connection.accountEmail;
     const stored = decryptCredentials(keys, connection.encryptedCredentials);
     if (stored.kind === 'oauth' && stored.accountKind) accountKind ??= stored.accountKind;
   }
 
   const app = configuredApp(deps, input.provider);
-  const { url: authorizationUrl, state, codeVerifier } = await app.authorizationRequest(loginHint ? { loginHint } : {});
+  const {
+    url: authorizationUrl,
+    state,
+    codeVerifier,
+  } = await app.authorizationRequest(loginHint ? { loginHint } : {});
 
   await sweepOAuthStates(db, member, now);
   await db.insert(oauthStates).values({
@@ -107,15 +118,30 @@ export async function completeOAuthConnect(
   const now = deps.now();
   const [pending] = await db
     .delete(oauthStates)
-    .where(and(eq(oauthStates.state, input.state), eq(oauthStates.tenantId, member.tenantId), eq(oauthStates.userId, member.userId)))
+    .where(
+      and(
+        eq(oauthStates.state, input.state),
+        eq(oauthStates.tenantId, member.tenantId),
+        eq(oauthStates.userId, member.userId),
+      ),
+    )
     .returning();
   if (!pending || pending.provider !== input.provider || pending.expiresAt.getTime() <= now.getTime()) {
-    throw new ConnectRefusedError('expired', 'This sign-in has expired, was already used, or was started by someone else. Please start again.');
+    throw new ConnectRefusedError(
+      'expired',
+      'This sign-in has expired, was already used, or was started by someone else. Please start again.',
+    );
   }
   await assertProviderAllowed(db, member.tenantId, input.provider);
-  const { codeVerifier, accountKind } = decryptJson(keys, pending.encryptedCodeVerifier, (value) => pendingConnectSchema.parse(value));
+  const { codeVerifier, accountKind } = decryptJson(keys, pending.encryptedCodeVerifier, (value) =>
+    pendingConnectSchema.parse(value),
+  );
 
-  const account = await exchangeCode(deps, input.provider, { code: input.code, codeVerifier, ...(accountKind ? { accountKind } : {}) });
+  const account = await exchangeCode(deps, input.provider, {
+    code: input.code,
+    codeVerifier,
+    ...(accountKind ? { accountKind } : {}),
+  });
   const accountEmail = account.email.toLowerCase();
 
   if (pending.connectionId) {
@@ -145,7 +171,10 @@ export async function completeOAuthConnect(
     const previous = decryptCredentials(keys, existing.encryptedCredentials);
     if (previous.kind === 'oauth') refreshToken = previous.refreshToken;
   }
-  const encryptedCredentials = encryptCredentials(keys, oauthCredentials({ ...account.tokens, refreshToken }, account.accountKind));
+  const encryptedCredentials = encryptCredentials(
+    keys,
+    oauthCredentials({ ...account.tokens, refreshToken }, account.accountKind),
+  );
   const { connectionId } = await saveConnection(deps, member, {
     provider: input.provider,
     accountEmail,
@@ -173,15 +202,22 @@ async function exchangeCode(
   const label = PROVIDER_LABELS[provider];
   try {
     const account = await configuredApp(deps, provider).exchangeCode(params);
-    if (!account.email) throw new ConnectRefusedError('refused', `${label} did not tell us which account you signed in with.`);
+    if (!account.email)
+      throw new ConnectRefusedError('refused', `${label} did not tell us which account you signed in with.`);
     return account;
   } catch (error) {
     if (error instanceof DomainError) throw error;
     if (error instanceof ProviderAuthRevokedError || error instanceof ProviderBadRequestError) {
-      throw new ConnectRefusedError('refused', `${label} refused the sign-in (the code was already used or has expired). Please try again.`);
+      throw new ConnectRefusedError(
+        'refused',
+        `${label} refused the sign-in (the code was already used or has expired). Please try again.`,
+      );
     }
     if (error instanceof ProviderError) {
-      throw new CalendarServiceUnavailableError(`${label} could not be reached. Please try again in a moment.`, { cause: error });
+      throw new CalendarServiceUnavailableError(
+        `${label} could not be reached. Please try again in a moment.`,
+        { cause: error },
+      );
     }
     throw error;
   }
@@ -189,6 +225,10 @@ async function exchangeCode(
 
 function configuredApp(deps: Pick<OAuthConnectDeps, 'oauthApps'>, provider: OAuthProvider): OAuthApp {
   const app = deps.oauthApps[provider];
-  if (!app) throw new ConnectRefusedError('not_configured', `${PROVIDER_LABELS[provider]} is not set up on this server yet.`);
+  if (!app)
+    throw new ConnectRefusedError(
+      'not_configured',
+      `${PROVIDER_LABELS[provider]} is not set up on this server yet.`,
+    );
   return app;
 }

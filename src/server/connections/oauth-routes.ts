@@ -4,7 +4,12 @@ import { oauthStates } from '@/server/db/schema';
 import { findActor } from '@/server/tenants/actor';
 import { opaqueToken } from '@/server/validation/text';
 import type { ConnectFailure } from './connect-failures';
-import { beginOAuthConnect, completeOAuthConnect, connectFailureOf, type OAuthConnectDeps } from './oauth-connect';
+import {
+  beginOAuthConnect,
+  completeOAuthConnect,
+  connectFailureOf,
+  type OAuthConnectDeps,
+} from './oauth-connect';
 import { isOAuthProvider } from './provider-apps';
 
 /**
@@ -91,7 +96,13 @@ export async function oauthCallbackRedirect(
     // The user cancelled (or the provider refused before consent): the attempt is over.
     await deps.db
       .delete(oauthStates)
-      .where(and(eq(oauthStates.state, state), eq(oauthStates.tenantId, identity.tenantId), eq(oauthStates.userId, identity.userId)));
+      .where(
+        and(
+          eq(oauthStates.state, state),
+          eq(oauthStates.tenantId, identity.tenantId),
+          eq(oauthStates.userId, identity.userId),
+        ),
+      );
     return failed(deps, error === 'access_denied' ? 'denied' : 'refused');
   }
   try {
@@ -121,5 +132,7 @@ export async function oauthRouteRedirect(
     console.error('[connections] cannot connect calendars:', error);
     return failed(deps, 'not_configured');
   }
-  return step === 'start' ? oauthStartRedirect(deps, identity, provider, query) : oauthCallbackRedirect(deps, identity, provider, query);
+  return step === 'start'
+    ? oauthStartRedirect(deps, identity, provider, query)
+    : oauthCallbackRedirect(deps, identity, provider, query);
 }

@@ -21,7 +21,10 @@ vi.mock('server-only', () => ({}));
 const { oauthRouteRedirect } = vi.hoisted(() => ({
   oauthRouteRedirect: vi.fn(() => Promise.resolve(new URL('http://127.0.0.1:3000/settings/calendars'))),
 }));
-vi.mock('./oauth-routes', async (importOriginal) => ({ ...(await importOriginal<typeof import('./oauth-routes')>()), oauthRouteRedirect }));
+vi.mock('./oauth-routes', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('./oauth-routes')>()),
+  oauthRouteRedirect,
+}));
 vi.mock('@/server/app-deps', () => ({ appDeps: () => Promise.resolve({}) }));
 vi.mock('@/server/auth/config', () => ({ currentIdentity: () => Promise.resolve(null) }));
 
@@ -41,7 +44,14 @@ function deps(): OAuthConnectDeps {
     db: database.db,
     keyRing: () => keys,
     oauthApps: createOAuthApps(
-      { google: { clientId: 'client.apps.googleusercontent.com', clientSecret: 'secret', redirectUri: redirectUriFor(APP_URL, 'google') }, microsoft: null },
+      {
+        google: {
+          clientId: 'client.apps.googleusercontent.com',
+          clientSecret: 'secret',
+          redirectUri: redirectUriFor(APP_URL, 'google'),
+        },
+        microsoft: null,
+      },
       APP_URL,
     ),
     jobs: new RecordingDispatcher(),
@@ -51,9 +61,14 @@ function deps(): OAuthConnectDeps {
 }
 
 async function pendingState(member: { tenantId: string; userId: string }, state: string, expiresAt: Date) {
-  await database.db
-    .insert(oauthStates)
-    .values({ state, tenantId: member.tenantId, userId: member.userId, provider: 'google', encryptedCodeVerifier: 'x', expiresAt });
+  await database.db.insert(oauthStates).values({
+    state,
+    tenantId: member.tenantId,
+    userId: member.userId,
+    provider: 'google',
+    encryptedCodeVerifier: 'x',
+    expiresAt,
+  });
 }
 
 describe('the OAuth callback with a malformed query', () => {
@@ -69,13 +84,17 @@ describe('the OAuth callback with a malformed query', () => {
 
   it('the route answers a plain 400 that echoes nothing', async () => {
     const { GET } = await import('@/app/api/connections/[provider]/callback/route');
-    const request = new NextRequest(`${APP_URL}/api/connections/google/callback?state=evil%00%3Cscript%3E&code=c`);
+    const request = new NextRequest(
+      `${APP_URL}/api/connections/google/callback?state=evil%00%3Cscript%3E&code=c`,
+    );
     const response = await GET(request, { params: Promise.resolve({ provider: 'google' }) });
     expect(response.status).toBe(400);
     const body = await response.text();
     expect(body).toBe('Bad request');
     expect(oauthRouteRedirect).not.toHaveBeenCalled();
-    const wellFormed = new NextRequest(`${APP_URL}/api/connections/google/callback?state=abc&code=4%2F0Ab-c_d&scope=a%20b`);
+    const wellFormed = new NextRequest(
+      `${APP_URL}/api/connections/google/callback?state=abc&code=4%2F0Ab-c_d&scope=a%20b`,
+    );
     expect((await GET(wellFormed, { params: Promise.resolve({ provider: 'google' }) })).status).toBe(302);
   });
 });
@@ -90,7 +109,10 @@ describe('oauth_states stays bounded', () => {
     await pendingState(other.learner, 'expired-elsewhere', new Date(now.getTime() - 1));
     await pendingState(other.tutor, 'still-valid-elsewhere', new Date(now.getTime() + 60_000));
     await start(tenant.learner, now);
-    const left = await database.db.select({ state: oauthStates.state }).from(oauthStates).where(eq(oauthStates.tenantId, other.tenantId));
+    const left = await database.db
+      .select({ state: oauthStates.state })
+      .from(oauthStates)
+      .where(eq(oauthStates.tenantId, other.tenantId));
     expect(left.map((row) => row.state)).toEqual(['still-valid-elsewhere']);
   });
 
@@ -100,7 +122,12 @@ describe('oauth_states stays bounded', () => {
       const { authorizationUrl } = await start(tenant.tutor, new Date(Date.UTC(2026, 2, 2, 10, 0, index)));
       states.push(new URL(authorizationUrl).searchParams.get('state') ?? '');
     }
-    const rows = await database.db.select({ state: oauthStates.state }).from(oauthStates).where(eq(oauthStates.userId, tenant.tutor.userId));
-    expect(rows.map((row) => row.state).sort()).toEqual(states.slice(-MAX_PENDING_CONNECTS_PER_MEMBER).sort());
+    const rows = await database.db
+      .select({ state: oauthStates.state })
+      .from(oauthStates)
+      .where(eq(oauthStates.userId, tenant.tutor.userId));
+    expect(rows.map((row) => row.state).sort()).toEqual(
+      states.slice(-MAX_PENDING_CONNECTS_PER_MEMBER).sort(),
+    );
   });
 });

@@ -10,7 +10,11 @@ export const MAX_PENDING_CONNECTS_PER_MEMBER = 5;
  * (nothing reads them again: the callback refuses them), and the member keeps only their newest
  * pending attempts, so requests to /start cannot grow the table either.
  */
-export async function sweepOAuthStates(db: Database, member: { tenantId: string; userId: string }, now: Date): Promise<void> {
+export async function sweepOAuthStates(
+  db: Database,
+  member: { tenantId: string; userId: string },
+  now: Date,
+): Promise<void> {
   await db.delete(oauthStates).where(lt(oauthStates.expiresAt, now));
   const newest = db
     .select({ state: oauthStates.state })
@@ -20,5 +24,11 @@ export async function sweepOAuthStates(db: Database, member: { tenantId: string;
     .limit(MAX_PENDING_CONNECTS_PER_MEMBER - 1);
   await db
     .delete(oauthStates)
-    .where(and(eq(oauthStates.tenantId, member.tenantId), eq(oauthStates.userId, member.userId), notInArray(oauthStates.state, newest)));
+    .where(
+      and(
+        eq(oauthStates.tenantId, member.tenantId),
+        eq(oauthStates.userId, member.userId),
+        notInArray(oauthStates.state, newest),
+      ),
+    );
 }

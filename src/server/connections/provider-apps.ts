@@ -31,6 +31,7 @@ export function redirectUriFor(appUrl: string, provider: OAuthProvider): string 
 export function createOAuthApps(clients: OAuthClients, appUrl: string): OAuthApps {
   return {
     google: clients.google && createGoogleOAuthApp(clients.google),
-    microsoft: clients.microsoft && createMicrosoftOAuthApp(clients.microsoft, redirectUriFor(appUrl, 'microsoft')),
+    microsoft:
+      clients.microsoft && createMicrosoftOAuthApp(clients.microsoft, redirectUriFor(appUrl, 'microsoft')),
   };
 }

@@ -41,7 +41,11 @@ const caldav: ConnectionCredentials = {
   email: 'learner@dav.example.test',
 };
 
-async function insertConnection(provider: 'caldav' | 'google', keys: KeyRing, credentials: ConnectionCredentials): Promise<ConnectionRow> {
+async function insertConnection(
+  provider: 'caldav' | 'google',
+  keys: KeyRing,
+  credentials: ConnectionCredentials,
+): Promise<ConnectionRow> {
   const [row] = await database.db
     .insert(calendarConnections)
     .values({

@@ -2,12 +2,22 @@ import { and, eq } from 'drizzle-orm';
 import { isEncryptedWithOldKey, type KeyRing } from '@/server/crypto/secrets';
 import type { Executor } from '@/server/db/client';
 import { calendarConnections } from '@/server/db/schema';
-import { createCalDavProvider, STRICT_ADDRESS_POLICY, type AddressPolicy, type AddressResolver } from '@/server/providers/caldav';
+import {
+  createCalDavProvider,
+  STRICT_ADDRESS_POLICY,
+  type AddressPolicy,
+  type AddressResolver,
+} from '@/server/providers/caldav';
 import { ProviderUnavailableError } from '@/server/providers/errors';
 import { createGoogleProvider } from '@/server/providers/google';
 import { createMicrosoftProvider } from '@/server/providers/microsoft';
 import type { AccountKind, CalendarProvider, OAuthTokens, TokensRefreshed } from '@/server/providers/types';
-import { decryptCredentials, encryptCredentials, oauthCredentials, type ConnectionCredentials } from './credentials';
+import {
+  decryptCredentials,
+  encryptCredentials,
+  oauthCredentials,
+  type ConnectionCredentials,
+} from './credentials';
 import type { OAuthClients, OAuthProvider } from './provider-apps';
 
 export type ConnectionRow = typeof calendarConnections.$inferSelect;
@@ -54,7 +64,8 @@ export function createProviderRegistry(settings: ProviderRegistrySettings): Prov
   const now = settings.now ?? (() => new Date());
 
   const oauthAdapters: Record<OAuthProvider, (session: OAuthSession) => CalendarProvider | null> = {
-    google: ({ tokens, onTokensRefreshed }) => clients.google && createGoogleProvider({ config: clients.google, tokens, onTokensRefreshed }),
+    google: ({ tokens, onTokensRefreshed }) =>
+      clients.google && createGoogleProvider({ config: clients.google, tokens, onTokensRefreshed }),
     microsoft: ({ tokens, onTokensRefreshed, accountKind }) =>
       clients.microsoft &&
       createMicrosoftProvider({
@@ -64,22 +75,31 @@ export function createProviderRegistry(settings: ProviderRegistrySettings): Prov
       }),
   };
 
-  async function saveCredentials(db: Executor, connection: ConnectionRow, credentials: ConnectionCredentials) {
+  async function saveCredentials(
+    db: Executor,
+    connection: ConnectionRow,
+    credentials: ConnectionCredentials,
+  ) {
     await db
       .update(calendarConnections)
       .set({ encryptedCredentials: encryptCredentials(settings.keyRing(), credentials), updatedAt: now() })
-      .where(and(eq(calendarConnections.tenantId, connection.tenantId), eq(calendarConnections.id, connection.id)));
+      .where(
+        and(eq(calendarConnections.tenantId, connection.tenantId), eq(calendarConnections.id, connection.id)),
+      );
   }
 
   return {
     async forConnection(db: Executor, connection: ConnectionRow): Promise<CalendarProvider> {
       const keys = settings.keyRing();
       const credentials = decryptCredentials(keys, connection.encryptedCredentials);
-      if (isEncryptedWithOldKey(keys, connection.encryptedCredentials)) await saveCredentials(db, connection, credentials);
+      if (isEncryptedWithOldKey(keys, connection.encryptedCredentials))
+        await saveCredentials(db, connection, credentials);
 
       if (credentials.kind === 'caldav') {
         if (connection.provider !== 'caldav' && connection.provider !== 'icloud') {
-          throw new Error(`connection ${connection.id}: CalDAV credentials on a ${connection.provider} connection`);
+          throw new Error(
+            `connection ${connection.id}: CalDAV credentials on a ${connection.provider} connection`,
+          );
         }
         return createCalDavProvider({
           kind: connection.provider,
@@ -97,7 +117,9 @@ export function createProviderRegistry(settings: ProviderRegistrySettings): Prov
       }
 
       if (connection.provider !== 'google' && connection.provider !== 'microsoft') {
-        throw new Error(`connection ${connection.id}: OAuth credentials on a ${connection.provider} connection`);
+        throw new Error(
+          `connection ${connection.id}: OAuth credentials on a ${connection.provider} connection`,
+        );
       }
       const tokens: OAuthTokens = {
         accessToken: credentials.accessToken,
@@ -106,8 +128,19 @@ export function createProviderRegistry(settings: ProviderRegistrySettings): Prov
         scope: credentials.scope,
       };
       const onTokensRefreshed: TokensRefreshed = (next) =>
-        saveCredentials(db, connection, oauthCredentials({ ...next, refreshToken: next.refreshToken ?? tokens.refreshToken }, credentials.accountKind));
-      const adapter = oauthAdapters[connection.provider]({ tokens, onTokensRefreshed, accountKind: credentials.accountKind });
+        saveCredentials(
+          db,
+          connection,
+          oauthCredentials(
+            { ...next, refreshToken: next.refreshToken ?? tokens.refreshToken },
+            credentials.accountKind,
+          ),
+        );
+      const adapter = oauthAdapters[connection.provider]({
+        tokens,
+        onTokensRefreshed,
+        accountKind: credentials.accountKind,
+      });
       if (!adapter) throw new ProviderUnavailableError(OAUTH_SETUP_HINT[connection.provider]);
       return adapter;
     },

@@ -34,7 +34,12 @@ export async function saveConnection(
       updatedAt: now,
     })
     .onConflictDoUpdate({
-      target: [calendarConnections.tenantId, calendarConnections.userId, calendarConnections.provider, calendarConnections.accountEmail],
+      target: [
+        calendarConnections.tenantId,
+        calendarConnections.userId,
+        calendarConnections.provider,
+        calendarConnections.accountEmail,
+      ],
       set: {
         encryptedCredentials: connection.encryptedCredentials,
         displayName: sql`coalesce(excluded.display_name, ${calendarConnections.displayName})`,
@@ -45,6 +50,9 @@ export async function saveConnection(
     })
     .returning({ id: calendarConnections.id });
   if (!saved) throw new Error('connection upsert returned no row');
-  await deps.jobs.send({ name: 'tandem/connection.added', data: { tenantId: member.tenantId, connectionId: saved.id } });
+  await deps.jobs.send({
+    name: 'tandem/connection.added',
+    data: { tenantId: member.tenantId, connectionId: saved.id },
+  });
   return { connectionId: saved.id };
 }

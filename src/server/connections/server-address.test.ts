@@ -25,13 +25,21 @@ describe('CalDAV server addresses typed at connect', () => {
     'http://198.18.0.1/',
   ])('refuses %s in production', async (url) => {
     const resolver = url.includes('localhost') ? resolvesTo('127.0.0.1', '::1') : undefined;
-    await expect(assertReachableServerAddress(url, { ...strict, resolver })).rejects.toThrow(CalendarServiceUnavailableError);
+    await expect(assertReachableServerAddress(url, { ...strict, resolver })).rejects.toThrow(
+      CalendarServiceUnavailableError,
+    );
   });
 
   it('gives one message whether a name is private or mixed, so the form maps nothing', async () => {
     const outcomes = await Promise.all([
-      assertReachableServerAddress('https://dav.example.org/', { ...strict, resolver: resolvesTo('203.0.113.7', '10.0.0.5') }).catch((error: Error) => error.message),
-      assertReachableServerAddress('https://dav.example.org/', { ...strict, resolver: resolvesTo('::ffff:127.0.0.1') }).catch((error: Error) => error.message),
+      assertReachableServerAddress('https://dav.example.org/', {
+        ...strict,
+        resolver: resolvesTo('203.0.113.7', '10.0.0.5'),
+      }).catch((error: Error) => error.message),
+      assertReachableServerAddress('https://dav.example.org/', {
+        ...strict,
+        resolver: resolvesTo('::ffff:127.0.0.1'),
+      }).catch((error: Error) => error.message),
       assertReachableServerAddress('http://169.254.169.254/', strict).catch((error: Error) => error.message),
     ]);
     expect(outcomes).toEqual(Array(3).fill(UNREACHABLE_SERVER_MESSAGE));
@@ -41,12 +49,17 @@ describe('CalDAV server addresses typed at connect', () => {
     const failing: AddressResolver = async () => {
       throw new Error('ENOTFOUND');
     };
-    await expect(assertReachableServerAddress('https://nowhere.invalid/', { ...strict, resolver: failing })).resolves.toBeUndefined();
+    await expect(
+      assertReachableServerAddress('https://nowhere.invalid/', { ...strict, resolver: failing }),
+    ).resolves.toBeUndefined();
   });
 
   it('accepts public servers', async () => {
     await expect(
-      assertReachableServerAddress('https://caldav.fastmail.com/', { ...strict, resolver: resolvesTo('103.168.172.46') }),
+      assertReachableServerAddress('https://caldav.fastmail.com/', {
+        ...strict,
+        resolver: resolvesTo('103.168.172.46'),
+      }),
     ).resolves.toBeUndefined();
     await expect(assertReachableServerAddress('https://203.0.113.9/dav', strict)).resolves.toBeUndefined();
   });
@@ -54,6 +67,8 @@ describe('CalDAV server addresses typed at connect', () => {
   it('lets the demo and tests reach a server on loopback, but never a private network', async () => {
     const demo = { policy: { allowLoopback: true } };
     await expect(assertReachableServerAddress('http://127.0.0.1:5232/', demo)).resolves.toBeUndefined();
-    await expect(assertReachableServerAddress('http://10.0.0.5:5232/', demo)).rejects.toThrow(CalendarServiceUnavailableError);
+    await expect(assertReachableServerAddress('http://10.0.0.5:5232/', demo)).rejects.toThrow(
+      CalendarServiceUnavailableError,
+    );
   });
 });

@@ -10,7 +10,8 @@ const systemResolver: AddressResolver = (hostname) => dnsLookup(hostname, { all:
  * policy, unknown name, refused connection, timeout. Telling them apart would let a user map the
  * host's network through the connect form.
  */
-export const UNREACHABLE_SERVER_MESSAGE = 'The calendar server could not be reached. Check the address, or try again in a moment.';
+export const UNREACHABLE_SERVER_MESSAGE =
+  'The calendar server could not be reached. Check the address, or try again in a moment.';
 
 /**
  * An early refusal at connect, before any request: an address the user typed that resolves to an
@@ -26,7 +27,9 @@ export async function assertReachableServerAddress(
   const hostname = new URL(serverUrl).hostname.replace(/^\[|\]$/g, '');
   let addresses: { address: string }[];
   try {
-    addresses = isIP(hostname) ? [{ address: hostname }] : await (options.resolver ?? systemResolver)(hostname);
+    addresses = isIP(hostname)
+      ? [{ address: hostname }]
+      : await (options.resolver ?? systemResolver)(hostname);
   } catch {
     return;
   }

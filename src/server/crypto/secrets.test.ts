@@ -43,7 +43,9 @@ describe('secrets at rest', () => {
     expect(() => decryptSecret(ring, 'plain text')).toThrow(SecretDecryptionError);
     // The key id is authenticated: renaming it breaks the tag.
     const renamed = parseKeyRing(`${oldSpec},${oldSpec.replace('old:', 'other:')}`);
-    expect(() => decryptSecret(renamed, payload.replace('v1.old.', 'v1.other.'))).toThrow(SecretDecryptionError);
+    expect(() => decryptSecret(renamed, payload.replace('v1.old.', 'v1.other.'))).toThrow(
+      SecretDecryptionError,
+    );
   });
 
   it('explains bad key settings', () => {

@@ -29,8 +29,10 @@ export function parseKeyRing(spec: string): KeyRing {
       const separator = part.indexOf(':');
       const id = part.slice(0, separator);
       const key = Buffer.from(part.slice(separator + 1), 'base64');
-      if (separator < 1 || !KEY_ID.test(id)) throw new Error(`key id "${id}" must be 1–32 letters, digits, _ or -`);
-      if (key.length !== 32) throw new Error(`key "${id}" must be 32 bytes, base64-encoded (openssl rand -base64 32)`);
+      if (separator < 1 || !KEY_ID.test(id))
+        throw new Error(`key id "${id}" must be 1–32 letters, digits, _ or -`);
+      if (key.length !== 32)
+        throw new Error(`key "${id}" must be 32 bytes, base64-encoded (openssl rand -base64 32)`);
       return [id, key] as const;
     });
   const first = entries[0];
@@ -58,7 +60,14 @@ export function encryptSecret(ring: KeyRing, plaintext: string): string {
 
 export function decryptSecret(ring: KeyRing, payload: string): string {
   const [version, keyId, iv, tag, ciphertext, ...rest] = payload.split('.');
-  if (version !== 'v1' || !keyId || iv === undefined || tag === undefined || ciphertext === undefined || rest.length > 0) {
+  if (
+    version !== 'v1' ||
+    !keyId ||
+    iv === undefined ||
+    tag === undefined ||
+    ciphertext === undefined ||
+    rest.length > 0
+  ) {
     throw new SecretDecryptionError('not an encrypted secret');
   }
   const key = ring.keys.get(keyId);
@@ -67,7 +76,9 @@ export function decryptSecret(ring: KeyRing, payload: string): string {
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
     decipher.setAAD(Buffer.from(keyId));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString(
+      'utf8',
+    );
   } catch (error) {
     throw new SecretDecryptionError('the secret was altered or the key is wrong', { cause: error });
   }

@@ -12,7 +12,13 @@ export interface DemoAccount {
 }
 
 export const NORTHBRIDGE_ACCOUNTS: DemoAccount[] = [
-  { email: 'admin@northbridge.test', name: 'Alex Morgan', role: 'admin', timeZone: 'Europe/London', manageTenantSettings: true },
+  {
+    email: 'admin@northbridge.test',
+    name: 'Alex Morgan',
+    role: 'admin',
+    timeZone: 'Europe/London',
+    manageTenantSettings: true,
+  },
   { email: 'tutor1@northbridge.test', name: 'Priya Shah', role: 'tutor', timeZone: 'Europe/London' },
   { email: 'tutor2@northbridge.test', name: 'Daniel Okafor', role: 'tutor', timeZone: 'Europe/Dublin' },
   { email: 'learner1@northbridge.test', name: 'Sam Taylor', role: 'learner', timeZone: 'Europe/London' },
@@ -24,7 +30,13 @@ export const NORTHBRIDGE_ACCOUNTS: DemoAccount[] = [
 ];
 
 export const RIVERSIDE_ACCOUNTS: DemoAccount[] = [
-  { email: 'admin@riverside.test', name: 'Rita Hughes', role: 'admin', timeZone: 'Europe/London', manageTenantSettings: true },
+  {
+    email: 'admin@riverside.test',
+    name: 'Rita Hughes',
+    role: 'admin',
+    timeZone: 'Europe/London',
+    manageTenantSettings: true,
+  },
   { email: 'tutor@riverside.test', name: 'Owen Price', role: 'tutor', timeZone: 'Europe/London' },
   { email: 'learner1@riverside.test', name: 'Ivy Brooks', role: 'learner', timeZone: 'Europe/London' },
   { email: 'learner2@riverside.test', name: 'Jack Reid', role: 'learner', timeZone: 'Europe/London' },

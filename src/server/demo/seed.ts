@@ -32,10 +32,45 @@ interface TaskPlan {
 }
 
 const NORTHBRIDGE_MEETINGS: MeetingPlan[] = [
-  { organizer: 'tutor1', title: 'Weekly check-in', kind: 'meeting', weekday: 2, start: '10:00', minutes: 45, invitees: { learner1: 'accepted' }, location: 'Room 2, Northbridge Centre' },
-  { organizer: 'tutor1', title: 'CV workshop review', kind: 'review', weekday: 3, start: '14:00', minutes: 60, invitees: { learner2: 'accepted', learner3: 'tentative' }, onlineUrl: 'https://meet.example.org/cv-workshop' },
-  { organizer: 'tutor2', title: 'Interview practice', kind: 'meeting', weekday: 4, start: '15:00', minutes: 60, invitees: { learner4: null }, onlineUrl: 'https://meet.example.org/interview-practice' },
-  { organizer: 'tutor2', title: 'Progress review', kind: 'review', weekday: 5, start: '09:30', minutes: 30, invitees: { learner5: 'declined', learner6: null } },
+  {
+    organizer: 'tutor1',
+    title: 'Weekly check-in',
+    kind: 'meeting',
+    weekday: 2,
+    start: '10:00',
+    minutes: 45,
+    invitees: { learner1: 'accepted' },
+    location: 'Room 2, Northbridge Centre',
+  },
+  {
+    organizer: 'tutor1',
+    title: 'CV workshop review',
+    kind: 'review',
+    weekday: 3,
+    start: '14:00',
+    minutes: 60,
+    invitees: { learner2: 'accepted', learner3: 'tentative' },
+    onlineUrl: 'https://meet.example.org/cv-workshop',
+  },
+  {
+    organizer: 'tutor2',
+    title: 'Interview practice',
+    kind: 'meeting',
+    weekday: 4,
+    start: '15:00',
+    minutes: 60,
+    invitees: { learner4: null },
+    onlineUrl: 'https://meet.example.org/interview-practice',
+  },
+  {
+    organizer: 'tutor2',
+    title: 'Progress review',
+    kind: 'review',
+    weekday: 5,
+    start: '09:30',
+    minutes: 30,
+    invitees: { learner5: 'declined', learner6: null },
+  },
 ];
 
 const NORTHBRIDGE_TASKS: TaskPlan[] = [
@@ -50,21 +85,49 @@ const NORTHBRIDGE_TASKS: TaskPlan[] = [
 ];
 
 const RIVERSIDE_MEETINGS: MeetingPlan[] = [
-  { organizer: 'tutor', title: 'Induction session', kind: 'meeting', weekday: 2, start: '11:00', minutes: 60, invitees: { learner1: 'accepted', learner2: null } },
+  {
+    organizer: 'tutor',
+    title: 'Induction session',
+    kind: 'meeting',
+    weekday: 2,
+    start: '11:00',
+    minutes: 60,
+    invitees: { learner1: 'accepted', learner2: null },
+  },
 ];
-const RIVERSIDE_TASKS: TaskPlan[] = [{ owner: 'learner1', title: 'Read the course handbook', weekday: 3, time: '10:00' }];
+const RIVERSIDE_TASKS: TaskPlan[] = [
+  { owner: 'learner1', title: 'Read the course handbook', weekday: 3, time: '10:00' },
+];
 
 /** Seeds the two demo tenants once; running it again leaves existing data alone. */
 export async function seedDemoData(db: Database, now: Date): Promise<{ created: string[] }> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const created: string[] = [];
   const tenants = [
-    { name: 'Northbridge Training', slug: 'northbridge', domain: 'northbridge.test', accounts: NORTHBRIDGE_ACCOUNTS, meetings: NORTHBRIDGE_MEETINGS, tasks: NORTHBRIDGE_TASKS },
-    { name: 'Riverside Skills', slug: 'riverside', domain: 'riverside.test', accounts: RIVERSIDE_ACCOUNTS, meetings: RIVERSIDE_MEETINGS, tasks: RIVERSIDE_TASKS },
+    {
+      name: 'Northbridge Training',
+      slug: 'northbridge',
+      domain: 'northbridge.test',
+      accounts: NORTHBRIDGE_ACCOUNTS,
+      meetings: NORTHBRIDGE_MEETINGS,
+      tasks: NORTHBRIDGE_TASKS,
+    },
+    {
+      name: 'Riverside Skills',
+      slug: 'riverside',
+      domain: 'riverside.test',
+      accounts: RIVERSIDE_ACCOUNTS,
+      meetings: RIVERSIDE_MEETINGS,
+      tasks: RIVERSIDE_TASKS,
+    },
   ];
   for (const tenant of tenants) {
     if (await findTenantIdBySlug(db, tenant.slug)) continue;
-    const spec: TenantSpec = { name: tenant.name, slug: tenant.slug, members: tenant.accounts.map((account) => memberSpec(account, passwordHash)) };
+    const spec: TenantSpec = {
+      name: tenant.name,
+      slug: tenant.slug,
+      members: tenant.accounts.map((account) => memberSpec(account, passwordHash)),
+    };
     const { tenantId, userIds } = await provisionTenant(db, spec);
     const actorFor = async (handle: string): Promise<Actor> => {
       const userId = userIds.get(`${handle}@${tenant.domain}`);
@@ -73,7 +136,8 @@ export async function seedDemoData(db: Database, now: Date): Promise<{ created: 
       return actor;
     };
     for (const weekOffset of [0, 1]) {
-      for (const plan of tenant.meetings) await seedMeeting(db, now, weekOffset, plan, actorFor, userIds, tenant.domain);
+      for (const plan of tenant.meetings)
+        await seedMeeting(db, now, weekOffset, plan, actorFor, userIds, tenant.domain);
       for (const plan of tenant.tasks) {
         const owner = await actorFor(plan.owner);
         await createTask(db, owner, {

@@ -3,7 +3,10 @@ import type { AppDeps } from '@/server/app-deps/types';
 import type { JobEventData, JobEventName } from './events';
 
 /** What job bodies hand to the services: the app's parts that sync and push use, and the jobs themselves. */
-export type JobDeps = Pick<AppDeps, 'db' | 'providers' | 'now' | 'window' | 'appUrl' | 'pollMinutes' | 'jobs'>;
+export type JobDeps = Pick<
+  AppDeps,
+  'db' | 'providers' | 'now' | 'window' | 'appUrl' | 'pollMinutes' | 'jobs'
+>;
 
 /**
  * A job's steps. Each step is retried on its own: a failed run is retried from the step that
@@ -31,7 +34,11 @@ export interface JobDefinition<T extends JobTrigger = JobTrigger, R = unknown> {
   throttle?: { key: string; limit: number; period: TimeStr; burst?: number };
   /** Inngest's attempts after the first (at most 20). */
   retries: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10;
-  run(deps: JobDeps, data: T extends JobEventName ? JobEventData<T> : Record<string, never>, steps: JobSteps): Promise<R>;
+  run(
+    deps: JobDeps,
+    data: T extends JobEventName ? JobEventData<T> : Record<string, never>,
+    steps: JobSteps,
+  ): Promise<R>;
 }
 
 /** Checks a definition against its trigger's payload type without widening it. */

@@ -9,7 +9,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { calendarConnections, calendars, externalEvents, syncCursors, tenants } from '@/server/db/schema';
 import { hashChannelToken } from '@/server/sync/push-channels';
 import { useTestDatabase } from '@/tests/support/database';
-import { ORGANIZER, startJobTestbed, testClient, timedEvent, type JobTestbed } from '@/tests/support/job-testbed';
+import {
+  ORGANIZER,
+  startJobTestbed,
+  testClient,
+  timedEvent,
+  type JobTestbed,
+} from '@/tests/support/job-testbed';
 import { RecordingDispatcher } from '@/tests/support/recording-dispatcher';
 import { importConnection } from './functions/import-connection';
 import { pollCalendars } from './functions/poll-calendars';
@@ -57,15 +63,24 @@ describe('import-connection', () => {
   it('lists the calendars, asks for one import each, then opens a push channel per calendar (@inngest/test)', async () => {
     const connection = await t.connectGoogle();
     const recorded = new RecordingDispatcher();
-    const engine = new InngestTestEngine({ function: createJobFunction(testClient, importConnection, t.jobDeps(recorded)) });
+    const engine = new InngestTestEngine({
+      function: createJobFunction(testClient, importConnection, t.jobDeps(recorded)),
+    });
     const { result, error } = await engine.execute({
-      events: [{ name: 'tandem/connection.added', data: { tenantId: t.tenant.tenantId, connectionId: connection.id } }],
+      events: [
+        {
+          name: 'tandem/connection.added',
+          data: { tenantId: t.tenant.tenantId, connectionId: connection.id },
+        },
+      ],
     });
     expect(error).toBeUndefined();
     const calendarIds = await calendarIdsOf(connection.id);
     expect(calendarIds.length).toBeGreaterThan(0);
     expect(recorded.sentOf('tandem/calendar.sync-requested')).toEqual(
-      calendarIds.map((calendarId) => expect.objectContaining({ calendarId, connectionId: connection.id, reason: 'import' })),
+      calendarIds.map((calendarId) =>
+        expect.objectContaining({ calendarId, connectionId: connection.id, reason: 'import' }),
+      ),
     );
     expect(result).toMatchObject({ calendars: calendarIds.length });
     for (const calendarId of calendarIds) {
@@ -76,13 +91,18 @@ describe('import-connection', () => {
     }
     await t.bed.emulator.control.pushIdle();
     // Each new channel says hello (`sync`); the hello may race the channel's storing and is harmless either way.
-    expect(t.bed.emulator.control.deliveries().filter((delivery) => delivery.state === 'sync')).toHaveLength(calendarIds.length);
+    expect(t.bed.emulator.control.deliveries().filter((delivery) => delivery.state === 'sync')).toHaveLength(
+      calendarIds.length,
+    );
   });
 
   it('through the inline driver: imports the events', async () => {
     await t.google().createEvent(ORGANIZER, timedEvent('Existing appointment', 1, 9));
     const connection = await t.connectGoogle();
-    await t.driver.send({ name: 'tandem/connection.added', data: { tenantId: t.tenant.tenantId, connectionId: connection.id } });
+    await t.driver.send({
+      name: 'tandem/connection.added',
+      data: { tenantId: t.tenant.tenantId, connectionId: connection.id },
+    });
     await t.settle();
     const [primary] = await calendarIdsOf(connection.id);
     expect(await mirrorTitles(primary ?? '')).toEqual(['Existing appointment']);
@@ -94,7 +114,10 @@ describe('import-connection', () => {
     const connection = await t.connectGoogle();
     t.bed.emulator.control.preset('rate_limit_429', { pathIncludes: '/watch', retryAfterSeconds: 3 });
     const built = t.registry.built;
-    await t.driver.send({ name: 'tandem/connection.added', data: { tenantId: t.tenant.tenantId, connectionId: connection.id } });
+    await t.driver.send({
+      name: 'tandem/connection.added',
+      data: { tenantId: t.tenant.tenantId, connectionId: connection.id },
+    });
     await t.settle();
     const run = t.driver.runs.filter((entry) => entry.functionId === 'import-connection').at(-1);
     expect(run).toMatchObject({ status: 'completed', attempts: 2 });
@@ -102,7 +125,9 @@ describe('import-connection', () => {
     const calendarIds = await calendarIdsOf(connection.id);
     // One import request per calendar: the step that sent them was replayed, not re-run.
     const imports = t.driver.runs.filter(
-      (entry) => entry.functionId === 'sync-calendar' && calendarIds.includes((entry.event.data as { calendarId: string }).calendarId),
+      (entry) =>
+        entry.functionId === 'sync-calendar' &&
+        calendarIds.includes((entry.event.data as { calendarId: string }).calendarId),
     );
     expect(imports).toHaveLength(calendarIds.length);
     // refresh (1) + channel attempts (2 for the failed calendar, 1 for others) + one sync per calendar.
@@ -115,30 +140,53 @@ describe('import-connection', () => {
 describe('sync-calendar', () => {
   it('retries a rate-limited sync after the provider Retry-After and ends with the same mirror', async () => {
     const connection = await t.connectGoogle();
-    await t.driver.send({ name: 'tandem/connection.added', data: { tenantId: t.tenant.tenantId, connectionId: connection.id } });
+    await t.driver.send({
+      name: 'tandem/connection.added',
+      data: { tenantId: t.tenant.tenantId, connectionId: connection.id },
+    });
     await t.settle();
     const [calendarId = ''] = await calendarIdsOf(connection.id);
     await t.google().createEvent(ORGANIZER, timedEvent('Added later', 3, 11));
     await t.settle();
-    t.bed.emulator.control.preset('rate_limit_429', { retryAfterSeconds: 4, pathIncludes: '/events', times: 2 });
-    await t.driver.send({ name: 'tandem/calendar.sync-requested', data: { tenantId: t.tenant.tenantId, calendarId, reason: 'manual' } });
+    t.bed.emulator.control.preset('rate_limit_429', {
+      retryAfterSeconds: 4,
+      pathIncludes: '/events',
+      times: 2,
+    });
+    await t.driver.send({
+      name: 'tandem/calendar.sync-requested',
+      data: { tenantId: t.tenant.tenantId, calendarId, reason: 'manual' },
+    });
     await t.settle();
     expect(t.sleeps).toEqual([4_000, 4_000]);
-    expect(t.driver.runs.at(-1)).toMatchObject({ functionId: 'sync-calendar', status: 'completed', attempts: 3 });
+    expect(t.driver.runs.at(-1)).toMatchObject({
+      functionId: 'sync-calendar',
+      status: 'completed',
+      attempts: 3,
+    });
     expect(await mirrorTitles(calendarId)).toEqual(['Added later']);
   });
 
   it('revoked access is not retried: the connection waits for reconnection and the mirror stays', async () => {
     await t.google().createEvent(ORGANIZER, timedEvent('Kept', 4, 9));
     const connection = await t.connectGoogle();
-    await t.driver.send({ name: 'tandem/connection.added', data: { tenantId: t.tenant.tenantId, connectionId: connection.id } });
+    await t.driver.send({
+      name: 'tandem/connection.added',
+      data: { tenantId: t.tenant.tenantId, connectionId: connection.id },
+    });
     await t.settle();
     const [calendarId = ''] = await calendarIdsOf(connection.id);
     t.bed.emulator.control.preset('revoked_grant', { email: ORGANIZER });
-    await t.driver.send({ name: 'tandem/calendar.sync-requested', data: { tenantId: t.tenant.tenantId, calendarId, reason: 'manual' } });
+    await t.driver.send({
+      name: 'tandem/calendar.sync-requested',
+      data: { tenantId: t.tenant.tenantId, calendarId, reason: 'manual' },
+    });
     await t.settle();
     expect(t.sleeps).toEqual([]);
-    const [row] = await t.database.db.select().from(calendarConnections).where(eq(calendarConnections.id, connection.id));
+    const [row] = await t.database.db
+      .select()
+      .from(calendarConnections)
+      .where(eq(calendarConnections.id, connection.id));
     expect(row?.status).toBe('needs_reauth');
     expect(await mirrorTitles(calendarId)).toEqual(['Kept']);
   });
@@ -147,7 +195,10 @@ describe('sync-calendar', () => {
 describe('renew-channels', () => {
   it('renews channels close to expiry: a new channel, the old one stopped, pushes still reach the mirror', async () => {
     const connection = await t.connectGoogle();
-    await t.driver.send({ name: 'tandem/connection.added', data: { tenantId: t.tenant.tenantId, connectionId: connection.id } });
+    await t.driver.send({
+      name: 'tandem/connection.added',
+      data: { tenantId: t.tenant.tenantId, connectionId: connection.id },
+    });
     await t.settle();
     const [calendarId = ''] = await calendarIdsOf(connection.id);
     const before = await cursorOf(calendarId);
@@ -162,7 +213,9 @@ describe('renew-channels', () => {
     expect(after?.channelId).not.toBe(before?.channelId);
     expect(after?.channelTokenHash).not.toBe(before?.channelTokenHash);
     expect(after?.channelExpiresAt?.getTime()).toBeGreaterThan(Date.now() + 86_400_000);
-    const live = (await (await fetch(`${t.bed.url}/__control/google/channels`)).json()) as { channels: { id: string }[] };
+    const live = (await (await fetch(`${t.bed.url}/__control/google/channels`)).json()) as {
+      channels: { id: string }[];
+    };
     expect(live.channels.map((channel) => channel.id)).not.toContain(before?.channelId);
     await t.google().createEvent(ORGANIZER, timedEvent('After renewal', 5, 14));
     await t.settle();
@@ -174,13 +227,20 @@ describe('renew-channels', () => {
 describe('poll-calendars', () => {
   it('asks for a sync of calendars without a push channel or not synced for an interval, tenant by tenant', async () => {
     const connection = await t.connectGoogle();
-    await t.driver.send({ name: 'tandem/connection.added', data: { tenantId: t.tenant.tenantId, connectionId: connection.id } });
+    await t.driver.send({
+      name: 'tandem/connection.added',
+      data: { tenantId: t.tenant.tenantId, connectionId: connection.id },
+    });
     await t.settle();
     const calendarIds = await calendarIdsOf(connection.id);
     const poll = () => {
       const recorded = new RecordingDispatcher();
-      const engine = new InngestTestEngine({ function: createJobFunction(testClient, pollCalendars, t.jobDeps(recorded)) });
-      return engine.execute().then(() => recorded.sentOf('tandem/calendar.sync-requested').map((data) => data.calendarId));
+      const engine = new InngestTestEngine({
+        function: createJobFunction(testClient, pollCalendars, t.jobDeps(recorded)),
+      });
+      return engine
+        .execute()
+        .then(() => recorded.sentOf('tandem/calendar.sync-requested').map((data) => data.calendarId));
     };
     // Just synced, channels live: nothing to poll.
     expect(await poll()).toEqual([]);
@@ -196,8 +256,14 @@ describe('poll-calendars', () => {
         .where(and(eq(calendars.tenantId, t.tenant.tenantId), eq(calendars.id, second)));
     }
     expect((await poll()).sort()).toEqual([first, ...(second ? [second] : [])].sort());
-    await t.database.db.update(tenants).set({ calendarIntegrationEnabled: false }).where(eq(tenants.id, t.tenant.tenantId));
+    await t.database.db
+      .update(tenants)
+      .set({ calendarIntegrationEnabled: false })
+      .where(eq(tenants.id, t.tenant.tenantId));
     expect(await poll()).toEqual([]);
-    await t.database.db.update(tenants).set({ calendarIntegrationEnabled: true }).where(eq(tenants.id, t.tenant.tenantId));
+    await t.database.db
+      .update(tenants)
+      .set({ calendarIntegrationEnabled: true })
+      .where(eq(tenants.id, t.tenant.tenantId));
   });
 });

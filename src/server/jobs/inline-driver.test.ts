@@ -15,7 +15,10 @@ const CALENDAR_A = '00000000-0000-4000-8000-00000000000a';
 const CALENDAR_B = '00000000-0000-4000-8000-00000000000b';
 
 function syncRequest(calendarId: string) {
-  return { name: 'tandem/calendar.sync-requested' as const, data: { tenantId: TENANT, calendarId, reason: 'push' as const } };
+  return {
+    name: 'tandem/calendar.sync-requested' as const,
+    data: { tenantId: TENANT, calendarId, reason: 'push' as const },
+  };
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
@@ -32,7 +35,11 @@ describe('the inline driver', () => {
     let maxActiveSameCalendar = 0;
     const activeByCalendar = new Map<string, number>();
     const fn = client.createFunction(
-      { id: 'serial', triggers: [calendarSyncRequested], concurrency: { key: 'event.data.calendarId', limit: 1 } },
+      {
+        id: 'serial',
+        triggers: [calendarSyncRequested],
+        concurrency: { key: 'event.data.calendarId', limit: 1 },
+      },
       async ({ event, step }) =>
         step.run('work', async () => {
           const calendar = event.data.calendarId;
@@ -47,7 +54,11 @@ describe('the inline driver', () => {
         }),
     );
     const driver = new InlineJobDriver({ functions: [fn], nodeEnv: 'test' });
-    await driver.send([syncRequest(CALENDAR_A), { ...syncRequest(CALENDAR_A), data: { ...syncRequest(CALENDAR_A).data, reason: 'poll' } }, syncRequest(CALENDAR_B)]);
+    await driver.send([
+      syncRequest(CALENDAR_A),
+      { ...syncRequest(CALENDAR_A), data: { ...syncRequest(CALENDAR_A).data, reason: 'poll' } },
+      syncRequest(CALENDAR_B),
+    ]);
     await driver.idle();
     expect(maxActiveSameCalendar).toBe(1);
     expect(driver.runs.filter((run) => run.status === 'completed')).toHaveLength(3);
@@ -58,8 +69,12 @@ describe('the inline driver', () => {
   it('folds an identical event into the one already waiting for its calendar', async () => {
     let runs = 0;
     const fn = client.createFunction(
-      { id: 'fold', triggers: [calendarSyncRequested], concurrency: { key: 'event.data.calendarId', limit: 1 } },
-      async ({ step }) => step.run('work', async () => (runs += 1, await tick(), runs)),
+      {
+        id: 'fold',
+        triggers: [calendarSyncRequested],
+        concurrency: { key: 'event.data.calendarId', limit: 1 },
+      },
+      async ({ step }) => step.run('work', async () => ((runs += 1), await tick(), runs)),
     );
     const driver = new InlineJobDriver({ functions: [fn], nodeEnv: 'test' });
     await driver.send(syncRequest(CALENDAR_A)); // starts
@@ -74,7 +89,7 @@ describe('the inline driver', () => {
     const fn = client.createFunction(
       { id: 'retry', triggers: [calendarSyncRequested], retries: 3 },
       async ({ step, attempt }) => {
-        const first = await step.run('first', async () => (calls.first += 1, 'kept'));
+        const first = await step.run('first', async () => ((calls.first += 1), 'kept'));
         const second = await step.run('second', async () => {
           calls.second += 1;
           if (calls.second < 3) throw new RetryAfterError('slow down', 7_000);
@@ -89,24 +104,35 @@ describe('the inline driver', () => {
     await driver.idle();
     expect(delays).toEqual([7_000, 7_000]);
     expect(calls).toEqual({ first: 1, second: 3 });
-    expect(driver.runs).toEqual([expect.objectContaining({ status: 'completed', attempts: 3, result: 'kept at attempt 2' })]);
+    expect(driver.runs).toEqual([
+      expect.objectContaining({ status: 'completed', attempts: 3, result: 'kept at attempt 2' }),
+    ]);
   });
 
   it('backs off exponentially on plain errors, stops at the retry limit and on final errors', async () => {
     let calls = 0;
-    const flaky = client.createFunction({ id: 'flaky', triggers: [calendarSyncRequested], retries: 2 }, async ({ step }) =>
-      step.run('boom', async () => {
-        calls += 1;
-        throw new Error('database hiccup');
-      }),
+    const flaky = client.createFunction(
+      { id: 'flaky', triggers: [calendarSyncRequested], retries: 2 },
+      async ({ step }) =>
+        step.run('boom', async () => {
+          calls += 1;
+          throw new Error('database hiccup');
+        }),
     );
-    const final = client.createFunction({ id: 'final', triggers: [calendarSyncRequested], retries: 5 }, async ({ step }) =>
-      step.run('refused', async () => {
-        throw new NonRetriableError('access revoked');
-      }),
+    const final = client.createFunction(
+      { id: 'final', triggers: [calendarSyncRequested], retries: 5 },
+      async ({ step }) =>
+        step.run('refused', async () => {
+          throw new NonRetriableError('access revoked');
+        }),
     );
     const { delays, sleep } = recordingSleep();
-    const driver = new InlineJobDriver({ functions: [flaky, final], nodeEnv: 'test', sleep, log: { warn: () => {} } });
+    const driver = new InlineJobDriver({
+      functions: [flaky, final],
+      nodeEnv: 'test',
+      sleep,
+      log: { warn: () => {} },
+    });
     await driver.send(syncRequest(CALENDAR_A));
     await driver.idle();
     expect(calls).toBe(3);
@@ -117,16 +143,26 @@ describe('the inline driver', () => {
   });
 
   it('runs cron functions on demand and rejects events that break their schema', async () => {
-    const cron = client.createFunction({ id: 'cron', triggers: [{ cron: '*/5 * * * *' }] }, async ({ step }) =>
-      step.run('tick', async () => 'ticked'),
+    const cron = client.createFunction(
+      { id: 'cron', triggers: [{ cron: '*/5 * * * *' }] },
+      async ({ step }) => step.run('tick', async () => 'ticked'),
     );
     const driver = new InlineJobDriver({ functions: [cron], nodeEnv: 'test' });
     await expect(driver.runCron('cron')).resolves.toMatchObject({ status: 'completed', result: 'ticked' });
-    await expect(driver.send({ name: 'tandem/calendar.sync-requested', data: { tenantId: 'nope', calendarId: CALENDAR_A, reason: 'push' } })).rejects.toThrow();
+    await expect(
+      driver.send({
+        name: 'tandem/calendar.sync-requested',
+        data: { tenantId: 'nope', calendarId: CALENDAR_A, reason: 'push' },
+      }),
+    ).rejects.toThrow();
   });
 
   it('refuses to start in production', () => {
-    expect(() => new InlineJobDriver({ functions: [], nodeEnv: 'production' })).toThrow(InlineDriverRefusedError);
-    expect(() => new InlineJobDriver({ functions: [], nodeEnv: 'production' })).toThrow(/TANDEM_JOBS=inngest/);
+    expect(() => new InlineJobDriver({ functions: [], nodeEnv: 'production' })).toThrow(
+      InlineDriverRefusedError,
+    );
+    expect(() => new InlineJobDriver({ functions: [], nodeEnv: 'production' })).toThrow(
+      /TANDEM_JOBS=inngest/,
+    );
   });
 });

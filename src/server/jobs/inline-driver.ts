@@ -49,14 +49,17 @@ function concurrencyField(fn: InngestFunction.Any): string | null {
   const first = Array.isArray(option) ? option[0] : option;
   if (first === undefined || typeof first === 'number' || first.key === undefined) return null;
   const match = /^event\.data\.(\w+)$/.exec(first.key);
-  if (!match?.[1]) throw new Error(`The inline driver cannot evaluate the concurrency key "${first.key}" of ${fn.id()}`);
+  if (!match?.[1])
+    throw new Error(`The inline driver cannot evaluate the concurrency key "${first.key}" of ${fn.id()}`);
   return match[1];
 }
 
 function eventNames(fn: InngestFunction.Any): string[] {
   const triggers = (fn.opts.triggers ?? []) as { event?: string | { name: string } }[];
   return triggers.flatMap((trigger) =>
-    trigger.event === undefined ? [] : [typeof trigger.event === 'string' ? trigger.event : trigger.event.name],
+    trigger.event === undefined
+      ? []
+      : [typeof trigger.event === 'string' ? trigger.event : trigger.event.name],
   );
 }
 
@@ -100,7 +103,11 @@ export class InlineJobDriver implements JobDispatcher {
           'set TANDEM_JOBS=inngest and point the app at Inngest Cloud or a self-hosted `inngest start`.',
       );
     }
-    this.functions = options.functions.map((fn) => ({ fn, events: eventNames(fn), keyField: concurrencyField(fn) }));
+    this.functions = options.functions.map((fn) => ({
+      fn,
+      events: eventNames(fn),
+      keyField: concurrencyField(fn),
+    }));
     this.sleep = options.sleep ?? realSleep;
     this.log = options.log ?? console;
   }
@@ -172,7 +179,10 @@ export class InlineJobDriver implements JobDispatcher {
     void settled.then(() => this.inFlight.delete(settled));
   }
 
-  private async runWithRetries(fn: InngestFunction.Any, event: { name: string; data: unknown }): Promise<RunRecord> {
+  private async runWithRetries(
+    fn: InngestFunction.Any,
+    event: { name: string; data: unknown },
+  ): Promise<RunRecord> {
     const maxAttempts = ((fn.opts.retries as number | undefined) ?? 3) + 1;
     // Outputs of steps that succeeded, by step id: a retry replays them as Inngest would.
     const memo = new Map<string, unknown>();
@@ -185,7 +195,14 @@ export class InlineJobDriver implements JobDispatcher {
         transformCtx: (ctx) => recordingSteps(ctx, attempt, memo, failure),
       });
       const output = await engine.execute();
-      if (output.error === undefined) return this.record({ functionId: fn.id(), event, attempts: attempt + 1, status: 'completed', result: output.result });
+      if (output.error === undefined)
+        return this.record({
+          functionId: fn.id(),
+          event,
+          attempts: attempt + 1,
+          status: 'completed',
+          result: output.result,
+        });
       const error = failure.error ?? output.error;
       const delay = attempt + 1 < maxAttempts ? retryDelayMs(error, attempt) : null;
       if (delay === null) {
@@ -208,7 +225,12 @@ export class InlineJobDriver implements JobDispatcher {
  * successful step's output (JSON, as Inngest stores it) and the original error of a failed one
  * (the engine serialises errors, losing RetryAfterError's delay).
  */
-function recordingSteps(ctx: Context.Any, attempt: number, memo: Map<string, unknown>, failure: { error?: unknown }): Context.Any {
+function recordingSteps(
+  ctx: Context.Any,
+  attempt: number,
+  memo: Map<string, unknown>,
+  failure: { error?: unknown },
+): Context.Any {
   const run = ctx.step.run as AnyStepRun;
   const recordedRun: AnyStepRun = (id, body) =>
     run(id, async () => {

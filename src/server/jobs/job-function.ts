@@ -1,6 +1,12 @@
 import type { Inngest, InngestFunction } from 'inngest';
 import type { JobDefinition, JobDeps, JobSteps } from './definition';
-import { calendarSyncRequested, connectionAdded, jobEventSchemas, pushChannelRenewalRequested, type JobEventName } from './events';
+import {
+  calendarSyncRequested,
+  connectionAdded,
+  jobEventSchemas,
+  pushChannelRenewalRequested,
+  type JobEventName,
+} from './events';
 import { runService } from './functions/step-errors';
 
 const EVENT_TRIGGERS = {
@@ -14,7 +20,11 @@ const EVENT_TRIGGERS = {
  * is mapped for Inngest (step-errors.ts), and the event's payload is checked against its schema
  * before the body sees it.
  */
-export function createJobFunction(client: Inngest, definition: JobDefinition, deps: JobDeps): InngestFunction.Any {
+export function createJobFunction(
+  client: Inngest,
+  definition: JobDefinition,
+  deps: JobDeps,
+): InngestFunction.Any {
   const { trigger } = definition;
   return client.createFunction(
     {
@@ -28,7 +38,8 @@ export function createJobFunction(client: Inngest, definition: JobDefinition, de
     async ({ event, step, attempt }) => {
       const steps: JobSteps = {
         // Inngest types a step's result as its JSON form; JobSteps asks bodies to return plain data.
-        run: <T>(id: string, body: () => Promise<T>) => step.run(id, () => runService(attempt, body)) as Promise<T>,
+        run: <T>(id: string, body: () => Promise<T>) =>
+          step.run(id, () => runService(attempt, body)) as Promise<T>,
       };
       // Parsed by the schema of the definition's own trigger: the payload type its body declares.
       const data = 'event' in trigger ? jobEventSchemas[trigger.event].parse(event.data) : {};

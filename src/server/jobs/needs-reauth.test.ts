@@ -9,7 +9,13 @@ import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '@/tests/support/database';
 import { RecordingDispatcher } from '@/tests/support/recording-dispatcher';
-import { ORGANIZER, startJobTestbed, testClient, timedEvent, type JobTestbed } from '@/tests/support/job-testbed';
+import {
+  ORGANIZER,
+  startJobTestbed,
+  testClient,
+  timedEvent,
+  type JobTestbed,
+} from '@/tests/support/job-testbed';
 import { calendarConnections, calendars, externalEvents, syncCursors } from '../db/schema';
 import { ensurePushChannel, renewExpiringChannels, renewPushChannel } from '../sync/push-channels';
 import { listCalendarsDueForPoll } from '../sync/poll-schedule';
@@ -32,7 +38,10 @@ beforeEach(async () => {
   await t.google().createEvent(ORGANIZER, timedEvent('Imported', 1, 9));
   const connection = await t.connectGoogle();
   connectionId = connection.id;
-  await t.driver.send({ name: 'tandem/connection.added', data: { tenantId: t.tenant.tenantId, connectionId } });
+  await t.driver.send({
+    name: 'tandem/connection.added',
+    data: { tenantId: t.tenant.tenantId, connectionId },
+  });
   await t.settle();
   const rows = await t.database.db
     .select({ id: calendars.id })
@@ -46,7 +55,9 @@ async function setStatus(status: 'active' | 'needs_reauth'): Promise<void> {
   await t.database.db
     .update(calendarConnections)
     .set({ status })
-    .where(and(eq(calendarConnections.tenantId, t.tenant.tenantId), eq(calendarConnections.id, connectionId)));
+    .where(
+      and(eq(calendarConnections.tenantId, t.tenant.tenantId), eq(calendarConnections.id, connectionId)),
+    );
 }
 
 async function mirror() {
@@ -94,8 +105,14 @@ describe('a connection in needs_reauth', () => {
     t.bed.emulator.control.resetRequestCounts();
 
     for (const calendarId of calendarIds) {
-      expect(await syncCalendar(t.deps, { tenantId: t.tenant.tenantId, calendarId })).toMatchObject({ mode: 'skipped', outcome: 'needs_reauth' });
-      await t.driver.send({ name: 'tandem/calendar.sync-requested', data: { tenantId: t.tenant.tenantId, calendarId, connectionId, reason: 'manual' } });
+      expect(await syncCalendar(t.deps, { tenantId: t.tenant.tenantId, calendarId })).toMatchObject({
+        mode: 'skipped',
+        outcome: 'needs_reauth',
+      });
+      await t.driver.send({
+        name: 'tandem/calendar.sync-requested',
+        data: { tenantId: t.tenant.tenantId, calendarId, connectionId, reason: 'manual' },
+      });
     }
     await t.settle();
 
@@ -114,10 +131,15 @@ describe('a connection in needs_reauth', () => {
     await makeEveryCalendarDue();
     const poll = async () => {
       const recorded = new RecordingDispatcher();
-      const engine = new InngestTestEngine({ function: createJobFunction(testClient, pollCalendars, t.jobDeps(recorded)) });
+      const engine = new InngestTestEngine({
+        function: createJobFunction(testClient, pollCalendars, t.jobDeps(recorded)),
+      });
       const { error } = await engine.execute();
       expect(error).toBeUndefined();
-      return recorded.sentOf('tandem/calendar.sync-requested').map((data) => data.calendarId).sort();
+      return recorded
+        .sentOf('tandem/calendar.sync-requested')
+        .map((data) => data.calendarId)
+        .sort();
     };
     // Active, every calendar is due: the empty answer below is the status, not the schedule.
     expect(await poll()).toEqual(calendarIds);
@@ -134,12 +156,19 @@ describe('a connection in needs_reauth', () => {
     const deps = { ...t.deps, appUrl: t.appUrl };
     t.bed.emulator.control.resetRequestCounts();
 
-    expect(await t.driver.runCron('renew-channels')).toMatchObject({ status: 'completed', result: { renewed: 0, failed: 0 } });
+    expect(await t.driver.runCron('renew-channels')).toMatchObject({
+      status: 'completed',
+      result: { renewed: 0, failed: 0 },
+    });
     expect(await renewExpiringChannels(deps)).toEqual({ renewed: 0, failed: 0 });
     for (const calendarId of calendarIds) {
       // Graph's reauthorizationRequired and subscriptionRemoved come here, whatever the status.
-      expect(await renewPushChannel(deps, { tenantId: t.tenant.tenantId, calendarId })).toEqual({ status: 'skipped' });
-      expect(await renewPushChannel(deps, { tenantId: t.tenant.tenantId, calendarId, recreate: true })).toEqual({ status: 'skipped' });
+      expect(await renewPushChannel(deps, { tenantId: t.tenant.tenantId, calendarId })).toEqual({
+        status: 'skipped',
+      });
+      expect(
+        await renewPushChannel(deps, { tenantId: t.tenant.tenantId, calendarId, recreate: true }),
+      ).toEqual({ status: 'skipped' });
     }
     expect(await cursors()).toEqual(before);
 
@@ -147,13 +176,17 @@ describe('a connection in needs_reauth', () => {
     await makeEveryCalendarDue();
     const cleared = await cursors();
     for (const calendarId of calendarIds) {
-      expect(await ensurePushChannel(deps, { tenantId: t.tenant.tenantId, calendarId })).toEqual({ status: 'skipped' });
+      expect(await ensurePushChannel(deps, { tenantId: t.tenant.tenantId, calendarId })).toEqual({
+        status: 'skipped',
+      });
     }
     expect(await cursors()).toEqual(cleared);
     expect(t.bed.emulator.control.requestCounts().total).toBe(0);
 
     // Reconnected, the same call makes the channel: the skip above was the status.
     await setStatus('active');
-    expect(await ensurePushChannel(deps, { tenantId: t.tenant.tenantId, calendarId: calendarIds[0] ?? '' })).toEqual({ status: 'created' });
+    expect(
+      await ensurePushChannel(deps, { tenantId: t.tenant.tenantId, calendarId: calendarIds[0] ?? '' }),
+    ).toEqual({ status: 'created' });
   });
 });

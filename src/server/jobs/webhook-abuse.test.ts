@@ -11,7 +11,12 @@ import { WEBHOOK_REQUESTS_PER_ADDRESS_PER_MINUTE } from '@/server/security/webho
 import { hashChannelToken } from '@/server/sync/push-channels';
 import { QUEUED_SYNC_STALE_MS } from '@/server/sync/push-sync-queue';
 import { syncCalendar } from '@/server/sync/sync-calendar';
-import { MAX_GRAPH_NOTIFICATIONS, receiveGoogleNotification, receiveGraphNotifications, type WebhookDeps } from '@/server/sync/webhooks';
+import {
+  MAX_GRAPH_NOTIFICATIONS,
+  receiveGoogleNotification,
+  receiveGraphNotifications,
+  type WebhookDeps,
+} from '@/server/sync/webhooks';
 import { seedConnection } from '@/tests/support/connections';
 import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
 import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
@@ -34,10 +39,18 @@ interface Channel {
 
 async function seedChannel(label: string): Promise<Channel> {
   const seeded = await seedConnection(database.db, tenant.learner, label);
-  const channel = { calendarId: seeded.writableCalendarId, channelId: `channel-${label}`, token: `token-${label}` };
+  const channel = {
+    calendarId: seeded.writableCalendarId,
+    channelId: `channel-${label}`,
+    token: `token-${label}`,
+  };
   await database.db
     .update(syncCursors)
-    .set({ channelId: channel.channelId, channelResourceId: `resource-${label}`, channelTokenHash: hashChannelToken(channel.token) })
+    .set({
+      channelId: channel.channelId,
+      channelResourceId: `resource-${label}`,
+      channelTokenHash: hashChannelToken(channel.token),
+    })
     .where(and(eq(syncCursors.tenantId, tenant.tenantId), eq(syncCursors.calendarId, channel.calendarId)));
   return channel;
 }
@@ -82,7 +95,8 @@ describe('Google: replays and bursts', () => {
     const channel = await seedChannel('burst');
     const recorded = deps();
     const outcomes: string[] = [];
-    for (let number = 2; number < 52; number += 1) outcomes.push(await receiveGoogleNotification(recorded, googleHeaders(channel, number)));
+    for (let number = 2; number < 52; number += 1)
+      outcomes.push(await receiveGoogleNotification(recorded, googleHeaders(channel, number)));
     expect(outcomes[0]).toBe('dispatched');
     expect(new Set(outcomes.slice(1))).toEqual(new Set(['coalesced']));
     expect(recorded.jobs.sent).toHaveLength(1);
@@ -90,7 +104,10 @@ describe('Google: replays and bursts', () => {
     // The queued sync starts (here it fails at once, which still counts as started).
     const ref = { tenantId: tenant.tenantId, calendarId: channel.calendarId };
     const offline = { forConnection: () => Promise.reject(new Error('provider offline')) };
-    const sync = syncCalendar({ db: database.db, providers: offline, now: () => NOW, window: { pastDays: 30, futureDays: 30 } }, ref);
+    const sync = syncCalendar(
+      { db: database.db, providers: offline, now: () => NOW, window: { pastDays: 30, futureDays: 30 } },
+      ref,
+    );
     await expect(sync).rejects.toThrow('provider offline');
     expect(await receiveGoogleNotification(recorded, googleHeaders(channel, 60))).toBe('dispatched');
     expect(await receiveGoogleNotification(recorded, googleHeaders(channel, 61))).toBe('coalesced');
@@ -101,12 +118,18 @@ describe('Google: replays and bursts', () => {
     const channel = await seedChannel('lost');
     expect(await receiveGoogleNotification(deps(), googleHeaders(channel, 2))).toBe('dispatched');
     const later = new Date(NOW.getTime() + QUEUED_SYNC_STALE_MS + 1);
-    expect(await receiveGoogleNotification(deps(new RecordingDispatcher(), later), googleHeaders(channel, 3))).toBe('dispatched');
+    expect(
+      await receiveGoogleNotification(deps(new RecordingDispatcher(), later), googleHeaders(channel, 3)),
+    ).toBe('dispatched');
   });
 
   it('when the sync cannot be handed on, Google’s retry of the same message still gets through', async () => {
     const channel = await seedChannel('retried');
-    const failing = { db: database.db, now: () => NOW, jobs: { send: () => Promise.reject(new Error('jobs down')) } };
+    const failing = {
+      db: database.db,
+      now: () => NOW,
+      jobs: { send: () => Promise.reject(new Error('jobs down')) },
+    };
     await expect(receiveGoogleNotification(failing, googleHeaders(channel, 5))).rejects.toThrow('jobs down');
     expect(await receiveGoogleNotification(deps(), googleHeaders(channel, 5))).toBe('dispatched');
   });
@@ -119,27 +142,44 @@ describe('Graph: cost of one delivery', () => {
     const value = Array.from({ length: MAX_GRAPH_NOTIFICATIONS }, (_, index) => {
       const channel = channels[index % 3 === 2 ? 0 : index % 2] as Channel;
       const forged = index % 5 === 4;
-      return { subscriptionId: forged ? `unknown-${index}` : channel.channelId, clientState: channel.token, changeType: 'updated' };
+      return {
+        subscriptionId: forged ? `unknown-${index}` : channel.channelId,
+        clientState: channel.token,
+        changeType: 'updated',
+      };
     });
     const selects = vi.spyOn(database.db, 'select');
     const delivery = await receiveGraphNotifications(recorded, { value });
     expect(selects).toHaveBeenCalledTimes(1);
     selects.mockRestore();
     expect(delivery).toEqual({ dispatched: 2, ignored: MAX_GRAPH_NOTIFICATIONS / 5 });
-    expect(recorded.jobs.sentOf('tandem/calendar.sync-requested').map((data) => data.calendarId).sort()).toEqual(
-      channels.map((channel) => channel.calendarId).sort(),
-    );
+    expect(
+      recorded.jobs
+        .sentOf('tandem/calendar.sync-requested')
+        .map((data) => data.calendarId)
+        .sort(),
+    ).toEqual(channels.map((channel) => channel.calendarId).sort());
   });
 
   it('refuses more items than Graph sends, and malformed ones, without a lookup', async () => {
     const recorded = deps();
     const selects = vi.spyOn(database.db, 'select');
     const item = { subscriptionId: 'channel-graph-a', clientState: 'token-graph-a', changeType: 'updated' };
-    expect(await receiveGraphNotifications(recorded, { value: Array.from({ length: MAX_GRAPH_NOTIFICATIONS + 1 }, () => item) })).toMatchObject({
+    expect(
+      await receiveGraphNotifications(recorded, {
+        value: Array.from({ length: MAX_GRAPH_NOTIFICATIONS + 1 }, () => item),
+      }),
+    ).toMatchObject({
       refused: 'too_many',
     });
-    for (const malformed of [{ ...item, subscriptionId: 'sub\u0000scription' }, 'not an object', { ...item, subscriptionId: '' }]) {
-      expect(await receiveGraphNotifications(recorded, { value: [item, malformed] })).toMatchObject({ refused: 'malformed' });
+    for (const malformed of [
+      { ...item, subscriptionId: 'sub\u0000scription' },
+      'not an object',
+      { ...item, subscriptionId: '' },
+    ]) {
+      expect(await receiveGraphNotifications(recorded, { value: [item, malformed] })).toMatchObject({
+        refused: 'malformed',
+      });
     }
     expect(selects).not.toHaveBeenCalled();
     selects.mockRestore();
@@ -150,11 +190,19 @@ describe('Graph: cost of one delivery', () => {
 describe('the Graph route', () => {
   const post = async (body: BodyInit | null, headers: Record<string, string> = {}, query = '') => {
     const { POST } = await import('@/app/api/webhooks/microsoft/route');
-    return POST(new Request(`http://tandem.test/api/webhooks/microsoft${query}`, { method: 'POST', body, headers, duplex: 'half' } as RequestInit));
+    return POST(
+      new Request(`http://tandem.test/api/webhooks/microsoft${query}`, {
+        method: 'POST',
+        body,
+        headers,
+        duplex: 'half',
+      } as RequestInit),
+    );
   };
 
   it('answers 400 to a NUL subscription id and to a body that is not JSON, 202 to a forged but well-formed one', async () => {
-    const item = (subscriptionId: string) => JSON.stringify({ value: [{ subscriptionId, clientState: 'x', changeType: 'updated' }] });
+    const item = (subscriptionId: string) =>
+      JSON.stringify({ value: [{ subscriptionId, clientState: 'x', changeType: 'updated' }] });
     expect((await post(item('evil\u0000id'))).status).toBe(400);
     expect((await post('not json')).status).toBe(400);
     expect((await post(item('unknown-subscription'))).status).toBe(202);

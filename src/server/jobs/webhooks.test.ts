@@ -21,12 +21,21 @@ let calendarId: string;
 beforeAll(async () => {
   t = await startJobTestbed(await useTestDatabase(), 'webhooks');
   const connection = await t.connectGoogle();
-  await t.driver.send({ name: 'tandem/connection.added', data: { tenantId: t.tenant.tenantId, connectionId: connection.id } });
+  await t.driver.send({
+    name: 'tandem/connection.added',
+    data: { tenantId: t.tenant.tenantId, connectionId: connection.id },
+  });
   await t.settle();
   const [row] = await t.database.db
     .select({ id: calendars.id })
     .from(calendars)
-    .where(and(eq(calendars.tenantId, t.tenant.tenantId), eq(calendars.connectionId, connection.id), eq(calendars.externalId, ORGANIZER)));
+    .where(
+      and(
+        eq(calendars.tenantId, t.tenant.tenantId),
+        eq(calendars.connectionId, connection.id),
+        eq(calendars.externalId, ORGANIZER),
+      ),
+    );
   calendarId = row?.id ?? '';
 });
 afterAll(() => t.close());
@@ -85,7 +94,11 @@ describe('Google push → webhook → sync', () => {
     // Past the emulator's own numbers: a new message, then older and repeated ones (dropped unseen).
     const next = (channel.channelMessageNumber ?? 0) + 2;
     const deps = { db: t.database.db, jobs: t.driver, now: () => new Date() };
-    for (const [number, outcome] of [[next, 'dispatched'], [next - 1, 'duplicate'], [next, 'duplicate']] as const) {
+    for (const [number, outcome] of [
+      [next, 'dispatched'],
+      [next - 1, 'duplicate'],
+      [next, 'duplicate'],
+    ] as const) {
       const headers = googleHeaders(channel.channelId ?? '', token, channel.channelResourceId ?? '');
       headers.set('x-goog-message-number', String(number));
       expect(await receiveGoogleNotification(deps, headers)).toBe(outcome);
@@ -115,10 +128,15 @@ describe('Google push → webhook → sync', () => {
     expect(hashChannelToken(token)).toBe(channel.channelTokenHash);
     const recorded = new RecordingDispatcher();
     const deps = { db: t.database.db, jobs: recorded, now: () => new Date() };
-    const otherResource = googleHeaders(channel.channelId ?? '', token, `${channel.channelResourceId ?? ''}-other`);
+    const otherResource = googleHeaders(
+      channel.channelId ?? '',
+      token,
+      `${channel.channelResourceId ?? ''}-other`,
+    );
     const noResource = googleHeaders(channel.channelId ?? '', token, '');
     noResource.delete('x-goog-resource-id');
-    for (const headers of [otherResource, noResource]) expect(await receiveGoogleNotification(deps, headers)).toBe('ignored');
+    for (const headers of [otherResource, noResource])
+      expect(await receiveGoogleNotification(deps, headers)).toBe('ignored');
     expect(recorded.sent).toEqual([]);
     // The same headers with the channel's own resource id do dispatch: the resource id alone decided.
     // (Through the real driver, so the sync runs and leaves no queued sync behind for later tests.)
@@ -136,7 +154,11 @@ describe('Graph notifications', () => {
   async function graphChannel() {
     await t.database.db
       .update(syncCursors)
-      .set({ channelId: subscriptionId, channelResourceId: subscriptionId, channelTokenHash: hashChannelToken(token) })
+      .set({
+        channelId: subscriptionId,
+        channelResourceId: subscriptionId,
+        channelTokenHash: hashChannelToken(token),
+      })
       .where(and(eq(syncCursors.tenantId, t.tenant.tenantId), eq(syncCursors.calendarId, calendarId)));
   }
 
@@ -158,11 +180,15 @@ describe('Graph notifications', () => {
       },
     );
     expect(result).toEqual({ dispatched: 3, ignored: 2 });
-    expect(recorded.sentOf('tandem/calendar.sync-requested')).toEqual([expect.objectContaining({ calendarId, reason: 'push' })]);
-    expect(recorded.sentOf('tandem/push-channel.renewal-requested').map((data) => data.reason).sort()).toEqual([
-      'reauthorization_required',
-      'subscription_removed',
+    expect(recorded.sentOf('tandem/calendar.sync-requested')).toEqual([
+      expect.objectContaining({ calendarId, reason: 'push' }),
     ]);
+    expect(
+      recorded
+        .sentOf('tandem/push-channel.renewal-requested')
+        .map((data) => data.reason)
+        .sort(),
+    ).toEqual(['reauthorization_required', 'subscription_removed']);
   });
 
   it('a forged or malformed delivery changes nothing', async () => {
@@ -170,7 +196,9 @@ describe('Graph notifications', () => {
     const before = await cursor();
     const recorded = new RecordingDispatcher();
     const deps = { db: t.database.db, jobs: recorded, now: () => new Date() };
-    await receiveGraphNotifications(deps, { value: [{ subscriptionId, clientState: `${token}x`, changeType: 'updated' }] });
+    await receiveGraphNotifications(deps, {
+      value: [{ subscriptionId, clientState: `${token}x`, changeType: 'updated' }],
+    });
     await receiveGraphNotifications(deps, { value: [{ subscriptionId, changeType: 'updated' }] });
     await receiveGraphNotifications(deps, { nothing: 'here' });
     expect(recorded.sent).toEqual([]);
@@ -179,11 +207,18 @@ describe('Graph notifications', () => {
 
   it('the route answers the validation handshake with the token as text/plain, and a body that is not JSON with 400', async () => {
     const { POST } = await import('@/app/api/webhooks/microsoft/route');
-    const handshake = await POST(new Request('http://tandem.test/api/webhooks/microsoft?validationToken=Validation%3A+Testing+client+application', { method: 'POST' }));
+    const handshake = await POST(
+      new Request(
+        'http://tandem.test/api/webhooks/microsoft?validationToken=Validation%3A+Testing+client+application',
+        { method: 'POST' },
+      ),
+    );
     expect(handshake.status).toBe(200);
     expect(handshake.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(await handshake.text()).toBe('Validation: Testing client application');
-    const garbage = await POST(new Request('http://tandem.test/api/webhooks/microsoft', { method: 'POST', body: 'not json' }));
+    const garbage = await POST(
+      new Request('http://tandem.test/api/webhooks/microsoft', { method: 'POST', body: 'not json' }),
+    );
     expect(garbage.status).toBe(400);
   });
 });

@@ -18,18 +18,31 @@ describe('meeting inputs', () => {
   });
 
   it('leaves what an update omits as it is, rather than defaulting it', () => {
-    expect(updateMeetingSchema.parse({ id, version: 1, title: 'Moved' })).toEqual({ id, version: 1, title: 'Moved' });
+    expect(updateMeetingSchema.parse({ id, version: 1, title: 'Moved' })).toEqual({
+      id,
+      version: 1,
+      title: 'Moved',
+    });
   });
 
   it('checks an update field by the same rule as creating', () => {
     const refused = updateMeetingSchema.safeParse({ id, version: 1, attendeeUserIds: [] });
     expect(refused.error?.issues[0]?.message).toBe('Invite at least one learner');
-    expect(updateMeetingSchema.safeParse({ id, version: 1, organizerId: 'someone else' }).success).toBe(false);
+    expect(updateMeetingSchema.safeParse({ id, version: 1, organizerId: 'someone else' }).success).toBe(
+      false,
+    );
   });
 });
 
 describe('the meeting location', () => {
-  const withLocation = (location: string) => ({ title: 'Check-in', location, startsAt, endsAt, timeZone: 'Europe/London', attendeeUserIds: ['u1'] });
+  const withLocation = (location: string) => ({
+    title: 'Check-in',
+    location,
+    startsAt,
+    endsAt,
+    timeZone: 'Europe/London',
+    attendeeUserIds: ['u1'],
+  });
 
   it('holds up to 500 characters, counted after trimming, on create and on update', () => {
     const longest = 'x'.repeat(500);

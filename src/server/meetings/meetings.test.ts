@@ -44,7 +44,9 @@ describe('meetings', () => {
     expect(learnerView.find((m) => m.id === created.id)?.myRole).toBe('attendee');
 
     await respondToMeeting(database.db, north.learner, { id: created.id, response: 'accepted' }, now);
-    const [tutorView] = (await listMeetings(database.db, north.tutor, week)).filter((m) => m.id === created.id);
+    const [tutorView] = (await listMeetings(database.db, north.tutor, week)).filter(
+      (m) => m.id === created.id,
+    );
     expect(tutorView?.attendees[0]?.response).toBe('accepted');
     expect(tutorView?.attendees[0]?.respondedAt?.toISOString()).toBe(now.toISOString());
   });
@@ -57,17 +59,21 @@ describe('meetings', () => {
     }
     // The invitee and the organiser do: the outsiders' empty view is not an empty week.
     expect((await listMeetings(database.db, north.learner, week)).map((m) => m.id)).toContain(created.id);
-    await expect(getMeeting(database.db, north.learner, created.id)).resolves.toMatchObject({ myRole: 'attendee' });
-    await expect(getMeeting(database.db, north.tutor, created.id)).resolves.toMatchObject({ myRole: 'organizer' });
+    await expect(getMeeting(database.db, north.learner, created.id)).resolves.toMatchObject({
+      myRole: 'attendee',
+    });
+    await expect(getMeeting(database.db, north.tutor, created.id)).resolves.toMatchObject({
+      myRole: 'organizer',
+    });
   });
 
   it('learners cannot organise, and cannot invite people of another tenant', async () => {
-    await expect(createMeeting(database.db, north.learner, meetingInput([north.otherLearner.userId]))).rejects.toThrow(
-      ForbiddenError,
-    );
-    await expect(createMeeting(database.db, north.tutor, meetingInput([south.learner.userId]))).rejects.toThrow(
-      InvalidInputError,
-    );
+    await expect(
+      createMeeting(database.db, north.learner, meetingInput([north.otherLearner.userId])),
+    ).rejects.toThrow(ForbiddenError);
+    await expect(
+      createMeeting(database.db, north.tutor, meetingInput([south.learner.userId])),
+    ).rejects.toThrow(InvalidInputError);
   });
 
   it('moving a meeting bumps its sequence and asks everyone to answer again', async () => {
@@ -99,10 +105,20 @@ describe('meetings', () => {
   it('only the organiser changes a meeting; strangers cannot learn it exists', async () => {
     const created = await createMeeting(database.db, north.tutor, meetingInput([north.learner.userId]));
     await expect(
-      updateMeeting(database.db, north.learner, { id: created.id, version: created.version, title: 'Mine now' }, now),
+      updateMeeting(
+        database.db,
+        north.learner,
+        { id: created.id, version: created.version, title: 'Mine now' },
+        now,
+      ),
     ).rejects.toThrow(ForbiddenError);
     await expect(
-      updateMeeting(database.db, north.otherLearner, { id: created.id, version: created.version, title: 'Mine now' }, now),
+      updateMeeting(
+        database.db,
+        north.otherLearner,
+        { id: created.id, version: created.version, title: 'Mine now' },
+        now,
+      ),
     ).rejects.toThrow(NotFoundError);
     await expect(cancelMeeting(database.db, south.tutor, created.id, now)).rejects.toThrow(NotFoundError);
   });

@@ -87,7 +87,9 @@ async function withPeople(db: Executor, actor: Actor, rows: Meeting[]): Promise<
       })
       .from(meetingAttendees)
       .leftJoin(users, eq(users.id, meetingAttendees.userId))
-      .where(and(eq(meetingAttendees.tenantId, actor.tenantId), inArray(meetingAttendees.meetingId, meetingIds)))
+      .where(
+        and(eq(meetingAttendees.tenantId, actor.tenantId), inArray(meetingAttendees.meetingId, meetingIds)),
+      )
       .orderBy(asc(meetingAttendees.email)),
     db
       .select({ id: users.id, name: users.name, email: users.email })
@@ -99,7 +101,11 @@ async function withPeople(db: Executor, actor: Actor, rows: Meeting[]): Promise<
     const attendees = attendeeRows
       .filter((row) => row.meetingId === meeting.id)
       .map(({ meetingId: _meetingId, ...attendee }) => attendee);
-    const organizer = organizers.get(meeting.organizerId) ?? { id: meeting.organizerId, name: null, email: '' };
+    const organizer = organizers.get(meeting.organizerId) ?? {
+      id: meeting.organizerId,
+      name: null,
+      email: '',
+    };
     const mine = attendees.find((attendee) => attendee.userId === actor.userId);
     return {
       ...meeting,

@@ -16,7 +16,12 @@ export async function respondToMeeting(
 ): Promise<MeetingView> {
   await db.transaction(async (tx) => {
     const [meeting] = await tx
-      .select({ id: meetings.id, status: meetings.status, organizerId: meetings.organizerId, title: meetings.title })
+      .select({
+        id: meetings.id,
+        status: meetings.status,
+        organizerId: meetings.organizerId,
+        title: meetings.title,
+      })
       .from(meetings)
       .innerJoin(
         meetingAttendees,

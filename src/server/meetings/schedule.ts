@@ -4,12 +4,22 @@ import { meetingAttendees, meetings, memberships, users } from '@/server/db/sche
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '@/server/errors';
 import { notifyUsers } from '@/server/notifications/notify';
 import type { Actor } from '@/server/tenants/actor';
-import { MEETING_CHANGED_MEANWHILE, MEETING_TOO_LONG, withinMaxLength, type CreateMeetingInput, type UpdateMeetingInput } from './inputs';
+import {
+  MEETING_CHANGED_MEANWHILE,
+  MEETING_TOO_LONG,
+  withinMaxLength,
+  type CreateMeetingInput,
+  type UpdateMeetingInput,
+} from './inputs';
 import { canOrganize, ORGANIZER_REFUSAL } from './organizers';
 import { getMeeting, type MeetingView } from './queries';
 
 /** Tutors (and admins) send meetings and reviews to members of their own tenant. */
-export async function createMeeting(db: Database, actor: Actor, input: CreateMeetingInput): Promise<MeetingView> {
+export async function createMeeting(
+  db: Database,
+  actor: Actor,
+  input: CreateMeetingInput,
+): Promise<MeetingView> {
   assertCanOrganize(actor);
   const meetingId = await db.transaction(async (tx) => {
     const invitees = await resolveInvitees(tx, actor, input.attendeeUserIds);
@@ -32,11 +42,17 @@ export async function createMeeting(db: Database, actor: Actor, input: CreateMee
         email: invitee.email,
       })),
     );
-    await notifyUsers(tx, actor.tenantId, invitees.map((invitee) => invitee.id), 'meeting_invited', {
-      meetingId: meeting.id,
-      title: meeting.title,
-      startsAt: meeting.startsAt.toISOString(),
-    });
+    await notifyUsers(
+      tx,
+      actor.tenantId,
+      invitees.map((invitee) => invitee.id),
+      'meeting_invited',
+      {
+        meetingId: meeting.id,
+        title: meeting.title,
+        startsAt: meeting.startsAt.toISOString(),
+      },
+    );
     return meeting.id;
   });
   return getMeeting(db, actor, meetingId);
@@ -55,7 +71,8 @@ export async function updateMeeting(
 ): Promise<MeetingView> {
   await db.transaction(async (tx) => {
     const current = await lockOwnMeeting(tx, actor, input.id);
-    if (current.status === 'cancelled') throw new ConflictError('This meeting was cancelled and can no longer change');
+    if (current.status === 'cancelled')
+      throw new ConflictError('This meeting was cancelled and can no longer change');
     if (current.version !== input.version) throw new ConflictError(MEETING_CHANGED_MEANWHILE);
     const startsAt = input.startsAt ?? current.startsAt;
     const endsAt = input.endsAt ?? current.endsAt;
@@ -67,14 +84,23 @@ export async function updateMeeting(
     const { id: _id, version: _version, attendeeUserIds, ...changes } = input;
     await tx
       .update(meetings)
-      .set({ ...changes, startsAt, endsAt, sequence: sql`${meetings.sequence} + 1`, version: current.version + 1, updatedAt: now })
+      .set({
+        ...changes,
+        startsAt,
+        endsAt,
+        sequence: sql`${meetings.sequence} + 1`,
+        version: current.version + 1,
+        updatedAt: now,
+      })
       .where(and(eq(meetings.tenantId, actor.tenantId), eq(meetings.id, current.id)));
     if (attendeeUserIds) await replaceAttendees(tx, actor, current.id, attendeeUserIds, current.title);
     if (timeChanged) {
       await tx
         .update(meetingAttendees)
         .set({ response: 'needs_action', respondedAt: null, respondedVia: null })
-        .where(and(eq(meetingAttendees.tenantId, actor.tenantId), eq(meetingAttendees.meetingId, current.id)));
+        .where(
+          and(eq(meetingAttendees.tenantId, actor.tenantId), eq(meetingAttendees.meetingId, current.id)),
+        );
     }
     const attendeeIds = await attendeeUserIdsOf(tx, actor, current.id);
     await notifyUsers(tx, actor.tenantId, attendeeIds, 'meeting_updated', {
@@ -93,7 +119,12 @@ export async function cancelMeeting(db: Database, actor: Actor, id: string, now:
     if (current.status === 'cancelled') return;
     await tx
       .update(meetings)
-      .set({ status: 'cancelled', sequence: sql`${meetings.sequence} + 1`, version: sql`${meetings.version} + 1`, updatedAt: now })
+      .set({
+        status: 'cancelled',
+        sequence: sql`${meetings.sequence} + 1`,
+        version: sql`${meetings.version} + 1`,
+        updatedAt: now,
+      })
       .where(and(eq(meetings.tenantId, actor.tenantId), eq(meetings.id, id)));
     await notifyUsers(tx, actor.tenantId, await attendeeUserIdsOf(tx, actor, id), 'meeting_cancelled', {
       meetingId: id,
@@ -139,7 +170,13 @@ async function resolveInvitees(tx: Transaction, actor: Actor, userIds: string[])
   return found;
 }
 
-async function replaceAttendees(tx: Transaction, actor: Actor, meetingId: string, userIds: string[], title: string) {
+async function replaceAttendees(
+  tx: Transaction,
+  actor: Actor,
+  meetingId: string,
+  userIds: string[],
+  title: string,
+) {
   const invitees = await resolveInvitees(tx, actor, userIds);
   const keep = invitees.map((invitee) => invitee.id);
   const removed = await tx
@@ -156,7 +193,14 @@ async function replaceAttendees(tx: Transaction, actor: Actor, meetingId: string
     .returning({ userId: meetingAttendees.userId });
   const added = await tx
     .insert(meetingAttendees)
-    .values(invitees.map((invitee) => ({ tenantId: actor.tenantId, meetingId, userId: invitee.id, email: invitee.email })))
+    .values(
+      invitees.map((invitee) => ({
+        tenantId: actor.tenantId,
+        meetingId,
+        userId: invitee.id,
+        email: invitee.email,
+      })),
+    )
     .onConflictDoNothing()
     .returning({ userId: meetingAttendees.userId });
   const removedIds = removed.flatMap((row) => (row.userId ? [row.userId] : []));
@@ -169,8 +213,6 @@ async function attendeeUserIdsOf(tx: Transaction, actor: Actor, meetingId: strin
   const rows = await tx
     .select({ userId: meetingAttendees.userId })
     .from(meetingAttendees)
-    .where(
-      and(eq(meetingAttendees.tenantId, actor.tenantId), eq(meetingAttendees.meetingId, meetingId)),
-    );
+    .where(and(eq(meetingAttendees.tenantId, actor.tenantId), eq(meetingAttendees.meetingId, meetingId)));
   return rows.flatMap((row) => (row.userId ? [row.userId] : []));
 }

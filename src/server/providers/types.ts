@@ -63,9 +63,7 @@ export interface ProviderEvent {
   tandemMeetingId: string | null;
 }
 
-export type EventChange =
-  | { type: 'upsert'; event: ProviderEvent }
-  | { type: 'removed'; externalId: string };
+export type EventChange = { type: 'upsert'; event: ProviderEvent } | { type: 'removed'; externalId: string };
 
 export interface ChangesPage {
   changes: EventChange[];
@@ -103,8 +101,7 @@ export interface BusyInterval {
 }
 
 export type FreeBusyResult =
-  | { ok: true; busy: BusyInterval[] }
-  | { ok: false; reason: 'not_found' | 'not_available' };
+  { ok: true; busy: BusyInterval[] } | { ok: false; reason: 'not_found' | 'not_available' };
 
 export interface PushChannel {
   channelId: string;
@@ -146,11 +143,7 @@ export interface CalendarProvider {
    * `cursor === null` starts a full sync of `window` (series masters, not expanded).
    * Throws `CursorExpiredError` when the provider no longer accepts the cursor.
    */
-  readChanges(
-    calendarId: string,
-    cursor: string | null,
-    window: TimeWindow,
-  ): AsyncIterable<ChangesPage>;
+  readChanges(calendarId: string, cursor: string | null, window: TimeWindow): AsyncIterable<ChangesPage>;
 
   /**
    * Optional, for providers whose servers may never report a lost cursor (CalDAV): compares the
@@ -158,7 +151,11 @@ export interface CalendarProvider {
    * pages the changes that make the mirror equal to the server: events missing or changed are
    * upserted (refetched), events gone are removed.
    */
-  reconcile?(calendarId: string, window: TimeWindow, known: Map<string, string | null>): AsyncIterable<EventChange[]>;
+  reconcile?(
+    calendarId: string,
+    window: TimeWindow,
+    known: Map<string, string | null>,
+  ): AsyncIterable<EventChange[]>;
 
   getEvent(calendarId: string, externalId: string): Promise<ProviderEvent>;
   createEvent(calendarId: string, event: EventWrite): Promise<ProviderEvent>;
@@ -169,7 +166,11 @@ export interface CalendarProvider {
     options?: WriteOptions,
   ): Promise<ProviderEvent>;
   /** As organiser: cancels the event and, where the provider does, notifies attendees. */
-  cancelEvent(calendarId: string, externalId: string, options?: WriteOptions & { comment?: string }): Promise<void>;
+  cancelEvent(
+    calendarId: string,
+    externalId: string,
+    options?: WriteOptions & { comment?: string },
+  ): Promise<void>;
   /** As attendee: answers an invitation on the attendee's own copy. */
   respondToEvent(
     calendarId: string,
@@ -229,7 +230,11 @@ export interface OAuthAuthorizationRequest {
 export interface OAuthApp {
   authorizationRequest(options: { loginHint?: string }): Promise<OAuthAuthorizationRequest>;
   /** `accountKind` is what the user asked for at the start (Microsoft: personal or work). */
-  exchangeCode(params: { code: string; codeVerifier: string; accountKind?: AccountKind }): Promise<OAuthAccount>;
+  exchangeCode(params: {
+    code: string;
+    codeVerifier: string;
+    accountKind?: AccountKind;
+  }): Promise<OAuthAccount>;
   refresh(refreshToken: string): Promise<OAuthTokens>;
   /** Ends the grant behind the token; an already revoked one is not an error. */
   revoke(token: string): Promise<void>;

@@ -20,12 +20,19 @@ describe('security headers', () => {
     expect(rules).toEqual([{ source: '/:path*', headers: expect.any(Array) }]);
     const names = rules[0]?.headers.map((header) => header.key);
     expect(names).toEqual(
-      expect.arrayContaining(['Content-Security-Policy', 'X-Content-Type-Options', 'Referrer-Policy', 'X-Frame-Options']),
+      expect.arrayContaining([
+        'Content-Security-Policy',
+        'X-Content-Type-Options',
+        'Referrer-Policy',
+        'X-Frame-Options',
+      ]),
     );
   });
 
   it('production: no framing, no other origins, no eval, no plugins', () => {
-    const headers = new Map(securityHeaders({ development: false }).map((header) => [header.key, header.value]));
+    const headers = new Map(
+      securityHeaders({ development: false }).map((header) => [header.key, header.value]),
+    );
     expect(headers.get('X-Content-Type-Options')).toBe('nosniff');
     expect(headers.get('Referrer-Policy')).toBe('strict-origin-when-cross-origin');
     const csp = directives(headers.get('Content-Security-Policy') ?? '');
@@ -38,7 +45,9 @@ describe('security headers', () => {
   });
 
   it('development allows what next dev needs (eval for React refresh, the HMR websocket)', () => {
-    const policy = securityHeaders({ development: true }).find((header) => header.key === 'Content-Security-Policy');
+    const policy = securityHeaders({ development: true }).find(
+      (header) => header.key === 'Content-Security-Policy',
+    );
     const csp = directives(policy?.value ?? '');
     expect(csp.get('script-src')).toContain("'unsafe-eval'");
     expect(csp.get('connect-src')).toContain('ws:');

@@ -22,7 +22,9 @@ describe('FixedWindowRateLimiter', () => {
 
 describe('clientAddress', () => {
   it('takes the last X-Forwarded-For entry (the one the nearest proxy saw)', () => {
-    expect(clientAddress(new Headers({ 'x-forwarded-for': '198.51.100.7, 203.0.113.4' }))).toBe('203.0.113.4');
+    expect(clientAddress(new Headers({ 'x-forwarded-for': '198.51.100.7, 203.0.113.4' }))).toBe(
+      '203.0.113.4',
+    );
     expect(clientAddress(new Headers({ 'x-forwarded-for': '::FFFF:127.0.0.1' }))).toBe('::ffff:127.0.0.1');
   });
 

@@ -41,7 +41,10 @@ export class FixedWindowRateLimiter {
     }
     window.count += 1;
     if (window.count <= this.rule.limit) return { allowed: true };
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((window.startedAt + this.rule.windowMs - at) / 1000)) };
+    return {
+      allowed: false,
+      retryAfterSeconds: Math.max(1, Math.ceil((window.startedAt + this.rule.windowMs - at) / 1000)),
+    };
   }
 
   private makeRoom(at: number): void {

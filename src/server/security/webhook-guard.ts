@@ -11,10 +11,17 @@ export const WEBHOOK_REQUESTS_PER_ADDRESS_PER_MINUTE = 300;
 /** Graph's notification bodies are a few kB; this leaves room for a full batch and no more. */
 export const MAX_WEBHOOK_BODY_BYTES = 256 * 1024;
 
-const perAddress = new FixedWindowRateLimiter({ limit: WEBHOOK_REQUESTS_PER_ADDRESS_PER_MINUTE, windowMs: 60_000 });
+const perAddress = new FixedWindowRateLimiter({
+  limit: WEBHOOK_REQUESTS_PER_ADDRESS_PER_MINUTE,
+  windowMs: 60_000,
+});
 
 /** A 429 when the request's address has used its minute, else null. */
-export function refuseWebhookFlood(request: Request, now: Date, limiter: FixedWindowRateLimiter = perAddress): Response | null {
+export function refuseWebhookFlood(
+  request: Request,
+  now: Date,
+  limiter: FixedWindowRateLimiter = perAddress,
+): Response | null {
   const decision = limiter.take(clientAddress(request.headers), now);
   return decision.allowed ? null : tooManyRequests(decision.retryAfterSeconds);
 }

@@ -21,12 +21,21 @@ beforeAll(async () => {
   tenant = await createTestTenant(database.db, 'mirror');
   const [connection] = await database.db
     .insert(calendarConnections)
-    .values({ tenantId: tenant.tenantId, userId: tenant.learner.userId, provider: 'google', accountEmail: 'mirror@example.org', encryptedCredentials: 'unused' })
+    .values({
+      tenantId: tenant.tenantId,
+      userId: tenant.learner.userId,
+      provider: 'google',
+      accountEmail: 'mirror@example.org',
+      encryptedCredentials: 'unused',
+    })
     .returning();
   connectionId = connection?.id ?? '';
 });
 
-async function freshTarget(generation = 1, syncedAt = new Date('2030-01-01T00:00:00Z')): Promise<MirrorTarget> {
+async function freshTarget(
+  generation = 1,
+  syncedAt = new Date('2030-01-01T00:00:00Z'),
+): Promise<MirrorTarget> {
   const [calendar] = await database.db
     .insert(calendars)
     .values({ tenantId: tenant.tenantId, connectionId, externalId: crypto.randomUUID(), name: 'Mirror test' })
@@ -44,7 +53,12 @@ function event(externalId: string, overrides: Partial<ProviderEvent> = {}): Prov
     description: null,
     location: null,
     onlineUrl: null,
-    time: { kind: 'timed', start: new Date('2030-03-04T09:00:00Z'), end: new Date('2030-03-04T09:45:00Z'), timeZone: 'Europe/London' },
+    time: {
+      kind: 'timed',
+      start: new Date('2030-03-04T09:00:00Z'),
+      end: new Date('2030-03-04T09:45:00Z'),
+      timeZone: 'Europe/London',
+    },
     recurrence: null,
     seriesExternalId: null,
     originalStart: null,
@@ -59,13 +73,16 @@ function event(externalId: string, overrides: Partial<ProviderEvent> = {}): Prov
   };
 }
 
-const upserts = (events: ProviderEvent[]): EventChange[] => events.map((item) => ({ type: 'upsert', event: item }));
+const upserts = (events: ProviderEvent[]): EventChange[] =>
+  events.map((item) => ({ type: 'upsert', event: item }));
 
 async function rowsOf(target: MirrorTarget) {
   return database.db
     .select()
     .from(externalEvents)
-    .where(and(eq(externalEvents.tenantId, target.tenantId), eq(externalEvents.calendarId, target.calendarId)));
+    .where(
+      and(eq(externalEvents.tenantId, target.tenantId), eq(externalEvents.calendarId, target.calendarId)),
+    );
 }
 
 describe('applyChanges', () => {
@@ -75,10 +92,27 @@ describe('applyChanges', () => {
       event('timed-series', {
         title: 'Quotes " and \\ backslash, commas, {braces} and ünïcödé 📅',
         location: 'Room "4", 2nd floor',
-        recurrence: ['RRULE:FREQ=WEEKLY;COUNT=3', 'EXDATE;TZID=Europe/London:20300311T090000,20300318T090000'],
+        recurrence: [
+          'RRULE:FREQ=WEEKLY;COUNT=3',
+          'EXDATE;TZID=Europe/London:20300311T090000,20300318T090000',
+        ],
         attendees: [
-          { email: 'lee@example.org', name: 'Lee "Four" O\'Neil', response: 'accepted', isOrganizer: false, isSelf: true, isOptional: false },
-          { email: 'gail@example.org', name: null, response: 'needs_action', isOrganizer: false, isSelf: false, isOptional: true },
+          {
+            email: 'lee@example.org',
+            name: 'Lee "Four" O\'Neil',
+            response: 'accepted',
+            isOrganizer: false,
+            isSelf: true,
+            isOptional: false,
+          },
+          {
+            email: 'gail@example.org',
+            name: null,
+            response: 'needs_action',
+            isOrganizer: false,
+            isSelf: false,
+            isOptional: true,
+          },
         ],
         tandemMeetingId: crypto.randomUUID(),
       }),
@@ -93,8 +127,18 @@ describe('applyChanges', () => {
       }),
       event('moved-instance', {
         seriesExternalId: 'timed-series',
-        originalStart: { kind: 'timed', start: new Date('2030-03-11T09:00:00Z'), end: new Date('2030-03-11T09:45:00Z'), timeZone: 'Europe/London' },
-        time: { kind: 'timed', start: new Date('2030-03-12T14:30:00Z'), end: new Date('2030-03-12T15:15:00Z'), timeZone: null },
+        originalStart: {
+          kind: 'timed',
+          start: new Date('2030-03-11T09:00:00Z'),
+          end: new Date('2030-03-11T09:45:00Z'),
+          timeZone: 'Europe/London',
+        },
+        time: {
+          kind: 'timed',
+          start: new Date('2030-03-12T14:30:00Z'),
+          end: new Date('2030-03-12T15:15:00Z'),
+          timeZone: null,
+        },
         status: 'tentative',
       }),
     ];
@@ -112,19 +156,31 @@ describe('applyChanges', () => {
     const [before] = (await rowsOf(target)).filter((row) => row.externalId === 'a');
 
     const replay = { ...target, syncedAt: new Date('2030-01-02T00:00:00Z') };
-    await applyChanges(database.db, replay, upserts([event('a', { title: 'same etag, not rewritten' }), event('b')]));
+    await applyChanges(
+      database.db,
+      replay,
+      upserts([event('a', { title: 'same etag, not rewritten' }), event('b')]),
+    );
     const [replayed] = (await rowsOf(target)).filter((row) => row.externalId === 'a');
     expect(replayed).toEqual(before);
 
     await applyChanges(database.db, replay, upserts([event('a', { etag: '"2"', title: 'Renamed' })]));
     const [changed] = (await rowsOf(target)).filter((row) => row.externalId === 'a');
-    expect(changed).toMatchObject({ id: before?.id, etag: '"2"', title: 'Renamed', syncedAt: replay.syncedAt });
+    expect(changed).toMatchObject({
+      id: before?.id,
+      etag: '"2"',
+      title: 'Renamed',
+      syncedAt: replay.syncedAt,
+    });
   });
 
   it('lands a page larger than one statement whole, the later mention of an event winning', async () => {
     const target = await freshTarget();
     const events = Array.from({ length: 2_600 }, (_, index) => event(`bulk-${index}`));
-    const changes = [...upserts(events), { type: 'upsert', event: event('bulk-7', { etag: '"later"' }) } as const];
+    const changes = [
+      ...upserts(events),
+      { type: 'upsert', event: event('bulk-7', { etag: '"later"' }) } as const,
+    ];
     expect(await applyChanges(database.db, target, changes)).toEqual({ upserted: 2_600, removed: 0 });
     const rows = await rowsOf(target);
     expect(rows).toHaveLength(2_600);

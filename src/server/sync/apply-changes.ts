@@ -32,7 +32,11 @@ const BATCH_ROWS = 2_500;
 /** Ids per DELETE … IN: well under PostgreSQL's 65,535 bind parameters. */
 const BATCH_IDS = 1_000;
 
-export async function applyChanges(db: Executor, target: MirrorTarget, changes: EventChange[]): Promise<AppliedCounts> {
+export async function applyChanges(
+  db: Executor,
+  target: MirrorTarget,
+  changes: EventChange[],
+): Promise<AppliedCounts> {
   // A page may mention an event twice; the later mention is the newer state, and one INSERT … ON
   // CONFLICT may not touch the same row twice.
   const latest = new Map<string, EventChange>();
@@ -65,7 +69,10 @@ export async function applyChanges(db: Executor, target: MirrorTarget, changes: 
 }
 
 /** After a full sync: whatever it did not see is gone at the provider (mark and sweep). */
-export async function sweepUnseenEvents(db: Executor, target: Omit<MirrorTarget, 'syncedAt'>): Promise<number> {
+export async function sweepUnseenEvents(
+  db: Executor,
+  target: Omit<MirrorTarget, 'syncedAt'>,
+): Promise<number> {
   const swept = await db
     .delete(externalEvents)
     .where(
@@ -105,7 +112,11 @@ export function toMirrorRow(target: MirrorTarget, event: ProviderEvent): MirrorR
     transparency: event.transparency,
     showAs: event.showAs,
     organizerEmail: event.organizer?.email ?? null,
-    attendees: event.attendees.map((attendee) => ({ email: attendee.email, name: attendee.name, response: attendee.response })),
+    attendees: event.attendees.map((attendee) => ({
+      email: attendee.email,
+      name: attendee.name,
+      response: attendee.response,
+    })),
     tandemMeetingId: event.tandemMeetingId,
     providerUpdatedAt: event.updatedAt,
     fullSyncGeneration: target.generation,
@@ -120,7 +131,10 @@ export function timeSpan(time: EventTime): { start: Date; end: Date } {
 
 /** When the last occurrence ends; null for an endless series (so range queries keep it). */
 function seriesEnd(time: EventTime, recurrence: string[], span: { start: Date; end: Date }): Date | null {
-  const start = time.kind === 'timed' ? ({ kind: 'timed', start: time.start, timeZone: time.timeZone } as const) : ({ kind: 'allDay', startDate: time.startDate } as const);
+  const start =
+    time.kind === 'timed'
+      ? ({ kind: 'timed', start: time.start, timeZone: time.timeZone } as const)
+      : ({ kind: 'allDay', startDate: time.startDate } as const);
   try {
     const last = lastOccurrenceStart({ recurrence, start });
     return last ? new Date(last.getTime() + (span.end.getTime() - span.start.getTime())) : null;

@@ -74,12 +74,20 @@ export async function refreshCalendarList(
     );
 
   const target = kept.find((row) => row.isPrimary && row.canWrite);
-  if (target) await chooseWriteTargetIfNone(deps, { tenantId: ref.tenantId, userId: connection.userId, calendarId: target.id });
+  if (target)
+    await chooseWriteTargetIfNone(deps, {
+      tenantId: ref.tenantId,
+      userId: connection.userId,
+      calendarId: target.id,
+    });
   return { calendarIds: keptIds };
 }
 
 /** New meetings need somewhere to go: the first primary writable calendar, unless the user chose one. */
-async function chooseWriteTargetIfNone(deps: SyncDeps, ref: { tenantId: string; userId: string; calendarId: string }): Promise<void> {
+async function chooseWriteTargetIfNone(
+  deps: SyncDeps,
+  ref: { tenantId: string; userId: string; calendarId: string },
+): Promise<void> {
   const [existing] = await deps.db
     .select({ id: calendars.id })
     .from(calendars)

@@ -10,6 +10,8 @@ describe('describeSyncError', () => {
     expect(describeSyncError(new ProviderBadRequestError('Google 403 forbiddenForNonOrganizer', 403))).toBe(
       'The calendar service refused our request; we have been told.',
     );
-    expect(describeSyncError(new Error('bug'))).toBe('Syncing failed for an unexpected reason; we will try again.');
+    expect(describeSyncError(new Error('bug'))).toBe(
+      'Syncing failed for an unexpected reason; we will try again.',
+    );
   });
 });

@@ -27,7 +27,8 @@ interface ConnectionRef {
  * mirror and Tandem's meetings stay as they were (DESIGN.md §4 rule 6).
  */
 export async function markConnectionNeedsReauth(db: Executor, ref: ConnectionRef, at: Date): Promise<void> {
-  const lastError = 'Access to this calendar account was revoked or has expired. Reconnect it to resume syncing.';
+  const lastError =
+    'Access to this calendar account was revoked or has expired. Reconnect it to resume syncing.';
   const flipped = await db
     .update(calendarConnections)
     .set({ status: 'needs_reauth', lastError, updatedAt: at })
@@ -38,14 +39,23 @@ export async function markConnectionNeedsReauth(db: Executor, ref: ConnectionRef
         ne(calendarConnections.status, 'needs_reauth'),
       ),
     )
-    .returning({ userId: calendarConnections.userId, provider: calendarConnections.provider, accountEmail: calendarConnections.accountEmail });
+    .returning({
+      userId: calendarConnections.userId,
+      provider: calendarConnections.provider,
+      accountEmail: calendarConnections.accountEmail,
+    });
   // A second run (or a second calendar of the same connection) finds it flipped already.
   const connection = flipped[0];
   if (!connection) return;
   const admins = await db
     .select({ userId: memberships.userId })
     .from(memberships)
-    .where(and(eq(memberships.tenantId, ref.tenantId), arrayContains(memberships.permissions, ['manage_tenant_settings'])));
+    .where(
+      and(
+        eq(memberships.tenantId, ref.tenantId),
+        arrayContains(memberships.permissions, ['manage_tenant_settings']),
+      ),
+    );
   const recipients = new Set([connection.userId, ...admins.map((admin) => admin.userId)]);
   const payload = {
     connectionId: ref.connectionId,
@@ -78,7 +88,11 @@ export async function recordConnectionError(
 }
 
 /** A sync went through: clear any previous error; a reconnected connection becomes active again. */
-export async function recordConnectionSynced(db: Executor, ref: ConnectionRef & { calendarId?: string }, at: Date): Promise<void> {
+export async function recordConnectionSynced(
+  db: Executor,
+  ref: ConnectionRef & { calendarId?: string },
+  at: Date,
+): Promise<void> {
   await db
     .update(calendarConnections)
     .set({ status: 'active', lastError: null, lastSyncedAt: at, updatedAt: at })
@@ -93,13 +107,21 @@ export async function recordConnectionSynced(db: Executor, ref: ConnectionRef & 
 
 /** Plain-language reasons for the settings page; the technical detail stays in the logs. */
 export function describeSyncError(error: unknown): string {
-  if (error instanceof ProviderAuthRevokedError) return 'Access to this calendar account was revoked. Reconnect it.';
-  if (error instanceof ProviderRateLimitedError) return 'The calendar service asked us to slow down; syncing will resume shortly.';
-  if (error instanceof ProviderUnavailableError) return 'The calendar service could not be reached; we will try again shortly.';
-  if (error instanceof ProviderNotFoundError) return 'This calendar no longer exists at the provider or is no longer shared with you.';
-  if (error instanceof CursorExpiredError) return 'The calendar needed a full refresh; it will be re-imported.';
-  if (error instanceof ProviderConflictError) return 'The calendar changed while we were syncing; we will try again.';
-  if (error instanceof ProviderBadRequestError) return 'The calendar service refused our request; we have been told.';
-  if (error instanceof ProviderProtocolError) return 'The calendar service sent an answer we could not read; we have been told.';
+  if (error instanceof ProviderAuthRevokedError)
+    return 'Access to this calendar account was revoked. Reconnect it.';
+  if (error instanceof ProviderRateLimitedError)
+    return 'The calendar service asked us to slow down; syncing will resume shortly.';
+  if (error instanceof ProviderUnavailableError)
+    return 'The calendar service could not be reached; we will try again shortly.';
+  if (error instanceof ProviderNotFoundError)
+    return 'This calendar no longer exists at the provider or is no longer shared with you.';
+  if (error instanceof CursorExpiredError)
+    return 'The calendar needed a full refresh; it will be re-imported.';
+  if (error instanceof ProviderConflictError)
+    return 'The calendar changed while we were syncing; we will try again.';
+  if (error instanceof ProviderBadRequestError)
+    return 'The calendar service refused our request; we have been told.';
+  if (error instanceof ProviderProtocolError)
+    return 'The calendar service sent an answer we could not read; we have been told.';
   return 'Syncing failed for an unexpected reason; we will try again.';
 }

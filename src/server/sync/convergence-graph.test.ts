@@ -4,7 +4,11 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { EventRecord } from '@/emulators/microsoft/store-types';
 import { startMicrosoftTestbed, type MicrosoftTestbed } from '@/emulators/microsoft/testbed';
 import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
-import { createEmulatorRegistry, insertTestConnection, oauthCredentials } from '@/tests/support/emulator-registry';
+import {
+  createEmulatorRegistry,
+  insertTestConnection,
+  oauthCredentials,
+} from '@/tests/support/emulator-registry';
 import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
 import { mirroredFieldsOf, type MirroredFields } from '@/tests/support/mirror-fields';
 import { calendars, externalEvents } from '../db/schema';
@@ -44,9 +48,15 @@ beforeAll(async () => {
   outlook = other.provider;
   graphCalendarId = other.calendarId;
   // The seeded meetings (series among them) are not this oracle's: start from an empty calendar.
-  for (const event of bed.emulator.store.eventsOfCalendar(graphCalendarId)) bed.emulator.store.events.delete(event.id);
+  for (const event of bed.emulator.store.eventsOfCalendar(graphCalendarId))
+    bed.emulator.store.events.delete(event.id);
   const registry = createEmulatorRegistry({ microsoft: bed, pageSize: 5 });
-  deps = { db: database.db, providers: registry, now: () => new Date(), window: { pastDays: 30, futureDays: 120 } };
+  deps = {
+    db: database.db,
+    providers: registry,
+    now: () => new Date(),
+    window: { pastDays: 30, futureDays: 120 },
+  };
   tenant = await createTestTenant(database.db, 'converge-graph');
   const connection = await insertTestConnection(database.db, registry, {
     tenantId: tenant.tenantId,
@@ -65,11 +75,21 @@ beforeAll(async () => {
 afterAll(() => bed.close());
 
 type Operation = { roll: number; pick: number; day: number; hour: number };
-const operation = fc.record({ roll: fc.integer({ min: 0, max: 99 }), pick: fc.nat(), day: fc.integer({ min: 0, max: 40 }), hour: fc.integer({ min: 6, max: 20 }) });
+const operation = fc.record({
+  roll: fc.integer({ min: 0, max: 99 }),
+  pick: fc.nat(),
+  day: fc.integer({ min: 0, max: 40 }),
+  hour: fc.integer({ min: 6, max: 20 }),
+});
 
 function timed(day: number, hour: number, lengthHours = 1): EventTime {
   const start = new Date(base.getTime() + day * DAY + hour * HOUR);
-  return { kind: 'timed', start, end: new Date(start.getTime() + lengthHours * HOUR), timeZone: 'Europe/London' };
+  return {
+    kind: 'timed',
+    start,
+    end: new Date(start.getTime() + lengthHours * HOUR),
+    timeZone: 'Europe/London',
+  };
 }
 
 function allDay(day: number, days: number): EventTime {
@@ -85,7 +105,16 @@ function write(title: string, time: EventTime, pick: number): EventWrite {
     onlineUrl: null,
     time,
     recurrence: null,
-    attendees: pick % 4 === 0 ? [{ email: `guest${pick % 5}@example.org`, name: pick % 8 === 0 ? 'Guest Speaker' : null, isOptional: pick % 16 === 0 }] : [],
+    attendees:
+      pick % 4 === 0
+        ? [
+            {
+              email: `guest${pick % 5}@example.org`,
+              name: pick % 8 === 0 ? 'Guest Speaker' : null,
+              isOptional: pick % 16 === 0,
+            },
+          ]
+        : [],
     tandemMeetingId: pick % 5 === 0 ? crypto.randomUUID() : null,
     notifyAttendees: false,
   };
@@ -102,7 +131,14 @@ async function syncWithRetries(): Promise<void> {
   }
 }
 
-const RESPONSES: Record<string, string> = { none: 'needs_action', notResponded: 'needs_action', organizer: 'accepted', accepted: 'accepted', declined: 'declined', tentativelyAccepted: 'tentative' };
+const RESPONSES: Record<string, string> = {
+  none: 'needs_action',
+  notResponded: 'needs_action',
+  organizer: 'accepted',
+  accepted: 'accepted',
+  declined: 'declined',
+  tentativelyAccepted: 'tentative',
+};
 const SHOW_AS: Record<string, string> = { workingElsewhere: 'working_elsewhere' };
 
 /** A single Graph event as the mirror must hold it, from the emulator's record (Graph's own names). */
@@ -110,7 +146,9 @@ function expectedRow(event: EventRecord): MirroredFields {
   if (event.type !== 'singleInstance') throw new Error('this oracle models single events only');
   const { time } = event;
   const showAs = SHOW_AS[event.showAs] ?? event.showAs;
-  const tag = [...event.extendedProperties.entries()].find(([id]) => id.toLowerCase() === TANDEM_PROPERTY_ID.toLowerCase())?.[1];
+  const tag = [...event.extendedProperties.entries()].find(
+    ([id]) => id.toLowerCase() === TANDEM_PROPERTY_ID.toLowerCase(),
+  )?.[1];
   return {
     externalId: event.id,
     icalUid: event.iCalUId,
@@ -132,59 +170,95 @@ function expectedRow(event: EventRecord): MirroredFields {
     transparency: event.showAs === 'free' ? 'transparent' : 'opaque',
     showAs: showAs as MirroredFields['showAs'],
     organizerEmail: event.organizer.email,
-    attendees: event.attendees.map((attendee) => ({ email: attendee.email, name: attendee.name, response: RESPONSES[attendee.response] ?? 'needs_action' })),
+    attendees: event.attendees.map((attendee) => ({
+      email: attendee.email,
+      name: attendee.name,
+      response: RESPONSES[attendee.response] ?? 'needs_action',
+    })),
     tandemMeetingId: tag ?? null,
     providerUpdatedAt: new Date(event.lastModified),
   };
 }
 
-it.each(SEEDS)('converges over Graph (seed %i): every mirrored field of single events equals what Graph stores', async (seed) => {
-  await fc.assert(
-    fc.asyncProperty(fc.array(operation, { minLength: OPERATIONS, maxLength: OPERATIONS }), async (operations: Operation[]) => {
-      const singles: string[] = [];
-      const faults: (() => void)[] = [];
-      let syncs = 0;
-      let counter = 0;
-      const pickFrom = (pick: number) => (singles.length === 0 ? undefined : singles[pick % singles.length]);
+it.each(SEEDS)(
+  'converges over Graph (seed %i): every mirrored field of single events equals what Graph stores',
+  async (seed) => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(operation, { minLength: OPERATIONS, maxLength: OPERATIONS }),
+        async (operations: Operation[]) => {
+          const singles: string[] = [];
+          const faults: (() => void)[] = [];
+          let syncs = 0;
+          let counter = 0;
+          const pickFrom = (pick: number) =>
+            singles.length === 0 ? undefined : singles[pick % singles.length];
 
-      for (const { roll, pick, day, hour } of operations) {
-        counter += 1;
-        if (roll < 25) singles.push((await outlook.createEvent(graphCalendarId, write(`single ${counter}`, timed(day, hour), pick))).externalId);
-        else if (roll < 32) singles.push((await outlook.createEvent(graphCalendarId, write(`all-day ${counter}`, allDay(day, 1 + (pick % 3)), pick))).externalId);
-        else if (roll < 50) {
-          const id = pickFrom(pick);
-          const time = pick % 4 === 0 ? allDay(day, 2) : timed(day, hour, 2);
-          if (id) await outlook.updateEvent(graphCalendarId, id, write(`edited ${counter}`, time, pick >> 2));
-        } else if (roll < 60) {
-          const id = pickFrom(pick);
-          if (id) {
-            await outlook.cancelEvent(graphCalendarId, id);
-            singles.splice(singles.indexOf(id), 1);
+          for (const { roll, pick, day, hour } of operations) {
+            counter += 1;
+            if (roll < 25)
+              singles.push(
+                (
+                  await outlook.createEvent(
+                    graphCalendarId,
+                    write(`single ${counter}`, timed(day, hour), pick),
+                  )
+                ).externalId,
+              );
+            else if (roll < 32)
+              singles.push(
+                (
+                  await outlook.createEvent(
+                    graphCalendarId,
+                    write(`all-day ${counter}`, allDay(day, 1 + (pick % 3)), pick),
+                  )
+                ).externalId,
+              );
+            else if (roll < 50) {
+              const id = pickFrom(pick);
+              const time = pick % 4 === 0 ? allDay(day, 2) : timed(day, hour, 2);
+              if (id)
+                await outlook.updateEvent(graphCalendarId, id, write(`edited ${counter}`, time, pick >> 2));
+            } else if (roll < 60) {
+              const id = pickFrom(pick);
+              if (id) {
+                await outlook.cancelEvent(graphCalendarId, id);
+                singles.splice(singles.indexOf(id), 1);
+              }
+            } else if (roll < 66)
+              faults.push(() => bed.fault({ status: 429, retryAfterSeconds: 0, path: 'delta' }));
+            else if (roll < 70) faults.push(() => bed.fault({ status: 503, path: 'delta' }));
+            else if (roll < 73) faults.push(() => bed.emulator.store.deltaTokens.expireAll());
+            else if (roll >= 84) {
+              for (const inject of faults.splice(0)) inject();
+              await syncWithRetries();
+              syncs += 1;
+              if (pick % 3 === 0) await syncWithRetries();
+            }
           }
-        } else if (roll < 66) faults.push(() => bed.fault({ status: 429, retryAfterSeconds: 0, path: 'delta' }));
-        else if (roll < 70) faults.push(() => bed.fault({ status: 503, path: 'delta' }));
-        else if (roll < 73) faults.push(() => bed.emulator.store.deltaTokens.expireAll());
-        else if (roll >= 84) {
-          for (const inject of faults.splice(0)) inject();
           await syncWithRetries();
-          syncs += 1;
-          if (pick % 3 === 0) await syncWithRetries();
-        }
-      }
-      await syncWithRetries();
 
-      const byId = (a: { externalId: string }, b: { externalId: string }) => a.externalId.localeCompare(b.externalId);
-      const stored = bed.emulator.store.eventsOfCalendar(graphCalendarId);
-      const expected = stored.filter((event) => !event.isCancelled).map(expectedRow).sort(byId);
-      const mirrored = await database.db
-        .select()
-        .from(externalEvents)
-        .where(and(eq(externalEvents.tenantId, tenant.tenantId), eq(externalEvents.calendarId, calendarId)))
-        .orderBy(asc(externalEvents.externalId));
-      expect(syncs).toBeGreaterThan(5);
-      expect(expected.length).toBeGreaterThan(10);
-      expect(mirrored.map(mirroredFieldsOf).sort(byId)).toEqual(expected);
-    }),
-    { seed, numRuns: 1, endOnFailure: true },
-  );
-}, 90_000);
+          const byId = (a: { externalId: string }, b: { externalId: string }) =>
+            a.externalId.localeCompare(b.externalId);
+          const stored = bed.emulator.store.eventsOfCalendar(graphCalendarId);
+          const expected = stored
+            .filter((event) => !event.isCancelled)
+            .map(expectedRow)
+            .sort(byId);
+          const mirrored = await database.db
+            .select()
+            .from(externalEvents)
+            .where(
+              and(eq(externalEvents.tenantId, tenant.tenantId), eq(externalEvents.calendarId, calendarId)),
+            )
+            .orderBy(asc(externalEvents.externalId));
+          expect(syncs).toBeGreaterThan(5);
+          expect(expected.length).toBeGreaterThan(10);
+          expect(mirrored.map(mirroredFieldsOf).sort(byId)).toEqual(expected);
+        },
+      ),
+      { seed, numRuns: 1, endOnFailure: true },
+    );
+  },
+  90_000,
+);

@@ -23,18 +23,26 @@ type ColumnKey = keyof typeof externalEvents.$inferSelect;
 
 /** The database's names for the columns (the client runs drizzle with `casing: 'snake_case'`). */
 const casing = new CasingCache('snake_case');
-const COLUMNS = (Object.entries(getTableColumns(externalEvents)) as [ColumnKey, PgColumn][]).map(([key, column]) => ({
-  key,
-  column,
-  name: casing.getColumnCasing(column),
-}));
+const COLUMNS = (Object.entries(getTableColumns(externalEvents)) as [ColumnKey, PgColumn][]).map(
+  ([key, column]) => ({
+    key,
+    column,
+    name: casing.getColumnCasing(column),
+  }),
+);
 const RECORD_COLUMNS = COLUMNS.filter(({ key }) => key !== 'id');
 /** The record `jsonb_to_recordset` builds: `name type, …`. */
-const RECORD_TYPE = sql.raw(RECORD_COLUMNS.map(({ name, column }) => `${name} ${column.getSQLType()}`).join(', '));
+const RECORD_TYPE = sql.raw(
+  RECORD_COLUMNS.map(({ name, column }) => `${name} ${column.getSQLType()}`).join(', '),
+);
 /** The select list in the table's column order, as drizzle's INSERT … SELECT requires. */
-const SELECT_LIST = sql.raw(COLUMNS.map(({ key, name }) => (key === 'id' ? 'gen_random_uuid()' : `r.${name}`)).join(', '));
+const SELECT_LIST = sql.raw(
+  COLUMNS.map(({ key, name }) => (key === 'id' ? 'gen_random_uuid()' : `r.${name}`)).join(', '),
+);
 /** What an existing row takes from the incoming one: everything but its identity. */
-const UPDATED = RECORD_COLUMNS.filter(({ key }) => key !== 'tenantId' && key !== 'calendarId' && key !== 'externalId');
+const UPDATED = RECORD_COLUMNS.filter(
+  ({ key }) => key !== 'tenantId' && key !== 'calendarId' && key !== 'externalId',
+);
 
 const excluded = (name: string) => sql.raw(`excluded.${name}`);
 const nameOf = (column: PgColumn) => casing.getColumnCasing(column);
@@ -43,7 +51,11 @@ const changed = (column: PgColumn): SQL => sql`${column} is distinct from ${excl
 export async function upsertMirrorRows(db: Executor, rows: MirrorRow[]): Promise<void> {
   if (rows.length === 0) return;
   // JSON writes Dates as ISO instants, which timestamptz reads back exactly; arrays become text[].
-  const records = JSON.stringify(rows.map((row) => Object.fromEntries(RECORD_COLUMNS.map(({ key, name }) => [name, row[key as keyof MirrorRow]]))));
+  const records = JSON.stringify(
+    rows.map((row) =>
+      Object.fromEntries(RECORD_COLUMNS.map(({ key, name }) => [name, row[key as keyof MirrorRow]])),
+    ),
+  );
   await db
     .insert(externalEvents)
     .select(sql`select ${SELECT_LIST} from jsonb_to_recordset(${records}::jsonb) as r(${RECORD_TYPE})`)

@@ -16,7 +16,10 @@ export interface CalendarDueForPoll {
  * Tenant by tenant, only where the integration is on; connections waiting for reauthorization
  * are left alone (every call would fail until the user reconnects).
  */
-export async function listCalendarsDueForPoll(deps: SyncDeps, options: { pollMinutes: number }): Promise<CalendarDueForPoll[]> {
+export async function listCalendarsDueForPoll(
+  deps: SyncDeps,
+  options: { pollMinutes: number },
+): Promise<CalendarDueForPoll[]> {
   const now = deps.now();
   const staleBefore = new Date(now.getTime() - options.pollMinutes * 60_000);
   const due: CalendarDueForPoll[] = [];
@@ -28,7 +31,10 @@ export async function listCalendarsDueForPoll(deps: SyncDeps, options: { pollMin
         calendarConnections,
         and(eq(calendarConnections.id, calendars.connectionId), eq(calendarConnections.tenantId, tenantId)),
       )
-      .leftJoin(syncCursors, and(eq(syncCursors.calendarId, calendars.id), eq(syncCursors.tenantId, tenantId)))
+      .leftJoin(
+        syncCursors,
+        and(eq(syncCursors.calendarId, calendars.id), eq(syncCursors.tenantId, tenantId)),
+      )
       .where(
         and(
           eq(calendars.tenantId, tenantId),

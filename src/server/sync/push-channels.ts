@@ -53,16 +53,26 @@ async function loadCalendar(deps: SyncDeps, target: CalendarTarget): Promise<Cal
     .from(calendars)
     .innerJoin(
       calendarConnections,
-      and(eq(calendarConnections.id, calendars.connectionId), eq(calendarConnections.tenantId, target.tenantId)),
+      and(
+        eq(calendarConnections.id, calendars.connectionId),
+        eq(calendarConnections.tenantId, target.tenantId),
+      ),
     )
-    .leftJoin(syncCursors, and(eq(syncCursors.calendarId, calendars.id), eq(syncCursors.tenantId, target.tenantId)))
+    .leftJoin(
+      syncCursors,
+      and(eq(syncCursors.calendarId, calendars.id), eq(syncCursors.tenantId, target.tenantId)),
+    )
     .where(and(eq(calendars.tenantId, target.tenantId), eq(calendars.id, target.calendarId)));
   return row ?? null;
 }
 
 function storedChannel(cursor: CalendarWithChannel['cursor']): PushChannel | null {
   if (!cursor?.channelId || !cursor.channelResourceId || !cursor.channelExpiresAt) return null;
-  return { channelId: cursor.channelId, resourceId: cursor.channelResourceId, expiresAt: cursor.channelExpiresAt };
+  return {
+    channelId: cursor.channelId,
+    resourceId: cursor.channelResourceId,
+    expiresAt: cursor.channelExpiresAt,
+  };
 }
 
 function newWatchRequest(deps: PushChannelDeps, push: NonNullable<ProviderCapabilities['push']>) {
@@ -75,7 +85,12 @@ function newWatchRequest(deps: PushChannelDeps, push: NonNullable<ProviderCapabi
 }
 
 /** Upserts: the cursor row may not exist yet when the channel is made before the first sync. */
-async function saveChannel(deps: Pick<SyncDeps, 'db' | 'now'>, target: CalendarTarget, channel: PushChannel | null, tokenHash: string | null) {
+async function saveChannel(
+  deps: Pick<SyncDeps, 'db' | 'now'>,
+  target: CalendarTarget,
+  channel: PushChannel | null,
+  tokenHash: string | null,
+) {
   const fields = {
     channelId: channel?.channelId ?? null,
     channelResourceId: channel?.resourceId ?? null,
@@ -88,7 +103,11 @@ async function saveChannel(deps: Pick<SyncDeps, 'db' | 'now'>, target: CalendarT
   await deps.db
     .insert(syncCursors)
     .values({ calendarId: target.calendarId, tenantId: target.tenantId, ...fields })
-    .onConflictDoUpdate({ target: syncCursors.calendarId, set: fields, setWhere: eq(syncCursors.tenantId, target.tenantId) });
+    .onConflictDoUpdate({
+      target: syncCursors.calendarId,
+      set: fields,
+      setWhere: eq(syncCursors.tenantId, target.tenantId),
+    });
 }
 
 async function providerFor(deps: SyncDeps, found: CalendarWithChannel): Promise<CalendarProvider> {
@@ -102,14 +121,21 @@ async function providerFor(deps: SyncDeps, found: CalendarWithChannel): Promise<
 
 async function noteRevoked(deps: SyncDeps, found: CalendarWithChannel, error: unknown): Promise<void> {
   if (!(error instanceof ProviderAuthRevokedError)) return;
-  await markConnectionNeedsReauth(deps.db, { tenantId: found.calendar.tenantId, connectionId: found.connection.id }, deps.now());
+  await markConnectionNeedsReauth(
+    deps.db,
+    { tenantId: found.calendar.tenantId, connectionId: found.connection.id },
+    deps.now(),
+  );
 }
 
 /**
  * Makes sure the calendar has a live push channel when its provider pushes. Idempotent: a live
  * channel is left alone; an expired or missing one is replaced by a new one.
  */
-export async function ensurePushChannel(deps: PushChannelDeps, target: CalendarTarget): Promise<{ status: PushChannelStatus }> {
+export async function ensurePushChannel(
+  deps: PushChannelDeps,
+  target: CalendarTarget,
+): Promise<{ status: PushChannelStatus }> {
   const found = await loadCalendar(deps, target);
   if (!found || found.connection.status === 'needs_reauth') return { status: 'skipped' };
   const existing = storedChannel(found.cursor);
@@ -145,19 +171,27 @@ export async function renewPushChannel(
   const push = provider.capabilities.push;
   if (!push) return { status: 'unsupported' };
   const request = newWatchRequest(deps, push);
-  const renewed = await provider.renewWatch(found.calendar.externalId, existing, request).catch(async (error: unknown) => {
-    await noteRevoked(deps, found, error);
-    throw error;
-  });
+  const renewed = await provider
+    .renewWatch(found.calendar.externalId, existing, request)
+    .catch(async (error: unknown) => {
+      await noteRevoked(deps, found, error);
+      throw error;
+    });
   // Graph renews in place and keeps the clientState it already has; a new channel carries the new token.
-  const tokenHash = renewed.channelId === existing.channelId ? (found.cursor?.channelTokenHash ?? null) : hashChannelToken(request.token);
+  const tokenHash =
+    renewed.channelId === existing.channelId
+      ? (found.cursor?.channelTokenHash ?? null)
+      : hashChannelToken(request.token);
   await saveChannel(deps, target, renewed, tokenHash);
   return { status: 'renewed' };
 }
 
 /** Tenants whose calendar integration is on: crons work tenant by tenant and skip the others. */
 export async function listIntegrationTenants(deps: Pick<SyncDeps, 'db'>): Promise<string[]> {
-  const rows = await deps.db.select({ id: tenants.id }).from(tenants).where(eq(tenants.calendarIntegrationEnabled, true));
+  const rows = await deps.db
+    .select({ id: tenants.id })
+    .from(tenants)
+    .where(eq(tenants.calendarIntegrationEnabled, true));
   return rows.map((row) => row.id);
 }
 
@@ -211,21 +245,33 @@ export async function stopConnectionChannels(
   const [connection] = await deps.db
     .select()
     .from(calendarConnections)
-    .where(and(eq(calendarConnections.tenantId, target.tenantId), eq(calendarConnections.id, target.connectionId)));
+    .where(
+      and(eq(calendarConnections.tenantId, target.tenantId), eq(calendarConnections.id, target.connectionId)),
+    );
   if (!connection) return;
   const rows = await deps.db
     .select({ calendarId: calendars.id, cursor: syncCursors })
     .from(syncCursors)
-    .innerJoin(calendars, and(eq(calendars.id, syncCursors.calendarId), eq(calendars.tenantId, target.tenantId)))
+    .innerJoin(
+      calendars,
+      and(eq(calendars.id, syncCursors.calendarId), eq(calendars.tenantId, target.tenantId)),
+    )
     .where(
-      and(eq(syncCursors.tenantId, target.tenantId), eq(calendars.connectionId, target.connectionId), isNotNull(syncCursors.channelId)),
+      and(
+        eq(syncCursors.tenantId, target.tenantId),
+        eq(calendars.connectionId, target.connectionId),
+        isNotNull(syncCursors.channelId),
+      ),
     );
   if (rows.length === 0) return;
   let provider: CalendarProvider | null = null;
   try {
     provider = await deps.providers.forConnection(deps.db, connection);
   } catch (error) {
-    console.warn(`[push] cannot reach the provider of connection ${target.connectionId} to stop its channels:`, error);
+    console.warn(
+      `[push] cannot reach the provider of connection ${target.connectionId} to stop its channels:`,
+      error,
+    );
   }
   for (const { calendarId, cursor } of rows) {
     const channel = storedChannel(cursor);

@@ -26,7 +26,10 @@ export async function queuePushSync(db: Executor, calendar: CalendarKey, now: Da
       and(
         eq(syncCursors.tenantId, calendar.tenantId),
         eq(syncCursors.calendarId, calendar.calendarId),
-        or(isNull(syncCursors.pushSyncQueuedAt), lt(syncCursors.pushSyncQueuedAt, new Date(now.getTime() - QUEUED_SYNC_STALE_MS))),
+        or(
+          isNull(syncCursors.pushSyncQueuedAt),
+          lt(syncCursors.pushSyncQueuedAt, new Date(now.getTime() - QUEUED_SYNC_STALE_MS)),
+        ),
       ),
     )
     .returning({ calendarId: syncCursors.calendarId });
@@ -48,7 +51,11 @@ export const startPushSync = releasePushSync;
  * Records Google's X-Goog-Message-Number for the channel; false when it is not above the highest
  * seen (a replay or a late duplicate), in one conditional update so concurrent replays race safely.
  */
-export async function claimMessageNumber(db: Executor, calendar: CalendarKey & { channelId: string }, messageNumber: number): Promise<boolean> {
+export async function claimMessageNumber(
+  db: Executor,
+  calendar: CalendarKey & { channelId: string },
+  messageNumber: number,
+): Promise<boolean> {
   const claimed = await db
     .update(syncCursors)
     .set({ channelMessageNumber: messageNumber })
@@ -65,7 +72,11 @@ export async function claimMessageNumber(db: Executor, calendar: CalendarKey & {
 }
 
 /** The claimed message's sync could not be sent: Google retries it with the same number, which must pass. */
-export async function releaseMessageNumber(db: Executor, calendar: CalendarKey & { channelId: string }, messageNumber: number): Promise<void> {
+export async function releaseMessageNumber(
+  db: Executor,
+  calendar: CalendarKey & { channelId: string },
+  messageNumber: number,
+): Promise<void> {
   await db
     .update(syncCursors)
     .set({ channelMessageNumber: null })

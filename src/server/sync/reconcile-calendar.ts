@@ -41,7 +41,13 @@ export async function reconcileCalendar(deps: SyncDeps, ref: CalendarRef): Promi
     .from(calendars)
     .innerJoin(calendarConnections, eq(calendarConnections.id, calendars.connectionId))
     .leftJoin(syncCursors, eq(syncCursors.calendarId, calendars.id))
-    .where(and(eq(calendars.tenantId, ref.tenantId), eq(calendars.id, ref.calendarId), eq(calendarConnections.tenantId, ref.tenantId)))
+    .where(
+      and(
+        eq(calendars.tenantId, ref.tenantId),
+        eq(calendars.id, ref.calendarId),
+        eq(calendarConnections.tenantId, ref.tenantId),
+      ),
+    )
     .limit(1);
   if (!row) throw new NotFoundError('Calendar not found');
   const result: ReconcileResult = { outcome: 'reconciled', upserted: 0, removed: 0 };
@@ -57,7 +63,10 @@ export async function reconcileCalendar(deps: SyncDeps, ref: CalendarRef): Promi
       .where(and(eq(externalEvents.tenantId, ref.tenantId), eq(externalEvents.calendarId, ref.calendarId)));
     const known = new Map(mirrored.map((event) => [event.externalId, event.etag]));
     const fallback = syncWindowAt(deps.now(), deps.window);
-    const window = { start: row.cursor?.windowStart ?? fallback.start, end: row.cursor?.windowEnd ?? fallback.end };
+    const window = {
+      start: row.cursor?.windowStart ?? fallback.start,
+      end: row.cursor?.windowEnd ?? fallback.end,
+    };
     const target = { ...ref, generation: row.cursor?.fullSyncGeneration ?? 0, syncedAt: deps.now() };
     for await (const changes of provider.reconcile(row.calendar.externalId, window, known)) {
       const applied = await applyChanges(db, target, changes);
@@ -87,14 +96,20 @@ export interface CalendarDueForReconcile {
  * keep, and the work is spread over the day instead of landing at once. Connections waiting for
  * reauthorization are left alone.
  */
-export async function listCalendarsDueForReconcile(deps: Pick<SyncDeps, 'db'>, at: Date): Promise<CalendarDueForReconcile[]> {
+export async function listCalendarsDueForReconcile(
+  deps: Pick<SyncDeps, 'db'>,
+  at: Date,
+): Promise<CalendarDueForReconcile[]> {
   const hour = at.getUTCHours();
   const due: CalendarDueForReconcile[] = [];
   for (const tenantId of await listIntegrationTenants(deps)) {
     const rows = await deps.db
       .select({ calendarId: calendars.id, connectionId: calendars.connectionId })
       .from(calendars)
-      .innerJoin(calendarConnections, and(eq(calendarConnections.id, calendars.connectionId), eq(calendarConnections.tenantId, tenantId)))
+      .innerJoin(
+        calendarConnections,
+        and(eq(calendarConnections.id, calendars.connectionId), eq(calendarConnections.tenantId, tenantId)),
+      )
       .where(
         and(
           eq(calendars.tenantId, tenantId),
@@ -102,7 +117,9 @@ export async function listCalendarsDueForReconcile(deps: Pick<SyncDeps, 'db'>, a
           or(eq(calendarConnections.status, 'active'), eq(calendarConnections.status, 'error')),
         ),
       );
-    due.push(...rows.filter((row) => reconcileHourOf(row.calendarId) === hour).map((row) => ({ tenantId, ...row })));
+    due.push(
+      ...rows.filter((row) => reconcileHourOf(row.calendarId) === hour).map((row) => ({ tenantId, ...row })),
+    );
   }
   return due;
 }

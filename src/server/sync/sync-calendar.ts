@@ -4,7 +4,11 @@ import { NotFoundError } from '@/server/errors';
 import { CursorExpiredError, ProviderAuthRevokedError, ProviderError } from '@/server/providers/errors';
 import type { CalendarProvider } from '@/server/providers/types';
 import { applyChanges, sweepUnseenEvents } from './apply-changes';
-import { markConnectionNeedsReauth, recordConnectionError, recordConnectionSynced } from './connection-health';
+import {
+  markConnectionNeedsReauth,
+  recordConnectionError,
+  recordConnectionSynced,
+} from './connection-health';
 import { syncWindowAt, type SyncDeps } from './deps';
 import { startPushSync } from './push-sync-queue';
 
@@ -40,7 +44,13 @@ export async function syncCalendar(deps: SyncDeps, ref: CalendarRef): Promise<Sy
     .from(calendars)
     .innerJoin(calendarConnections, eq(calendarConnections.id, calendars.connectionId))
     .leftJoin(syncCursors, eq(syncCursors.calendarId, calendars.id))
-    .where(and(eq(calendars.tenantId, ref.tenantId), eq(calendars.id, ref.calendarId), eq(calendarConnections.tenantId, ref.tenantId)))
+    .where(
+      and(
+        eq(calendars.tenantId, ref.tenantId),
+        eq(calendars.id, ref.calendarId),
+        eq(calendarConnections.tenantId, ref.tenantId),
+      ),
+    )
     .limit(1);
   if (!row) throw new NotFoundError('Calendar not found');
   if (row.cursor?.pushSyncQueuedAt) await startPushSync(db, ref);
@@ -49,9 +59,17 @@ export async function syncCalendar(deps: SyncDeps, ref: CalendarRef): Promise<Sy
 
   try {
     const provider = await deps.providers.forConnection(db, row.connection);
-    const result = row.cursor?.cursor && !windowOutgrown(deps, row.cursor)
-      ? await incrementalOrFull(deps, provider, row.calendar.externalId, ref, row.cursor)
-      : await fullSync(deps, provider, row.calendar.externalId, ref, row.cursor?.fullSyncGeneration ?? 0, false);
+    const result =
+      row.cursor?.cursor && !windowOutgrown(deps, row.cursor)
+        ? await incrementalOrFull(deps, provider, row.calendar.externalId, ref, row.cursor)
+        : await fullSync(
+            deps,
+            provider,
+            row.calendar.externalId,
+            ref,
+            row.cursor?.fullSyncGeneration ?? 0,
+            false,
+          );
     await recordConnectionSynced(db, health, deps.now());
     return result;
   } catch (error) {
@@ -111,7 +129,13 @@ async function incrementalSync(
     await deps.db
       .update(syncCursors)
       .set({ cursor: nextCursor, updatedAt: deps.now() })
-      .where(and(eq(syncCursors.tenantId, ref.tenantId), eq(syncCursors.calendarId, ref.calendarId), eq(syncCursors.cursor, cursor.cursor ?? '')));
+      .where(
+        and(
+          eq(syncCursors.tenantId, ref.tenantId),
+          eq(syncCursors.calendarId, ref.calendarId),
+          eq(syncCursors.cursor, cursor.cursor ?? ''),
+        ),
+      );
   }
   return result;
 }
@@ -129,7 +153,13 @@ async function fullSync(
   await deps.db
     .update(calendars)
     .set({ syncState: 'syncing' })
-    .where(and(eq(calendars.tenantId, ref.tenantId), eq(calendars.id, ref.calendarId), isNull(calendars.lastSyncedAt)));
+    .where(
+      and(
+        eq(calendars.tenantId, ref.tenantId),
+        eq(calendars.id, ref.calendarId),
+        isNull(calendars.lastSyncedAt),
+      ),
+    );
   const target = { ...ref, generation, syncedAt: deps.now() };
   const result = { ...emptyResult('full', 'synced'), cursorExpired };
   let nextCursor: string | null = null;
@@ -139,12 +169,26 @@ async function fullSync(
     result.removed += applied.removed;
     nextCursor = page.nextCursor ?? nextCursor;
   }
-  result.swept = await sweepUnseenEvents(deps.db, { tenantId: ref.tenantId, calendarId: ref.calendarId, generation });
-  const saved = { cursor: nextCursor, windowStart: window.start, windowEnd: window.end, fullSyncGeneration: generation, updatedAt: deps.now() };
+  result.swept = await sweepUnseenEvents(deps.db, {
+    tenantId: ref.tenantId,
+    calendarId: ref.calendarId,
+    generation,
+  });
+  const saved = {
+    cursor: nextCursor,
+    windowStart: window.start,
+    windowEnd: window.end,
+    fullSyncGeneration: generation,
+    updatedAt: deps.now(),
+  };
   await deps.db
     .insert(syncCursors)
     .values({ calendarId: ref.calendarId, tenantId: ref.tenantId, ...saved })
-    .onConflictDoUpdate({ target: syncCursors.calendarId, set: saved, setWhere: sql`${syncCursors.tenantId} = ${ref.tenantId}` });
+    .onConflictDoUpdate({
+      target: syncCursors.calendarId,
+      set: saved,
+      setWhere: sql`${syncCursors.tenantId} = ${ref.tenantId}`,
+    });
   return result;
 }
 

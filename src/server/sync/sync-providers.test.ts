@@ -2,7 +2,13 @@ import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMicrosoftTestbed, type MicrosoftTestbed } from '@/emulators/microsoft/testbed';
 import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
-import { createEmulatorRegistry, insertTestConnection, LOOPBACK_ALLOWED, oauthCredentials, type EmulatorRegistry } from '@/tests/support/emulator-registry';
+import {
+  createEmulatorRegistry,
+  insertTestConnection,
+  LOOPBACK_ALLOWED,
+  oauthCredentials,
+  type EmulatorRegistry,
+} from '@/tests/support/emulator-registry';
 import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
 import { basicAuth, startRadicale, type RadicaleServer } from '@/tests/support/radicale';
 import { startXandikos, type XandikosServers } from '@/tests/support/xandikos';
@@ -27,9 +33,18 @@ let tenant: TestTenant;
 
 beforeAll(async () => {
   database = await useTestDatabase();
-  [radicale, xandikos, microsoft] = await Promise.all([startRadicale({ users: [USER] }), startXandikos({ users: [USER] }), startMicrosoftTestbed()]);
+  [radicale, xandikos, microsoft] = await Promise.all([
+    startRadicale({ users: [USER] }),
+    startXandikos({ users: [USER] }),
+    startMicrosoftTestbed(),
+  ]);
   registry = createEmulatorRegistry({ microsoft, pageSize: 4 });
-  deps = { db: database.db, providers: registry, now: () => new Date(), window: { pastDays: 30, futureDays: 120 } };
+  deps = {
+    db: database.db,
+    providers: registry,
+    now: () => new Date(),
+    window: { pastDays: 30, futureDays: 120 },
+  };
   tenant = await createTestTenant(database.db, 'providers');
 });
 afterAll(async () => {
@@ -68,8 +83,20 @@ interface CalDavServer {
 }
 
 async function calDavScenario(server: CalDavServer, userId: string): Promise<void> {
-  const credentials = { kind: 'caldav' as const, serverUrl: server.serverUrl, username: USER.username, password: USER.password, email: USER.username };
-  const connection = await insertTestConnection(database.db, registry, { tenantId: tenant.tenantId, userId, provider: 'caldav', accountEmail: USER.username, credentials });
+  const credentials = {
+    kind: 'caldav' as const,
+    serverUrl: server.serverUrl,
+    username: USER.username,
+    password: USER.password,
+    email: USER.username,
+  };
+  const connection = await insertTestConnection(database.db, registry, {
+    tenantId: tenant.tenantId,
+    userId,
+    provider: 'caldav',
+    accountEmail: USER.username,
+    credentials,
+  });
   const first = await refreshCalendarList(deps, { tenantId: tenant.tenantId, connectionId: connection.id });
   expect(first.calendarIds).toHaveLength(2);
   const rows = await database.db.select().from(calendars).where(eq(calendars.connectionId, connection.id));
@@ -86,31 +113,49 @@ async function calDavScenario(server: CalDavServer, userId: string): Promise<voi
   const caldav = createCalDavProvider({ ...credentials, addressPolicy: LOOPBACK_ALLOWED });
   const kept = await caldav.createEvent(main.externalId, write('Tutorial', 2));
   const doomed = await caldav.createEvent(main.externalId, write('Doomed', 3));
-  expect(await syncCalendar(deps, { tenantId: tenant.tenantId, calendarId: main.id })).toMatchObject({ mode: 'full', upserted: 2 });
+  expect(await syncCalendar(deps, { tenantId: tenant.tenantId, calendarId: main.id })).toMatchObject({
+    mode: 'full',
+    upserted: 2,
+  });
   expect(await mirrorTitles(main.id)).toEqual(['Doomed', 'Tutorial']);
 
   await caldav.cancelEvent(main.externalId, doomed.externalId);
   await caldav.updateEvent(main.externalId, kept.externalId, write('Tutorial (moved)', 4));
-  expect(await syncCalendar(deps, { tenantId: tenant.tenantId, calendarId: main.id })).toMatchObject({ mode: 'incremental' });
+  expect(await syncCalendar(deps, { tenantId: tenant.tenantId, calendarId: main.id })).toMatchObject({
+    mode: 'incremental',
+  });
   expect(await mirrorTitles(main.id)).toEqual(['Tutorial (moved)']);
 
   // The token is lost (Radicale: 403, Xandikos: 500) while an event is deleted: a full resync
   // sweeps it, and the next poll is incremental again.
   const goneWhileLost = await caldav.createEvent(main.externalId, write('Gone while the token was lost', 6));
-  expect(await syncCalendar(deps, { tenantId: tenant.tenantId, calendarId: main.id })).toMatchObject({ mode: 'incremental', upserted: 1 });
+  expect(await syncCalendar(deps, { tenantId: tenant.tenantId, calendarId: main.id })).toMatchObject({
+    mode: 'incremental',
+    upserted: 1,
+  });
   await caldav.cancelEvent(main.externalId, goneWhileLost.externalId);
   await caldav.createEvent(main.externalId, write('After reset', 5));
   await server.forgetSyncTokens();
   const resync = await syncCalendar(deps, { tenantId: tenant.tenantId, calendarId: main.id });
   expect(resync).toMatchObject({ mode: 'full', cursorExpired: true, swept: 1 });
   expect(await mirrorTitles(main.id)).toEqual(['After reset', 'Tutorial (moved)']);
-  expect(await syncCalendar(deps, { tenantId: tenant.tenantId, calendarId: main.id })).toMatchObject({ mode: 'incremental' });
-  const [after] = await database.db.select().from(calendarConnections).where(eq(calendarConnections.id, connection.id));
+  expect(await syncCalendar(deps, { tenantId: tenant.tenantId, calendarId: main.id })).toMatchObject({
+    mode: 'incremental',
+  });
+  const [after] = await database.db
+    .select()
+    .from(calendarConnections)
+    .where(eq(calendarConnections.id, connection.id));
   expect(after).toMatchObject({ status: 'active', lastError: null });
 
-  const response = await fetch(work.externalId, { method: 'DELETE', headers: { authorization: basicAuth(USER) } });
+  const response = await fetch(work.externalId, {
+    method: 'DELETE',
+    headers: { authorization: basicAuth(USER) },
+  });
   expect(response.ok).toBe(true);
-  expect((await refreshCalendarList(deps, { tenantId: tenant.tenantId, connectionId: connection.id })).calendarIds).toEqual([main.id]);
+  expect(
+    (await refreshCalendarList(deps, { tenantId: tenant.tenantId, connectionId: connection.id })).calendarIds,
+  ).toEqual([main.id]);
 }
 
 describe('CalDAV', () => {
@@ -141,9 +186,21 @@ describe('Microsoft Graph (emulator)', () => {
   it('mirrors the default calendar through delta and picks it as the write target', async () => {
     const email = 'tutor1@northbridge.test';
     const tokens = await microsoft.signIn(email);
-    const connection = await insertTestConnection(database.db, registry, { tenantId: tenant.tenantId, userId: tenant.learner.userId, provider: 'microsoft', accountEmail: email, credentials: oauthCredentials(tokens) });
-    const { calendarIds } = await refreshCalendarList(deps, { tenantId: tenant.tenantId, connectionId: connection.id });
-    const [primary] = await database.db.select().from(calendars).where(and(eq(calendars.connectionId, connection.id), eq(calendars.isPrimary, true)));
+    const connection = await insertTestConnection(database.db, registry, {
+      tenantId: tenant.tenantId,
+      userId: tenant.learner.userId,
+      provider: 'microsoft',
+      accountEmail: email,
+      credentials: oauthCredentials(tokens),
+    });
+    const { calendarIds } = await refreshCalendarList(deps, {
+      tenantId: tenant.tenantId,
+      connectionId: connection.id,
+    });
+    const [primary] = await database.db
+      .select()
+      .from(calendars)
+      .where(and(eq(calendars.connectionId, connection.id), eq(calendars.isPrimary, true)));
     expect(primary?.isWriteTarget).toBe(true);
     expect(calendarIds).toContain(primary?.id);
 
@@ -154,7 +211,9 @@ describe('Microsoft Graph (emulator)', () => {
     expect(await mirrorTitles(primary?.id ?? '')).toContain('Made in Outlook');
 
     await account.provider.createEvent(account.calendarId, write('Later in Outlook', 2));
-    expect(await syncCalendar(deps, { tenantId: tenant.tenantId, calendarId: primary?.id ?? '' })).toMatchObject({ mode: 'incremental' });
+    expect(
+      await syncCalendar(deps, { tenantId: tenant.tenantId, calendarId: primary?.id ?? '' }),
+    ).toMatchObject({ mode: 'incremental' });
     expect(await mirrorTitles(primary?.id ?? '')).toContain('Later in Outlook');
   });
 });

@@ -51,12 +51,20 @@ async function findChannels(db: Database, channelIds: string[]): Promise<Map<str
       tokenHash: syncCursors.channelTokenHash,
     })
     .from(syncCursors)
-    .innerJoin(calendars, and(eq(calendars.id, syncCursors.calendarId), eq(calendars.tenantId, syncCursors.tenantId)))
+    .innerJoin(
+      calendars,
+      and(eq(calendars.id, syncCursors.calendarId), eq(calendars.tenantId, syncCursors.tenantId)),
+    )
     .where(inArray(syncCursors.channelId, [...new Set(channelIds)]));
-  return new Map(rows.flatMap((row) => (row.channelId ? [[row.channelId, { ...row, channelId: row.channelId }]] : [])));
+  return new Map(
+    rows.flatMap((row) => (row.channelId ? [[row.channelId, { ...row, channelId: row.channelId }]] : [])),
+  );
 }
 
-function authenticated(channel: KnownChannel | undefined, secret: string | undefined): channel is KnownChannel {
+function authenticated(
+  channel: KnownChannel | undefined,
+  secret: string | undefined,
+): channel is KnownChannel {
   return Boolean(channel?.tokenHash && secret && secretMatches(secret, channel.tokenHash));
 }
 
@@ -69,7 +77,12 @@ function secretMatches(secret: string, storedHash: string): boolean {
 function syncRequest(channel: KnownChannel): JobEvent {
   return {
     name: 'tandem/calendar.sync-requested',
-    data: { tenantId: channel.tenantId, calendarId: channel.calendarId, connectionId: channel.connectionId, reason: 'push' },
+    data: {
+      tenantId: channel.tenantId,
+      calendarId: channel.calendarId,
+      connectionId: channel.connectionId,
+      reason: 'push',
+    },
   };
 }
 
@@ -101,7 +114,10 @@ const googleHeadersSchema = z.object({
  * One Google notification (headers only, no body). `sync` is the channel's hello: nothing to do.
  * `exists` / `not_exists`: something changed; the sync token tells us what.
  */
-export async function receiveGoogleNotification(deps: WebhookDeps, headers: Headers): Promise<WebhookOutcome> {
+export async function receiveGoogleNotification(
+  deps: WebhookDeps,
+  headers: Headers,
+): Promise<WebhookOutcome> {
   const parsed = googleHeadersSchema.safeParse({
     channelId: headers.get('x-goog-channel-id') ?? undefined,
     token: headers.get('x-goog-channel-token') ?? undefined,
@@ -112,15 +128,20 @@ export async function receiveGoogleNotification(deps: WebhookDeps, headers: Head
   if (!parsed.success) return 'ignored';
   const notification = parsed.data;
   const channel = (await findChannels(deps.db, [notification.channelId])).get(notification.channelId);
-  if (!authenticated(channel, notification.token) || channel.resourceId !== notification.resourceId) return 'ignored';
-  if (notification.messageNumber !== undefined && !(await claimMessageNumber(deps.db, channel, notification.messageNumber))) {
+  if (!authenticated(channel, notification.token) || channel.resourceId !== notification.resourceId)
+    return 'ignored';
+  if (
+    notification.messageNumber !== undefined &&
+    !(await claimMessageNumber(deps.db, channel, notification.messageNumber))
+  ) {
     return 'duplicate';
   }
   if (notification.state === 'sync') return 'acknowledged';
   try {
     return (await requestPushSync(deps, [channel])).length > 0 ? 'dispatched' : 'coalesced';
   } catch (error) {
-    if (notification.messageNumber !== undefined) await releaseMessageNumber(deps.db, channel, notification.messageNumber);
+    if (notification.messageNumber !== undefined)
+      await releaseMessageNumber(deps.db, channel, notification.messageNumber);
     throw error;
   }
 }
@@ -152,11 +173,15 @@ const graphDeliverySchema = z.object({ value: z.array(z.unknown()) });
 export async function receiveGraphNotifications(deps: WebhookDeps, body: unknown): Promise<GraphDelivery> {
   const envelope = graphDeliverySchema.safeParse(body);
   if (!envelope.success) return { dispatched: 0, ignored: 0, refused: 'malformed' };
-  if (envelope.data.value.length > MAX_GRAPH_NOTIFICATIONS) return { dispatched: 0, ignored: 0, refused: 'too_many' };
+  if (envelope.data.value.length > MAX_GRAPH_NOTIFICATIONS)
+    return { dispatched: 0, ignored: 0, refused: 'too_many' };
   const items = z.array(graphNotificationSchema).safeParse(envelope.data.value);
   if (!items.success) return { dispatched: 0, ignored: 0, refused: 'malformed' };
 
-  const channels = await findChannels(deps.db, items.data.map((item) => item.subscriptionId));
+  const channels = await findChannels(
+    deps.db,
+    items.data.map((item) => item.subscriptionId),
+  );
   const toSync = new Map<string, KnownChannel>();
   const renewals = new Map<string, JobEvent>();
   let ignored = 0;
@@ -168,7 +193,8 @@ export async function receiveGraphNotifications(deps: WebhookDeps, body: unknown
     }
     const lifecycle = item.lifecycleEvent;
     if (lifecycle === 'reauthorizationRequired' || lifecycle === 'subscriptionRemoved') {
-      const reason = lifecycle === 'reauthorizationRequired' ? 'reauthorization_required' : 'subscription_removed';
+      const reason =
+        lifecycle === 'reauthorizationRequired' ? 'reauthorization_required' : 'subscription_removed';
       renewals.set(`${channel.calendarId}:${reason}`, {
         name: 'tandem/push-channel.renewal-requested',
         data: { tenantId: channel.tenantId, calendarId: channel.calendarId, reason },

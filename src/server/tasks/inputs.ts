@@ -16,7 +16,10 @@ const taskDetailsSchema = z.strictObject({
   title: storableText().trim().min(1, 'A title is required').max(200),
   notes: storableText().trim().max(5000).nullable(),
   dueAt: instantSchema,
-  durationMinutes: z.int().min(5).max(24 * 60),
+  durationMinutes: z
+    .int()
+    .min(5)
+    .max(24 * 60),
 });
 
 export const taskFieldsSchema = taskDetailsSchema.extend({
@@ -25,7 +28,10 @@ export const taskFieldsSchema = taskDetailsSchema.extend({
 });
 export type NewTask = z.output<typeof taskFieldsSchema>;
 
-export const taskUpdateSchema = taskIdSchema.extend({ version: editedVersionSchema, ...taskDetailsSchema.partial().shape });
+export const taskUpdateSchema = taskIdSchema.extend({
+  version: editedVersionSchema,
+  ...taskDetailsSchema.partial().shape,
+});
 export type TaskUpdate = z.infer<typeof taskUpdateSchema>;
 
 export const taskDoneSchema = taskIdSchema.extend({ done: z.boolean() });

@@ -27,7 +27,11 @@ const titles = (tasks: Task[]) => tasks.map((t) => t.title);
 
 describe('tasks', () => {
   it('are created for their owner in their tenant', async () => {
-    const created = await createTask(database.db, north.learner, task('Write cover letter', '2026-03-03T10:00:00Z', 45));
+    const created = await createTask(
+      database.db,
+      north.learner,
+      task('Write cover letter', '2026-03-03T10:00:00Z', 45),
+    );
     expect(created).toMatchObject({
       tenantId: north.tenantId,
       ownerId: north.learner.userId,
@@ -65,7 +69,13 @@ describe('tasks', () => {
     const updated = await updateTask(
       database.db,
       north.learner,
-      { id: created.id, version: created.version, title: 'Final', dueAt: at('2026-03-06T14:00:00Z'), durationMinutes: 90 },
+      {
+        id: created.id,
+        version: created.version,
+        title: 'Final',
+        dueAt: at('2026-03-06T14:00:00Z'),
+        durationMinutes: 90,
+      },
       later,
     );
     expect(updated).toMatchObject({ title: 'Final', notes: null, durationMinutes: 90, updatedAt: later });
@@ -78,14 +88,17 @@ describe('tasks', () => {
     );
     expect(noted).toMatchObject({ title: 'Final', notes: 'Ask for feedback' });
     const mine = { id: created.id, version: noted.version, title: 'Mine' };
-    await expect(updateTask(database.db, north.otherLearner, mine, now)).rejects.toThrow(
-      NotFoundError,
-    );
+    await expect(updateTask(database.db, north.otherLearner, mine, now)).rejects.toThrow(NotFoundError);
   });
 
   it('refuse an edit made from a version that has changed since, keeping the newer change', async () => {
     const created = await createTask(database.db, north.learner, task('Portfolio', '2026-03-03T11:00:00Z'));
-    const inFirstTab = await updateTask(database.db, north.learner, { id: created.id, version: created.version, title: 'Portfolio v2' }, now);
+    const inFirstTab = await updateTask(
+      database.db,
+      north.learner,
+      { id: created.id, version: created.version, title: 'Portfolio v2' },
+      now,
+    );
     expect(inFirstTab.version).toBe(created.version + 1);
     const stale = { id: created.id, version: created.version, notes: 'From the second tab' };
     await expect(updateTask(database.db, north.learner, stale, now)).rejects.toThrow(
@@ -97,17 +110,34 @@ describe('tasks', () => {
     const done = await setTaskDone(database.db, north.learner, created.id, true, now);
     expect(done.version).toBe(inFirstTab.version + 1);
     await expect(
-      updateTask(database.db, north.learner, { id: created.id, version: inFirstTab.version, title: 'Late' }, now),
+      updateTask(
+        database.db,
+        north.learner,
+        { id: created.id, version: inFirstTab.version, title: 'Late' },
+        now,
+      ),
     ).rejects.toThrow(ConflictError);
   });
 
   it('are completed and reopened', async () => {
-    const created = await createTask(database.db, north.learner, task('Mock interview', '2026-03-04T11:00:00Z'));
+    const created = await createTask(
+      database.db,
+      north.learner,
+      task('Mock interview', '2026-03-04T11:00:00Z'),
+    );
     const done = await setTaskDone(database.db, north.learner, created.id, true, now);
     expect(done.doneAt?.toISOString()).toBe(now.toISOString());
-    const reopened = await setTaskDone(database.db, north.learner, created.id, false, at('2026-03-02T10:00:00Z'));
+    const reopened = await setTaskDone(
+      database.db,
+      north.learner,
+      created.id,
+      false,
+      at('2026-03-02T10:00:00Z'),
+    );
     expect(reopened.doneAt).toBeNull();
-    await expect(setTaskDone(database.db, south.learner, created.id, true, now)).rejects.toThrow(NotFoundError);
+    await expect(setTaskDone(database.db, south.learner, created.id, true, now)).rejects.toThrow(
+      NotFoundError,
+    );
   });
 
   it('are deleted once, by their owner only', async () => {
@@ -120,13 +150,17 @@ describe('tasks', () => {
   });
 
   it("other users' tasks are invisible, in the same tenant and in another", async () => {
-    const secret = await createTask(database.db, north.otherLearner, task('Private errand', '2026-03-03T13:00:00Z'));
+    const secret = await createTask(
+      database.db,
+      north.otherLearner,
+      task('Private errand', '2026-03-03T13:00:00Z'),
+    );
     for (const stranger of [north.learner, north.admin, south.otherLearner]) {
       expect(titles(await listTasks(database.db, stranger, workday))).not.toContain('Private errand');
     }
     expect(titles(await listTasks(database.db, north.otherLearner, workday))).toEqual(['Private errand']);
-    await expect(updateTask(database.db, south.admin, { id: secret.id, version: 1, title: 'Taken' }, now)).rejects.toThrow(
-      NotFoundError,
-    );
+    await expect(
+      updateTask(database.db, south.admin, { id: secret.id, version: 1, title: 'Taken' }, now),
+    ).rejects.toThrow(NotFoundError);
   });
 });

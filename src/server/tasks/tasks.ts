@@ -22,7 +22,10 @@ export function listTasks(db: Executor, actor: Actor, range: DateRange): Promise
         eq(tasks.ownerId, actor.userId),
         lt(tasks.dueAt, range.to),
         // The column encodes the Date: next to a raw expression, postgres.js would get it unencoded.
-        gt(sql`${tasks.dueAt} + make_interval(mins => ${tasks.durationMinutes})`, sql.param(range.from, tasks.dueAt)),
+        gt(
+          sql`${tasks.dueAt} + make_interval(mins => ${tasks.durationMinutes})`,
+          sql.param(range.from, tasks.dueAt),
+        ),
       ),
     )
     .orderBy(asc(tasks.dueAt));
@@ -50,7 +53,13 @@ export async function updateTask(db: Executor, actor: Actor, update: TaskUpdate,
   throw exists ? new ConflictError(TASK_CHANGED_MEANWHILE) : new NotFoundError('Task not found');
 }
 
-export async function setTaskDone(db: Executor, actor: Actor, id: string, done: boolean, now: Date): Promise<Task> {
+export async function setTaskDone(
+  db: Executor,
+  actor: Actor,
+  id: string,
+  done: boolean,
+  now: Date,
+): Promise<Task> {
   const [task] = await db
     .update(tasks)
     .set({ doneAt: done ? now : null, version: sql`${tasks.version} + 1`, updatedAt: now })

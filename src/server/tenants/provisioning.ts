@@ -31,7 +31,11 @@ export interface ProvisionedTenant {
 export async function provisionTenant(db: Executor, spec: TenantSpec): Promise<ProvisionedTenant> {
   const [tenant] = await db
     .insert(tenants)
-    .values({ name: spec.name, slug: spec.slug, calendarIntegrationEnabled: spec.calendarIntegrationEnabled ?? false })
+    .values({
+      name: spec.name,
+      slug: spec.slug,
+      calendarIntegrationEnabled: spec.calendarIntegrationEnabled ?? false,
+    })
     .returning({ id: tenants.id });
   if (!tenant) throw new Error('insert returned no row');
   const userIds = new Map<string, string>();

@@ -19,7 +19,12 @@ const tenantRequest = (slug: string): TestTenantRequest => ({
   password: 'e2e-password-1',
   members: [
     { email: `Tutor@${slug}.test`, name: 'Tara Tutor', role: 'tutor' },
-    { email: `admin@${slug}.test`, name: 'Ada Admin', role: 'admin', permissions: ['manage_tenant_settings'] },
+    {
+      email: `admin@${slug}.test`,
+      name: 'Ada Admin',
+      role: 'admin',
+      permissions: ['manage_tenant_settings'],
+    },
   ],
 });
 
@@ -31,7 +36,8 @@ function post(body: unknown, authorization?: string): Request {
   });
 }
 
-const answer = (token: string | null, request: Request) => answerTestTenantRequest({ token, db: database.db }, request);
+const answer = (token: string | null, request: Request) =>
+  answerTestTenantRequest({ token, db: database.db }, request);
 
 describe('the test provisioning route', () => {
   it('is not there without its token, whatever the request carries', async () => {
@@ -44,7 +50,10 @@ describe('the test provisioning route', () => {
   });
 
   it('refuses a malformed tenant with 400', async () => {
-    const response = await answer(TOKEN, post({ ...tenantRequest('bad'), members: [{ email: 'nobody' }] }, `Bearer ${TOKEN}`));
+    const response = await answer(
+      TOKEN,
+      post({ ...tenantRequest('bad'), members: [{ email: 'nobody' }] }, `Bearer ${TOKEN}`),
+    );
     expect(response.status).toBe(400);
     expect(await findTenantIdBySlug(database.db, 'bad')).toBeNull();
   });
@@ -55,9 +64,19 @@ describe('the test provisioning route', () => {
     const made = (await response.json()) as { tenantId: string; userIds: Record<string, string> };
     expect(await findTenantIdBySlug(database.db, 'spec-academy')).toBe(made.tenantId);
 
-    const signedIn = await verifyCredentials(database.db, { email: 'tutor@spec-academy.test', password: 'e2e-password-1' });
+    const signedIn = await verifyCredentials(database.db, {
+      email: 'tutor@spec-academy.test',
+      password: 'e2e-password-1',
+    });
     expect(signedIn).toMatchObject({ id: made.userIds['tutor@spec-academy.test'], tenantId: made.tenantId });
-    const admin = await findActor(database.db, { userId: made.userIds['admin@spec-academy.test'] ?? '', tenantId: made.tenantId });
-    expect(admin).toMatchObject({ role: 'admin', permissions: ['manage_tenant_settings'], timeZone: 'Europe/London' });
+    const admin = await findActor(database.db, {
+      userId: made.userIds['admin@spec-academy.test'] ?? '',
+      tenantId: made.tenantId,
+    });
+    expect(admin).toMatchObject({
+      role: 'admin',
+      permissions: ['manage_tenant_settings'],
+      timeZone: 'Europe/London',
+    });
   });
 });

@@ -38,7 +38,10 @@ export interface ProvisionedTestTenant {
   userIds: Record<string, string>;
 }
 
-export async function provisionTestTenant(db: Executor, request: z.output<typeof testTenantRequestSchema>): Promise<ProvisionedTestTenant> {
+export async function provisionTestTenant(
+  db: Executor,
+  request: z.output<typeof testTenantRequestSchema>,
+): Promise<ProvisionedTestTenant> {
   const passwordHash = await hashPassword(request.password);
   const { tenantId, userIds } = await provisionTenant(db, {
     name: request.name,
@@ -59,7 +62,10 @@ export interface TestProvisioningDeps {
  * POST /api/testing/tenants. A 404 without the token, as if there were no such route, so that
  * nothing about it can be learnt where it is off.
  */
-export async function answerTestTenantRequest(deps: TestProvisioningDeps, request: Request): Promise<Response> {
+export async function answerTestTenantRequest(
+  deps: TestProvisioningDeps,
+  request: Request,
+): Promise<Response> {
   if (!deps.token || !carriesToken(request.headers.get('authorization'), deps.token)) {
     return new Response(null, { status: 404 });
   }

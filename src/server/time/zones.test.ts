@@ -125,7 +125,10 @@ describe.each(PROCESS_ZONES)('with the process in $zone', ({ zone, januaryOffset
       ['Sun 10:00 EDT', '2026-03-08T14:00:00Z'],
       ['Sun 23:30 EDT', '2026-03-09T03:30:00Z'],
     ]);
-    expect(seen.map((m) => localDate(m.startsAt, newYork.learner.timeZone))).toEqual(['2026-03-08', '2026-03-08']);
+    expect(seen.map((m) => localDate(m.startsAt, newYork.learner.timeZone))).toEqual([
+      '2026-03-08',
+      '2026-03-08',
+    ]);
   });
 
   it('and the whole of a 25-hour local day', async () => {

@@ -23,7 +23,12 @@ describe('localeFromAcceptLanguage', () => {
   it('writes the day before the month for a UK browser and after it for a US one', () => {
     const monday = new Date('2026-11-30T12:00:00Z');
     const format = (header: string) =>
-      new Intl.DateTimeFormat(localeFromAcceptLanguage(header), { weekday: 'short', day: 'numeric', month: 'numeric', timeZone: 'UTC' }).format(monday);
+      new Intl.DateTimeFormat(localeFromAcceptLanguage(header), {
+        weekday: 'short',
+        day: 'numeric',
+        month: 'numeric',
+        timeZone: 'UTC',
+      }).format(monday);
     expect(format('en-GB')).toBe('Mon 30/11');
     expect(format('en-US')).toBe('Mon, 11/30');
   });

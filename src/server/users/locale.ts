@@ -15,7 +15,9 @@ export const CHOOSABLE_LOCALES = {
   'es-ES': 'Español (España)',
 } as const;
 export type ChoosableLocale = keyof typeof CHOOSABLE_LOCALES;
-export const choosableLocaleSchema = z.enum(Object.keys(CHOOSABLE_LOCALES) as [ChoosableLocale, ...ChoosableLocale[]]);
+export const choosableLocaleSchema = z.enum(
+  Object.keys(CHOOSABLE_LOCALES) as [ChoosableLocale, ...ChoosableLocale[]],
+);
 
 const MAX_TAGS = 20;
 

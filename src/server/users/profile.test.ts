@@ -15,11 +15,19 @@ beforeAll(async () => {
 describe('the date format (locale) of a profile', () => {
   it('is unset at first, so the browser decides; it can be chosen, and unset again', async () => {
     expect((await getProfile(database.db, tenant.learner)).locale).toBeNull();
-    const chosen = await updateProfile(database.db, tenant.learner, profileUpdateSchema.parse({ locale: 'en-GB' }));
+    const chosen = await updateProfile(
+      database.db,
+      tenant.learner,
+      profileUpdateSchema.parse({ locale: 'en-GB' }),
+    );
     expect(chosen.locale).toBe('en-GB');
     // Another member's choice is their own.
     expect((await getProfile(database.db, tenant.otherLearner)).locale).toBeNull();
-    const unset = await updateProfile(database.db, tenant.learner, profileUpdateSchema.parse({ locale: null }));
+    const unset = await updateProfile(
+      database.db,
+      tenant.learner,
+      profileUpdateSchema.parse({ locale: null }),
+    );
     expect(unset.locale).toBeNull();
   });
 

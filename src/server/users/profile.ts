@@ -76,13 +76,20 @@ export function listTenantMembers(db: Executor, actor: Actor, role?: Role): Prom
         db
           .select({ organizerId: meetings.organizerId })
           .from(meetingAttendees)
-          .innerJoin(meetings, and(eq(meetings.id, meetingAttendees.meetingId), eq(meetings.tenantId, actor.tenantId)))
-          .where(and(eq(meetingAttendees.tenantId, actor.tenantId), eq(meetingAttendees.userId, actor.userId))),
+          .innerJoin(
+            meetings,
+            and(eq(meetings.id, meetingAttendees.meetingId), eq(meetings.tenantId, actor.tenantId)),
+          )
+          .where(
+            and(eq(meetingAttendees.tenantId, actor.tenantId), eq(meetingAttendees.userId, actor.userId)),
+          ),
       );
   return db
     .select({ id: users.id, name: users.name, email: users.email, role: memberships.role })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.tenantId, actor.tenantId), role ? eq(memberships.role, role) : undefined, visible))
+    .where(
+      and(eq(memberships.tenantId, actor.tenantId), role ? eq(memberships.role, role) : undefined, visible),
+    )
     .orderBy(asc(users.name), asc(users.email));
 }

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 
-const clockTime = z
-  .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use a 24-hour time such as 09:00');
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use a 24-hour time such as 09:00');
 
 /** When a person usually works, in their own time zone. Days are ISO weekdays (1 = Monday). */
 export const workingHoursSchema = z

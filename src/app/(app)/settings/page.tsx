@@ -10,7 +10,9 @@ export default async function AccountSettingsPage() {
     <HydrateClient>
       <div className="max-w-2xl">
         <h1 className="text-2xl font-semibold">Account settings</h1>
-        <p className="mt-1 text-slate-700">Your calendar is shown in your time zone; others see your working hours.</p>
+        <p className="mt-1 text-slate-700">
+          Your calendar is shown in your time zone; others see your working hours.
+        </p>
         <ProfileForm />
       </div>
     </HydrateClient>

@@ -19,10 +19,13 @@ function handle(method: 'GET' | 'POST' | 'PUT') {
   return async (request: NextRequest): Promise<Response> => {
     const app = await appDeps();
     if (app.jobsMode !== 'inngest') {
-      return new Response('Jobs run in-process (TANDEM_JOBS=inline); set TANDEM_JOBS=inngest to serve them to Inngest.\n', {
-        status: 404,
-        headers: { 'content-type': 'text/plain; charset=utf-8' },
-      });
+      return new Response(
+        'Jobs run in-process (TANDEM_JOBS=inline); set TANDEM_JOBS=inngest to serve them to Inngest.\n',
+        {
+          status: 404,
+          headers: { 'content-type': 'text/plain; charset=utf-8' },
+        },
+      );
     }
     return inngestHandlers(app)[method](request, undefined);
   };

@@ -6,7 +6,12 @@ export function AppSpecificPasswordSteps() {
       <ol className="mt-1 list-decimal space-y-0.5 pl-5">
         <li>
           Sign in at{' '}
-          <a href="https://appleid.apple.com" target="_blank" rel="noreferrer" className="text-brand-700 underline">
+          <a
+            href="https://appleid.apple.com"
+            target="_blank"
+            rel="noreferrer"
+            className="text-brand-700 underline"
+          >
             appleid.apple.com
           </a>
           .

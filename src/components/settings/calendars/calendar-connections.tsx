@@ -33,14 +33,18 @@ export function CalendarConnections() {
   const [form, setForm] = useState<CalDavKind | null>(null);
   const close = () => setForm(null);
 
-  if (list.error) return <Alert tone="error">Could not load your calendar connections: {list.error.message}</Alert>;
+  if (list.error)
+    return <Alert tone="error">Could not load your calendar connections: {list.error.message}</Alert>;
   if (!list.data) return <p className="text-sm text-slate-700">Loading your connections…</p>;
   const { connections, allowedProviders } = list.data;
 
   return (
     <>
       <ConnectCalendarSection allowedProviders={allowedProviders} onOpenForm={setForm} />
-      <section aria-labelledby="connections-heading" className="rounded-lg border border-slate-200 bg-white p-5">
+      <section
+        aria-labelledby="connections-heading"
+        className="rounded-lg border border-slate-200 bg-white p-5"
+      >
         <h2 id="connections-heading" className="text-lg font-semibold">
           Your connections
         </h2>
@@ -49,12 +53,21 @@ export function CalendarConnections() {
         ) : (
           <ul className="mt-3 space-y-4">
             {connections.map((connection) => (
-              <ConnectionCard key={connection.id} connection={connection} zone={profile.timeZone} onReconnectCalDav={setForm} />
+              <ConnectionCard
+                key={connection.id}
+                connection={connection}
+                zone={profile.timeZone}
+                onReconnectCalDav={setForm}
+              />
             ))}
           </ul>
         )}
       </section>
-      <Dialog open={form !== null} onOpenChange={(open) => !open && close()} title={form ? FORM_TITLES[form] : ''}>
+      <Dialog
+        open={form !== null}
+        onOpenChange={(open) => !open && close()}
+        title={form ? FORM_TITLES[form] : ''}
+      >
         {form ? <CalDavConnectForm kind={form} onConnected={close} onCancel={close} /> : null}
       </Dialog>
     </>

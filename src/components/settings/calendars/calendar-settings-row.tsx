@@ -39,16 +39,30 @@ export function CalendarSettingsRow({ calendar }: { calendar: ConnectedCalendar 
     <li>
       <fieldset className="rounded-md border border-slate-200 p-3">
         <legend className="flex items-center gap-2 px-1 text-sm font-medium">
-          <span aria-hidden="true" className="inline-block h-3.5 w-3.5 rounded-sm border border-slate-400" style={{ backgroundColor: calendarSwatchColor(calendar.color) }} />
+          <span
+            aria-hidden="true"
+            className="inline-block h-3.5 w-3.5 rounded-sm border border-slate-400"
+            style={{ backgroundColor: calendarSwatchColor(calendar.color) }}
+          />
           {calendar.name}
         </legend>
         <div className="flex flex-wrap gap-x-6 gap-y-2 text-sm">
           <label className="flex items-center gap-1.5">
-            <input type="checkbox" className="h-4 w-4" checked={show} onChange={(event) => change({ show: event.target.checked })} />
+            <input
+              type="checkbox"
+              className="h-4 w-4"
+              checked={show}
+              onChange={(event) => change({ show: event.target.checked })}
+            />
             Show in my calendar
           </label>
           <label className="flex items-center gap-1.5">
-            <input type="checkbox" className="h-4 w-4" checked={busy} onChange={(event) => change({ busy: event.target.checked })} />
+            <input
+              type="checkbox"
+              className="h-4 w-4"
+              checked={busy}
+              onChange={(event) => change({ busy: event.target.checked })}
+            />
             Counts as busy
           </label>
           <label className="flex items-center gap-1.5">
@@ -63,7 +77,9 @@ export function CalendarSettingsRow({ calendar }: { calendar: ConnectedCalendar 
             {WRITE_TARGET_LABEL}
           </label>
         </div>
-        {!calendar.canWrite ? <p className="mt-1 text-xs text-slate-600">Read-only: it cannot be the write target.</p> : null}
+        {!calendar.canWrite ? (
+          <p className="mt-1 text-xs text-slate-600">Read-only: it cannot be the write target.</p>
+        ) : null}
         {calendar.syncState === 'error' && calendar.lastError ? (
           <p className="mt-1 text-sm text-red-700">Error: {calendar.lastError}</p>
         ) : null}

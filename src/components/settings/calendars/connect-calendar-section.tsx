@@ -17,7 +17,9 @@ export function ConnectCalendarSection({ allowedProviders, onOpenForm }: Connect
         Connect a calendar
       </h2>
       {allowedProviders.length === 0 ? (
-        <p className="mt-2 text-sm text-slate-700">Your organisation has not allowed any calendar provider yet.</p>
+        <p className="mt-2 text-sm text-slate-700">
+          Your organisation has not allowed any calendar provider yet.
+        </p>
       ) : (
         <ul className="mt-3 grid gap-3 sm:grid-cols-2">
           {allowedProviders.map((provider) => (
@@ -36,7 +38,10 @@ export function ConnectCalendarSection({ allowedProviders, onOpenForm }: Connect
                 {provider === 'microsoft' ? (
                   <>
                     {' '}
-                    <a href={connectStartUrl('microsoft', { account: 'personal' })} className="text-brand-700 underline">
+                    <a
+                      href={connectStartUrl('microsoft', { account: 'personal' })}
+                      className="text-brand-700 underline"
+                    >
                       Connect a personal Outlook.com account
                     </a>
                   </>

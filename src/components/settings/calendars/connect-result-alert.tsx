@@ -7,7 +7,9 @@ import { CONNECT_FAILURE_MESSAGES, isConnectFailure } from '@/server/connections
 import { PROVIDER_LABELS } from '@/server/providers/labels';
 
 function providerLabel(value: string): string {
-  return Object.hasOwn(PROVIDER_LABELS, value) ? PROVIDER_LABELS[value as keyof typeof PROVIDER_LABELS] : 'Your calendar';
+  return Object.hasOwn(PROVIDER_LABELS, value)
+    ? PROVIDER_LABELS[value as keyof typeof PROVIDER_LABELS]
+    : 'Your calendar';
 }
 
 /**
@@ -15,7 +17,13 @@ function providerLabel(value: string): string {
  * Said once: the query is taken out of the address at once (a reload or a bookmark does not say
  * it again), and the message stays until dismissed.
  */
-export function ConnectResultAlert({ connected, error }: { connected?: string | undefined; error?: string | undefined }) {
+export function ConnectResultAlert({
+  connected,
+  error,
+}: {
+  connected?: string | undefined;
+  error?: string | undefined;
+}) {
   const [dismissed, setDismissed] = useState(false);
   useEffect(() => {
     if (!connected && !error) return;

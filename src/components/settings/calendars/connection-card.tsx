@@ -39,8 +39,12 @@ export function ConnectionCard({ connection, zone, onReconnectCalDav }: Connecti
           <div>
             <h3 id={headingId} className="font-semibold">
               {PROVIDER_LABELS[provider]}
-              <span className="block text-sm font-normal text-slate-700">{connection.displayName ?? connection.accountEmail}</span>
-              {connection.displayName ? <span className="block text-sm font-normal text-slate-700">{connection.accountEmail}</span> : null}
+              <span className="block text-sm font-normal text-slate-700">
+                {connection.displayName ?? connection.accountEmail}
+              </span>
+              {connection.displayName ? (
+                <span className="block text-sm font-normal text-slate-700">{connection.accountEmail}</span>
+              ) : null}
             </h3>
             <ConnectionStatusLine connection={connection} zone={zone} />
           </div>
@@ -54,11 +58,19 @@ export function ConnectionCard({ connection, zone, onReconnectCalDav }: Connecti
               {syncNow.isPending ? 'Syncing…' : 'Sync now'}
             </Button>
             {provider === 'google' || provider === 'microsoft' ? (
-              <a href={connectStartUrl(provider, { reconnectId: connection.id })} aria-label={`Reconnect ${label}`} className={LINK_BUTTON_CLASS}>
+              <a
+                href={connectStartUrl(provider, { reconnectId: connection.id })}
+                aria-label={`Reconnect ${label}`}
+                className={LINK_BUTTON_CLASS}
+              >
                 Reconnect
               </a>
             ) : (
-              <Button variant="secondary" aria-label={`Reconnect ${label}`} onClick={() => onReconnectCalDav(provider)}>
+              <Button
+                variant="secondary"
+                aria-label={`Reconnect ${label}`}
+                onClick={() => onReconnectCalDav(provider)}
+              >
                 Reconnect
               </Button>
             )}

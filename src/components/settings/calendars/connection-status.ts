@@ -8,7 +8,9 @@ export function isSyncing(connection: Connection): boolean {
   if (connection.status !== 'active') return false;
   // Just connected: the calendar list itself is still being fetched.
   if (connection.calendars.length === 0 && !connection.lastSyncedAt) return true;
-  return connection.calendars.some((calendar) => calendar.syncState === 'pending' || calendar.syncState === 'syncing');
+  return connection.calendars.some(
+    (calendar) => calendar.syncState === 'pending' || calendar.syncState === 'syncing',
+  );
 }
 
 export function formatSyncTime(instant: Date, zone: string): string {
@@ -18,13 +20,17 @@ export function formatSyncTime(instant: Date, zone: string): string {
 }
 
 /** The connection's state in words; colour only repeats it. */
-export function describeConnectionStatus(connection: Connection, zone: string): { text: string; tone: StatusTone } {
+export function describeConnectionStatus(
+  connection: Connection,
+  zone: string,
+): { text: string; tone: StatusTone } {
   if (connection.status === 'needs_reauth') return { text: 'Needs reconnecting', tone: 'warning' };
   if (connection.status === 'error') {
     return { text: `Error: ${connection.lastError ?? 'the last sync failed'}`, tone: 'error' };
   }
   if (isSyncing(connection) || !connection.lastSyncedAt) return { text: 'Syncing…', tone: 'busy' };
   const failed = connection.calendars.find((calendar) => calendar.syncState === 'error');
-  if (failed) return { text: `Error: ${failed.lastError ?? `${failed.name} could not be synced`}`, tone: 'error' };
+  if (failed)
+    return { text: `Error: ${failed.lastError ?? `${failed.name} could not be synced`}`, tone: 'error' };
   return { text: `Up to date — last synced at ${formatSyncTime(connection.lastSyncedAt, zone)}`, tone: 'ok' };
 }

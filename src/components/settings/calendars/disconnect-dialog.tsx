@@ -32,15 +32,19 @@ export function DisconnectDialog({ connection, open, onOpenChange }: DisconnectD
       <div className="space-y-4 text-sm">
         {disconnect.error ? <Alert tone="error">{disconnect.error.message}</Alert> : null}
         <p>
-          Tandem stops syncing with this {provider} account and deletes its copy of the account’s calendars and events:
-          they no longer appear in your Tandem calendar or count towards your availability.
+          Tandem stops syncing with this {provider} account and deletes its copy of the account’s calendars
+          and events: they no longer appear in your Tandem calendar or count towards your availability.
         </p>
         <p>Your Tandem meetings and tasks stay as they are, and nothing is deleted from {provider}.</p>
         <div className="flex justify-end gap-2 border-t border-slate-200 pt-4">
           <Button variant="secondary" onClick={() => onOpenChange(false)}>
             Cancel
           </Button>
-          <Button variant="danger" disabled={disconnect.isPending} onClick={() => disconnect.mutate({ connectionId: connection.id })}>
+          <Button
+            variant="danger"
+            disabled={disconnect.isPending}
+            onClick={() => disconnect.mutate({ connectionId: connection.id })}
+          >
             {disconnect.isPending ? 'Disconnecting…' : 'Disconnect'}
           </Button>
         </div>

@@ -1,6 +1,15 @@
 import { connectCalDav } from '@/server/connections/caldav-connect';
-import { calDavConnectSchema, calendarPreferencesSchema, connectionIdSchema } from '@/server/connections/inputs';
-import { disconnectConnection, listConnections, requestSync, updateCalendarPreferences } from '@/server/connections/manage';
+import {
+  calDavConnectSchema,
+  calendarPreferencesSchema,
+  connectionIdSchema,
+} from '@/server/connections/inputs';
+import {
+  disconnectConnection,
+  listConnections,
+  requestSync,
+  updateCalendarPreferences,
+} from '@/server/connections/manage';
 import { createTRPCRouter, tenantProcedure } from '../trpc';
 
 /**

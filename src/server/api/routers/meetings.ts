@@ -1,4 +1,9 @@
-import { createMeetingSchema, meetingIdSchema, respondSchema, updateMeetingSchema } from '@/server/meetings/inputs';
+import {
+  createMeetingSchema,
+  meetingIdSchema,
+  respondSchema,
+  updateMeetingSchema,
+} from '@/server/meetings/inputs';
 import { canOrganize, ORGANIZER_REFUSAL } from '@/server/meetings/organizers';
 import { getMeeting } from '@/server/meetings/queries';
 import { respondToMeeting } from '@/server/meetings/responses';
@@ -8,7 +13,9 @@ import { createTRPCRouter, roleProcedure, tenantProcedure } from '../trpc';
 const organizerProcedure = roleProcedure(canOrganize, ORGANIZER_REFUSAL);
 
 export const meetingsRouter = createTRPCRouter({
-  get: tenantProcedure.input(meetingIdSchema).query(({ ctx, input }) => getMeeting(ctx.db, ctx.actor, input.id)),
+  get: tenantProcedure
+    .input(meetingIdSchema)
+    .query(({ ctx, input }) => getMeeting(ctx.db, ctx.actor, input.id)),
   create: organizerProcedure
     .input(createMeetingSchema)
     .mutation(({ ctx, input }) => createMeeting(ctx.db, ctx.actor, input)),

@@ -123,7 +123,11 @@ export const syncCursors = pgTable(
     pushSyncQueuedAt: timestamp({ withTimezone: true }),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('sync_cursors_channel_uq').on(t.channelId).where(sql`${t.channelId} is not null`)],
+  (t) => [
+    uniqueIndex('sync_cursors_channel_uq')
+      .on(t.channelId)
+      .where(sql`${t.channelId} is not null`),
+  ],
 );
 
 /** The local mirror of third-party events; pages and availability read only this. */
@@ -157,9 +161,15 @@ export const externalEvents = pgTable(
     seriesExternalId: text(),
     originalStartAt: timestamp({ withTimezone: true }),
     transparency: text().$type<'opaque' | 'transparent'>().notNull().default('opaque'),
-    showAs: text().$type<'free' | 'tentative' | 'busy' | 'oof' | 'working_elsewhere' | 'unknown'>().notNull().default('busy'),
+    showAs: text()
+      .$type<'free' | 'tentative' | 'busy' | 'oof' | 'working_elsewhere' | 'unknown'>()
+      .notNull()
+      .default('busy'),
     organizerEmail: text(),
-    attendees: jsonb().$type<{ email: string; name: string | null; response: string }[]>().notNull().default([]),
+    attendees: jsonb()
+      .$type<{ email: string; name: string | null; response: string }[]>()
+      .notNull()
+      .default([]),
     tandemMeetingId: uuid(),
     providerUpdatedAt: timestamp({ withTimezone: true }),
     fullSyncGeneration: bigint({ mode: 'number' }).notNull().default(0),

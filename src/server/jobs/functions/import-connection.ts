@@ -16,7 +16,9 @@ export const importConnection = defineJob({
   concurrencyKey: 'event.data.connectionId',
   retries: 5,
   async run(deps, { tenantId, connectionId }, steps) {
-    const { calendarIds } = await steps.run('refresh-calendar-list', () => refreshCalendarList(deps, { tenantId, connectionId }));
+    const { calendarIds } = await steps.run('refresh-calendar-list', () =>
+      refreshCalendarList(deps, { tenantId, connectionId }),
+    );
     await steps.run('request-calendar-imports', () =>
       deps.jobs.send(
         calendarIds.map((calendarId) => ({
@@ -27,7 +29,9 @@ export const importConnection = defineJob({
     );
     const channels: Record<string, string> = {};
     for (const calendarId of calendarIds) {
-      const { status } = await steps.run(`ensure-push-channel-${calendarId}`, () => ensurePushChannel(deps, { tenantId, calendarId }));
+      const { status } = await steps.run(`ensure-push-channel-${calendarId}`, () =>
+        ensurePushChannel(deps, { tenantId, calendarId }),
+      );
       channels[calendarId] = status;
     }
     return { calendars: calendarIds.length, channels };

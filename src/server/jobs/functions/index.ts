@@ -8,7 +8,14 @@ import { renewChannels, renewPushChannel } from './renew-channels';
 import { syncCalendar } from './sync-calendar';
 
 /** Every Tandem job. A new job: its file here, and one line in this list. */
-export const JOB_DEFINITIONS: JobDefinition[] = [importConnection, syncCalendar, renewChannels, renewPushChannel, pollCalendars, reconcileCalendars];
+export const JOB_DEFINITIONS: JobDefinition[] = [
+  importConnection,
+  syncCalendar,
+  renewChannels,
+  renewPushChannel,
+  pollCalendars,
+  reconcileCalendars,
+];
 
 /** Every job as an Inngest function bound to the app's parts: `/api/inngest` serves these, the inline driver runs them. */
 export function createJobFunctions(client: Inngest, deps: JobDeps) {

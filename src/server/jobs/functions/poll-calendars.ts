@@ -17,9 +17,14 @@ export const pollCalendars = defineJob({
   trigger: { cron: (deps) => pollCron(deps.pollMinutes) },
   retries: 2,
   async run(deps, _data, steps) {
-    const due = await steps.run('list-calendars-due', () => listCalendarsDueForPoll(deps, { pollMinutes: deps.pollMinutes }));
+    const due = await steps.run('list-calendars-due', () =>
+      listCalendarsDueForPoll(deps, { pollMinutes: deps.pollMinutes }),
+    );
     if (due.length === 0) return { requested: 0 };
-    const events: JobEvent[] = due.map((calendar) => ({ name: 'tandem/calendar.sync-requested', data: { ...calendar, reason: 'poll' } }));
+    const events: JobEvent[] = due.map((calendar) => ({
+      name: 'tandem/calendar.sync-requested',
+      data: { ...calendar, reason: 'poll' },
+    }));
     await steps.run('request-polls', () => deps.jobs.send(events));
     return { requested: due.length };
   },

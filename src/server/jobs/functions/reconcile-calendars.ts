@@ -14,7 +14,10 @@ export const reconcileCalendars = defineJob({
   async run(deps, _data, steps) {
     const due = await steps.run('list-calendars-due', () => listCalendarsDueForReconcile(deps, deps.now()));
     if (due.length === 0) return { requested: 0 };
-    const events: JobEvent[] = due.map((calendar) => ({ name: 'tandem/calendar.sync-requested', data: { ...calendar, reason: 'reconcile' } }));
+    const events: JobEvent[] = due.map((calendar) => ({
+      name: 'tandem/calendar.sync-requested',
+      data: { ...calendar, reason: 'reconcile' },
+    }));
     await steps.run('request-reconciles', () => deps.jobs.send(events));
     return { requested: due.length };
   },

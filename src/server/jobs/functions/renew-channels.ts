@@ -22,10 +22,15 @@ export const renewPushChannel = defineJob({
   retries: 5,
   async run(deps, { tenantId, calendarId, reason }, steps) {
     const recreate = reason === 'subscription_removed';
-    const { status } = await steps.run('renew-push-channel', () => renewOneChannel(deps, { tenantId, calendarId, recreate }));
+    const { status } = await steps.run('renew-push-channel', () =>
+      renewOneChannel(deps, { tenantId, calendarId, recreate }),
+    );
     if (recreate) {
       await steps.run('request-catch-up-sync', () =>
-        deps.jobs.send({ name: 'tandem/calendar.sync-requested', data: { tenantId, calendarId, reason: 'push' } }),
+        deps.jobs.send({
+          name: 'tandem/calendar.sync-requested',
+          data: { tenantId, calendarId, reason: 'push' },
+        }),
       );
     }
     return { status };

@@ -12,7 +12,9 @@ describe('toStepError', () => {
   });
 
   it('retries an outage after a back-off, and leaves untyped errors to Inngest’s own retries', () => {
-    expect(toStepError(new ProviderUnavailableError('Google unreachable'), 0)).toBeInstanceOf(RetryAfterError);
+    expect(toStepError(new ProviderUnavailableError('Google unreachable'), 0)).toBeInstanceOf(
+      RetryAfterError,
+    );
     const bug = new Error('bug');
     expect(toStepError(bug, 0)).toBe(bug);
   });

@@ -14,7 +14,12 @@ export const syncCalendar = defineJob({
   trigger: { event: 'tandem/calendar.sync-requested' },
   concurrencyKey: 'event.data.calendarId',
   // Provider quotas are per account: a connection's calendars share one throttle.
-  throttle: { key: 'has(event.data.connectionId) ? event.data.connectionId : event.data.calendarId', limit: 20, period: '10s', burst: 5 },
+  throttle: {
+    key: 'has(event.data.connectionId) ? event.data.connectionId : event.data.calendarId',
+    limit: 20,
+    period: '10s',
+    burst: 5,
+  },
   retries: 5,
   async run(deps, { tenantId, calendarId, reason }, steps) {
     const synced = await steps.run('sync-calendar', async () => {

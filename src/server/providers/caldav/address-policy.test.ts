@@ -58,11 +58,16 @@ describe('CalDAV address policy', () => {
     expect(isAllowedAddress(address, { allowLoopback: true })).toBe(true);
   });
 
-  it.each(['203.0.113.9', '103.168.172.46', '8.8.8.8', '2a00:1450:4009:81f::200e', '::ffff:8.8.8.8', '64:ff9b::808:808', '2002:808:808::1'])(
-    'allows the public address %s',
-    (address) => {
-      expect(classifyAddress(address)).toBe('public');
-      expect(isAllowedAddress(address, { allowLoopback: false })).toBe(true);
-    },
-  );
+  it.each([
+    '203.0.113.9',
+    '103.168.172.46',
+    '8.8.8.8',
+    '2a00:1450:4009:81f::200e',
+    '::ffff:8.8.8.8',
+    '64:ff9b::808:808',
+    '2002:808:808::1',
+  ])('allows the public address %s', (address) => {
+    expect(classifyAddress(address)).toBe('public');
+    expect(isAllowedAddress(address, { allowLoopback: false })).toBe(true);
+  });
 });

@@ -83,7 +83,8 @@ function embeddedV4(bytes: number[]): string | null {
   if (zeros(0, 10) && bytes[10] === 0xff && bytes[11] === 0xff) return quad(12);
   // ::1 is IPv6 loopback in its own right; the other compatible forms embed an IPv4 address.
   if (zeros(0, 12) && !(zeros(12, 15) && bytes[15] === 1)) return quad(12);
-  if (bytes[0] === 0x00 && bytes[1] === 0x64 && bytes[2] === 0xff && bytes[3] === 0x9b && zeros(4, 12)) return quad(12);
+  if (bytes[0] === 0x00 && bytes[1] === 0x64 && bytes[2] === 0xff && bytes[3] === 0x9b && zeros(4, 12))
+    return quad(12);
   if (bytes[0] === 0x20 && bytes[1] === 0x02) return quad(2);
   return null;
 }
@@ -102,7 +103,9 @@ function ipv6Bytes(address: string): number[] | null {
   const right = tail === undefined ? [] : groups(tail);
   const missing = 8 - left.length - right.length;
   if (missing < 0 || (tail === undefined && missing !== 0)) return null;
-  const words = [...left, ...Array<string>(missing).fill('0'), ...right].map((group) => Number.parseInt(group, 16));
+  const words = [...left, ...Array<string>(missing).fill('0'), ...right].map((group) =>
+    Number.parseInt(group, 16),
+  );
   if (words.some((word) => !Number.isInteger(word) || word < 0 || word > 0xffff)) return null;
   return words.flatMap((word) => [word >> 8, word & 0xff]);
 }

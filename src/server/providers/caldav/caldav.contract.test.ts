@@ -45,7 +45,10 @@ function harnessOn(server: CalDavServer): ContractHarness {
   const attendee = account(ATTENDEE);
 
   const request = async (user: User, url: string, init: RequestInit): Promise<Response> => {
-    const response = await fetch(url, { ...init, headers: { ...init.headers, authorization: basicAuth(user) } });
+    const response = await fetch(url, {
+      ...init,
+      headers: { ...init.headers, authorization: basicAuth(user) },
+    });
     if (!response.ok) throw new Error(`${init.method} ${url}: ${response.status}`);
     return response;
   };
@@ -62,13 +65,28 @@ function harnessOn(server: CalDavServer): ContractHarness {
       await request(ORGANIZER, `${organizer.calendarId}${uid}.ics`, {
         method: 'PUT',
         headers: { 'content-type': 'text/calendar' },
-        body: ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//contract//EN', 'BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:19900101T000000Z', 'DTSTART:19900101T100000Z', 'DTEND:19900101T110000Z', 'SUMMARY:cursor breaker', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n'),
+        body: [
+          'BEGIN:VCALENDAR',
+          'VERSION:2.0',
+          'PRODID:-//contract//EN',
+          'BEGIN:VEVENT',
+          `UID:${uid}`,
+          'DTSTAMP:19900101T000000Z',
+          'DTSTART:19900101T100000Z',
+          'DTEND:19900101T110000Z',
+          'SUMMARY:cursor breaker',
+          'END:VEVENT',
+          'END:VCALENDAR',
+          '',
+        ].join('\r\n'),
       });
       await server.forgetSyncTokens();
     },
     async copyToAttendee(event: ProviderEvent) {
       const { objectName } = parseEventId(event.externalId);
-      const source = await request(ORGANIZER, `${organizer.calendarId}${encodeURIComponent(objectName)}`, { method: 'GET' });
+      const source = await request(ORGANIZER, `${organizer.calendarId}${encodeURIComponent(objectName)}`, {
+        method: 'GET',
+      });
       await request(ATTENDEE, `${attendee.calendarId}${encodeURIComponent(objectName)}`, {
         method: 'PUT',
         headers: { 'content-type': 'text/calendar', 'if-none-match': '*' },

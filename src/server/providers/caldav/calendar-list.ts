@@ -28,7 +28,12 @@ function displayNameOf(calendar: DAVCalendar): string | null {
 
 /** Apple writes `#RRGGBBAA`; we keep `#rrggbb`. */
 export function colorOf(value: unknown): string | null {
-  const text = typeof value === 'string' ? value : typeof value === 'object' && value && '_text' in value ? String((value as { _text: unknown })._text) : '';
+  const text =
+    typeof value === 'string'
+      ? value
+      : typeof value === 'object' && value && '_text' in value
+        ? String((value as { _text: unknown })._text)
+        : '';
   const match = /^#([0-9a-f]{6})([0-9a-f]{2})?$/i.exec(text.trim());
   return match ? `#${match[1]!.toLowerCase()}` : null;
 }

@@ -34,7 +34,12 @@ export class CalendarCollection {
 
   async state(): Promise<CollectionState> {
     const [response] = await this.guard('PROPFIND', () =>
-      propfind({ url: this.url, props: { 'd:sync-token': {}, 'cs:getctag': {} }, depth: '0', fetch: this.davFetch }),
+      propfind({
+        url: this.url,
+        props: { 'd:sync-token': {}, 'cs:getctag': {} },
+        depth: '0',
+        fetch: this.davFetch,
+      }),
     );
     return { syncToken: textOrNull(response?.props?.syncToken), ctag: textOrNull(response?.props?.getctag) };
   }
@@ -53,7 +58,15 @@ export class CalendarCollection {
       calendarQuery({
         url: this.url,
         props: { 'd:getetag': {} },
-        filters: { 'comp-filter': { _attributes: { name: 'VCALENDAR' }, 'comp-filter': { _attributes: { name: 'VEVENT' }, 'time-range': { _attributes: { start: utcStamp(window.start), end: utcStamp(window.end) } } } } },
+        filters: {
+          'comp-filter': {
+            _attributes: { name: 'VCALENDAR' },
+            'comp-filter': {
+              _attributes: { name: 'VEVENT' },
+              'time-range': { _attributes: { start: utcStamp(window.start), end: utcStamp(window.end) } },
+            },
+          },
+        },
         depth: '1',
         fetch: this.davFetch,
       }),
@@ -79,7 +92,11 @@ export class CalendarCollection {
     );
     return objects
       .filter((object) => typeof object.data === 'string' && object.data.includes('BEGIN:VCALENDAR'))
-      .map((object) => ({ name: objectNameOf(object.url), etag: textOrNull(object.etag), data: object.data as string }));
+      .map((object) => ({
+        name: objectNameOf(object.url),
+        etag: textOrNull(object.etag),
+        data: object.data as string,
+      }));
   }
 
   /** All objects overlapping the window, with their data. */
@@ -88,16 +105,24 @@ export class CalendarCollection {
   }
 
   async get(name: string): Promise<StoredObject> {
-    const response = await this.guard('GET', () => this.davFetch(objectUrl(this.url, name), { method: 'GET' }));
+    const response = await this.guard('GET', () =>
+      this.davFetch(objectUrl(this.url, name), { method: 'GET' }),
+    );
     return { name, etag: response.headers.get('etag'), data: await response.text() };
   }
 
   /** PUT with If-None-Match: * (create) or If-Match (update). Returns the new etag when the server tells it. */
-  async put(name: string, data: string, precondition: { create: true } | { etag: string | null }): Promise<string | null> {
+  async put(
+    name: string,
+    data: string,
+    precondition: { create: true } | { etag: string | null },
+  ): Promise<string | null> {
     const headers: Record<string, string> = { 'content-type': 'text/calendar; charset=utf-8' };
     if ('create' in precondition) headers['if-none-match'] = '*';
     else if (precondition.etag) headers['if-match'] = precondition.etag;
-    const response = await this.guard('PUT', () => this.davFetch(objectUrl(this.url, name), { method: 'PUT', headers, body: data }));
+    const response = await this.guard('PUT', () =>
+      this.davFetch(objectUrl(this.url, name), { method: 'PUT', headers, body: data }),
+    );
     return response.headers.get('etag');
   }
 
@@ -116,7 +141,13 @@ export class CalendarCollection {
     let current = token;
     for (let round = 0; round < 100; round += 1) {
       const responses = await this.guard('REPORT sync-collection', () =>
-        syncCollection({ url: this.url, props: { 'd:getetag': {} }, syncLevel: 1, syncToken: current, fetch: this.davFetch }),
+        syncCollection({
+          url: this.url,
+          props: { 'd:getetag': {} },
+          syncLevel: 1,
+          syncToken: current,
+          fetch: this.davFetch,
+        }),
       );
       const next = textOrNull(responses[0]?.raw?.multistatus?.syncToken);
       if (!next) throw new ProviderProtocolError('sync-collection answered without a sync-token');
@@ -174,6 +205,7 @@ function textOrNull(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string') return value.length > 0 ? value : null;
   if (typeof value === 'number') return String(value);
-  if (typeof value === 'object' && '_cdata' in value) return textOrNull((value as { _cdata: unknown })._cdata);
+  if (typeof value === 'object' && '_cdata' in value)
+    return textOrNull((value as { _cdata: unknown })._cdata);
   return null;
 }

@@ -25,7 +25,9 @@ class FakeCollection implements CollectionSource {
     return new Map([...this.objects]);
   }
   async fetchObjects(names: string[]): Promise<StoredObject[]> {
-    return names.filter((name) => this.objects.has(name)).map((name) => ({ name, etag: this.objects.get(name) ?? null, data: '' }));
+    return names
+      .filter((name) => this.objects.has(name))
+      .map((name) => ({ name, etag: this.objects.get(name) ?? null, data: '' }));
   }
   async changesSince(token: string): Promise<SyncDelta> {
     this.asked.push(token);
@@ -42,14 +44,23 @@ class FakeCollection implements CollectionSource {
 const window = { start: new Date('2030-01-01T00:00:00Z'), end: new Date('2030-02-01T00:00:00Z') };
 const eventsOf = (object: StoredObject) => [{ externalId: object.name, etag: object.etag } as ProviderEvent];
 
-async function drain(collection: CollectionSource, cursor: string | null, pageSize = 10): Promise<ChangesPage[]> {
+async function drain(
+  collection: CollectionSource,
+  cursor: string | null,
+  pageSize = 10,
+): Promise<ChangesPage[]> {
   const pages: ChangesPage[] = [];
-  for await (const page of readCollectionChanges(collection, cursor, window, pageSize, eventsOf)) pages.push(page);
+  for await (const page of readCollectionChanges(collection, cursor, window, pageSize, eventsOf))
+    pages.push(page);
   return pages;
 }
 
 const summary = (pages: ChangesPage[]) =>
-  pages.flatMap((page) => page.changes.map((change) => (change.type === 'upsert' ? `+${change.event.externalId}` : `-${change.externalId}`)));
+  pages.flatMap((page) =>
+    page.changes.map((change) =>
+      change.type === 'upsert' ? `+${change.event.externalId}` : `-${change.externalId}`,
+    ),
+  );
 
 describe('readChanges without sync-collection (ctag + etags)', () => {
   it('reports creates, updates and deletes from the etag diff, and nothing while the ctag stands', async () => {
@@ -120,16 +131,36 @@ describe('readChanges: the other ways a server says it lost the token', () => {
   it('a "delta" listing every object and no removal under a fresh token (DAViCal) is an expired cursor', async () => {
     const collection = new FakeCollection();
     collection.objects.set('a.ics', '"1"').set('b.ics', '"1"').set('c.ics', '"1"');
-    collection.answer = () => ({ changed: new Map(collection.objects), removed: new Set(), syncToken: 'fresh' });
+    collection.answer = () => ({
+      changed: new Map(collection.objects),
+      removed: new Set(),
+      syncToken: 'fresh',
+    });
     await expect(drain(collection, 'sync:unknown')).rejects.toBeInstanceOf(CursorExpiredError);
   });
 
   it('a real delta touching some objects, or removing any, goes through', async () => {
     const collection = new FakeCollection();
     collection.objects.set('a.ics', '"2"').set('b.ics', '"2"').set('c.ics', '"1"');
-    collection.answer = () => ({ changed: new Map([['a.ics', '"2"'], ['b.ics', '"2"']]), removed: new Set(), syncToken: 't3' });
+    collection.answer = () => ({
+      changed: new Map([
+        ['a.ics', '"2"'],
+        ['b.ics', '"2"'],
+      ]),
+      removed: new Set(),
+      syncToken: 't3',
+    });
     expect(summary(await drain(collection, 'sync:t2')).sort()).toEqual(['+a.ics', '+b.ics']);
-    collection.answer = () => ({ changed: new Map(collection.objects), removed: new Set(['d.ics']), syncToken: 't4' });
-    expect(summary(await drain(collection, 'sync:t3')).sort()).toEqual(['+a.ics', '+b.ics', '+c.ics', '-d.ics']);
+    collection.answer = () => ({
+      changed: new Map(collection.objects),
+      removed: new Set(['d.ics']),
+      syncToken: 't4',
+    });
+    expect(summary(await drain(collection, 'sync:t3')).sort()).toEqual([
+      '+a.ics',
+      '+b.ics',
+      '+c.ics',
+      '-d.ics',
+    ]);
   });
 });

@@ -1,9 +1,17 @@
-import { CursorExpiredError, ProviderAuthRevokedError, ProviderBadRequestError, ProviderUnavailableError } from '../errors';
+import {
+  CursorExpiredError,
+  ProviderAuthRevokedError,
+  ProviderBadRequestError,
+  ProviderUnavailableError,
+} from '../errors';
 import type { ChangesPage, EventChange, ProviderEvent, TimeWindow } from '../types';
 import type { CalendarCollection, StoredObject, SyncDelta } from './calendar-objects';
 
 /** What readChanges needs of a collection (a narrow view, so tests can stand in for a server). */
-export type CollectionSource = Pick<CalendarCollection, 'state' | 'listInWindow' | 'fetchObjects' | 'changesSince' | 'countMembers'>;
+export type CollectionSource = Pick<
+  CalendarCollection,
+  'state' | 'listInWindow' | 'fetchObjects' | 'changesSince' | 'countMembers'
+>;
 
 /**
  * readChanges for one calendar collection. The cursor is either the server's sync-token
@@ -15,7 +23,9 @@ export type CollectionSource = Pick<CalendarCollection, 'state' | 'listInWindow'
  * reports, inside the window or not, as Google and Graph do.
  */
 
-type Cursor = { kind: 'sync'; token: string } | { kind: 'etags'; ctag: string | null; etags: Record<string, string | null> };
+type Cursor =
+  | { kind: 'sync'; token: string }
+  | { kind: 'etags'; ctag: string | null; etags: Record<string, string | null> };
 
 export function encodeCursor(cursor: Cursor): string {
   if (cursor.kind === 'sync') return `sync:${cursor.token}`;
@@ -26,9 +36,16 @@ export function decodeCursor(value: string): Cursor {
   if (value.startsWith('sync:') && value.length > 5) return { kind: 'sync', token: value.slice(5) };
   if (value.startsWith('etags:')) {
     try {
-      const parsed = JSON.parse(Buffer.from(value.slice(6), 'base64url').toString('utf8')) as { c?: unknown; e?: unknown };
+      const parsed = JSON.parse(Buffer.from(value.slice(6), 'base64url').toString('utf8')) as {
+        c?: unknown;
+        e?: unknown;
+      };
       if (parsed && typeof parsed.e === 'object' && parsed.e !== null) {
-        return { kind: 'etags', ctag: typeof parsed.c === 'string' ? parsed.c : null, etags: parsed.e as Record<string, string | null> };
+        return {
+          kind: 'etags',
+          ctag: typeof parsed.c === 'string' ? parsed.c : null,
+          etags: parsed.e as Record<string, string | null>,
+        };
       }
     } catch {
       // fall through: an unreadable cursor is an expired one
@@ -72,10 +89,19 @@ export async function* readCollectionChanges(
     return;
   }
   const current = await collection.listInWindow(window);
-  const changed = [...current].filter(([name, etag]) => !(name in previous.etags) || previous.etags[name] !== etag || etag === null);
+  const changed = [...current].filter(
+    ([name, etag]) => !(name in previous.etags) || previous.etags[name] !== etag || etag === null,
+  );
   const removed = Object.keys(previous.etags).filter((name) => !current.has(name));
   const next = encodeCursor({ kind: 'etags', ctag: state.ctag, etags: Object.fromEntries(current) });
-  yield* pages(collection, changed.map(([name]) => name), removed, next, pageSize, eventsOf);
+  yield* pages(
+    collection,
+    changed.map(([name]) => name),
+    removed,
+    next,
+    pageSize,
+    eventsOf,
+  );
 }
 
 /**
@@ -89,16 +115,29 @@ async function changesOrLostCursor(collection: CollectionSource, token: string):
     delta = await collection.changesSince(token);
   } catch (error) {
     if (error instanceof CursorExpiredError) throw error;
-    if ((error instanceof ProviderAuthRevokedError || error instanceof ProviderBadRequestError) && error.status === 403) {
+    if (
+      (error instanceof ProviderAuthRevokedError || error instanceof ProviderBadRequestError) &&
+      error.status === 403
+    ) {
       throw new CursorExpiredError('sync-token refused', 403, { cause: error });
     }
-    if (error instanceof ProviderUnavailableError && (error.status ?? 0) >= 500 && (await currentTokenWorks(collection, token))) {
-      throw new CursorExpiredError(`sync-token answered ${error.status} while the current token works`, error.status, { cause: error });
+    if (
+      error instanceof ProviderUnavailableError &&
+      (error.status ?? 0) >= 500 &&
+      (await currentTokenWorks(collection, token))
+    ) {
+      throw new CursorExpiredError(
+        `sync-token answered ${error.status} while the current token works`,
+        error.status,
+        { cause: error },
+      );
     }
     throw error;
   }
   if (await isFullListing(collection, delta)) {
-    throw new CursorExpiredError('sync-collection answered with the whole collection: the token was not recognised');
+    throw new CursorExpiredError(
+      'sync-collection answered with the whole collection: the token was not recognised',
+    );
   }
   return delta;
 }
@@ -150,7 +189,9 @@ async function* pages(
     const batch = changedNames.slice(index, index + size);
     const objects = await collection.fetchObjects(batch);
     const fetched = new Set(objects.map((object) => object.name));
-    const changes: EventChange[] = objects.flatMap((object) => eventsOf(object).map((event) => ({ type: 'upsert' as const, event })));
+    const changes: EventChange[] = objects.flatMap((object) =>
+      eventsOf(object).map((event) => ({ type: 'upsert' as const, event })),
+    );
     // Deleted between the listing and the multiget: report them as removed.
     for (const name of batch) if (!fetched.has(name)) changes.push({ type: 'removed', externalId: name });
     const last = index + size >= changedNames.length;

@@ -1,7 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProviderBadRequestError, ProviderError, ProviderNotFoundError, ProviderRateLimitedError, ProviderUnavailableError } from '../errors';
+import {
+  ProviderBadRequestError,
+  ProviderError,
+  ProviderNotFoundError,
+  ProviderRateLimitedError,
+  ProviderUnavailableError,
+} from '../errors';
 import { createDavFetch, isIcloudHost } from './dav-fetch';
 import { RefusedAddressError, type AddressResolver } from './guarded-agent';
 import { createCalDavProvider } from './index';
@@ -17,10 +23,16 @@ interface Seen {
   authorization: string | undefined;
 }
 
-async function listen(handler: (request: IncomingMessage, response: ServerResponse) => void): Promise<{ server: Server; port: number; seen: Seen[] }> {
+async function listen(
+  handler: (request: IncomingMessage, response: ServerResponse) => void,
+): Promise<{ server: Server; port: number; seen: Seen[] }> {
   const seen: Seen[] = [];
   const server = createServer((request, response) => {
-    seen.push({ path: request.url ?? '', host: request.headers.host, authorization: request.headers.authorization });
+    seen.push({
+      path: request.url ?? '',
+      host: request.headers.host,
+      authorization: request.headers.authorization,
+    });
     handler(request, response);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -29,7 +41,8 @@ async function listen(handler: (request: IncomingMessage, response: ServerRespon
 
 /** Refused by the address guard itself, not by the network (whose errors look the same outside). */
 function refusedByGuard(error: unknown): boolean {
-  for (let cause = error; cause; cause = (cause as { cause?: unknown }).cause) if (cause instanceof RefusedAddressError) return true;
+  for (let cause = error; cause; cause = (cause as { cause?: unknown }).cause)
+    if (cause instanceof RefusedAddressError) return true;
   return false;
 }
 
@@ -53,13 +66,17 @@ beforeAll(async () => {
   origin = await listen((request, response) => {
     const path = request.url ?? '';
     if (path === '/moved') response.writeHead(301, { location: '/home/' }).end();
-    else if (path === '/to-metadata') response.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
+    else if (path === '/to-metadata')
+      response.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
     else if (path === '/to-other-origin') response.writeHead(307, { location: `${otherBase}/home/` }).end();
     else if (path === '/loop') response.writeHead(302, { location: '/loop' }).end();
     // A fresh socket for the next hop, so its name is resolved again.
     else if (path === '/rebind') response.writeHead(302, { location: '/home/', connection: 'close' }).end();
     else if (path === '/busy') response.writeHead(429, { 'retry-after': '3' }).end();
-    else if (path === '/home/') response.writeHead(request.headers.authorization ? 207 : 401, { 'content-type': 'application/xml' }).end('<multistatus xmlns="DAV:"/>');
+    else if (path === '/home/')
+      response
+        .writeHead(request.headers.authorization ? 207 : 401, { 'content-type': 'application/xml' })
+        .end('<multistatus xmlns="DAV:"/>');
     else if (request.method === 'PROPFIND' && path === '/') {
       // A principal on another origin: following it would hand that origin the credentials.
       response
@@ -94,12 +111,18 @@ describe('CalDAV fetch', () => {
     await expect(davFetch()(`${base}/missing`)).rejects.toBeInstanceOf(ProviderNotFoundError);
     const busy = await davFetch()(`${base}/busy`).catch((error: unknown) => error);
     expect(busy instanceof ProviderRateLimitedError && busy.retryAfterMs).toBe(3000);
-    await expect(davFetch('http://127.0.0.1:9/')('http://127.0.0.1:9/')).rejects.toBeInstanceOf(ProviderUnavailableError);
+    await expect(davFetch('http://127.0.0.1:9/')('http://127.0.0.1:9/')).rejects.toBeInstanceOf(
+      ProviderUnavailableError,
+    );
   });
 
   it('refuses a redirect to cloud metadata or to another origin, and caps redirect chains', async () => {
-    await expect(davFetch()(`${base}/to-metadata`, { method: 'PROPFIND' })).rejects.toBeInstanceOf(ProviderBadRequestError);
-    await expect(davFetch()(`${base}/to-other-origin`, { method: 'PROPFIND' })).rejects.toBeInstanceOf(ProviderBadRequestError);
+    await expect(davFetch()(`${base}/to-metadata`, { method: 'PROPFIND' })).rejects.toBeInstanceOf(
+      ProviderBadRequestError,
+    );
+    await expect(davFetch()(`${base}/to-other-origin`, { method: 'PROPFIND' })).rejects.toBeInstanceOf(
+      ProviderBadRequestError,
+    );
     expect(other.seen).toEqual([]);
     const before = origin.seen.filter((entry) => entry.path === '/loop').length;
     await expect(davFetch()(`${base}/loop`)).rejects.toBeInstanceOf(ProviderError);
@@ -107,7 +130,9 @@ describe('CalDAV fetch', () => {
   });
 
   it('never sends a request, with or without credentials, outside the origin the user gave', async () => {
-    await expect(davFetch()(`${otherBase}/principals/u/`, { method: 'PROPFIND' })).rejects.toBeInstanceOf(ProviderBadRequestError);
+    await expect(davFetch()(`${otherBase}/principals/u/`, { method: 'PROPFIND' })).rejects.toBeInstanceOf(
+      ProviderBadRequestError,
+    );
     expect(other.seen).toEqual([]);
   });
 
@@ -132,7 +157,11 @@ describe('the address check at socket connect', () => {
     const resolver: AddressResolver = async () => [{ address: '127.0.0.1', family: 4 }];
     const serverUrl = `http://dav.example.test:${origin.port}/`;
     const before = origin.seen.length;
-    const error = await davFetch(serverUrl, strict, resolver)(`${serverUrl}home/`, { method: 'PROPFIND' }).catch((thrown: unknown) => thrown);
+    const error = await davFetch(
+      serverUrl,
+      strict,
+      resolver,
+    )(`${serverUrl}home/`, { method: 'PROPFIND' }).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(ProviderUnavailableError);
     expect(refusedByGuard(error)).toBe(true);
     expect(origin.seen.length).toBe(before);
@@ -153,7 +182,11 @@ describe('the address check at socket connect', () => {
     const answers = ['127.0.0.1', '10.0.0.7'];
     const resolver: AddressResolver = async () => [{ address: answers.shift() ?? '10.0.0.7', family: 4 }];
     const serverUrl = `http://rebind.example.test:${origin.port}/`;
-    const error = await davFetch(serverUrl, demo, resolver)(`${serverUrl}rebind`, { method: 'PROPFIND' }).catch((thrown: unknown) => thrown);
+    const error = await davFetch(
+      serverUrl,
+      demo,
+      resolver,
+    )(`${serverUrl}rebind`, { method: 'PROPFIND' }).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(ProviderUnavailableError);
     expect(refusedByGuard(error)).toBe(true);
     expect(origin.seen.at(-1)?.path).toBe('/rebind');
@@ -162,7 +195,12 @@ describe('the address check at socket connect', () => {
 
 describe('the CalDAV adapter and hrefs the server returns', () => {
   it('refuses a principal on another origin, which never sees the credentials', async () => {
-    const provider = createCalDavProvider({ kind: 'caldav', serverUrl: `${base}/`, ...credentials, addressPolicy: demo });
+    const provider = createCalDavProvider({
+      kind: 'caldav',
+      serverUrl: `${base}/`,
+      ...credentials,
+      addressPolicy: demo,
+    });
     await expect(provider.listCalendars()).rejects.toBeInstanceOf(ProviderError);
     expect(origin.seen.some((entry) => entry.path === '/' && entry.authorization === BASIC)).toBe(true);
     expect(other.seen.filter((entry) => entry.authorization)).toEqual([]);

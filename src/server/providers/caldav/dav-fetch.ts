@@ -40,7 +40,8 @@ export interface DavFetchOptions {
 const MAX_REDIRECTS = 5;
 
 export function createDavFetch(options: DavFetchOptions): typeof fetch {
-  const baseFetch = options.fetch ?? guardedFetch(options.addressPolicy ?? STRICT_ADDRESS_POLICY, options.resolver);
+  const baseFetch =
+    options.fetch ?? guardedFetch(options.addressPolicy ?? STRICT_ADDRESS_POLICY, options.resolver);
   const authorization = `Basic ${Buffer.from(`${options.credentials.username}:${options.credentials.password}`).toString('base64')}`;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const origin = new URL(options.serverUrl).origin;
@@ -52,25 +53,38 @@ export function createDavFetch(options: DavFetchOptions): typeof fetch {
     const callerHandlesRedirects = init.redirect === 'manual';
     for (let hop = 0; ; hop += 1) {
       if (!inScope(url)) {
-        throw new ProviderBadRequestError(`${method}: refused a request outside the server's own address (${url.origin})`);
+        throw new ProviderBadRequestError(
+          `${method}: refused a request outside the server's own address (${url.origin})`,
+        );
       }
       const headers = new Headers(init.headers);
       headers.set('authorization', authorization);
       let response: Response;
       try {
-        response = await baseFetch(url, { ...init, headers, redirect: 'manual', signal: init.signal ?? AbortSignal.timeout(timeoutMs) });
+        response = await baseFetch(url, {
+          ...init,
+          headers,
+          redirect: 'manual',
+          signal: init.signal ?? AbortSignal.timeout(timeoutMs),
+        });
       } catch (error) {
         throw errorFromThrown(error, `${method} ${url.pathname}`);
       }
       const location = response.headers.get('location');
       if (response.status >= 300 && response.status < 400 && location && !callerHandlesRedirects) {
-        if (hop >= MAX_REDIRECTS) throw errorFromStatus(508, '', null, `${method} ${url.pathname}: too many redirects`);
+        if (hop >= MAX_REDIRECTS)
+          throw errorFromStatus(508, '', null, `${method} ${url.pathname}: too many redirects`);
         url = new URL(location, url);
         continue;
       }
       if (response.status >= 400) {
         const body = await response.text().catch(() => '');
-        throw errorFromStatus(response.status, body, response.headers.get('retry-after'), `${method} ${url.pathname}`);
+        throw errorFromStatus(
+          response.status,
+          body,
+          response.headers.get('retry-after'),
+          `${method} ${url.pathname}`,
+        );
       }
       return response;
     }
@@ -92,5 +106,8 @@ function guardedFetch(policy: AddressPolicy, resolver: AddressResolver | undefin
     : (sharedAgents.get(policy.allowLoopback) ??
       sharedAgents.set(policy.allowLoopback, createGuardedAgent(policy)).get(policy.allowLoopback)!);
   return ((input: URL, init: RequestInit) =>
-    undiciFetch(input, { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: agent })) as unknown as typeof fetch;
+    undiciFetch(input, {
+      ...(init as Parameters<typeof undiciFetch>[1]),
+      dispatcher: agent,
+    })) as unknown as typeof fetch;
 }

@@ -22,7 +22,12 @@ describe('CalDAV error mapping', () => {
     [403, '', null, ProviderAuthRevokedError],
     [403, '<D:error xmlns:D="DAV:"><D:valid-sync-token/></D:error>', null, CursorExpiredError],
     [409, '<D:error xmlns:D="DAV:"><D:valid-sync-token/></D:error>', null, CursorExpiredError],
-    [403, '<D:error xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><C:no-uid-conflict/></D:error>', null, ProviderBadRequestError],
+    [
+      403,
+      '<D:error xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><C:no-uid-conflict/></D:error>',
+      null,
+      ProviderBadRequestError,
+    ],
     [404, '', null, ProviderNotFoundError],
     [410, '', null, ProviderNotFoundError],
     [409, '', null, ProviderConflictError],
@@ -45,7 +50,9 @@ describe('CalDAV error mapping', () => {
 
   it('maps network failures to unavailable and tsdav’s sync failure to an expired cursor', () => {
     expect(errorFromThrown(new TypeError('fetch failed'), 'GET /x')).toBeInstanceOf(ProviderUnavailableError);
-    expect(errorFromThrown(new Error('Collection sync failed: Forbidden'), 'REPORT /x')).toBeInstanceOf(CursorExpiredError);
+    expect(errorFromThrown(new Error('Collection sync failed: Forbidden'), 'REPORT /x')).toBeInstanceOf(
+      CursorExpiredError,
+    );
     const typed = new ProviderConflictError('x', 412);
     expect(errorFromThrown(typed, 'PUT /x')).toBe(typed);
   });
@@ -53,7 +60,10 @@ describe('CalDAV error mapping', () => {
   it('treats an unreadable cursor as expired', () => {
     expect(() => decodeCursor('garbage')).toThrow(CursorExpiredError);
     expect(() => decodeCursor('etags:!!!')).toThrow(CursorExpiredError);
-    expect(decodeCursor('sync:http://radicale.org/ns/sync/abc')).toEqual({ kind: 'sync', token: 'http://radicale.org/ns/sync/abc' });
+    expect(decodeCursor('sync:http://radicale.org/ns/sync/abc')).toEqual({
+      kind: 'sync',
+      token: 'http://radicale.org/ns/sync/abc',
+    });
   });
 });
 
@@ -62,7 +72,16 @@ describe('CalDAV objects the server answers malformed', () => {
   let base: string;
   const objects: Record<string, string> = {
     '/cal/garbage.ics': 'this is not iCalendar',
-    '/cal/no-start.ics': ['BEGIN:VCALENDAR', 'VERSION:2.0', 'BEGIN:VEVENT', 'UID:no-start', 'SUMMARY:Review', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n'),
+    '/cal/no-start.ics': [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'BEGIN:VEVENT',
+      'UID:no-start',
+      'SUMMARY:Review',
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n'),
   };
 
   beforeAll(async () => {
@@ -77,13 +96,20 @@ describe('CalDAV objects the server answers malformed', () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   const provider = () =>
-    new CalDavProvider({ ...caldavConfig({ serverUrl: base, username: 'me@example.org', password: 'p' }), addressPolicy: { allowLoopback: true } });
+    new CalDavProvider({
+      ...caldavConfig({ serverUrl: base, username: 'me@example.org', password: 'p' }),
+      addressPolicy: { allowLoopback: true },
+    });
 
   it('surfaces text that is not iCalendar as ProviderProtocolError', async () => {
-    await expect(provider().getEvent(`${base}/cal/`, 'garbage.ics')).rejects.toBeInstanceOf(ProviderProtocolError);
+    await expect(provider().getEvent(`${base}/cal/`, 'garbage.ics')).rejects.toBeInstanceOf(
+      ProviderProtocolError,
+    );
   });
 
   it('surfaces a VEVENT without DTSTART as ProviderProtocolError', async () => {
-    await expect(provider().getEvent(`${base}/cal/`, 'no-start.ics')).rejects.toBeInstanceOf(ProviderProtocolError);
+    await expect(provider().getEvent(`${base}/cal/`, 'no-start.ics')).rejects.toBeInstanceOf(
+      ProviderProtocolError,
+    );
   });
 });

@@ -22,10 +22,13 @@ export function errorFromStatus(
   message: string,
 ): ProviderError {
   const text = `${message}: ${status}`;
-  if (/valid-sync-token/i.test(body) && (status === 403 || status === 409)) return new CursorExpiredError(text, status);
+  if (/valid-sync-token/i.test(body) && (status === 403 || status === 409))
+    return new CursorExpiredError(text, status);
   if (status === 401) return new ProviderAuthRevokedError(text, status);
   if (status === 403) {
-    return hasPrecondition(body) ? new ProviderBadRequestError(`${text} ${preconditionName(body)}`, status) : new ProviderAuthRevokedError(text, status);
+    return hasPrecondition(body)
+      ? new ProviderBadRequestError(`${text} ${preconditionName(body)}`, status)
+      : new ProviderAuthRevokedError(text, status);
   }
   if (status === 404 || status === 410) return new ProviderNotFoundError(text, status);
   if (status === 409 || status === 412) return new ProviderConflictError(text, status);
@@ -41,7 +44,8 @@ export function errorFromThrown(error: unknown, message: string): ProviderError 
   if (error instanceof ProviderError) return error;
   const detail = error instanceof Error ? error.message : String(error);
   // tsdav's smartCollectionSync turns a 403 on sync-collection into this plain Error.
-  if (/Collection sync failed/i.test(detail)) return new CursorExpiredError(`${message}: ${detail}`, 403, { cause: error });
+  if (/Collection sync failed/i.test(detail))
+    return new CursorExpiredError(`${message}: ${detail}`, 403, { cause: error });
   return new ProviderUnavailableError(`${message}: ${detail}`, undefined, { cause: error });
 }
 

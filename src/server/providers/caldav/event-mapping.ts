@@ -1,6 +1,22 @@
 import ICAL from 'ical.js';
-import type { AttendeeResponse, EventTime, EventWrite, ProviderAttendee, ProviderEvent, ShowAs } from '../types';
-import { addressOf, daysBetween, eventTimeOf, parameterOf, recurrenceIdOf, reportedZone, textOf, type ParsedObject } from './ical-read';
+import type {
+  AttendeeResponse,
+  EventTime,
+  EventWrite,
+  ProviderAttendee,
+  ProviderEvent,
+  ShowAs,
+} from '../types';
+import {
+  addressOf,
+  daysBetween,
+  eventTimeOf,
+  parameterOf,
+  recurrenceIdOf,
+  reportedZone,
+  textOf,
+  type ParsedObject,
+} from './ical-read';
 import { addDays, isoDate, type DateValue } from './ical-times';
 import { dateProperty } from './ical-write';
 import { instanceId, recurrenceKeyOf } from './ids';
@@ -35,7 +51,9 @@ export function eventFromVevent(
   const time = eventTimeOf(vevent, parsed.zones);
   const organizer = vevent.getFirstProperty('organizer');
   const organizerEmail = organizer ? addressOf(organizer) : null;
-  const attendees = vevent.getAllProperties('attendee').map((property) => attendeeOf(property, organizerEmail, context));
+  const attendees = vevent
+    .getAllProperties('attendee')
+    .map((property) => attendeeOf(property, organizerEmail, context));
   const transparency = textOf(vevent, 'transp')?.toUpperCase() === 'TRANSPARENT' ? 'transparent' : 'opaque';
   const status = statusOf(textOf(vevent, 'status'));
   const isOverride = vevent.hasProperty('recurrence-id');
@@ -68,7 +86,8 @@ export function eventFromVevent(
     originalStart,
     transparency,
     showAs: showAsOf(vevent, transparency, status),
-    organizer: organizer && organizerEmail ? { email: organizerEmail, name: parameterOf(organizer, 'cn') } : null,
+    organizer:
+      organizer && organizerEmail ? { email: organizerEmail, name: parameterOf(organizer, 'cn') } : null,
     attendees,
     sequence: typeof sequence === 'number' ? sequence : null,
     updatedAt: updated instanceof ICAL.Time ? updated.toJSDate() : null,
@@ -85,17 +104,28 @@ function originalStartOf(instant: number, value: DateValue, parsed: ParsedObject
     return { kind: 'allDay', startDate, endDate: addDays(startDate, days) };
   }
   const length = masterTime?.kind === 'timed' ? masterTime.end.getTime() - masterTime.start.getTime() : 0;
-  return { kind: 'timed', start: new Date(instant), end: new Date(instant + length), timeZone: reportedZone(value, parsed.zones) };
+  return {
+    kind: 'timed',
+    start: new Date(instant),
+    end: new Date(instant + length),
+    timeZone: reportedZone(value, parsed.zones),
+  };
 }
 
-function attendeeOf(property: ICAL.Property, organizerEmail: string | null, context: ReadContext): ProviderAttendee {
+function attendeeOf(
+  property: ICAL.Property,
+  organizerEmail: string | null,
+  context: ReadContext,
+): ProviderAttendee {
   const email = addressOf(property) ?? '';
   return {
     email,
     name: parameterOf(property, 'cn'),
     response: responseOf(parameterOf(property, 'partstat')),
     isOrganizer: organizerEmail !== null && email.toLowerCase() === organizerEmail.toLowerCase(),
-    isOptional: ['OPT-PARTICIPANT', 'NON-PARTICIPANT'].includes((parameterOf(property, 'role') ?? '').toUpperCase()),
+    isOptional: ['OPT-PARTICIPANT', 'NON-PARTICIPANT'].includes(
+      (parameterOf(property, 'role') ?? '').toUpperCase(),
+    ),
     isSelf: context.selfAddresses.includes(email.toLowerCase()),
   };
 }
@@ -118,7 +148,11 @@ function statusOf(status: string | null): ProviderEvent['status'] {
 }
 
 /** Outlook and iCloud carry a finer busy status in X-MICROSOFT-CDO-BUSYSTATUS; TRANSP and STATUS otherwise. */
-function showAsOf(vevent: ICAL.Component, transparency: 'opaque' | 'transparent', status: ProviderEvent['status']): ShowAs {
+function showAsOf(
+  vevent: ICAL.Component,
+  transparency: 'opaque' | 'transparent',
+  status: ProviderEvent['status'],
+): ShowAs {
   const busyStatus = (textOf(vevent, 'x-microsoft-cdo-busystatus') ?? '').toUpperCase();
   if (busyStatus === 'OOF') return 'oof';
   if (busyStatus === 'WORKINGELSEWHERE') return 'working_elsewhere';
@@ -128,7 +162,12 @@ function showAsOf(vevent: ICAL.Component, transparency: 'opaque' | 'transparent'
 }
 
 /** Sets everything `write` describes on `vevent`. Overrides (RECURRENCE-ID) never carry rules. */
-export function applyWrite(vevent: ICAL.Component, write: EventWrite, identity: WriteIdentity, now = new Date()): void {
+export function applyWrite(
+  vevent: ICAL.Component,
+  write: EventWrite,
+  identity: WriteIdentity,
+  now = new Date(),
+): void {
   const isOverride = vevent.hasProperty('recurrence-id');
   setText(vevent, 'summary', write.title);
   setText(vevent, 'description', write.description);

@@ -10,11 +10,24 @@ export function busyIntervals(events: ProviderEvent[], window: TimeWindow): Busy
   const from = window.start.getTime();
   const to = window.end.getTime();
   return events
-    .filter((event) => event.status !== 'cancelled' && event.transparency !== 'transparent' && event.showAs !== 'free')
+    .filter(
+      (event) =>
+        event.status !== 'cancelled' && event.transparency !== 'transparent' && event.showAs !== 'free',
+    )
     .map((event) => {
-      const start = event.time.kind === 'timed' ? event.time.start.getTime() : Date.parse(`${event.time.startDate}T00:00:00Z`);
-      const end = event.time.kind === 'timed' ? event.time.end.getTime() : Date.parse(`${event.time.endDate}T00:00:00Z`);
-      return { start: new Date(Math.max(start, from)), end: new Date(Math.min(end, to)), showAs: event.showAs };
+      const start =
+        event.time.kind === 'timed'
+          ? event.time.start.getTime()
+          : Date.parse(`${event.time.startDate}T00:00:00Z`);
+      const end =
+        event.time.kind === 'timed'
+          ? event.time.end.getTime()
+          : Date.parse(`${event.time.endDate}T00:00:00Z`);
+      return {
+        start: new Date(Math.max(start, from)),
+        end: new Date(Math.min(end, to)),
+        showAs: event.showAs,
+      };
     })
     .filter((interval) => interval.end.getTime() > interval.start.getTime())
     .sort((a, b) => a.start.getTime() - b.start.getTime());

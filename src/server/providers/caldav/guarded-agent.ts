@@ -17,7 +17,9 @@ export class RefusedAddressError extends Error {
 
 const systemResolver: AddressResolver = (hostname) =>
   new Promise((resolve, reject) => {
-    dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses) => (error ? reject(error) : resolve(addresses)));
+    dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses) =>
+      error ? reject(error) : resolve(addresses),
+    );
   });
 
 /**
@@ -46,13 +48,17 @@ function guardedLookup(policy: AddressPolicy, resolver: AddressResolver): Lookup
   return (hostname, options, callback) => {
     resolver(hostname).then(
       (found) => {
-        const wanted = options.family === 4 || options.family === 6 ? found.filter((entry) => entry.family === options.family) : found;
+        const wanted =
+          options.family === 4 || options.family === 6
+            ? found.filter((entry) => entry.family === options.family)
+            : found;
         // One refused address refuses the name: which of them the socket picks is not ours to steer.
         if (wanted.length === 0 || wanted.some((entry) => !isAllowedAddress(entry.address, policy))) {
           callback(new RefusedAddressError(), '', 0);
           return;
         }
-        if (options.all) (callback as unknown as (error: null, addresses: LookupAddress[]) => void)(null, wanted);
+        if (options.all)
+          (callback as unknown as (error: null, addresses: LookupAddress[]) => void)(null, wanted);
         else callback(null, wanted[0]!.address, wanted[0]!.family);
       },
       (error: NodeJS.ErrnoException) => callback(error, '', 0),

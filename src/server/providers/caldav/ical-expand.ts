@@ -19,7 +19,11 @@ import { wallFromNaiveMs, wallToNaiveMs } from './time-zones';
 /** Safety net against rules that never reach the window (e.g. minutely since 1970). */
 const MAX_OCCURRENCES = 100_000;
 
-export function expandObject(parsed: ParsedObject, context: ReadContext, window: TimeWindow): ProviderEvent[] {
+export function expandObject(
+  parsed: ParsedObject,
+  context: ReadContext,
+  window: TimeWindow,
+): ProviderEvent[] {
   const { master, overrides, zones } = parsed;
   const results: ProviderEvent[] = [];
   const overrideKeys = new Set<number>();
@@ -58,7 +62,9 @@ export function occurrenceStarts(parsed: ParsedObject, master: ICAL.Component, w
   if (!dtstartProperty) return [];
   const dtstart = readDateValue(dtstartProperty);
   const toInstant = (wall: ICAL.Time): number =>
-    dtstart.isDate ? wallToNaiveMs({ ...wallOf(wall), hour: 0, minute: 0, second: 0 }) : zones.toInstant(wallOf(wall), dtstart.tzid, dtstart.utc);
+    dtstart.isDate
+      ? wallToNaiveMs({ ...wallOf(wall), hour: 0, minute: 0, second: 0 })
+      : zones.toInstant(wallOf(wall), dtstart.tzid, dtstart.utc);
   const length = seriesLength(eventTimeOf(master, zones));
   const excluded = new Set<number>();
   // A date-only EXDATE on a timed series takes out that day's occurrence, whatever its time (as
@@ -72,7 +78,8 @@ export function occurrenceStarts(parsed: ParsedObject, master: ICAL.Component, w
     }
   }
   const isExcluded = (start: number): boolean =>
-    excluded.has(start) || (excludedDates.size > 0 && excludedDates.has(isoDate(zones.toWall(start, dtstart.tzid, dtstart.utc))));
+    excluded.has(start) ||
+    (excludedDates.size > 0 && excludedDates.has(isoDate(zones.toWall(start, dtstart.tzid, dtstart.utc))));
   const starts = new Set<number>([toInstant(floating(dtstart.wall, dtstart.isDate))]);
 
   for (const property of master.getAllProperties('rrule')) {
@@ -89,7 +96,8 @@ export function occurrenceStarts(parsed: ParsedObject, master: ICAL.Component, w
       if (!next) break;
       const instant = toInstant(next);
       if (instant >= window.end.getTime()) break;
-      if (instant + length > window.start.getTime() || instant === window.start.getTime()) starts.add(instant);
+      if (instant + length > window.start.getTime() || instant === window.start.getTime())
+        starts.add(instant);
     }
   }
   for (const property of master.getAllProperties('rdate')) {
@@ -109,10 +117,16 @@ function seriesLength(time: EventTime): number {
 /** The master's time moved to start at `start`, keeping its exact length. */
 function shifted(time: EventTime, start: number): EventTime {
   if (time.kind === 'timed') {
-    return { ...time, start: new Date(start), end: new Date(start + time.end.getTime() - time.start.getTime()) };
+    return {
+      ...time,
+      start: new Date(start),
+      end: new Date(start + time.end.getTime() - time.start.getTime()),
+    };
   }
   const startDate = isoDate(wallFromNaiveMs(start));
-  const days = Math.round((Date.parse(`${time.endDate}T00:00:00Z`) - Date.parse(`${time.startDate}T00:00:00Z`)) / 86_400_000);
+  const days = Math.round(
+    (Date.parse(`${time.endDate}T00:00:00Z`) - Date.parse(`${time.startDate}T00:00:00Z`)) / 86_400_000,
+  );
   return { kind: 'allDay', startDate, endDate: addDays(startDate, days) };
 }
 
@@ -125,10 +139,20 @@ export function overlaps(time: EventTime, window: TimeWindow): boolean {
   return start < to && (end > from || (start === end && start >= from));
 }
 
-function floating(wall: { year: number; month: number; day: number; hour: number; minute: number; second: number }, isDate: boolean): ICAL.Time {
+function floating(
+  wall: { year: number; month: number; day: number; hour: number; minute: number; second: number },
+  isDate: boolean,
+): ICAL.Time {
   return ICAL.Time.fromData({ ...wall, isDate });
 }
 
 function wallOf(time: ICAL.Time) {
-  return { year: time.year, month: time.month, day: time.day, hour: time.hour, minute: time.minute, second: time.second };
+  return {
+    year: time.year,
+    month: time.month,
+    day: time.day,
+    hour: time.hour,
+    minute: time.minute,
+    second: time.second,
+  };
 }

@@ -29,7 +29,11 @@ function parseICalendar(text: string): ReturnType<typeof ICAL.parse> {
   try {
     return ICAL.parse(text);
   } catch (error) {
-    throw new ProviderProtocolError(`unreadable iCalendar: ${error instanceof Error ? error.message : String(error)}`, undefined, { cause: error });
+    throw new ProviderProtocolError(
+      `unreadable iCalendar: ${error instanceof Error ? error.message : String(error)}`,
+      undefined,
+      { cause: error },
+    );
   }
 }
 
@@ -42,14 +46,20 @@ export function eventTimeOf(vevent: ICAL.Component, zones: ZoneResolver): EventT
     const startDate = isoDate(start.wall);
     let endDate = addDays(startDate, 1);
     if (endProperty) endDate = isoDate(readDateValue(endProperty).wall);
-    else if (durationValue instanceof ICAL.Duration) endDate = addDays(startDate, Math.max(1, Math.round(durationValue.toSeconds() / 86_400)));
+    else if (durationValue instanceof ICAL.Duration)
+      endDate = addDays(startDate, Math.max(1, Math.round(durationValue.toSeconds() / 86_400)));
     return { kind: 'allDay', startDate, endDate };
   }
   const startMs = zones.valueToInstant(start);
   let endMs = startMs;
   if (endProperty) endMs = zones.valueToInstant(readDateValue(endProperty));
   else if (durationValue instanceof ICAL.Duration) endMs = startMs + durationValue.toSeconds() * 1000;
-  return { kind: 'timed', start: new Date(startMs), end: new Date(Math.max(endMs, startMs)), timeZone: reportedZone(start, zones) };
+  return {
+    kind: 'timed',
+    start: new Date(startMs),
+    end: new Date(Math.max(endMs, startMs)),
+    timeZone: reportedZone(start, zones),
+  };
 }
 
 export function reportedZone(value: DateValue, zones: ZoneResolver): string | null {
@@ -58,7 +68,10 @@ export function reportedZone(value: DateValue, zones: ZoneResolver): string | nu
 }
 
 /** The RECURRENCE-ID of an override as an instant (ms) and whether it is a date. */
-export function recurrenceIdOf(vevent: ICAL.Component, zones: ZoneResolver): { instant: number; value: DateValue } {
+export function recurrenceIdOf(
+  vevent: ICAL.Component,
+  zones: ZoneResolver,
+): { instant: number; value: DateValue } {
   const value = readDateValue(requiredProperty(vevent, 'recurrence-id'));
   return { instant: zones.valueToInstant(value), value };
 }

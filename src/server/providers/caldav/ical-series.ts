@@ -20,7 +20,12 @@ export function findOverride(parsed: ParsedObject, key: string): ICAL.Component 
 }
 
 /** Moves or edits one instance: updates its override, or adds one copied from the master. */
-export function overrideInstance(parsed: ParsedObject, key: string, write: EventWrite, identity: WriteIdentity): void {
+export function overrideInstance(
+  parsed: ParsedObject,
+  key: string,
+  write: EventWrite,
+  identity: WriteIdentity,
+): void {
   const existing = findOverride(parsed, key);
   if (existing) {
     applyWrite(existing, { ...write, recurrence: null }, identity);
@@ -58,7 +63,12 @@ export function cancelInstance(parsed: ParsedObject, key: string): boolean {
 }
 
 /** A RECURRENCE-ID or EXDATE for the slot `key`, written like the master's DTSTART (date, TZID or UTC). */
-function propertyInMasterForm(name: string, key: string, parsed: ParsedObject, master: ICAL.Component): ICAL.Property {
+function propertyInMasterForm(
+  name: string,
+  key: string,
+  parsed: ParsedObject,
+  master: ICAL.Component,
+): ICAL.Property {
   const dtstartProperty = master.getFirstProperty('dtstart');
   if (!dtstartProperty) throw new ProviderProtocolError('series master without DTSTART');
   const dtstart = readDateValue(dtstartProperty);
@@ -70,7 +80,9 @@ function propertyInMasterForm(name: string, key: string, parsed: ParsedObject, m
   } else if (dtstart.utc || !dtstart.tzid) {
     property.setValue(ICAL.Time.fromJSDate(new Date(instant), true));
   } else {
-    property.setValue(ICAL.Time.fromData({ ...parsed.zones.toWall(instant, dtstart.tzid, false), isDate: false }));
+    property.setValue(
+      ICAL.Time.fromData({ ...parsed.zones.toWall(instant, dtstart.tzid, false), isDate: false }),
+    );
     property.setParameter('tzid', dtstart.tzid);
   }
   return property;
@@ -81,7 +93,8 @@ export function addPlainOverride(parsed: ParsedObject, key: string, time: EventT
   const master = parsed.master;
   if (!master) throw new ProviderNotFoundError(`no series master for instance ${key}`, 404);
   const override = new ICAL.Component(structuredClone(master.toJSON()));
-  for (const name of ['rrule', 'rdate', 'exdate', 'recurrence-id', 'dtstart', 'dtend', 'duration']) override.removeAllProperties(name);
+  for (const name of ['rrule', 'rdate', 'exdate', 'recurrence-id', 'dtstart', 'dtend', 'duration'])
+    override.removeAllProperties(name);
   override.addProperty(propertyInMasterForm('recurrence-id', key, parsed, master));
   override.addProperty(dateProperty('dtstart', time, 'start'));
   override.addProperty(dateProperty('dtend', time, 'end'));

@@ -1,5 +1,12 @@
 import ICAL from 'ical.js';
-import { ianaZoneFor, utcToWall, wallFromNaiveMs, wallToNaiveMs, wallToUtc, type WallTime } from './time-zones';
+import {
+  ianaZoneFor,
+  utcToWall,
+  wallFromNaiveMs,
+  wallToNaiveMs,
+  wallToUtc,
+  type WallTime,
+} from './time-zones';
 
 /** A DATE or DATE-TIME value as written: the wall time plus how it is anchored. */
 export interface DateValue {
@@ -18,7 +25,14 @@ export function readDateValue(property: ICAL.Property, value?: ICAL.Time): DateV
   const utc = time.zone?.tzid === 'UTC';
   return {
     isDate: time.isDate,
-    wall: { year: time.year, month: time.month, day: time.day, hour: time.hour, minute: time.minute, second: time.second },
+    wall: {
+      year: time.year,
+      month: time.month,
+      day: time.day,
+      hour: time.hour,
+      minute: time.minute,
+      second: time.second,
+    },
     tzid: utc || time.isDate ? null : tzid,
     utc,
   };
@@ -64,13 +78,22 @@ export class ZoneResolver {
     const embedded = this.embedded.get(tzid);
     if (embedded) {
       const time = ICAL.Time.fromJSDate(new Date(instant), true).convertToZone(embedded);
-      return { year: time.year, month: time.month, day: time.day, hour: time.hour, minute: time.minute, second: time.second };
+      return {
+        year: time.year,
+        month: time.month,
+        day: time.day,
+        hour: time.hour,
+        minute: time.minute,
+        second: time.second,
+      };
     }
     return wallFromNaiveMs(instant);
   }
 
   valueToInstant(value: DateValue): number {
-    return value.isDate ? wallToNaiveMs({ ...value.wall, hour: 0, minute: 0, second: 0 }) : this.toInstant(value.wall, value.tzid, value.utc);
+    return value.isDate
+      ? wallToNaiveMs({ ...value.wall, hour: 0, minute: 0, second: 0 })
+      : this.toInstant(value.wall, value.tzid, value.utc);
   }
 }
 

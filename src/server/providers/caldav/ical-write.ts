@@ -34,7 +34,12 @@ export function dateProperty(name: string, time: EventTime, which: 'start' | 'en
   const property = new ICAL.Property(name);
   if (time.kind === 'allDay') {
     property.resetType('date');
-    property.setValue(ICAL.Time.fromData({ ...wallFromIsoDate(which === 'start' ? time.startDate : time.endDate), isDate: true }));
+    property.setValue(
+      ICAL.Time.fromData({
+        ...wallFromIsoDate(which === 'start' ? time.startDate : time.endDate),
+        isDate: true,
+      }),
+    );
     return property;
   }
   const instant = (which === 'start' ? time.start : time.end).getTime();
@@ -54,7 +59,9 @@ function localTime(wall: WallTime): ICAL.Time {
 
 /** Adds a VTIMEZONE for every IANA TZID the object uses and does not define yet. */
 export function ensureTimezones(vcalendar: ICAL.Component): void {
-  const defined = new Set(vcalendar.getAllSubcomponents('vtimezone').map((component) => component.getFirstPropertyValue('tzid')));
+  const defined = new Set(
+    vcalendar.getAllSubcomponents('vtimezone').map((component) => component.getFirstPropertyValue('tzid')),
+  );
   const needed = new Map<string, number>();
   for (const vevent of vcalendar.getAllSubcomponents('vevent')) {
     for (const property of vevent.getAllProperties()) {

@@ -4,7 +4,12 @@ import { CalDavProvider } from './provider';
 
 export { CalDavProvider, caldavConfig, icloudConfig, type CalDavConfig };
 export { ICLOUD_SERVER_URL } from './config';
-export { classifyAddress, isAllowedAddress, STRICT_ADDRESS_POLICY, type AddressPolicy } from './address-policy';
+export {
+  classifyAddress,
+  isAllowedAddress,
+  STRICT_ADDRESS_POLICY,
+  type AddressPolicy,
+} from './address-policy';
 export type { AddressResolver } from './guarded-agent';
 
 /** The CalDAV / iCloud adapter for one connection. */

@@ -23,7 +23,13 @@ import { reconcileCollection } from './reconcile';
 import type { CalDavConfig } from './config';
 import { createDavFetch, isIcloudHost } from './dav-fetch';
 import { errorFromThrown } from './errors';
-import { applyWrite, eventFromVevent, setOwnPartstat, type ReadContext, type WriteIdentity } from './event-mapping';
+import {
+  applyWrite,
+  eventFromVevent,
+  setOwnPartstat,
+  type ReadContext,
+  type WriteIdentity,
+} from './event-mapping';
 import { expandObject } from './ical-expand';
 import { parseObject, type ParsedObject } from './ical-read';
 import { addPlainOverride, cancelInstance, findOverride, overrideInstance } from './ical-series';
@@ -48,7 +54,11 @@ export class CalDavProvider implements CalendarProvider {
     this.kind = config.kind;
     // freeBusyQuery: only the account's own busy times can be derived (from its events);
     // free-busy-query REPORT is not dependable (iCloud answers 400).
-    this.capabilities = { push: null, serverScheduling: config.serverScheduling ?? false, freeBusyQuery: false };
+    this.capabilities = {
+      push: null,
+      serverScheduling: config.serverScheduling ?? false,
+      freeBusyQuery: false,
+    };
     this.davFetch = createDavFetch({
       credentials: config,
       serverUrl: config.serverUrl,
@@ -72,38 +82,61 @@ export class CalDavProvider implements CalendarProvider {
       .filter((calendar) => !isSchedulingCollection(calendar, scheduling))
       .sort((a, b) => a.url.localeCompare(b.url));
     // The server's default calendar where it names one; else the first of the home.
-    const primary = listed.find((calendar) => sameCollection(calendar.url, scheduling.defaultCalendar)) ?? listed[0];
+    const primary =
+      listed.find((calendar) => sameCollection(calendar.url, scheduling.defaultCalendar)) ?? listed[0];
     return listed.map((calendar) => calendarFromDav(calendar, calendar === primary));
   }
 
   async readEvents(calendarId: string, window: TimeWindow): Promise<ProviderEvent[]> {
     const objects = await this.collection(calendarId).fetchInWindow(window);
     const selfAddresses = await this.selfAddresses();
-    return objects.flatMap((object) => this.safely(object, (parsed) => expandObject(parsed, this.context(object, selfAddresses), window)));
+    return objects.flatMap((object) =>
+      this.safely(object, (parsed) => expandObject(parsed, this.context(object, selfAddresses), window)),
+    );
   }
 
-  async *readChanges(calendarId: string, cursor: string | null, window: TimeWindow): AsyncIterable<ChangesPage> {
+  async *readChanges(
+    calendarId: string,
+    cursor: string | null,
+    window: TimeWindow,
+  ): AsyncIterable<ChangesPage> {
     const selfAddresses = await this.selfAddresses();
-    yield* readCollectionChanges(this.collection(calendarId), cursor, window, this.pageSize, (object) => this.mirroredEvents(object, selfAddresses));
+    yield* readCollectionChanges(this.collection(calendarId), cursor, window, this.pageSize, (object) =>
+      this.mirroredEvents(object, selfAddresses),
+    );
   }
 
   /** What the mirror keeps of one object: its master and overrides, not expanded. */
   private mirroredEvents(object: StoredObject, selfAddresses: string[]): ProviderEvent[] {
     return this.safely(object, (parsed) => {
       const context = this.context(object, selfAddresses);
-      return [parsed.master, ...parsed.overrides].flatMap((vevent) => (vevent ? [eventFromVevent(vevent, parsed, context)] : []));
+      return [parsed.master, ...parsed.overrides].flatMap((vevent) =>
+        vevent ? [eventFromVevent(vevent, parsed, context)] : [],
+      );
     });
   }
 
-  async *reconcile(calendarId: string, window: TimeWindow, known: Map<string, string | null>): AsyncIterable<EventChange[]> {
+  async *reconcile(
+    calendarId: string,
+    window: TimeWindow,
+    known: Map<string, string | null>,
+  ): AsyncIterable<EventChange[]> {
     const selfAddresses = await this.selfAddresses();
-    yield* reconcileCollection(this.collection(calendarId), window, known, this.pageSize, (object) => this.mirroredEvents(object, selfAddresses));
+    yield* reconcileCollection(this.collection(calendarId), window, known, this.pageSize, (object) =>
+      this.mirroredEvents(object, selfAddresses),
+    );
   }
 
   async getEvent(calendarId: string, externalId: string): Promise<ProviderEvent> {
     const { objectName, recurrenceKey } = parseEventId(externalId);
     const object = await this.collection(calendarId).get(objectName);
-    return this.eventIn(object, parseObject(object.data), externalId, recurrenceKey, await this.selfAddresses());
+    return this.eventIn(
+      object,
+      parseObject(object.data),
+      externalId,
+      recurrenceKey,
+      await this.selfAddresses(),
+    );
   }
 
   async createEvent(calendarId: string, write: EventWrite): Promise<ProviderEvent> {
@@ -119,14 +152,20 @@ export class CalDavProvider implements CalendarProvider {
     return this.afterWrite(calendarId, { name, etag, data }, name);
   }
 
-  async updateEvent(calendarId: string, externalId: string, write: EventWrite, options?: WriteOptions): Promise<ProviderEvent> {
+  async updateEvent(
+    calendarId: string,
+    externalId: string,
+    write: EventWrite,
+    options?: WriteOptions,
+  ): Promise<ProviderEvent> {
     const { objectName, recurrenceKey } = parseEventId(externalId);
     const collection = this.collection(calendarId);
     const object = await collection.get(objectName);
     const parsed = parseObject(object.data);
     const identity = await this.identity();
     if (recurrenceKey) {
-      if (!parsed.master && !findOverride(parsed, recurrenceKey)) throw new ProviderNotFoundError(`no instance ${externalId}`, 404);
+      if (!parsed.master && !findOverride(parsed, recurrenceKey))
+        throw new ProviderNotFoundError(`no instance ${externalId}`, 404);
       overrideInstance(parsed, recurrenceKey, write, identity);
     } else {
       if (!parsed.master) throw new ProviderNotFoundError(`no series master in ${objectName}`, 404);
@@ -139,7 +178,11 @@ export class CalDavProvider implements CalendarProvider {
     return this.afterWrite(calendarId, { name: objectName, etag, data }, externalId);
   }
 
-  async cancelEvent(calendarId: string, externalId: string, options?: WriteOptions & { comment?: string }): Promise<void> {
+  async cancelEvent(
+    calendarId: string,
+    externalId: string,
+    options?: WriteOptions & { comment?: string },
+  ): Promise<void> {
     const { objectName, recurrenceKey } = parseEventId(externalId);
     const collection = this.collection(calendarId);
     if (!recurrenceKey) {
@@ -150,7 +193,8 @@ export class CalDavProvider implements CalendarProvider {
     const object = await collection.get(objectName);
     const parsed = parseObject(object.data);
     const etag = options?.etag ?? object.etag;
-    if (cancelInstance(parsed, recurrenceKey)) await collection.put(objectName, parsed.vcalendar.toString(), { etag });
+    if (cancelInstance(parsed, recurrenceKey))
+      await collection.put(objectName, parsed.vcalendar.toString(), { etag });
     else await collection.delete(objectName, etag);
   }
 
@@ -167,7 +211,9 @@ export class CalDavProvider implements CalendarProvider {
     let targets = [parsed.master, ...parsed.overrides].flatMap((vevent) => (vevent ? [vevent] : []));
     if (recurrenceKey) {
       const instance = this.eventIn(object, parsed, externalId, recurrenceKey, selfAddresses);
-      targets = [findOverride(parsed, recurrenceKey) ?? addPlainOverride(parsed, recurrenceKey, instance.time)];
+      targets = [
+        findOverride(parsed, recurrenceKey) ?? addPlainOverride(parsed, recurrenceKey, instance.time),
+      ];
     }
     if (!setOwnPartstat(targets, selfAddresses, response)) {
       throw new ProviderBadRequestError(`the account is not an attendee of ${externalId}`, 400);
@@ -186,7 +232,9 @@ export class CalDavProvider implements CalendarProvider {
       }
       if (!own) {
         const calendars = await this.listCalendars();
-        const events = (await Promise.all(calendars.map((calendar) => this.readEvents(calendar.externalId, window)))).flat();
+        const events = (
+          await Promise.all(calendars.map((calendar) => this.readEvents(calendar.externalId, window)))
+        ).flat();
         own = { ok: true, busy: busyIntervals(events, window) };
       }
       results.set(account, own);
@@ -210,15 +258,31 @@ export class CalDavProvider implements CalendarProvider {
     return new CalendarCollection(calendarId, this.davFetch);
   }
 
-  private async afterWrite(calendarId: string, written: StoredObject, externalId: string): Promise<ProviderEvent> {
+  private async afterWrite(
+    calendarId: string,
+    written: StoredObject,
+    externalId: string,
+  ): Promise<ProviderEvent> {
     // Servers that rewrite what we PUT send no ETag (RFC 4791 §5.3.4): read back their version.
     const object = written.etag ? written : await this.collection(calendarId).get(written.name);
     const { recurrenceKey } = parseEventId(externalId);
-    return this.eventIn(object, parseObject(object.data), externalId, recurrenceKey, await this.selfAddresses());
+    return this.eventIn(
+      object,
+      parseObject(object.data),
+      externalId,
+      recurrenceKey,
+      await this.selfAddresses(),
+    );
   }
 
   /** The event `externalId` inside one object: the master, an override, or a generated instance. */
-  private eventIn(object: StoredObject, parsed: ParsedObject, externalId: string, key: string | null, selfAddresses: string[]): ProviderEvent {
+  private eventIn(
+    object: StoredObject,
+    parsed: ParsedObject,
+    externalId: string,
+    key: string | null,
+    selfAddresses: string[],
+  ): ProviderEvent {
     const context = this.context(object, selfAddresses);
     if (!key) {
       const vevent = parsed.master ?? parsed.overrides[0];
@@ -244,14 +308,20 @@ export class CalDavProvider implements CalendarProvider {
     try {
       return read(parseObject(object.data));
     } catch (error) {
-      console.warn(`caldav: skipping unreadable object ${object.name}:`, error instanceof Error ? error.message : error);
+      console.warn(
+        `caldav: skipping unreadable object ${object.name}:`,
+        error instanceof Error ? error.message : error,
+      );
       return [];
     }
   }
 
   private account(): Promise<DAVAccount> {
     this.accountPromise ??= this.guard('discovery', () =>
-      createAccount({ account: { serverUrl: this.config.serverUrl, accountType: 'caldav' }, fetch: this.davFetch }),
+      createAccount({
+        account: { serverUrl: this.config.serverUrl, accountType: 'caldav' },
+        fetch: this.davFetch,
+      }),
     ).catch((error: unknown) => {
       this.accountPromise = null;
       throw error;
@@ -280,7 +350,10 @@ export class CalDavProvider implements CalendarProvider {
 
   private async identity(): Promise<WriteIdentity> {
     const addresses = await this.selfAddresses();
-    return { email: this.config.email ?? addresses[0] ?? this.config.username, name: this.config.displayName ?? null };
+    return {
+      email: this.config.email ?? addresses[0] ?? this.config.username,
+      name: this.config.displayName ?? null,
+    };
   }
 
   private async guard<T>(what: string, request: () => Promise<T>): Promise<T> {

@@ -16,21 +16,44 @@ function collectionOf(objects: Record<string, { etag: string; overrides?: string
     },
     async fetchObjects(names: string[]): Promise<StoredObject[]> {
       fetched.push(names);
-      return names.filter((name) => objects[name]).map((name) => ({ name, etag: objects[name]!.etag, data: (objects[name]!.overrides ?? []).join(',') }));
+      return names
+        .filter((name) => objects[name])
+        .map((name) => ({
+          name,
+          etag: objects[name]!.etag,
+          data: (objects[name]!.overrides ?? []).join(','),
+        }));
     },
   };
 }
 
 /** An object's events: its master plus one override per key listed in its data. */
 const eventsOf = (object: StoredObject): ProviderEvent[] =>
-  [object.name, ...object.data.split(',').filter(Boolean).map((key) => `${object.name}#${key}`)].map(
-    (externalId) => ({ externalId, etag: object.etag }) as ProviderEvent,
-  );
+  [
+    object.name,
+    ...object.data
+      .split(',')
+      .filter(Boolean)
+      .map((key) => `${object.name}#${key}`),
+  ].map((externalId) => ({ externalId, etag: object.etag }) as ProviderEvent);
 
-async function run(collection: ReturnType<typeof collectionOf>, known: Record<string, string>, pageSize = 10): Promise<string[]> {
+async function run(
+  collection: ReturnType<typeof collectionOf>,
+  known: Record<string, string>,
+  pageSize = 10,
+): Promise<string[]> {
   const changes: EventChange[] = [];
-  for await (const page of reconcileCollection(collection, window, new Map(Object.entries(known)), pageSize, eventsOf)) changes.push(...page);
-  return changes.map((change) => (change.type === 'upsert' ? `+${change.event.externalId}` : `-${change.externalId}`)).sort();
+  for await (const page of reconcileCollection(
+    collection,
+    window,
+    new Map(Object.entries(known)),
+    pageSize,
+    eventsOf,
+  ))
+    changes.push(...page);
+  return changes
+    .map((change) => (change.type === 'upsert' ? `+${change.event.externalId}` : `-${change.externalId}`))
+    .sort();
 }
 
 describe('CalDAV etag reconcile', () => {
@@ -58,8 +81,14 @@ describe('CalDAV etag reconcile', () => {
   });
 
   it('changes nothing when the mirror equals the server, and pages refetches by pageSize', async () => {
-    const collection = collectionOf({ 'a.ics': { etag: '"1"', overrides: ['20300105'] }, 'b.ics': { etag: '"1"' }, 'c.ics': { etag: '"1"' } });
-    expect(await run(collection, { 'a.ics': '"1"', 'a.ics#20300105': '"1"', 'b.ics': '"1"', 'c.ics': '"1"' })).toEqual([]);
+    const collection = collectionOf({
+      'a.ics': { etag: '"1"', overrides: ['20300105'] },
+      'b.ics': { etag: '"1"' },
+      'c.ics': { etag: '"1"' },
+    });
+    expect(
+      await run(collection, { 'a.ics': '"1"', 'a.ics#20300105': '"1"', 'b.ics': '"1"', 'c.ics': '"1"' }),
+    ).toEqual([]);
     expect(collection.fetched).toEqual([]);
     expect(await run(collection, {}, 2)).toEqual(['+a.ics', '+a.ics#20300105', '+b.ics', '+c.ics']);
     expect(collection.fetched.map((batch) => batch.length)).toEqual([2, 1]);

@@ -26,7 +26,9 @@ export async function* reconcileCollection(
     mirrored.set(objectName, entry);
   }
   const listed = await collection.listInWindow(window);
-  const stale = [...listed].filter(([name, etag]) => etag === null || mirrored.get(name)?.etag !== etag).map(([name]) => name);
+  const stale = [...listed]
+    .filter(([name, etag]) => etag === null || mirrored.get(name)?.etag !== etag)
+    .map(([name]) => name);
   const size = Math.max(1, pageSize);
   for (let index = 0; index < stale.length; index += size) {
     const batch = stale.slice(index, index + size);
@@ -39,10 +41,14 @@ export async function* reconcileCollection(
       const current = new Set(events.map((event) => event.externalId));
       changes.push(...events.map((event) => ({ type: 'upsert' as const, event })));
       // An override removed from the object (or an object that no longer parses) leaves ids behind.
-      for (const id of mirrored.get(object.name)?.ids ?? []) if (!current.has(id)) changes.push({ type: 'removed', externalId: id });
+      for (const id of mirrored.get(object.name)?.ids ?? [])
+        if (!current.has(id)) changes.push({ type: 'removed', externalId: id });
     }
     for (const name of batch) {
-      if (!fetched.has(name)) changes.push(...(mirrored.get(name)?.ids ?? []).map((externalId) => ({ type: 'removed' as const, externalId })));
+      if (!fetched.has(name))
+        changes.push(
+          ...(mirrored.get(name)?.ids ?? []).map((externalId) => ({ type: 'removed' as const, externalId })),
+        );
     }
     yield changes;
   }

@@ -17,13 +17,20 @@ export interface SchedulingUrls {
 const NONE: SchedulingUrls = { inbox: null, outbox: null, defaultCalendar: null };
 
 /** The account's scheduling URLs; servers without scheduling (Radicale) simply have none. */
-export async function fetchSchedulingUrls(account: DAVAccount, davFetch: typeof fetch): Promise<SchedulingUrls> {
+export async function fetchSchedulingUrls(
+  account: DAVAccount,
+  davFetch: typeof fetch,
+): Promise<SchedulingUrls> {
   if (!account.principalUrl) return NONE;
   const base = account.rootUrl ?? account.principalUrl;
   try {
     const [principal] = await propfind({
       url: account.principalUrl,
-      props: { 'c:schedule-inbox-URL': {}, 'c:schedule-outbox-URL': {}, 'c:schedule-default-calendar-URL': {} },
+      props: {
+        'c:schedule-inbox-URL': {},
+        'c:schedule-outbox-URL': {},
+        'c:schedule-default-calendar-URL': {},
+      },
       depth: '0',
       fetch: davFetch,
     });
@@ -31,7 +38,12 @@ export async function fetchSchedulingUrls(account: DAVAccount, davFetch: typeof 
     const outbox = hrefIn(principal?.props?.scheduleOutboxURL, base);
     let defaultCalendar = hrefIn(principal?.props?.scheduleDefaultCalendarURL, base);
     if (!defaultCalendar && inbox) {
-      const [box] = await propfind({ url: inbox, props: { 'c:schedule-default-calendar-URL': {} }, depth: '0', fetch: davFetch });
+      const [box] = await propfind({
+        url: inbox,
+        props: { 'c:schedule-default-calendar-URL': {} },
+        depth: '0',
+        fetch: davFetch,
+      });
       defaultCalendar = hrefIn(box?.props?.scheduleDefaultCalendarURL, base);
     }
     return { inbox, outbox, defaultCalendar };
@@ -44,7 +56,9 @@ export async function fetchSchedulingUrls(account: DAVAccount, davFetch: typeof 
 /** A schedule inbox or outbox: by its resource type, or by the principal naming it. */
 export function isSchedulingCollection(calendar: DAVCalendar, urls: SchedulingUrls): boolean {
   const listed: unknown = calendar.resourcetype;
-  const types = (Array.isArray(listed) ? listed : []).map((type) => String(type).toLowerCase().replace(/[-_]/g, ''));
+  const types = (Array.isArray(listed) ? listed : []).map((type) =>
+    String(type).toLowerCase().replace(/[-_]/g, ''),
+  );
   if (types.includes('scheduleinbox') || types.includes('scheduleoutbox')) return true;
   return sameCollection(calendar.url, urls.inbox) || sameCollection(calendar.url, urls.outbox);
 }
@@ -62,7 +76,12 @@ export function sameCollection(url: string, other: string | null): boolean {
 function hrefIn(property: unknown, base: string): string | null {
   const href = (property as { href?: unknown } | undefined)?.href;
   const text = Array.isArray(href) ? href[0] : href;
-  const value = typeof text === 'string' ? text : typeof text === 'object' && text && '_cdata' in text ? String((text as { _cdata: unknown })._cdata) : null;
+  const value =
+    typeof text === 'string'
+      ? text
+      : typeof text === 'object' && text && '_cdata' in text
+        ? String((text as { _cdata: unknown })._cdata)
+        : null;
   if (!value?.trim()) return null;
   try {
     return new URL(value.trim(), base).toString();

@@ -25,14 +25,18 @@ export function buildVtimezone(zone: string, aroundYear: number): ICAL.Component
 
   if (transitions.length === 0) {
     const offset = offsetAt(Date.UTC(aroundYear, 0, 1), zone);
-    vtimezone.addSubcomponent(observance('standard', wallFromNaiveMs(Date.UTC(1970, 0, 1)), offset, offset, null));
+    vtimezone.addSubcomponent(
+      observance('standard', wallFromNaiveMs(Date.UTC(1970, 0, 1)), offset, offset, null),
+    );
     return vtimezone;
   }
 
   // Observances only apply from their DTSTART on: one from 1970 covers the time before the first change.
   const first = transitions[0]!;
   const before = first.to > first.from ? 'standard' : 'daylight';
-  vtimezone.addSubcomponent(observance(before, wallFromNaiveMs(Date.UTC(1970, 0, 1)), first.from, first.from, null));
+  vtimezone.addSubcomponent(
+    observance(before, wallFromNaiveMs(Date.UTC(1970, 0, 1)), first.from, first.from, null),
+  );
 
   const lastYear = transitions.filter((transition) => new Date(transition.at).getUTCFullYear() === toYear);
   const repeatLastYear = lastYear.length === 2;
@@ -45,7 +49,13 @@ export function buildVtimezone(zone: string, aroundYear: number): ICAL.Component
   return vtimezone;
 }
 
-function observance(kind: 'standard' | 'daylight', wall: WallTime, from: number, to: number, rule: string | null): ICAL.Component {
+function observance(
+  kind: 'standard' | 'daylight',
+  wall: WallTime,
+  from: number,
+  to: number,
+  rule: string | null,
+): ICAL.Component {
   const component = new ICAL.Component(kind);
   component.addPropertyWithValue('dtstart', ICAL.Time.fromData({ ...wall, isDate: false }));
   component.addPropertyWithValue('tzoffsetfrom', utcOffset(from));

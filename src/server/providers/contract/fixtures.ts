@@ -85,9 +85,7 @@ export function upserts(changes: EventChange[]): ProviderEvent[] {
 }
 
 export function byTitle(events: ProviderEvent[], title: string): ProviderEvent[] {
-  return events
-    .filter((event) => event.title === title)
-    .sort((a, b) => startMs(a.time) - startMs(b.time));
+  return events.filter((event) => event.title === title).sort((a, b) => startMs(a.time) - startMs(b.time));
 }
 
 /** Milliseconds of an event's start; all-day dates count as UTC midnight. */
@@ -115,7 +113,11 @@ export class CreatedEvents {
 
   async create(account: ContractAccount, write: EventWrite): Promise<ProviderEvent> {
     const event = await account.provider.createEvent(account.calendarId, write);
-    this.items.push({ provider: account.provider, calendarId: account.calendarId, externalId: event.externalId });
+    this.items.push({
+      provider: account.provider,
+      calendarId: account.calendarId,
+      externalId: event.externalId,
+    });
     return event;
   }
 
@@ -137,7 +139,11 @@ export class CreatedEvents {
 }
 
 /** Runs `task` over `items` with at most `limit` at a time, so emulators and servers are not flooded. */
-export async function inBatches<T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+export async function inBatches<T, R>(
+  items: T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = [];
   for (let index = 0; index < items.length; index += limit) {
     results.push(...(await Promise.all(items.slice(index, index + limit).map(task))));

@@ -22,7 +22,12 @@ export function describeAttendeeContract(ctx: ContractContext): void {
       const organizerCopy = await organizer.provider.getEvent(organizer.calendarId, created.externalId);
       expect(sameEmail(organizerCopy.organizer?.email, organizer.email)).toBe(true);
       const invited = findAttendee(organizerCopy, attendee.email);
-      expect(invited).toMatchObject({ response: 'needs_action', isOrganizer: false, isSelf: false, isOptional: false });
+      expect(invited).toMatchObject({
+        response: 'needs_action',
+        isOrganizer: false,
+        isSelf: false,
+        isOptional: false,
+      });
       expect(created.iCalUid).toBeTruthy();
 
       let copyId: string;
@@ -68,9 +73,15 @@ export function describeAttendeeContract(ctx: ContractContext): void {
         eventWrite(`${title} v2`, time, { attendees }),
         { etag: created.etag },
       );
-      for (const event of [updated, await organizer.provider.getEvent(organizer.calendarId, created.externalId)]) {
+      for (const event of [
+        updated,
+        await organizer.provider.getEvent(organizer.calendarId, created.externalId),
+      ]) {
         expect(findAttendee(event, attendee.email)?.isOptional).toBe(false);
-        expect(findAttendee(event, attendees[1]!.email)).toMatchObject({ isOptional: true, response: 'needs_action' });
+        expect(findAttendee(event, attendees[1]!.email)).toMatchObject({
+          isOptional: true,
+          response: 'needs_action',
+        });
       }
     });
 
@@ -85,12 +96,19 @@ export function describeAttendeeContract(ctx: ContractContext): void {
       const range = window('2030-12-04T00:00:00Z', '2030-12-05T00:00:00Z');
       const created = await organizer.provider.createEvent(
         organizer.calendarId,
-        eventWrite(uniqueTitle('cancel to attendee'), timed('2030-12-04T10:00:00Z', '2030-12-04T11:00:00Z', 'UTC'), {
-          attendees: [{ email: attendee.email, name: null, isOptional: false }],
-          notifyAttendees: true,
-        }),
+        eventWrite(
+          uniqueTitle('cancel to attendee'),
+          timed('2030-12-04T10:00:00Z', '2030-12-04T11:00:00Z', 'UTC'),
+          {
+            attendees: [{ email: attendee.email, name: null, isOptional: false }],
+            notifyAttendees: true,
+          },
+        ),
       );
-      const copyOf = async () => (await attendee.provider.readEvents(attendee.calendarId, range)).find((event) => event.iCalUid === created.iCalUid);
+      const copyOf = async () =>
+        (await attendee.provider.readEvents(attendee.calendarId, range)).find(
+          (event) => event.iCalUid === created.iCalUid,
+        );
       const stateOf = (account: typeof organizer, externalId: string) =>
         account.provider.getEvent(account.calendarId, externalId).then(
           (event) => event.status,
@@ -101,7 +119,9 @@ export function describeAttendeeContract(ctx: ContractContext): void {
         );
       if (harness.deliversInvitations) {
         const delivered = await eventually(copyOf);
-        await organizer.provider.cancelEvent(organizer.calendarId, created.externalId, { comment: 'Called off' });
+        await organizer.provider.cancelEvent(organizer.calendarId, created.externalId, {
+          comment: 'Called off',
+        });
         await eventually(async () => {
           const state = await stateOf(attendee, delivered.externalId);
           return state === 'cancelled' || state === 'gone' ? state : undefined;
@@ -110,10 +130,15 @@ export function describeAttendeeContract(ctx: ContractContext): void {
         // The server delivers nothing (Tandem must, DESIGN.md §4 rule 3): no copy appears, and a
         // copy placed the way Tandem places one outlives the organiser's cancellation.
         expect(await copyOf()).toBeUndefined();
-        if (!harness.copyToAttendee) throw new Error('a harness whose server does not deliver invitations must provide copyToAttendee');
-        const placed = await harness.copyToAttendee(await organizer.provider.getEvent(organizer.calendarId, created.externalId));
+        if (!harness.copyToAttendee)
+          throw new Error('a harness whose server does not deliver invitations must provide copyToAttendee');
+        const placed = await harness.copyToAttendee(
+          await organizer.provider.getEvent(organizer.calendarId, created.externalId),
+        );
         ctx.created().track(attendee, placed);
-        await organizer.provider.cancelEvent(organizer.calendarId, created.externalId, { comment: 'Called off' });
+        await organizer.provider.cancelEvent(organizer.calendarId, created.externalId, {
+          comment: 'Called off',
+        });
         expect(['cancelled', 'gone']).toContain(await stateOf(organizer, created.externalId));
         expect(await stateOf(attendee, placed)).toBe('confirmed');
       }
@@ -122,10 +147,12 @@ export function describeAttendeeContract(ctx: ContractContext): void {
     it("answers free/busy for the organiser's own account, covering a new event", async () => {
       const { organizer } = ctx.harness();
       const range = window('2030-12-09T00:00:00Z', '2030-12-10T00:00:00Z');
-      await ctx.created().create(
-        organizer,
-        eventWrite(uniqueTitle('busy'), timed('2030-12-09T10:00:00Z', '2030-12-09T11:00:00Z', 'UTC')),
-      );
+      await ctx
+        .created()
+        .create(
+          organizer,
+          eventWrite(uniqueTitle('busy'), timed('2030-12-09T10:00:00Z', '2030-12-09T11:00:00Z', 'UTC')),
+        );
       const result = await organizer.provider.freeBusy([organizer.email], range);
       const mine = result.get(organizer.email);
       expect(mine?.ok).toBe(true);

@@ -23,10 +23,12 @@ export function describeEventContract(ctx: ContractContext): void {
       const { organizer } = ctx.harness();
       const title = uniqueTitle('timed');
       const time = timed('2030-03-05T14:00:00Z', '2030-03-05T15:30:00Z', 'America/New_York');
-      const created = await ctx.created().create(
-        organizer,
-        eventWrite(title, time, { description: 'Bring the portfolio', location: 'Room 4' }),
-      );
+      const created = await ctx
+        .created()
+        .create(
+          organizer,
+          eventWrite(title, time, { description: 'Bring the portfolio', location: 'Room 4' }),
+        );
       expectTime(created.time, time);
       expect(created.title).toBe(title);
       expect(created.etag).toBeTruthy();
@@ -41,10 +43,22 @@ export function describeEventContract(ctx: ContractContext): void {
       expect(fetched.seriesExternalId).toBeNull();
       expectTime(fetched.time, time);
 
-      const listed = byTitle(await organizer.provider.readEvents(organizer.calendarId, window('2030-03-04T00:00:00Z', '2030-03-07T00:00:00Z')), title);
+      const listed = byTitle(
+        await organizer.provider.readEvents(
+          organizer.calendarId,
+          window('2030-03-04T00:00:00Z', '2030-03-07T00:00:00Z'),
+        ),
+        title,
+      );
       expect(listed).toHaveLength(1);
       expectTime(listed[0]!.time, time);
-      const outside = byTitle(await organizer.provider.readEvents(organizer.calendarId, window('2030-03-06T00:00:00Z', '2030-03-08T00:00:00Z')), title);
+      const outside = byTitle(
+        await organizer.provider.readEvents(
+          organizer.calendarId,
+          window('2030-03-06T00:00:00Z', '2030-03-08T00:00:00Z'),
+        ),
+        title,
+      );
       expect(outside).toHaveLength(0);
     });
 
@@ -55,12 +69,22 @@ export function describeEventContract(ctx: ContractContext): void {
       await ctx.created().create(organizer, eventWrite(oneDay, allDay('2030-04-10', '2030-04-11')));
       await ctx.created().create(organizer, eventWrite(threeDays, allDay('2030-04-10', '2030-04-13')));
 
-      const events = await organizer.provider.readEvents(organizer.calendarId, window('2030-04-09T00:00:00Z', '2030-04-15T00:00:00Z'));
-      expect(byTitle(events, oneDay).map((event) => event.time)).toEqual([allDay('2030-04-10', '2030-04-11')]);
-      expect(byTitle(events, threeDays).map((event) => event.time)).toEqual([allDay('2030-04-10', '2030-04-13')]);
+      const events = await organizer.provider.readEvents(
+        organizer.calendarId,
+        window('2030-04-09T00:00:00Z', '2030-04-15T00:00:00Z'),
+      );
+      expect(byTitle(events, oneDay).map((event) => event.time)).toEqual([
+        allDay('2030-04-10', '2030-04-11'),
+      ]);
+      expect(byTitle(events, threeDays).map((event) => event.time)).toEqual([
+        allDay('2030-04-10', '2030-04-13'),
+      ]);
 
       // A window that only touches the last day still finds the multi-day event.
-      const lastDay = await organizer.provider.readEvents(organizer.calendarId, window('2030-04-12T06:00:00Z', '2030-04-12T18:00:00Z'));
+      const lastDay = await organizer.provider.readEvents(
+        organizer.calendarId,
+        window('2030-04-12T06:00:00Z', '2030-04-12T18:00:00Z'),
+      );
       expect(byTitle(lastDay, threeDays)).toHaveLength(1);
       expect(byTitle(lastDay, oneDay)).toHaveLength(0);
     });
@@ -71,7 +95,10 @@ export function describeEventContract(ctx: ContractContext): void {
       const time = timed('2030-04-20T16:00:00Z', '2030-04-22T10:00:00Z', 'Europe/Paris');
       const created = await ctx.created().create(organizer, eventWrite(title, time));
       expectTime((await organizer.provider.getEvent(organizer.calendarId, created.externalId)).time, time);
-      const middle = await organizer.provider.readEvents(organizer.calendarId, window('2030-04-21T08:00:00Z', '2030-04-21T12:00:00Z'));
+      const middle = await organizer.provider.readEvents(
+        organizer.calendarId,
+        window('2030-04-21T08:00:00Z', '2030-04-21T12:00:00Z'),
+      );
       expect(byTitle(middle, title)).toHaveLength(1);
     });
 
@@ -92,19 +119,31 @@ export function describeEventContract(ctx: ContractContext): void {
       const range = window('2030-05-01T00:00:00Z', '2030-05-02T00:00:00Z');
       const created = await ctx.created().create(
         organizer,
-        eventWrite(title, timed('2030-05-01T09:00:00Z', '2030-05-01T10:00:00Z', 'UTC'), { tandemMeetingId: meetingId }),
+        eventWrite(title, timed('2030-05-01T09:00:00Z', '2030-05-01T10:00:00Z', 'UTC'), {
+          tandemMeetingId: meetingId,
+        }),
       );
       expect(created.tandemMeetingId).toBe(meetingId);
-      expect((await organizer.provider.getEvent(organizer.calendarId, created.externalId)).tandemMeetingId).toBe(meetingId);
-      expect(byTitle(await organizer.provider.readEvents(organizer.calendarId, range), title)[0]?.tandemMeetingId).toBe(meetingId);
+      expect(
+        (await organizer.provider.getEvent(organizer.calendarId, created.externalId)).tandemMeetingId,
+      ).toBe(meetingId);
+      expect(
+        byTitle(await organizer.provider.readEvents(organizer.calendarId, range), title)[0]?.tandemMeetingId,
+      ).toBe(meetingId);
 
       const seen: ProviderEvent[] = [];
       for await (const page of organizer.provider.readChanges(organizer.calendarId, null, range)) {
-        for (const change of page.changes) if (change.type === 'upsert' && change.event.title === title) seen.push(change.event);
+        for (const change of page.changes)
+          if (change.type === 'upsert' && change.event.title === title) seen.push(change.event);
       }
       expect(seen.map((event) => event.tandemMeetingId)).toEqual([meetingId]);
 
-      const untagged = await ctx.created().create(organizer, eventWrite(uniqueTitle('untagged'), timed('2030-05-01T11:00:00Z', '2030-05-01T12:00:00Z', 'UTC')));
+      const untagged = await ctx
+        .created()
+        .create(
+          organizer,
+          eventWrite(uniqueTitle('untagged'), timed('2030-05-01T11:00:00Z', '2030-05-01T12:00:00Z', 'UTC')),
+        );
       expect(untagged.tandemMeetingId).toBeNull();
     });
 
@@ -124,18 +163,27 @@ export function describeEventContract(ctx: ContractContext): void {
       expect(updated.etag).not.toBe(created.etag);
 
       await expect(
-        organizer.provider.updateEvent(organizer.calendarId, created.externalId, eventWrite(`${title} v3`, time), { etag: created.etag }),
+        organizer.provider.updateEvent(
+          organizer.calendarId,
+          created.externalId,
+          eventWrite(`${title} v3`, time),
+          { etag: created.etag },
+        ),
       ).rejects.toBeInstanceOf(ProviderConflictError);
       await expect(
         organizer.provider.cancelEvent(organizer.calendarId, created.externalId, { etag: created.etag }),
       ).rejects.toBeInstanceOf(ProviderConflictError);
       // The refused writes changed nothing.
-      expect((await organizer.provider.getEvent(organizer.calendarId, created.externalId)).title).toBe(`${title} v2`);
+      expect((await organizer.provider.getEvent(organizer.calendarId, created.externalId)).title).toBe(
+        `${title} v2`,
+      );
     });
 
     it('answers ProviderNotFoundError for a missing event, and for a cancelled one is gone or cancelled', async () => {
       const { organizer } = ctx.harness();
-      await expect(organizer.provider.getEvent(organizer.calendarId, 'missing0000000000')).rejects.toBeInstanceOf(ProviderNotFoundError);
+      await expect(
+        organizer.provider.getEvent(organizer.calendarId, 'missing0000000000'),
+      ).rejects.toBeInstanceOf(ProviderNotFoundError);
 
       const created = await organizer.provider.createEvent(
         organizer.calendarId,

@@ -18,7 +18,9 @@ interface Delivery {
 async function startReceiver(): Promise<{ url: string; deliveries: Delivery[]; close(): Promise<void> }> {
   const deliveries: Delivery[] = [];
   const server: Server = createServer((request, response) => {
-    const validationToken = new URL(request.url ?? '/', 'http://receiver').searchParams.get('validationToken');
+    const validationToken = new URL(request.url ?? '/', 'http://receiver').searchParams.get(
+      'validationToken',
+    );
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -47,12 +49,18 @@ export function describePushContract(ctx: ContractContext): void {
     });
     afterAll(() => receiver.close());
 
-    const watchRequest = (token: string): WatchRequest => ({ address: receiver.url, token, channelId: crypto.randomUUID(), ttlSeconds: 3600 });
+    const watchRequest = (token: string): WatchRequest => ({
+      address: receiver.url,
+      token,
+      channelId: crypto.randomUUID(),
+      ttlSeconds: 3600,
+    });
 
     it('watches, notifies a change with our secret, renews and stops where the provider pushes; refuses all three where it does not', async () => {
       const { organizer } = ctx.harness();
       const token = `contract-${crypto.randomUUID()}`;
-      if (organizer.provider.capabilities.push === null) await expectPushRefused(organizer, watchRequest(token));
+      if (organizer.provider.capabilities.push === null)
+        await expectPushRefused(organizer, watchRequest(token));
       else await expectPushDelivered(ctx, organizer, token, watchRequest, receiver.deliveries);
     });
   });
@@ -61,7 +69,11 @@ export function describePushContract(ctx: ContractContext): void {
 type Account = ReturnType<ContractContext['harness']>['organizer'];
 
 async function expectPushRefused({ provider, calendarId }: Account, request: WatchRequest): Promise<void> {
-  const channel = { channelId: request.channelId, resourceId: 'none', expiresAt: new Date(Date.now() + 3_600_000) };
+  const channel = {
+    channelId: request.channelId,
+    resourceId: 'none',
+    expiresAt: new Date(Date.now() + 3_600_000),
+  };
   await expect(provider.watch(calendarId, request)).rejects.toBeInstanceOf(ProviderError);
   await expect(provider.renewWatch(calendarId, channel, request)).rejects.toBeInstanceOf(ProviderError);
   await expect(provider.stopWatch(channel)).rejects.toBeInstanceOf(ProviderError);
@@ -85,7 +97,12 @@ async function expectPushDelivered(
   const isChange = (delivery: Delivery) => delivery.headers['x-goog-resource-state'] !== 'sync';
   const carriesSecret = (delivery: Delivery) =>
     delivery.headers['x-goog-channel-token'] === token || delivery.body.includes(`"clientState":"${token}"`);
-  await ctx.created().create(account, eventWrite(uniqueTitle('pushed'), timed('2030-12-11T10:00:00Z', '2030-12-11T11:00:00Z', 'UTC')));
+  await ctx
+    .created()
+    .create(
+      account,
+      eventWrite(uniqueTitle('pushed'), timed('2030-12-11T10:00:00Z', '2030-12-11T11:00:00Z', 'UTC')),
+    );
   await eventually(async () => deliveries.find((delivery) => isChange(delivery) && carriesSecret(delivery)));
 
   const renewed = await provider.renewWatch(calendarId, channel, watchRequest(token));

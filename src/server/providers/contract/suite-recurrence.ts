@@ -18,7 +18,10 @@ export function describeRecurrenceContract(ctx: ContractContext): void {
       expect(master.recurrence?.some((line) => line.startsWith('RRULE:'))).toBe(true);
 
       const instances = byTitle(
-        await organizer.provider.readEvents(organizer.calendarId, window('2030-10-24T00:00:00Z', '2030-10-31T00:00:00Z')),
+        await organizer.provider.readEvents(
+          organizer.calendarId,
+          window('2030-10-24T00:00:00Z', '2030-10-31T00:00:00Z'),
+        ),
         title,
       );
       // 09:00 local stays 09:00 local: 08:00Z while BST lasts, 09:00Z from 27 October.
@@ -32,7 +35,9 @@ export function describeRecurrenceContract(ctx: ContractContext): void {
         expect(instance.seriesExternalId).toBe(master.externalId);
         expect(instance.recurrence).toBeNull();
         expect(instance.originalStart && startMs(instance.originalStart)).toBe(startMs(instance.time));
-        expect(instance.time.kind === 'timed' && instance.time.end.getTime() - instance.time.start.getTime()).toBe(3_600_000);
+        expect(
+          instance.time.kind === 'timed' && instance.time.end.getTime() - instance.time.start.getTime(),
+        ).toBe(3_600_000);
       }
     });
 
@@ -61,9 +66,14 @@ export function describeRecurrenceContract(ctx: ContractContext): void {
 
       // Move the second instance to Tuesday 11:00 Berlin, with a title of its own.
       const movedTime = timed('2030-06-11T09:00:00Z', '2030-06-11T10:00:00Z', 'Europe/Berlin');
-      const moved = await provider.updateEvent(calendarId, second.externalId, eventWrite(`${title} moved`, movedTime), {
-        etag: second.etag,
-      });
+      const moved = await provider.updateEvent(
+        calendarId,
+        second.externalId,
+        eventWrite(`${title} moved`, movedTime),
+        {
+          etag: second.etag,
+        },
+      );
       expect(moved.seriesExternalId).toBe(master.externalId);
       expect(isoStart(moved)).toBe('2030-06-11T09:00:00.000Z');
       // Cancel the third instance.
@@ -80,9 +90,9 @@ export function describeRecurrenceContract(ctx: ContractContext): void {
       ]);
       const movedInstance = after[1]!;
       expect(movedInstance.seriesExternalId).toBe(master.externalId);
-      expect(movedInstance.originalStart && new Date(startMs(movedInstance.originalStart)).toISOString()).toBe(
-        '2030-06-10T08:00:00.000Z',
-      );
+      expect(
+        movedInstance.originalStart && new Date(startMs(movedInstance.originalStart)).toISOString(),
+      ).toBe('2030-06-10T08:00:00.000Z');
 
       // A full sync returns the master (not expanded) plus its exceptions.
       const { changes } = await drain(organizer, null, range);
@@ -101,7 +111,9 @@ export function describeRecurrenceContract(ctx: ContractContext): void {
         ['2030-06-11T09:00:00.000Z', `${title} moved`, '2030-06-10T08:00:00.000Z'],
       ]);
       // The cancelled instance is an EXDATE on the master or a cancelled exception: either will do.
-      const exdated = (masterEvent.recurrence ?? []).some((line) => line.startsWith('EXDATE') && line.includes('20300617'));
+      const exdated = (masterEvent.recurrence ?? []).some(
+        (line) => line.startsWith('EXDATE') && line.includes('20300617'),
+      );
       const cancelledExceptions = exceptions.filter((event) => event.status === 'cancelled').map(originalIso);
       expect(exdated || cancelledExceptions.includes('2030-06-17T08:00:00.000Z')).toBe(true);
     });
@@ -112,9 +124,13 @@ export function describeRecurrenceContract(ctx: ContractContext): void {
       const range = window('2030-08-01T00:00:00Z', '2030-08-10T00:00:00Z');
       const master = await organizer.provider.createEvent(
         organizer.calendarId,
-        eventWrite(title, timed('2030-08-01T12:00:00Z', '2030-08-01T13:00:00Z', 'UTC'), { recurrence: ['RRULE:FREQ=DAILY;COUNT=3'] }),
+        eventWrite(title, timed('2030-08-01T12:00:00Z', '2030-08-01T13:00:00Z', 'UTC'), {
+          recurrence: ['RRULE:FREQ=DAILY;COUNT=3'],
+        }),
       );
-      expect(byTitle(await organizer.provider.readEvents(organizer.calendarId, range), title)).toHaveLength(3);
+      expect(byTitle(await organizer.provider.readEvents(organizer.calendarId, range), title)).toHaveLength(
+        3,
+      );
       await organizer.provider.cancelEvent(organizer.calendarId, master.externalId, { etag: master.etag });
       const left = byTitle(await organizer.provider.readEvents(organizer.calendarId, range), title);
       expect(left.filter((event) => event.status !== 'cancelled')).toHaveLength(0);

@@ -28,9 +28,14 @@ export function describeSyncContract(ctx: ContractContext): void {
         expect(change.type === 'upsert' && change.event.etag).toBe(created.etag);
       }
 
-      const updated = await provider.updateEvent(calendarId, created.externalId, eventWrite(`${title} v2`, time), {
-        etag: created.etag,
-      });
+      const updated = await provider.updateEvent(
+        calendarId,
+        created.externalId,
+        eventWrite(`${title} v2`, time),
+        {
+          etag: created.etag,
+        },
+      );
       const afterUpdate = await drain(organizer, quiet.cursor, range);
       const updateChanges = changesFor(afterUpdate.changes, [created.externalId]);
       expect(updateChanges).toHaveLength(1);
@@ -50,7 +55,9 @@ export function describeSyncContract(ctx: ContractContext): void {
       const { organizer } = harness;
       const range = window('2030-09-10T00:00:00Z', '2030-09-17T00:00:00Z');
       const title = uniqueTitle('expiry');
-      const event = await ctx.created().create(organizer, eventWrite(title, timed('2030-09-11T09:00:00Z', '2030-09-11T10:00:00Z', 'UTC')));
+      const event = await ctx
+        .created()
+        .create(organizer, eventWrite(title, timed('2030-09-11T09:00:00Z', '2030-09-11T10:00:00Z', 'UTC')));
 
       const full = await drain(organizer, null, range);
       await harness.expireCursors();
@@ -76,7 +83,10 @@ export function describeSyncContract(ctx: ContractContext): void {
         4,
         (index) => {
           const start = Date.parse('2030-11-10T08:00:00Z') + index * 15 * 60_000;
-          const write = eventWrite(`${title} #${index}`, timed(new Date(start).toISOString(), new Date(start + 10 * 60_000).toISOString(), 'UTC'));
+          const write = eventWrite(
+            `${title} #${index}`,
+            timed(new Date(start).toISOString(), new Date(start + 10 * 60_000).toISOString(), 'UTC'),
+          );
           return ctx.created().create(organizer, write);
         },
       );

@@ -23,8 +23,16 @@ import { exchangeAuthorizationCode, refreshAccessToken } from './oauth';
 function gaxios(status: number, reason: string | null, headers: Record<string, string> = {}, oauth?: string) {
   const data = oauth
     ? { error: oauth, error_description: 'Token has been expired or revoked.' }
-    : { error: { code: status, message: `m ${status}`, errors: reason ? [{ domain: 'global', reason, message: reason }] : [] } };
-  return Object.assign(new Error(`Request failed with status code ${status}`), { response: { status, data, headers: new Headers(headers) } });
+    : {
+        error: {
+          code: status,
+          message: `m ${status}`,
+          errors: reason ? [{ domain: 'global', reason, message: reason }] : [],
+        },
+      };
+  return Object.assign(new Error(`Request failed with status code ${status}`), {
+    response: { status, data, headers: new Headers(headers) },
+  });
 }
 
 describe('mapGoogleError', () => {
@@ -61,7 +69,9 @@ describe('mapGoogleError', () => {
     const seconds = mapGoogleError(gaxios(429, 'rateLimitExceeded', { 'retry-after': '3' }));
     expect(seconds).toBeInstanceOf(ProviderRateLimitedError);
     expect((seconds as ProviderRateLimitedError).retryAfterMs).toBe(3000);
-    const date = mapGoogleError(gaxios(403, 'userRateLimitExceeded', { 'retry-after': new Date(Date.now() + 60_000).toUTCString() }));
+    const date = mapGoogleError(
+      gaxios(403, 'userRateLimitExceeded', { 'retry-after': new Date(Date.now() + 60_000).toUTCString() }),
+    );
     expect((date as ProviderRateLimitedError).retryAfterMs).toBeGreaterThan(50_000);
     const none = mapGoogleError(gaxios(403, 'quotaExceeded'));
     expect((none as ProviderRateLimitedError).retryAfterMs).toBeNull();
@@ -74,16 +84,25 @@ describe('a token endpoint that answers 200 without an access token', () => {
 
   beforeAll(async () => {
     server = createServer((_request, response) => {
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token_type: 'Bearer', expires_in: 3599 }));
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ token_type: 'Bearer', expires_in: 3599 }));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    config = { clientId: 'c', clientSecret: 's', redirectUri: 'http://127.0.0.1/callback', endpoints: googleEndpointsAt(base) };
+    config = {
+      clientId: 'c',
+      clientSecret: 's',
+      redirectUri: 'http://127.0.0.1/callback',
+      endpoints: googleEndpointsAt(base),
+    };
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it('fails the code exchange and the refresh with ProviderProtocolError', async () => {
-    await expect(exchangeAuthorizationCode(config, { code: 'code', codeVerifier: 'v'.repeat(43) })).rejects.toBeInstanceOf(ProviderProtocolError);
+    await expect(
+      exchangeAuthorizationCode(config, { code: 'code', codeVerifier: 'v'.repeat(43) }),
+    ).rejects.toBeInstanceOf(ProviderProtocolError);
     await expect(refreshAccessToken(config, 'refresh-token')).rejects.toBeInstanceOf(ProviderProtocolError);
   });
 });

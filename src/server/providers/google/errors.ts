@@ -15,7 +15,12 @@ import {
   ProviderUnavailableError,
 } from '../errors';
 
-const RATE_LIMIT_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded', 'dailyLimitExceeded']);
+const RATE_LIMIT_REASONS = new Set([
+  'rateLimitExceeded',
+  'userRateLimitExceeded',
+  'quotaExceeded',
+  'dailyLimitExceeded',
+]);
 const SCOPE_REASONS = new Set(['insufficientPermissions', 'ACCESS_TOKEN_SCOPE_INSUFFICIENT']);
 
 interface ErrorResponse {
@@ -34,7 +39,9 @@ export function mapGoogleError(error: unknown, context: ErrorContext = {}): Prov
   const response = (error as { response?: ErrorResponse } | null)?.response;
   const status = response?.status;
   if (!status) {
-    return new ProviderUnavailableError(`Google unreachable: ${messageOf(error)}`, undefined, { cause: error });
+    return new ProviderUnavailableError(`Google unreachable: ${messageOf(error)}`, undefined, {
+      cause: error,
+    });
   }
   const { reason, message, oauthError } = describe(response.data);
   const text = `Google ${status}${reason ? ` ${reason}` : ''}: ${message ?? messageOf(error)}`;
@@ -44,10 +51,16 @@ export function mapGoogleError(error: unknown, context: ErrorContext = {}): Prov
   if (oauthError === 'invalid_grant') return new ProviderAuthRevokedError(text, status, options);
   if (status === 401) return new ProviderAuthRevokedError(text, status, options);
   if (status === 429 || (status === 403 && reason && RATE_LIMIT_REASONS.has(reason))) {
-    return new ProviderRateLimitedError(text, parseRetryAfter(header(response.headers, 'retry-after')), status, options);
+    return new ProviderRateLimitedError(
+      text,
+      parseRetryAfter(header(response.headers, 'retry-after')),
+      status,
+      options,
+    );
   }
   // A grant without the calendar scopes can only be fixed by consenting again.
-  if (status === 403 && reason && SCOPE_REASONS.has(reason)) return new ProviderAuthRevokedError(text, status, options);
+  if (status === 403 && reason && SCOPE_REASONS.has(reason))
+    return new ProviderAuthRevokedError(text, status, options);
   if (status === 410) {
     return reason === 'fullSyncRequired' || (context.withSyncToken && reason !== 'deleted')
       ? new CursorExpiredError(text, status, options)
@@ -78,7 +91,11 @@ function describe(data: unknown): { reason?: string; message?: string; oauthErro
   const error = (data as { error?: unknown; error_description?: unknown }).error;
   if (typeof error === 'string') {
     const description = (data as { error_description?: unknown }).error_description;
-    return { oauthError: error, reason: error, message: typeof description === 'string' ? description : error };
+    return {
+      oauthError: error,
+      reason: error,
+      message: typeof description === 'string' ? description : error,
+    };
   }
   if (typeof error !== 'object' || error === null) return {};
   const body = error as { message?: unknown; status?: unknown; errors?: { reason?: unknown }[] };

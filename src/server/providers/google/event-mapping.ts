@@ -30,12 +30,15 @@ const RESPONSES: Record<string, AttendeeResponse> = {
 
 /** A list item as a change: deletions become `removed`; a cancelled instance stays an upsert of a cancelled exception. */
 export function toChange(event: GEvent): EventChange {
-  if (event.status === 'cancelled' && !event.recurringEventId) return { type: 'removed', externalId: event.id ?? '' };
+  if (event.status === 'cancelled' && !event.recurringEventId)
+    return { type: 'removed', externalId: event.id ?? '' };
   return { type: 'upsert', event: toProviderEvent(event) };
 }
 
 export function toProviderEvent(event: GEvent): ProviderEvent {
-  const time = event.start ? toEventTime(event.start, event.end ?? event.start) : cancelledInstanceTime(event);
+  const time = event.start
+    ? toEventTime(event.start, event.end ?? event.start)
+    : cancelledInstanceTime(event);
   const privateProps = event.extendedProperties?.private ?? {};
   const sharedProps = event.extendedProperties?.shared ?? {};
   const attendees = (event.attendees ?? []).map(toAttendee);
@@ -44,7 +47,8 @@ export function toProviderEvent(event: GEvent): ProviderEvent {
     externalId: event.id ?? '',
     iCalUid: event.iCalUID ?? null,
     etag: event.etag ?? null,
-    status: event.status === 'cancelled' ? 'cancelled' : event.status === 'tentative' ? 'tentative' : 'confirmed',
+    status:
+      event.status === 'cancelled' ? 'cancelled' : event.status === 'tentative' ? 'tentative' : 'confirmed',
     title: event.summary ?? null,
     description: event.description ?? null,
     location: event.location ?? null,
@@ -55,7 +59,9 @@ export function toProviderEvent(event: GEvent): ProviderEvent {
     originalStart: event.originalStartTime ? originalStart(event.originalStartTime, time) : null,
     transparency: event.transparency === 'transparent' ? 'transparent' : 'opaque',
     showAs: showAs(event, self),
-    organizer: event.organizer?.email ? { email: event.organizer.email, name: event.organizer.displayName ?? null } : null,
+    organizer: event.organizer?.email
+      ? { email: event.organizer.email, name: event.organizer.displayName ?? null }
+      : null,
     attendees,
     sequence: event.sequence ?? null,
     updatedAt: event.updated ? new Date(event.updated) : null,
@@ -108,7 +114,8 @@ function toGoogleTime(time: EventTime, which: 'start' | 'end', needsZone: boolea
 }
 
 function toEventTime(start: GDateTime, end: GDateTime): EventTime {
-  if (start.date) return { kind: 'allDay', startDate: start.date, endDate: end.date ?? addDays(start.date, 1) };
+  if (start.date)
+    return { kind: 'allDay', startDate: start.date, endDate: end.date ?? addDays(start.date, 1) };
   const startDate = new Date(start.dateTime ?? 0);
   return {
     kind: 'timed',
@@ -134,7 +141,12 @@ function originalStart(original: GDateTime, time: EventTime): EventTime {
   }
   const start = new Date(original.dateTime ?? 0);
   const length = time.kind === 'timed' ? time.end.getTime() - time.start.getTime() : 0;
-  return { kind: 'timed', start, end: new Date(start.getTime() + length), timeZone: original.timeZone ?? null };
+  return {
+    kind: 'timed',
+    start,
+    end: new Date(start.getTime() + length),
+    timeZone: original.timeZone ?? null,
+  };
 }
 
 function toAttendee(attendee: calendar_v3.Schema$EventAttendee): ProviderAttendee {
@@ -157,7 +169,9 @@ function showAs(event: GEvent, self: ProviderAttendee | undefined): ShowAs {
 }
 
 function videoEntryPoint(event: GEvent): string | undefined {
-  return event.conferenceData?.entryPoints?.find((entry) => entry.entryPointType === 'video')?.uri ?? undefined;
+  return (
+    event.conferenceData?.entryPoints?.find((entry) => entry.entryPointType === 'video')?.uri ?? undefined
+  );
 }
 
 function addDays(date: string, days: number): string {
@@ -167,5 +181,8 @@ function addDays(date: string, days: number): string {
 }
 
 function daysBetween(from: string, to: string): number {
-  return Math.max(1, Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000));
+  return Math.max(
+    1,
+    Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000),
+  );
 }

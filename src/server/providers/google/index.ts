@@ -10,4 +10,10 @@ export {
   type AuthorizationRequest,
   type ConnectedAccount,
 } from './oauth';
-export { GOOGLE_CALENDAR_SCOPES, GOOGLE_ENDPOINTS, googleEndpointsAt, type GoogleClientConfig, type GoogleEndpoints } from './config';
+export {
+  GOOGLE_CALENDAR_SCOPES,
+  GOOGLE_ENDPOINTS,
+  googleEndpointsAt,
+  type GoogleClientConfig,
+  type GoogleEndpoints,
+} from './config';

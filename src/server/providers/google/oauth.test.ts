@@ -10,7 +10,13 @@ import { ProviderAuthRevokedError } from '../errors';
 import type { OAuthTokens } from '../types';
 import { GOOGLE_CALENDAR_SCOPES, googleEndpointsAt, type GoogleClientConfig } from './config';
 import { createGoogleProvider } from './provider';
-import { createAuthorizationRequest, exchangeAuthorizationCode, refreshAccessToken, revokeGrant, stateMatches } from './oauth';
+import {
+  createAuthorizationRequest,
+  exchangeAuthorizationCode,
+  refreshAccessToken,
+  revokeGrant,
+  stateMatches,
+} from './oauth';
 
 let bed: GoogleTestbed;
 let config: GoogleClientConfig;
@@ -61,14 +67,18 @@ describe('authorization code flow with PKCE', () => {
     expect(connected.tokens.expiresAt.getTime()).toBeGreaterThan(Date.now());
 
     // The code is single-use: a replay is an invalid grant.
-    await expect(exchangeAuthorizationCode(config, { code, codeVerifier: request.codeVerifier })).rejects.toBeInstanceOf(ProviderAuthRevokedError);
+    await expect(
+      exchangeAuthorizationCode(config, { code, codeVerifier: request.codeVerifier }),
+    ).rejects.toBeInstanceOf(ProviderAuthRevokedError);
   });
 
   it('refuses a code exchanged with another verifier', async () => {
     const request = await createAuthorizationRequest(config);
     const other = await createAuthorizationRequest(config);
     const code = (await consent(request.url, 'organizer@northbridge.test')).searchParams.get('code') ?? '';
-    await expect(exchangeAuthorizationCode(config, { code, codeVerifier: other.codeVerifier })).rejects.toBeInstanceOf(ProviderAuthRevokedError);
+    await expect(
+      exchangeAuthorizationCode(config, { code, codeVerifier: other.codeVerifier }),
+    ).rejects.toBeInstanceOf(ProviderAuthRevokedError);
   });
 });
 
@@ -96,7 +106,11 @@ describe('refreshing', () => {
   it('refreshes once after a 401 from a token the server no longer accepts', async () => {
     const stored = bed.tokens('attendee@northbridge.test');
     const reported: OAuthTokens[] = [];
-    const provider = createGoogleProvider({ config, tokens: stored, onTokensRefreshed: async (tokens) => void reported.push(tokens) });
+    const provider = createGoogleProvider({
+      config,
+      tokens: stored,
+      onTokensRefreshed: async (tokens) => void reported.push(tokens),
+    });
     expireAccessTokensOnServer();
     await expect(provider.listCalendars()).resolves.toHaveLength(1);
     expect(reported).toHaveLength(1);
@@ -104,10 +118,15 @@ describe('refreshing', () => {
 
   it('maps invalid_grant to ProviderAuthRevokedError, in the adapter and in the standalone refresh', async () => {
     const stored = bed.tokens('third@northbridge.test');
-    const provider = createGoogleProvider({ config, tokens: { ...stored, expiresAt: new Date(Date.now() - 1000) } });
+    const provider = createGoogleProvider({
+      config,
+      tokens: { ...stored, expiresAt: new Date(Date.now() - 1000) },
+    });
     await revokeGrant(config, stored.refreshToken ?? '');
     await expect(provider.listCalendars()).rejects.toBeInstanceOf(ProviderAuthRevokedError);
-    await expect(refreshAccessToken(config, stored.refreshToken ?? '')).rejects.toBeInstanceOf(ProviderAuthRevokedError);
+    await expect(refreshAccessToken(config, stored.refreshToken ?? '')).rejects.toBeInstanceOf(
+      ProviderAuthRevokedError,
+    );
     // Revoking what is already revoked is not an error.
     await expect(revokeGrant(config, stored.refreshToken ?? '')).resolves.toBeUndefined();
   });

@@ -80,12 +80,16 @@ export async function exchangeAuthorizationCode(
 }
 
 /** A refresh outside any API call (e.g. a health check); the adapter refreshes on its own. */
-export async function refreshAccessToken(config: GoogleClientConfig, refreshToken: string): Promise<OAuthTokens> {
+export async function refreshAccessToken(
+  config: GoogleClientConfig,
+  refreshToken: string,
+): Promise<OAuthTokens> {
   const client = createOAuth2Client(config);
   client.setCredentials({ refresh_token: refreshToken });
   try {
     const { credentials } = await client.refreshAccessToken();
-    if (!credentials.access_token) throw new ProviderProtocolError('Google refresh response without access_token');
+    if (!credentials.access_token)
+      throw new ProviderProtocolError('Google refresh response without access_token');
     return {
       accessToken: credentials.access_token,
       refreshToken: credentials.refresh_token ?? refreshToken,
@@ -112,7 +116,8 @@ export async function revokeGrant(config: GoogleClientConfig, token: string): Pr
 /** Tandem's Google OAuth client as the app-neutral OAuthApp (Google has no personal/work split). */
 export function createGoogleOAuthApp(config: GoogleClientConfig): OAuthApp {
   return {
-    authorizationRequest: (options) => createAuthorizationRequest(config, options.loginHint ? { loginHint: options.loginHint } : {}),
+    authorizationRequest: (options) =>
+      createAuthorizationRequest(config, options.loginHint ? { loginHint: options.loginHint } : {}),
     async exchangeCode(params) {
       const account = await exchangeAuthorizationCode(config, params);
       return { tokens: account.tokens, email: account.email, displayName: null, accountKind: null };

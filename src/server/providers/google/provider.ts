@@ -52,13 +52,22 @@ export function createGoogleProvider(options: GoogleProviderOptions): GoogleCale
 
 export class GoogleCalendarProvider implements CalendarProvider {
   readonly kind = 'google' as const;
-  readonly capabilities: ProviderCapabilities = { push: 'google_channel', serverScheduling: true, freeBusyQuery: true };
+  readonly capabilities: ProviderCapabilities = {
+    push: 'google_channel',
+    serverScheduling: true,
+    freeBusyQuery: true,
+  };
   private readonly session: GoogleAuthSession;
   private readonly api: calendar_v3.Calendar;
   private readonly pageSize: number;
 
   constructor(options: GoogleProviderOptions) {
-    this.session = new GoogleAuthSession(options.config, options.tokens, options.onTokensRefreshed, options.refreshMarginMs);
+    this.session = new GoogleAuthSession(
+      options.config,
+      options.tokens,
+      options.onTokensRefreshed,
+      options.refreshMarginMs,
+    );
     this.api = createCalendarClient(this.session.client, options.config);
     this.pageSize = Math.min(Math.max(options.pageSize ?? 250, 1), 2500);
   }
@@ -67,12 +76,17 @@ export class GoogleCalendarProvider implements CalendarProvider {
     const calendars: ProviderCalendar[] = [];
     let pageToken: string | undefined;
     do {
-      const { data } = await this.session.run(() => this.api.calendarList.list({ maxResults: 250, pageToken }));
+      const { data } = await this.session.run(() =>
+        this.api.calendarList.list({ maxResults: 250, pageToken }),
+      );
       for (const entry of data.items ?? []) {
         calendars.push({
           externalId: entry.id ?? '',
           name: entry.summaryOverride ?? entry.summary ?? entry.id ?? '',
-          color: entry.backgroundColor && /^#[0-9a-f]{6}$/i.test(entry.backgroundColor) ? entry.backgroundColor.toLowerCase() : null,
+          color:
+            entry.backgroundColor && /^#[0-9a-f]{6}$/i.test(entry.backgroundColor)
+              ? entry.backgroundColor.toLowerCase()
+              : null,
           timeZone: entry.timeZone ?? null,
           isPrimary: entry.primary === true,
           canWrite: entry.accessRole === 'owner' || entry.accessRole === 'writer',
@@ -98,13 +112,18 @@ export class GoogleCalendarProvider implements CalendarProvider {
           pageToken,
         }),
       );
-      for (const item of data.items ?? []) if (item.status !== 'cancelled') events.push(toProviderEvent(item));
+      for (const item of data.items ?? [])
+        if (item.status !== 'cancelled') events.push(toProviderEvent(item));
       pageToken = data.nextPageToken ?? undefined;
     } while (pageToken);
     return events;
   }
 
-  async *readChanges(calendarId: string, cursor: string | null, window: TimeWindow): AsyncIterable<ChangesPage> {
+  async *readChanges(
+    calendarId: string,
+    cursor: string | null,
+    window: TimeWindow,
+  ): AsyncIterable<ChangesPage> {
     let pageToken: string | undefined;
     do {
       const params: calendar_v3.Params$Resource$Events$List = cursor
@@ -118,12 +137,17 @@ export class GoogleCalendarProvider implements CalendarProvider {
             maxResults: this.pageSize,
             pageToken,
           };
-      const { data } = await this.session.run(() => this.api.events.list(params), { withSyncToken: cursor !== null });
+      const { data } = await this.session.run(() => this.api.events.list(params), {
+        withSyncToken: cursor !== null,
+      });
       pageToken = data.nextPageToken ?? undefined;
       if (!pageToken && !data.nextSyncToken) {
         throw new ProviderUnavailableError('Google answered the last page of a sync without nextSyncToken');
       }
-      yield { changes: (data.items ?? []).map(toChange), nextCursor: pageToken ? null : (data.nextSyncToken ?? null) };
+      yield {
+        changes: (data.items ?? []).map(toChange),
+        nextCursor: pageToken ? null : (data.nextSyncToken ?? null),
+      };
     } while (pageToken);
   }
 
@@ -134,7 +158,11 @@ export class GoogleCalendarProvider implements CalendarProvider {
 
   async createEvent(calendarId: string, event: EventWrite): Promise<ProviderEvent> {
     const { data } = await this.session.run(() =>
-      this.api.events.insert({ calendarId, sendUpdates: event.notifyAttendees ? 'all' : 'none', requestBody: toGoogleBody(event, false) }),
+      this.api.events.insert({
+        calendarId,
+        sendUpdates: event.notifyAttendees ? 'all' : 'none',
+        requestBody: toGoogleBody(event, false),
+      }),
     );
     return toProviderEvent(data);
   }
@@ -143,19 +171,35 @@ export class GoogleCalendarProvider implements CalendarProvider {
    * PATCH rather than PUT: fields Tandem does not manage (reminders, colour, conference data, guests'
    * answers, which Google keeps for attendees listed again without a responseStatus) survive.
    */
-  async updateEvent(calendarId: string, externalId: string, event: EventWrite, options: WriteOptions = {}): Promise<ProviderEvent> {
+  async updateEvent(
+    calendarId: string,
+    externalId: string,
+    event: EventWrite,
+    options: WriteOptions = {},
+  ): Promise<ProviderEvent> {
     const { data } = await this.session.run(() =>
       this.api.events.patch(
-        { calendarId, eventId: externalId, sendUpdates: event.notifyAttendees ? 'all' : 'none', requestBody: toGoogleBody(event, true) },
+        {
+          calendarId,
+          eventId: externalId,
+          sendUpdates: event.notifyAttendees ? 'all' : 'none',
+          requestBody: toGoogleBody(event, true),
+        },
         ifMatch(options.etag),
       ),
     );
     return toProviderEvent(data);
   }
 
-  async cancelEvent(calendarId: string, externalId: string, options: WriteOptions & { comment?: string } = {}): Promise<void> {
+  async cancelEvent(
+    calendarId: string,
+    externalId: string,
+    options: WriteOptions & { comment?: string } = {},
+  ): Promise<void> {
     // Google has no cancellation message; the comment has nowhere to go.
-    await this.session.run(() => this.api.events.delete({ calendarId, eventId: externalId, sendUpdates: 'all' }, ifMatch(options.etag)));
+    await this.session.run(() =>
+      this.api.events.delete({ calendarId, eventId: externalId, sendUpdates: 'all' }, ifMatch(options.etag)),
+    );
   }
 
   async respondToEvent(
@@ -172,11 +216,18 @@ export class GoogleCalendarProvider implements CalendarProvider {
     // The comment belongs to this answer: one given before does not carry over to it.
     const answered = attendees.map(({ comment: previous, ...attendee }) =>
       attendee.self
-        ? { ...attendee, responseStatus: GOOGLE_RESPONSES[response], ...(options.comment ? { comment: options.comment } : {}) }
+        ? {
+            ...attendee,
+            responseStatus: GOOGLE_RESPONSES[response],
+            ...(options.comment ? { comment: options.comment } : {}),
+          }
         : { ...attendee, ...(previous ? { comment: previous } : {}) },
     );
     await this.session.run(() =>
-      this.api.events.patch({ calendarId, eventId: externalId, sendUpdates: 'all', requestBody: { attendees: answered } }, ifMatch(data.etag)),
+      this.api.events.patch(
+        { calendarId, eventId: externalId, sendUpdates: 'all', requestBody: { attendees: answered } },
+        ifMatch(data.etag),
+      ),
     );
   }
 
@@ -186,14 +237,21 @@ export class GoogleCalendarProvider implements CalendarProvider {
       const batch = accounts.slice(index, index + FREE_BUSY_BATCH);
       const { data } = await this.session.run(() =>
         this.api.freebusy.query({
-          requestBody: { timeMin: window.start.toISOString(), timeMax: window.end.toISOString(), items: batch.map((id) => ({ id })) },
+          requestBody: {
+            timeMin: window.start.toISOString(),
+            timeMax: window.end.toISOString(),
+            items: batch.map((id) => ({ id })),
+          },
         }),
       );
       for (const account of batch) {
         const entry = data.calendars?.[account];
         if (!entry) results.set(account, { ok: false, reason: 'not_found' });
         else if (entry.errors && entry.errors.length > 0) {
-          results.set(account, { ok: false, reason: entry.errors[0]?.reason === 'notFound' ? 'not_found' : 'not_available' });
+          results.set(account, {
+            ok: false,
+            reason: entry.errors[0]?.reason === 'notFound' ? 'not_found' : 'not_available',
+          });
         } else {
           results.set(account, {
             ok: true,
@@ -240,7 +298,9 @@ export class GoogleCalendarProvider implements CalendarProvider {
 
   async stopWatch(channel: PushChannel): Promise<void> {
     try {
-      await this.session.run(() => this.api.channels.stop({ requestBody: { id: channel.channelId, resourceId: channel.resourceId } }));
+      await this.session.run(() =>
+        this.api.channels.stop({ requestBody: { id: channel.channelId, resourceId: channel.resourceId } }),
+      );
     } catch (error) {
       // Already stopped or expired: the goal is reached.
       if (!(error instanceof ProviderNotFoundError)) throw error;

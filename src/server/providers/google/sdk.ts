@@ -8,9 +8,14 @@ import { type GoogleClientConfig, resolveEndpoints } from './config';
 
 export type { calendar_v3 };
 export type OAuth2Client = InstanceType<typeof auth.OAuth2>;
-export type CodeChallengeMethod = NonNullable<NonNullable<Parameters<OAuth2Client['generateAuthUrl']>[0]>['code_challenge_method']>;
+export type CodeChallengeMethod = NonNullable<
+  NonNullable<Parameters<OAuth2Client['generateAuthUrl']>[0]>['code_challenge_method']
+>;
 
-export function createOAuth2Client(config: GoogleClientConfig, options: { eagerRefreshThresholdMillis?: number } = {}): OAuth2Client {
+export function createOAuth2Client(
+  config: GoogleClientConfig,
+  options: { eagerRefreshThresholdMillis?: number } = {},
+): OAuth2Client {
   const endpoints = resolveEndpoints(config);
   return new auth.OAuth2({
     clientId: config.clientId,

@@ -38,8 +38,9 @@ export async function* readDeltaPages(
     `${session.calendarPath(calendarId)}/calendarView/delta?startDateTime=${window.start.toISOString()}&endDateTime=${window.end.toISOString()}`;
   for (;;) {
     const requestUrl = url;
-    const page = await session.call('read changes', () =>
-      session.api(requestUrl, [`odata.maxpagesize=${pageSize}`]).get() as Promise<DeltaPage>,
+    const page = await session.call(
+      'read changes',
+      () => session.api(requestUrl, [`odata.maxpagesize=${pageSize}`]).get() as Promise<DeltaPage>,
     );
     const items = valueListOf(page, 'read changes');
     const reported = items.filter((item) => !item['@removed'] && item.type !== 'occurrence');
@@ -70,7 +71,8 @@ export async function* readDeltaPages(
       continue;
     }
     const deltaLink = page['@odata.deltaLink'];
-    if (!deltaLink) throw new ProviderProtocolError('Microsoft Graph delta page had neither nextLink nor deltaLink');
+    if (!deltaLink)
+      throw new ProviderProtocolError('Microsoft Graph delta page had neither nextLink nor deltaLink');
     yield { changes, nextCursor: deltaLink };
     return;
   }

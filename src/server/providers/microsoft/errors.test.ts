@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startMicrosoftTestbed, type ConnectedAccount, type MicrosoftTestbed } from '@/emulators/microsoft/testbed';
+import {
+  startMicrosoftTestbed,
+  type ConnectedAccount,
+  type MicrosoftTestbed,
+} from '@/emulators/microsoft/testbed';
 import {
   CursorExpiredError,
   ProviderAuthRevokedError,
@@ -45,16 +49,25 @@ describe('fault mapping', () => {
 
   it('503 with Retry-After → ProviderRateLimitedError; 503 without → ProviderUnavailableError', async () => {
     testbed.fault({ path: 'calendarView', status: 503, retryAfterSeconds: 2 });
-    await expect(account.provider.readEvents(account.calendarId, range)).rejects.toMatchObject({ name: 'ProviderRateLimitedError', retryAfterMs: 2000 });
+    await expect(account.provider.readEvents(account.calendarId, range)).rejects.toMatchObject({
+      name: 'ProviderRateLimitedError',
+      retryAfterMs: 2000,
+    });
     testbed.fault({ path: 'calendarView', status: 503 });
-    await expect(account.provider.readEvents(account.calendarId, range)).rejects.toBeInstanceOf(ProviderUnavailableError);
+    await expect(account.provider.readEvents(account.calendarId, range)).rejects.toBeInstanceOf(
+      ProviderUnavailableError,
+    );
   });
 
   it('other 5xx and dropped connections → ProviderUnavailableError', async () => {
     testbed.fault({ path: 'calendarView', status: 500 });
-    await expect(account.provider.readEvents(account.calendarId, range)).rejects.toBeInstanceOf(ProviderUnavailableError);
+    await expect(account.provider.readEvents(account.calendarId, range)).rejects.toBeInstanceOf(
+      ProviderUnavailableError,
+    );
     testbed.fault({ path: 'calendarView', kind: 'reset' });
-    await expect(account.provider.readEvents(account.calendarId, range)).rejects.toBeInstanceOf(ProviderUnavailableError);
+    await expect(account.provider.readEvents(account.calendarId, range)).rejects.toBeInstanceOf(
+      ProviderUnavailableError,
+    );
   });
 
   it('a slow response still succeeds', async () => {
@@ -65,18 +78,35 @@ describe('fault mapping', () => {
   it('401 → ProviderAuthRevokedError; 404 → ProviderNotFoundError; 400 → ProviderBadRequestError', async () => {
     testbed.fault({ path: '/calendars', status: 401 });
     await expect(account.provider.listCalendars()).rejects.toBeInstanceOf(ProviderAuthRevokedError);
-    await expect(account.provider.getEvent(account.calendarId, 'AAMkAnothere')).rejects.toBeInstanceOf(ProviderNotFoundError);
+    await expect(account.provider.getEvent(account.calendarId, 'AAMkAnothere')).rejects.toBeInstanceOf(
+      ProviderNotFoundError,
+    );
     testbed.fault({ path: '/events', method: 'POST', status: 400 });
     const write = {
-      title: 'x', description: null, location: null, onlineUrl: null, recurrence: null, attendees: [], tandemMeetingId: null, notifyAttendees: false,
-      time: { kind: 'timed' as const, start: new Date('2031-06-02T10:00:00Z'), end: new Date('2031-06-02T11:00:00Z'), timeZone: 'UTC' },
+      title: 'x',
+      description: null,
+      location: null,
+      onlineUrl: null,
+      recurrence: null,
+      attendees: [],
+      tandemMeetingId: null,
+      notifyAttendees: false,
+      time: {
+        kind: 'timed' as const,
+        start: new Date('2031-06-02T10:00:00Z'),
+        end: new Date('2031-06-02T11:00:00Z'),
+        timeZone: 'UTC',
+      },
     };
-    await expect(account.provider.createEvent(account.calendarId, write)).rejects.toBeInstanceOf(ProviderBadRequestError);
+    await expect(account.provider.createEvent(account.calendarId, write)).rejects.toBeInstanceOf(
+      ProviderBadRequestError,
+    );
   });
 
   it('410 on delta (injected or expired tokens) → CursorExpiredError', async () => {
     let cursor: string | null = null;
-    for await (const page of account.provider.readChanges(account.calendarId, null, range)) cursor = page.nextCursor ?? cursor;
+    for await (const page of account.provider.readChanges(account.calendarId, null, range))
+      cursor = page.nextCursor ?? cursor;
     testbed.fault({ path: 'delta', status: 410 });
     const drain = async () => {
       for await (const page of account.provider.readChanges(account.calendarId, cursor, range)) void page;
@@ -88,12 +118,16 @@ describe('fault mapping', () => {
 
   it('a revoked grant → ProviderAuthRevokedError on the next call and on refresh', async () => {
     const victim = await testbed.connect('learner6@northbridge.test');
-    testbed.emulator.store.revokeAccount(testbed.emulator.store.accountByIdOrEmail('learner6@northbridge.test')?.id ?? '');
+    testbed.emulator.store.revokeAccount(
+      testbed.emulator.store.accountByIdOrEmail('learner6@northbridge.test')?.id ?? '',
+    );
     await expect(victim.provider.listCalendars()).rejects.toBeInstanceOf(ProviderAuthRevokedError);
     // With the access token near expiry the adapter refreshes first: invalid_grant.
-    const expiring = await testbed.connect('learner6@northbridge.test', {
-      tokens: { ...victim.tokens, expiresAt: new Date(Date.now() + 1000) },
-    }).catch((e: unknown) => e);
+    const expiring = await testbed
+      .connect('learner6@northbridge.test', {
+        tokens: { ...victim.tokens, expiresAt: new Date(Date.now() + 1000) },
+      })
+      .catch((e: unknown) => e);
     expect(expiring).toBeInstanceOf(ProviderAuthRevokedError);
   });
 });
@@ -110,23 +144,33 @@ describe('answers Graph should not give', () => {
     };
     return session as unknown as GraphSession;
   }
-  const firstPage = (page: unknown) => readDeltaPages(sessionAnswering(page), 'cal-1', null, range, 50).next();
+  const firstPage = (page: unknown) =>
+    readDeltaPages(sessionAnswering(page), 'cal-1', null, range, 50).next();
 
   it('a delta page with neither nextLink nor deltaLink, or without value → ProviderProtocolError', async () => {
     await expect(firstPage({ value: [] })).rejects.toBeInstanceOf(ProviderProtocolError);
-    await expect(firstPage({ '@odata.deltaLink': 'https://graph.test/delta?token=1' })).rejects.toBeInstanceOf(ProviderProtocolError);
+    await expect(
+      firstPage({ '@odata.deltaLink': 'https://graph.test/delta?token=1' }),
+    ).rejects.toBeInstanceOf(ProviderProtocolError);
   });
 
   it('a collection answer without value → ProviderProtocolError', async () => {
-    const provider = new MicrosoftCalendarProvider(sessionAnswering({ '@odata.context': 'calendars' }), { accountKind: 'work', pageSize: 50 });
+    const provider = new MicrosoftCalendarProvider(sessionAnswering({ '@odata.context': 'calendars' }), {
+      accountKind: 'work',
+      pageSize: 50,
+    });
     await expect(provider.listCalendars()).rejects.toBeInstanceOf(ProviderProtocolError);
   });
 
   it('an event without start or end → ProviderProtocolError', () => {
-    expect(() => toProviderEvent({ id: 'e1', subject: 'Review' } as GraphEvent, null)).toThrow(ProviderProtocolError);
+    expect(() => toProviderEvent({ id: 'e1', subject: 'Review' } as GraphEvent, null)).toThrow(
+      ProviderProtocolError,
+    );
   });
 
   it('a rule Graph cannot express is refused as our bad request', () => {
-    expect(() => toGraphRecurrence(['RRULE:FREQ=HOURLY'], '2031-01-01', 'UTC')).toThrow(ProviderBadRequestError);
+    expect(() => toGraphRecurrence(['RRULE:FREQ=HOURLY'], '2031-01-01', 'UTC')).toThrow(
+      ProviderBadRequestError,
+    );
   });
 });

@@ -1,6 +1,13 @@
 import { DateTime } from 'luxon';
 import { ProviderProtocolError } from '../errors';
-import type { AttendeeResponse, EventTime, EventWrite, ProviderAttendee, ProviderEvent, ShowAs } from '../types';
+import type {
+  AttendeeResponse,
+  EventTime,
+  EventWrite,
+  ProviderAttendee,
+  ProviderEvent,
+  ShowAs,
+} from '../types';
 import { TANDEM_PROPERTY_ID } from './config';
 import { fromGraphRecurrence, toGraphRecurrence, type GraphRecurrence } from './recurrence-mapping';
 import { ianaZoneOf } from './time-zones';
@@ -37,7 +44,11 @@ export interface GraphEvent {
   onlineMeeting?: { joinUrl?: string } | null;
   onlineMeetingUrl?: string | null;
   organizer?: { emailAddress: { name?: string; address?: string } };
-  attendees?: { type?: string; status?: { response?: string }; emailAddress: { name?: string; address?: string } }[];
+  attendees?: {
+    type?: string;
+    status?: { response?: string };
+    emailAddress: { name?: string; address?: string };
+  }[];
   lastModifiedDateTime?: string;
   singleValueExtendedProperties?: { id: string; value: string }[];
 }
@@ -70,9 +81,18 @@ function timeOf(event: GraphEvent): EventTime {
   if (!event.start || !event.end) throw new ProviderProtocolError(`Graph event ${event.id} has no start/end`);
   if (event.isAllDay) {
     // All-day events float: the dates are the first ten characters whatever the zone.
-    return { kind: 'allDay', startDate: event.start.dateTime.slice(0, 10), endDate: event.end.dateTime.slice(0, 10) };
+    return {
+      kind: 'allDay',
+      startDate: event.start.dateTime.slice(0, 10),
+      endDate: event.end.dateTime.slice(0, 10),
+    };
   }
-  return { kind: 'timed', start: instantOf(event.start), end: instantOf(event.end), timeZone: ianaZoneOf(event.originalStartTimeZone) };
+  return {
+    kind: 'timed',
+    start: instantOf(event.start),
+    end: instantOf(event.end),
+    timeZone: ianaZoneOf(event.originalStartTimeZone),
+  };
 }
 
 function originalStartOf(event: GraphEvent, time: EventTime): EventTime | null {
@@ -81,9 +101,18 @@ function originalStartOf(event: GraphEvent, time: EventTime): EventTime | null {
   if (time.kind === 'allDay') {
     const days = DateTime.fromISO(time.endDate).diff(DateTime.fromISO(time.startDate), 'days').days;
     const startDate = event.originalStart.slice(0, 10);
-    return { kind: 'allDay', startDate, endDate: DateTime.fromISO(startDate).plus({ days }).toISODate() ?? startDate };
+    return {
+      kind: 'allDay',
+      startDate,
+      endDate: DateTime.fromISO(startDate).plus({ days }).toISODate() ?? startDate,
+    };
   }
-  return { kind: 'timed', start, end: new Date(start.getTime() + (time.end.getTime() - time.start.getTime())), timeZone: time.timeZone };
+  return {
+    kind: 'timed',
+    start,
+    end: new Date(start.getTime() + (time.end.getTime() - time.start.getTime())),
+    timeZone: time.timeZone,
+  };
 }
 
 export function tandemTagOf(event: GraphEvent): string | null {
@@ -91,12 +120,18 @@ export function tandemTagOf(event: GraphEvent): string | null {
   return event.singleValueExtendedProperties?.find((p) => p.id.toLowerCase() === wanted)?.value ?? null;
 }
 
-export function toProviderEvent(event: GraphEvent, selfEmail: string | null, tag: string | null = tandemTagOf(event)): ProviderEvent {
+export function toProviderEvent(
+  event: GraphEvent,
+  selfEmail: string | null,
+  tag: string | null = tandemTagOf(event),
+): ProviderEvent {
   const time = timeOf(event);
   const organizerEmail = event.organizer?.emailAddress.address ?? null;
-  const same = (a: string | null | undefined, b: string | null | undefined) => !!a && !!b && a.toLowerCase() === b.toLowerCase();
+  const same = (a: string | null | undefined, b: string | null | undefined) =>
+    !!a && !!b && a.toLowerCase() === b.toLowerCase();
   // An attendee's own copy lists everyone as invited; its own answer is in responseStatus.
-  const ownResponse = event.isOrganizer === false ? RESPONSES[event.responseStatus?.response ?? ''] : undefined;
+  const ownResponse =
+    event.isOrganizer === false ? RESPONSES[event.responseStatus?.response ?? ''] : undefined;
   const attendees: ProviderAttendee[] = (event.attendees ?? []).map((attendee) => ({
     email: attendee.emailAddress.address ?? '',
     name: attendee.emailAddress.name ?? null,
@@ -121,12 +156,15 @@ export function toProviderEvent(event: GraphEvent, selfEmail: string | null, tag
     location: event.location?.displayName ? event.location.displayName : null,
     onlineUrl: event.onlineMeeting?.joinUrl ?? event.onlineMeetingUrl ?? event.location?.locationUri ?? null,
     time,
-    recurrence: event.type === 'seriesMaster' && event.recurrence ? fromGraphRecurrence(event.recurrence) : null,
+    recurrence:
+      event.type === 'seriesMaster' && event.recurrence ? fromGraphRecurrence(event.recurrence) : null,
     seriesExternalId: instance ? (event.seriesMasterId ?? null) : null,
     originalStart: instance ? originalStartOf(event, time) : null,
     transparency: showAs === 'free' ? 'transparent' : 'opaque',
     showAs,
-    organizer: organizerEmail ? { email: organizerEmail, name: event.organizer?.emailAddress.name ?? null } : null,
+    organizer: organizerEmail
+      ? { email: organizerEmail, name: event.organizer?.emailAddress.name ?? null }
+      : null,
     attendees,
     sequence: null,
     updatedAt: event.lastModifiedDateTime ? new Date(event.lastModifiedDateTime) : null,
@@ -134,7 +172,13 @@ export function toProviderEvent(event: GraphEvent, selfEmail: string | null, tag
   };
 }
 
-function graphTimes(time: EventTime): { start: GraphDateTimeTimeZone; end: GraphDateTimeTimeZone; isAllDay: boolean; zone: string; startDate: string } {
+function graphTimes(time: EventTime): {
+  start: GraphDateTimeTimeZone;
+  end: GraphDateTimeTimeZone;
+  isAllDay: boolean;
+  zone: string;
+  startDate: string;
+} {
   if (time.kind === 'allDay') {
     return {
       start: { dateTime: `${time.startDate}T00:00:00`, timeZone: 'UTC' },
@@ -164,13 +208,18 @@ export function toGraphBody(write: EventWrite): Record<string, unknown> {
     start: times.start,
     end: times.end,
     isAllDay: times.isAllDay,
-    location: { displayName: write.location ?? '', ...(write.onlineUrl ? { locationUri: write.onlineUrl } : {}) },
+    location: {
+      displayName: write.location ?? '',
+      ...(write.onlineUrl ? { locationUri: write.onlineUrl } : {}),
+    },
     attendees: write.attendees.map((attendee) => ({
       emailAddress: { address: attendee.email, ...(attendee.name ? { name: attendee.name } : {}) },
       type: attendee.isOptional ? 'optional' : 'required',
     })),
     recurrence: write.recurrence ? toGraphRecurrence(write.recurrence, times.startDate, times.zone) : null,
-    ...(write.tandemMeetingId ? { singleValueExtendedProperties: [{ id: TANDEM_PROPERTY_ID, value: write.tandemMeetingId }] } : {}),
+    ...(write.tandemMeetingId
+      ? { singleValueExtendedProperties: [{ id: TANDEM_PROPERTY_ID, value: write.tandemMeetingId }] }
+      : {}),
   };
 }
 

@@ -16,7 +16,11 @@ interface ScheduleInformation {
 }
 
 const SHOW_AS: Record<string, ShowAs> = {
-  tentative: 'tentative', busy: 'busy', oof: 'oof', workingElsewhere: 'working_elsewhere', unknown: 'unknown',
+  tentative: 'tentative',
+  busy: 'busy',
+  oof: 'oof',
+  workingElsewhere: 'working_elsewhere',
+  unknown: 'unknown',
 };
 /** Graph takes at most 20 schedules per call. */
 const CHUNK = 20;
@@ -38,13 +42,15 @@ export async function readFreeBusy(
     const chunk = accounts.slice(index, index + CHUNK);
     let answer: { value: ScheduleInformation[] };
     try {
-      answer = await session.call('get schedule', () =>
-        session.api(`${session.mailbox}/calendar/getSchedule`).post({
-          schedules: chunk,
-          startTime: utc(window.start),
-          endTime: utc(window.end),
-          availabilityViewInterval: 15,
-        }) as Promise<{ value: ScheduleInformation[] }>,
+      answer = await session.call(
+        'get schedule',
+        () =>
+          session.api(`${session.mailbox}/calendar/getSchedule`).post({
+            schedules: chunk,
+            startTime: utc(window.start),
+            endTime: utc(window.end),
+            availabilityViewInterval: 15,
+          }) as Promise<{ value: ScheduleInformation[] }>,
       );
     } catch (error) {
       if (!(error instanceof ProviderBadRequestError)) throw error;
@@ -52,7 +58,9 @@ export async function readFreeBusy(
       continue;
     }
     for (const account of chunk) {
-      const info = valueListOf(answer, 'get schedule').find((item) => item.scheduleId.toLowerCase() === account.toLowerCase());
+      const info = valueListOf(answer, 'get schedule').find(
+        (item) => item.scheduleId.toLowerCase() === account.toLowerCase(),
+      );
       if (!info || info.error) {
         const notFound = !info || /NotFound|InvalidUser/i.test(info.error?.responseCode ?? '');
         result.set(account, { ok: false, reason: notFound ? 'not_found' : 'not_available' });
@@ -60,7 +68,11 @@ export async function readFreeBusy(
       }
       const busy: BusyInterval[] = (info.scheduleItems ?? [])
         .filter((item) => item.status !== 'free')
-        .map((item) => ({ start: instantOf(item.start), end: instantOf(item.end), showAs: SHOW_AS[item.status] ?? 'busy' }));
+        .map((item) => ({
+          start: instantOf(item.start),
+          end: instantOf(item.end),
+          showAs: SHOW_AS[item.status] ?? 'busy',
+        }));
       result.set(account, { ok: true, busy });
     }
   }

@@ -19,7 +19,12 @@ import type { AccessTokenSource } from './token-source';
  * the retry (DESIGN.md §4.6: retry with the provider's Retry-After).
  */
 
-const GRAPH_HOSTS = new Set(['graph.microsoft.com', 'graph.microsoft.us', 'dod-graph.microsoft.us', 'microsoftgraph.chinacloudapi.cn']);
+const GRAPH_HOSTS = new Set([
+  'graph.microsoft.com',
+  'graph.microsoft.us',
+  'dod-graph.microsoft.us',
+  'microsoftgraph.chinacloudapi.cn',
+]);
 
 export function createGraphClient(config: MicrosoftAppConfig, tokens: AccessTokenSource): Client {
   const baseUrl = graphBaseUrl(config);

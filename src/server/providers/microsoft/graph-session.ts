@@ -57,7 +57,10 @@ export class GraphSession {
           displayName?: string | null;
         }>,
     );
-    return { email: profile.mail ?? profile.userPrincipalName ?? '', displayName: profile.displayName ?? null };
+    return {
+      email: profile.mail ?? profile.userPrincipalName ?? '',
+      displayName: profile.displayName ?? null,
+    };
   }
 
   calendarPath(calendarId: string): string {

@@ -38,19 +38,35 @@ export function createMicrosoftProvider(options: MicrosoftProviderOptions): Micr
   const { app, connection } = options;
   const pageSize = options.pageSize ?? 50;
   if (connection.kind === 'delegated') {
-    const tokens = new DelegatedTokenSource(app, connection.tokens, connection.onTokensRefreshed, options.now);
-    return new MicrosoftCalendarProvider(new GraphSession(app, tokens, '/me'), { accountKind: connection.accountKind ?? 'work', pageSize });
+    const tokens = new DelegatedTokenSource(
+      app,
+      connection.tokens,
+      connection.onTokensRefreshed,
+      options.now,
+    );
+    return new MicrosoftCalendarProvider(new GraphSession(app, tokens, '/me'), {
+      accountKind: connection.accountKind ?? 'work',
+      pageSize,
+    });
   }
   const tokens = new ApplicationTokenSource(app, connection.tenantId, options.now);
-  return new MicrosoftCalendarProvider(new GraphSession(app, tokens, `/users/${encodeURIComponent(connection.userId)}`), {
-    accountKind: 'work',
-    pageSize,
-  });
+  return new MicrosoftCalendarProvider(
+    new GraphSession(app, tokens, `/users/${encodeURIComponent(connection.userId)}`),
+    {
+      accountKind: 'work',
+      pageSize,
+    },
+  );
 }
 
 export { MicrosoftCalendarProvider } from './provider';
 export type { MicrosoftAppConfig } from './config';
-export { DEFAULT_AUTHORITY_BASE_URL, DEFAULT_GRAPH_BASE_URL, DELEGATED_SCOPES, TANDEM_PROPERTY_ID } from './config';
+export {
+  DEFAULT_AUTHORITY_BASE_URL,
+  DEFAULT_GRAPH_BASE_URL,
+  DELEGATED_SCOPES,
+  TANDEM_PROPERTY_ID,
+} from './config';
 export {
   buildAuthorizationUrl,
   clientCredentialsToken,

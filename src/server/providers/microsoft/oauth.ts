@@ -62,13 +62,22 @@ interface TokenEndpointBody {
   error_description?: string;
 }
 
-async function postToken(config: MicrosoftAppConfig, params: Record<string, string>, tenant?: string, now = Date.now()): Promise<OAuthTokens> {
+async function postToken(
+  config: MicrosoftAppConfig,
+  params: Record<string, string>,
+  tenant?: string,
+  now = Date.now(),
+): Promise<OAuthTokens> {
   let response: Response;
   try {
     response = await fetch(`${authorityUrl(config, tenant)}/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ client_id: config.clientId, client_secret: config.clientSecret, ...params }),
+      body: new URLSearchParams({
+        client_id: config.clientId,
+        client_secret: config.clientSecret,
+        ...params,
+      }),
     });
   } catch (error) {
     throw new ProviderUnavailableError('Microsoft token endpoint unreachable', undefined, { cause: error });
@@ -87,9 +96,14 @@ async function postToken(config: MicrosoftAppConfig, params: Record<string, stri
     throw new ProviderAuthRevokedError(`Microsoft refused the grant (${detail})`, response.status);
   }
   if (response.status === 429) {
-    throw new ProviderRateLimitedError('Microsoft token endpoint throttled', parseRetryAfter(response.headers.get('retry-after')), 429);
+    throw new ProviderRateLimitedError(
+      'Microsoft token endpoint throttled',
+      parseRetryAfter(response.headers.get('retry-after')),
+      429,
+    );
   }
-  if (response.status >= 500) throw new ProviderUnavailableError(`Microsoft token endpoint failed (${detail})`, response.status);
+  if (response.status >= 500)
+    throw new ProviderUnavailableError(`Microsoft token endpoint failed (${detail})`, response.status);
   throw new ProviderBadRequestError(`Microsoft token request refused (${detail})`, response.status);
 }
 
@@ -108,7 +122,11 @@ export function exchangeAuthorizationCode(
 
 /** A refresh; `invalid_grant` (revoked, expired, password reset) → ProviderAuthRevokedError. */
 export function refreshAccessToken(config: MicrosoftAppConfig, refreshToken: string): Promise<OAuthTokens> {
-  return postToken(config, { grant_type: 'refresh_token', refresh_token: refreshToken, scope: DELEGATED_SCOPES.join(' ') });
+  return postToken(config, {
+    grant_type: 'refresh_token',
+    refresh_token: refreshToken,
+    scope: DELEGATED_SCOPES.join(' '),
+  });
 }
 
 /** App-only token for enterprise connections; needs a tenant id or domain, never `common`. */
@@ -137,8 +155,15 @@ export function createMicrosoftOAuthApp(config: MicrosoftAppConfig, redirectUri:
       return Promise.resolve({ url, state, codeVerifier: pkce.verifier });
     },
     async exchangeCode(params) {
-      const tokens = await exchangeAuthorizationCode(config, { code: params.code, codeVerifier: params.codeVerifier, redirectUri });
-      const accessToken = { fresh: () => Promise.resolve(tokens.accessToken), current: () => tokens.accessToken };
+      const tokens = await exchangeAuthorizationCode(config, {
+        code: params.code,
+        codeVerifier: params.codeVerifier,
+        redirectUri,
+      });
+      const accessToken = {
+        fresh: () => Promise.resolve(tokens.accessToken),
+        current: () => tokens.accessToken,
+      };
       const profile = await new GraphSession(config, accessToken, '/me').profile();
       const accountKind: AccountKind = params.accountKind ?? 'work';
       return { tokens, ...profile, accountKind };

@@ -14,7 +14,14 @@ beforeAll(async () => {
 afterAll(() => testbed.close());
 
 const write = (title: string, start: string, end: string, extra: Partial<EventWrite> = {}): EventWrite => ({
-  title, description: null, location: null, onlineUrl: null, recurrence: null, attendees: [], tandemMeetingId: null, notifyAttendees: true,
+  title,
+  description: null,
+  location: null,
+  onlineUrl: null,
+  recurrence: null,
+  attendees: [],
+  tandemMeetingId: null,
+  notifyAttendees: true,
   time: { kind: 'timed', start: new Date(start), end: new Date(end), timeZone: 'Europe/London' },
   ...extra,
 });
@@ -22,8 +29,15 @@ const write = (title: string, start: string, end: string, extra: Partial<EventWr
 describe('OAuth', () => {
   it('builds an authorization URL with PKCE S256, state and the delegated scopes', () => {
     const pkce = createPkcePair();
-    const url = new URL(buildAuthorizationUrl({ clientId: 'c', clientSecret: 's', tenant: 'consumers' }, { redirectUri: 'https://app/cb', state: 'st', codeChallenge: pkce.challenge }));
-    expect(url.origin + url.pathname).toBe('https://login.microsoftonline.com/consumers/oauth2/v2.0/authorize');
+    const url = new URL(
+      buildAuthorizationUrl(
+        { clientId: 'c', clientSecret: 's', tenant: 'consumers' },
+        { redirectUri: 'https://app/cb', state: 'st', codeChallenge: pkce.challenge },
+      ),
+    );
+    expect(url.origin + url.pathname).toBe(
+      'https://login.microsoftonline.com/consumers/oauth2/v2.0/authorize',
+    );
     expect(url.searchParams.get('code_challenge_method')).toBe('S256');
     expect(url.searchParams.get('state')).toBe('st');
     expect(url.searchParams.get('scope')).toContain('offline_access');
@@ -46,7 +60,10 @@ describe('OAuth', () => {
     const tokens = await testbed.signIn('sam.personal@outlook.test', 'consumers');
     const personal = await testbed.connect('sam.personal@outlook.test', { tokens });
     expect(personal.provider.capabilities.freeBusyQuery).toBe(false);
-    const answer = await personal.provider.freeBusy(['sam.personal@outlook.test'], { start: new Date(), end: new Date(Date.now() + 86_400_000) });
+    const answer = await personal.provider.freeBusy(['sam.personal@outlook.test'], {
+      start: new Date(),
+      end: new Date(Date.now() + 86_400_000),
+    });
     expect(answer.get('sam.personal@outlook.test')).toEqual({ ok: false, reason: 'not_available' });
   });
 });
@@ -58,26 +75,38 @@ describe('app-only (client credentials) connections', () => {
     const calendarId = calendars.find((c) => c.isPrimary)?.externalId ?? '';
     const created = await provider.createEvent(
       calendarId,
-      write('app-only meeting', '2031-07-01T09:00:00Z', '2031-07-01T10:00:00Z', { attendees: [{ email: 'learner2@northbridge.test', name: null, isOptional: false }] }),
+      write('app-only meeting', '2031-07-01T09:00:00Z', '2031-07-01T10:00:00Z', {
+        attendees: [{ email: 'learner2@northbridge.test', name: null, isOptional: false }],
+      }),
     );
     const learner = testbed.connectApp('learner2@northbridge.test');
     const learnerCalendar = (await learner.listCalendars())[0]?.externalId ?? '';
-    const copies = await learner.readEvents(learnerCalendar, { start: new Date('2031-07-01T00:00:00Z'), end: new Date('2031-07-02T00:00:00Z') });
-    expect(copies.find((event) => event.iCalUid === created.iCalUid)?.organizer?.email).toBe('tutor2@northbridge.test');
+    const copies = await learner.readEvents(learnerCalendar, {
+      start: new Date('2031-07-01T00:00:00Z'),
+      end: new Date('2031-07-02T00:00:00Z'),
+    });
+    expect(copies.find((event) => event.iCalUid === created.iCalUid)?.organizer?.email).toBe(
+      'tutor2@northbridge.test',
+    );
   });
 });
 
 describe('free/busy', () => {
   it('answers busy intervals from getSchedule and not_found for unknown addresses', async () => {
     const tutor = await testbed.connect('tutor1@northbridge.test');
-    await tutor.provider.createEvent(tutor.calendarId, write('busy block', '2031-08-04T10:00:00Z', '2031-08-04T11:00:00Z'));
+    await tutor.provider.createEvent(
+      tutor.calendarId,
+      write('busy block', '2031-08-04T10:00:00Z', '2031-08-04T11:00:00Z'),
+    );
     const answer = await tutor.provider.freeBusy(['tutor1@northbridge.test', 'ghost@northbridge.test'], {
       start: new Date('2031-08-04T00:00:00Z'),
       end: new Date('2031-08-05T00:00:00Z'),
     });
     expect(answer.get('tutor1@northbridge.test')).toEqual({
       ok: true,
-      busy: [{ start: new Date('2031-08-04T10:00:00Z'), end: new Date('2031-08-04T11:00:00Z'), showAs: 'busy' }],
+      busy: [
+        { start: new Date('2031-08-04T10:00:00Z'), end: new Date('2031-08-04T11:00:00Z'), showAs: 'busy' },
+      ],
     });
     expect(answer.get('ghost@northbridge.test')).toEqual({ ok: false, reason: 'not_found' });
   });
@@ -113,11 +142,19 @@ describe('push', () => {
     expect(channel.expiresAt.getTime()).toBeGreaterThan(Date.now() + 3500_000);
 
     const arrived = new Promise<void>((resolve) => (onBody = resolve));
-    await learner.provider.createEvent(learner.calendarId, write('pushed', '2031-09-01T09:00:00Z', '2031-09-01T10:00:00Z'));
+    await learner.provider.createEvent(
+      learner.calendarId,
+      write('pushed', '2031-09-01T09:00:00Z', '2031-09-01T10:00:00Z'),
+    );
     await arrived;
-    expect(JSON.parse(bodies.at(-1) ?? '{}')).toMatchObject({ value: [{ subscriptionId: channel.channelId, clientState: 'channel-secret', changeType: 'created' }] });
+    expect(JSON.parse(bodies.at(-1) ?? '{}')).toMatchObject({
+      value: [{ subscriptionId: channel.channelId, clientState: 'channel-secret', changeType: 'created' }],
+    });
 
-    const renewed = await learner.provider.renewWatch(learner.calendarId, channel, { ...request, ttlSeconds: 7200 });
+    const renewed = await learner.provider.renewWatch(learner.calendarId, channel, {
+      ...request,
+      ttlSeconds: 7200,
+    });
     expect(renewed.channelId).toBe(channel.channelId);
     expect(renewed.expiresAt.getTime()).toBeGreaterThan(channel.expiresAt.getTime());
     await learner.provider.stopWatch(renewed);
@@ -134,16 +171,22 @@ describe('recurring series through delta', () => {
     const range = { start: new Date('2031-10-01T00:00:00Z'), end: new Date('2031-10-31T00:00:00Z') };
     const master = await tutor.provider.createEvent(
       tutor.calendarId,
-      write('series', '2031-10-06T08:00:00Z', '2031-10-06T09:00:00Z', { recurrence: ['RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=4'] }),
+      write('series', '2031-10-06T08:00:00Z', '2031-10-06T09:00:00Z', {
+        recurrence: ['RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=4'],
+      }),
     );
     let cursor: string | null = null;
-    for await (const page of tutor.provider.readChanges(tutor.calendarId, null, range)) cursor = page.nextCursor ?? cursor;
-    const instances = (await tutor.provider.readEvents(tutor.calendarId, range)).filter((e) => e.seriesExternalId === master.externalId);
+    for await (const page of tutor.provider.readChanges(tutor.calendarId, null, range))
+      cursor = page.nextCursor ?? cursor;
+    const instances = (await tutor.provider.readEvents(tutor.calendarId, range)).filter(
+      (e) => e.seriesExternalId === master.externalId,
+    );
     expect(instances).toHaveLength(4);
     await tutor.provider.cancelEvent(tutor.calendarId, instances[1]!.externalId);
 
     const changes = [];
-    for await (const page of tutor.provider.readChanges(tutor.calendarId, cursor, range)) changes.push(...page.changes);
+    for await (const page of tutor.provider.readChanges(tutor.calendarId, cursor, range))
+      changes.push(...page.changes);
     const masterChange = changes.find((c) => c.type === 'upsert' && c.event.externalId === master.externalId);
     expect(masterChange?.type === 'upsert' && masterChange.event.recurrence).toEqual([
       'RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=4',
@@ -158,7 +201,12 @@ describe('recurring series through delta', () => {
     const master = await tutor.provider.createEvent(
       tutor.calendarId,
       write('with exdate', '2031-11-03T10:00:00Z', '2031-11-03T11:00:00Z', {
-        time: { kind: 'timed', start: new Date('2031-11-03T10:00:00Z'), end: new Date('2031-11-03T11:00:00Z'), timeZone: 'UTC' },
+        time: {
+          kind: 'timed',
+          start: new Date('2031-11-03T10:00:00Z'),
+          end: new Date('2031-11-03T11:00:00Z'),
+          timeZone: 'UTC',
+        },
         recurrence: ['RRULE:FREQ=DAILY;COUNT=3', 'EXDATE:20311104T100000Z'],
       }),
     );

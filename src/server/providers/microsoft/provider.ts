@@ -52,7 +52,11 @@ export class MicrosoftCalendarProvider implements CalendarProvider {
     private readonly session: GraphSession,
     private readonly options: MicrosoftAdapterOptions,
   ) {
-    this.capabilities = { push: 'graph_subscription', serverScheduling: true, freeBusyQuery: options.accountKind === 'work' };
+    this.capabilities = {
+      push: 'graph_subscription',
+      serverScheduling: true,
+      freeBusyQuery: options.accountKind === 'work',
+    };
   }
 
   private async all<T>(operation: string, firstUrl: string, extraPrefer: string[] = []): Promise<T[]> {
@@ -60,7 +64,10 @@ export class MicrosoftCalendarProvider implements CalendarProvider {
     let next: string | null = firstUrl;
     while (next) {
       const url: string = next;
-      const page = await this.session.call(operation, () => this.session.api(url, extraPrefer).get() as Promise<Page<T>>);
+      const page = await this.session.call(
+        operation,
+        () => this.session.api(url, extraPrefer).get() as Promise<Page<T>>,
+      );
       items.push(...valueListOf(page, operation));
       next = page['@odata.nextLink'] ?? null;
     }
@@ -68,11 +75,17 @@ export class MicrosoftCalendarProvider implements CalendarProvider {
   }
 
   async listCalendars(): Promise<ProviderCalendar[]> {
-    const calendars = await this.all<GraphCalendar>('list calendars', `${this.session.mailbox}/calendars?$top=100`);
+    const calendars = await this.all<GraphCalendar>(
+      'list calendars',
+      `${this.session.mailbox}/calendars?$top=100`,
+    );
     return calendars.map((calendar) => ({
       externalId: calendar.id,
       name: calendar.name,
-      color: calendar.hexColor && /^#[0-9a-f]{6}$/i.test(calendar.hexColor) ? calendar.hexColor.toLowerCase() : null,
+      color:
+        calendar.hexColor && /^#[0-9a-f]{6}$/i.test(calendar.hexColor)
+          ? calendar.hexColor.toLowerCase()
+          : null,
       // Graph calendars have no zone of their own (the mailbox has one, in mailboxSettings).
       timeZone: null,
       isPrimary: calendar.isDefaultCalendar === true,
@@ -84,7 +97,10 @@ export class MicrosoftCalendarProvider implements CalendarProvider {
     const url =
       `${this.session.calendarPath(calendarId)}/calendarView?startDateTime=${window.start.toISOString()}` +
       `&endDateTime=${window.end.toISOString()}&$top=100&${EXPAND_TAG}`;
-    const [events, self] = await Promise.all([this.all<GraphEvent>('read calendar view', url), this.session.selfEmail()]);
+    const [events, self] = await Promise.all([
+      this.all<GraphEvent>('read calendar view', url),
+      this.session.selfEmail(),
+    ]);
     return events.map((event) => toProviderEvent(event, self));
   }
 
@@ -94,7 +110,13 @@ export class MicrosoftCalendarProvider implements CalendarProvider {
 
   async getEvent(_calendarId: string, externalId: string): Promise<ProviderEvent> {
     const [event, self] = await Promise.all([
-      this.session.call('get event', () => this.session.api(`${this.session.eventPath(externalId)}?${EXPAND_TAG}`).get() as Promise<GraphEvent>),
+      this.session.call(
+        'get event',
+        () =>
+          this.session
+            .api(`${this.session.eventPath(externalId)}?${EXPAND_TAG}`)
+            .get() as Promise<GraphEvent>,
+      ),
       this.session.selfEmail(),
     ]);
     return toProviderEvent(event, self);
@@ -104,10 +126,17 @@ export class MicrosoftCalendarProvider implements CalendarProvider {
     const body = toGraphBody(write);
     // Same meeting, same content → same transactionId: a retried create returns the first event.
     const transactionId = write.tandemMeetingId
-      ? `tandem-${createHash('sha256').update(JSON.stringify([calendarId, body])).digest('hex').slice(0, 40)}`
+      ? `tandem-${createHash('sha256')
+          .update(JSON.stringify([calendarId, body]))
+          .digest('hex')
+          .slice(0, 40)}`
       : undefined;
-    const created = await this.session.call('create event', () =>
-      this.session.api(`${this.session.calendarPath(calendarId)}/events`).post({ ...body, ...(transactionId ? { transactionId } : {}) }) as Promise<GraphEvent>,
+    const created = await this.session.call(
+      'create event',
+      () =>
+        this.session
+          .api(`${this.session.calendarPath(calendarId)}/events`)
+          .post({ ...body, ...(transactionId ? { transactionId } : {}) }) as Promise<GraphEvent>,
     );
     const exclusions = exdateLines(write);
     if (exclusions.length > 0) {
@@ -117,12 +146,18 @@ export class MicrosoftCalendarProvider implements CalendarProvider {
     return toProviderEvent(created, await this.session.selfEmail(), write.tandemMeetingId);
   }
 
-  async updateEvent(calendarId: string, externalId: string, write: EventWrite, options: WriteOptions = {}): Promise<ProviderEvent> {
+  async updateEvent(
+    calendarId: string,
+    externalId: string,
+    write: EventWrite,
+    options: WriteOptions = {},
+  ): Promise<ProviderEvent> {
     const { recurrence, ...body } = toGraphBody(write);
     let request = this.session.api(this.session.eventPath(externalId));
     if (options.etag) request = request.header('If-Match', options.etag);
-    const updated = await this.session.call('update event', () =>
-      request.patch(recurrence ? { ...body, recurrence } : body) as Promise<GraphEvent>,
+    const updated = await this.session.call(
+      'update event',
+      () => request.patch(recurrence ? { ...body, recurrence } : body) as Promise<GraphEvent>,
     );
     const exclusions = exdateLines(write);
     if (exclusions.length > 0) {
@@ -132,19 +167,30 @@ export class MicrosoftCalendarProvider implements CalendarProvider {
     return toProviderEvent(updated, await this.session.selfEmail(), write.tandemMeetingId);
   }
 
-  async cancelEvent(_calendarId: string, externalId: string, options: WriteOptions & { comment?: string } = {}): Promise<void> {
+  async cancelEvent(
+    _calendarId: string,
+    externalId: string,
+    options: WriteOptions & { comment?: string } = {},
+  ): Promise<void> {
     const path = this.session.eventPath(externalId);
-    const current = await this.session.call('read event before cancel', () =>
-      this.session.api(`${path}?$select=id,isOrganizer,attendees`).get() as Promise<GraphEvent>,
+    const current = await this.session.call(
+      'read event before cancel',
+      () => this.session.api(`${path}?$select=id,isOrganizer,attendees`).get() as Promise<GraphEvent>,
     );
     // Checked here as well as by If-Match: Graph's cancel action is not documented to honour it.
     if (options.etag && current['@odata.etag'] && current['@odata.etag'] !== options.etag) {
-      throw new ProviderConflictError('Microsoft Graph cancel event: the event changed since it was read', 412);
+      throw new ProviderConflictError(
+        'Microsoft Graph cancel event: the event changed since it was read',
+        412,
+      );
     }
-    const withEtag = (request: ReturnType<GraphSession['api']>) => (options.etag ? request.header('If-Match', options.etag) : request);
+    const withEtag = (request: ReturnType<GraphSession['api']>) =>
+      options.etag ? request.header('If-Match', options.etag) : request;
     if (current.isOrganizer !== false && (current.attendees?.length ?? 0) > 0) {
       // cancel sends cancellations; DELETE by the organiser would too, but cancel carries the comment.
-      await this.session.call('cancel event', () => withEtag(this.session.api(`${path}/cancel`)).post({ comment: options.comment ?? '' }));
+      await this.session.call('cancel event', () =>
+        withEtag(this.session.api(`${path}/cancel`)).post({ comment: options.comment ?? '' }),
+      );
       return;
     }
     await this.session.call('delete event', () => withEtag(this.session.api(path)).delete());
@@ -156,9 +202,12 @@ export class MicrosoftCalendarProvider implements CalendarProvider {
     response: 'accepted' | 'declined' | 'tentative',
     options: { comment?: string } = {},
   ): Promise<void> {
-    const action = response === 'accepted' ? 'accept' : response === 'declined' ? 'decline' : 'tentativelyAccept';
+    const action =
+      response === 'accepted' ? 'accept' : response === 'declined' ? 'decline' : 'tentativelyAccept';
     await this.session.call(`${action} event`, () =>
-      this.session.api(`${this.session.eventPath(externalId)}/${action}`).post({ comment: options.comment ?? '', sendResponse: true }),
+      this.session
+        .api(`${this.session.eventPath(externalId)}/${action}`)
+        .post({ comment: options.comment ?? '', sendResponse: true }),
     );
   }
 

@@ -21,19 +21,29 @@ function expiry(ttlSeconds: number | undefined): string {
 }
 
 function channelOf(subscription: GraphSubscription): PushChannel {
-  return { channelId: subscription.id, resourceId: subscription.id, expiresAt: new Date(subscription.expirationDateTime) };
+  return {
+    channelId: subscription.id,
+    resourceId: subscription.id,
+    expiresAt: new Date(subscription.expirationDateTime),
+  };
 }
 
-export async function startSubscription(session: GraphSession, calendarId: string, request: WatchRequest): Promise<PushChannel> {
-  const subscription = await session.call('create subscription', () =>
-    session.api('/subscriptions').post({
-      changeType: 'created,updated,deleted',
-      notificationUrl: request.address,
-      lifecycleNotificationUrl: request.address,
-      resource: `${session.calendarPath(calendarId).replace(/^\//, '')}/events`,
-      expirationDateTime: expiry(request.ttlSeconds),
-      clientState: request.token,
-    }) as Promise<GraphSubscription>,
+export async function startSubscription(
+  session: GraphSession,
+  calendarId: string,
+  request: WatchRequest,
+): Promise<PushChannel> {
+  const subscription = await session.call(
+    'create subscription',
+    () =>
+      session.api('/subscriptions').post({
+        changeType: 'created,updated,deleted',
+        notificationUrl: request.address,
+        lifecycleNotificationUrl: request.address,
+        resource: `${session.calendarPath(calendarId).replace(/^\//, '')}/events`,
+        expirationDateTime: expiry(request.ttlSeconds),
+        clientState: request.token,
+      }) as Promise<GraphSubscription>,
   );
   return channelOf(subscription);
 }
@@ -46,8 +56,12 @@ export async function renewSubscription(
   request: WatchRequest,
 ): Promise<PushChannel> {
   try {
-    const subscription = await session.call('renew subscription', () =>
-      session.api(`/subscriptions/${encodeURIComponent(channel.channelId)}`).patch({ expirationDateTime: expiry(request.ttlSeconds) }) as Promise<GraphSubscription>,
+    const subscription = await session.call(
+      'renew subscription',
+      () =>
+        session
+          .api(`/subscriptions/${encodeURIComponent(channel.channelId)}`)
+          .patch({ expirationDateTime: expiry(request.ttlSeconds) }) as Promise<GraphSubscription>,
     );
     return channelOf(subscription);
   } catch (error) {
@@ -58,7 +72,9 @@ export async function renewSubscription(
 
 export async function stopSubscription(session: GraphSession, channel: PushChannel): Promise<void> {
   try {
-    await session.call('delete subscription', () => session.api(`/subscriptions/${encodeURIComponent(channel.channelId)}`).delete());
+    await session.call('delete subscription', () =>
+      session.api(`/subscriptions/${encodeURIComponent(channel.channelId)}`).delete(),
+    );
   } catch (error) {
     if (!(error instanceof ProviderNotFoundError)) throw error;
   }

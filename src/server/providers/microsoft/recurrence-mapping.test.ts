@@ -3,11 +3,32 @@ import { fromGraphRecurrence, toGraphRecurrence, UnsupportedRecurrenceError } fr
 
 describe('RRULE ↔ Graph patternedRecurrence', () => {
   it.each([
-    ['RRULE:FREQ=DAILY;COUNT=5', { pattern: { type: 'daily', interval: 1 }, range: { type: 'numbered', numberOfOccurrences: 5 } }],
-    ['RRULE:FREQ=WEEKLY;BYDAY=MO,WE;INTERVAL=2', { pattern: { type: 'weekly', interval: 2, daysOfWeek: ['monday', 'wednesday'] }, range: { type: 'noEnd' } }],
-    ['RRULE:FREQ=MONTHLY;BYMONTHDAY=15;UNTIL=20311231', { pattern: { type: 'absoluteMonthly', dayOfMonth: 15 }, range: { type: 'endDate', endDate: '2031-12-31' } }],
-    ['RRULE:FREQ=MONTHLY;BYDAY=TU;BYSETPOS=-1', { pattern: { type: 'relativeMonthly', daysOfWeek: ['tuesday'], index: 'last' } }],
-    ['RRULE:FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=1', { pattern: { type: 'absoluteYearly', month: 3, dayOfMonth: 1 } }],
+    [
+      'RRULE:FREQ=DAILY;COUNT=5',
+      { pattern: { type: 'daily', interval: 1 }, range: { type: 'numbered', numberOfOccurrences: 5 } },
+    ],
+    [
+      'RRULE:FREQ=WEEKLY;BYDAY=MO,WE;INTERVAL=2',
+      {
+        pattern: { type: 'weekly', interval: 2, daysOfWeek: ['monday', 'wednesday'] },
+        range: { type: 'noEnd' },
+      },
+    ],
+    [
+      'RRULE:FREQ=MONTHLY;BYMONTHDAY=15;UNTIL=20311231',
+      {
+        pattern: { type: 'absoluteMonthly', dayOfMonth: 15 },
+        range: { type: 'endDate', endDate: '2031-12-31' },
+      },
+    ],
+    [
+      'RRULE:FREQ=MONTHLY;BYDAY=TU;BYSETPOS=-1',
+      { pattern: { type: 'relativeMonthly', daysOfWeek: ['tuesday'], index: 'last' } },
+    ],
+    [
+      'RRULE:FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=1',
+      { pattern: { type: 'absoluteYearly', month: 3, dayOfMonth: 1 } },
+    ],
   ])('%s', (rule, expected) => {
     const graph = toGraphRecurrence([rule], '2031-01-06', 'Europe/London');
     expect(graph).toMatchObject(expected);
@@ -23,6 +44,8 @@ describe('RRULE ↔ Graph patternedRecurrence', () => {
   });
 
   it('refuses what Graph cannot express', () => {
-    expect(() => toGraphRecurrence(['RRULE:FREQ=HOURLY'], '2031-01-01', 'UTC')).toThrow(UnsupportedRecurrenceError);
+    expect(() => toGraphRecurrence(['RRULE:FREQ=HOURLY'], '2031-01-01', 'UTC')).toThrow(
+      UnsupportedRecurrenceError,
+    );
   });
 });

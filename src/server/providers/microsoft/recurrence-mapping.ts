@@ -26,10 +26,22 @@ export interface GraphRecurrence {
 }
 
 const DAY_CODES: Record<string, string> = {
-  MO: 'monday', TU: 'tuesday', WE: 'wednesday', TH: 'thursday', FR: 'friday', SA: 'saturday', SU: 'sunday',
+  MO: 'monday',
+  TU: 'tuesday',
+  WE: 'wednesday',
+  TH: 'thursday',
+  FR: 'friday',
+  SA: 'saturday',
+  SU: 'sunday',
 };
 const CODE_OF_DAY = Object.fromEntries(Object.entries(DAY_CODES).map(([code, day]) => [day, code]));
-const INDEX_OF: Record<string, GraphRecurrence['pattern']['index']> = { '1': 'first', '2': 'second', '3': 'third', '4': 'fourth', '-1': 'last' };
+const INDEX_OF: Record<string, GraphRecurrence['pattern']['index']> = {
+  '1': 'first',
+  '2': 'second',
+  '3': 'third',
+  '4': 'fourth',
+  '-1': 'last',
+};
 const POS_OF: Record<string, string> = { first: '1', second: '2', third: '3', fourth: '4', last: '-1' };
 
 /** A rule Graph's recurrence pattern cannot express: our request, so never worth retrying. */
@@ -55,7 +67,14 @@ function untilDate(until: string, zone: string): string {
   const [, year, month, day, hour, minute, second, utc] = match;
   if (!hour) return `${year}-${month}-${day}`;
   const at = DateTime.fromObject(
-    { year: Number(year), month: Number(month), day: Number(day), hour: Number(hour), minute: Number(minute), second: Number(second) },
+    {
+      year: Number(year),
+      month: Number(month),
+      day: Number(day),
+      hour: Number(hour),
+      minute: Number(minute),
+      second: Number(second),
+    },
     { zone: utc ? 'utc' : zone },
   );
   return at.setZone(zone).toISODate() ?? `${year}-${month}-${day}`;
@@ -74,7 +93,8 @@ export function toGraphRecurrence(lines: string[], startDate: string, zone: stri
   switch (freq) {
     case 'DAILY':
       // "Every weekday" and the like: Graph spells a daily rule limited to some days as weekly.
-      if (dayNames.length) Object.assign(pattern, { type: 'weekly', daysOfWeek: dayNames, firstDayOfWeek: 'monday' });
+      if (dayNames.length)
+        Object.assign(pattern, { type: 'weekly', daysOfWeek: dayNames, firstDayOfWeek: 'monday' });
       break;
     case 'WEEKLY':
       Object.assign(pattern, {
@@ -84,13 +104,33 @@ export function toGraphRecurrence(lines: string[], startDate: string, zone: stri
       });
       break;
     case 'MONTHLY':
-      if (dayNames.length && ordinal) Object.assign(pattern, { type: 'relativeMonthly', daysOfWeek: dayNames, index: INDEX_OF[ordinal] ?? 'first' });
-      else Object.assign(pattern, { type: 'absoluteMonthly', dayOfMonth: Number(parts.get('BYMONTHDAY') ?? start.day) });
+      if (dayNames.length && ordinal)
+        Object.assign(pattern, {
+          type: 'relativeMonthly',
+          daysOfWeek: dayNames,
+          index: INDEX_OF[ordinal] ?? 'first',
+        });
+      else
+        Object.assign(pattern, {
+          type: 'absoluteMonthly',
+          dayOfMonth: Number(parts.get('BYMONTHDAY') ?? start.day),
+        });
       break;
     case 'YEARLY': {
       const month = Number(parts.get('BYMONTH') ?? start.month);
-      if (dayNames.length && ordinal) Object.assign(pattern, { type: 'relativeYearly', month, daysOfWeek: dayNames, index: INDEX_OF[ordinal] ?? 'first' });
-      else Object.assign(pattern, { type: 'absoluteYearly', month, dayOfMonth: Number(parts.get('BYMONTHDAY') ?? start.day) });
+      if (dayNames.length && ordinal)
+        Object.assign(pattern, {
+          type: 'relativeYearly',
+          month,
+          daysOfWeek: dayNames,
+          index: INDEX_OF[ordinal] ?? 'first',
+        });
+      else
+        Object.assign(pattern, {
+          type: 'absoluteYearly',
+          month,
+          dayOfMonth: Number(parts.get('BYMONTHDAY') ?? start.day),
+        });
       break;
     }
     default:
@@ -115,23 +155,34 @@ export function fromGraphRecurrence(recurrence: GraphRecurrence): string[] {
       break;
     case 'weekly':
       parts.push('FREQ=WEEKLY', `BYDAY=${days.join(',')}`);
-      if (pattern.firstDayOfWeek && pattern.firstDayOfWeek.toLowerCase() !== 'monday') parts.push(`WKST=${CODE_OF_DAY[pattern.firstDayOfWeek.toLowerCase()] ?? 'MO'}`);
+      if (pattern.firstDayOfWeek && pattern.firstDayOfWeek.toLowerCase() !== 'monday')
+        parts.push(`WKST=${CODE_OF_DAY[pattern.firstDayOfWeek.toLowerCase()] ?? 'MO'}`);
       break;
     case 'absoluteMonthly':
       parts.push('FREQ=MONTHLY', `BYMONTHDAY=${pattern.dayOfMonth ?? 1}`);
       break;
     case 'relativeMonthly':
-      parts.push('FREQ=MONTHLY', `BYDAY=${days.join(',')}`, `BYSETPOS=${POS_OF[pattern.index ?? 'first'] ?? '1'}`);
+      parts.push(
+        'FREQ=MONTHLY',
+        `BYDAY=${days.join(',')}`,
+        `BYSETPOS=${POS_OF[pattern.index ?? 'first'] ?? '1'}`,
+      );
       break;
     case 'absoluteYearly':
       parts.push('FREQ=YEARLY', `BYMONTH=${pattern.month ?? 1}`, `BYMONTHDAY=${pattern.dayOfMonth ?? 1}`);
       break;
     case 'relativeYearly':
-      parts.push('FREQ=YEARLY', `BYMONTH=${pattern.month ?? 1}`, `BYDAY=${days.join(',')}`, `BYSETPOS=${POS_OF[pattern.index ?? 'first'] ?? '1'}`);
+      parts.push(
+        'FREQ=YEARLY',
+        `BYMONTH=${pattern.month ?? 1}`,
+        `BYDAY=${days.join(',')}`,
+        `BYSETPOS=${POS_OF[pattern.index ?? 'first'] ?? '1'}`,
+      );
       break;
   }
   if (pattern.interval > 1) parts.push(`INTERVAL=${pattern.interval}`);
-  if (range.type === 'numbered' && range.numberOfOccurrences) parts.push(`COUNT=${range.numberOfOccurrences}`);
+  if (range.type === 'numbered' && range.numberOfOccurrences)
+    parts.push(`COUNT=${range.numberOfOccurrences}`);
   // UNTIL as a date: Graph's range end is a date in the series' zone, inclusive.
   if (range.type === 'endDate' && range.endDate) parts.push(`UNTIL=${range.endDate.replace(/-/g, '')}`);
   return [`RRULE:${parts.join(';')}`];

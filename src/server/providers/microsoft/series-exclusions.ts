@@ -23,7 +23,14 @@ export function parseExdates(lines: string[]): { at: number | null; date: string
         const [, y, mo, d, h, mi, s, utc] = match;
         if (!h) return { at: null, date: `${y}-${mo}-${d}` };
         const at = DateTime.fromObject(
-          { year: Number(y), month: Number(mo), day: Number(d), hour: Number(h), minute: Number(mi), second: Number(s) },
+          {
+            year: Number(y),
+            month: Number(mo),
+            day: Number(d),
+            hour: Number(h),
+            minute: Number(mi),
+            second: Number(s),
+          },
           { zone: utc ? 'utc' : zone },
         );
         return { at: at.toMillis(), date: null };
@@ -31,21 +38,33 @@ export function parseExdates(lines: string[]): { at: number | null; date: string
   });
 }
 
-export async function cancelExcludedOccurrences(session: GraphSession, master: GraphEvent, lines: string[]): Promise<void> {
+export async function cancelExcludedOccurrences(
+  session: GraphSession,
+  master: GraphEvent,
+  lines: string[],
+): Promise<void> {
   for (const exdate of parseExdates(lines)) {
     const center = exdate.at ?? (exdate.date ? Date.parse(`${exdate.date}T12:00:00Z`) : null);
     if (center === null) continue;
     const start = new Date(center - 36 * 3600_000).toISOString();
     const end = new Date(center + 36 * 3600_000).toISOString();
-    const page = await session.call('read series instances', () =>
-      session.api(`${session.eventPath(master.id)}/instances?startDateTime=${start}&endDateTime=${end}`).get() as Promise<{ value: GraphEvent[] }>,
+    const page = await session.call(
+      'read series instances',
+      () =>
+        session
+          .api(`${session.eventPath(master.id)}/instances?startDateTime=${start}&endDateTime=${end}`)
+          .get() as Promise<{ value: GraphEvent[] }>,
     );
     const matches = valueListOf(page, 'read series instances').filter((instance) => {
       if (!instance.originalStart) return false;
-      return exdate.at !== null ? Date.parse(instance.originalStart) === exdate.at : instance.originalStart.slice(0, 10) === exdate.date;
+      return exdate.at !== null
+        ? Date.parse(instance.originalStart) === exdate.at
+        : instance.originalStart.slice(0, 10) === exdate.date;
     });
     for (const instance of matches) {
-      await session.call('delete excluded occurrence', () => session.api(session.eventPath(instance.id)).delete());
+      await session.call('delete excluded occurrence', () =>
+        session.api(session.eventPath(instance.id)).delete(),
+      );
     }
   }
 }

@@ -41,22 +41,41 @@ function expectedStarts(master: ProviderEvent, window: TimeWindow): { key: strin
   const to = floating(DateTime.fromJSDate(new Date(window.end.getTime() + 86_400_000)).setZone(zone));
   return expansion.between(from, to, true).map((date) => {
     const local = DateTime.fromObject(
-      { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour: date.getUTCHours(), minute: date.getUTCMinutes(), second: date.getUTCSeconds() },
+      {
+        year: date.getUTCFullYear(),
+        month: date.getUTCMonth() + 1,
+        day: date.getUTCDate(),
+        hour: date.getUTCHours(),
+        minute: date.getUTCMinutes(),
+        second: date.getUTCSeconds(),
+      },
       { zone },
     );
-    if (allDay) return { key: local.toISODate() ?? '', line: `EXDATE;VALUE=DATE:${local.toFormat('yyyyMMdd')}` };
-    return { key: String(local.toMillis()), line: `EXDATE;TZID=${zone}:${local.toFormat("yyyyMMdd'T'HHmmss")}` };
+    if (allDay)
+      return { key: local.toISODate() ?? '', line: `EXDATE;VALUE=DATE:${local.toFormat('yyyyMMdd')}` };
+    return {
+      key: String(local.toMillis()),
+      line: `EXDATE;TZID=${zone}:${local.toFormat("yyyyMMdd'T'HHmmss")}`,
+    };
   });
 }
 
-async function presentOriginals(session: GraphSession, masterId: string, window: TimeWindow, allDay: boolean): Promise<Set<string>> {
+async function presentOriginals(
+  session: GraphSession,
+  masterId: string,
+  window: TimeWindow,
+  allDay: boolean,
+): Promise<Set<string>> {
   const keys = new Set<string>();
   let next: string | null =
     `${session.eventPath(masterId)}/instances?startDateTime=${new Date(window.start.getTime() - MOVE_SLACK_MS).toISOString()}` +
     `&endDateTime=${new Date(window.end.getTime() + MOVE_SLACK_MS).toISOString()}&$select=id,originalStart,type&$top=200`;
   while (next) {
     const url: string = next;
-    const page = await session.call('read series instances', () => session.api(url).get() as Promise<InstancePage>);
+    const page = await session.call(
+      'read series instances',
+      () => session.api(url).get() as Promise<InstancePage>,
+    );
     for (const instance of valueListOf(page, 'read series instances')) {
       if (!instance.originalStart) continue;
       keys.add(allDay ? instance.originalStart.slice(0, 10) : String(Date.parse(instance.originalStart)));
@@ -67,9 +86,15 @@ async function presentOriginals(session: GraphSession, masterId: string, window:
 }
 
 /** The series master as a ProviderEvent with RRULE and the EXDATEs of cancelled occurrences. */
-export async function readSeriesMaster(session: GraphSession, masterId: string, window: TimeWindow, self: string): Promise<ProviderEvent> {
-  const raw = await session.call('read series master', () =>
-    session.api(`${session.eventPath(masterId)}?${EXPAND_TAG}`).get() as Promise<GraphEvent>,
+export async function readSeriesMaster(
+  session: GraphSession,
+  masterId: string,
+  window: TimeWindow,
+  self: string,
+): Promise<ProviderEvent> {
+  const raw = await session.call(
+    'read series master',
+    () => session.api(`${session.eventPath(masterId)}?${EXPAND_TAG}`).get() as Promise<GraphEvent>,
   );
   const master = toProviderEvent(raw, self);
   if (raw.type !== 'seriesMaster' || !master.recurrence) return master;

@@ -43,8 +43,12 @@ export class TagLookup {
 
   private async loadOne(id: string): Promise<void> {
     try {
-      const event = await this.session.call('read event tag', () =>
-        this.session.api(`${this.session.eventPath(id)}?$select=id&${EXPAND_TAG}`).get() as Promise<GraphEvent>,
+      const event = await this.session.call(
+        'read event tag',
+        () =>
+          this.session
+            .api(`${this.session.eventPath(id)}?$select=id&${EXPAND_TAG}`)
+            .get() as Promise<GraphEvent>,
       );
       this.tags.set(id, tandemTagOf(event));
     } catch (error) {
@@ -61,8 +65,9 @@ export class TagLookup {
       `&endDateTime=${this.window.end.toISOString()}&$top=200&$select=id,seriesMasterId&${EXPAND_TAG}`;
     while (next) {
       const url: string = next;
-      const page = await this.session.call('read event tags', () =>
-        this.session.api(url).get() as Promise<{ value: GraphEvent[]; '@odata.nextLink'?: string }>,
+      const page = await this.session.call(
+        'read event tags',
+        () => this.session.api(url).get() as Promise<{ value: GraphEvent[]; '@odata.nextLink'?: string }>,
       );
       for (const event of valueListOf(page, 'read event tags')) {
         // Occurrences carry their master's properties, so one answer covers the whole series.

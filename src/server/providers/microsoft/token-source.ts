@@ -33,7 +33,8 @@ export class DelegatedTokenSource implements AccessTokenSource {
   }
 
   async fresh(): Promise<string> {
-    if (this.tokens.expiresAt.getTime() - this.now().getTime() > REFRESH_MARGIN_MS) return this.tokens.accessToken;
+    if (this.tokens.expiresAt.getTime() - this.now().getTime() > REFRESH_MARGIN_MS)
+      return this.tokens.accessToken;
     this.inFlight ??= this.refresh().finally(() => {
       this.inFlight = null;
     });
@@ -41,7 +42,8 @@ export class DelegatedTokenSource implements AccessTokenSource {
   }
 
   private async refresh(): Promise<string> {
-    if (!this.tokens.refreshToken) throw new ProviderAuthRevokedError('Microsoft access token expired and there is no refresh token');
+    if (!this.tokens.refreshToken)
+      throw new ProviderAuthRevokedError('Microsoft access token expired and there is no refresh token');
     const next = await refreshAccessToken(this.config, this.tokens.refreshToken);
     this.tokens = next;
     await this.onRefreshed?.(next);
@@ -65,7 +67,8 @@ export class ApplicationTokenSource implements AccessTokenSource {
   }
 
   async fresh(): Promise<string> {
-    if (this.tokens && this.tokens.expiresAt.getTime() - this.now().getTime() > REFRESH_MARGIN_MS) return this.tokens.accessToken;
+    if (this.tokens && this.tokens.expiresAt.getTime() - this.now().getTime() > REFRESH_MARGIN_MS)
+      return this.tokens.accessToken;
     this.inFlight ??= clientCredentialsToken(this.config, this.tenantId)
       .then((tokens) => {
         this.tokens = tokens;

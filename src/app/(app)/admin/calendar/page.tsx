@@ -15,9 +15,9 @@ export default async function AdminCalendarPage() {
     <HydrateClient>
       <h1 className="text-2xl font-semibold">Tenant settings · Calendar integration</h1>
       <p className="mt-1 max-w-3xl text-slate-700">
-        Let the people of your organisation connect Google, Microsoft 365 / Outlook.com, Apple iCloud and other
-        CalDAV calendars, so that their appointments show beside their Tandem tasks and meetings. Tandem reads
-        those calendars; it does not write Tandem meetings into them yet.
+        Let the people of your organisation connect Google, Microsoft 365 / Outlook.com, Apple iCloud and
+        other CalDAV calendars, so that their appointments show beside their Tandem tasks and meetings. Tandem
+        reads those calendars; it does not write Tandem meetings into them yet.
       </p>
       <CalendarIntegrationSettings />
     </HydrateClient>

@@ -22,23 +22,28 @@ export default async function CalendarsSettingsPage({ searchParams }: { searchPa
   const params = await searchParams;
   if (settings.enabled) {
     const queryClient = getQueryClient();
-    await Promise.all([seedSignedInProfile(), queryClient.prefetchQuery(trpc.connections.list.queryOptions())]);
+    await Promise.all([
+      seedSignedInProfile(),
+      queryClient.prefetchQuery(trpc.connections.list.queryOptions()),
+    ]);
   }
   return (
     <HydrateClient>
       <div className="max-w-3xl space-y-4">
         <h1 className="text-2xl font-semibold">Account settings · Calendars</h1>
         <p className="text-slate-700">
-          Connect the calendars you already use — Google Calendar, Microsoft 365 or Outlook.com, Apple iCloud or
-          another CalDAV calendar — to see your appointments beside your Tandem tasks and meetings. Tandem reads
-          these calendars; it does not write your Tandem meetings into them yet.
+          Connect the calendars you already use — Google Calendar, Microsoft 365 or Outlook.com, Apple iCloud
+          or another CalDAV calendar — to see your appointments beside your Tandem tasks and meetings. Tandem
+          reads these calendars; it does not write your Tandem meetings into them yet.
         </p>
         <ConnectResultAlert connected={single(params.connected)} error={single(params.error)} />
         {settings.enabled ? (
           <>
             <p className="text-sm text-slate-700">
               {settings.tenantName} has enabled calendar integration for:{' '}
-              {settings.allowedProviders.map((kind) => PROVIDER_LABELS[kind]).join(', ') || 'no providers yet'}.
+              {settings.allowedProviders.map((kind) => PROVIDER_LABELS[kind]).join(', ') ||
+                'no providers yet'}
+              .
             </p>
             <CalendarConnections />
           </>

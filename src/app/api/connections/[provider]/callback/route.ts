@@ -9,8 +9,14 @@ export const dynamic = 'force-dynamic';
 export async function GET(request: NextRequest, { params }: { params: Promise<{ provider: string }> }) {
   // No provider sends a malformed state or code: a bare 400, with nothing of the input echoed or logged.
   if (!callbackQuery.safeParse(Object.fromEntries(request.nextUrl.searchParams)).success) {
-    return new NextResponse('Bad request', { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+    return new NextResponse('Bad request', {
+      status: 400,
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+    });
   }
   const [{ provider }, app, identity] = await Promise.all([params, appDeps(), currentIdentity()]);
-  return NextResponse.redirect(await oauthRouteRedirect(app, identity, 'callback', provider, request.nextUrl.searchParams), 302);
+  return NextResponse.redirect(
+    await oauthRouteRedirect(app, identity, 'callback', provider, request.nextUrl.searchParams),
+    302,
+  );
 }
