@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { and, eq, inArray, or } from 'drizzle-orm';
-import { calendarConnections, calendars, externalEvents, syncCursors } from '@/server/db/schema';
-import { NotFoundError } from '@/server/errors';
+import { calendarConnections, calendars, externalEvents } from '@/server/db/schema';
 import { ProviderAuthRevokedError, ProviderError } from '@/server/providers/errors';
+import { type CalendarRef, loadCalendarForSync } from './calendar-for-sync';
 import { applyChanges } from './apply-changes';
 import { markConnectionNeedsReauth, recordConnectionError } from './connection-health';
 import { syncWindowAt, type SyncDeps } from './deps';
@@ -20,11 +20,6 @@ export interface ReconcileResult {
   removed: number;
 }
 
-interface CalendarRef {
-  tenantId: string;
-  calendarId: string;
-}
-
 /** Providers that offer `reconcile` (CalDAV servers, iCloud). */
 const RECONCILED_PROVIDERS = ['caldav', 'icloud'] as const;
 
@@ -36,20 +31,7 @@ const RECONCILED_PROVIDERS = ['caldav', 'icloud'] as const;
  */
 export async function reconcileCalendar(deps: SyncDeps, ref: CalendarRef): Promise<ReconcileResult> {
   const { db } = deps;
-  const [row] = await db
-    .select({ calendar: calendars, connection: calendarConnections, cursor: syncCursors })
-    .from(calendars)
-    .innerJoin(calendarConnections, eq(calendarConnections.id, calendars.connectionId))
-    .leftJoin(syncCursors, eq(syncCursors.calendarId, calendars.id))
-    .where(
-      and(
-        eq(calendars.tenantId, ref.tenantId),
-        eq(calendars.id, ref.calendarId),
-        eq(calendarConnections.tenantId, ref.tenantId),
-      ),
-    )
-    .limit(1);
-  if (!row) throw new NotFoundError('Calendar not found');
+  const row = await loadCalendarForSync(db, ref);
   const result: ReconcileResult = { outcome: 'reconciled', upserted: 0, removed: 0 };
   if (row.connection.status === 'needs_reauth') return { ...result, outcome: 'needs_reauth' };
   const health = { tenantId: ref.tenantId, connectionId: row.connection.id, calendarId: ref.calendarId };

@@ -1,8 +1,8 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { calendarConnections, calendars, syncCursors } from '@/server/db/schema';
-import { NotFoundError } from '@/server/errors';
+import { calendars, syncCursors } from '@/server/db/schema';
 import { CursorExpiredError, ProviderAuthRevokedError, ProviderError } from '@/server/providers/errors';
 import type { CalendarProvider } from '@/server/providers/types';
+import { type CalendarRef, loadCalendarForSync } from './calendar-for-sync';
 import { applyChanges, sweepUnseenEvents } from './apply-changes';
 import {
   markConnectionNeedsReauth,
@@ -25,11 +25,6 @@ export interface SyncResult {
   cursorExpired: boolean;
 }
 
-interface CalendarRef {
-  tenantId: string;
-  calendarId: string;
-}
-
 /**
  * Mirrors one calendar (DESIGN.md §4 rules 1 and 6): incremental from the stored cursor, or a full
  * sync of the window when there is none or the provider refused it. Pages are applied as they
@@ -39,20 +34,7 @@ interface CalendarRef {
  */
 export async function syncCalendar(deps: SyncDeps, ref: CalendarRef): Promise<SyncResult> {
   const { db } = deps;
-  const [row] = await db
-    .select({ calendar: calendars, connection: calendarConnections, cursor: syncCursors })
-    .from(calendars)
-    .innerJoin(calendarConnections, eq(calendarConnections.id, calendars.connectionId))
-    .leftJoin(syncCursors, eq(syncCursors.calendarId, calendars.id))
-    .where(
-      and(
-        eq(calendars.tenantId, ref.tenantId),
-        eq(calendars.id, ref.calendarId),
-        eq(calendarConnections.tenantId, ref.tenantId),
-      ),
-    )
-    .limit(1);
-  if (!row) throw new NotFoundError('Calendar not found');
+  const row = await loadCalendarForSync(db, ref);
   if (row.cursor?.pushSyncQueuedAt) await startPushSync(db, ref);
   const health = { tenantId: ref.tenantId, connectionId: row.connection.id, calendarId: ref.calendarId };
   if (row.connection.status === 'needs_reauth') return emptyResult('skipped', 'needs_reauth');
