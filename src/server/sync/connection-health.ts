@@ -1,4 +1,4 @@
-import { and, arrayContains, eq, ne } from 'drizzle-orm';
+import { and, arrayContains, eq, ne, or } from 'drizzle-orm';
 import type { Executor } from '@/server/db/client';
 import { calendarConnections, calendars, memberships } from '@/server/db/schema';
 import { notifyUsers, type NotificationKind } from '@/server/notifications/notify';
@@ -15,6 +15,14 @@ import {
 
 /** Notification kinds about connections (the bell shows them; payload names the connection). */
 export const CONNECTION_NEEDS_REAUTH = 'connection_needs_reauth' satisfies NotificationKind;
+
+/**
+ * The connections background sync may call: working ones and those whose last run failed (they
+ * are retried). One that needs reconnecting is left alone until its owner reconnects it.
+ */
+export function connectionMaySync() {
+  return or(eq(calendarConnections.status, 'active'), eq(calendarConnections.status, 'error'));
+}
 
 interface ConnectionRef {
   tenantId: string;

@@ -1,5 +1,6 @@
 import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import { calendarConnections, calendars, syncCursors } from '@/server/db/schema';
+import { connectionMaySync } from './connection-health';
 import type { SyncDeps } from './deps';
 import { listIntegrationTenants } from './push-channels';
 
@@ -38,7 +39,7 @@ export async function listCalendarsDueForPoll(
       .where(
         and(
           eq(calendars.tenantId, tenantId),
-          or(eq(calendarConnections.status, 'active'), eq(calendarConnections.status, 'error')),
+          connectionMaySync(),
           or(
             isNull(syncCursors.channelId),
             lt(syncCursors.channelExpiresAt, now),

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { and, eq, inArray, or } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { calendarConnections, calendars, externalEvents } from '@/server/db/schema';
 import { ProviderAuthRevokedError, ProviderError } from '@/server/providers/errors';
 import { type CalendarRef, loadCalendarForSync } from './calendar-for-sync';
 import { applyChanges } from './apply-changes';
-import { markConnectionNeedsReauth, recordConnectionError } from './connection-health';
+import { connectionMaySync, markConnectionNeedsReauth, recordConnectionError } from './connection-health';
 import { syncWindowAt, type SyncDeps } from './deps';
 import { listIntegrationTenants } from './push-channels';
 
@@ -96,7 +96,7 @@ export async function listCalendarsDueForReconcile(
         and(
           eq(calendars.tenantId, tenantId),
           inArray(calendarConnections.provider, [...RECONCILED_PROVIDERS]),
-          or(eq(calendarConnections.status, 'active'), eq(calendarConnections.status, 'error')),
+          connectionMaySync(),
         ),
       );
     due.push(
