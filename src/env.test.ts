@@ -10,6 +10,7 @@ const PRODUCTION = {
   DATABASE_URL: GOOD_URL,
   AUTH_SECRET: GOOD_SECRET,
   TANDEM_ENCRYPTION_KEYS: GOOD_KEYS,
+  SMTP_URL: 'smtps://tandem:secret@smtp.example.org:465',
 };
 
 /** The message parseEnv stops the app with; fails the test when it does not throw. */
@@ -40,6 +41,9 @@ describe('parseEnv', () => {
       SYNC_WINDOW_PAST_DAYS: 90,
       SYNC_WINDOW_FUTURE_DAYS: 365,
       SYNC_POLL_MINUTES: 5,
+      MAIL_FROM: 'Tandem <tandem@localhost>',
+      IMIP_REPLY_ADDRESS: 'meetings@replies.tandem.test',
+      INBOUND_SMTP_HOST: '127.0.0.1',
     });
     expect(parseEnv({ AUTH_SECRET: DEV_AUTH_SECRET, TANDEM_DEMO: '1' }).TANDEM_DEMO).toBe(true);
   });
@@ -91,6 +95,7 @@ describe('parseEnv', () => {
     expect(namedSettings(message).sort()).toEqual([
       'AUTH_SECRET',
       'DATABASE_URL',
+      'SMTP_URL',
       'TANDEM_DEMO',
       'TANDEM_ENCRYPTION_KEYS',
       'TANDEM_JOBS',

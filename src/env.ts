@@ -64,6 +64,26 @@ const envSchema = z
      * through it; the requests carry this token. Refused in production.
      */
     TANDEM_TEST_PROVISIONING_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+    /**
+     * Outgoing mail (invitations Tandem sends itself, notification emails): nodemailer's
+     * `smtp://user:pass@host:port` or `smtps://…`. Required in production.
+     */
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+      .optional(),
+    /** From address of Tandem's emails, `Name <address>` or a bare address. */
+    MAIL_FROM: z.string().min(3).default('Tandem <tandem@localhost>'),
+    /**
+     * Where iMIP replies to Tandem arrive: the ORGANIZER of meetings Tandem organises itself and
+     * the Reply-To of its invitations. Its mail must reach INBOUND_SMTP_PORT or the inbound hook.
+     */
+    IMIP_REPLY_ADDRESS: z.email().default('meetings@replies.tandem.test'),
+    /** Starts Tandem's SMTP listener for inbound iMIP replies on this port (loopback unless INBOUND_SMTP_HOST). */
+    INBOUND_SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+    INBOUND_SMTP_HOST: z.string().min(1).default('127.0.0.1'),
+    /** Bearer secret of POST /api/inbound/email (a mail provider's inbound webhook posting raw MIME). */
+    INBOUND_EMAIL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -89,6 +109,9 @@ const envSchema = z
         path: ['TANDEM_JOBS'],
         message: 'inline jobs are for the demo and tests only',
       });
+    }
+    if (!env.SMTP_URL) {
+      ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'is required in production' });
     }
     if (env.TANDEM_TEST_PROVISIONING_TOKEN) {
       ctx.addIssue({

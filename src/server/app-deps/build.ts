@@ -7,6 +7,7 @@ import { inngestDispatcher, jobsMode } from '@/server/jobs/dispatcher';
 import type { JobDispatcher } from '@/server/jobs/events';
 import { createJobFunctions } from '@/server/jobs/functions';
 import { InlineJobDriver } from '@/server/jobs/inline-driver';
+import { answerLinkKeyFromEnv, mailerFromEnv } from '@/server/mail/mail-settings';
 import { googleEndpointsAt } from '@/server/providers/google';
 import { perUserCallLimits } from '@/server/security/call-limits';
 import { keyRingFromSetting } from './key-ring';
@@ -110,6 +111,8 @@ export async function buildApp(env: Env, singletons: ProcessSingletons = {}): Pr
     pollMinutes: env.SYNC_POLL_MINUTES,
     allowLoopbackServers,
     callLimits: perUserCallLimits(),
+    mailer: mailerFromEnv(env),
+    answerLinkKey: answerLinkKeyFromEnv(env),
     jobsMode: mode,
     authSecret: env.AUTH_SECRET,
     demo: env.TANDEM_DEMO,

@@ -3,6 +3,7 @@ import type { ProviderRegistry } from '@/server/connections/provider-registry';
 import type { KeyRing } from '@/server/crypto/secrets';
 import type { Database } from '@/server/db/client';
 import type { JobDispatcher } from '@/server/jobs/events';
+import type { Mailer } from '@/server/mail/mailer';
 import type { UserCallLimits } from '@/server/security/call-limits';
 import type { SyncWindow } from '@/server/sync/deps';
 
@@ -38,5 +39,8 @@ export interface AppDeps {
   allowLoopbackServers: boolean;
   /** Per-user budgets of tRPC calls per minute, kept in this process (src/server/security/call-limits.ts). */
   callLimits: UserCallLimits;
-  // The mailer (SMTP_URL / the local SMTP server) joins here with the two-way meeting work.
+  /** Outgoing email over SMTP_URL (the local SMTP server in the demo and tests). */
+  mailer: Mailer;
+  /** Signs the answer links in invitation emails (answers/answer-token.ts), derived from AUTH_SECRET. */
+  answerLinkKey: Buffer;
 }

@@ -31,6 +31,29 @@ export const jobEventSchemas = {
     calendarId: z.uuid(),
     reason: z.enum(['reauthorization_required', 'subscription_removed']),
   }),
+  /**
+   * A meeting was created or changed in Tandem (or an attendee was added): bring every copy and
+   * every invitation up to `version` (delivery/). Replays and stale versions change nothing.
+   */
+  'tandem/meeting.changed': z.object({
+    tenantId: z.uuid(),
+    meetingId: z.uuid(),
+    version: z.number().int().positive(),
+  }),
+  /**
+   * An attendee answered in Tandem or by an email link: write the answer to their own copy, or
+   * send an iMIP REPLY to the organiser's calendar where Tandem holds no copy of theirs.
+   */
+  'tandem/meeting.answered': z.object({
+    tenantId: z.uuid(),
+    meetingId: z.uuid(),
+    attendeeId: z.uuid(),
+  }),
+  /** New notifications: email those whose person wants this kind by email. */
+  'tandem/notifications.created': z.object({
+    tenantId: z.uuid(),
+    notificationIds: z.array(z.uuid()).min(1).max(500),
+  }),
 } as const;
 
 export type JobEventName = keyof typeof jobEventSchemas;
@@ -51,6 +74,16 @@ export const calendarSyncRequested = eventType('tandem/calendar.sync-requested',
 });
 export const pushChannelRenewalRequested = eventType('tandem/push-channel.renewal-requested', {
   schema: jobEventSchemas['tandem/push-channel.renewal-requested'],
+});
+
+export const meetingChanged = eventType('tandem/meeting.changed', {
+  schema: jobEventSchemas['tandem/meeting.changed'],
+});
+export const meetingAnswered = eventType('tandem/meeting.answered', {
+  schema: jobEventSchemas['tandem/meeting.answered'],
+});
+export const notificationsCreated = eventType('tandem/notifications.created', {
+  schema: jobEventSchemas['tandem/notifications.created'],
 });
 
 /** Checks events against their schemas before they leave the process: a bad payload fails at the sender. */

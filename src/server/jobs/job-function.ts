@@ -4,6 +4,9 @@ import {
   calendarSyncRequested,
   connectionAdded,
   jobEventSchemas,
+  meetingAnswered,
+  meetingChanged,
+  notificationsCreated,
   pushChannelRenewalRequested,
   type JobEventName,
 } from './events';
@@ -13,6 +16,9 @@ const EVENT_TRIGGERS = {
   'tandem/connection.added': connectionAdded,
   'tandem/calendar.sync-requested': calendarSyncRequested,
   'tandem/push-channel.renewal-requested': pushChannelRenewalRequested,
+  'tandem/meeting.changed': meetingChanged,
+  'tandem/meeting.answered': meetingAnswered,
+  'tandem/notifications.created': notificationsCreated,
 } satisfies { [N in JobEventName]: { name: N } };
 
 /**

@@ -1,6 +1,14 @@
-import { and, asc, eq, exists, gt, inArray, lt, or } from 'drizzle-orm';
+import { and, asc, eq, exists, gt, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Executor } from '@/server/db/client';
-import { meetingAttendees, meetings, users, type AttendeeResponseValue } from '@/server/db/schema';
+import {
+  meetingAttendees,
+  meetings,
+  users,
+  type AttendeeResponseValue,
+  type DeliveryMethod,
+  type DeliveryState,
+  type ResponseChannel,
+} from '@/server/db/schema';
 import { NotFoundError } from '@/server/errors';
 import type { Actor } from '@/server/tenants/actor';
 import type { DateRange } from '@/server/time/range';
@@ -8,11 +16,22 @@ import type { DateRange } from '@/server/time/range';
 export type Meeting = typeof meetings.$inferSelect;
 
 export interface MeetingAttendeeView {
+  /** The meeting_attendees row. */
+  id: string;
+  /** Null for an outside guest. */
   userId: string | null;
   name: string | null;
   email: string;
+  isOptional: boolean;
   response: AttendeeResponseValue;
   respondedAt: Date | null;
+  respondedVia: ResponseChannel | null;
+  /** With `respondedVia = 'provider'`: google, microsoft, caldav, icloud… */
+  respondedProvider: string | null;
+  comment: string | null;
+  proposedStartsAt: Date | null;
+  proposedEndsAt: Date | null;
+  delivery: { method: DeliveryMethod | null; state: DeliveryState; detail: string | null };
 }
 
 export interface MeetingView extends Meeting {
@@ -79,11 +98,21 @@ async function withPeople(db: Executor, actor: Actor, rows: Meeting[]): Promise<
     db
       .select({
         meetingId: meetingAttendees.meetingId,
+        id: meetingAttendees.id,
         userId: meetingAttendees.userId,
         email: meetingAttendees.email,
-        name: users.name,
+        name: sql<string | null>`coalesce(${users.name}, ${meetingAttendees.name})`,
+        isOptional: meetingAttendees.isOptional,
         response: meetingAttendees.response,
         respondedAt: meetingAttendees.respondedAt,
+        respondedVia: meetingAttendees.respondedVia,
+        respondedProvider: meetingAttendees.respondedProvider,
+        comment: meetingAttendees.comment,
+        proposedStartsAt: meetingAttendees.proposedStartsAt,
+        proposedEndsAt: meetingAttendees.proposedEndsAt,
+        deliveryMethod: meetingAttendees.deliveryMethod,
+        deliveryState: meetingAttendees.deliveryState,
+        deliveryDetail: meetingAttendees.deliveryDetail,
       })
       .from(meetingAttendees)
       .leftJoin(users, eq(users.id, meetingAttendees.userId))
@@ -100,7 +129,10 @@ async function withPeople(db: Executor, actor: Actor, rows: Meeting[]): Promise<
   return rows.map((meeting) => {
     const attendees = attendeeRows
       .filter((row) => row.meetingId === meeting.id)
-      .map(({ meetingId: _meetingId, ...attendee }) => attendee);
+      .map(({ meetingId: _meetingId, deliveryMethod, deliveryState, deliveryDetail, ...attendee }) => ({
+        ...attendee,
+        delivery: { method: deliveryMethod, state: deliveryState, detail: deliveryDetail },
+      }));
     const organizer = organizers.get(meeting.organizerId) ?? {
       id: meeting.organizerId,
       name: null,

@@ -32,6 +32,12 @@ export interface ProviderAttendee {
   isOptional: boolean;
   /** True on the attendee entry that is the connected account itself. */
   isSelf: boolean;
+  /** The comment sent with the answer, where the provider keeps one (Google `comment`, iCalendar COMMENT). */
+  comment?: string | null;
+  /** When the attendee answered, where the provider says (Graph `status.time`). */
+  respondedAt?: Date | null;
+  /** A counter-proposal (Graph `proposedNewTime`, iMIP COUNTER). */
+  proposedTime?: { start: Date; end: Date } | null;
 }
 
 export type ShowAs = 'free' | 'tentative' | 'busy' | 'oof' | 'working_elsewhere' | 'unknown';
@@ -83,10 +89,29 @@ export interface EventWrite {
   onlineUrl: string | null;
   time: EventTime;
   recurrence: string[] | null;
-  attendees: { email: string; name: string | null; isOptional: boolean }[];
+  /** `response` is written only where Tandem places a copy itself (CalDAV); providers keep their own. */
+  attendees: { email: string; name: string | null; isOptional: boolean; response?: AttendeeResponse }[];
   tandemMeetingId: string | null;
+  /**
+   * The iCalendar UID to give the event where the provider lets the client choose (CalDAV, Google
+   * insert): the meeting's UID, so every copy matches. Graph assigns its own.
+   */
+  iCalUid?: string | null;
+  /** The organiser, for a copy Tandem places in an attendee's calendar (CalDAV); else the account itself. */
+  organizer?: { email: string; name: string | null } | null;
+  /** RFC 5545 SEQUENCE, where the client sets it (CalDAV). */
+  sequence?: number;
   /** Ask the provider to send invitations / updates / cancellations to attendees. */
   notifyAttendees: boolean;
+}
+
+export interface CreateOptions {
+  /**
+   * The same key for the same meeting copy: a create replayed after a timeout or a job retry
+   * returns the first event instead of making a second (Google client-chosen id, Graph
+   * `transactionId`, CalDAV resource name with If-None-Match).
+   */
+  idempotencyKey?: string;
 }
 
 export interface WriteOptions {
@@ -158,7 +183,7 @@ export interface CalendarProvider {
   ): AsyncIterable<EventChange[]>;
 
   getEvent(calendarId: string, externalId: string): Promise<ProviderEvent>;
-  createEvent(calendarId: string, event: EventWrite): Promise<ProviderEvent>;
+  createEvent(calendarId: string, event: EventWrite, options?: CreateOptions): Promise<ProviderEvent>;
   updateEvent(
     calendarId: string,
     externalId: string,

@@ -4,4 +4,5 @@ export * from './tasks';
 export * from './meetings';
 export * from './notifications';
 export * from './connections';
+export * from './meeting-links';
 export * from './security';

@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgEnum, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { tenantIdColumn } from './tenants';
 import { users } from './users';
 
@@ -49,11 +60,32 @@ export const meetings = pgTable(
   ],
 );
 
+/**
+ * Who delivers an invitation (DESIGN.md §4 rule 3): `organizer_provider` (the organiser's calendar
+ * provider invites, directly or by its own iMIP email), `tandem_copy` (Tandem places the copy in
+ * the attendee's CalDAV calendar that cannot take invitations by email), `tandem_email` (Tandem
+ * sends the iMIP email itself: no organiser calendar, or no attendee calendar).
+ */
+export const DELIVERY_METHODS = ['organizer_provider', 'tandem_copy', 'tandem_email'] as const;
+export type DeliveryMethod = (typeof DELIVERY_METHODS)[number];
+export const deliveryMethodEnum = pgEnum('delivery_method', DELIVERY_METHODS);
+
+/** `retrying`: a write or send failed and the job retries; `failed`: it cannot succeed without the person acting. */
+export const DELIVERY_STATES = ['pending', 'delivered', 'retrying', 'failed'] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
+export const deliveryStateEnum = pgEnum('delivery_state', DELIVERY_STATES);
+
 export const ATTENDEE_RESPONSES = ['needs_action', 'accepted', 'declined', 'tentative'] as const;
 export type AttendeeResponseValue = (typeof ATTENDEE_RESPONSES)[number];
 export const attendeeResponseEnum = pgEnum('attendee_response', ATTENDEE_RESPONSES);
 
-export const RESPONSE_CHANNELS = ['provider', 'in_app', 'email'] as const;
+/**
+ * How an answer reached Tandem: `provider` (the attendee's or organiser's copy in Google, Outlook,
+ * iCloud…; `respondedProvider` says which), `in_app`, `email` (an iMIP REPLY by email) or
+ * `email_link` (the signed Accept / Tentative / Decline links in an invitation email).
+ */
+export const RESPONSE_CHANNELS = ['provider', 'in_app', 'email', 'email_link'] as const;
+export type ResponseChannel = (typeof RESPONSE_CHANNELS)[number];
 export const responseChannelEnum = pgEnum('response_channel', RESPONSE_CHANNELS);
 
 export const meetingAttendees = pgTable(
@@ -66,10 +98,32 @@ export const meetingAttendees = pgTable(
       .references(() => meetings.id, { onDelete: 'cascade' }),
     /** Null for an external invitee known only by email. */
     userId: text().references(() => users.id, { onDelete: 'set null' }),
+    /**
+     * The address the invitation goes to: the attendee's calendar address (their write-target
+     * account) when invited, else their Tandem email; an outside guest's own address.
+     */
     email: text().notNull(),
+    /** An outside guest's name as the organiser typed it; members' names come from `users`. */
+    name: text(),
+    isOptional: boolean().notNull().default(false),
     response: attendeeResponseEnum().notNull().default('needs_action'),
     respondedAt: timestamp({ withTimezone: true }),
     respondedVia: responseChannelEnum(),
+    /** With `respondedVia = 'provider'`: whose calendar it came from (google, microsoft, caldav…). */
+    respondedProvider: text(),
+    /** A comment sent with the answer. */
+    comment: text(),
+    /** A counter-proposal (iMIP COUNTER, Graph proposedNewTime) travelling with the answer. */
+    proposedStartsAt: timestamp({ withTimezone: true }),
+    proposedEndsAt: timestamp({ withTimezone: true }),
+    /** How the invitation reaches this person (delivery/decide.ts) and how far it got. */
+    deliveryMethod: deliveryMethodEnum(),
+    deliveryState: deliveryStateEnum().notNull().default('pending'),
+    /** Plain words for the person: "in Outlook", "could not deliver: reconnect your calendar". */
+    deliveryDetail: text(),
+    /** The meeting SEQUENCE last delivered to this person (iMIP sent, copy placed, provider written). */
+    deliveredSequence: integer(),
+    deliveredAt: timestamp({ withTimezone: true }),
   },
   (t) => [
     unique('meeting_attendees_meeting_email_uq').on(t.meetingId, t.email),
