@@ -4,6 +4,10 @@
  * http://127.0.0.1:4503 (a browser opens them without a certificate warning). Both are seeded with
  * the demo tenant (Northbridge Training) relative to today. Ports and host can be overridden with
  * GOOGLE_EMULATOR_PORT, MICROSOFT_EMULATOR_PORT, MICROSOFT_AUTHORITY_PORT and EMULATOR_HOST.
+ * Each emulator also receives iMIP email for the accounts it hosts on loopback SMTP
+ * (GOOGLE_EMULATOR_SMTP_PORT, default 4525; MICROSOFT_EMULATOR_SMTP_PORT, default 4526) and sends
+ * iMIP to everyone else through EMULATOR_SMTP_RELAY_URL (e.g. smtp://127.0.0.1:4524, the mail
+ * exchange); without it, outgoing invitations are only recorded in the emulators' outboxes.
  * Ctrl-C stops both.
  */
 import { existsSync } from 'node:fs';
@@ -21,13 +25,18 @@ interface MicrosoftModule {
     port?: number;
     host?: string;
     authorityPort?: number;
-  }) => Promise<{ url: string; authorityUrl: string; close(): Promise<void> }>;
+    smtpPort?: number;
+    relayUrl?: string;
+  }) => Promise<{ url: string; authorityUrl: string; smtpUrl: string | null; close(): Promise<void> }>;
 }
 
 const host = process.env['EMULATOR_HOST'] ?? '127.0.0.1';
 const googlePort = Number(process.env['GOOGLE_EMULATOR_PORT'] ?? 4501);
 const microsoftPort = Number(process.env['MICROSOFT_EMULATOR_PORT'] ?? 4502);
 const microsoftAuthorityPort = Number(process.env['MICROSOFT_AUTHORITY_PORT'] ?? microsoftPort + 1);
+const googleSmtpPort = Number(process.env['GOOGLE_EMULATOR_SMTP_PORT'] ?? 4525);
+const microsoftSmtpPort = Number(process.env['MICROSOFT_EMULATOR_SMTP_PORT'] ?? 4526);
+const relayUrl = process.env['EMULATOR_SMTP_RELAY_URL'] || undefined;
 
 async function main(): Promise<void> {
   const running: Running[] = [];
@@ -35,8 +44,12 @@ async function main(): Promise<void> {
     port: googlePort,
     host,
     log: process.env['EMULATOR_LOG'] === '1',
+    smtpPort: googleSmtpPort,
+    ...(relayUrl ? { relayUrl } : {}),
   });
   running.push({ name: 'Google Calendar', url: google.url, close: google.close });
+  if (google.smtpUrl)
+    running.push({ name: 'Gmail inbound SMTP', url: google.smtpUrl, close: async () => undefined });
 
   // Loaded by path so this script runs (and type-checks) whether or not that emulator exists yet.
   const microsoftServer = fileURLToPath(new URL('./microsoft/server.ts', import.meta.url));
@@ -48,8 +61,12 @@ async function main(): Promise<void> {
           port: microsoftPort,
           host,
           authorityPort: microsoftAuthorityPort,
+          smtpPort: microsoftSmtpPort,
+          ...(relayUrl ? { relayUrl } : {}),
         });
         running.push({ name: 'Microsoft Graph', url: started.url, close: started.close });
+        if (started.smtpUrl)
+          running.push({ name: 'Exchange inbound SMTP', url: started.smtpUrl, close: async () => undefined });
         running.push({ name: 'Microsoft sign-in', url: started.authorityUrl, close: async () => undefined });
       } else {
         console.warn(
@@ -65,6 +82,11 @@ async function main(): Promise<void> {
   }
 
   for (const emulator of running) console.log(`${emulator.name} emulator listening on ${emulator.url}`);
+  console.log(
+    relayUrl
+      ? `Emulators send iMIP for addresses they do not host to ${relayUrl}`
+      : 'EMULATOR_SMTP_RELAY_URL unset: emulators record outgoing iMIP in their outboxes only',
+  );
   console.log(
     'Control API: POST <url>/__control/reset, /__control/seed, /__control/faults; GET /__control/requests',
   );

@@ -6,6 +6,7 @@
  * Google adds invitations to guests' calendars whatever `sendUpdates` says; `sendUpdates` only
  * decides the notification emails, which the emulator records in the store's outbox.
  */
+import { organizerImip, replyImip } from './imip-outbound';
 import type { GoogleStore } from './store';
 import type { CalendarState, GAttendee, GEvent, StoredEvent } from './types';
 
@@ -124,6 +125,19 @@ export function propagateResponse(
   const organizerCalendar = store.calendars.get(copy.organizer.email);
   const organizerEvent = organizerCalendar?.events.get(copy.id);
   const answer = copy.attendees?.find((attendee) => attendee.email === guestEmail);
+  if (!organizerCalendar && answer && sendUpdates !== 'none' && copy.status !== 'cancelled') {
+    // The organiser is elsewhere (the invitation came by email): the answer goes back as an iMIP REPLY.
+    store.send({
+      kind: 'reply',
+      from: guestEmail,
+      to: copy.organizer.email,
+      eventId: copy.id,
+      iCalUID: copy.iCalUID,
+      summary: copy.summary,
+      imip: replyImip(store, copy, answer),
+    });
+    return;
+  }
   if (!organizerCalendar || !organizerEvent || !answer || organizerEvent.resource.status === 'cancelled')
     return;
   const attendees = (organizerEvent.resource.attendees ?? []).map((attendee) =>
@@ -173,7 +187,8 @@ function notify(
   kind: 'invitation' | 'update' | 'cancellation',
 ): void {
   if (sendUpdates === 'none') return;
-  if (sendUpdates === 'externalOnly' && store.accounts.has(to)) return;
+  const hosted = store.accounts.has(to);
+  if (sendUpdates === 'externalOnly' && hosted) return;
   store.send({
     kind,
     from: event.organizer.email,
@@ -181,5 +196,6 @@ function notify(
     eventId: event.id,
     iCalUID: event.iCalUID,
     summary: event.summary,
+    ...(hosted ? {} : { imip: organizerImip(store, event, kind) }),
   });
 }

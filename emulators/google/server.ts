@@ -13,12 +13,14 @@ import { Hono } from 'hono';
 import { EmulatorClock } from '../shared/clock';
 import { mountControlApi } from '../shared/control-api';
 import { FaultInjector, type FaultSpecInput } from '../shared/faults';
+import { ImipMailer, startImipListener, type ImipListener, type InboundRecord } from '../shared/imip-mail';
 import { listen } from '../shared/http-server';
 import { RequestCounter, type RequestCounts } from '../shared/request-counter';
 import { loadSeedFile, resolveSeed, type SeedFileInput } from '../shared/seed';
 import { requireAccessToken, type GoogleEnv } from './api-auth';
 import { apiErrors, GoogleApiError } from './api-errors';
 import { googleFaultPresets, mountGoogleControl } from './control';
+import { applyImipToGoogle } from './imip-inbound';
 import { OAuthGrants, type TokenResponse } from './oauth-grants';
 import { PushChannels } from './push-channels';
 import { mountCalendarRoutes } from './routes-calendars';
@@ -40,11 +42,17 @@ export interface GoogleEmulatorOptions {
   accessTokenTtlSeconds?: number;
   /** Log requests to the console (the dev server turns this on). */
   log?: boolean;
+  /** Inbound SMTP for iMIP to the accounts hosted here (0: a free port); not started when absent. */
+  smtpPort?: number;
+  /** Where iMIP email to people not hosted here goes (`smtp://host:port`); recorded only when absent. */
+  relayUrl?: string;
 }
 
 export interface GoogleEmulator {
   url: string;
   port: number;
+  /** The inbound SMTP listener's URL (`smtp://127.0.0.1:port`), when one was started. */
+  smtpUrl: string | null;
   close(): Promise<void>;
   /** In-process shortcuts to the control API, for tests. */
   control: {
@@ -59,6 +67,10 @@ export interface GoogleEmulator {
     requestCounts(): RequestCounts;
     resetRequestCounts(): void;
     outbox(): OutboxMessage[];
+    /** Waits until every iMIP email handed to the relay has been sent (or has failed). */
+    mailIdle(): Promise<void>;
+    /** What the inbound SMTP listener did with each recipient of each message. */
+    received(): InboundRecord[];
     pushIdle(): Promise<void>;
     deliveries(): PushChannels['deliveries'];
     setAccessTokenTtl(seconds: number): void;
@@ -85,7 +97,31 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
     loadSeedIntoStore(store, resolveSeed(input, clock.now(), 'google'));
   };
   seed(initialSeed);
+  const mailer = new ImipMailer(options.relayUrl);
+  store.mailer = (message) => {
+    if (!message.imip) return;
+    const from = store.accounts.get(message.from);
+    mailer.send({
+      from: { email: message.from, name: from?.name },
+      to: { email: message.to },
+      method: message.imip.method,
+      subject: message.imip.subject,
+      text: message.imip.text,
+      ics: message.imip.ics,
+    });
+  };
+  const inbound: ImipListener | null =
+    options.smtpPort === undefined
+      ? null
+      : await startImipListener({
+          port: options.smtpPort,
+          host: options.host,
+          hosts: (address) => store.accounts.has(address),
+          deliver: (recipient, calendar) => applyImipToGoogle(store, recipient, calendar),
+          now: () => clock.now(),
+        });
   const reset = () => {
+    inbound?.received.splice(0);
     faults.clear();
     counter.reset();
     clock.reset();
@@ -129,8 +165,12 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
   return {
     url: server.url,
     port: server.port,
+    smtpUrl: inbound?.url ?? null,
     close: async () => {
       channels.close();
+      await mailer.idle();
+      mailer.close();
+      await inbound?.close();
       await server.close();
     },
     control: {
@@ -157,6 +197,8 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
       requestCounts: () => counter.snapshot(),
       resetRequestCounts: () => counter.reset(),
       outbox: () => store.outbox,
+      mailIdle: () => mailer.idle(),
+      received: () => inbound?.received ?? [],
       pushIdle: () => channels.idle(),
       deliveries: () => channels.deliveries,
       setAccessTokenTtl: (seconds) => {

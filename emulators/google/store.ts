@@ -129,8 +129,14 @@ export class GoogleStore {
     return randomBase32(26);
   }
 
-  send(message: Omit<OutboxMessage, 'at'>): void {
-    this.outbox.push({ ...message, at: this.clock.now().toISOString() });
+  /** Sends an outbox message's iMIP email (set by the server when a relay is configured). */
+  mailer: ((message: OutboxMessage) => void) | null = null;
+
+  send(message: Omit<OutboxMessage, 'at' | 'external'>): void {
+    const external = !this.accounts.has(message.to.toLowerCase());
+    const recorded: OutboxMessage = { ...message, external, at: this.clock.now().toISOString() };
+    this.outbox.push(recorded);
+    if (external && recorded.imip) this.mailer?.(recorded);
   }
 }
 

@@ -39,8 +39,15 @@ export interface GoogleTestbed {
   close(): Promise<void>;
 }
 
-export async function startGoogleTestbed(options: { seed?: SeedFileInput } = {}): Promise<GoogleTestbed> {
-  const emulator = await startGoogleEmulator({ port: 0, seed: options.seed ?? TESTBED_SEED });
+export async function startGoogleTestbed(
+  options: { seed?: SeedFileInput; smtpPort?: number; relayUrl?: string } = {},
+): Promise<GoogleTestbed> {
+  const emulator = await startGoogleEmulator({
+    port: 0,
+    seed: options.seed ?? TESTBED_SEED,
+    ...(options.smtpPort !== undefined ? { smtpPort: options.smtpPort } : {}),
+    ...(options.relayUrl ? { relayUrl: options.relayUrl } : {}),
+  });
   return {
     emulator,
     url: emulator.url,

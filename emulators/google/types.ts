@@ -101,4 +101,8 @@ export interface OutboxMessage {
   iCalUID: string;
   summary: string | undefined;
   at: string;
+  /** The recipient is not an account of this emulator: the message leaves as iMIP email. */
+  external: boolean;
+  /** The iMIP message sent over SMTP to an external recipient (absent for Google's own accounts). */
+  imip?: { method: 'REQUEST' | 'REPLY' | 'CANCEL' | 'COUNTER'; ics: string; subject: string; text: string };
 }

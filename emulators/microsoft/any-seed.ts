@@ -33,10 +33,16 @@ export function parseSeed(raw: unknown): AnySeed | null {
 }
 
 export function applyAnySeed(store: MicrosoftStore, seed: AnySeed, now = new Date()): void {
-  if (isSharedSeed(seed)) {
-    // The shared format has no OAuth clients: register the demo app of the Microsoft seed.
-    applySharedSeed(store, seed, seedFile.parse(loadSeedFile(MICROSOFT_SEED_PATH)).clients, now);
-    return;
+  // Seeding is not news: no invitation leaves for anyone outside.
+  const mailer = store.mailer;
+  store.mailer = null;
+  try {
+    if (isSharedSeed(seed)) {
+      // The shared format has no OAuth clients: register the demo app of the Microsoft seed.
+      applySharedSeed(store, seed, seedFile.parse(loadSeedFile(MICROSOFT_SEED_PATH)).clients, now);
+    } else applySeed(store, seed, now);
+  } finally {
+    store.mailer = mailer;
+    store.outbox = [];
   }
-  applySeed(store, seed, now);
 }

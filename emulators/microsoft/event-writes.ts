@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { cancelForAttendees, deliverToAttendees, reflectResponse } from './attendee-copies';
 import { InputError, parseRecurrence, parseTimes, type EventInput } from './event-input';
 import { badRequest } from './graph-errors';
+import { mailAnswer, mailCancellation, mailOrganizerChange } from './imip-outbound';
 import { occurrenceId } from './instances';
 import { newChangeKey, newGraphId, type MicrosoftStore } from './store';
 import type {
@@ -138,6 +139,7 @@ export function createEvent(
     event.onlineMeetingUrl = `https://teams.microsoft.com/l/meetup-join/${event.id.slice(5, 21)}`;
   store.saveEvent(event, 'created', now);
   deliverToAttendees(store, event, now);
+  mailOrganizerChange(store, event, 'invitation', [], now);
   return { event, replayed: false };
 }
 
@@ -172,6 +174,7 @@ export function updateEvent(
   now = new Date(),
 ): void {
   const { master } = view;
+  const previousAttendees = master.attendees.map((a) => ({ ...a }));
   if (view.type === 'occurrence' || view.type === 'exception') {
     if (input.recurrence)
       throw badRequest('ErrorInvalidRequest', 'Recurrence can only be set on a series master.');
@@ -200,7 +203,10 @@ export function updateEvent(
     }
   }
   store.saveEvent(master, 'updated', now);
-  if (master.isOrganizer) deliverToAttendees(store, master, now);
+  if (master.isOrganizer) {
+    deliverToAttendees(store, master, now);
+    mailOrganizerChange(store, master, 'update', previousAttendees, now);
+  }
 }
 
 /** DELETE: an occurrence leaves its series; an organiser's event takes the attendee copies along. */
@@ -211,10 +217,17 @@ export function deleteEvent(store: MicrosoftStore, view: InstanceView, now = new
     master.exceptions.delete(key);
     master.cancelledOccurrences.add(key);
     store.saveEvent(master, 'updated', now);
-    if (master.isOrganizer) deliverToAttendees(store, master, now);
+    if (master.isOrganizer) {
+      deliverToAttendees(store, master, now);
+      mailCancellation(store, master, key, now);
+    }
     return;
   }
-  if (master.isOrganizer && master.attendees.length > 0) cancelForAttendees(store, master, now);
+  if (master.isOrganizer && master.attendees.length > 0) {
+    cancelForAttendees(store, master, now);
+    master.sequence += 1;
+    mailCancellation(store, master, null, now);
+  }
   store.deleteEvent(master);
 }
 
@@ -236,6 +249,8 @@ const RESPONSES: Record<'accept' | 'decline' | 'tentativelyAccept', ResponseKind
 
 export interface AnswerInput {
   sendResponse: boolean;
+  /** Graph keeps no comment; it travels in the response message (a REPLY's COMMENT). */
+  comment?: string | undefined;
   /** Only with tentativelyAccept and decline (the routes refuse it on accept). */
   proposedNewTime?: {
     start: { dateTime: string; timeZone?: string | undefined };
@@ -299,6 +314,15 @@ export function respondToEvent(
     master.responseStatus = status;
     master.showAs = showAs;
   }
+  if (answer.sendResponse)
+    mailAnswer(
+      store,
+      owner,
+      master,
+      { response, comment: answer.comment, proposedNewTime: proposal },
+      occurrence ? view.originalStartKey : null,
+      now,
+    );
   if (answer.sendResponse)
     reflectResponse(
       store,

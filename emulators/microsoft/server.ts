@@ -18,6 +18,8 @@ import { registerScheduleRoutes } from './routes/schedule';
 import { registerSubscriptionRoutes } from './routes/subscriptions';
 import { registerUserRoutes } from './routes/users';
 import { applyAnySeed, readSeed, type AnySeed } from './any-seed';
+import { ImipMailer, startImipListener, type ImipListener, type InboundRecord } from '../shared/imip-mail';
+import { applyImipToMicrosoft } from './imip-inbound';
 import { MicrosoftStore } from './store';
 
 /**
@@ -35,6 +37,10 @@ export interface MicrosoftEmulatorOptions {
   seed?: AnySeed | string;
   /** Also serve the identity platform routes over plain HTTP on this port (0: a free one). */
   authorityPort?: number;
+  /** Inbound SMTP for iMIP to the mailboxes hosted here (0: a free port); not started when absent. */
+  smtpPort?: number;
+  /** Where iMIP email to people not hosted here goes (`smtp://host:port`); recorded only when absent. */
+  relayUrl?: string;
 }
 
 export interface MicrosoftEmulator {
@@ -48,6 +54,12 @@ export interface MicrosoftEmulator {
   authorityUrl: string;
   store: MicrosoftStore;
   control: ControlState;
+  /** The inbound SMTP listener's URL (`smtp://127.0.0.1:port`), when one was started. */
+  smtpUrl: string | null;
+  /** What the inbound SMTP listener did with each recipient of each message. */
+  received(): InboundRecord[];
+  /** Waits until every iMIP email handed to the relay has been sent (or has failed). */
+  mailIdle(): Promise<void>;
   /** Reloads the seed, clears faults and counts (as POST /__control/reset). */
   reset(): void;
   close(): Promise<void>;
@@ -144,6 +156,18 @@ export async function startMicrosoftEmulator(
   const control = new ControlState();
   applyAnySeed(store, seed);
   const stopNotifications = startChangeNotifications(store);
+  const mailer = new ImipMailer(options.relayUrl);
+  store.mailer = (message) => mailer.send(message);
+  const inbound: ImipListener | null =
+    options.smtpPort === undefined
+      ? null
+      : await startImipListener({
+          port: options.smtpPort,
+          host,
+          hosts: (address) => store.accountByIdOrEmail(address) !== undefined,
+          deliver: (recipient, calendar) => applyImipToMicrosoft(store, recipient, calendar),
+          now: () => new Date(),
+        });
   let url = '';
   const app = buildApp(store, control, () => url, { get: () => seed, set: (next) => (seed = next) });
 
@@ -178,19 +202,26 @@ export async function startMicrosoftEmulator(
     authorityUrl,
     store,
     control,
+    smtpUrl: inbound?.url ?? null,
+    received: () => inbound?.received ?? [],
+    mailIdle: () => mailer.idle(),
     reset: () => {
       applyAnySeed(store, seed);
       control.clearFaults();
       control.counts.clear();
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      await mailer.idle();
+      mailer.close();
+      await inbound?.close();
+      await new Promise<void>((resolve, reject) => {
         stopNotifications();
         authorityServer?.close();
         authorityServer?.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
-      }),
+      });
+    },
   };
 }
 

@@ -117,6 +117,8 @@ export interface EventRecord extends EventContent {
   exceptions: Map<string, ExceptionRecord>;
   cancelledOccurrences: Set<string>;
   sequence: number;
+  /** The SEQUENCE of the last iMIP REQUEST applied to this copy (invitations from outside only). */
+  imipSequence?: number;
   /** The organiser's choice; attendees' copies carry it. */
   allowNewTimeProposals: boolean;
 }

@@ -61,6 +61,19 @@ export interface SubscriptionRecord {
   creatorId: string;
 }
 
+/** An iMIP email Exchange sent to someone it does not host, kept for tests (and sent when relaying). */
+export interface MicrosoftOutboxMessage {
+  kind: 'invitation' | 'update' | 'cancellation' | 'reply';
+  method: 'REQUEST' | 'REPLY' | 'CANCEL' | 'COUNTER';
+  from: { email: string; name?: string | undefined };
+  to: { email: string; name?: string | undefined };
+  iCalUId: string;
+  subject: string;
+  text: string;
+  ics: string;
+  at: string;
+}
+
 export type ChangeType = 'created' | 'updated' | 'deleted';
 export interface EventChangeNotice {
   ownerId: string;
@@ -91,6 +104,9 @@ export class MicrosoftStore {
   readonly subscriptions = new Map<string, SubscriptionRecord>();
   /** Delta and skip tokens; the control API expires them all (→ 410). */
   readonly deltaTokens = new DeltaTokens();
+  outbox: MicrosoftOutboxMessage[] = [];
+  /** Sends an outbox message over SMTP (set by the server when a relay is configured; off while seeding). */
+  mailer: ((message: MicrosoftOutboxMessage) => void) | null = null;
   /** Lifetime of issued access tokens; tests shorten it to exercise refresh. */
   accessTokenLifetimeSeconds = 3599;
   private readonly listeners = new Set<(notice: EventChangeNotice) => void>();
@@ -105,6 +121,13 @@ export class MicrosoftStore {
     this.accessTokens.clear();
     this.subscriptions.clear();
     this.deltaTokens.expireAll();
+    this.outbox = [];
+  }
+
+  send(message: Omit<MicrosoftOutboxMessage, 'at'>, now = new Date()): void {
+    const recorded = { ...message, at: now.toISOString() };
+    this.outbox.push(recorded);
+    this.mailer?.(recorded);
   }
 
   onChange(listener: (notice: EventChangeNotice) => void): () => void {

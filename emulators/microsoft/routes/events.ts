@@ -152,6 +152,7 @@ export function registerEventRoutes(app: Hono<EmulatorEnv>): void {
         else
           respondToEvent(c.get('store'), c.get('mailbox'), view, action, {
             sendResponse: body.sendResponse ?? true,
+            comment: body.comment,
             proposedNewTime: body.proposedNewTime,
           });
         return c.body(null, 202);
