@@ -206,6 +206,7 @@ export async function startMicrosoftEmulator(
     received: () => inbound?.received ?? [],
     mailIdle: () => mailer.idle(),
     reset: () => {
+      inbound?.received.splice(0);
       applyAnySeed(store, seed);
       control.clearFaults();
       control.counts.clear();
