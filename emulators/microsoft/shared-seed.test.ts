@@ -11,15 +11,29 @@ afterAll(() => emulator.close());
 
 describe('shared demo seed', () => {
   it('loads the demo accounts, delivers seeded invitations and expands seeded series', async () => {
-    const emails = [...emulator.store.accounts.values()].map((a) => a.email).sort();
-    expect(emails).toEqual(
-      expect.arrayContaining([
-        'admin@northbridge.test',
-        'tutor1@northbridge.test',
-        'learner6@northbridge.test',
-      ]),
+    // Only the people whose calendar is at Microsoft: each address lives at one provider.
+    const accounts = [...emulator.store.accounts.values()];
+    expect(accounts.map((a) => a.email).sort()).toEqual([
+      'aisha.khan@outlook.test',
+      'alex.morgan@northbridge-college.test',
+      'morgan.lee@brightworks.test',
+      'priya.shah@northbridge-college.test',
+      'zoe.evans@outlook.test',
+    ]);
+    const byEmail = new Map(accounts.map((a) => [a.email, a]));
+    expect(byEmail.get('priya.shah@northbridge-college.test')).toMatchObject({
+      displayName: 'Priya Shah',
+      kind: 'work',
+    });
+    expect(byEmail.get('aisha.khan@outlook.test')).toMatchObject({
+      kind: 'personal',
+      tenantId: '9188040d-6c67-4c5b-b112-36a304b66dad',
+    });
+    // Northbridge College and Brightworks are separate Microsoft 365 tenants.
+    expect(byEmail.get('morgan.lee@brightworks.test')?.tenantId).not.toBe(
+      byEmail.get('priya.shah@northbridge-college.test')?.tenantId,
     );
-    const token = (await signIn(emulator.url, 'tutor2@northbridge.test')).access_token;
+    const token = (await signIn(emulator.url, 'alex.morgan@northbridge-college.test')).access_token;
     const start = new Date(Date.now() - 14 * 86_400_000).toISOString();
     const end = new Date(Date.now() + 21 * 86_400_000).toISOString();
     const { value } = (await (

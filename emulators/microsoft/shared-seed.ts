@@ -4,7 +4,7 @@ import { toGraphRecurrence } from '../../src/server/providers/microsoft/recurren
 import { resolveSeed, seedFileSchema, type SeedFileInput } from '../shared/seed';
 import { recurrenceInput } from './event-input';
 import { createEvent } from './event-writes';
-import { addAccount } from './seed';
+import { addAccount, CONSUMERS_TENANT } from './seed';
 import type { MicrosoftStore } from './store';
 
 /**
@@ -30,13 +30,14 @@ export function applySharedSeed(
   const resolved = resolveSeed(seed, now, 'microsoft');
   store.clear();
   for (const client of clients) store.clients.set(client.clientId, client);
-  const tenantId = tenantIdOf(resolved.tenant);
   for (const account of resolved.accounts) {
+    // Each organisation is its own Microsoft 365 tenant (by mail domain); Outlook.com is the consumers tenant.
+    const domain = account.email.split('@')[1] ?? resolved.tenant;
     addAccount(store, {
       email: account.email,
       displayName: account.name,
-      kind: 'work',
-      tenantId,
+      kind: account.kind,
+      tenantId: account.kind === 'personal' ? CONSUMERS_TENANT : tenantIdOf(domain),
       timeZone: account.timeZone,
       calendars: [
         { name: 'Calendar', color: 'auto', hexColor: account.color },

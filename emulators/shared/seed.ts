@@ -39,8 +39,13 @@ export const seedAccountSchema = z.object({
   email: z.string().email(),
   name: z.string(),
   timeZone: z.string().default('Europe/London'),
-  /** Which emulators host this account; both when absent. */
+  /**
+   * Which emulators host this account; both when absent (tests). The demo seed names exactly one
+   * per address, as in the real world, so an invitation has one place to land.
+   */
   providers: z.array(z.enum(['google', 'microsoft'])).optional(),
+  /** Microsoft only: a work (Microsoft 365, its tenant by mail domain) or personal (Outlook.com) account. */
+  kind: z.enum(['work', 'personal']).optional(),
   /** Extra calendars besides the primary one. */
   calendars: z.array(z.object({ name: z.string(), color: z.string().optional() })).default([]),
   /** Colour of the primary calendar (`#rrggbb`). */
@@ -77,6 +82,7 @@ export interface ResolvedSeedEvent {
 export interface ResolvedSeedAccount {
   email: string;
   name: string;
+  kind: 'work' | 'personal';
   timeZone: string;
   color: string | undefined;
   calendars: { name: string; color: string | undefined }[];
@@ -108,6 +114,7 @@ function resolveAccount(account: SeedAccount, now: Date): ResolvedSeedAccount {
   return {
     email: account.email.toLowerCase(),
     name: account.name,
+    kind: account.kind ?? 'work',
     timeZone: account.timeZone,
     color: account.color,
     calendars: account.calendars.map((calendar) => ({ name: calendar.name, color: calendar.color })),
