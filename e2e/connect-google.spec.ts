@@ -11,13 +11,13 @@ import {
 import { expectAccessible, signIn } from './support';
 import { testWithTenant } from './tenant-fixture';
 
-// Each learner connects a different seeded emulator account (emulators/seed/demo.json).
+// Each learner connects a different seeded Gmail account (emulators/seed/demo.json): Sam Taylor's, Mia Chen's.
 const test = testWithTenant({
   name: 'E2E Connections School',
   calendarIntegrationEnabled: true,
   people: {
-    learner: { name: 'Cara Learner', role: 'learner', googleAccount: 'learner1@northbridge.test' },
-    pushLearner: { name: 'Pia Learner', role: 'learner', googleAccount: 'learner2@northbridge.test' },
+    learner: { name: 'Cara Learner', role: 'learner', googleAccount: 'sam.taylor@gmail.test' },
+    pushLearner: { name: 'Pia Learner', role: 'learner', googleAccount: 'mia.chen@gmail.test' },
   },
 });
 

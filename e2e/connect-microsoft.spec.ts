@@ -19,8 +19,8 @@ const test = testWithTenant({
 });
 
 const MICROSOFT = 'Microsoft Outlook';
-/** The emulated Microsoft account the tutor connects (emulators/seed/demo.json). */
-const ACCOUNT = 'tutor1@northbridge.test';
+/** The emulated Microsoft 365 work account the tutor connects (Priya Shah's, emulators/seed/demo.json). */
+const ACCOUNT = 'priya.shah@northbridge-college.test';
 
 test('a tutor connects Microsoft through a consent page that opens cleanly, and a broken connection is flagged on the Calendar page', async ({
   page,

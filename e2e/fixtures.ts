@@ -17,6 +17,11 @@ export const E2E_MICROSOFT_URL = `https://127.0.0.1:${E2E_MICROSOFT_PORT}`;
 export const E2E_MICROSOFT_AUTHORITY_PORT = Number(
   process.env.E2E_MICROSOFT_AUTHORITY_PORT ?? E2E_MICROSOFT_PORT + 1,
 );
+/** The emulators' inbound iMIP SMTP listeners (a thousand above their HTTP ports unless given). */
+export const E2E_GOOGLE_SMTP_PORT = Number(process.env.E2E_GOOGLE_SMTP_PORT ?? E2E_GOOGLE_PORT + 1000);
+export const E2E_MICROSOFT_SMTP_PORT = Number(
+  process.env.E2E_MICROSOFT_SMTP_PORT ?? E2E_MICROSOFT_PORT + 1000,
+);
 export const E2E_MICROSOFT_AUTHORITY_URL = `http://127.0.0.1:${E2E_MICROSOFT_AUTHORITY_PORT}`;
 
 /** A fixed key ring for the app under test (32 bytes 0x00…0x1f); never used outside e2e. */

@@ -31,6 +31,13 @@ export function registerControlRoutes(app: Hono<EmulatorEnv>, deps: ControlDeps)
     return c.json({ ok: true });
   });
 
+  // The iMIP email sent to people the emulator does not host (also sent over SMTP when relaying).
+  app.get(`${base}/outbox`, (c) => c.json({ messages: c.get('store').outbox }));
+  app.delete(`${base}/outbox`, (c) => {
+    c.get('store').outbox = [];
+    return c.body(null, 204);
+  });
+
   app.post(`${base}/seed`, async (c) => {
     const seed = parseSeed(await c.req.json().catch(() => null));
     if (!seed)
