@@ -51,6 +51,8 @@ export function replyImip(store: GoogleStore, copy: GEvent, answer: GAttendee): 
   ];
   vevent.comment = answer.comment;
   vevent.recurrence = undefined;
+  // The meeting itself goes on: a guest removing their copy only declines it.
+  vevent.status = 'CONFIRMED';
   return {
     method: 'REPLY',
     ics: buildImip('REPLY', [vevent], store.clock.now()),

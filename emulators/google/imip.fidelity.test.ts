@@ -226,6 +226,18 @@ describe('inbound: iMIP mailed to a Gmail address', () => {
     expect(reply?.calendar?.events[0]?.comment).toBe('I have a shift then');
   });
 
+  it('a guest removing the copy declines: the outside organiser gets a REPLY DECLINED', async () => {
+    await mailToGuest('REQUEST', outsideInvite());
+    const [copy] = await guestCopies('outside-meeting-1@outlook.test');
+    expect((await guest.delete(events('primary', `/${String(copy?.id)}?sendUpdates=all`))).status).toBe(204);
+    const [reply] = await sent();
+    expect(reply?.calendar?.method).toBe('REPLY');
+    expect(reply?.calendar?.events[0]).toMatchObject({
+      status: 'CONFIRMED',
+      attendees: [expect.objectContaining({ email: GUEST, partstat: 'DECLINED' })],
+    });
+  });
+
   it('a CANCEL from the organiser cancels the copy; from anyone else it is ignored', async () => {
     await mailToGuest('REQUEST', outsideInvite());
     const forged = outsideInvite({

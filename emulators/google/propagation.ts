@@ -125,8 +125,9 @@ export function propagateResponse(
   const organizerCalendar = store.calendars.get(copy.organizer.email);
   const organizerEvent = organizerCalendar?.events.get(copy.id);
   const answer = copy.attendees?.find((attendee) => attendee.email === guestEmail);
-  if (!organizerCalendar && answer && sendUpdates !== 'none' && copy.status !== 'cancelled') {
-    // The organiser is elsewhere (the invitation came by email): the answer goes back as an iMIP REPLY.
+  if (!organizerCalendar && answer && sendUpdates !== 'none') {
+    // The organiser is elsewhere (the invitation came by email): the answer goes back as an iMIP REPLY
+    // (removing the copy from the calendar declines, so that one is sent too).
     store.send({
       kind: 'reply',
       from: guestEmail,

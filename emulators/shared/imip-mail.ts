@@ -26,7 +26,7 @@ export class ImipMailer {
   readonly failures: { to: string; error: string }[] = [];
 
   constructor(relayUrl: string | undefined) {
-    this.transport = relayUrl ? nodemailer.createTransport(relayUrl) : null;
+    this.transport = relayUrl ? nodemailer.createTransport(relayOptions(relayUrl)) : null;
   }
 
   get relaying(): boolean {
@@ -67,6 +67,24 @@ export class ImipMailer {
   close(): void {
     this.transport?.close();
   }
+}
+
+/**
+ * `smtp://host:port` (or `smtps://`) as transport options. The relay is on loopback in the demo
+ * and tests; if it offers STARTTLS with a self-signed certificate, the upgrade still succeeds.
+ */
+function relayOptions(relayUrl: string) {
+  const url = new URL(relayUrl);
+  const secure = url.protocol === 'smtps:';
+  return {
+    host: url.hostname,
+    port: Number(url.port || (secure ? 465 : 25)),
+    secure,
+    tls: { rejectUnauthorized: false },
+    ...(url.username
+      ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } }
+      : {}),
+  };
 }
 
 function address(person: ImipPerson): string | { name: string; address: string } {
