@@ -19,10 +19,10 @@ export interface OutboundImip {
   ics: string;
 }
 
-/** Sends iMIP email when a relay is configured; records failures; `idle()` waits for sends in flight. */
+/** Sends iMIP email when a relay is configured; records failures; `idle()` waits for the queue to drain. */
 export class ImipMailer {
   private readonly transport: Transporter | null;
-  private readonly pending = new Set<Promise<void>>();
+  private queue: Promise<void> = Promise.resolve();
   readonly failures: { to: string; error: string }[] = [];
 
   constructor(relayUrl: string | undefined) {
@@ -33,35 +33,40 @@ export class ImipMailer {
     return this.transport !== null;
   }
 
+  /** Queued, one at a time: messages leave in the order the changes happened, as a mail queue sends them. */
   send(message: OutboundImip): void {
     if (!this.transport) return;
     const transport = this.transport;
-    const sending = transport
-      .sendMail({
-        from: address(message.from),
-        to: address(message.to),
-        subject: message.subject,
-        text: message.text,
-        // The text/calendar alternative with METHOD (nodemailer sets `method=` on its content type)…
-        icalEvent: { method: message.method, content: message.ics },
-        // …and the same calendar as invite.ics, as Gmail and Outlook attach it.
-        attachments: [
-          { filename: 'invite.ics', content: message.ics, contentType: 'application/ics; charset=UTF-8' },
-        ],
-      })
-      .then(
-        () => undefined,
-        (error: unknown) => {
-          this.failures.push({ to: message.to.email, error: (error as Error).message });
-          console.warn(`[emulator mail] could not send ${message.method} to ${message.to.email}:`, error);
-        },
-      )
-      .finally(() => this.pending.delete(sending));
-    this.pending.add(sending);
+    this.queue = this.queue.then(() =>
+      transport
+        .sendMail({
+          from: address(message.from),
+          to: address(message.to),
+          subject: message.subject,
+          text: message.text,
+          // The text/calendar alternative with METHOD (nodemailer sets `method=` on its content type)…
+          icalEvent: { method: message.method, content: message.ics },
+          // …and the same calendar as invite.ics, as Gmail and Outlook attach it.
+          attachments: [
+            { filename: 'invite.ics', content: message.ics, contentType: 'application/ics; charset=UTF-8' },
+          ],
+        })
+        .then(
+          () => undefined,
+          (error: unknown) => {
+            this.failures.push({ to: message.to.email, error: (error as Error).message });
+            console.warn(`[emulator mail] could not send ${message.method} to ${message.to.email}:`, error);
+          },
+        ),
+    );
   }
 
   async idle(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    let seen: Promise<void> | null = null;
+    while (seen !== this.queue) {
+      seen = this.queue;
+      await seen;
+    }
   }
 
   close(): void {
