@@ -279,6 +279,33 @@ describe('inbound: iMIP mailed to a Gmail address', () => {
     ).toEqual(['2030-07-01T10:00:00+01:00', '2030-07-15T10:00:00+01:00']);
   });
 
+  it('a REQUEST with RECURRENCE-ID moves that one occurrence (an exception of the series)', async () => {
+    const series = outsideInvite({ uid: 'moved@outlook.test', recurrence: ['RRULE:FREQ=WEEKLY;COUNT=3'] });
+    await mailToGuest('REQUEST', series);
+    const [master] = await guestCopies('moved@outlook.test');
+    await mailToGuest('REQUEST', {
+      ...series,
+      sequence: 1,
+      recurrence: undefined,
+      recurrenceId: { kind: 'timed', at: new Date('2030-07-08T09:00:00Z'), timeZone: 'Europe/London' },
+      time: {
+        kind: 'timed',
+        start: new Date('2030-07-09T09:00:00Z'),
+        end: new Date('2030-07-09T10:00:00Z'),
+        timeZone: 'Europe/London',
+      },
+    });
+    const instances = await guest.get(
+      events(
+        'primary',
+        `/${String(master?.id)}/instances?timeMin=2030-06-30T00:00:00Z&timeMax=2030-07-31T00:00:00Z`,
+      ),
+    );
+    expect(
+      (instances.body as { items: { start: { dateTime: string } }[] }).items.map((i) => i.start.dateTime),
+    ).toEqual(['2030-07-01T10:00:00+01:00', '2030-07-09T10:00:00+01:00', '2030-07-15T10:00:00+01:00']);
+  });
+
   it('a REPLY updates that attendee (and comment) on the organiser’s own event; a COUNTER is ignored', async () => {
     const event = await invite('Reply to me', 'none');
     const reply: ImipEvent = {

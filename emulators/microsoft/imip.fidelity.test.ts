@@ -280,6 +280,31 @@ describe('inbound: iMIP mailed to an Exchange mailbox', () => {
     ]);
   });
 
+  it('a REQUEST with RECURRENCE-ID moves that occurrence (an exception)', async () => {
+    const series = outsideInvite({ uid: 'moved@google.com', recurrence: ['RRULE:FREQ=WEEKLY;COUNT=3'] });
+    await mail('REQUEST', series);
+    await mail('REQUEST', {
+      ...series,
+      sequence: 1,
+      recurrence: undefined,
+      recurrenceId: { kind: 'timed', at: new Date('2031-06-09T13:00:00Z'), timeZone: 'Europe/London' },
+      time: {
+        kind: 'timed',
+        start: new Date('2031-06-10T13:00:00Z'),
+        end: new Date('2031-06-10T14:00:00Z'),
+        timeZone: 'Europe/London',
+      },
+    });
+    const view = await learnerView();
+    expect(
+      view.map((item) => [item.type, (item.start as { dateTime: string }).dateTime.slice(0, 10)]),
+    ).toEqual([
+      ['occurrence', '2031-06-02'],
+      ['exception', '2031-06-10'],
+      ['occurrence', '2031-06-16'],
+    ]);
+  });
+
   it('a REPLY sets the attendee’s response and time on the organiser’s item; a COUNTER records proposedNewTime', async () => {
     const event = await create();
     const base: ImipEvent = {
