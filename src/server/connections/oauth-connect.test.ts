@@ -322,7 +322,7 @@ describe('connecting Microsoft', () => {
     const [connection] = await connectionOf(tenant.tutor, 'microsoft');
     expect(connection).toMatchObject({
       accountEmail: 'tutor1@northbridge.test',
-      displayName: 'Taylor Tutor',
+      displayName: 'Priya Shah',
       status: 'active',
     });
     const credentials = decryptCredentials(keys, connection!.encryptedCredentials);
