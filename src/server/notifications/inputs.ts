@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { NOTIFICATION_KIND_LIST, type NotificationKind } from './kinds';
+
+/** A page of the bell; the cursor is what the previous page returned. */
+export const listNotificationsSchema = z
+  .strictObject({ cursor: z.string().max(100).nullish() })
+  .optional();
+
+/** At most a few pages at once: the bell marks what it shows. */
+export const markReadSchema = z.strictObject({
+  ids: z.array(z.uuid()).min(1, 'Choose at least one notification').max(100),
+});
+
+export const setPreferenceSchema = z
+  .strictObject({
+    kind: z.enum(NOTIFICATION_KIND_LIST as [NotificationKind, ...NotificationKind[]], {
+      message: 'Unknown kind of notification',
+    }),
+    inApp: z.boolean().optional(),
+    email: z.boolean().optional(),
+  })
+  .refine((value) => value.inApp !== undefined || value.email !== undefined, {
+    message: 'Say whether to show it in Tandem, send it by email, or both',
+  });
