@@ -22,3 +22,6 @@ export const setPreferenceSchema = z
   .refine((value) => value.inApp !== undefined || value.email !== undefined, {
     message: 'Say whether to show it in Tandem, send it by email, or both',
   });
+
+/** Nothing to choose; an empty object so that a malformed call is refused rather than ignored. */
+export const markAllReadSchema = z.strictObject({});

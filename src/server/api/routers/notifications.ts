@@ -1,5 +1,10 @@
 import { listNotifications, markAllRead, markRead, unreadCount } from '@/server/notifications/inbox';
-import { listNotificationsSchema, markReadSchema, setPreferenceSchema } from '@/server/notifications/inputs';
+import {
+  listNotificationsSchema,
+  markAllReadSchema,
+  markReadSchema,
+  setPreferenceSchema,
+} from '@/server/notifications/inputs';
 import { listPreferences, setPreference } from '@/server/notifications/preferences';
 import { createTRPCRouter, tenantProcedure } from '../trpc';
 
@@ -12,7 +17,9 @@ export const notificationsRouter = createTRPCRouter({
   markRead: tenantProcedure
     .input(markReadSchema)
     .mutation(({ ctx, input }) => markRead(ctx.db, ctx.actor, input.ids, ctx.now())),
-  markAllRead: tenantProcedure.mutation(({ ctx }) => markAllRead(ctx.db, ctx.actor, ctx.now())),
+  markAllRead: tenantProcedure
+    .input(markAllReadSchema)
+    .mutation(({ ctx }) => markAllRead(ctx.db, ctx.actor, ctx.now())),
   preferences: tenantProcedure.query(({ ctx }) => listPreferences(ctx.db, ctx.actor)),
   setPreference: tenantProcedure
     .input(setPreferenceSchema)
