@@ -104,7 +104,10 @@ export async function startJobTestbed(database: TestDatabase, label: string): Pr
     appUrl,
     pollMinutes: 5,
     // Sync jobs send no mail; one that tried would fail loudly.
-    mailer: mailerFromEnv({ MAIL_FROM: 'tandem@localhost', IMIP_REPLY_ADDRESS: 'meetings@replies.tandem.test' }),
+    mailer: mailerFromEnv({
+      MAIL_FROM: 'tandem@localhost',
+      IMIP_REPLY_ADDRESS: 'meetings@replies.tandem.test',
+    }),
     jobs: jobs ?? { send: (events) => (holder.driver as InlineJobDriver).send(events) },
   });
   const activeDriver = new InlineJobDriver({

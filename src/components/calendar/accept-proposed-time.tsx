@@ -21,7 +21,10 @@ interface AcceptProposedTimeProps {
 
 /** The organiser takes an invitee's proposed time in one click: the meeting moves to it. */
 export function AcceptProposedTime({ meeting, attendee, accept }: AcceptProposedTimeProps) {
-  const [state, setState] = useState<{ pending: boolean; error: string | null }>({ pending: false, error: null });
+  const [state, setState] = useState<{ pending: boolean; error: string | null }>({
+    pending: false,
+    error: null,
+  });
   const name = attendee.name ?? attendee.email;
   return (
     <span className="inline-flex flex-wrap items-center gap-2">

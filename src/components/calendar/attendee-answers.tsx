@@ -4,7 +4,9 @@ import { RESPONSE_LABELS } from './labels';
 import { formatTimeRange } from './wall-time';
 
 /** Where an answer was given, as the tutor would say it. */
-export function answeredVia(attendee: Pick<MeetingAttendeeView, 'respondedVia' | 'respondedProvider'>): string | null {
+export function answeredVia(
+  attendee: Pick<MeetingAttendeeView, 'respondedVia' | 'respondedProvider'>,
+): string | null {
   switch (attendee.respondedVia) {
     case 'in_app':
       return 'in Tandem';
@@ -61,7 +63,8 @@ export function AttendeeAnswers({ attendees, zone, locale, renderProposal }: Att
     <ul className="mt-1 divide-y divide-slate-200 rounded-md border border-slate-200">
       {attendees.map((attendee) => {
         const name = attendee.name ?? attendee.email;
-        const answer = attendee.response === 'needs_action' ? 'No response yet' : RESPONSE_LABELS[attendee.response];
+        const answer =
+          attendee.response === 'needs_action' ? 'No response yet' : RESPONSE_LABELS[attendee.response];
         const via = attendee.response === 'needs_action' ? null : answeredVia(attendee);
         const delivered = deliveryText(attendee.delivery);
         const failed = attendee.delivery.state === 'failed';
@@ -79,7 +82,12 @@ export function AttendeeAnswers({ attendees, zone, locale, renderProposal }: Att
             </div>
             {via || attendee.respondedAt ? (
               <p className="text-xs text-slate-600">
-                {[via, attendee.respondedAt && attendee.response !== 'needs_action' ? when.format(attendee.respondedAt) : null]
+                {[
+                  via,
+                  attendee.respondedAt && attendee.response !== 'needs_action'
+                    ? when.format(attendee.respondedAt)
+                    : null,
+                ]
                   .filter(Boolean)
                   .join(', ')}
               </p>

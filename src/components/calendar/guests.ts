@@ -26,7 +26,8 @@ export function parseGuests(rows: GuestRow[]): { guests: Guest[]; errors: Map<st
     const name = row.name.trim();
     if (!email && !name) continue;
     if (!email) errors.set(row.key, 'Enter the guest’s email address');
-    else if (!EMAIL.test(email) || email.length > 320) errors.set(row.key, 'Enter an email address like name@example.com');
+    else if (!EMAIL.test(email) || email.length > 320)
+      errors.set(row.key, 'Enter an email address like name@example.com');
     else if (seen.has(email.toLowerCase())) errors.set(row.key, 'This guest is already on the list');
     else if (name.length > 200) errors.set(row.key, 'Keep the name under 200 characters');
     else {

@@ -54,7 +54,9 @@ export function describeNotification(
   };
   const person = () => {
     const id = field('attendeeId');
-    return field('attendeeName') ?? (id ? context.names.get(id) : undefined) ?? field('attendeeEmail') ?? 'Someone';
+    return (
+      field('attendeeName') ?? (id ? context.names.get(id) : undefined) ?? field('attendeeEmail') ?? 'Someone'
+    );
   };
   const quoted = (name: string) => {
     const value = field(name);
@@ -101,9 +103,7 @@ export function describeNotification(
       const account = field('accountEmail');
       const owner = field('ownerUserId');
       const whose =
-        !owner || owner === context.recipientUserId
-          ? 'Your'
-          : `${context.names.get(owner) ?? 'A member'}’s`;
+        !owner || owner === context.recipientUserId ? 'Your' : `${context.names.get(owner) ?? 'A member'}’s`;
       const calendar = `${provider} calendar${account ? ` (${account})` : ''}`;
       return {
         text: `${whose} ${calendar} needs reconnecting`,

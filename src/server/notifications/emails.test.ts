@@ -54,17 +54,23 @@ describe('notification emails', () => {
       title: 'Weekly check-in',
       startsAt: '2026-03-03T10:00:00Z',
     });
-    expect(await sendNotificationEmails(deps(), { tenantId: tenant.tenantId, notificationIds: ids })).toEqual({
-      sent: 1,
-      skipped: 0,
-    });
+    expect(await sendNotificationEmails(deps(), { tenantId: tenant.tenantId, notificationIds: ids })).toEqual(
+      {
+        sent: 1,
+        skipped: 0,
+      },
+    );
     const [mail] = await sink.waitFor(1, inbox(tenant.learner));
     // 10:00 UTC is 21:00 at Lord Howe Island (UTC+11 in March), written the Australian way.
     expect(mail?.parsed.subject).toMatch(/^You are invited to Weekly check-in on Tue,? 3 Mar,? 9:00\s?pm$/);
     expect(mail?.parsed.text).toContain('Hello Sam Taylor,');
-    expect(mail?.parsed.text).toContain(`Open it in Tandem: https://tandem.example.test/calendar?meeting=${meetingId}`);
+    expect(mail?.parsed.text).toContain(
+      `Open it in Tandem: https://tandem.example.test/calendar?meeting=${meetingId}`,
+    );
     expect(mail?.parsed.text).toContain('https://tandem.example.test/settings#notifications');
-    expect(mail?.parsed.html).toContain(`<a href="https://tandem.example.test/calendar?meeting=${meetingId}">`);
+    expect(mail?.parsed.html).toContain(
+      `<a href="https://tandem.example.test/calendar?meeting=${meetingId}">`,
+    );
     expect(mail?.parsed.html).toContain('lang="en"');
     const [row] = await database.db.select().from(notifications).where(inArray(notifications.id, ids));
     expect(row?.emailedAt).toEqual(now);
@@ -89,16 +95,24 @@ describe('notification emails', () => {
   });
 
   it('leaves out kinds the person does not want by email, read at sending time', async () => {
-    const ids = await notifyUsers(database.db, tenant.tenantId, [tenant.otherLearner.userId], 'meeting_updated', {
-      title: 'Review',
-    });
+    const ids = await notifyUsers(
+      database.db,
+      tenant.tenantId,
+      [tenant.otherLearner.userId],
+      'meeting_updated',
+      {
+        title: 'Review',
+      },
+    );
     expect(ids).toHaveLength(1);
     // They changed their mind before the job ran.
     await setPreference(database.db, tenant.otherLearner, { kind: 'meeting_updated', email: false }, now);
-    expect(await sendNotificationEmails(deps(), { tenantId: tenant.tenantId, notificationIds: ids })).toEqual({
-      sent: 0,
-      skipped: 1,
-    });
+    expect(await sendNotificationEmails(deps(), { tenantId: tenant.tenantId, notificationIds: ids })).toEqual(
+      {
+        sent: 0,
+        skipped: 1,
+      },
+    );
     expect(sink.messages).toEqual([]);
   });
 
@@ -107,23 +121,34 @@ describe('notification emails', () => {
     const ids = await notifyUsers(database.db, other.tenantId, [other.learner.userId], 'meeting_invited', {
       title: 'Theirs',
     });
-    expect(await sendNotificationEmails(deps(), { tenantId: tenant.tenantId, notificationIds: ids })).toEqual({
-      sent: 0,
-      skipped: 1,
-    });
+    expect(await sendNotificationEmails(deps(), { tenantId: tenant.tenantId, notificationIds: ids })).toEqual(
+      {
+        sent: 0,
+        skipped: 1,
+      },
+    );
     const [row] = await database.db.select().from(notifications).where(inArray(notifications.id, ids));
     expect(row?.emailedAt).toBeNull();
   });
 
   it('releases a notification whose sending failed, so the retry sends it', async () => {
-    const ids = await notifyUsers(database.db, tenant.tenantId, [tenant.learner.userId], 'meeting_delivery_failed', {
-      title: 'Weekly check-in',
-      attendeeName: 'Aisha Khan',
-      detail: 'Reconnect needed',
-    });
+    const ids = await notifyUsers(
+      database.db,
+      tenant.tenantId,
+      [tenant.learner.userId],
+      'meeting_delivery_failed',
+      {
+        title: 'Weekly check-in',
+        attendeeName: 'Aisha Khan',
+        detail: 'Reconnect needed',
+      },
+    );
     const down: Mailer = { ...mailer, send: () => Promise.reject(new Error('SMTP server down')) };
     await expect(
-      sendNotificationEmails({ ...deps(), mailer: down }, { tenantId: tenant.tenantId, notificationIds: ids }),
+      sendNotificationEmails(
+        { ...deps(), mailer: down },
+        { tenantId: tenant.tenantId, notificationIds: ids },
+      ),
     ).rejects.toThrow('SMTP server down');
     const pending = await database.db
       .select({ emailedAt: notifications.emailedAt })

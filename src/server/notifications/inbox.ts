@@ -51,7 +51,9 @@ export async function listNotifications(
     .where(
       and(
         ownBell(actor),
-        after ? sql`(${createdAtMs}, ${notifications.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
+        after
+          ? sql`(${createdAtMs}, ${notifications.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`
+          : undefined,
       ),
     )
     .orderBy(desc(createdAtMs), desc(notifications.id))

@@ -2,9 +2,7 @@ import { z } from 'zod';
 import { NOTIFICATION_KIND_LIST, type NotificationKind } from './kinds';
 
 /** A page of the bell; the cursor is what the previous page returned. */
-export const listNotificationsSchema = z
-  .strictObject({ cursor: z.string().max(100).nullish() })
-  .optional();
+export const listNotificationsSchema = z.strictObject({ cursor: z.string().max(100).nullish() }).optional();
 
 /** At most a few pages at once: the bell marks what it shows. */
 export const markReadSchema = z.strictObject({

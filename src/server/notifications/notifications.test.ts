@@ -30,14 +30,26 @@ async function rowsOf(tenant: TestTenant, userId: string) {
 describe('notifyUsers', () => {
   it('records a bell item per person and returns the ids of those to email, by each kind’s default', async () => {
     const tenant = await createTestTenant(database.db, 'defaults');
-    const invited = await notifyUsers(database.db, tenant.tenantId, [tenant.learner.userId], 'meeting_invited', {
-      meetingId: crypto.randomUUID(),
-      title: 'Weekly check-in',
-    });
-    const answered = await notifyUsers(database.db, tenant.tenantId, [tenant.tutor.userId], 'meeting_response', {
-      title: 'Weekly check-in',
-      response: 'accepted',
-    });
+    const invited = await notifyUsers(
+      database.db,
+      tenant.tenantId,
+      [tenant.learner.userId],
+      'meeting_invited',
+      {
+        meetingId: crypto.randomUUID(),
+        title: 'Weekly check-in',
+      },
+    );
+    const answered = await notifyUsers(
+      database.db,
+      tenant.tenantId,
+      [tenant.tutor.userId],
+      'meeting_response',
+      {
+        title: 'Weekly check-in',
+        response: 'accepted',
+      },
+    );
     // Invitations are emailed by default, answers are not; both are in the bell.
     expect(invited).toHaveLength(1);
     expect(answered).toEqual([]);
@@ -48,7 +60,12 @@ describe('notifyUsers', () => {
   it('respects a person’s choice: off in Tandem keeps the row for email only; off for both records nothing', async () => {
     const tenant = await createTestTenant(database.db, 'choices');
     await setPreference(database.db, tenant.learner, { kind: 'meeting_invited', inApp: false }, now);
-    await setPreference(database.db, tenant.otherLearner, { kind: 'meeting_invited', inApp: false, email: false }, now);
+    await setPreference(
+      database.db,
+      tenant.otherLearner,
+      { kind: 'meeting_invited', inApp: false, email: false },
+      now,
+    );
     const ids = await notifyUsers(
       database.db,
       tenant.tenantId,
@@ -186,12 +203,20 @@ describe('the bell', () => {
 
   it('marks read only the person’s own, then all', async () => {
     const tenant = await createTestTenant(database.db, 'reads');
-    const mine = await notifyUsers(database.db, tenant.tenantId, [tenant.learner.userId], 'meeting_invited', { title: 'A' });
-    await notifyUsers(database.db, tenant.tenantId, [tenant.learner.userId], 'meeting_invited', { title: 'B' });
-    const theirs = await notifyUsers(database.db, south.tenantId, [south.learner.userId], 'meeting_invited', { title: 'C' });
+    const mine = await notifyUsers(database.db, tenant.tenantId, [tenant.learner.userId], 'meeting_invited', {
+      title: 'A',
+    });
+    await notifyUsers(database.db, tenant.tenantId, [tenant.learner.userId], 'meeting_invited', {
+      title: 'B',
+    });
+    const theirs = await notifyUsers(database.db, south.tenantId, [south.learner.userId], 'meeting_invited', {
+      title: 'C',
+    });
     expect(await markRead(database.db, tenant.learner, [...mine, ...theirs], now)).toEqual({ unread: 1 });
     expect(await unreadCount(database.db, south.learner)).toBeGreaterThan(0);
-    expect((await rowsOf(south, south.learner.userId)).find((row) => row.id === theirs[0])?.readAt).toBeNull();
+    expect(
+      (await rowsOf(south, south.learner.userId)).find((row) => row.id === theirs[0])?.readAt,
+    ).toBeNull();
     expect(await markAllRead(database.db, tenant.learner, now)).toEqual({ unread: 0 });
     expect(await unreadCount(database.db, tenant.learner)).toBe(0);
   });
@@ -210,7 +235,10 @@ describe('preferences', () => {
       'meeting_delivery_failed',
       'connection_needs_reauth',
     ]);
-    expect(before.find((row) => row.kind === 'meeting_response')).toMatchObject({ inApp: true, email: false });
+    expect(before.find((row) => row.kind === 'meeting_response')).toMatchObject({
+      inApp: true,
+      email: false,
+    });
     expect(before.every((row) => row.label.length > 10)).toBe(true);
     await setPreference(database.db, tenant.tutor, { kind: 'meeting_response', email: true }, now);
     await setPreference(database.db, tenant.tutor, { kind: 'meeting_response', inApp: false }, now);

@@ -46,7 +46,11 @@ export async function setPreference(
     .insert(notificationPreferences)
     .values({ tenantId: actor.tenantId, userId: actor.userId, kind: input.kind, ...next, updatedAt: now })
     .onConflictDoUpdate({
-      target: [notificationPreferences.tenantId, notificationPreferences.userId, notificationPreferences.kind],
+      target: [
+        notificationPreferences.tenantId,
+        notificationPreferences.userId,
+        notificationPreferences.kind,
+      ],
       set: { ...next, updatedAt: now },
     });
   return { kind: input.kind, label: NOTIFICATION_KINDS[input.kind].label, ...next };

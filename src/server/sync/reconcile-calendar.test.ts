@@ -199,7 +199,10 @@ describe('the reconcile job', () => {
       appUrl: 'http://127.0.0.1:3000',
       pollMinutes: 5,
       // Sync jobs send no mail; one that tried would fail loudly.
-      mailer: mailerFromEnv({ MAIL_FROM: 'tandem@localhost', IMIP_REPLY_ADDRESS: 'meetings@replies.tandem.test' }),
+      mailer: mailerFromEnv({
+        MAIL_FROM: 'tandem@localhost',
+        IMIP_REPLY_ADDRESS: 'meetings@replies.tandem.test',
+      }),
     });
     const cron = await new InngestTestEngine({
       function: createJobFunction(
