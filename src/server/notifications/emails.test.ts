@@ -9,6 +9,7 @@ import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
 import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
 import { startMailSink, type MailSink } from '@/tests/support/mail-sink';
 import { RecordingDispatcher } from '@/tests/support/recording-dispatcher';
+import { listUnsentNotificationEmails } from './email-sweep';
 import { sendNotificationEmails } from './emails';
 import { notifyUsers } from './notify';
 import { setPreference } from './preferences';
@@ -158,5 +159,29 @@ describe('notification emails', () => {
     await sendNotificationEmails(deps(), { tenantId: tenant.tenantId, notificationIds: ids });
     const [mail] = await sink.waitFor(1, inbox(tenant.learner));
     expect(mail?.parsed.subject).toBe('Could not deliver Weekly check-in to Aisha Khan: reconnect needed');
+  });
+
+  it('sweeps up, within the hour, emails owed whose event was lost; never one not wanted', async () => {
+    const swept = await createTestTenant(database.db, 'sweep');
+    const sweepNow = new Date('2030-06-01T12:00:00Z');
+    const minutesAgo = (minutes: number) => new Date(sweepNow.getTime() - minutes * 60_000);
+    await setPreference(database.db, swept.otherLearner, { kind: 'meeting_invited', email: false }, now);
+    const rows = await database.db
+      .insert(notifications)
+      .values(
+        [
+          { userId: swept.learner.userId, kind: 'meeting_invited', createdAt: minutesAgo(5) },
+          { userId: swept.learner.userId, kind: 'meeting_invited', createdAt: minutesAgo(1) },
+          { userId: swept.learner.userId, kind: 'meeting_invited', createdAt: minutesAgo(120) },
+          { userId: swept.learner.userId, kind: 'meeting_response', createdAt: minutesAgo(5) },
+          { userId: swept.otherLearner.userId, kind: 'meeting_invited', createdAt: minutesAgo(5) },
+        ].map((row) => ({ ...row, tenantId: swept.tenantId, payload: { title: 'Swept' } })),
+      )
+      .returning({ id: notifications.id });
+    const owed = (await listUnsentNotificationEmails({ db: database.db, now: () => sweepNow })).filter(
+      (batch) => batch.tenantId === swept.tenantId,
+    );
+    // Five minutes old and wanted: owed. One minute old: the event's turn. Two hours: too late.
+    expect(owed).toEqual([{ tenantId: swept.tenantId, notificationIds: [rows[0]?.id] }]);
   });
 });

@@ -12,7 +12,7 @@ import { createTRPCRouter, tenantProcedure } from '../trpc';
 export const notificationsRouter = createTRPCRouter({
   list: tenantProcedure
     .input(listNotificationsSchema)
-    .query(({ ctx, input }) => listNotifications(ctx.db, ctx.actor, input ?? {})),
+    .query(({ ctx, input }) => listNotifications(ctx.db, ctx.actor, { cursor: input?.cursor })),
   unreadCount: tenantProcedure.query(({ ctx }) => unreadCount(ctx.db, ctx.actor)),
   markRead: tenantProcedure
     .input(markReadSchema)

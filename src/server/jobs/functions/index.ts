@@ -5,7 +5,7 @@ import { importConnection } from './import-connection';
 import { pollCalendars } from './poll-calendars';
 import { reconcileCalendars } from './reconcile-calendars';
 import { renewChannels, renewPushChannel } from './renew-channels';
-import { sendNotificationEmailsJob } from './send-notification-emails';
+import { sendNotificationEmailsJob, sweepNotificationEmailsJob } from './send-notification-emails';
 import { syncCalendar } from './sync-calendar';
 
 /** Every Tandem job. A new job: its file here, and one line in this list. */
@@ -17,6 +17,7 @@ export const JOB_DEFINITIONS: JobDefinition[] = [
   pollCalendars,
   reconcileCalendars,
   sendNotificationEmailsJob,
+  sweepNotificationEmailsJob,
 ];
 
 /** Every job as an Inngest function bound to the app's parts: `/api/inngest` serves these, the inline driver runs them. */
