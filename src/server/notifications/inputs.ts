@@ -1,8 +1,16 @@
 import { z } from 'zod';
 import { NOTIFICATION_KIND_LIST, type NotificationKind } from './kinds';
 
-/** A page of the bell; the cursor is what the previous page returned. */
-export const listNotificationsSchema = z.strictObject({ cursor: z.string().max(100).nullish() }).optional();
+/**
+ * A page of the bell; the cursor is what the previous page returned. `direction` is what the
+ * React Query infinite list sends along (only older pages are fetched, so it is not used).
+ */
+export const listNotificationsSchema = z
+  .strictObject({
+    cursor: z.string().max(100).nullish(),
+    direction: z.enum(['forward', 'backward']).optional(),
+  })
+  .optional();
 
 /** At most a few pages at once: the bell marks what it shows. */
 export const markReadSchema = z.strictObject({
