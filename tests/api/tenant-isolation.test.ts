@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { notifications } from '@/server/db/schema';
 import {
   ACTIVITY_WEEK,
   meetingInput,
@@ -28,6 +30,8 @@ interface Target {
   /** The victim learner's calendar connection, and the intruding learner's own. */
   victimConnection: SeededConnection;
   intruderConnection: SeededConnection;
+  /** The victim learner's invitation to the seeded meeting (unread). */
+  victimNotificationIds: string[];
 }
 
 /**
@@ -72,6 +76,16 @@ const ATTACKS: Record<string, (target: Target) => unknown[]> = {
   ],
   'meetings.cancel': ({ victimActivity }) => [{ id: victimActivity.meetingId }],
   'meetings.respond': ({ victimActivity }) => [{ id: victimActivity.meetingId, response: 'declined' }],
+  'notifications.list': ({ victimNotificationIds }) => [
+    undefined,
+    // A cursor made of the victim's notification must page only through the intruder's own.
+    { cursor: `${Date.now()}_${victimNotificationIds[0] ?? ''}` },
+  ],
+  'notifications.unreadCount': () => [undefined],
+  'notifications.markRead': ({ victimNotificationIds }) => [{ ids: victimNotificationIds }],
+  'notifications.markAllRead': () => [{}],
+  'notifications.preferences': () => [undefined],
+  'notifications.setPreference': () => [{ kind: 'meeting_invited', inApp: false, email: false }],
   'tasks.create': () => [taskInput('Intruder task')],
   'tasks.update': ({ victimActivity }) => [
     { id: victimActivity.tutorTaskId, version: 1, title: 'Hijacked' },
@@ -108,7 +122,14 @@ beforeAll(async () => {
     intruderMeetingId: intruderActivity.meetingId,
     victimConnection: await seedConnection(database.db, victim.learner, 'victim'),
     intruderConnection: await seedConnection(database.db, intruder.learner, 'intruder'),
+    victimNotificationIds: (
+      await database.db
+        .select({ id: notifications.id })
+        .from(notifications)
+        .where(eq(notifications.tenantId, victim.tenantId))
+    ).map((row) => row.id),
   };
+  expect(target.victimNotificationIds.length).toBeGreaterThan(0);
   victimBefore = await snapshotDatabase(database.db, victim.tenantId);
   // Every id in the victim's rows, and the word every victim name, email and title contains.
   victimSecrets = [...new Set(JSON.stringify(victimBefore).match(UUID) ?? []), 'victim'];

@@ -147,6 +147,36 @@ export const BAD_MUTATION_INPUTS: Record<string, MutationCases> = {
       'working hours without times': () => ({ workingHours: { days: [1] } }),
     },
   },
+  'notifications.markRead': {
+    as: 'learner',
+    valid: () => ({ ids: [RANDOM_UUID] }),
+    bad: {
+      'no ids': () => ({ ids: [] }),
+      'invalid uuid': () => ({ ids: [NOT_A_UUID] }),
+      'ids as a string': () => ({ ids: RANDOM_UUID }),
+      '1000 ids': () => ({ ids: thousand(() => RANDOM_UUID) }),
+      'id with a NUL byte': () => ({ ids: ['abc\u0000'] }),
+    },
+  },
+  'notifications.markAllRead': {
+    as: 'learner',
+    valid: () => ({}),
+    bad: {
+      'ids it does not take': () => ({ ids: [RANDOM_UUID] }),
+    },
+  },
+  'notifications.setPreference': {
+    as: 'learner',
+    valid: () => ({ kind: 'meeting_response', email: true }),
+    bad: {
+      'unknown kind': () => ({ kind: 'party_invite', email: true }),
+      'missing kind': () => ({ email: true }),
+      'nothing to change': () => ({ kind: 'meeting_response' }),
+      'email as text': () => ({ kind: 'meeting_response', email: 'yes' }),
+      'in Tandem as null': () => ({ kind: 'meeting_response', inApp: null }),
+      '10 kB kind': () => ({ kind: TEN_KB, email: true }),
+    },
+  },
   'meetings.create': {
     as: 'tutor',
     valid: validMeeting,

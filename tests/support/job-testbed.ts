@@ -28,6 +28,7 @@ import {
   type EmulatorRegistry,
 } from './emulator-registry';
 import { createTestTenant, type TestTenant } from './fixtures';
+import { mailerFromEnv } from '@/server/mail/mail-settings';
 
 export const ORGANIZER = 'organizer@northbridge.test';
 const quiet = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
@@ -102,6 +103,11 @@ export async function startJobTestbed(database: TestDatabase, label: string): Pr
     ...deps,
     appUrl,
     pollMinutes: 5,
+    // Sync jobs send no mail; one that tried would fail loudly.
+    mailer: mailerFromEnv({
+      MAIL_FROM: 'tandem@localhost',
+      IMIP_REPLY_ADDRESS: 'meetings@replies.tandem.test',
+    }),
     jobs: jobs ?? { send: (events) => (holder.driver as InlineJobDriver).send(events) },
   });
   const activeDriver = new InlineJobDriver({

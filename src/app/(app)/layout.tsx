@@ -1,9 +1,11 @@
 import type { ReactNode } from 'react';
 import { AppHeader } from '@/components/shell/app-header';
 import { requireSignedIn } from '@/server/auth/session-profile';
+import { requestLocale } from '@/server/users/request-locale';
 
 export default async function AppLayout({ children }: { children: ReactNode }) {
   const { profile } = await requireSignedIn();
+  const locale = await requestLocale(profile.locale);
   return (
     <>
       <a
@@ -12,7 +14,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
       >
         Skip to content
       </a>
-      <AppHeader profile={profile} />
+      <AppHeader profile={profile} locale={locale} />
       <main id="main" className="mx-auto max-w-7xl px-4 py-6">
         {children}
       </main>

@@ -20,7 +20,7 @@ import {
   useQueryClient,
   useSuspenseQuery,
 } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
@@ -36,6 +36,7 @@ import { ItemForm, type ItemFormProps } from './item-form';
 import { MeetingDetails } from './meeting-details';
 import { MoveConfirmDialog } from './move-confirm-dialog';
 import { TaskDetails } from './task-details';
+import { useLinkedMeeting } from './use-linked-meeting';
 import { timedItemsOf, visibleHours, WHOLE_DAY } from './visible-hours';
 import { instantFromCalendarString } from './wall-time';
 
@@ -104,6 +105,12 @@ export function CalendarView({ locale }: { locale: string }) {
     }),
   );
   const moveError = moveMeeting.error ?? moveTask.error;
+  const calendarRef = useRef<FullCalendar>(null);
+  // A notification's link: show the meeting's week (so the feed holds it), then open it.
+  useLinkedMeeting((linked) => {
+    calendarRef.current?.getApi().gotoDate(linked.startsAt);
+    setPanel({ mode: 'view', ref: { type: 'meeting', id: linked.id } });
+  });
 
   const selected = panel.mode === 'view' || panel.mode === 'edit' ? panel.ref : null;
   const meeting =
@@ -225,6 +232,7 @@ export function CalendarView({ locale }: { locale: string }) {
         aria-busy={feed.isLoading || (feed.isFetching && feed.isPlaceholderData)}
       >
         <FullCalendar
+          ref={calendarRef}
           plugins={[dayGridPlugin, timeGridPlugin, listPlugin, interactionPlugin, luxonPlugin]}
           timeZone={zone}
           locale={locale}

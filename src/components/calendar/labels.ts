@@ -1,7 +1,7 @@
 import type { AttendeeResponseValue } from '@/server/db/schema';
 
 export const RESPONSE_LABELS: Record<AttendeeResponseValue, string> = {
-  needs_action: 'No response',
+  needs_action: 'No response yet',
   accepted: 'Accepted',
   declined: 'Declined',
   tentative: 'Tentative',

@@ -6,14 +6,10 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import type { MeetingView } from '@/server/meetings/queries';
 import { useTRPC } from '@/trpc/react';
+import { AnswerForm } from './answer-form';
+import { AttendeeAnswers } from './attendee-answers';
 import { KIND_LABELS, RESPONSE_LABELS } from './labels';
 import { formatTimeRange } from './wall-time';
-
-const ANSWERS = [
-  { response: 'accepted', label: 'Accept' },
-  { response: 'tentative', label: 'Tentative' },
-  { response: 'declined', label: 'Decline' },
-] as const;
 
 export function MeetingDetails({
   meeting,
@@ -90,19 +86,7 @@ export function MeetingDetails({
         <h3 id="attendees-heading" className="font-semibold">
           Invitees
         </h3>
-        <ul className="mt-1 divide-y divide-slate-200 rounded-md border border-slate-200">
-          {meeting.attendees.map((attendee) => (
-            <li key={attendee.email} className="flex justify-between gap-2 px-3 py-1.5">
-              <span>{attendee.name ?? attendee.email}</span>
-              <span
-                className="font-medium"
-                aria-label={`${attendee.name ?? attendee.email}: ${RESPONSE_LABELS[attendee.response]}`}
-              >
-                {RESPONSE_LABELS[attendee.response]}
-              </span>
-            </li>
-          ))}
-        </ul>
+        <AttendeeAnswers attendees={meeting.attendees} zone={zone} locale={locale} />
       </section>
 
       {meeting.myRole === 'attendee' && !cancelled ? (
@@ -111,19 +95,13 @@ export function MeetingDetails({
             Your answer:{' '}
             {meeting.myResponse ? RESPONSE_LABELS[meeting.myResponse] : RESPONSE_LABELS.needs_action}
           </h3>
-          <div className="mt-2 flex flex-wrap gap-2" role="group" aria-label="Answer the invitation">
-            {ANSWERS.map(({ response, label }) => (
-              <Button
-                key={response}
-                variant={meeting.myResponse === response ? 'primary' : 'secondary'}
-                aria-pressed={meeting.myResponse === response}
-                disabled={respond.isPending}
-                onClick={() => respond.mutate({ id: meeting.id, response })}
-              >
-                {label}
-              </Button>
-            ))}
-          </div>
+          <AnswerForm
+            current={meeting.myResponse}
+            pending={respond.isPending}
+            // The comment box appears once meetings.respond takes a comment (answers branch).
+            withComment={false}
+            onAnswer={({ response }) => respond.mutate({ id: meeting.id, response })}
+          />
         </section>
       ) : null}
 

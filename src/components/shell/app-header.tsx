@@ -1,9 +1,10 @@
 import Link from 'next/link';
 import { signOutAction } from '@/app/sign-in/actions';
+import { NotificationBell } from '@/components/notifications/notification-bell';
 import type { Profile } from '@/server/users/profile';
 import { NavLink } from './nav-link';
 
-export function AppHeader({ profile }: { profile: Profile }) {
+export function AppHeader({ profile, locale }: { profile: Profile; locale: string }) {
   const canManageTenant = profile.permissions.includes('manage_tenant_settings');
   return (
     <header className="border-b border-slate-200 bg-white">
@@ -18,6 +19,7 @@ export function AppHeader({ profile }: { profile: Profile }) {
           {canManageTenant ? <NavLink href="/admin/calendar">Tenant settings</NavLink> : null}
         </nav>
         <div className="ml-auto flex items-center gap-3 text-sm">
+          <NotificationBell locale={locale} />
           <span className="text-slate-700">
             {profile.name ?? profile.email} · <span className="capitalize">{profile.role}</span> ·{' '}
             {profile.tenant.name}

@@ -2,6 +2,7 @@ import { calendarRouter } from './routers/calendar';
 import { connectionsRouter } from './routers/connections';
 import { meRouter } from './routers/me';
 import { meetingsRouter } from './routers/meetings';
+import { notificationsRouter } from './routers/notifications';
 import { tasksRouter } from './routers/tasks';
 import { tenantRouter } from './routers/tenant';
 import { createCallerFactory, createTRPCRouter } from './trpc';
@@ -11,6 +12,7 @@ export const appRouter = createTRPCRouter({
   connections: connectionsRouter,
   me: meRouter,
   meetings: meetingsRouter,
+  notifications: notificationsRouter,
   tasks: tasksRouter,
   tenant: tenantRouter,
 });

@@ -2,10 +2,13 @@ import type { TimeStr } from 'inngest';
 import type { AppDeps } from '@/server/app-deps/types';
 import type { JobEventData, JobEventName } from './events';
 
-/** What job bodies hand to the services: the app's parts that sync and push use, and the jobs themselves. */
+/**
+ * What job bodies hand to the services: the app's parts that sync, push and notification emails
+ * use, and the jobs themselves.
+ */
 export type JobDeps = Pick<
   AppDeps,
-  'db' | 'providers' | 'now' | 'window' | 'appUrl' | 'pollMinutes' | 'jobs'
+  'db' | 'providers' | 'now' | 'window' | 'appUrl' | 'pollMinutes' | 'jobs' | 'mailer'
 >;
 
 /**

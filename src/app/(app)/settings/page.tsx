@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { NotificationPreferences } from '@/components/settings/notification-preferences';
 import { ProfileForm } from '@/components/settings/profile-form';
 import { HydrateClient, seedSignedInProfile } from '@/trpc/server';
 
@@ -14,6 +15,7 @@ export default async function AccountSettingsPage() {
           Your calendar is shown in your time zone; others see your working hours.
         </p>
         <ProfileForm />
+        <NotificationPreferences />
       </div>
     </HydrateClient>
   );

@@ -12,6 +12,11 @@ export const notifications = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     kind: text().notNull(),
     payload: jsonb().$type<Record<string, unknown>>().notNull(),
+    /**
+     * False when the person turned this kind off in Tandem but wants it by email: the row exists
+     * for the email job and the bell never shows it.
+     */
+    shownInApp: boolean().notNull().default(true),
     readAt: timestamp({ withTimezone: true }),
     /** When the email copy was sent (the person's preference for this kind says whether to). */
     emailedAt: timestamp({ withTimezone: true }),

@@ -5,6 +5,7 @@ import { importConnection } from './import-connection';
 import { pollCalendars } from './poll-calendars';
 import { reconcileCalendars } from './reconcile-calendars';
 import { renewChannels, renewPushChannel } from './renew-channels';
+import { sendNotificationEmailsJob, sweepNotificationEmailsJob } from './send-notification-emails';
 import { syncCalendar } from './sync-calendar';
 
 /** Every Tandem job. A new job: its file here, and one line in this list. */
@@ -15,6 +16,8 @@ export const JOB_DEFINITIONS: JobDefinition[] = [
   renewPushChannel,
   pollCalendars,
   reconcileCalendars,
+  sendNotificationEmailsJob,
+  sweepNotificationEmailsJob,
 ];
 
 /** Every job as an Inngest function bound to the app's parts: `/api/inngest` serves these, the inline driver runs them. */
