@@ -3,8 +3,16 @@ import { securityHeaders } from './src/server/security/headers.mjs';
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // PGlite ships a WebAssembly build of PostgreSQL and its data files; argon2 is a native addon.
-  // Bundling either breaks them, so Node loads them from node_modules at run time.
-  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2'],
+  // Bundling either breaks them, so Node loads them from node_modules at run time. The mail
+  // libraries (inbound SMTP listener, MIME parsing) are plain Node code with lazy requires: loaded
+  // the same way, they stay the one copy Node has.
+  serverExternalPackages: [
+    '@electric-sql/pglite',
+    '@node-rs/argon2',
+    'smtp-server',
+    'mailparser',
+    'nodemailer',
+  ],
   poweredByHeader: false,
   devIndicators: false,
   // forbidden() answers 403 with app/forbidden.tsx (the admin pages).

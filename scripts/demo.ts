@@ -1,6 +1,8 @@
 /**
  * `npm run demo`: one command from a clean clone to a working Tandem on http://127.0.0.1:3000 (loopback only).
- * Migrates and seeds the embedded database, starts the provider emulators and the app, and
+ * Migrates and seeds the embedded database, starts the provider emulators, the mail world (a
+ * maildev inbox with its web page on http://127.0.0.1:1080, and the mail exchange that routes
+ * each address to the emulator, Tandem or the inbox hosting it: mail-world.md) and the app, and
  * stops them all together. Not for production (the app refuses demo mode there).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -12,6 +14,7 @@ import { generateKeySpec } from '../src/server/crypto/secrets';
 import { openDatabase } from '../src/server/db/client';
 import { migrateDatabase } from '../src/server/db/migrate';
 import { seedDemoData } from '../src/server/demo/seed';
+import { MAIL_WORLD_PORTS } from '../emulators/mail-exchange/mail-world';
 import { databaseLocation } from './database-location';
 
 const port = process.env.PORT ?? '3000';
@@ -69,6 +72,15 @@ const env: NodeJS.ProcessEnv = {
   APP_URL: `http://127.0.0.1:${port}`,
   TANDEM_JOBS: 'inline',
   NEXT_TELEMETRY_DISABLED: '1',
+  // The mail world: Tandem sends through the exchange and receives iMIP replies on its listener;
+  // the emulators send iMIP for addresses they do not host through the exchange too.
+  SMTP_URL: `smtp://127.0.0.1:${MAIL_WORLD_PORTS.exchange}`,
+  INBOUND_SMTP_PORT: String(MAIL_WORLD_PORTS.tandemInbound),
+  EMULATOR_SMTP_RELAY_URL: `smtp://127.0.0.1:${MAIL_WORLD_PORTS.exchange}`,
+  GOOGLE_EMULATOR_SMTP_PORT: String(MAIL_WORLD_PORTS.googleSmtp),
+  MICROSOFT_EMULATOR_SMTP_PORT: String(MAIL_WORLD_PORTS.microsoftSmtp),
+  MAIL_EXCHANGE_PORT: String(MAIL_WORLD_PORTS.exchange),
+  MAIL_INBOX_SMTP_PORT: String(MAIL_WORLD_PORTS.inboxSmtp),
   ...process.env,
   AUTH_SECRET:
     process.env.AUTH_SECRET ?? (await localSecret('auth-secret', () => randomBytes(32).toString('base64'))),
@@ -80,9 +92,31 @@ const env: NodeJS.ProcessEnv = {
   PORT: port,
 };
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+// maildev binds every interface by default: loopback only, like everything else here.
+start(
+  'mail inbox (maildev)',
+  npx,
+  [
+    'maildev',
+    '--ip',
+    '127.0.0.1',
+    '--web-ip',
+    '127.0.0.1',
+    '--smtp',
+    String(MAIL_WORLD_PORTS.inboxSmtp),
+    '--web',
+    String(MAIL_WORLD_PORTS.inboxWeb),
+    '--silent',
+  ],
+  env,
+);
+start('mail exchange', npx, ['tsx', 'emulators/mail-exchange/start.ts'], env);
 if (existsSync('emulators/start.ts')) start('emulators', npx, ['tsx', 'emulators/start.ts'], env);
 // Loopback only: the demo has known passwords and lets CalDAV reach loopback servers.
 start('app', npx, ['next', 'dev', '--port', port, '--hostname', '127.0.0.1'], env);
 console.log(
   `[demo] Tandem is starting on http://127.0.0.1:${port} — sign in as tutor1@northbridge.test / tandem-demo.`,
+);
+console.log(
+  `[demo] Email (invitations, notifications, sign-in mail to addresses no emulator hosts) lands in the inbox at http://127.0.0.1:${MAIL_WORLD_PORTS.inboxWeb}.`,
 );

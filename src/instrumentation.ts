@@ -1,7 +1,8 @@
 /**
  * Runs once when a Next.js server process starts (DESIGN.md §5): a bad or missing setting stops
  * the app here with a message naming it, rather than at the first request that needs it; in
- * inline jobs mode the in-process crons (channel renewal, polling) start with the server.
+ * inline jobs mode the in-process crons (channel renewal, polling) start with the server, and so
+ * does the inbound iMIP SMTP listener when INBOUND_SMTP_PORT is set.
  */
 export async function register(): Promise<void> {
   // The Edge runtime has no database, no provider adapters and no timers worth starting.
@@ -9,5 +10,7 @@ export async function register(): Promise<void> {
   const { getEnv } = await import('./env');
   getEnv();
   const { appDeps } = await import('./server/app-deps');
-  (await appDeps()).startInlineCrons();
+  const app = await appDeps();
+  app.startInlineCrons();
+  await app.startInboundMail();
 }

@@ -7,6 +7,7 @@ import { inngestDispatcher, jobsMode } from '@/server/jobs/dispatcher';
 import type { JobDispatcher } from '@/server/jobs/events';
 import { createJobFunctions } from '@/server/jobs/functions';
 import { InlineJobDriver } from '@/server/jobs/inline-driver';
+import { startInboundMailListener } from '@/server/mail/inbound-listener';
 import { answerLinkKeyFromEnv, mailerFromEnv } from '@/server/mail/mail-settings';
 import { googleEndpointsAt } from '@/server/providers/google';
 import { perUserCallLimits } from '@/server/security/call-limits';
@@ -27,6 +28,10 @@ export interface App extends AppDeps {
   testProvisioningToken: string | null;
   /** Starts the inline driver's crons (renewal, polling) once; nothing in inngest mode. */
   startInlineCrons(): void;
+  /** INBOUND_EMAIL_SECRET: the bearer token of /api/inbound/email; null keeps that route closed (404). */
+  inboundEmailSecret: string | null;
+  /** Starts the inbound iMIP SMTP listener once per process when INBOUND_SMTP_PORT is set. */
+  startInboundMail(): Promise<void>;
 }
 
 /**
@@ -38,6 +43,8 @@ export interface ProcessSingletons {
   database?: Promise<DatabaseHandle>;
   inlineDriver?: InlineJobDriver;
   cronsStarted?: boolean;
+  /** The inbound SMTP listener binds its port once, whichever bundle starts it. */
+  inboundMailStarted?: boolean;
 }
 
 export function databaseLocation(env: Pick<Env, 'DATABASE_URL' | 'PGLITE_DATA_DIR'>): DatabaseLocation {
@@ -122,6 +129,12 @@ export async function buildApp(env: Env, singletons: ProcessSingletons = {}): Pr
       if (mode !== 'inline' || singletons.cronsStarted) return;
       singletons.cronsStarted = true;
       inlineDriver().startCrons();
+    },
+    inboundEmailSecret: env.INBOUND_EMAIL_SECRET ?? null,
+    async startInboundMail() {
+      if (singletons.inboundMailStarted) return;
+      singletons.inboundMailStarted = true;
+      await startInboundMailListener(app, env);
     },
   };
   return app;

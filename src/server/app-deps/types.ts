@@ -3,6 +3,7 @@ import type { ProviderRegistry } from '@/server/connections/provider-registry';
 import type { KeyRing } from '@/server/crypto/secrets';
 import type { Database } from '@/server/db/client';
 import type { JobDispatcher } from '@/server/jobs/events';
+import type { InboundItipHandler } from '@/server/mail/inbound';
 import type { Mailer } from '@/server/mail/mailer';
 import type { UserCallLimits } from '@/server/security/call-limits';
 import type { SyncWindow } from '@/server/sync/deps';
@@ -43,4 +44,9 @@ export interface AppDeps {
   mailer: Mailer;
   /** Signs the answer links in invitation emails (answers/answer-token.ts), derived from AUTH_SECRET. */
   answerLinkKey: Buffer;
+  /**
+   * Applies one inbound iMIP message (REPLY / COUNTER) from the SMTP listener or the inbound
+   * webhook (mail/inbound.ts). Unset, neither takes mail: the listener stays down, the hook says 503.
+   */
+  handleInboundItip?: InboundItipHandler;
 }
