@@ -3,16 +3,23 @@ import {
   E2E_APP_URL,
   E2E_ENCRYPTION_KEYS,
   E2E_GOOGLE_PORT,
-  E2E_GOOGLE_URL,
-  E2E_MICROSOFT_AUTHORITY_PORT,
   E2E_GOOGLE_SMTP_PORT,
-  E2E_MICROSOFT_SMTP_PORT,
+  E2E_GOOGLE_URL,
+  E2E_INBOUND_EMAIL_SECRET,
+  E2E_INBOUND_SMTP_PORT,
+  E2E_INBOX_SMTP_PORT,
+  E2E_INBOX_URL,
+  E2E_INBOX_WEB_PORT,
+  E2E_MAIL_EXCHANGE_PORT,
+  E2E_MICROSOFT_AUTHORITY_PORT,
   E2E_MICROSOFT_AUTHORITY_URL,
   E2E_MICROSOFT_PORT,
+  E2E_MICROSOFT_SMTP_PORT,
   E2E_MICROSOFT_URL,
   E2E_PGLITE_DIR,
   E2E_PORT,
   E2E_PROVISIONING_TOKEN,
+  E2E_SMTP_URL,
 } from './e2e/fixtures';
 
 // Debian's Chromium (npx playwright install cannot download here); CHROMIUM_PATH overrides.
@@ -50,6 +57,24 @@ export default defineConfig({
   },
   webServer: [
     {
+      // The mail world (mail-world.md): the exchange routing each recipient to the emulator, Tandem or
+      // the inbox hosting its domain, and the inbox itself (maildev; e2e/mail-inbox.ts reads it).
+      command: 'npx tsx emulators/mail-exchange/start.ts',
+      url: `${E2E_INBOX_URL}/api/email`,
+      timeout: 30_000,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: {
+        MAIL_EXCHANGE_PORT: String(E2E_MAIL_EXCHANGE_PORT),
+        GOOGLE_EMULATOR_SMTP_PORT: String(E2E_GOOGLE_SMTP_PORT),
+        MICROSOFT_EMULATOR_SMTP_PORT: String(E2E_MICROSOFT_SMTP_PORT),
+        INBOUND_SMTP_PORT: String(E2E_INBOUND_SMTP_PORT),
+        MAIL_INBOX_SMTP_PORT: String(E2E_INBOX_SMTP_PORT),
+        MAIL_INBOX_WEB_PORT: String(E2E_INBOX_WEB_PORT),
+      },
+    },
+    {
       // The Google and Microsoft emulators, seeded with emulators/seed/demo.json (as in the demo).
       command: 'npx tsx emulators/start.ts',
       url: `${E2E_GOOGLE_URL}/__control/google/accounts`,
@@ -63,6 +88,7 @@ export default defineConfig({
         MICROSOFT_AUTHORITY_PORT: String(E2E_MICROSOFT_AUTHORITY_PORT),
         GOOGLE_EMULATOR_SMTP_PORT: String(E2E_GOOGLE_SMTP_PORT),
         MICROSOFT_EMULATOR_SMTP_PORT: String(E2E_MICROSOFT_SMTP_PORT),
+        EMULATOR_SMTP_RELAY_URL: E2E_SMTP_URL,
         EMULATOR_HOST: '127.0.0.1',
         NODE_EXTRA_CA_CERTS: emulatorCertificate,
       },
@@ -91,6 +117,10 @@ export default defineConfig({
         APP_URL: E2E_APP_URL,
         TANDEM_JOBS: 'inline',
         TANDEM_ENCRYPTION_KEYS: E2E_ENCRYPTION_KEYS,
+        // Mail as in the demo: out through the exchange, iMIP replies in on Tandem's listener or its hook.
+        SMTP_URL: E2E_SMTP_URL,
+        INBOUND_SMTP_PORT: String(E2E_INBOUND_SMTP_PORT),
+        INBOUND_EMAIL_SECRET: E2E_INBOUND_EMAIL_SECRET,
         // Opens the test-only route through which each spec makes its tenant (e2e/tenant-fixture.ts).
         TANDEM_TEST_PROVISIONING_TOKEN: E2E_PROVISIONING_TOKEN,
         // Playwright passes its own environment too, DATABASE_URL included when CI sets it.

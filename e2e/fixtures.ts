@@ -26,3 +26,17 @@ export const E2E_MICROSOFT_AUTHORITY_URL = `http://127.0.0.1:${E2E_MICROSOFT_AUT
 
 /** A fixed key ring for the app under test (32 bytes 0x00…0x1f); never used outside e2e. */
 export const E2E_ENCRYPTION_KEYS = `e2e:${Buffer.from(Array.from({ length: 32 }, (_, index) => index)).toString('base64')}`;
+
+// The mail world (mail-world.md) on ports of its own, next to the app's: E2E_MAIL_PORT and the three after it.
+const E2E_MAIL_PORT = Number(process.env.E2E_MAIL_PORT ?? E2E_PORT + 10);
+/** The mail exchange: Tandem's SMTP_URL and the emulators' relay. */
+export const E2E_MAIL_EXCHANGE_PORT = E2E_MAIL_PORT;
+/** Tandem's inbound iMIP listener (INBOUND_SMTP_PORT). */
+export const E2E_INBOUND_SMTP_PORT = E2E_MAIL_PORT + 1;
+/** maildev: the inbox for every address no emulator hosts; specs read it over its REST API. */
+export const E2E_INBOX_SMTP_PORT = E2E_MAIL_PORT + 2;
+export const E2E_INBOX_WEB_PORT = E2E_MAIL_PORT + 3;
+export const E2E_INBOX_URL = `http://127.0.0.1:${E2E_INBOX_WEB_PORT}`;
+export const E2E_SMTP_URL = `smtp://127.0.0.1:${E2E_MAIL_EXCHANGE_PORT}`;
+/** Opens /api/inbound/email in the app under test; never used outside e2e. */
+export const E2E_INBOUND_EMAIL_SECRET = 'e2e-inbound-email-secret-0123456789abcdef';

@@ -81,6 +81,7 @@ const env: NodeJS.ProcessEnv = {
   MICROSOFT_EMULATOR_SMTP_PORT: String(MAIL_WORLD_PORTS.microsoftSmtp),
   MAIL_EXCHANGE_PORT: String(MAIL_WORLD_PORTS.exchange),
   MAIL_INBOX_SMTP_PORT: String(MAIL_WORLD_PORTS.inboxSmtp),
+  MAIL_INBOX_WEB_PORT: String(MAIL_WORLD_PORTS.inboxWeb),
   ...process.env,
   AUTH_SECRET:
     process.env.AUTH_SECRET ?? (await localSecret('auth-secret', () => randomBytes(32).toString('base64'))),
@@ -92,25 +93,8 @@ const env: NodeJS.ProcessEnv = {
   PORT: port,
 };
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
-// maildev binds every interface by default: loopback only, like everything else here.
-start(
-  'mail inbox (maildev)',
-  npx,
-  [
-    'maildev',
-    '--ip',
-    '127.0.0.1',
-    '--web-ip',
-    '127.0.0.1',
-    '--smtp',
-    String(MAIL_WORLD_PORTS.inboxSmtp),
-    '--web',
-    String(MAIL_WORLD_PORTS.inboxWeb),
-    '--silent',
-  ],
-  env,
-);
-start('mail exchange', npx, ['tsx', 'emulators/mail-exchange/start.ts'], env);
+// The mail exchange and the maildev inbox (loopback only), in one process.
+start('mail', npx, ['tsx', 'emulators/mail-exchange/start.ts'], env);
 if (existsSync('emulators/start.ts')) start('emulators', npx, ['tsx', 'emulators/start.ts'], env);
 // Loopback only: the demo has known passwords and lets CalDAV reach loopback servers.
 start('app', npx, ['next', 'dev', '--port', port, '--hostname', '127.0.0.1'], env);
