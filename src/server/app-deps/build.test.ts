@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEV_AUTH_SECRET, parseEnv } from '@/env';
 import { generateKeySpec } from '@/server/crypto/secrets';
@@ -76,4 +77,26 @@ describe('buildApp', () => {
     expect(singletons.inlineDriver).toBe(driver);
     driver?.stopCrons();
   });
+
+  it('binds the inbound SMTP listener once per process, whichever bundle starts it', async () => {
+    const port = await freePort();
+    const singletons: ProcessSingletons = {};
+    const settings = { INBOUND_SMTP_PORT: String(port) };
+    const bundles = [await appFrom(settings, singletons), await appFrom(settings, singletons)];
+    for (const bundle of bundles)
+      bundle.handleInboundItip = async () => ({ outcome: 'applied', detail: 'ok' });
+    // A second bind of the same port would fail with EADDRINUSE.
+    for (const bundle of bundles) await bundle.startInboundMail();
+    const server = await singletons.inboundMail;
+    expect(server?.port).toBe(port);
+    await server?.close();
+  });
 });
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}

@@ -8,6 +8,7 @@ import type { JobDispatcher } from '@/server/jobs/events';
 import { createJobFunctions } from '@/server/jobs/functions';
 import { InlineJobDriver } from '@/server/jobs/inline-driver';
 import { startInboundMailListener } from '@/server/mail/inbound-listener';
+import type { InboundSmtpServer } from '@/server/mail/inbound-smtp';
 import { answerLinkKeyFromEnv, mailerFromEnv } from '@/server/mail/mail-settings';
 import { googleEndpointsAt } from '@/server/providers/google';
 import { perUserCallLimits } from '@/server/security/call-limits';
@@ -43,8 +44,8 @@ export interface ProcessSingletons {
   database?: Promise<DatabaseHandle>;
   inlineDriver?: InlineJobDriver;
   cronsStarted?: boolean;
-  /** The inbound SMTP listener binds its port once, whichever bundle starts it. */
-  inboundMailStarted?: boolean;
+  /** The inbound SMTP listener binds its port once, whichever bundle starts it (null: not configured). */
+  inboundMail?: Promise<InboundSmtpServer | null>;
 }
 
 export function databaseLocation(env: Pick<Env, 'DATABASE_URL' | 'PGLITE_DATA_DIR'>): DatabaseLocation {
@@ -132,9 +133,8 @@ export async function buildApp(env: Env, singletons: ProcessSingletons = {}): Pr
     },
     inboundEmailSecret: env.INBOUND_EMAIL_SECRET ?? null,
     async startInboundMail() {
-      if (singletons.inboundMailStarted) return;
-      singletons.inboundMailStarted = true;
-      await startInboundMailListener(app, env);
+      singletons.inboundMail ??= startInboundMailListener(app, env);
+      await singletons.inboundMail;
     },
   };
   return app;
