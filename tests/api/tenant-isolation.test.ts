@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { notifications } from '@/server/db/schema';
+import { meetingAttendees, notifications } from '@/server/db/schema';
 import {
   ACTIVITY_WEEK,
   meetingInput,
@@ -75,7 +75,15 @@ const ATTACKS: Record<string, (target: Target) => unknown[]> = {
     { id: intruderMeetingId, version: 1, attendeeUserIds: [victim.learner.userId] },
   ],
   'meetings.cancel': ({ victimActivity }) => [{ id: victimActivity.meetingId }],
-  'meetings.respond': ({ victimActivity }) => [{ id: victimActivity.meetingId, response: 'declined' }],
+  'meetings.respond': ({ victimActivity }) => [
+    { id: victimActivity.meetingId, response: 'declined', comment: 'Hijacked' },
+  ],
+  'meetings.acceptProposedTime': ({ victimActivity, intruderMeetingId }) => [
+    // The victim learner has proposed a time (set up below): only tenancy can refuse this.
+    { id: victimActivity.meetingId, attendeeId: victimActivity.learnerAttendeeId, version: 1 },
+    // The intruder's own meeting, with the victim's attendee row.
+    { id: intruderMeetingId, attendeeId: victimActivity.learnerAttendeeId, version: 1 },
+  ],
   'notifications.list': ({ victimNotificationIds }) => [
     undefined,
     // A cursor made of the victim's notification must page only through the intruder's own.
@@ -130,6 +138,13 @@ beforeAll(async () => {
     ).map((row) => row.id),
   };
   expect(target.victimNotificationIds.length).toBeGreaterThan(0);
+  await database.db
+    .update(meetingAttendees)
+    .set({
+      proposedStartsAt: new Date('2026-03-03T14:00:00Z'),
+      proposedEndsAt: new Date('2026-03-03T14:45:00Z'),
+    })
+    .where(eq(meetingAttendees.id, victimActivity.learnerAttendeeId));
   victimBefore = await snapshotDatabase(database.db, victim.tenantId);
   // Every id in the victim's rows, and the word every victim name, email and title contains.
   victimSecrets = [...new Set(JSON.stringify(victimBefore).match(UUID) ?? []), 'victim'];

@@ -29,6 +29,8 @@ export function taskInput(title = 'Update CV') {
 export interface TenantActivity {
   /** Organised by the tutor, the learner invited. */
   meetingId: string;
+  /** The learner's meeting_attendees row on that meeting. */
+  learnerAttendeeId: string;
   /** The tutor's own task, and the learner's. */
   tutorTaskId: string;
   learnerTaskId: string;
@@ -46,5 +48,6 @@ export async function seedActivity(db: Database, tenant: TestTenant, label: stri
     task(tenant.tutor, 'tutor task'),
     task(tenant.learner, 'learner task'),
   ]);
-  return { meetingId: meeting.id, tutorTaskId: tutorTask.id, learnerTaskId: learnerTask.id };
+  const learnerAttendeeId = meeting.attendees.find((a) => a.userId === tenant.learner.userId)?.id ?? '';
+  return { meetingId: meeting.id, learnerAttendeeId, tutorTaskId: tutorTask.id, learnerTaskId: learnerTask.id };
 }

@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import type { Database } from '@/server/db/client';
+import { meetingAttendees } from '@/server/db/schema';
 import { meetingInput, seedActivity, taskInput, type TenantActivity } from './activity';
 import { enableCalendarIntegration, seedConnection, type SeededConnection } from './connections';
 import type { TestTenant } from './fixtures';
@@ -14,11 +16,16 @@ export interface Scene {
 /** A tenant's activity and a connection of its learner, for the bad-input suite. */
 export async function seedScene(db: Database, tenant: TestTenant, label: string): Promise<Scene> {
   await enableCalendarIntegration(db, tenant.tenantId);
-  return {
-    tenant,
-    activity: await seedActivity(db, tenant, label),
-    connection: await seedConnection(db, tenant.learner, label),
-  };
+  const activity = await seedActivity(db, tenant, label);
+  // The learner proposed another time, so that accepting it is a valid call.
+  await db
+    .update(meetingAttendees)
+    .set({
+      proposedStartsAt: new Date('2026-03-03T14:00:00Z'),
+      proposedEndsAt: new Date('2026-03-03T14:45:00Z'),
+    })
+    .where(eq(meetingAttendees.id, activity.learnerAttendeeId));
+  return { tenant, activity, connection: await seedConnection(db, tenant.learner, label) };
 }
 
 type Input = Record<string, unknown>;
@@ -285,6 +292,37 @@ export const BAD_MUTATION_INPUTS: Record<string, MutationCases> = {
       'missing answer': ({ activity }) => ({ id: activity.meetingId }),
       '10 kB answer': ({ activity }) => ({ id: activity.meetingId, response: TEN_KB }),
       'invalid uuid': () => ({ id: NOT_A_UUID, response: 'accepted' }),
+      '10 kB comment': ({ activity }) => ({ id: activity.meetingId, response: 'accepted', comment: TEN_KB }),
+      'comment with a NUL byte': ({ activity }) => ({
+        id: activity.meetingId,
+        response: 'declined',
+        comment: 'No\u0000',
+      }),
+      'comment as a number': ({ activity }) => ({ id: activity.meetingId, response: 'accepted', comment: 42 }),
+    },
+  },
+  'meetings.acceptProposedTime': {
+    as: 'tutor',
+    valid: ({ activity }) => ({ id: activity.meetingId, attendeeId: activity.learnerAttendeeId, version: 1 }),
+    bad: {
+      'invalid meeting uuid': ({ activity }) => ({
+        id: NOT_A_UUID,
+        attendeeId: activity.learnerAttendeeId,
+        version: 1,
+      }),
+      'invalid attendee uuid': ({ activity }) => ({ id: activity.meetingId, attendeeId: NOT_A_UUID, version: 1 }),
+      'missing version': ({ activity }) => ({ id: activity.meetingId, attendeeId: activity.learnerAttendeeId }),
+      'version zero': ({ activity }) => ({
+        id: activity.meetingId,
+        attendeeId: activity.learnerAttendeeId,
+        version: 0,
+      }),
+      'fractional version': ({ activity }) => ({
+        id: activity.meetingId,
+        attendeeId: activity.learnerAttendeeId,
+        version: 1.5,
+      }),
+      '10 kB attendee id': ({ activity }) => ({ id: activity.meetingId, attendeeId: TEN_KB, version: 1 }),
     },
   },
   'tasks.create': {

@@ -63,7 +63,21 @@ export const updateMeetingSchema = meetingIdSchema
   .refine(withinMaxLength, { message: MEETING_TOO_LONG, path: ['endsAt'] });
 export type UpdateMeetingInput = z.output<typeof updateMeetingSchema>;
 
+export const MAX_ANSWER_COMMENT = 1000;
+/** A comment sent with an answer (Tandem, an email link). */
+export const answerCommentSchema = storableText()
+  .trim()
+  .max(MAX_ANSWER_COMMENT, `A comment may be at most ${MAX_ANSWER_COMMENT} characters`);
+
 export const respondSchema = meetingIdSchema.extend({
   response: z.enum(['accepted', 'declined', 'tentative']),
+  comment: answerCommentSchema.nullish(),
 });
 export type RespondInput = z.output<typeof respondSchema>;
+
+/** The organiser takes an attendee's proposed time, from the version they saw it on. */
+export const acceptProposedTimeSchema = meetingIdSchema.extend({
+  attendeeId: z.uuid(),
+  version: editedVersionSchema,
+});
+export type AcceptProposedTimeInput = z.output<typeof acceptProposedTimeSchema>;

@@ -1,4 +1,6 @@
+import { acceptProposedTime } from '@/server/answers/accept-proposal';
 import {
+  acceptProposedTimeSchema,
   createMeetingSchema,
   meetingIdSchema,
   respondSchema,
@@ -27,5 +29,8 @@ export const meetingsRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => cancelMeeting(ctx.db, ctx.actor, input.id, ctx.now())),
   respond: tenantProcedure
     .input(respondSchema)
-    .mutation(({ ctx, input }) => respondToMeeting(ctx.db, ctx.actor, input, ctx.now())),
+    .mutation(({ ctx, input }) => respondToMeeting(ctx.db, ctx.actor, input, ctx.now(), ctx.jobs)),
+  acceptProposedTime: organizerProcedure
+    .input(acceptProposedTimeSchema)
+    .mutation(({ ctx, input }) => acceptProposedTime(ctx.db, ctx.actor, input, ctx.now())),
 });
