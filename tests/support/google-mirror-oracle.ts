@@ -56,6 +56,7 @@ export function expectedMirrorRow(event: GEvent): MirroredFields {
       email: attendee.email,
       name: attendee.displayName ?? null,
       response: RESPONSES[attendee.responseStatus] ?? 'needs_action',
+      comment: attendee.comment ?? null,
     })),
     tandemMeetingId: event.extendedProperties?.private?.['tandemMeetingId'] ?? null,
     providerUpdatedAt: new Date(event.updated),

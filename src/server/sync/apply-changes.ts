@@ -1,8 +1,8 @@
 import { and, eq, inArray, lt } from 'drizzle-orm';
 import type { Executor } from '@/server/db/client';
-import { externalEvents } from '@/server/db/schema';
+import { externalEvents, type MirrorAttendee } from '@/server/db/schema';
 import { lastOccurrenceStart } from '@/server/calendar/recurrence-expansion';
-import type { EventChange, EventTime, ProviderEvent } from '@/server/providers/types';
+import type { EventChange, EventTime, ProviderAttendee, ProviderEvent } from '@/server/providers/types';
 import { type MirrorRow, upsertMirrorRows } from './mirror-upsert';
 
 /**
@@ -112,15 +112,31 @@ export function toMirrorRow(target: MirrorTarget, event: ProviderEvent): MirrorR
     transparency: event.transparency,
     showAs: event.showAs,
     organizerEmail: event.organizer?.email ?? null,
-    attendees: event.attendees.map((attendee) => ({
-      email: attendee.email,
-      name: attendee.name,
-      response: attendee.response,
-    })),
+    attendees: event.attendees.map(mirrorAttendee),
     tandemMeetingId: event.tandemMeetingId,
     providerUpdatedAt: event.updatedAt,
     fullSyncGeneration: target.generation,
     syncedAt: target.syncedAt,
+  };
+}
+
+/** Only what the adapter reported: an absent field means the provider does not say (MirrorAttendee). */
+function mirrorAttendee(attendee: ProviderAttendee): MirrorAttendee {
+  return {
+    email: attendee.email,
+    name: attendee.name,
+    response: attendee.response,
+    ...(attendee.comment !== undefined ? { comment: attendee.comment } : {}),
+    ...(attendee.respondedAt !== undefined
+      ? { respondedAt: attendee.respondedAt?.toISOString() ?? null }
+      : {}),
+    ...(attendee.proposedTime !== undefined
+      ? {
+          proposedTime: attendee.proposedTime
+            ? { start: attendee.proposedTime.start.toISOString(), end: attendee.proposedTime.end.toISOString() }
+            : null,
+        }
+      : {}),
   };
 }
 

@@ -174,6 +174,13 @@ function expectedRow(event: EventRecord): MirroredFields {
       email: attendee.email,
       name: attendee.name,
       response: RESPONSES[attendee.response] ?? 'needs_action',
+      respondedAt: attendee.time.startsWith('0001-') ? null : new Date(attendee.time).toISOString(),
+      proposedTime: attendee.proposedNewTime
+        ? {
+            start: new Date(attendee.proposedNewTime.startUtc).toISOString(),
+            end: new Date(attendee.proposedNewTime.endUtc).toISOString(),
+          }
+        : null,
     })),
     tandemMeetingId: tag ?? null,
     providerUpdatedAt: new Date(event.lastModified),

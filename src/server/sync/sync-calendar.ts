@@ -1,4 +1,5 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
+import { recordAnswersFromMirror } from '@/server/answers/answers-from-mirror';
 import { calendars, syncCursors } from '@/server/db/schema';
 import { CursorExpiredError, ProviderAuthRevokedError, ProviderError } from '@/server/providers/errors';
 import type { CalendarProvider } from '@/server/providers/types';
@@ -34,6 +35,7 @@ export interface SyncResult {
  */
 export async function syncCalendar(deps: SyncDeps, ref: CalendarRef): Promise<SyncResult> {
   const { db } = deps;
+  const startedAt = deps.now();
   const row = await loadCalendarForSync(db, ref);
   if (row.cursor?.pushSyncQueuedAt) await startPushSync(db, ref);
   const health = { tenantId: ref.tenantId, connectionId: row.connection.id, calendarId: ref.calendarId };
@@ -52,6 +54,8 @@ export async function syncCalendar(deps: SyncDeps, ref: CalendarRef): Promise<Sy
             row.cursor?.fullSyncGeneration ?? 0,
             false,
           );
+    // Answers travel on synced copies of meetings: the organiser's, or the attendee's own.
+    await recordAnswersFromMirror(deps, { ...ref, syncedSince: startedAt });
     await recordConnectionSynced(db, health, deps.now());
     return result;
   } catch (error) {

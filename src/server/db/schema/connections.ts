@@ -130,6 +130,21 @@ export const syncCursors = pgTable(
   ],
 );
 
+/**
+ * One attendee in a mirrored event. `comment`, `respondedAt` and `proposedTime` are present only
+ * where the provider reports them (absent: the provider does not say; null: it says there is none).
+ */
+export interface MirrorAttendee {
+  email: string;
+  name: string | null;
+  response: string;
+  comment?: string | null;
+  /** ISO instant. */
+  respondedAt?: string | null;
+  /** ISO instants. */
+  proposedTime?: { start: string; end: string } | null;
+}
+
 /** The local mirror of third-party events; pages and availability read only this. */
 export const externalEvents = pgTable(
   'external_events',
@@ -166,8 +181,9 @@ export const externalEvents = pgTable(
       .notNull()
       .default('busy'),
     organizerEmail: text(),
+    /** Who is invited and how each answered, as the provider shows it (answers/answers-from-mirror.ts). */
     attendees: jsonb()
-      .$type<{ email: string; name: string | null; response: string }[]>()
+      .$type<MirrorAttendee[]>()
       .notNull()
       .default([]),
     tandemMeetingId: uuid(),

@@ -7,6 +7,7 @@ import { reconcileCalendars } from './reconcile-calendars';
 import { renewChannels, renewPushChannel } from './renew-channels';
 import { sendNotificationEmailsJob, sweepNotificationEmailsJob } from './send-notification-emails';
 import { syncCalendar } from './sync-calendar';
+import { writeAnswer } from './write-answer';
 
 /** Every Tandem job. A new job: its file here, and one line in this list. */
 export const JOB_DEFINITIONS: JobDefinition[] = [
@@ -18,6 +19,7 @@ export const JOB_DEFINITIONS: JobDefinition[] = [
   reconcileCalendars,
   sendNotificationEmailsJob,
   sweepNotificationEmailsJob,
+  writeAnswer,
 ];
 
 /** Every job as an Inngest function bound to the app's parts: `/api/inngest` serves these, the inline driver runs them. */

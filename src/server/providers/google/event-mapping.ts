@@ -157,6 +157,8 @@ function toAttendee(attendee: calendar_v3.Schema$EventAttendee): ProviderAttende
     isOrganizer: attendee.organizer === true,
     isOptional: attendee.optional === true,
     isSelf: attendee.self === true,
+    // Google keeps the comment sent with the answer; no time of answering.
+    comment: attendee.comment ? attendee.comment : null,
   };
 }
 

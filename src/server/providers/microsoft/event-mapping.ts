@@ -46,8 +46,10 @@ export interface GraphEvent {
   organizer?: { emailAddress: { name?: string; address?: string } };
   attendees?: {
     type?: string;
-    status?: { response?: string };
+    status?: { response?: string; time?: string };
     emailAddress: { name?: string; address?: string };
+    /** On the organiser's copy: a time the attendee proposed with their answer. */
+    proposedNewTime?: { start?: GraphDateTimeTimeZone; end?: GraphDateTimeTimeZone } | null;
   }[];
   lastModifiedDateTime?: string;
   singleValueExtendedProperties?: { id: string; value: string }[];
@@ -70,6 +72,22 @@ const SHOW_AS: Record<string, ShowAs> = {
   workingElsewhere: 'working_elsewhere',
   unknown: 'unknown',
 };
+
+/** Graph says `0001-01-01T00:00:00Z` for "not answered yet". */
+function answeredAt(time: string | undefined): Date | null {
+  if (!time) return null;
+  const at = new Date(time);
+  return Number.isNaN(at.getTime()) || at.getUTCFullYear() < 1971 ? null : at;
+}
+
+function proposedTimeOf(
+  proposed: { start?: GraphDateTimeTimeZone; end?: GraphDateTimeTimeZone } | null | undefined,
+): { start: Date; end: Date } | null {
+  if (!proposed?.start || !proposed.end) return null;
+  const start = instantOf(proposed.start);
+  const end = instantOf(proposed.end);
+  return end > start ? { start, end } : null;
+}
 
 /** Graph date-time (in the zone it names; we ask for UTC) → instant. */
 export function instantOf(value: GraphDateTimeTimeZone): Date {
@@ -132,17 +150,20 @@ export function toProviderEvent(
   // An attendee's own copy lists everyone as invited; its own answer is in responseStatus.
   const ownResponse =
     event.isOrganizer === false ? RESPONSES[event.responseStatus?.response ?? ''] : undefined;
-  const attendees: ProviderAttendee[] = (event.attendees ?? []).map((attendee) => ({
-    email: attendee.emailAddress.address ?? '',
-    name: attendee.emailAddress.name ?? null,
-    response:
-      (same(attendee.emailAddress.address, selfEmail) ? ownResponse : undefined) ??
-      RESPONSES[attendee.status?.response ?? 'none'] ??
-      'needs_action',
-    isOrganizer: same(attendee.emailAddress.address, organizerEmail),
-    isOptional: attendee.type === 'optional',
-    isSelf: same(attendee.emailAddress.address, selfEmail),
-  }));
+  const attendees: ProviderAttendee[] = (event.attendees ?? []).map((attendee) => {
+    const isSelf = same(attendee.emailAddress.address, selfEmail);
+    const own = isSelf && ownResponse !== undefined;
+    return {
+      email: attendee.emailAddress.address ?? '',
+      name: attendee.emailAddress.name ?? null,
+      response: (own ? ownResponse : undefined) ?? RESPONSES[attendee.status?.response ?? 'none'] ?? 'needs_action',
+      isOrganizer: same(attendee.emailAddress.address, organizerEmail),
+      isOptional: attendee.type === 'optional',
+      isSelf,
+      respondedAt: answeredAt(own ? event.responseStatus?.time : attendee.status?.time),
+      proposedTime: proposedTimeOf(attendee.proposedNewTime),
+    };
+  });
   const showAs = SHOW_AS[event.showAs ?? 'busy'] ?? 'busy';
   const instance = event.type === 'occurrence' || event.type === 'exception';
   return {
