@@ -52,7 +52,8 @@ export async function acceptProposedTime(
     if (row.attendeeUserId !== actor.userId) throw new NotFoundError('Meeting not found');
     throw new ForbiddenError('Only the organiser can change this meeting');
   }
-  if (row.status === 'cancelled') throw new ConflictError('This meeting was cancelled and can no longer change');
+  if (row.status === 'cancelled')
+    throw new ConflictError('This meeting was cancelled and can no longer change');
   if (row.version !== input.version) throw new ConflictError(MEETING_CHANGED_MEANWHILE);
   if (!row.proposedStartsAt || !row.proposedEndsAt) {
     throw new ConflictError('That person has no proposed time to accept (it may have been withdrawn)');

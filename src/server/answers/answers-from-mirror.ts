@@ -26,7 +26,11 @@ export interface MirrorAnswerScope {
   syncedSince?: Date;
 }
 
-const GIVEN: Record<string, GivenResponse> = { accepted: 'accepted', declined: 'declined', tentative: 'tentative' };
+const GIVEN: Record<string, GivenResponse> = {
+  accepted: 'accepted',
+  declined: 'declined',
+  tentative: 'tentative',
+};
 
 export async function recordAnswersFromMirror(
   deps: { db: Database; now: () => Date },
@@ -81,7 +85,9 @@ export async function recordAnswersFromMirror(
         email: sql<string>`lower(${meetingAttendees.email})`,
       })
       .from(meetingAttendees)
-      .where(and(eq(meetingAttendees.tenantId, scope.tenantId), eq(meetingAttendees.meetingId, copy.meetingId)));
+      .where(
+        and(eq(meetingAttendees.tenantId, scope.tenantId), eq(meetingAttendees.meetingId, copy.meetingId)),
+      );
     const answers: { attendeeId: string; entry: MirrorAttendee }[] = [];
     for (const entry of copy.attendees) {
       const email = entry.email.toLowerCase();

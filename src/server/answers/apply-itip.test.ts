@@ -34,7 +34,12 @@ function mail(ics: string, from: string | null, extra: Partial<InboundItipMessag
 describe('applyItipMessage', () => {
   it('a REPLY from the attendee records their answer and comment, by email', async () => {
     const { meeting, attendeeId, learnerEmail } = await meetingForAnswers(database.db, north);
-    const ics = itipAnswer({ uid: meeting.icalUid, attendee: learnerEmail, partstat: 'DECLINED', comment: 'Ill' });
+    const ics = itipAnswer({
+      uid: meeting.icalUid,
+      attendee: learnerEmail,
+      partstat: 'DECLINED',
+      comment: 'Ill',
+    });
     const result = await applyItipMessage(deps(), mail(ics, `Learner <${learnerEmail.toUpperCase()}>`));
     expect(result).toMatchObject({ outcome: 'applied', tenantId: north.tenantId, meetingId: meeting.id });
     expect(await attendeeRow(database.db, attendeeId)).toMatchObject({
@@ -43,17 +48,25 @@ describe('applyItipMessage', () => {
       comment: 'Ill',
       respondedAt: new Date('2026-03-01T12:00:00Z'),
     });
-    expect((await noticesAbout(database.db, north, meeting.id)).map((n) => n.kind)).toEqual(['meeting_response']);
+    expect((await noticesAbout(database.db, north, meeting.id)).map((n) => n.kind)).toEqual([
+      'meeting_response',
+    ]);
   });
 
   it('the same message delivered twice is applied once', async () => {
     const { meeting, learnerEmail } = await meetingForAnswers(database.db, north);
-    const message = mail(itipAnswer({ uid: meeting.icalUid, attendee: learnerEmail, partstat: 'ACCEPTED' }), learnerEmail);
+    const message = mail(
+      itipAnswer({ uid: meeting.icalUid, attendee: learnerEmail, partstat: 'ACCEPTED' }),
+      learnerEmail,
+    );
     await applyItipMessage(deps(), message);
     const again = await applyItipMessage(deps(), message);
     expect(again.outcome).toBe('applied');
     expect(again.detail).toMatch(/already processed/i);
-    const rows = await database.db.select().from(inboundMail).where(eq(inboundMail.messageId, message.messageId));
+    const rows = await database.db
+      .select()
+      .from(inboundMail)
+      .where(eq(inboundMail.messageId, message.messageId));
     expect(rows).toHaveLength(1);
     expect(await noticesAbout(database.db, north, meeting.id)).toHaveLength(1);
   });
@@ -82,8 +95,18 @@ describe('applyItipMessage', () => {
 
   it('a REPLY to an older SEQUENCE is ignored as stale', async () => {
     const { meeting, attendeeId, learnerEmail } = await meetingForAnswers(database.db, north);
-    await updateMeeting(database.db, north.tutor, { id: meeting.id, version: meeting.version, location: 'Room 9' }, now);
-    const ics = itipAnswer({ uid: meeting.icalUid, attendee: learnerEmail, partstat: 'ACCEPTED', sequence: 0 });
+    await updateMeeting(
+      database.db,
+      north.tutor,
+      { id: meeting.id, version: meeting.version, location: 'Room 9' },
+      now,
+    );
+    const ics = itipAnswer({
+      uid: meeting.icalUid,
+      attendee: learnerEmail,
+      partstat: 'ACCEPTED',
+      sequence: 0,
+    });
     const result = await applyItipMessage(deps(), mail(ics, learnerEmail));
     expect(result.outcome).toBe('ignored_stale');
     expect((await attendeeRow(database.db, attendeeId)).response).toBe('needs_action');
@@ -132,20 +155,29 @@ describe('applyItipMessage', () => {
     it('a malformed calendar, or one without an answer', async () => {
       const { meeting, learnerEmail } = await meetingForAnswers(database.db, north);
       await expectRefused(mail('BEGIN:VCALENDAR\r\nthis is not', learnerEmail), /could not be read/);
-      await expectRefused(mail('BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n', learnerEmail), /no event/);
+      await expectRefused(
+        mail('BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n', learnerEmail),
+        /no event/,
+      );
       const noAnswer = itipAnswer({ uid: meeting.icalUid, attendee: learnerEmail, partstat: 'NEEDS-ACTION' });
       await expectRefused(mail(noAnswer, learnerEmail), /does not say/);
-      const request = itipAnswer({ uid: meeting.icalUid, attendee: learnerEmail, partstat: 'ACCEPTED' }).replace(
-        'METHOD:REPLY',
-        'METHOD:REQUEST',
-      );
+      const request = itipAnswer({
+        uid: meeting.icalUid,
+        attendee: learnerEmail,
+        partstat: 'ACCEPTED',
+      }).replace('METHOD:REPLY', 'METHOD:REQUEST');
       await expectRefused(mail(request, learnerEmail), /Only replies/);
     });
 
     it('a cancelled meeting', async () => {
       const { meeting, learnerEmail } = await meetingForAnswers(database.db, north);
       await cancelMeeting(database.db, north.tutor, meeting.id, now);
-      const ics = itipAnswer({ uid: meeting.icalUid, attendee: learnerEmail, partstat: 'ACCEPTED', sequence: 1 });
+      const ics = itipAnswer({
+        uid: meeting.icalUid,
+        attendee: learnerEmail,
+        partstat: 'ACCEPTED',
+        sequence: 1,
+      });
       await expectRefused(mail(ics, learnerEmail), /cancelled/);
     });
 

@@ -97,7 +97,8 @@ async function apply(tx: Transaction, now: Date, message: InboundItipMessage): P
     // with nothing of that meeting recorded against the message.
     return refused('The message answers a meeting Tandem does not know.');
   }
-  if (meeting.status === 'cancelled') return refused('The meeting was cancelled; the answer was not kept.', ids);
+  if (meeting.status === 'cancelled')
+    return refused('The meeting was cancelled; the answer was not kept.', ids);
 
   const sender = addressOf(message.from ?? '');
   if (!sender) return refused('The message does not say who sent it.', ids);

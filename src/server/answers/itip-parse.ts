@@ -72,7 +72,10 @@ export function addressOf(value: unknown): string | null {
   if (typeof value !== 'string') return null;
   // `Name <someone@example.org>` as well as a bare address.
   const bracketed = /<([^>]*)>/.exec(value)?.[1] ?? value;
-  const address = bracketed.replace(/^mailto:/i, '').trim().toLowerCase();
+  const address = bracketed
+    .replace(/^mailto:/i, '')
+    .trim()
+    .toLowerCase();
   return address.includes('@') ? address : null;
 }
 

@@ -78,7 +78,10 @@ describe('recordAnswer', () => {
     const { meeting, attendeeId, answer } = await scene();
     await answer({ response: 'accepted', at: later(10) });
     expect(await answer({ response: 'declined', at: later(5), via: 'email' })).toBe('stale');
-    expect(await attendeeRow(database.db, attendeeId)).toMatchObject({ response: 'accepted', respondedVia: 'in_app' });
+    expect(await attendeeRow(database.db, attendeeId)).toMatchObject({
+      response: 'accepted',
+      respondedVia: 'in_app',
+    });
     expect(await answer({ response: 'declined', at: later(15), via: 'email' })).toBe('recorded');
     expect(await attendeeRow(database.db, attendeeId)).toMatchObject({
       response: 'declined',

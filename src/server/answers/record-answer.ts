@@ -81,7 +81,11 @@ export async function recordAnswer(tx: Executor, input: AnswerInput): Promise<An
   const responseChanged = response !== row.response;
   // A comment belongs to its answer: a new response without one clears the old comment.
   const comment =
-    input.comment !== undefined ? (input.comment?.trim() ?? '') || null : responseChanged ? null : row.comment;
+    input.comment !== undefined
+      ? (input.comment?.trim() ?? '') || null
+      : responseChanged
+        ? null
+        : row.comment;
   const proposed =
     input.proposed !== undefined
       ? input.proposed

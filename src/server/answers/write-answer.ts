@@ -57,7 +57,8 @@ export async function writeAnswer(
     );
   if (!row) return { outcome: 'nothing_to_write', detail: 'The meeting or attendee is gone.' };
   const { meeting } = row;
-  if (meeting.status === 'cancelled') return { outcome: 'nothing_to_write', detail: 'The meeting was cancelled.' };
+  if (meeting.status === 'cancelled')
+    return { outcome: 'nothing_to_write', detail: 'The meeting was cancelled.' };
   if (row.response === 'needs_action') return { outcome: 'nothing_to_write', detail: 'No answer yet.' };
   // An answer that came from a provider or an iMIP REPLY is already where its sender put it.
   if (row.respondedVia !== 'in_app' && row.respondedVia !== 'email_link') {
@@ -65,9 +66,7 @@ export async function writeAnswer(
   }
   const response: GivenResponse = row.response;
 
-  const own = row.attendeeUserId
-    ? await ownCopy(db, ids, row.attendeeUserId, meeting.icalUid)
-    : null;
+  const own = row.attendeeUserId ? await ownCopy(db, ids, row.attendeeUserId, meeting.icalUid) : null;
   if (own) {
     const provider = await deps.providers.forConnection(db, own.connection);
     await provider.respondToEvent(own.calendarExternalId, own.externalId, response, {
@@ -78,7 +77,10 @@ export async function writeAnswer(
 
   const organizerAddress = await organizerCopyAddress(db, ids.tenantId, meeting);
   if (!organizerAddress) {
-    return { outcome: 'nothing_to_write', detail: 'Tandem is the organiser of record: nothing else to tell.' };
+    return {
+      outcome: 'nothing_to_write',
+      detail: 'Tandem is the organiser of record: nothing else to tell.',
+    };
   }
   const [organizer] = await db
     .select({ name: users.name })
