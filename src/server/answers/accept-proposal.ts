@@ -34,6 +34,7 @@ export async function acceptProposedTime(
       status: meetings.status,
       proposedStartsAt: meetingAttendees.proposedStartsAt,
       proposedEndsAt: meetingAttendees.proposedEndsAt,
+      attendeeRowId: meetingAttendees.id,
       attendeeUserId: meetingAttendees.userId,
     })
     .from(meetings)
@@ -52,6 +53,7 @@ export async function acceptProposedTime(
     if (row.attendeeUserId !== actor.userId) throw new NotFoundError('Meeting not found');
     throw new ForbiddenError('Only the organiser can change this meeting');
   }
+  if (!row.attendeeRowId) throw new NotFoundError('That person is not invited to this meeting');
   if (row.status === 'cancelled')
     throw new ConflictError('This meeting was cancelled and can no longer change');
   if (row.version !== input.version) throw new ConflictError(MEETING_CHANGED_MEANWHILE);
