@@ -30,6 +30,8 @@ import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
 import { offlineMailer } from '@/tests/support/offline-mailer';
 import { startRadicale, type RadicaleServer } from '@/tests/support/radicale';
 import { RecordingDispatcher } from '@/tests/support/recording-dispatcher';
+import { graphFetch } from '@/emulators/microsoft/test-client';
+import { acceptProposedTime } from './accept-proposal';
 import { writeAnswer } from './write-answer';
 
 const DAY = 86_400_000;
@@ -277,6 +279,55 @@ describe.each([
     expect(await attendeeRow(database.db, attendeeId)).toEqual(before);
     expect(before).toMatchObject({ response: 'accepted', respondedVia: 'in_app', comment: 'See you there' });
     expect(await noticesAbout(database.db, tenant, meetingId)).toHaveLength(1);
+  });
+});
+
+describe('Microsoft proposals', () => {
+  it('a new time proposed in Outlook reaches the meeting from the organiser’s copy, and the organiser can accept it', async () => {
+    const tenant = await createTestTenant(database.db, 'answers-proposal');
+    const learner = 'learner2@northbridge.test';
+    const tutorCalendar = await connectMicrosoft(tenant, tenant.tutor.userId, 'tutor2@northbridge.test');
+    const learnerCalendar = await connectMicrosoft(tenant, tenant.learner.userId, learner);
+    const { meetingId, attendeeId, copy } = await sentMeeting(tenant, tutorCalendar, learner);
+    const own = await ownCopyIn(learnerCalendar, copy);
+    const start = new Date(copy.time.kind === 'timed' ? copy.time.start.getTime() + DAY : 0);
+    const end = new Date(start.getTime() + 3_600_000);
+    const token = (await microsoft.signIn(learner)).accessToken;
+    const proposed = await graphFetch(
+      microsoft.emulator.url,
+      token,
+      `/me/events/${own.externalId}/tentativelyAccept`,
+      {
+        method: 'POST',
+        json: {
+          comment: 'The day after?',
+          sendResponse: true,
+          proposedNewTime: {
+            start: { dateTime: start.toISOString().slice(0, 19), timeZone: 'UTC' },
+            end: { dateTime: end.toISOString().slice(0, 19), timeZone: 'UTC' },
+          },
+        },
+      },
+    );
+    expect(proposed.status).toBe(202);
+    await sync(tenant, tutorCalendar);
+    expect(await attendeeRow(database.db, attendeeId)).toMatchObject({
+      response: 'tentative',
+      proposedStartsAt: start,
+      proposedEndsAt: end,
+    });
+    const notices = await noticesAbout(database.db, tenant, meetingId);
+    expect(notices.map((notice) => notice.kind)).toEqual(['meeting_counter_proposed']);
+
+    const [before] = await database.db.select().from(meetings).where(eq(meetings.id, meetingId));
+    const moved = await acceptProposedTime(
+      database.db,
+      tenant.tutor,
+      { id: meetingId, attendeeId, version: before?.version ?? 0 },
+      new Date(),
+    );
+    expect(moved).toMatchObject({ startsAt: start, endsAt: end });
+    expect(await attendeeRow(database.db, attendeeId)).toMatchObject({ proposedStartsAt: null });
   });
 });
 
