@@ -49,5 +49,10 @@ export async function seedActivity(db: Database, tenant: TestTenant, label: stri
     task(tenant.learner, 'learner task'),
   ]);
   const learnerAttendeeId = meeting.attendees.find((a) => a.userId === tenant.learner.userId)?.id ?? '';
-  return { meetingId: meeting.id, learnerAttendeeId, tutorTaskId: tutorTask.id, learnerTaskId: learnerTask.id };
+  return {
+    meetingId: meeting.id,
+    learnerAttendeeId,
+    tutorTaskId: tutorTask.id,
+    learnerTaskId: learnerTask.id,
+  };
 }

@@ -298,7 +298,11 @@ export const BAD_MUTATION_INPUTS: Record<string, MutationCases> = {
         response: 'declined',
         comment: 'No\u0000',
       }),
-      'comment as a number': ({ activity }) => ({ id: activity.meetingId, response: 'accepted', comment: 42 }),
+      'comment as a number': ({ activity }) => ({
+        id: activity.meetingId,
+        response: 'accepted',
+        comment: 42,
+      }),
     },
   },
   'meetings.acceptProposedTime': {
@@ -310,8 +314,15 @@ export const BAD_MUTATION_INPUTS: Record<string, MutationCases> = {
         attendeeId: activity.learnerAttendeeId,
         version: 1,
       }),
-      'invalid attendee uuid': ({ activity }) => ({ id: activity.meetingId, attendeeId: NOT_A_UUID, version: 1 }),
-      'missing version': ({ activity }) => ({ id: activity.meetingId, attendeeId: activity.learnerAttendeeId }),
+      'invalid attendee uuid': ({ activity }) => ({
+        id: activity.meetingId,
+        attendeeId: NOT_A_UUID,
+        version: 1,
+      }),
+      'missing version': ({ activity }) => ({
+        id: activity.meetingId,
+        attendeeId: activity.learnerAttendeeId,
+      }),
       'version zero': ({ activity }) => ({
         id: activity.meetingId,
         attendeeId: activity.learnerAttendeeId,

@@ -133,7 +133,10 @@ function mirrorAttendee(attendee: ProviderAttendee): MirrorAttendee {
     ...(attendee.proposedTime !== undefined
       ? {
           proposedTime: attendee.proposedTime
-            ? { start: attendee.proposedTime.start.toISOString(), end: attendee.proposedTime.end.toISOString() }
+            ? {
+                start: attendee.proposedTime.start.toISOString(),
+                end: attendee.proposedTime.end.toISOString(),
+              }
             : null,
         }
       : {}),

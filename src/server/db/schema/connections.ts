@@ -182,10 +182,7 @@ export const externalEvents = pgTable(
       .default('busy'),
     organizerEmail: text(),
     /** Who is invited and how each answered, as the provider shows it (answers/answers-from-mirror.ts). */
-    attendees: jsonb()
-      .$type<MirrorAttendee[]>()
-      .notNull()
-      .default([]),
+    attendees: jsonb().$type<MirrorAttendee[]>().notNull().default([]),
     tandemMeetingId: uuid(),
     providerUpdatedAt: timestamp({ withTimezone: true }),
     fullSyncGeneration: bigint({ mode: 'number' }).notNull().default(0),

@@ -156,7 +156,8 @@ export function toProviderEvent(
     return {
       email: attendee.emailAddress.address ?? '',
       name: attendee.emailAddress.name ?? null,
-      response: (own ? ownResponse : undefined) ?? RESPONSES[attendee.status?.response ?? 'none'] ?? 'needs_action',
+      response:
+        (own ? ownResponse : undefined) ?? RESPONSES[attendee.status?.response ?? 'none'] ?? 'needs_action',
       isOrganizer: same(attendee.emailAddress.address, organizerEmail),
       isOptional: attendee.type === 'optional',
       isSelf,
