@@ -23,7 +23,8 @@ import type { GivenResponse } from './record-answer';
  */
 
 export type WriteAnswerResult =
-  | { outcome: 'written'; calendarId: string }
+  /** `repliedTo`: the copy's server does not schedule, so the organiser's calendar was also sent a REPLY. */
+  | { outcome: 'written'; calendarId: string; repliedTo?: string }
   | { outcome: 'replied'; to: string }
   | { outcome: 'nothing_to_write'; detail: string };
 
@@ -67,45 +68,72 @@ export async function writeAnswer(
   const response: GivenResponse = row.response;
 
   const own = row.attendeeUserId ? await ownCopy(db, ids, row.attendeeUserId, meeting.icalUid) : null;
+  const organizerAddress = await organizerCopyAddress(db, ids.tenantId, meeting);
+  const reply = {
+    meeting,
+    attendeeEmail: row.attendeeEmail,
+    attendeeName: row.attendeeName,
+    response,
+    comment: row.comment,
+  };
   if (own) {
     const provider = await deps.providers.forConnection(db, own.connection);
     await provider.respondToEvent(own.calendarExternalId, own.externalId, response, {
       ...(row.comment ? { comment: row.comment } : {}),
     });
+    // A CalDAV server without scheduling tells nobody: the organiser's calendar hears it by email.
+    if (!provider.capabilities.serverScheduling && organizerAddress) {
+      await sendReply(deps, organizerAddress, reply);
+      return { outcome: 'written', calendarId: own.calendarId, repliedTo: organizerAddress };
+    }
     return { outcome: 'written', calendarId: own.calendarId };
   }
-
-  const organizerAddress = await organizerCopyAddress(db, ids.tenantId, meeting);
   if (!organizerAddress) {
     return {
       outcome: 'nothing_to_write',
       detail: 'Tandem is the organiser of record: nothing else to tell.',
     };
   }
-  const [organizer] = await db
+  await sendReply(deps, organizerAddress, reply);
+  return { outcome: 'replied', to: organizerAddress };
+}
+
+/** The iMIP REPLY, from Tandem's address on the attendee's behalf (Reply-To them, ATTENDEE their address). */
+async function sendReply(
+  deps: Deps,
+  to: string,
+  input: {
+    meeting: typeof meetings.$inferSelect;
+    attendeeEmail: string;
+    attendeeName: string | null;
+    response: GivenResponse;
+    comment: string | null;
+  },
+): Promise<void> {
+  const { meeting, response, comment } = input;
+  const [organizer] = await deps.db
     .select({ name: users.name })
     .from(users)
     .where(eq(users.id, meeting.organizerId));
-  const attendee = { email: row.attendeeEmail, name: row.attendeeName };
+  const attendee = { email: input.attendeeEmail, name: input.attendeeName };
   const who = attendee.name ?? attendee.email;
   await deps.mailer.send({
-    to: [{ email: organizerAddress, name: organizer?.name ?? null }],
+    to: [{ email: to, name: organizer?.name ?? null }],
     replyTo: attendee,
     subject: `${who} ${PHRASES[response]}: ${meeting.title}`,
-    text: `${who} ${PHRASES[response]} “${meeting.title}”.${row.comment ? `\n\nComment: ${row.comment}` : ''}\n\nSent by Tandem on their behalf.`,
+    text: `${who} ${PHRASES[response]} “${meeting.title}”.${comment ? `\n\nComment: ${comment}` : ''}\n\nSent by Tandem on their behalf.`,
     calendar: {
       method: 'REPLY',
       content: buildItipReply({
         meeting,
-        organizer: { email: organizerAddress, name: organizer?.name ?? null },
+        organizer: { email: to, name: organizer?.name ?? null },
         attendee,
         response,
-        comment: row.comment,
+        comment,
         now: deps.now(),
       }),
     },
   });
-  return { outcome: 'replied', to: organizerAddress };
 }
 
 const PHRASES: Record<GivenResponse, string> = {
