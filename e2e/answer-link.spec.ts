@@ -88,6 +88,6 @@ test('an invitee answers by the email link without signing in; opening it change
   });
 
   await guest.goto(`/answer/${token.slice(0, -4)}AAAA`);
-  await expect(guest.getByRole('alert')).toHaveText(/This answer link is not valid/);
+  await expect(guest.getByRole('main').getByRole('alert')).toHaveText(/This answer link is not valid/);
   await expectAccessible(guest);
 });
