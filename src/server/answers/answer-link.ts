@@ -6,6 +6,7 @@ import type { Executor } from '@/server/db/client';
 import { meetingAttendees, meetings, users, type AttendeeResponseValue } from '@/server/db/schema';
 import { ConflictError } from '@/server/errors';
 import { answerCommentSchema } from '@/server/meetings/inputs';
+import { NotificationOutbox } from '@/server/notifications/notify';
 import { InvalidAnswerLinkError, verifyAnswerToken } from './answer-token';
 import { recordAnswer, type GivenResponse } from './record-answer';
 
@@ -111,6 +112,7 @@ export async function answerByLink(
   const now = deps.now();
   const { tenantId, meetingId, attendeeId } = verifyAnswerToken(deps.answerLinkKey, token, now);
   const ids = { tenantId, meetingId, attendeeId };
+  const outbox = new NotificationOutbox();
   const outcome = await deps.db.transaction(async (tx) => {
     const row = await loadLinked(tx, ids);
     if (row.status === 'cancelled')
@@ -123,6 +125,7 @@ export async function answerByLink(
       comment: input.comment ?? null,
     });
   });
+  await outbox.announce(deps.jobs);
   if (outcome === 'recorded') {
     await deps.jobs.send({ name: 'tandem/meeting.answered', data: ids });
   }

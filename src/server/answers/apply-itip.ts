@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { AppDeps } from '@/server/app-deps/types';
 import type { Transaction } from '@/server/db/client';
 import { inboundMail, meetingAttendees, meetings, users } from '@/server/db/schema';
+import { NotificationOutbox } from '@/server/notifications/notify';
 import { addressOf, parseItip, responseOfPartstat, UnreadableItipError, type ItipAnswer } from './itip-parse';
 import { recordAnswer } from './record-answer';
 
@@ -32,7 +33,8 @@ export interface ItipOutcome {
 type Deps = Pick<AppDeps, 'db' | 'now' | 'jobs'>;
 
 export async function applyItipMessage(deps: Deps, message: InboundItipMessage): Promise<ItipOutcome> {
-  return deps.db.transaction(async (tx) => {
+  const outbox = new NotificationOutbox();
+  const outcome = await deps.db.transaction(async (tx) => {
     const [seen] = await tx
       .select()
       .from(inboundMail)
@@ -46,7 +48,7 @@ export async function applyItipMessage(deps: Deps, message: InboundItipMessage):
         ...(seen.meetingId ? { meetingId: seen.meetingId } : {}),
       };
     }
-    const result = await apply(tx, deps.now(), message);
+    const result = await apply(tx, deps.now(), message, outbox);
     await tx
       .insert(inboundMail)
       .values({
@@ -60,6 +62,8 @@ export async function applyItipMessage(deps: Deps, message: InboundItipMessage):
       .onConflictDoNothing();
     return result;
   });
+  await outbox.announce(deps.jobs);
+  return outcome;
 }
 
 const refused = (detail: string, ids: { tenantId?: string; meetingId?: string } = {}): ItipOutcome => ({
@@ -68,7 +72,12 @@ const refused = (detail: string, ids: { tenantId?: string; meetingId?: string } 
   ...ids,
 });
 
-async function apply(tx: Transaction, now: Date, message: InboundItipMessage): Promise<ItipOutcome> {
+async function apply(
+  tx: Transaction,
+  now: Date,
+  message: InboundItipMessage,
+  outbox: NotificationOutbox,
+): Promise<ItipOutcome> {
   let answer: ItipAnswer;
   try {
     answer = parseItip(message.ics, message.method);
@@ -131,16 +140,20 @@ async function apply(tx: Transaction, now: Date, message: InboundItipMessage): P
   }
   // DTSTAMP says when the answer was made; a clock ahead of ours does not get to win later answers.
   const at = answer.stampedAt && answer.stampedAt < now ? answer.stampedAt : now;
-  const outcome = await recordAnswer(tx, {
-    tenantId: meeting.tenantId,
-    meetingId: meeting.id,
-    attendeeId: attendee.id,
-    response,
-    at,
-    via: 'email',
-    comment: answer.comment,
-    ...(answer.method === 'COUNTER' ? { proposed: answer.proposed } : {}),
-  });
+  const outcome = await recordAnswer(
+    tx,
+    {
+      tenantId: meeting.tenantId,
+      meetingId: meeting.id,
+      attendeeId: attendee.id,
+      response,
+      at,
+      via: 'email',
+      comment: answer.comment,
+      ...(answer.method === 'COUNTER' ? { proposed: answer.proposed } : {}),
+    },
+    outbox,
+  );
   if (outcome === 'stale') {
     return { outcome: 'ignored_stale', detail: 'A later answer from this attendee is already kept.', ...ids };
   }

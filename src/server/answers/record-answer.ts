@@ -8,7 +8,7 @@ import {
   type ResponseChannel,
 } from '@/server/db/schema';
 import { ConflictError, NotFoundError } from '@/server/errors';
-import { notifyUsers } from '@/server/notifications/notify';
+import { notifyUsers, type NotificationOutbox } from '@/server/notifications/notify';
 
 /**
  * The one way an answer reaches `meeting_attendees` (DESIGN.md §4 rule 4), whatever it came
@@ -46,7 +46,15 @@ export type AnswerOutcome =
   /** Older than the stored answer. */
   | 'stale';
 
-export async function recordAnswer(tx: Executor, input: AnswerInput): Promise<AnswerOutcome> {
+/**
+ * `outbox` collects the notifications to email; the caller announces them once its transaction
+ * has committed (notifications/notify.ts).
+ */
+export async function recordAnswer(
+  tx: Executor,
+  input: AnswerInput,
+  outbox?: NotificationOutbox,
+): Promise<AnswerOutcome> {
   const [row] = await tx
     .select({
       response: meetingAttendees.response,
@@ -111,7 +119,7 @@ export async function recordAnswer(tx: Executor, input: AnswerInput): Promise<An
     .where(and(eq(meetingAttendees.tenantId, input.tenantId), eq(meetingAttendees.id, input.attendeeId)));
 
   const counterProposed = proposed !== null && proposalChanged;
-  await notifyUsers(
+  const toEmail = await notifyUsers(
     tx,
     input.tenantId,
     // An organiser who is also listed as an attendee does not need telling about their own answer.
@@ -132,5 +140,6 @@ export async function recordAnswer(tx: Executor, input: AnswerInput): Promise<An
         : {}),
     },
   );
+  outbox?.add(input.tenantId, toEmail);
   return 'recorded';
 }

@@ -4,6 +4,7 @@ import type { Database } from '@/server/db/client';
 import { meetingAttendees, meetings } from '@/server/db/schema';
 import { NotFoundError } from '@/server/errors';
 import type { JobDispatcher } from '@/server/jobs/events';
+import { NotificationOutbox } from '@/server/notifications/notify';
 import type { Actor } from '@/server/tenants/actor';
 import type { RespondInput } from './inputs';
 import { getMeeting, type MeetingView } from './queries';
@@ -20,6 +21,7 @@ export async function respondToMeeting(
   now: Date,
   jobs?: JobDispatcher,
 ): Promise<MeetingView> {
+  const outbox = new NotificationOutbox();
   const answered = await db.transaction(async (tx) => {
     const [attendee] = await tx
       .select({ id: meetingAttendees.id })
@@ -34,17 +36,22 @@ export async function respondToMeeting(
         ),
       );
     if (!attendee) throw new NotFoundError('Meeting not found');
-    const outcome = await recordAnswer(tx, {
-      tenantId: actor.tenantId,
-      meetingId: input.id,
-      attendeeId: attendee.id,
-      response: input.response,
-      at: now,
-      via: 'in_app',
-      comment: input.comment ?? null,
-    });
+    const outcome = await recordAnswer(
+      tx,
+      {
+        tenantId: actor.tenantId,
+        meetingId: input.id,
+        attendeeId: attendee.id,
+        response: input.response,
+        at: now,
+        via: 'in_app',
+        comment: input.comment ?? null,
+      },
+      outbox,
+    );
     return outcome === 'recorded' ? attendee.id : null;
   });
+  if (jobs) await outbox.announce(jobs);
   if (answered && jobs) {
     await jobs.send({
       name: 'tandem/meeting.answered',
