@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { AppDeps } from '@/server/app-deps/types';
 import type { Transaction } from '@/server/db/client';
-import { inboundMail, meetingAttendees, meetings, users } from '@/server/db/schema';
+import { meetingAttendees, meetings, users } from '@/server/db/schema';
 import { NotificationOutbox } from '@/server/notifications/notify';
 import { addressOf, parseItip, responseOfPartstat, UnreadableItipError, type ItipAnswer } from './itip-parse';
 import { recordAnswer } from './record-answer';
@@ -10,7 +10,6 @@ import { recordAnswer } from './record-answer';
  * An iMIP REPLY or COUNTER that reached Tandem's reply address (DESIGN.md §4 rule 4): the answer
  * of one attendee to a meeting Tandem is the organiser of record of. The sender must be the
  * attendee the REPLY speaks for; anything else is refused with plain words and changes nothing.
- * A message seen before (same Message-ID) is not applied again.
  */
 
 export interface InboundItipMessage {
@@ -34,34 +33,9 @@ type Deps = Pick<AppDeps, 'db' | 'now' | 'jobs'>;
 
 export async function applyItipMessage(deps: Deps, message: InboundItipMessage): Promise<ItipOutcome> {
   const outbox = new NotificationOutbox();
-  const outcome = await deps.db.transaction(async (tx) => {
-    const [seen] = await tx
-      .select()
-      .from(inboundMail)
-      .where(eq(inboundMail.messageId, message.messageId))
-      .limit(1);
-    if (seen) {
-      return {
-        outcome: seen.outcome as ItipOutcome['outcome'],
-        detail: `Already processed: ${seen.detail ?? seen.outcome}`,
-        ...(seen.tenantId ? { tenantId: seen.tenantId } : {}),
-        ...(seen.meetingId ? { meetingId: seen.meetingId } : {}),
-      };
-    }
-    const result = await apply(tx, deps.now(), message, outbox);
-    await tx
-      .insert(inboundMail)
-      .values({
-        messageId: message.messageId,
-        tenantId: result.tenantId ?? null,
-        meetingId: result.meetingId ?? null,
-        outcome: result.outcome,
-        detail: result.detail,
-        receivedAt: deps.now(),
-      })
-      .onConflictDoNothing();
-    return result;
-  });
+  // Each Message-ID is applied once by the inbound mail path (mail/inbound.ts, `inbound_mail`);
+  // a replay reaching this anyway records the same answer again, which changes nothing.
+  const outcome = await deps.db.transaction((tx) => apply(tx, deps.now(), message, outbox));
   await outbox.announce(deps.jobs);
   return outcome;
 }
