@@ -7,6 +7,7 @@ import { inngestDispatcher, jobsMode } from '@/server/jobs/dispatcher';
 import type { JobDispatcher } from '@/server/jobs/events';
 import { createJobFunctions } from '@/server/jobs/functions';
 import { InlineJobDriver } from '@/server/jobs/inline-driver';
+import { applyItipMessage } from '@/server/answers/apply-itip';
 import { startInboundMailListener } from '@/server/mail/inbound-listener';
 import type { InboundSmtpServer } from '@/server/mail/inbound-smtp';
 import { answerLinkKeyFromEnv, mailerFromEnv } from '@/server/mail/mail-settings';
@@ -121,6 +122,8 @@ export async function buildApp(env: Env, singletons: ProcessSingletons = {}): Pr
     callLimits: perUserCallLimits(),
     mailer: mailerFromEnv(env),
     answerLinkKey: answerLinkKeyFromEnv(env),
+    // Replies to meetings Tandem organises, by SMTP or the inbound hook, are answers.
+    handleInboundItip: (message) => applyItipMessage(app, message),
     jobsMode: mode,
     authSecret: env.AUTH_SECRET,
     demo: env.TANDEM_DEMO,
