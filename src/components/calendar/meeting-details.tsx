@@ -6,6 +6,7 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import type { MeetingView } from '@/server/meetings/queries';
 import { useTRPC } from '@/trpc/react';
+import { AcceptProposedTime } from './accept-proposed-time';
 import { AnswerForm } from './answer-form';
 import { AttendeeAnswers } from './attendee-answers';
 import { KIND_LABELS, RESPONSE_LABELS } from './labels';
@@ -32,6 +33,9 @@ export function MeetingDetails({
     await queryClient.invalidateQueries({ queryKey: trpc.meetings.pathKey() });
   };
   const respond = useMutation(trpc.meetings.respond.mutationOptions({ onSuccess: refresh }));
+  const acceptProposal = useMutation(
+    trpc.meetings.acceptProposedTime.mutationOptions({ onSuccess: refresh }),
+  );
   const cancel = useMutation(
     trpc.meetings.cancel.mutationOptions({
       onSuccess: async () => {
@@ -86,7 +90,22 @@ export function MeetingDetails({
         <h3 id="attendees-heading" className="font-semibold">
           Invitees
         </h3>
-        <AttendeeAnswers attendees={meeting.attendees} zone={zone} locale={locale} />
+        <AttendeeAnswers
+          attendees={meeting.attendees}
+          zone={zone}
+          locale={locale}
+          {...(meeting.myRole === 'organizer' && !cancelled
+            ? {
+                renderProposal: (attendee: MeetingView['attendees'][number]) => (
+                  <AcceptProposedTime
+                    meeting={meeting}
+                    attendee={attendee}
+                    accept={acceptProposal.mutateAsync}
+                  />
+                ),
+              }
+            : {})}
+        />
       </section>
 
       {meeting.myRole === 'attendee' && !cancelled ? (
@@ -98,9 +117,8 @@ export function MeetingDetails({
           <AnswerForm
             current={meeting.myResponse}
             pending={respond.isPending}
-            // The comment box appears once meetings.respond takes a comment (answers branch).
-            withComment={false}
-            onAnswer={({ response }) => respond.mutate({ id: meeting.id, response })}
+            withComment
+            onAnswer={(answer) => respond.mutate({ id: meeting.id, ...answer })}
           />
         </section>
       ) : null}
