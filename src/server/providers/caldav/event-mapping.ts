@@ -185,6 +185,7 @@ export function applyWrite(
   }
 
   setAttendees(vevent, write, identity);
+  if (write.sequence !== undefined) vevent.updatePropertyWithValue('sequence', write.sequence);
   if (!vevent.hasProperty('status') || vevent.getFirstPropertyValue('status') === 'CANCELLED') {
     vevent.updatePropertyWithValue('status', 'CONFIRMED');
   }
@@ -220,7 +221,15 @@ function setAttendees(vevent: ICAL.Component, write: EventWrite, identity: Write
     property.setValue(`mailto:${attendee.email}`);
     const before = previous.get(attendee.email.toLowerCase());
     const partstat = before?.getParameter('partstat');
-    property.setParameter('partstat', typeof partstat === 'string' ? partstat : 'NEEDS-ACTION');
+    // An answer Tandem knows (a copy it places) wins; else the stored one survives our edit.
+    property.setParameter(
+      'partstat',
+      attendee.response
+        ? PARTSTAT_OF[attendee.response]
+        : typeof partstat === 'string'
+          ? partstat
+          : 'NEEDS-ACTION',
+    );
     property.setParameter('role', attendee.isOptional ? 'OPT-PARTICIPANT' : 'REQ-PARTICIPANT');
     property.setParameter('rsvp', 'TRUE');
     if (attendee.name) property.setParameter('cn', attendee.name);
@@ -228,13 +237,23 @@ function setAttendees(vevent: ICAL.Component, write: EventWrite, identity: Write
     if (!write.notifyAttendees) property.setParameter('schedule-agent', 'CLIENT');
     vevent.addProperty(property);
   }
+  // A copy placed in an attendee's calendar names the meeting's organiser, not the account.
+  if (write.organizer) vevent.removeAllProperties('organizer');
   if (write.attendees.length > 0 && !vevent.hasProperty('organizer')) {
+    const who = write.organizer ?? identity;
     const organizer = new ICAL.Property('organizer');
-    organizer.setValue(`mailto:${identity.email}`);
-    if (identity.name) organizer.setParameter('cn', identity.name);
+    organizer.setValue(`mailto:${who.email}`);
+    if (who.name) organizer.setParameter('cn', who.name);
     vevent.addProperty(organizer);
   }
 }
+
+const PARTSTAT_OF: Record<AttendeeResponse, string> = {
+  needs_action: 'NEEDS-ACTION',
+  accepted: 'ACCEPTED',
+  declined: 'DECLINED',
+  tentative: 'TENTATIVE',
+};
 
 const PARTSTATS: Record<Exclude<AttendeeResponse, 'needs_action'>, string> = {
   accepted: 'ACCEPTED',

@@ -50,3 +50,8 @@ export function objectUrl(calendarUrl: string, objectName: string): string {
   const base = calendarUrl.endsWith('/') ? calendarUrl : `${calendarUrl}/`;
   return new URL(encodeURIComponent(objectName), base).toString();
 }
+
+/** The object name for an idempotency key: safe in a URL path segment, stable for the key. */
+export function objectNameForKey(key: string): string {
+  return `${key.replace(/[^A-Za-z0-9_-]/g, '-')}.ics`;
+}

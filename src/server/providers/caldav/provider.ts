@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createAccount, fetchCalendars, fetchCalendarUserAddresses, type DAVAccount } from 'tsdav';
-import { ProviderBadRequestError, ProviderNotFoundError } from '../errors';
+import { ProviderBadRequestError, ProviderConflictError, ProviderNotFoundError } from '../errors';
 import type {
   AttendeeResponse,
   CalendarProvider,
   ChangesPage,
+  CreateOptions,
   EventChange,
   EventWrite,
   FreeBusyResult,
@@ -34,7 +35,7 @@ import { expandObject } from './ical-expand';
 import { parseObject, type ParsedObject } from './ical-read';
 import { addPlainOverride, cancelInstance, findOverride, overrideInstance } from './ical-series';
 import { bumpSequence, ensureTimezones, newCalendar, newVevent } from './ical-write';
-import { instanceId, instantOfKey, parseEventId } from './ids';
+import { instanceId, instantOfKey, objectNameForKey, parseEventId } from './ids';
 import { busyIntervals } from './free-busy';
 
 /**
@@ -139,17 +140,33 @@ export class CalDavProvider implements CalendarProvider {
     );
   }
 
-  async createEvent(calendarId: string, write: EventWrite): Promise<ProviderEvent> {
-    const uid = randomUUID();
-    const name = `${uid}.ics`;
+  /**
+   * The object is PUT with If-None-Match: *. With an idempotency key its name comes from the key,
+   * so a replayed create meets the first one (412) and returns it instead of storing a second.
+   */
+  async createEvent(
+    calendarId: string,
+    write: EventWrite,
+    options: CreateOptions = {},
+  ): Promise<ProviderEvent> {
+    const uid = write.iCalUid ?? randomUUID();
+    const name = options.idempotencyKey ? objectNameForKey(options.idempotencyKey) : `${randomUUID()}.ics`;
     const vcalendar = newCalendar();
     const vevent = newVevent(uid);
     applyWrite(vevent, write, await this.identity());
     vcalendar.addSubcomponent(vevent);
     ensureTimezones(vcalendar);
     const data = vcalendar.toString();
-    const etag = await this.collection(calendarId).put(name, data, { create: true });
-    return this.afterWrite(calendarId, { name, etag, data }, name);
+    const collection = this.collection(calendarId);
+    try {
+      const etag = await collection.put(name, data, { create: true });
+      return await this.afterWrite(calendarId, { name, etag, data }, name);
+    } catch (error) {
+      if (options.idempotencyKey && error instanceof ProviderConflictError && error.status === 412) {
+        return this.afterWrite(calendarId, await collection.get(name), name);
+      }
+      throw error;
+    }
   }
 
   async updateEvent(
@@ -170,7 +187,8 @@ export class CalDavProvider implements CalendarProvider {
     } else {
       if (!parsed.master) throw new ProviderNotFoundError(`no series master in ${objectName}`, 404);
       applyWrite(parsed.master, write, identity);
-      bumpSequence(parsed.master);
+      // A copy Tandem places carries the meeting's own SEQUENCE; elsewhere each write raises it.
+      if (write.sequence === undefined) bumpSequence(parsed.master);
     }
     ensureTimezones(parsed.vcalendar);
     const data = parsed.vcalendar.toString();

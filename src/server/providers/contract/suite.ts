@@ -3,6 +3,7 @@ import { CreatedEvents } from './fixtures';
 import type { ContractHarness } from './harness';
 import { describeAttendeeContract } from './suite-attendees';
 import { describeEventContract } from './suite-events';
+import { describeIdempotenceContract } from './suite-idempotence';
 import { describePushContract } from './suite-push';
 import { describeRecurrenceContract } from './suite-recurrence';
 import { describeSyncContract } from './suite-sync';
@@ -50,6 +51,7 @@ export function runProviderContract(name: string, makeHarness: () => Promise<Con
     };
 
     describeEventContract(context);
+    describeIdempotenceContract(context);
     describeRecurrenceContract(context);
     describeSyncContract(context);
     describeAttendeeContract(context);

@@ -4,12 +4,18 @@
  * writes send If-Match and `sendUpdates`; answers patch the attendee's own copy; push uses
  * watch channels (renewal = a new channel, then stopping the old one, as Google has no renew).
  */
-import { randomUUID } from 'node:crypto';
-import { ProviderBadRequestError, ProviderNotFoundError, ProviderUnavailableError } from '../errors';
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  ProviderBadRequestError,
+  ProviderConflictError,
+  ProviderNotFoundError,
+  ProviderUnavailableError,
+} from '../errors';
 import type {
   AttendeeResponse,
   CalendarProvider,
   ChangesPage,
+  CreateOptions,
   EventWrite,
   FreeBusyResult,
   OAuthTokens,
@@ -156,15 +162,36 @@ export class GoogleCalendarProvider implements CalendarProvider {
     return toProviderEvent(data);
   }
 
-  async createEvent(calendarId: string, event: EventWrite): Promise<ProviderEvent> {
-    const { data } = await this.session.run(() =>
-      this.api.events.insert({
-        calendarId,
-        sendUpdates: event.notifyAttendees ? 'all' : 'none',
-        requestBody: toGoogleBody(event, false),
-      }),
-    );
-    return toProviderEvent(data);
+  /**
+   * With an idempotency key the event id is chosen by us (derived from the key): a replayed insert
+   * gets 409 from Google, and the event the first one made is returned instead of a second one.
+   */
+  async createEvent(
+    calendarId: string,
+    event: EventWrite,
+    options: CreateOptions = {},
+  ): Promise<ProviderEvent> {
+    const id = options.idempotencyKey ? googleEventIdFor(options.idempotencyKey) : undefined;
+    const requestBody = {
+      ...toGoogleBody(event, false),
+      ...(id ? { id } : {}),
+      ...(event.iCalUid ? { iCalUID: event.iCalUid } : {}),
+    };
+    try {
+      const { data } = await this.session.run(() =>
+        this.api.events.insert({
+          calendarId,
+          sendUpdates: event.notifyAttendees ? 'all' : 'none',
+          requestBody,
+        }),
+      );
+      return toProviderEvent(data);
+    } catch (error) {
+      if (id && error instanceof ProviderConflictError && error.status === 409) {
+        return this.getEvent(calendarId, id);
+      }
+      throw error;
+    }
   }
 
   /**
@@ -306,6 +333,14 @@ export class GoogleCalendarProvider implements CalendarProvider {
       if (!(error instanceof ProviderNotFoundError)) throw error;
     }
   }
+}
+
+/**
+ * A client-chosen Google event id for an idempotency key: base32hex (Google allows a–v, 0–9, 5 to
+ * 1024 characters), and lowercase hex is a subset of it. Hashed so that any key fits.
+ */
+export function googleEventIdFor(idempotencyKey: string): string {
+  return createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 40);
 }
 
 function ifMatch(etag: string | null | undefined): { headers: Record<string, string> } | undefined {

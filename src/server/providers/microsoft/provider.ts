@@ -3,6 +3,7 @@ import { ProviderConflictError } from '../errors';
 import type {
   CalendarProvider,
   ChangesPage,
+  CreateOptions,
   EventWrite,
   FreeBusyResult,
   ProviderCalendar,
@@ -122,15 +123,26 @@ export class MicrosoftCalendarProvider implements CalendarProvider {
     return toProviderEvent(event, self);
   }
 
-  async createEvent(calendarId: string, write: EventWrite): Promise<ProviderEvent> {
+  async createEvent(
+    calendarId: string,
+    write: EventWrite,
+    options: CreateOptions = {},
+  ): Promise<ProviderEvent> {
     const body = toGraphBody(write);
-    // Same meeting, same content → same transactionId: a retried create returns the first event.
-    const transactionId = write.tandemMeetingId
+    // The same key → the same transactionId: Graph returns the first event to a replayed create,
+    // even when the content changed in between (a later version is written as an update). Without
+    // a key, the same meeting with the same content gets the same id.
+    const transactionId = options.idempotencyKey
       ? `tandem-${createHash('sha256')
-          .update(JSON.stringify([calendarId, body]))
+          .update(JSON.stringify([calendarId, options.idempotencyKey]))
           .digest('hex')
           .slice(0, 40)}`
-      : undefined;
+      : write.tandemMeetingId
+        ? `tandem-${createHash('sha256')
+            .update(JSON.stringify([calendarId, body]))
+            .digest('hex')
+            .slice(0, 40)}`
+        : undefined;
     const created = await this.session.call(
       'create event',
       () =>
