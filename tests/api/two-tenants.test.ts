@@ -3,7 +3,7 @@ import { memberships } from '@/server/db/schema';
 import { createMeeting } from '@/server/meetings/schedule';
 import { createTask } from '@/server/tasks/tasks';
 import { findActor, type Actor } from '@/server/tenants/actor';
-import { ACTIVITY_WEEK, meetingInput, seedActivity, taskInput } from '@/tests/support/activity';
+import { ACTIVITY_WEEK, meetingInput, scheduleDeps, seedActivity, taskInput } from '@/tests/support/activity';
 import { callProcedure, describeOutcome, type Outcome } from '@/tests/support/api';
 import {
   enableCalendarIntegration,
@@ -51,7 +51,7 @@ beforeAll(async () => {
     await enableCalendarIntegration(database.db, tenant.tenantId);
     await seedActivity(database.db, tenant, label);
     const meeting = await createMeeting(
-      database.db,
+      scheduleDeps(database.db),
       organiser,
       meetingInput(organiser === member ? [tenant.learner.userId] : [member.userId], `${label} meeting`),
     );

@@ -1,9 +1,15 @@
 import type { Database } from '@/server/db/client';
 import type { CreateMeetingInput } from '@/server/meetings/inputs';
-import { createMeeting } from '@/server/meetings/schedule';
+import { createMeeting, type ScheduleDeps } from '@/server/meetings/schedule';
 import { createTask } from '@/server/tasks/tasks';
 import type { Actor } from '@/server/tenants/actor';
 import type { TestTenant } from './fixtures';
+import { RecordingDispatcher } from './recording-dispatcher';
+
+/** Scheduling's parts for tests that do not run the delivery job: its events are only recorded. */
+export function scheduleDeps(db: Database, now: Date = new Date('2026-03-02T08:00:00Z')): ScheduleDeps {
+  return { db, now: () => now, jobs: new RecordingDispatcher() };
+}
 
 /** The week the seeded activity falls in (Monday 2 March 2026, UTC). */
 export const ACTIVITY_WEEK = { from: new Date('2026-03-02T00:00:00Z'), to: new Date('2026-03-09T00:00:00Z') };
@@ -19,6 +25,7 @@ export function meetingInput(attendeeUserIds: string[], title = 'Weekly check-in
     endsAt: new Date('2026-03-03T10:45:00Z'),
     timeZone: 'Europe/London',
     attendeeUserIds,
+    guests: [],
   };
 }
 
@@ -39,7 +46,7 @@ export interface TenantActivity {
 /** A meeting and tasks in `tenant`, all titled with `label` so that leaks are easy to spot. */
 export async function seedActivity(db: Database, tenant: TestTenant, label: string): Promise<TenantActivity> {
   const meeting = await createMeeting(
-    db,
+    scheduleDeps(db),
     tenant.tutor,
     meetingInput([tenant.learner.userId], `${label} meeting`),
   );

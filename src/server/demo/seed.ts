@@ -164,7 +164,9 @@ async function seedMeeting(
 ): Promise<void> {
   const organizer = await actorFor(plan.organizer);
   const startsAt = onWeekday(now, weekOffset, plan.weekday, plan.start, organizer.timeZone);
-  const meeting = await createMeeting(db, organizer, {
+  // Seeded meetings are history from before anyone connected a calendar: nothing to deliver.
+  const seeding = { db, now: () => now, jobs: { send: async () => {} } };
+  const meeting = await createMeeting(seeding, organizer, {
     kind: plan.kind,
     title: plan.title,
     description: `${plan.title} with your tutor.`,
@@ -174,6 +176,7 @@ async function seedMeeting(
     endsAt: new Date(startsAt.getTime() + plan.minutes * 60_000),
     timeZone: organizer.timeZone,
     attendeeUserIds: Object.keys(plan.invitees).map((handle) => userIds.get(`${handle}@${domain}`) ?? handle),
+    guests: [],
   });
   // Next week's invitations are still waiting for answers.
   if (weekOffset > 0) return;

@@ -6,6 +6,7 @@ import { storableText } from '@/server/validation/text';
 import { editedVersionSchema } from '@/server/validation/version';
 
 export const MAX_ATTENDEES = 50;
+export const MAX_GUESTS = 20;
 export const MAX_MEETING_HOURS = 24;
 export const MEETING_TOO_LONG = `A meeting may last at most ${MAX_MEETING_HOURS} hours`;
 export const MEETING_CHANGED_MEANWHILE =
@@ -46,12 +47,29 @@ const meetingFieldsSchema = z.strictObject({
 });
 const fields = meetingFieldsSchema.shape;
 
+/** Outside guests (not members), by email: an employer's mentor. A member's address makes them that member. */
+const guestSchema = z.strictObject({
+  email: storableText()
+    .trim()
+    .toLowerCase()
+    .max(254)
+    .pipe(z.email({ message: 'Enter a guest email address like name@example.org' })),
+  name: storableText().trim().max(200).nullable().default(null),
+});
+export const guestsSchema = z
+  .array(guestSchema)
+  .max(MAX_GUESTS, `At most ${MAX_GUESTS} outside guests`)
+  .refine((guests) => new Set(guests.map((guest) => guest.email)).size === guests.length, {
+    message: 'Each guest email may appear only once',
+  });
+
 export const createMeetingSchema = meetingFieldsSchema
   .extend({
     kind: fields.kind.default('meeting'),
     description: fields.description.default(null),
     location: fields.location.default(null),
     onlineUrl: fields.onlineUrl.default(null),
+    guests: guestsSchema.default([]),
   })
   .refine(endsAfterStart, { message: 'The meeting must end after it starts', path: ['endsAt'] })
   .refine(withinMaxLength, { message: MEETING_TOO_LONG, path: ['endsAt'] });

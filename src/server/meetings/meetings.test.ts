@@ -1,13 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '@/server/errors';
+import { scheduleDeps } from '@/tests/support/activity';
 import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
 import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
 import { MEETING_CHANGED_MEANWHILE } from './inputs';
 import { getMeeting, listMeetings } from './queries';
 import { respondToMeeting } from './responses';
-import { cancelMeeting, createMeeting, updateMeeting } from './schedule';
+import { cancelMeeting, createMeeting, updateMeeting, type ScheduleDeps } from './schedule';
 
 let database: TestDatabase;
+let deps: ScheduleDeps;
 let north: TestTenant;
 let south: TestTenant;
 const now = new Date('2026-03-02T08:00:00Z');
@@ -15,6 +17,7 @@ const week = { from: new Date('2026-03-02T00:00:00Z'), to: new Date('2026-03-09T
 
 beforeAll(async () => {
   database = await useTestDatabase();
+  deps = scheduleDeps(database.db, now);
   north = await createTestTenant(database.db, 'north');
   south = await createTestTenant(database.db, 'south');
 });
@@ -30,12 +33,13 @@ function meetingInput(attendeeUserIds: string[]) {
     endsAt: new Date('2026-03-03T10:45:00Z'),
     timeZone: 'Europe/London',
     attendeeUserIds,
+    guests: [],
   };
 }
 
 describe('meetings', () => {
   it('a tutor invites a learner, who sees it and answers; the tutor sees the answer', async () => {
-    const created = await createMeeting(database.db, north.tutor, meetingInput([north.learner.userId]));
+    const created = await createMeeting(deps, north.tutor, meetingInput([north.learner.userId]));
     expect(created.attendees).toEqual([
       expect.objectContaining({ userId: north.learner.userId, response: 'needs_action' }),
     ]);
@@ -52,7 +56,7 @@ describe('meetings', () => {
   });
 
   it('members of the same tenant who are not invited neither list nor open the meeting', async () => {
-    const created = await createMeeting(database.db, north.tutor, meetingInput([north.learner.userId]));
+    const created = await createMeeting(deps, north.tutor, meetingInput([north.learner.userId]));
     for (const outsider of [north.otherLearner, north.admin]) {
       expect((await listMeetings(database.db, outsider, week)).map((m) => m.id)).not.toContain(created.id);
       await expect(getMeeting(database.db, outsider, created.id)).rejects.toThrow(NotFoundError);
@@ -69,69 +73,56 @@ describe('meetings', () => {
 
   it('learners cannot organise, and cannot invite people of another tenant', async () => {
     await expect(
-      createMeeting(database.db, north.learner, meetingInput([north.otherLearner.userId])),
+      createMeeting(deps, north.learner, meetingInput([north.otherLearner.userId])),
     ).rejects.toThrow(ForbiddenError);
-    await expect(
-      createMeeting(database.db, north.tutor, meetingInput([south.learner.userId])),
-    ).rejects.toThrow(InvalidInputError);
+    await expect(createMeeting(deps, north.tutor, meetingInput([south.learner.userId]))).rejects.toThrow(
+      InvalidInputError,
+    );
   });
 
   it('moving a meeting bumps its sequence and asks everyone to answer again', async () => {
-    const created = await createMeeting(database.db, north.tutor, meetingInput([north.learner.userId]));
+    const created = await createMeeting(deps, north.tutor, meetingInput([north.learner.userId]));
     await respondToMeeting(database.db, north.learner, { id: created.id, response: 'accepted' }, now);
-    const moved = await updateMeeting(
-      database.db,
-      north.tutor,
-      {
-        id: created.id,
-        version: created.version,
-        startsAt: new Date('2026-03-04T10:00:00Z'),
-        endsAt: new Date('2026-03-04T11:00:00Z'),
-      },
-      now,
-    );
+    const moved = await updateMeeting(deps, north.tutor, {
+      id: created.id,
+      version: created.version,
+      startsAt: new Date('2026-03-04T10:00:00Z'),
+      endsAt: new Date('2026-03-04T11:00:00Z'),
+    });
     expect(moved.sequence).toBe(created.sequence + 1);
     expect(moved.attendees[0]?.response).toBe('needs_action');
-    const retitled = await updateMeeting(
-      database.db,
-      north.tutor,
-      { id: created.id, version: moved.version, title: 'Renamed' },
-      now,
-    );
+    const retitled = await updateMeeting(deps, north.tutor, {
+      id: created.id,
+      version: moved.version,
+      title: 'Renamed',
+    });
     expect(retitled.title).toBe('Renamed');
     expect(retitled.attendees[0]?.response).toBe('needs_action');
   });
 
   it('only the organiser changes a meeting; strangers cannot learn it exists', async () => {
-    const created = await createMeeting(database.db, north.tutor, meetingInput([north.learner.userId]));
+    const created = await createMeeting(deps, north.tutor, meetingInput([north.learner.userId]));
     await expect(
-      updateMeeting(
-        database.db,
-        north.learner,
-        { id: created.id, version: created.version, title: 'Mine now' },
-        now,
-      ),
+      updateMeeting(deps, north.learner, { id: created.id, version: created.version, title: 'Mine now' }),
     ).rejects.toThrow(ForbiddenError);
     await expect(
-      updateMeeting(
-        database.db,
-        north.otherLearner,
-        { id: created.id, version: created.version, title: 'Mine now' },
-        now,
-      ),
+      updateMeeting(deps, north.otherLearner, {
+        id: created.id,
+        version: created.version,
+        title: 'Mine now',
+      }),
     ).rejects.toThrow(NotFoundError);
-    await expect(cancelMeeting(database.db, south.tutor, created.id, now)).rejects.toThrow(NotFoundError);
+    await expect(cancelMeeting(deps, south.tutor, created.id)).rejects.toThrow(NotFoundError);
   });
 
   it('an edit made from a version changed since is refused, and the newer change is kept', async () => {
-    const created = await createMeeting(database.db, north.tutor, meetingInput([north.learner.userId]));
+    const created = await createMeeting(deps, north.tutor, meetingInput([north.learner.userId]));
     await respondToMeeting(database.db, north.learner, { id: created.id, response: 'accepted' }, now);
-    const first = await updateMeeting(
-      database.db,
-      north.tutor,
-      { id: created.id, version: created.version, location: 'Room 5' },
-      now,
-    );
+    const first = await updateMeeting(deps, north.tutor, {
+      id: created.id,
+      version: created.version,
+      location: 'Room 5',
+    });
     expect(first.version).toBe(created.version + 1);
     // The second editor opened the meeting before the first saved, and drags it to another day.
     const staleMove = {
@@ -140,20 +131,20 @@ describe('meetings', () => {
       startsAt: new Date('2026-03-05T10:00:00Z'),
       endsAt: new Date('2026-03-05T10:45:00Z'),
     };
-    await expect(updateMeeting(database.db, north.tutor, staleMove, now)).rejects.toThrow(
+    await expect(updateMeeting(deps, north.tutor, staleMove)).rejects.toThrow(
       new ConflictError(MEETING_CHANGED_MEANWHILE),
     );
     const [kept] = (await listMeetings(database.db, north.tutor, week)).filter((m) => m.id === created.id);
     expect(kept).toMatchObject({ location: 'Room 5', version: first.version, sequence: first.sequence });
     expect(kept?.startsAt.toISOString()).toBe('2026-03-03T10:00:00.000Z');
     expect(kept?.attendees[0]?.response).toBe('accepted');
-    const cancelled = await cancelMeeting(database.db, north.tutor, created.id, now);
+    const cancelled = await cancelMeeting(deps, north.tutor, created.id);
     expect(cancelled.version).toBe(first.version + 1);
   });
 
   it('a cancelled meeting stays visible as cancelled and refuses answers', async () => {
-    const created = await createMeeting(database.db, north.tutor, meetingInput([north.learner.userId]));
-    const cancelled = await cancelMeeting(database.db, north.tutor, created.id, now);
+    const created = await createMeeting(deps, north.tutor, meetingInput([north.learner.userId]));
+    const cancelled = await cancelMeeting(deps, north.tutor, created.id);
     expect(cancelled.status).toBe('cancelled');
     await expect(
       respondToMeeting(database.db, north.learner, { id: created.id, response: 'accepted' }, now),

@@ -1,6 +1,8 @@
 import { and, eq, inArray, isNotNull, notInArray, sql } from 'drizzle-orm';
-import type { Database, Transaction } from '@/server/db/client';
+import type { AppDeps } from '@/server/app-deps/types';
+import type { Transaction } from '@/server/db/client';
 import { meetingAttendees, meetings, memberships, users } from '@/server/db/schema';
+import { loadWriteTargets } from '@/server/delivery/targets';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '@/server/errors';
 import { notifyUsers } from '@/server/notifications/notify';
 import type { Actor } from '@/server/tenants/actor';
@@ -13,17 +15,26 @@ import {
 } from './inputs';
 import { canOrganize, ORGANIZER_REFUSAL } from './organizers';
 import { getMeeting, type MeetingView } from './queries';
+import { separateGuests } from './guests';
 
-/** Tutors (and admins) send meetings and reviews to members of their own tenant. */
+/** What scheduling needs: the database, the clock, and the jobs that deliver the meeting afterwards. */
+export type ScheduleDeps = Pick<AppDeps, 'db' | 'jobs' | 'now'>;
+
+/**
+ * Tutors (and admins) send meetings and reviews to members of their own tenant and, by email, to
+ * outside guests. Each attendee is recorded under their calendar address (delivery/decide.ts);
+ * once the transaction is committed the `deliver-meeting` job takes it to every calendar.
+ */
 export async function createMeeting(
-  db: Database,
+  deps: ScheduleDeps,
   actor: Actor,
   input: CreateMeetingInput,
 ): Promise<MeetingView> {
   assertCanOrganize(actor);
-  const meetingId = await db.transaction(async (tx) => {
-    const invitees = await resolveInvitees(tx, actor, input.attendeeUserIds);
-    const { attendeeUserIds: _ids, ...details } = input;
+  const { meetingId, version } = await deps.db.transaction(async (tx) => {
+    const { members, outsiders } = await separateGuests(tx, actor, input.guests);
+    const invitees = await resolveInvitees(tx, actor, [...input.attendeeUserIds, ...members]);
+    const { attendeeUserIds: _ids, guests: _guests, ...details } = input;
     const [meeting] = await tx
       .insert(meetings)
       .values({
@@ -32,16 +43,32 @@ export async function createMeeting(
         organizerId: actor.userId,
         icalUid: `${crypto.randomUUID()}@tandem`,
       })
-      .returning({ id: meetings.id, title: meetings.title, startsAt: meetings.startsAt });
+      .returning({
+        id: meetings.id,
+        title: meetings.title,
+        startsAt: meetings.startsAt,
+        version: meetings.version,
+      });
     if (!meeting) throw new Error('insert returned no row');
-    await tx.insert(meetingAttendees).values(
-      invitees.map((invitee) => ({
+    const addresses = await calendarAddresses(tx, actor, invitees);
+    const memberAddresses = new Set(addresses.map((invitee) => invitee.email));
+    await tx.insert(meetingAttendees).values([
+      ...addresses.map((invitee) => ({
         tenantId: actor.tenantId,
         meetingId: meeting.id,
         userId: invitee.id,
         email: invitee.email,
       })),
-    );
+      ...outsiders
+        .filter((guest) => !memberAddresses.has(guest.email))
+        .map((guest) => ({
+          tenantId: actor.tenantId,
+          meetingId: meeting.id,
+          userId: null,
+          email: guest.email,
+          name: guest.name,
+        })),
+    ]);
     await notifyUsers(
       tx,
       actor.tenantId,
@@ -53,9 +80,10 @@ export async function createMeeting(
         startsAt: meeting.startsAt.toISOString(),
       },
     );
-    return meeting.id;
+    return { meetingId: meeting.id, version: meeting.version };
   });
-  return getMeeting(db, actor, meetingId);
+  await requestDelivery(deps, actor, meetingId, version);
+  return getMeeting(deps.db, actor, meetingId);
 }
 
 /**
@@ -64,12 +92,12 @@ export async function createMeeting(
  * agreed to the old time, not the new one); any significant change bumps SEQUENCE.
  */
 export async function updateMeeting(
-  db: Database,
+  deps: ScheduleDeps,
   actor: Actor,
   input: UpdateMeetingInput,
-  now: Date,
 ): Promise<MeetingView> {
-  await db.transaction(async (tx) => {
+  const now = deps.now();
+  const version = await deps.db.transaction(async (tx) => {
     const current = await lockOwnMeeting(tx, actor, input.id);
     if (current.status === 'cancelled')
       throw new ConflictError('This meeting was cancelled and can no longer change');
@@ -109,20 +137,23 @@ export async function updateMeeting(
       startsAt: startsAt.toISOString(),
       timeChanged,
     });
+    return current.version + 1;
   });
-  return getMeeting(db, actor, input.id);
+  await requestDelivery(deps, actor, input.id, version);
+  return getMeeting(deps.db, actor, input.id);
 }
 
-export async function cancelMeeting(db: Database, actor: Actor, id: string, now: Date): Promise<MeetingView> {
-  await db.transaction(async (tx) => {
+export async function cancelMeeting(deps: ScheduleDeps, actor: Actor, id: string): Promise<MeetingView> {
+  const now = deps.now();
+  const version = await deps.db.transaction(async (tx) => {
     const current = await lockOwnMeeting(tx, actor, id);
-    if (current.status === 'cancelled') return;
+    if (current.status === 'cancelled') return null;
     await tx
       .update(meetings)
       .set({
         status: 'cancelled',
         sequence: sql`${meetings.sequence} + 1`,
-        version: sql`${meetings.version} + 1`,
+        version: current.version + 1,
         updatedAt: now,
       })
       .where(and(eq(meetings.tenantId, actor.tenantId), eq(meetings.id, id)));
@@ -131,8 +162,38 @@ export async function cancelMeeting(db: Database, actor: Actor, id: string, now:
       title: current.title,
       startsAt: current.startsAt.toISOString(),
     });
+    return current.version + 1;
   });
-  return getMeeting(db, actor, id);
+  if (version !== null) await requestDelivery(deps, actor, id, version);
+  return getMeeting(deps.db, actor, id);
+}
+
+/**
+ * After the commit, so the job reads what was committed. A lost send is not a lost meeting: the
+ * next change sends a later version, which delivers everything up to it.
+ */
+async function requestDelivery(deps: ScheduleDeps, actor: Actor, meetingId: string, version: number) {
+  await deps.jobs.send({
+    name: 'tandem/meeting.changed',
+    data: { tenantId: actor.tenantId, meetingId, version },
+  });
+}
+
+/** Invitees as recorded: under their calendar address (write-target account), else their Tandem email. */
+async function calendarAddresses(
+  tx: Transaction,
+  actor: Actor,
+  invitees: { id: string; email: string }[],
+): Promise<{ id: string; email: string }[]> {
+  const targets = await loadWriteTargets(
+    tx,
+    actor.tenantId,
+    invitees.map((invitee) => invitee.id),
+  );
+  return invitees.map((invitee) => ({
+    id: invitee.id,
+    email: (targets.get(invitee.id)?.accountEmail ?? invitee.email).toLowerCase(),
+  }));
 }
 
 function assertCanOrganize(actor: Actor): void {
@@ -177,7 +238,7 @@ async function replaceAttendees(
   userIds: string[],
   title: string,
 ) {
-  const invitees = await resolveInvitees(tx, actor, userIds);
+  const invitees = await calendarAddresses(tx, actor, await resolveInvitees(tx, actor, userIds));
   const keep = invitees.map((invitee) => invitee.id);
   const removed = await tx
     .delete(meetingAttendees)

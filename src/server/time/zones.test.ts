@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listMeetings } from '@/server/meetings/queries';
 import { createMeeting } from '@/server/meetings/schedule';
+import { scheduleDeps } from '@/tests/support/activity';
 import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
 import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
 import { addLocalDays, isValidTimeZone, localDate, wallTimeToInstant } from './zones';
@@ -30,7 +31,7 @@ beforeAll(async () => {
   database = await useTestDatabase();
   newYork = await createTestTenant(database.db, 'new-york', 'America/New_York');
   const meeting = async (title: string, startsAt: string) =>
-    createMeeting(database.db, newYork.tutor, {
+    createMeeting(scheduleDeps(database.db), newYork.tutor, {
       kind: 'meeting',
       title,
       description: null,
@@ -40,6 +41,7 @@ beforeAll(async () => {
       endsAt: new Date(new Date(startsAt).getTime() + HOUR_MS / 2),
       timeZone: 'America/New_York',
       attendeeUserIds: [newYork.learner.userId],
+      guests: [],
     });
   await meeting('Sat 23:30 EST, the evening before spring-forward', '2026-03-08T04:30:00Z');
   await meeting('Sun 10:00 EDT', '2026-03-08T14:00:00Z');

@@ -20,13 +20,13 @@ export const meetingsRouter = createTRPCRouter({
     .query(({ ctx, input }) => getMeeting(ctx.db, ctx.actor, input.id)),
   create: organizerProcedure
     .input(createMeetingSchema)
-    .mutation(({ ctx, input }) => createMeeting(ctx.db, ctx.actor, input)),
+    .mutation(({ ctx, input }) => createMeeting(ctx, ctx.actor, input)),
   update: organizerProcedure
     .input(updateMeetingSchema)
-    .mutation(({ ctx, input }) => updateMeeting(ctx.db, ctx.actor, input, ctx.now())),
+    .mutation(({ ctx, input }) => updateMeeting(ctx, ctx.actor, input)),
   cancel: organizerProcedure
     .input(meetingIdSchema)
-    .mutation(({ ctx, input }) => cancelMeeting(ctx.db, ctx.actor, input.id, ctx.now())),
+    .mutation(({ ctx, input }) => cancelMeeting(ctx, ctx.actor, input.id)),
   respond: tenantProcedure
     .input(respondSchema)
     .mutation(({ ctx, input }) => respondToMeeting(ctx.db, ctx.actor, input, ctx.now(), ctx.jobs)),
