@@ -28,7 +28,8 @@ import {
   type EmulatorRegistry,
 } from './emulator-registry';
 import { createTestTenant, type TestTenant } from './fixtures';
-import { mailerFromEnv } from '@/server/mail/mail-settings';
+import { startMailSink, type MailSink } from './mail-sink';
+import { TEST_ANSWER_LINK_KEY, testMailer } from './test-mail';
 
 export const ORGANIZER = 'organizer@northbridge.test';
 const quiet = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
@@ -45,6 +46,8 @@ export interface JobTestbed {
   /** What the webhook service answered to each push the emulator delivered. */
   webhookOutcomes: WebhookOutcome[];
   driver: InlineJobDriver;
+  /** Where the jobs' email goes (a real SMTP server keeping what it receives). */
+  mail: MailSink;
   /** Recorded waits between attempts (the driver does not really sleep in tests). */
   sleeps: number[];
   /** The parts the job functions get; `jobs` is the driver unless a recorder is given. */
@@ -67,6 +70,8 @@ function toHeaders(incoming: IncomingHttpHeaders): Headers {
 /** `database`: the test file's own (useTestDatabase()). */
 export async function startJobTestbed(database: TestDatabase, label: string): Promise<JobTestbed> {
   const bed = await startGoogleTestbed();
+  const mail = await startMailSink();
+  const mailer = testMailer(mail.url);
   const registry = createEmulatorRegistry({ google: bed });
   const deps: SyncDeps = {
     db: database.db,
@@ -103,11 +108,8 @@ export async function startJobTestbed(database: TestDatabase, label: string): Pr
     ...deps,
     appUrl,
     pollMinutes: 5,
-    // Sync jobs send no mail; one that tried would fail loudly.
-    mailer: mailerFromEnv({
-      MAIL_FROM: 'tandem@localhost',
-      IMIP_REPLY_ADDRESS: 'meetings@replies.tandem.test',
-    }),
+    mailer,
+    answerLinkKey: TEST_ANSWER_LINK_KEY,
     jobs: jobs ?? { send: (events) => (holder.driver as InlineJobDriver).send(events) },
   });
   const activeDriver = new InlineJobDriver({
@@ -127,6 +129,7 @@ export async function startJobTestbed(database: TestDatabase, label: string): Pr
     appUrl,
     webhookOutcomes,
     driver: activeDriver,
+    mail,
     sleeps,
     jobDeps,
     connectGoogle: (email = ORGANIZER) =>
@@ -154,6 +157,7 @@ export async function startJobTestbed(database: TestDatabase, label: string): Pr
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await bed.close();
+      await mail.close();
     },
   };
 }

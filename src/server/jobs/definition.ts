@@ -8,7 +8,7 @@ import type { JobEventData, JobEventName } from './events';
  */
 export type JobDeps = Pick<
   AppDeps,
-  'db' | 'providers' | 'now' | 'window' | 'appUrl' | 'pollMinutes' | 'jobs' | 'mailer'
+  'db' | 'providers' | 'now' | 'window' | 'appUrl' | 'pollMinutes' | 'jobs' | 'mailer' | 'answerLinkKey'
 >;
 
 /**

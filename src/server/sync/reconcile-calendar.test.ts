@@ -25,7 +25,7 @@ import { refreshCalendarList } from './calendar-list';
 import type { SyncDeps } from './deps';
 import { listCalendarsDueForReconcile, reconcileCalendar, reconcileHourOf } from './reconcile-calendar';
 import { syncCalendar } from './sync-calendar';
-import { mailerFromEnv } from '@/server/mail/mail-settings';
+import { TEST_ANSWER_LINK_KEY, unusedMailer } from '@/tests/support/test-mail';
 
 /**
  * The daily etag reconcile against real servers: a mirror that drifted without the server saying
@@ -198,11 +198,8 @@ describe('the reconcile job', () => {
       jobs: recorded,
       appUrl: 'http://127.0.0.1:3000',
       pollMinutes: 5,
-      // Sync jobs send no mail; one that tried would fail loudly.
-      mailer: mailerFromEnv({
-        MAIL_FROM: 'tandem@localhost',
-        IMIP_REPLY_ADDRESS: 'meetings@replies.tandem.test',
-      }),
+      mailer: unusedMailer(),
+      answerLinkKey: TEST_ANSWER_LINK_KEY,
     });
     const cron = await new InngestTestEngine({
       function: createJobFunction(

@@ -1,6 +1,7 @@
 import type { Inngest } from 'inngest';
 import type { JobDefinition, JobDeps } from '../definition';
 import { createJobFunction } from '../job-function';
+import { deliverMeeting } from './deliver-meeting';
 import { importConnection } from './import-connection';
 import { pollCalendars } from './poll-calendars';
 import { reconcileCalendars } from './reconcile-calendars';
@@ -20,6 +21,7 @@ export const JOB_DEFINITIONS: JobDefinition[] = [
   sendNotificationEmailsJob,
   sweepNotificationEmailsJob,
   writeAnswer,
+  deliverMeeting,
 ];
 
 /** Every job as an Inngest function bound to the app's parts: `/api/inngest` serves these, the inline driver runs them. */

@@ -1,0 +1,79 @@
+import type { AppDeps } from '@/server/app-deps/types';
+import type { DeliveryMethod } from '@/server/db/schema';
+import { notifyUsers } from '@/server/notifications/notify';
+import {
+  ProviderAuthRevokedError,
+  ProviderBadRequestError,
+  ProviderError,
+  ProviderNotFoundError,
+  ProviderProtocolError,
+} from '@/server/providers/errors';
+import { markConnectionNeedsReauth } from '@/server/sync/connection-health';
+import { setAttendeeDelivery } from './attendee-states';
+import type { CalendarTarget } from './decide';
+import { recordLinkProblem, type MeetingLink } from './links';
+import type { DeliveryState } from './meeting-state';
+import { deliveryWords } from './words';
+
+export type WriteOutcome = 'written' | 'up_to_date' | 'failed';
+
+/**
+ * A write to a calendar failed (DESIGN.md §4 rule 6). Revoked access marks the connection
+ * `needs_reauth` (its owner and the admins are told), the attendees it was to reach are marked
+ * "could not deliver: reconnect your calendar", the organiser is told which, and the meeting stays.
+ * A refused write (bad request, calendar gone) is final the same way. Anything retryable leaves
+ * them "waiting for … (retrying)" and is thrown again, for the job step to retry.
+ */
+export async function handleWriteFailure(
+  deps: Pick<AppDeps, 'db' | 'now'>,
+  context: {
+    state: DeliveryState;
+    target: CalendarTarget;
+    link: MeetingLink;
+    method: DeliveryMethod;
+    attendeeIds: string[];
+  },
+  error: unknown,
+): Promise<WriteOutcome> {
+  const { db } = deps;
+  const { state, target, link, method, attendeeIds } = context;
+  const at = deps.now();
+  const tenantId = state.meeting.tenantId;
+  const revoked = error instanceof ProviderAuthRevokedError;
+  const final =
+    revoked ||
+    error instanceof ProviderBadRequestError ||
+    error instanceof ProviderProtocolError ||
+    error instanceof ProviderNotFoundError;
+  if (!final) {
+    if (error instanceof ProviderError) {
+      const detail = deliveryWords.retrying(target.provider);
+      await recordLinkProblem(db, link, { state: 'pending', lastError: detail, at });
+      await setAttendeeDelivery(db, tenantId, attendeeIds, { method, state: 'retrying', detail, at });
+    }
+    throw error;
+  }
+  const detail = revoked ? deliveryWords.reconnect : deliveryWords.refused(target.provider);
+  if (revoked) {
+    await markConnectionNeedsReauth(db, { tenantId, connectionId: target.connectionId }, at);
+  }
+  await recordLinkProblem(db, link, { state: 'failed', lastError: detail, at });
+  await setAttendeeDelivery(db, tenantId, attendeeIds, { method, state: 'failed', detail, at });
+  const missed = state.attendees
+    .filter((attendee) => attendeeIds.includes(attendee.attendeeId))
+    .map((attendee) => ({
+      attendeeId: attendee.attendeeId,
+      name: attendee.name,
+      email: attendee.recordedEmail,
+    }));
+  await notifyUsers(db, tenantId, [state.organizer.userId], 'meeting_delivery_failed', {
+    meetingId: state.meeting.id,
+    title: state.meeting.title,
+    startsAt: state.meeting.startsAt.toISOString(),
+    reason: detail,
+    // The organiser's own calendar failing is worth saying even when nobody else was to be reached through it.
+    calendar: link.role === 'organizer' ? 'organizer' : 'attendee',
+    attendees: missed,
+  });
+  return 'failed';
+}

@@ -1,0 +1,82 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { Executor } from '@/server/db/client';
+import { meetingAttendees, meetings, users } from '@/server/db/schema';
+import { NotFoundError } from '@/server/errors';
+import { decideDelivery, type AttendeeForDelivery, type DeliveryPlan } from './decide';
+import { loadWriteTargets } from './targets';
+
+export type DeliveryMeeting = typeof meetings.$inferSelect;
+
+export interface DeliveryAttendee extends AttendeeForDelivery {
+  /** The address recorded on the attendee row (their calendar address when invited). */
+  recordedEmail: string;
+  isOptional: boolean;
+  response: (typeof meetingAttendees.$inferSelect)['response'];
+  deliveredSequence: number | null;
+  deliveryState: (typeof meetingAttendees.$inferSelect)['deliveryState'];
+}
+
+export interface DeliveryState {
+  meeting: DeliveryMeeting;
+  organizer: { userId: string; name: string | null; email: string };
+  attendees: DeliveryAttendee[];
+  plan: DeliveryPlan;
+}
+
+export interface MeetingRef {
+  tenantId: string;
+  meetingId: string;
+}
+
+/**
+ * A meeting as delivery sees it now: its fields, its people with their write targets, and the
+ * decision who delivers to whom. Every step reads it afresh, so a step replayed later acts on what
+ * is true then (a newer version, a reconnected calendar), and step outputs stay small.
+ */
+export async function loadDeliveryState(db: Executor, ref: MeetingRef): Promise<DeliveryState> {
+  const [row] = await db
+    .select({ meeting: meetings, organizerName: users.name, organizerEmail: users.email })
+    .from(meetings)
+    .innerJoin(users, eq(users.id, meetings.organizerId))
+    .where(and(eq(meetings.tenantId, ref.tenantId), eq(meetings.id, ref.meetingId)))
+    .limit(1);
+  if (!row) throw new NotFoundError('Meeting not found');
+  const attendeeRows = await db
+    .select({
+      attendee: meetingAttendees,
+      userName: users.name,
+      userEmail: users.email,
+    })
+    .from(meetingAttendees)
+    .leftJoin(users, eq(users.id, meetingAttendees.userId))
+    .where(and(eq(meetingAttendees.tenantId, ref.tenantId), eq(meetingAttendees.meetingId, ref.meetingId)))
+    .orderBy(asc(meetingAttendees.email));
+  const memberIds = [
+    row.meeting.organizerId,
+    ...attendeeRows.flatMap(({ attendee }) => (attendee.userId ? [attendee.userId] : [])),
+  ];
+  const targets = await loadWriteTargets(db, ref.tenantId, memberIds);
+  const organizer = {
+    userId: row.meeting.organizerId,
+    name: row.organizerName,
+    email: row.organizerEmail,
+  };
+  const attendees: DeliveryAttendee[] = attendeeRows.map(({ attendee, userName, userEmail }) => ({
+    attendeeId: attendee.id,
+    userId: attendee.userId,
+    name: userName ?? attendee.name,
+    // A member is reached at their calendar address as it is now; a guest at their own address.
+    email: userEmail ?? attendee.email,
+    writeTarget: attendee.userId ? (targets.get(attendee.userId) ?? null) : null,
+    recordedEmail: attendee.email,
+    isOptional: attendee.isOptional,
+    response: attendee.response,
+    deliveredSequence: attendee.deliveredSequence,
+    deliveryState: attendee.deliveryState,
+  }));
+  const plan = decideDelivery(
+    { ...organizer, writeTarget: targets.get(organizer.userId) ?? null },
+    attendees,
+  );
+  return { meeting: row.meeting, organizer, attendees, plan };
+}
