@@ -25,6 +25,14 @@ export interface MirroredEvent {
 
 const DAY_MS = 86_400_000;
 
+/** Which mirrored event an occurrence came from: lets the feed recognise copies of Tandem's meetings. */
+export interface MirrorSource {
+  calendarId: string;
+  externalId: string;
+  icalUid: string | null;
+  tandemMeetingId: string | null;
+}
+
 /**
  * The actor's own shown calendars' events in `range`, from the mirror only (no provider call;
  * DESIGN.md §4 rule 1). Series masters are expanded here; an exception or moved instance replaces
@@ -35,6 +43,15 @@ export async function readMirroredEvents(
   actor: Actor,
   range: DateRange,
 ): Promise<MirroredEvent[]> {
+  return (await readMirroredEventsWithSource(db, actor, range)).map(({ event }) => event);
+}
+
+/** As readMirroredEvents, each occurrence with the mirrored event it came from. */
+export async function readMirroredEventsWithSource(
+  db: Executor,
+  actor: Actor,
+  range: DateRange,
+): Promise<{ event: MirroredEvent; source: MirrorSource }[]> {
   // All-day rows sit at 00:00 UTC; a day either side catches them in any zone before the exact test below.
   const from = new Date(range.from.getTime() - DAY_MS);
   const to = new Date(range.to.getTime() + DAY_MS);
@@ -56,11 +73,17 @@ export async function readMirroredEvents(
   const masters = rows.filter((row) => row.recurrence !== null);
   const replaced = await replacedOccurrences(db, actor, masters, from, to);
 
-  const events: MirroredEvent[] = [];
+  const events: { event: MirroredEvent; source: MirrorSource }[] = [];
   for (const row of rows) {
+    const source: MirrorSource = {
+      calendarId: row.calendarId,
+      externalId: row.externalId,
+      icalUid: row.icalUid,
+      tandemMeetingId: row.tandemMeetingId,
+    };
     if (row.recurrence === null) {
       const event = toMirroredEvent(row, row.id, row.startAt, row.endAt, row.startDate, row.endDate);
-      if (overlaps(event, range, actor.timeZone)) events.push(event);
+      if (overlaps(event, range, actor.timeZone)) events.push({ event, source });
       continue;
     }
     const length = row.endAt.getTime() - row.startAt.getTime();
@@ -86,10 +109,12 @@ export async function readMirroredEvents(
             isoDate(end),
           )
         : toMirroredEvent(row, `${row.id}:${occurrence.getTime()}`, occurrence, end, null, null);
-      if (overlaps(event, range, actor.timeZone)) events.push(event);
+      if (overlaps(event, range, actor.timeZone)) events.push({ event, source });
     }
   }
-  return events.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.id.localeCompare(b.id));
+  return events.sort(
+    (a, b) => a.event.startsAt.getTime() - b.event.startsAt.getTime() || a.event.id.localeCompare(b.event.id),
+  );
 }
 
 type MirrorRow = Awaited<ReturnType<typeof selectMirrorRows>>[number];
@@ -100,6 +125,8 @@ function selectMirrorRows(db: Executor, actor: Actor, condition: SQL | undefined
       id: externalEvents.id,
       calendarId: externalEvents.calendarId,
       externalId: externalEvents.externalId,
+      icalUid: externalEvents.icalUid,
+      tandemMeetingId: externalEvents.tandemMeetingId,
       title: externalEvents.title,
       location: externalEvents.location,
       startAt: externalEvents.startAt,

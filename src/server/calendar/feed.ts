@@ -1,10 +1,13 @@
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '@/server/db/client';
+import { meetingLinks } from '@/server/db/schema';
 import { listMeetings, type MeetingView } from '@/server/meetings/queries';
 import { listTasks, type Task } from '@/server/tasks/tasks';
 import type { Actor } from '@/server/tenants/actor';
 import type { DateRange } from '@/server/time/range';
 import { listCalendarLegend, type CalendarLegendEntry } from './calendar-legend';
-import { readMirroredEvents, type MirroredEvent } from './external-events';
+import { readMirroredEventsWithSource, type MirroredEvent } from './external-events';
+import { mergeMeetingsWithMirror } from './merge-feed';
 
 export type { CalendarLegendEntry } from './calendar-legend';
 export type { MirroredEvent } from './external-events';
@@ -12,7 +15,7 @@ export type { MirroredEvent } from './external-events';
 export interface CalendarFeed {
   tasks: Task[];
   meetings: MeetingView[];
-  /** The actor's shown third-party calendars, from the mirror. */
+  /** The actor's shown third-party calendars, from the mirror, without copies of the meetings above. */
   externalEvents: MirroredEvent[];
   /** The actor's connected calendars, for the legend (shown or not). */
   calendars: CalendarLegendEntry[];
@@ -20,11 +23,26 @@ export interface CalendarFeed {
 
 /** Everything the Calendar page shows for a range, read locally (no provider calls). */
 export async function readCalendarFeed(db: Executor, actor: Actor, range: DateRange): Promise<CalendarFeed> {
-  const [tasks, meetings, externalEvents, calendars] = await Promise.all([
+  const [tasks, meetings, mirrored, calendars] = await Promise.all([
     listTasks(db, actor, range),
     listMeetings(db, actor, range),
-    readMirroredEvents(db, actor, range),
+    readMirroredEventsWithSource(db, actor, range),
     listCalendarLegend(db, actor),
   ]);
-  return { tasks, meetings, externalEvents, calendars };
+  const links =
+    meetings.length === 0
+      ? []
+      : await db
+          .select({ calendarId: meetingLinks.calendarId, externalId: meetingLinks.externalId })
+          .from(meetingLinks)
+          .where(
+            and(
+              eq(meetingLinks.tenantId, actor.tenantId),
+              inArray(
+                meetingLinks.meetingId,
+                meetings.map((meeting) => meeting.id),
+              ),
+            ),
+          );
+  return { tasks, meetings, externalEvents: mergeMeetingsWithMirror(meetings, mirrored, links), calendars };
 }

@@ -1,15 +1,20 @@
 import { and, asc, eq, exists, gt, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Executor } from '@/server/db/client';
 import {
+  calendarConnections,
+  calendars,
   meetingAttendees,
+  meetingLinks,
   meetings,
   users,
+  type MeetingLinkState,
   type AttendeeResponseValue,
   type DeliveryMethod,
   type DeliveryState,
   type ResponseChannel,
 } from '@/server/db/schema';
 import { NotFoundError } from '@/server/errors';
+import { PROVIDER_LABELS } from '@/server/providers/labels';
 import type { Actor } from '@/server/tenants/actor';
 import type { DateRange } from '@/server/time/range';
 
@@ -34,8 +39,18 @@ export interface MeetingAttendeeView {
   delivery: { method: DeliveryMethod | null; state: DeliveryState; detail: string | null };
 }
 
+/** The organiser's copy in their own calendar, as delivery left it (null: they have no calendar). */
+export interface OrganizerCopyView {
+  state: MeetingLinkState;
+  /** "Google Calendar", "Microsoft Outlook"…, with the calendar's name. */
+  calendarLabel: string;
+  /** Plain words: "in Google Calendar", "waiting for Google (retrying)", "could not deliver: …". */
+  detail: string;
+}
+
 export interface MeetingView extends Meeting {
   organizer: { id: string; name: string | null; email: string };
+  organizerCopy: OrganizerCopyView | null;
   attendees: MeetingAttendeeView[];
   /** The caller's part in it. */
   myRole: 'organizer' | 'attendee';
@@ -94,7 +109,7 @@ async function withPeople(db: Executor, actor: Actor, rows: Meeting[]): Promise<
   if (rows.length === 0) return [];
   const meetingIds = rows.map((row) => row.id);
   const organizerIds = [...new Set(rows.map((row) => row.organizerId))];
-  const [attendeeRows, organizerRows] = await Promise.all([
+  const [attendeeRows, organizerRows, copyRows] = await Promise.all([
     db
       .select({
         meetingId: meetingAttendees.meetingId,
@@ -124,7 +139,32 @@ async function withPeople(db: Executor, actor: Actor, rows: Meeting[]): Promise<
       .select({ id: users.id, name: users.name, email: users.email })
       .from(users)
       .where(inArray(users.id, organizerIds)),
+    db
+      .select({
+        meetingId: meetingLinks.meetingId,
+        state: meetingLinks.state,
+        lastError: meetingLinks.lastError,
+        provider: calendarConnections.provider,
+        calendarName: calendars.name,
+      })
+      .from(meetingLinks)
+      .innerJoin(calendars, eq(calendars.id, meetingLinks.calendarId))
+      .innerJoin(calendarConnections, eq(calendarConnections.id, calendars.connectionId))
+      .where(
+        and(
+          eq(meetingLinks.tenantId, actor.tenantId),
+          eq(meetingLinks.role, 'organizer'),
+          inArray(meetingLinks.meetingId, meetingIds),
+        ),
+      ),
   ]);
+  const copies = new Map(
+    copyRows.map((row): [string, OrganizerCopyView] => {
+      const label = PROVIDER_LABELS[row.provider];
+      const detail = row.lastError ?? (row.state === 'written' ? `in ${label}` : `not yet in ${label}`);
+      return [row.meetingId, { state: row.state, calendarLabel: `${label} (${row.calendarName})`, detail }];
+    }),
+  );
   const organizers = new Map(organizerRows.map((row) => [row.id, row]));
   return rows.map((meeting) => {
     const attendees = attendeeRows
@@ -142,6 +182,7 @@ async function withPeople(db: Executor, actor: Actor, rows: Meeting[]): Promise<
     return {
       ...meeting,
       organizer,
+      organizerCopy: copies.get(meeting.id) ?? null,
       attendees,
       myRole: meeting.organizerId === actor.userId ? 'organizer' : 'attendee',
       myResponse: mine?.response ?? null,

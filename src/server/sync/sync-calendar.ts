@@ -1,6 +1,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { recordAnswersFromMirror } from '@/server/answers/answers-from-mirror';
 import { calendars, syncCursors } from '@/server/db/schema';
+import { linkMeetingCopies, type LinkResult } from '@/server/delivery/link-copies';
 import { CursorExpiredError, ProviderAuthRevokedError, ProviderError } from '@/server/providers/errors';
 import type { CalendarProvider } from '@/server/providers/types';
 import { type CalendarRef, loadCalendarForSync } from './calendar-for-sync';
@@ -24,6 +25,8 @@ export interface SyncResult {
   swept: number;
   /** The stored cursor had expired and a full resync replaced it. */
   cursorExpired: boolean;
+  /** Copies of Tandem meetings found in the mirror (delivery/link-copies.ts); absent when nothing was read. */
+  links?: LinkResult;
 }
 
 /**
@@ -57,6 +60,8 @@ export async function syncCalendar(deps: SyncDeps, ref: CalendarRef): Promise<Sy
     // Answers travel on synced copies of meetings: the organiser's, or the attendee's own.
     await recordAnswersFromMirror(deps, { ...ref, syncedSince: startedAt });
     await recordConnectionSynced(db, health, deps.now());
+    // Once per run, after every page: copies of meetings are linked, our own echoes recognised.
+    if (result.upserted > 0) result.links = await linkMeetingCopies(db, ref, deps.now());
     return result;
   } catch (error) {
     if (error instanceof ProviderAuthRevokedError) {
