@@ -204,6 +204,29 @@ export const BAD_MUTATION_INPUTS: Record<string, MutationCases> = {
       }),
       'attendee id with a NUL byte': (scene) => ({ ...validMeeting(scene), attendeeUserIds: ['abc\u0000'] }),
       'attendee who is nobody': (scene) => ({ ...validMeeting(scene), attendeeUserIds: [RANDOM_UUID] }),
+      'guest without an email address': (scene) => ({
+        ...validMeeting(scene),
+        guests: [{ email: 'not an address', name: 'Morgan Lee' }],
+      }),
+      'the same guest twice': (scene) => ({
+        ...validMeeting(scene),
+        guests: [
+          { email: 'morgan.lee@brightworks.test', name: 'Morgan Lee' },
+          { email: 'Morgan.Lee@Brightworks.test', name: null },
+        ],
+      }),
+      '21 guests': (scene) => ({
+        ...validMeeting(scene),
+        guests: Array.from({ length: 21 }, (_, i) => ({ email: `guest${i}@brightworks.test`, name: null })),
+      }),
+      'guest with an unknown field': (scene) => ({
+        ...validMeeting(scene),
+        guests: [{ email: 'morgan.lee@brightworks.test', name: null, userId: RANDOM_UUID }],
+      }),
+      'guest name of 10 kB': (scene) => ({
+        ...validMeeting(scene),
+        guests: [{ email: 'morgan.lee@brightworks.test', name: TEN_KB }],
+      }),
       'start as text': (scene) => ({ ...validMeeting(scene), startsAt: 'tomorrow at ten' }),
       'invalid date': (scene) => ({ ...validMeeting(scene), startsAt: new Date(Number.NaN) }),
       'end before start': (scene) => ({ ...validMeeting(scene), endsAt: at('2026-03-03T09:00:00Z') }),

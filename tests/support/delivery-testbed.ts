@@ -8,6 +8,7 @@ import { and, eq } from 'drizzle-orm';
 import { Inngest } from 'inngest';
 import { startGoogleTestbed, TESTBED_SEED, type GoogleTestbed } from '@/emulators/google/testbed';
 import { startMicrosoftTestbed, type MicrosoftTestbed } from '@/emulators/microsoft/testbed';
+import type { SeedFileInput } from '@/emulators/shared/seed';
 import { calendars, tenants } from '@/server/db/schema';
 import type { JobDeps } from '@/server/jobs/definition';
 import { createJobFunctions } from '@/server/jobs/functions';
@@ -73,9 +74,13 @@ export interface DeliveryTestbed {
   close(): Promise<void>;
 }
 
-export async function startDeliveryTestbed(database: TestDatabase, label: string): Promise<DeliveryTestbed> {
+export async function startDeliveryTestbed(
+  database: TestDatabase,
+  label: string,
+  options: { googleSeed?: SeedFileInput } = {},
+): Promise<DeliveryTestbed> {
   const [google, microsoft, radicale, mail] = await Promise.all([
-    startGoogleTestbed({ seed: TESTBED_SEED }),
+    startGoogleTestbed({ seed: options.googleSeed ?? TESTBED_SEED }),
     startMicrosoftTestbed(),
     startRadicale({ users: RADICALE_USERS.map(({ username, password }) => ({ username, password })) }),
     startMailSink(),

@@ -14,7 +14,25 @@ describe('meeting inputs', () => {
       description: null,
       location: null,
       onlineUrl: null,
+      guests: [],
     });
+  });
+
+  it('takes outside guests by address, lower-cased, each once, at most 20', () => {
+    const input = { title: 'Check-in', startsAt, endsAt, timeZone: 'Europe/London', attendeeUserIds: ['u1'] };
+    expect(
+      createMeetingSchema.parse({
+        ...input,
+        guests: [{ email: ' Morgan.Lee@Brightworks.test ', name: 'Morgan Lee' }],
+      }).guests,
+    ).toEqual([{ email: 'morgan.lee@brightworks.test', name: 'Morgan Lee' }]);
+    const twice = [
+      { email: 'a@b.test', name: null },
+      { email: 'A@b.test', name: null },
+    ];
+    expect(createMeetingSchema.safeParse({ ...input, guests: twice }).success).toBe(false);
+    const many = Array.from({ length: 21 }, (_, i) => ({ email: `g${i}@b.test`, name: null }));
+    expect(createMeetingSchema.safeParse({ ...input, guests: many }).success).toBe(false);
   });
 
   it('leaves what an update omits as it is, rather than defaulting it', () => {

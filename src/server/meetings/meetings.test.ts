@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '@/server/errors';
 import { scheduleDeps } from '@/tests/support/activity';
 import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
+import type { RecordingDispatcher } from '@/tests/support/recording-dispatcher';
 import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
 import { MEETING_CHANGED_MEANWHILE } from './inputs';
 import { getMeeting, listMeetings } from './queries';
@@ -149,5 +150,38 @@ describe('meetings', () => {
     await expect(
       respondToMeeting(database.db, north.learner, { id: created.id, response: 'accepted' }, now),
     ).rejects.toThrow(ConflictError);
+  });
+});
+
+describe('outside guests', () => {
+  it('a guest is recorded by address and name; a member’s address invites the member instead', async () => {
+    const learner = await database.db.query.users.findFirst({
+      where: (table, { eq }) => eq(table.id, north.otherLearner.userId),
+    });
+    const created = await createMeeting(deps, north.tutor, {
+      ...meetingInput([north.learner.userId]),
+      guests: [
+        { email: 'morgan.lee@brightworks.test', name: 'Morgan Lee' },
+        { email: learner?.email.toUpperCase() ?? '', name: 'typed by the tutor' },
+      ],
+    });
+    expect(
+      created.attendees.map((attendee) => ({
+        userId: attendee.userId,
+        email: attendee.email,
+        name: attendee.name,
+      })),
+    ).toEqual(
+      expect.arrayContaining([
+        { userId: null, email: 'morgan.lee@brightworks.test', name: 'Morgan Lee' },
+        { userId: north.otherLearner.userId, email: learner?.email.toLowerCase(), name: learner?.name },
+      ]),
+    );
+    expect(created.attendees).toHaveLength(3);
+    expect((deps.jobs as RecordingDispatcher).sentOf('tandem/meeting.changed')).toContainEqual({
+      tenantId: north.tenantId,
+      meetingId: created.id,
+      version: 1,
+    });
   });
 });

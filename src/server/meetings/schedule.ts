@@ -252,18 +252,25 @@ async function replaceAttendees(
       ),
     )
     .returning({ userId: meetingAttendees.userId });
-  const added = await tx
-    .insert(meetingAttendees)
-    .values(
-      invitees.map((invitee) => ({
-        tenantId: actor.tenantId,
-        meetingId,
-        userId: invitee.id,
-        email: invitee.email,
-      })),
-    )
-    .onConflictDoNothing()
-    .returning({ userId: meetingAttendees.userId });
+  // Members already invited keep their row (and the address they were invited at), even if
+  // their calendar address changed since.
+  const already = new Set(await attendeeUserIdsOf(tx, actor, meetingId));
+  const fresh = invitees.filter((invitee) => !already.has(invitee.id));
+  const added =
+    fresh.length === 0
+      ? []
+      : await tx
+          .insert(meetingAttendees)
+          .values(
+            fresh.map((invitee) => ({
+              tenantId: actor.tenantId,
+              meetingId,
+              userId: invitee.id,
+              email: invitee.email,
+            })),
+          )
+          .onConflictDoNothing()
+          .returning({ userId: meetingAttendees.userId });
   const removedIds = removed.flatMap((row) => (row.userId ? [row.userId] : []));
   const addedIds = added.flatMap((row) => (row.userId ? [row.userId] : []));
   await notifyUsers(tx, actor.tenantId, removedIds, 'meeting_cancelled', { meetingId, title });

@@ -1,0 +1,158 @@
+/**
+ * Across providers, as the real ones do it: Google emails an invitation for an address it does
+ * not host as iMIP, and Exchange adds it to that mailbox's calendar (and the other way round).
+ * The emulators' SMTP (GOOGLE_EMULATOR_SMTP_PORT, MICROSOFT_EMULATOR_SMTP_PORT,
+ * EMULATOR_SMTP_RELAY_URL; see the mail world contract) carries it through a small relay that
+ * routes by domain, as the mail exchange does. Emulators without SMTP leave these tests skipped:
+ * the probe below finds nothing listening.
+ */
+import { connect } from 'node:net';
+import nodemailer from 'nodemailer';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getMeeting } from '@/server/meetings/queries';
+import { createMeeting } from '@/server/meetings/schedule';
+import { useTestDatabase } from '@/tests/support/database';
+import { startDeliveryTestbed, type DeliveryTestbed } from '@/tests/support/delivery-testbed';
+import { futureSlot } from '@/tests/support/job-testbed';
+import { freePort } from '@/tests/support/local-server';
+
+const GMAIL = 'daniel.okafor@gmail.test';
+const OUTLOOK = 'sam.personal@outlook.test';
+
+let t: DeliveryTestbed;
+let relay: SMTPServer;
+let emulatorsSpeakSmtp = false;
+const saved = { ...process.env };
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+beforeAll(async () => {
+  const [googleSmtp, microsoftSmtp, relayPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const routeOf = (address: string) =>
+    address.endsWith('@gmail.test') ? googleSmtp : address.endsWith('@outlook.test') ? microsoftSmtp : null;
+  relay = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+        const deliveries = session.envelope.rcptTo.flatMap((rcpt) => {
+          const port = routeOf(rcpt.address.toLowerCase());
+          if (!port) return [];
+          const transport = nodemailer.createTransport({
+            host: '127.0.0.1',
+            port,
+            secure: false,
+            ignoreTLS: true,
+          });
+          return [transport.sendMail({ envelope: { from, to: [rcpt.address] }, raw })];
+        });
+        Promise.all(deliveries).then(
+          () => callback(),
+          (error: Error) => callback(error),
+        );
+      });
+    },
+  });
+  await new Promise<void>((resolve) => relay.listen(relayPort, '127.0.0.1', resolve));
+  process.env.GOOGLE_EMULATOR_SMTP_PORT = String(googleSmtp);
+  process.env.MICROSOFT_EMULATOR_SMTP_PORT = String(microsoftSmtp);
+  process.env.EMULATOR_SMTP_RELAY_URL = `smtp://127.0.0.1:${relayPort}`;
+  t = await startDeliveryTestbed(await useTestDatabase(), 'cross', {
+    googleSeed: {
+      tenant: 'Cross',
+      accounts: [{ email: GMAIL, name: 'Daniel Okafor', timeZone: 'Europe/London', events: [] }],
+    },
+  });
+  emulatorsSpeakSmtp = (await listening(googleSmtp)) && (await listening(microsoftSmtp));
+}, 60_000);
+
+afterAll(async () => {
+  process.env = saved;
+  await t?.close();
+  await new Promise<void>((resolve) => relay.close(() => resolve()));
+});
+
+async function eventually<T>(check: () => T | undefined | Promise<T | undefined>): Promise<T> {
+  for (let attempt = 0; attempt < 80; attempt += 1) {
+    const value = await check();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the invitation never arrived');
+}
+
+describe('across providers by iMIP email', () => {
+  it('Google organiser → Outlook.com attendee: Exchange adds the invitation, needs action', async (ctx) => {
+    if (!emulatorsSpeakSmtp) ctx.skip();
+    const tenant = await t.freshTenant('g2o');
+    await t.connect(tenant.tutor, 'google', GMAIL);
+    await t.connect(tenant.learner, 'microsoft', OUTLOOK);
+    const { start, end } = futureSlot(1, 10);
+    const created = await createMeeting(t.schedule, tenant.tutor, {
+      kind: 'meeting',
+      title: 'Placement review',
+      description: null,
+      location: null,
+      onlineUrl: null,
+      startsAt: start,
+      endsAt: end,
+      timeZone: 'Europe/London',
+      attendeeUserIds: [tenant.learner.userId],
+      guests: [],
+    });
+    await t.driver.idle();
+    const meeting = await getMeeting(t.database.db, tenant.tutor, created.id);
+    const owner = t.microsoft.emulator.store.accountByIdOrEmail(OUTLOOK);
+    const copies = await eventually(() => {
+      const found = t.microsoft.emulator.store
+        .eventsOfOwner(owner?.id ?? '')
+        .filter((event) => event.iCalUId === meeting.icalUid && !event.isCancelled);
+      return found.length > 0 ? found : undefined;
+    });
+    expect(copies).toHaveLength(1);
+    expect(meeting.attendees[0]?.delivery.method).toBe('organizer_provider');
+  });
+
+  it('Outlook organiser → Gmail attendee: Google adds the invitation, needs action', async (ctx) => {
+    if (!emulatorsSpeakSmtp) ctx.skip();
+    const tenant = await t.freshTenant('o2g');
+    await t.connect(tenant.tutor, 'microsoft', OUTLOOK);
+    await t.connect(tenant.learner, 'google', GMAIL);
+    const { start, end } = futureSlot(2, 11);
+    const created = await createMeeting(t.schedule, tenant.tutor, {
+      kind: 'meeting',
+      title: 'Mentor check-in',
+      description: null,
+      location: null,
+      onlineUrl: null,
+      startsAt: start,
+      endsAt: end,
+      timeZone: 'Europe/London',
+      attendeeUserIds: [tenant.learner.userId],
+      guests: [],
+    });
+    await t.driver.idle();
+    const meeting = await getMeeting(t.database.db, tenant.tutor, created.id);
+    const copies = await eventually(() => {
+      const found = t.google.emulator.control
+        .storedEvents(GMAIL)
+        .filter((event) => event.iCalUID === meeting.icalUid && event.status !== 'cancelled');
+      return found.length > 0 ? found : undefined;
+    });
+    expect(copies).toHaveLength(1);
+  });
+});
