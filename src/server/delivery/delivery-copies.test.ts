@@ -1,0 +1,205 @@
+/**
+ * Delivery where Tandem places copies itself (CalDAV without scheduling, a real Radicale), the
+ * linking of copies found by sync with echo suppression and "shows once", and failures during
+ * delivery (provider down, access revoked). Same set-up as deliver-meeting.test.ts.
+ */
+import { and, eq } from 'drizzle-orm';
+import { calendarConnections, meetings, notifications } from '@/server/db/schema';
+import { getMeeting } from '@/server/meetings/queries';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTestDatabase } from '@/tests/support/database';
+import { googleCopies, linksOf, person, radicaleObjects, send } from '@/tests/support/delivery-checks';
+import {
+  GOOGLE_ACCOUNTS,
+  RADICALE_USERS,
+  startDeliveryTestbed,
+  type DeliveryTestbed,
+} from '@/tests/support/delivery-testbed';
+import { TEST_IMIP_ADDRESS } from '@/tests/support/test-mail';
+
+let t: DeliveryTestbed;
+
+beforeAll(async () => {
+  t = await startDeliveryTestbed(await useTestDatabase(), 'copies');
+}, 60_000);
+afterAll(() => t.close());
+
+describe('attendees on CalDAV without scheduling (Radicale)', () => {
+  it('Tandem places the copy: same UID, the organiser named, the attendee needs action', async () => {
+    const tenant = await t.freshTenant('g2dav');
+    await t.connect(tenant.tutor, 'google', GOOGLE_ACCOUNTS.organizer);
+    const leo = RADICALE_USERS[0];
+    await t.connect(tenant.learner, 'caldav', leo.address);
+    const meeting = await send(t, tenant.tutor, [tenant.learner.userId]);
+    const [copy, ...more] = await radicaleObjects(t, leo.username, meeting.icalUid);
+    expect(more).toHaveLength(0);
+    expect(copy?.getFirstProperty('organizer')?.getFirstValue()).toBe(`mailto:${GOOGLE_ACCOUNTS.organizer}`);
+    const attendee = copy?.getFirstProperty('attendee');
+    expect(attendee?.getFirstValue()).toBe(`mailto:${leo.address}`);
+    expect(attendee?.getParameter('partstat')).toBe('NEEDS-ACTION');
+    expect(copy?.getFirstPropertyValue('sequence')).toBe(0);
+    expect(meeting.attendees[0]?.delivery).toEqual({
+      method: 'tandem_copy',
+      state: 'delivered',
+      detail: 'in their CalDAV calendar',
+    });
+    const links = await linksOf(t, meeting.id);
+    expect(links.map((link) => link.role).sort()).toEqual(['attendee', 'organizer']);
+
+    await t.driver.send({
+      name: 'tandem/meeting.changed',
+      data: { tenantId: tenant.tenantId, meetingId: meeting.id, version: 1 },
+    });
+    await t.driver.idle();
+    expect(await radicaleObjects(t, leo.username, meeting.icalUid)).toHaveLength(1);
+  });
+
+  it('an organiser on Radicale: their copy there, and Tandem emails the invitations', async () => {
+    const tenant = await t.freshTenant('dav2g');
+    const rita = RADICALE_USERS[1];
+    await t.connect(tenant.tutor, 'caldav', rita.address);
+    await t.connect(tenant.learner, 'google', GOOGLE_ACCOUNTS.third);
+    t.mail.clear();
+    const meeting = await send(t, tenant.tutor, [tenant.learner.userId]);
+    expect(await radicaleObjects(t, rita.username, meeting.icalUid)).toHaveLength(1);
+    const [invitation, ...more] = t.mail.to(GOOGLE_ACCOUNTS.third);
+    expect(more).toHaveLength(0);
+    expect(invitation?.calendar?.method).toBe('REQUEST');
+    expect(meeting.attendees[0]?.delivery).toEqual({
+      method: 'tandem_email',
+      state: 'delivered',
+      detail: 'email sent',
+    });
+  });
+
+  it('an organiser without a calendar: the copy names Tandem’s reply address as organiser', async () => {
+    const tenant = await t.freshTenant('none2dav');
+    const leo = RADICALE_USERS[0];
+    await t.connect(tenant.learner, 'caldav', leo.address);
+    t.mail.clear();
+    const meeting = await send(t, tenant.tutor, [tenant.learner.userId]);
+    const [copy] = await radicaleObjects(t, leo.username, meeting.icalUid);
+    expect(copy?.getFirstProperty('organizer')?.getFirstValue()).toBe(`mailto:${TEST_IMIP_ADDRESS}`);
+    expect(t.mail.to(leo.address)).toHaveLength(0);
+  });
+});
+
+describe('linking copies, echoes and showing once', () => {
+  it('after delivery and sync, tutor and learner each see the meeting once; our own write coming back changes nothing', async () => {
+    const tenant = await t.freshTenant('once');
+    const tutorCalendar = await t.connect(tenant.tutor, 'google', GOOGLE_ACCOUNTS.organizer);
+    const learnerCalendar = await t.connect(tenant.learner, 'google', GOOGLE_ACCOUNTS.attendee);
+    const meeting = await send(t, tenant.tutor, [tenant.learner.userId]);
+    const notificationsBefore = await t.database.db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.tenantId, tenant.tenantId));
+
+    const { syncCalendar } = await import('@/server/sync/sync-calendar');
+    const organizerSync = await syncCalendar(t.sync, {
+      tenantId: tenant.tenantId,
+      calendarId: tutorCalendar.calendarId,
+    });
+    expect(organizerSync.links).toMatchObject({ echoes: 1, changedOrganizerCopies: [] });
+    const attendeeSync = await syncCalendar(t.sync, {
+      tenantId: tenant.tenantId,
+      calendarId: learnerCalendar.calendarId,
+    });
+    expect(attendeeSync.links).toMatchObject({ linkedAttendeeCopies: 1 });
+
+    const after = await getMeeting(t.database.db, tenant.tutor, meeting.id);
+    expect(after.version).toBe(meeting.version);
+    expect(after.attendees[0]?.delivery.detail).toBe('in Google Calendar');
+    expect(
+      await t.database.db.select().from(notifications).where(eq(notifications.tenantId, tenant.tenantId)),
+    ).toHaveLength(notificationsBefore.length);
+
+    const { readCalendarFeed } = await import('@/server/calendar/feed');
+    const range = {
+      from: new Date(meeting.startsAt.getTime() - 3_600_000),
+      to: new Date(meeting.endsAt.getTime() + 3_600_000),
+    };
+    for (const viewer of [tenant.tutor, tenant.learner]) {
+      const feed = await readCalendarFeed(t.database.db, viewer, range);
+      const shown = [
+        ...feed.meetings.filter((item) => item.id === meeting.id),
+        ...feed.externalEvents.filter((item) => item.title === meeting.title),
+      ];
+      expect(shown).toHaveLength(1);
+    }
+
+    // Changed at Google since our write (here: the attendee answered there): no longer an echo.
+    const guest = t.google.emulator.control
+      .storedEvents(GOOGLE_ACCOUNTS.attendee)
+      .find((event) => event.iCalUID === after.icalUid);
+    const { createGoogleProvider } = await import('@/server/providers/google/provider');
+    const { TESTBED_CLIENT } = await import('@/emulators/google/testbed');
+    const { googleEndpointsAt } = await import('@/server/providers/google/config');
+    const attendeeGoogle = createGoogleProvider({
+      config: { ...TESTBED_CLIENT, endpoints: googleEndpointsAt(t.google.url) },
+      tokens: t.google.tokens(GOOGLE_ACCOUNTS.attendee),
+    });
+    await attendeeGoogle.respondToEvent(GOOGLE_ACCOUNTS.attendee, guest?.id ?? '', 'accepted');
+    const changed = await syncCalendar(t.sync, {
+      tenantId: tenant.tenantId,
+      calendarId: tutorCalendar.calendarId,
+    });
+    expect(changed.links).toMatchObject({ echoes: 0, changedOrganizerCopies: [{ meetingId: meeting.id }] });
+  });
+});
+
+describe('failures during delivery', () => {
+  it('Google down: the write is retried, then the meeting is there once', async () => {
+    const tenant = await t.freshTenant('down');
+    await t.connect(tenant.tutor, 'google', GOOGLE_ACCOUNTS.organizer);
+    await t.connect(tenant.learner, 'google', GOOGLE_ACCOUNTS.attendee);
+    t.sleeps.length = 0;
+    t.google.emulator.control.preset('server_error', {
+      status: 503,
+      method: 'POST',
+      pathIncludes: '/events',
+      times: 1,
+    });
+    const meeting = await send(t, tenant.tutor, [tenant.learner.userId]);
+    expect(t.sleeps.length).toBeGreaterThan(0);
+    expect(googleCopies(t, GOOGLE_ACCOUNTS.organizer, meeting.icalUid)).toHaveLength(1);
+    expect(googleCopies(t, GOOGLE_ACCOUNTS.attendee, meeting.icalUid)).toHaveLength(1);
+    expect(meeting.attendees[0]?.delivery.state).toBe('delivered');
+  });
+
+  it('revoked access: the connection needs reconnecting, the attendee is not reached, the tutor is told, the meeting stays', async () => {
+    const tenant = await t.freshTenant('revoked');
+    const tutorCalendar = await t.connect(tenant.tutor, 'google', GOOGLE_ACCOUNTS.third);
+    const learner = await person(t, tenant.learner);
+    t.google.emulator.control.revokeGrants(GOOGLE_ACCOUNTS.third);
+    try {
+      const meeting = await send(t, tenant.tutor, [tenant.learner.userId]);
+      const [connection] = await t.database.db
+        .select({ status: calendarConnections.status })
+        .from(calendarConnections)
+        .where(eq(calendarConnections.id, tutorCalendar.connectionId));
+      expect(connection?.status).toBe('needs_reauth');
+      expect(meeting.status).toBe('scheduled');
+      expect(meeting.attendees[0]?.email).toBe(learner.email);
+      const told = await t.database.db
+        .select()
+        .from(notifications)
+        .where(
+          and(
+            eq(notifications.tenantId, tenant.tenantId),
+            eq(notifications.userId, tenant.tutor.userId),
+            eq(notifications.kind, 'meeting_delivery_failed'),
+          ),
+        );
+      expect(told).toHaveLength(1);
+      expect(meeting.organizerCopy).toMatchObject({
+        state: 'failed',
+        detail: 'could not deliver: reconnect your calendar',
+      });
+      const [row] = await t.database.db.select().from(meetings).where(eq(meetings.id, meeting.id));
+      expect(row?.status).toBe('scheduled');
+    } finally {
+      t.google.emulator.control.reset();
+    }
+  });
+});
