@@ -5,7 +5,8 @@
  * tenant; emulator accounts are shared, so copies are counted by UID.
  */
 import ICAL from 'ical.js';
-import { cancelMeeting } from '@/server/meetings/schedule';
+import { getMeeting } from '@/server/meetings/queries';
+import { cancelMeeting, updateMeeting } from '@/server/meetings/schedule';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '@/tests/support/database';
 import {
@@ -175,5 +176,63 @@ describe('organiser on Microsoft 365', () => {
       detail: 'invitation sent by Outlook',
     });
     expect(meeting.organizerCopy).toMatchObject({ state: 'written' });
+  });
+});
+
+describe('changes after delivery', () => {
+  it('a move is written to the organiser’s copy with If-Match; a copy changed meanwhile (412) is re-read and written once more', async () => {
+    const tenant = await t.freshTenant('move');
+    await t.connect(tenant.tutor, 'google', GOOGLE_ACCOUNTS.organizer);
+    await t.connect(tenant.learner, 'google', GOOGLE_ACCOUNTS.attendee);
+    const meeting = await send(t, tenant.tutor, [tenant.learner.userId]);
+    const [organizerCopy] = googleCopies(t, GOOGLE_ACCOUNTS.organizer, meeting.icalUid);
+    // Someone edits the organiser's copy in Google: the etag Tandem stored is stale now.
+    const { createGoogleProvider } = await import('@/server/providers/google/provider');
+    const { TESTBED_CLIENT } = await import('@/emulators/google/testbed');
+    const { googleEndpointsAt } = await import('@/server/providers/google/config');
+    const organizerGoogle = createGoogleProvider({
+      config: { ...TESTBED_CLIENT, endpoints: googleEndpointsAt(t.google.url) },
+      tokens: t.google.tokens(GOOGLE_ACCOUNTS.organizer),
+    });
+    const edited = await organizerGoogle.getEvent(GOOGLE_ACCOUNTS.organizer, organizerCopy?.id ?? '');
+    await organizerGoogle.updateEvent(
+      GOOGLE_ACCOUNTS.organizer,
+      edited.externalId,
+      {
+        title: edited.title ?? '',
+        description: 'edited in Google',
+        location: edited.location,
+        onlineUrl: null,
+        time: edited.time,
+        recurrence: null,
+        attendees: edited.attendees.map((attendee) => ({
+          email: attendee.email,
+          name: null,
+          isOptional: false,
+        })),
+        tandemMeetingId: meeting.id,
+        notifyAttendees: false,
+      },
+      { etag: edited.etag },
+    );
+
+    const startsAt = new Date(meeting.startsAt.getTime() + 86_400_000);
+    const endsAt = new Date(meeting.endsAt.getTime() + 86_400_000);
+    await updateMeeting(t.schedule, tenant.tutor, {
+      id: meeting.id,
+      version: meeting.version,
+      startsAt,
+      endsAt,
+    });
+    await t.driver.idle();
+    const [moved, ...others] = googleCopies(t, GOOGLE_ACCOUNTS.attendee, meeting.icalUid);
+    expect(others).toHaveLength(0);
+    expect(moved?.start?.dateTime && new Date(moved.start.dateTime).toISOString()).toBe(
+      startsAt.toISOString(),
+    );
+    const [link] = await linksOf(t, meeting.id);
+    expect(link).toMatchObject({ writtenVersion: 2, writtenSequence: 1, state: 'written' });
+    const after = await getMeeting(t.database.db, tenant.tutor, meeting.id);
+    expect(after.attendees[0]?.delivery).toMatchObject({ state: 'delivered' });
   });
 });
