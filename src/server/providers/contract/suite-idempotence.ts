@@ -14,10 +14,16 @@ export function describeIdempotenceContract(ctx: ContractContext): void {
       const { organizer } = ctx.harness();
       const title = uniqueTitle('idempotent');
       const key = randomUUID();
-      const write = eventWrite(title, timed('2030-04-02T09:00:00Z', '2030-04-02T10:00:00Z', 'Europe/London'), {
-        tandemMeetingId: randomUUID(),
+      const write = eventWrite(
+        title,
+        timed('2030-04-02T09:00:00Z', '2030-04-02T10:00:00Z', 'Europe/London'),
+        {
+          tandemMeetingId: randomUUID(),
+        },
+      );
+      const first = await organizer.provider.createEvent(organizer.calendarId, write, {
+        idempotencyKey: key,
       });
-      const first = await organizer.provider.createEvent(organizer.calendarId, write, { idempotencyKey: key });
       ctx.created().track(organizer, first.externalId);
       // The replay may carry a later edit: it still finds the first event rather than adding one.
       const replay = await organizer.provider.createEvent(
