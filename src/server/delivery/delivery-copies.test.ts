@@ -8,7 +8,7 @@ import { calendarConnections, meetings, notifications } from '@/server/db/schema
 import { getMeeting } from '@/server/meetings/queries';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '@/tests/support/database';
-import { googleCopies, linksOf, person, radicaleObjects, send } from '@/tests/support/delivery-checks';
+import { googleCopies, linksOf, radicaleObjects, send } from '@/tests/support/delivery-checks';
 import {
   GOOGLE_ACCOUNTS,
   RADICALE_USERS,
@@ -170,7 +170,7 @@ describe('failures during delivery', () => {
   it('revoked access: the connection needs reconnecting, the attendee is not reached, the tutor is told, the meeting stays', async () => {
     const tenant = await t.freshTenant('revoked');
     const tutorCalendar = await t.connect(tenant.tutor, 'google', GOOGLE_ACCOUNTS.third);
-    const learner = await person(t, tenant.learner);
+    await t.connect(tenant.learner, 'google', GOOGLE_ACCOUNTS.attendee);
     t.google.emulator.control.revokeGrants(GOOGLE_ACCOUNTS.third);
     try {
       const meeting = await send(t, tenant.tutor, [tenant.learner.userId]);
@@ -180,7 +180,15 @@ describe('failures during delivery', () => {
         .where(eq(calendarConnections.id, tutorCalendar.connectionId));
       expect(connection?.status).toBe('needs_reauth');
       expect(meeting.status).toBe('scheduled');
-      expect(meeting.attendees[0]?.email).toBe(learner.email);
+      expect(meeting.attendees[0]).toMatchObject({
+        email: GOOGLE_ACCOUNTS.attendee,
+        delivery: {
+          method: 'organizer_provider',
+          state: 'failed',
+          detail: 'could not deliver: reconnect your calendar',
+        },
+      });
+      expect(googleCopies(t, GOOGLE_ACCOUNTS.attendee, meeting.icalUid)).toHaveLength(0);
       const told = await t.database.db
         .select()
         .from(notifications)
@@ -192,6 +200,10 @@ describe('failures during delivery', () => {
           ),
         );
       expect(told).toHaveLength(1);
+      expect(told[0]?.payload).toMatchObject({
+        meetingId: meeting.id,
+        attendees: [expect.objectContaining({ email: GOOGLE_ACCOUNTS.attendee })],
+      });
       expect(meeting.organizerCopy).toMatchObject({
         state: 'failed',
         detail: 'could not deliver: reconnect your calendar',
