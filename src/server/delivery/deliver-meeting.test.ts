@@ -15,11 +15,13 @@ import {
   linksOf,
   microsoftCopies,
   person,
+  radicaleObjects,
   send,
 } from '@/tests/support/delivery-checks';
 import {
   GOOGLE_ACCOUNTS,
   MICROSOFT_ACCOUNTS,
+  RADICALE_USERS,
   startDeliveryTestbed,
   type DeliveryTestbed,
 } from '@/tests/support/delivery-testbed';
@@ -234,5 +236,42 @@ describe('changes after delivery', () => {
     expect(link).toMatchObject({ writtenVersion: 2, writtenSequence: 1, state: 'written' });
     const after = await getMeeting(t.database.db, tenant.tutor, meeting.id);
     expect(after.attendees[0]?.delivery).toMatchObject({ state: 'delivered' });
+  });
+});
+
+describe('one write per calendar touched', () => {
+  it('to two learners on Google, one on Radicale and a guest: one Google insert, one Radicale copy, one email', async () => {
+    const tenant = await t.freshTenant('mixed');
+    await t.connect(tenant.tutor, 'google', GOOGLE_ACCOUNTS.organizer);
+    await t.connect(tenant.learner, 'google', GOOGLE_ACCOUNTS.attendee);
+    await t.connect(tenant.admin, 'google', GOOGLE_ACCOUNTS.third);
+    const leo = RADICALE_USERS[0];
+    await t.connect(tenant.otherLearner, 'caldav', leo.address);
+    t.google.emulator.control.resetRequestCounts();
+    t.mail.clear();
+    const guest = { email: 'mentor2@brightworks.test', name: 'Morgan Lee' };
+    const meeting = await send(
+      t,
+      tenant.tutor,
+      [tenant.learner.userId, tenant.admin.userId, tenant.otherLearner.userId],
+      [guest],
+    );
+    const google = t.google.emulator.control.requestCounts().byRoute;
+    const writes = Object.entries(google).filter(
+      ([route]) => !route.startsWith('GET ') && !route.startsWith('POST /token'),
+    );
+    expect(writes).toEqual([['POST /calendar/v3/calendars/:calendarId/events', 1]]);
+    for (const account of [GOOGLE_ACCOUNTS.organizer, GOOGLE_ACCOUNTS.attendee, GOOGLE_ACCOUNTS.third])
+      expect(googleCopies(t, account, meeting.icalUid)).toHaveLength(1);
+    expect(await radicaleObjects(t, leo.username, meeting.icalUid)).toHaveLength(1);
+    expect(t.mail.messages.map((message) => message.recipients)).toEqual([[guest.email]]);
+    expect(
+      Object.fromEntries(meeting.attendees.map((attendee) => [attendee.email, attendee.delivery.method])),
+    ).toEqual({
+      [GOOGLE_ACCOUNTS.attendee]: 'organizer_provider',
+      [GOOGLE_ACCOUNTS.third]: 'organizer_provider',
+      [leo.address]: 'tandem_copy',
+      [guest.email]: 'organizer_provider',
+    });
   });
 });
