@@ -39,7 +39,7 @@ export interface MeetingAttendeeView {
   delivery: { method: DeliveryMethod | null; state: DeliveryState; detail: string | null };
 }
 
-/** The organiser's copy in their own calendar, as delivery left it (null: they have no calendar). */
+/** The organiser's copy in their own calendar, as delivery left it (null: no calendar, or not the organiser asking). */
 export interface OrganizerCopyView {
   state: MeetingLinkState;
   /** "Google Calendar", "Microsoft Outlook"…, with the calendar's name. */
@@ -182,7 +182,8 @@ async function withPeople(db: Executor, actor: Actor, rows: Meeting[]): Promise<
     return {
       ...meeting,
       organizer,
-      organizerCopy: copies.get(meeting.id) ?? null,
+      // Which calendar the organiser uses is theirs to see; attendees see only their own delivery.
+      organizerCopy: meeting.organizerId === actor.userId ? (copies.get(meeting.id) ?? null) : null,
       attendees,
       myRole: meeting.organizerId === actor.userId ? 'organizer' : 'attendee',
       myResponse: mine?.response ?? null,
