@@ -111,3 +111,14 @@ export function googleInserts(t: DeliveryTestbed): number {
 export async function linksOf(t: DeliveryTestbed, meetingId: string) {
   return t.database.db.select().from(meetingLinks).where(eq(meetingLinks.meetingId, meetingId));
 }
+
+/** Tandem's delivery emails (iMIP, or answer links), not the notification emails people also get. */
+export function deliveryMails(t: DeliveryTestbed) {
+  return t.mail.messages.filter(
+    (message) => message.calendar !== null || (message.parsed.text ?? '').includes('/answer/'),
+  );
+}
+
+export function deliveryMailTo(t: DeliveryTestbed, address: string) {
+  return deliveryMails(t).filter((message) => message.recipients.includes(address.toLowerCase()));
+}

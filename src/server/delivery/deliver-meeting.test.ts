@@ -17,6 +17,8 @@ import {
   person,
   radicaleObjects,
   send,
+  deliveryMailTo,
+  deliveryMails,
 } from '@/tests/support/delivery-checks';
 import {
   GOOGLE_ACCOUNTS,
@@ -67,7 +69,7 @@ describe('organiser on Google', () => {
     });
     expect(link?.etag).toBeTruthy();
     // A member with a calendar gets no email from Tandem: Google invited them.
-    expect(t.mail.messages).toHaveLength(0);
+    expect(deliveryMails(t)).toHaveLength(0);
 
     // The same event again (an Inngest replay or a duplicate): nothing is written twice.
     const before = t.google.emulator.control.requestCounts().total;
@@ -92,7 +94,7 @@ describe('organiser on Google', () => {
       .filter((message) => message.iCalUID === meeting.icalUid);
     expect(invitedByGoogle.map((message) => message.to).sort()).toEqual([guest.email, learnerEmail].sort());
     for (const address of [guest.email, learnerEmail]) {
-      const received = t.mail.to(address);
+      const received = deliveryMailTo(t, address);
       expect(received).toHaveLength(1);
       // No calendar part: Google's own invitation is the calendar entry; this one only carries links.
       expect(received[0]?.calendar).toBeNull();
@@ -125,7 +127,7 @@ describe('organiser without a calendar', () => {
     const meeting = await send(t, tenant.tutor, [tenant.learner.userId], [guest]);
     const learnerEmail = (await person(t, tenant.learner)).email;
     for (const address of [learnerEmail, guest.email]) {
-      const [received, ...more] = t.mail.to(address);
+      const [received, ...more] = deliveryMailTo(t, address);
       expect(more).toHaveLength(0);
       expect(received?.calendar?.method).toBe('REQUEST');
       const vcalendar = new ICAL.Component(ICAL.parse(received?.calendar?.content ?? ''));
@@ -149,11 +151,11 @@ describe('organiser without a calendar', () => {
       data: { tenantId: tenant.tenantId, meetingId: meeting.id, version: 1 },
     });
     await t.driver.idle();
-    expect(t.mail.to(learnerEmail)).toHaveLength(1);
+    expect(deliveryMailTo(t, learnerEmail)).toHaveLength(1);
 
     await cancelMeeting(t.schedule, tenant.tutor, meeting.id);
     await t.driver.idle();
-    const cancellation = t.mail.to(learnerEmail)[1];
+    const cancellation = deliveryMailTo(t, learnerEmail)[1];
     expect(cancellation?.calendar?.method).toBe('CANCEL');
     const cancelled = new ICAL.Component(
       ICAL.parse(cancellation?.calendar?.content ?? ''),
@@ -264,7 +266,7 @@ describe('one write per calendar touched', () => {
     for (const account of [GOOGLE_ACCOUNTS.organizer, GOOGLE_ACCOUNTS.attendee, GOOGLE_ACCOUNTS.third])
       expect(googleCopies(t, account, meeting.icalUid)).toHaveLength(1);
     expect(await radicaleObjects(t, leo.username, meeting.icalUid)).toHaveLength(1);
-    expect(t.mail.messages.map((message) => message.recipients)).toEqual([[guest.email]]);
+    expect(deliveryMails(t).map((message) => message.recipients)).toEqual([[guest.email]]);
     expect(
       Object.fromEntries(meeting.attendees.map((attendee) => [attendee.email, attendee.delivery.method])),
     ).toEqual({

@@ -1,6 +1,6 @@
 import type { AppDeps } from '@/server/app-deps/types';
 import type { DeliveryMethod } from '@/server/db/schema';
-import { notifyUsers } from '@/server/notifications/notify';
+import { announceNotifications, notifyUsers } from '@/server/notifications/notify';
 import {
   ProviderAuthRevokedError,
   ProviderBadRequestError,
@@ -25,7 +25,7 @@ export type WriteOutcome = 'written' | 'up_to_date' | 'failed';
  * them "waiting for … (retrying)" and is thrown again, for the job step to retry.
  */
 export async function handleWriteFailure(
-  deps: Pick<AppDeps, 'db' | 'now'>,
+  deps: Pick<AppDeps, 'db' | 'now' | 'jobs'>,
   context: {
     state: DeliveryState;
     target: CalendarTarget;
@@ -66,7 +66,7 @@ export async function handleWriteFailure(
       name: attendee.name,
       email: attendee.recordedEmail,
     }));
-  await notifyUsers(db, tenantId, [state.organizer.userId], 'meeting_delivery_failed', {
+  const notified = await notifyUsers(db, tenantId, [state.organizer.userId], 'meeting_delivery_failed', {
     meetingId: state.meeting.id,
     title: state.meeting.title,
     startsAt: state.meeting.startsAt.toISOString(),
@@ -75,5 +75,7 @@ export async function handleWriteFailure(
     calendar: link.role === 'organizer' ? 'organizer' : 'attendee',
     attendees: missed,
   });
+  // No transaction here: the rows are committed, the email job may send them now.
+  await announceNotifications(deps.jobs, tenantId, notified);
   return 'failed';
 }

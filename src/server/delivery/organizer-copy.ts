@@ -10,7 +10,10 @@ import { ensureLink, openCalendar, recordLinkWritten, type MeetingLink } from '.
 import { loadDeliveryState, type MeetingRef } from './meeting-state';
 import { deliveryWords } from './words';
 
-export type DeliveryDeps = Pick<AppDeps, 'db' | 'providers' | 'now' | 'mailer' | 'answerLinkKey' | 'appUrl'>;
+export type DeliveryDeps = Pick<
+  AppDeps,
+  'db' | 'providers' | 'now' | 'mailer' | 'answerLinkKey' | 'appUrl' | 'jobs'
+>;
 
 /**
  * Writes the organiser's copy (DESIGN.md §4 rules 3 and 5): created once (the meeting id is the

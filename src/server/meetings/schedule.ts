@@ -4,7 +4,7 @@ import type { Transaction } from '@/server/db/client';
 import { meetingAttendees, meetings, memberships, users } from '@/server/db/schema';
 import { loadWriteTargets } from '@/server/delivery/targets';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '@/server/errors';
-import { notifyUsers } from '@/server/notifications/notify';
+import { NotificationOutbox, notifyUsers } from '@/server/notifications/notify';
 import type { Actor } from '@/server/tenants/actor';
 import {
   MEETING_CHANGED_MEANWHILE,
@@ -31,6 +31,7 @@ export async function createMeeting(
   input: CreateMeetingInput,
 ): Promise<MeetingView> {
   assertCanOrganize(actor);
+  const outbox = new NotificationOutbox();
   const { meetingId, version } = await deps.db.transaction(async (tx) => {
     const { members, outsiders } = await separateGuests(tx, actor, input.guests);
     const invitees = await resolveInvitees(tx, actor, [...input.attendeeUserIds, ...members]);
@@ -69,7 +70,7 @@ export async function createMeeting(
           name: guest.name,
         })),
     ]);
-    await notifyUsers(
+    const notified = await notifyUsers(
       tx,
       actor.tenantId,
       invitees.map((invitee) => invitee.id),
@@ -80,9 +81,11 @@ export async function createMeeting(
         startsAt: meeting.startsAt.toISOString(),
       },
     );
+    outbox.add(actor.tenantId, notified);
     return { meetingId: meeting.id, version: meeting.version };
   });
   await requestDelivery(deps, actor, meetingId, version);
+  await outbox.announce(deps.jobs);
   return getMeeting(deps.db, actor, meetingId);
 }
 
@@ -97,6 +100,7 @@ export async function updateMeeting(
   input: UpdateMeetingInput,
 ): Promise<MeetingView> {
   const now = deps.now();
+  const outbox = new NotificationOutbox();
   const version = await deps.db.transaction(async (tx) => {
     const current = await lockOwnMeeting(tx, actor, input.id);
     if (current.status === 'cancelled')
@@ -121,7 +125,8 @@ export async function updateMeeting(
         updatedAt: now,
       })
       .where(and(eq(meetings.tenantId, actor.tenantId), eq(meetings.id, current.id)));
-    if (attendeeUserIds) await replaceAttendees(tx, actor, current.id, attendeeUserIds, current.title);
+    if (attendeeUserIds)
+      await replaceAttendees(tx, actor, current.id, attendeeUserIds, current.title, outbox);
     if (timeChanged) {
       await tx
         .update(meetingAttendees)
@@ -131,20 +136,23 @@ export async function updateMeeting(
         );
     }
     const attendeeIds = await attendeeUserIdsOf(tx, actor, current.id);
-    await notifyUsers(tx, actor.tenantId, attendeeIds, 'meeting_updated', {
+    const notified = await notifyUsers(tx, actor.tenantId, attendeeIds, 'meeting_updated', {
       meetingId: current.id,
       title: input.title ?? current.title,
       startsAt: startsAt.toISOString(),
       timeChanged,
     });
+    outbox.add(actor.tenantId, notified);
     return current.version + 1;
   });
   await requestDelivery(deps, actor, input.id, version);
+  await outbox.announce(deps.jobs);
   return getMeeting(deps.db, actor, input.id);
 }
 
 export async function cancelMeeting(deps: ScheduleDeps, actor: Actor, id: string): Promise<MeetingView> {
   const now = deps.now();
+  const outbox = new NotificationOutbox();
   const version = await deps.db.transaction(async (tx) => {
     const current = await lockOwnMeeting(tx, actor, id);
     if (current.status === 'cancelled') return null;
@@ -157,14 +165,22 @@ export async function cancelMeeting(deps: ScheduleDeps, actor: Actor, id: string
         updatedAt: now,
       })
       .where(and(eq(meetings.tenantId, actor.tenantId), eq(meetings.id, id)));
-    await notifyUsers(tx, actor.tenantId, await attendeeUserIdsOf(tx, actor, id), 'meeting_cancelled', {
-      meetingId: id,
-      title: current.title,
-      startsAt: current.startsAt.toISOString(),
-    });
+    const notified = await notifyUsers(
+      tx,
+      actor.tenantId,
+      await attendeeUserIdsOf(tx, actor, id),
+      'meeting_cancelled',
+      {
+        meetingId: id,
+        title: current.title,
+        startsAt: current.startsAt.toISOString(),
+      },
+    );
+    outbox.add(actor.tenantId, notified);
     return current.version + 1;
   });
   if (version !== null) await requestDelivery(deps, actor, id, version);
+  await outbox.announce(deps.jobs);
   return getMeeting(deps.db, actor, id);
 }
 
@@ -237,6 +253,7 @@ async function replaceAttendees(
   meetingId: string,
   userIds: string[],
   title: string,
+  outbox: NotificationOutbox,
 ) {
   const invitees = await calendarAddresses(tx, actor, await resolveInvitees(tx, actor, userIds));
   const keep = invitees.map((invitee) => invitee.id);
@@ -273,8 +290,14 @@ async function replaceAttendees(
           .returning({ userId: meetingAttendees.userId });
   const removedIds = removed.flatMap((row) => (row.userId ? [row.userId] : []));
   const addedIds = added.flatMap((row) => (row.userId ? [row.userId] : []));
-  await notifyUsers(tx, actor.tenantId, removedIds, 'meeting_cancelled', { meetingId, title });
-  await notifyUsers(tx, actor.tenantId, addedIds, 'meeting_invited', { meetingId, title });
+  outbox.add(
+    actor.tenantId,
+    await notifyUsers(tx, actor.tenantId, removedIds, 'meeting_cancelled', { meetingId, title }),
+  );
+  outbox.add(
+    actor.tenantId,
+    await notifyUsers(tx, actor.tenantId, addedIds, 'meeting_invited', { meetingId, title }),
+  );
 }
 
 async function attendeeUserIdsOf(tx: Transaction, actor: Actor, meetingId: string): Promise<string[]> {
