@@ -70,7 +70,12 @@ export async function handleWriteFailure(
     meetingId: state.meeting.id,
     title: state.meeting.title,
     startsAt: state.meeting.startsAt.toISOString(),
-    reason: detail,
+    // describe.ts reads "Could not deliver <title> to <attendeeName>: <detail>".
+    attendeeName:
+      missed.length > 0
+        ? missed.map((attendee) => attendee.name ?? attendee.email).join(', ')
+        : 'your calendar',
+    detail: detail.replace(/^could not deliver: /, ''),
     // The organiser's own calendar failing is worth saying even when nobody else was to be reached through it.
     calendar: link.role === 'organizer' ? 'organizer' : 'attendee',
     attendees: missed,

@@ -52,7 +52,7 @@ const guestSchema = z.strictObject({
   email: storableText()
     .trim()
     .toLowerCase()
-    .max(254)
+    .max(320)
     .pipe(z.email({ message: 'Enter a guest email address like name@example.org' })),
   name: storableText().trim().max(200).nullable().default(null),
 });
