@@ -13,7 +13,7 @@ import type { CalendarProvider, ProviderEvent } from '@/server/providers/types';
 import { refreshCalendarList } from '@/server/sync/calendar-list';
 import type { SyncDeps } from '@/server/sync/deps';
 import { syncCalendar } from '@/server/sync/sync-calendar';
-import { meetingInput } from './activity';
+import { meetingInput, scheduleDeps } from './activity';
 import {
   connectGoogleAccount,
   insertTestConnection,
@@ -109,7 +109,7 @@ export function answerCalendars(world: () => AnswerWorld) {
     options: { organizerOfCopy?: { email: string; name: string | null } } = {},
   ) {
     const start = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 3 * DAY);
-    const meeting = await createMeeting(db(), tenant.tutor, {
+    const meeting = await createMeeting(scheduleDeps(db()), tenant.tutor, {
       ...meetingInput([tenant.learner.userId], 'Review with learner'),
       startsAt: start,
       endsAt: new Date(start.getTime() + 3_600_000),

@@ -2,12 +2,12 @@ import { and, eq } from 'drizzle-orm';
 import type { Database } from '@/server/db/client';
 import { meetingAttendees, meetings, notifications } from '@/server/db/schema';
 import { createMeeting } from '@/server/meetings/schedule';
-import { meetingInput } from './activity';
+import { meetingInput, scheduleDeps } from './activity';
 import type { TestTenant } from './fixtures';
 
 /** A meeting the tenant's tutor sends to its learner, far enough ahead of the tests' clocks. */
 export async function meetingForAnswers(db: Database, tenant: TestTenant, title = 'Answer me') {
-  const meeting = await createMeeting(db, tenant.tutor, {
+  const meeting = await createMeeting(scheduleDeps(db), tenant.tutor, {
     ...meetingInput([tenant.learner.userId], title),
     startsAt: new Date('2030-03-03T10:00:00Z'),
     endsAt: new Date('2030-03-03T10:45:00Z'),

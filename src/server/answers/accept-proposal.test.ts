@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { scheduleDeps } from '@/tests/support/activity';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { meetingAttendees } from '@/server/db/schema';
 import { ConflictError, ForbiddenError, NotFoundError } from '@/server/errors';
@@ -36,12 +37,11 @@ async function proposal(tenant: TestTenant) {
 describe('acceptProposedTime', () => {
   it('moves the meeting to the proposed time as an edit does, and clears the proposal', async () => {
     const { meeting, attendeeId } = await proposal(north);
-    const view = await acceptProposedTime(
-      database.db,
-      north.tutor,
-      { id: meeting.id, attendeeId, version: meeting.version },
-      now,
-    );
+    const view = await acceptProposedTime(scheduleDeps(database.db, now), north.tutor, {
+      id: meeting.id,
+      attendeeId,
+      version: meeting.version,
+    });
     expect(view).toMatchObject({
       startsAt: proposed.start,
       endsAt: proposed.end,
@@ -60,20 +60,24 @@ describe('acceptProposedTime', () => {
     const { meeting, attendeeId } = await proposal(north);
     const input = { id: meeting.id, attendeeId, version: meeting.version };
     await expect(
-      acceptProposedTime(database.db, north.tutor, { ...input, version: 99 }, now),
+      acceptProposedTime(scheduleDeps(database.db, now), north.tutor, { ...input, version: 99 }),
     ).rejects.toThrow(ConflictError);
-    await expect(acceptProposedTime(database.db, north.learner, input, now)).rejects.toThrow(ForbiddenError);
-    await expect(acceptProposedTime(database.db, south.tutor, input, now)).rejects.toThrow(NotFoundError);
-    await expect(acceptProposedTime(database.db, north.otherLearner, input, now)).rejects.toThrow(
+    await expect(acceptProposedTime(scheduleDeps(database.db, now), north.learner, input)).rejects.toThrow(
+      ForbiddenError,
+    );
+    await expect(acceptProposedTime(scheduleDeps(database.db, now), south.tutor, input)).rejects.toThrow(
       NotFoundError,
     );
+    await expect(
+      acceptProposedTime(scheduleDeps(database.db, now), north.otherLearner, input),
+    ).rejects.toThrow(NotFoundError);
     expect((await meetingRow(database.db, meeting.id)).version).toBe(meeting.version);
 
     await database.db
       .update(meetingAttendees)
       .set({ proposedStartsAt: null, proposedEndsAt: null })
       .where(eq(meetingAttendees.id, attendeeId));
-    await expect(acceptProposedTime(database.db, north.tutor, input, now)).rejects.toThrow(
+    await expect(acceptProposedTime(scheduleDeps(database.db, now), north.tutor, input)).rejects.toThrow(
       /no proposed time/,
     );
   });

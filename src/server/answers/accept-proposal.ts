@@ -1,10 +1,9 @@
 import { and, eq } from 'drizzle-orm';
-import type { Database } from '@/server/db/client';
 import { meetingAttendees, meetings } from '@/server/db/schema';
 import { ConflictError, ForbiddenError, NotFoundError } from '@/server/errors';
 import { MEETING_CHANGED_MEANWHILE } from '@/server/meetings/inputs';
 import { getMeeting, type MeetingView } from '@/server/meetings/queries';
-import { updateMeeting } from '@/server/meetings/schedule';
+import { updateMeeting, type ScheduleDeps } from '@/server/meetings/schedule';
 import type { Actor } from '@/server/tenants/actor';
 
 export interface AcceptProposalInput {
@@ -22,11 +21,11 @@ export interface AcceptProposalInput {
  * too; the proposal, now the meeting's time, is cleared.
  */
 export async function acceptProposedTime(
-  db: Database,
+  deps: ScheduleDeps,
   actor: Actor,
   input: AcceptProposalInput,
-  now: Date,
 ): Promise<MeetingView> {
+  const { db } = deps;
   const [row] = await db
     .select({
       organizerId: meetings.organizerId,
@@ -62,7 +61,7 @@ export async function acceptProposedTime(
   }
   const startsAt = row.proposedStartsAt;
   const endsAt = row.proposedEndsAt;
-  await updateMeeting(db, actor, { id: input.id, version: input.version, startsAt, endsAt }, now);
+  await updateMeeting(deps, actor, { id: input.id, version: input.version, startsAt, endsAt });
   await db
     .update(meetingAttendees)
     .set({ proposedStartsAt: null, proposedEndsAt: null })

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { scheduleDeps } from '@/tests/support/activity';
 import { ConflictError } from '@/server/errors';
 import { cancelMeeting } from '@/server/meetings/schedule';
 import { attendeeRow, meetingForAnswers, noticesAbout } from '@/tests/support/answers';
@@ -119,7 +120,7 @@ describe('answer links', () => {
 
   it('a cancelled meeting shows as cancelled and takes no answer', async () => {
     const { meeting, attendeeId, token } = await linkFor(north);
-    await cancelMeeting(database.db, north.tutor, meeting.id, now);
+    await cancelMeeting(scheduleDeps(database.db, now), north.tutor, meeting.id);
     expect((await showAnswerLink(deps(), token)).meeting.cancelled).toBe(true);
     await expect(answerByLink(deps(), token, { response: 'accepted' })).rejects.toThrow(ConflictError);
     expect((await attendeeRow(database.db, attendeeId)).response).toBe('needs_action');

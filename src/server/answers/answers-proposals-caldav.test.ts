@@ -9,6 +9,7 @@ import { startMicrosoftTestbed, type MicrosoftTestbed } from '@/emulators/micros
 import { graphFetch } from '@/emulators/microsoft/test-client';
 import { meetings } from '@/server/db/schema';
 import { respondToMeeting } from '@/server/meetings/responses';
+import { scheduleDeps } from '@/tests/support/activity';
 import { answerCalendars, DAY, type AnswerWorld } from '@/tests/support/answer-calendars';
 import { attendeeRow, noticesAbout } from '@/tests/support/answers';
 import { useTestDatabase } from '@/tests/support/database';
@@ -82,12 +83,11 @@ describe('Microsoft proposals', () => {
     expect(notices.map((notice) => notice.kind)).toEqual(['meeting_counter_proposed']);
 
     const [before] = await world.deps.db.select().from(meetings).where(eq(meetings.id, meetingId));
-    const moved = await acceptProposedTime(
-      world.deps.db,
-      tenant.tutor,
-      { id: meetingId, attendeeId, version: before?.version ?? 0 },
-      new Date(),
-    );
+    const moved = await acceptProposedTime(scheduleDeps(world.deps.db, new Date()), tenant.tutor, {
+      id: meetingId,
+      attendeeId,
+      version: before?.version ?? 0,
+    });
     expect(moved).toMatchObject({ startsAt: start, endsAt: end });
     expect(await attendeeRow(world.deps.db, attendeeId)).toMatchObject({ proposedStartsAt: null });
   });

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { scheduleDeps } from '@/tests/support/activity';
 import { cancelMeeting, updateMeeting } from '@/server/meetings/schedule';
 import { attendeeRow, itipAnswer, meetingForAnswers, noticesAbout } from '@/tests/support/answers';
 import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
@@ -87,12 +88,11 @@ describe('applyItipMessage', () => {
 
   it('a REPLY to an older SEQUENCE is ignored as stale', async () => {
     const { meeting, attendeeId, learnerEmail } = await meetingForAnswers(database.db, north);
-    await updateMeeting(
-      database.db,
-      north.tutor,
-      { id: meeting.id, version: meeting.version, location: 'Room 9' },
-      now,
-    );
+    await updateMeeting(scheduleDeps(database.db, now), north.tutor, {
+      id: meeting.id,
+      version: meeting.version,
+      location: 'Room 9',
+    });
     const ics = itipAnswer({
       uid: meeting.icalUid,
       attendee: learnerEmail,
@@ -154,7 +154,7 @@ describe('applyItipMessage', () => {
 
     it('a cancelled meeting', async () => {
       const { meeting, learnerEmail } = await meetingForAnswers(database.db, north);
-      await cancelMeeting(database.db, north.tutor, meeting.id, now);
+      await cancelMeeting(scheduleDeps(database.db, now), north.tutor, meeting.id);
       const ics = itipAnswer({
         uid: meeting.icalUid,
         attendee: learnerEmail,

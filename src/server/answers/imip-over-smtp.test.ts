@@ -15,7 +15,7 @@ import { startGoogleTestbed, type GoogleTestbed } from '@/emulators/google/testb
 import { meetingAttendees } from '@/server/db/schema';
 import { mailerFromEnv } from '@/server/mail/mail-settings';
 import { createMeeting } from '@/server/meetings/schedule';
-import { meetingInput } from '@/tests/support/activity';
+import { meetingInput, scheduleDeps } from '@/tests/support/activity';
 import { attendeeRow } from '@/tests/support/answers';
 import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
 import { connectGoogleAccount, createEmulatorRegistry } from '@/tests/support/emulator-registry';
@@ -99,7 +99,7 @@ describe.skipIf(!emulatorSendsMail)('an iMIP REPLY over SMTP', () => {
       email: ATTENDEE,
     });
     const start = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 86_400_000);
-    const meeting = await createMeeting(database.db, tenant.tutor, {
+    const meeting = await createMeeting(scheduleDeps(database.db), tenant.tutor, {
       ...meetingInput([tenant.learner.userId], 'Careers review'),
       startsAt: start,
       endsAt: new Date(start.getTime() + 1_800_000),

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { scheduleDeps } from '@/tests/support/activity';
 import { ConflictError, NotFoundError } from '@/server/errors';
 import { cancelMeeting } from '@/server/meetings/schedule';
 import { attendeeRow, meetingForAnswers, noticesAbout } from '@/tests/support/answers';
@@ -132,7 +133,7 @@ describe('recordAnswer', () => {
         }),
       ),
     ).rejects.toThrow(NotFoundError);
-    await cancelMeeting(database.db, north.tutor, meeting.id, t0);
+    await cancelMeeting(scheduleDeps(database.db, t0), north.tutor, meeting.id);
     await expect(answer({ response: 'declined' })).rejects.toThrow(ConflictError);
     expect((await attendeeRow(database.db, attendeeId)).response).toBe('needs_action');
   });

@@ -32,5 +32,5 @@ export const meetingsRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => respondToMeeting(ctx.db, ctx.actor, input, ctx.now(), ctx.jobs)),
   acceptProposedTime: organizerProcedure
     .input(acceptProposedTimeSchema)
-    .mutation(({ ctx, input }) => acceptProposedTime(ctx.db, ctx.actor, input, ctx.now())),
+    .mutation(({ ctx, input }) => acceptProposedTime(ctx, ctx.actor, input)),
 });
