@@ -39,8 +39,15 @@ export interface MicrosoftTestbed {
   close(): Promise<void>;
 }
 
-export async function startMicrosoftTestbed(): Promise<MicrosoftTestbed> {
-  const emulator = await startMicrosoftEmulator({ port: 0, seed: MICROSOFT_SEED_PATH });
+export async function startMicrosoftTestbed(
+  options: { smtpPort?: number; relayUrl?: string } = {},
+): Promise<MicrosoftTestbed> {
+  const emulator = await startMicrosoftEmulator({
+    port: 0,
+    seed: MICROSOFT_SEED_PATH,
+    ...(options.smtpPort !== undefined ? { smtpPort: options.smtpPort } : {}),
+    ...(options.relayUrl ? { relayUrl: options.relayUrl } : {}),
+  });
   const app: MicrosoftAppConfig = {
     clientId: TEST_CLIENT_ID,
     clientSecret: TEST_CLIENT_SECRET,

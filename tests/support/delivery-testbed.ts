@@ -77,11 +77,21 @@ export interface DeliveryTestbed {
 export async function startDeliveryTestbed(
   database: TestDatabase,
   label: string,
-  options: { googleSeed?: SeedFileInput } = {},
+  options: {
+    googleSeed?: SeedFileInput;
+    /** The emulators' iMIP mail: their inbound SMTP ports and the relay their outbound mail goes to. */
+    mail?: { googleSmtpPort: number; microsoftSmtpPort: number; relayUrl: string };
+  } = {},
 ): Promise<DeliveryTestbed> {
+  const { mail: emulatorMail } = options;
   const [google, microsoft, radicale, mail] = await Promise.all([
-    startGoogleTestbed({ seed: options.googleSeed ?? TESTBED_SEED }),
-    startMicrosoftTestbed(),
+    startGoogleTestbed({
+      seed: options.googleSeed ?? TESTBED_SEED,
+      ...(emulatorMail ? { smtpPort: emulatorMail.googleSmtpPort, relayUrl: emulatorMail.relayUrl } : {}),
+    }),
+    startMicrosoftTestbed(
+      emulatorMail ? { smtpPort: emulatorMail.microsoftSmtpPort, relayUrl: emulatorMail.relayUrl } : {},
+    ),
     startRadicale({ users: RADICALE_USERS.map(({ username, password }) => ({ username, password })) }),
     startMailSink(),
   ]);

@@ -3,8 +3,7 @@
  * not host as iMIP, and Exchange adds it to that mailbox's calendar (and the other way round).
  * The emulators' SMTP (GOOGLE_EMULATOR_SMTP_PORT, MICROSOFT_EMULATOR_SMTP_PORT,
  * EMULATOR_SMTP_RELAY_URL; see the mail world contract) carries it through a small relay that
- * routes by domain, as the mail exchange does. Emulators without SMTP leave these tests skipped:
- * the probe below finds nothing listening.
+ * routes by domain, as the mail exchange does.
  */
 import { connect } from 'node:net';
 import nodemailer from 'nodemailer';
@@ -22,8 +21,6 @@ const OUTLOOK = 'sam.personal@outlook.test';
 
 let t: DeliveryTestbed;
 let relay: SMTPServer;
-let emulatorsSpeakSmtp = false;
-const saved = { ...process.env };
 
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -68,20 +65,23 @@ beforeAll(async () => {
     },
   });
   await new Promise<void>((resolve) => relay.listen(relayPort, '127.0.0.1', resolve));
-  process.env.GOOGLE_EMULATOR_SMTP_PORT = String(googleSmtp);
-  process.env.MICROSOFT_EMULATOR_SMTP_PORT = String(microsoftSmtp);
-  process.env.EMULATOR_SMTP_RELAY_URL = `smtp://127.0.0.1:${relayPort}`;
   t = await startDeliveryTestbed(await useTestDatabase(), 'cross', {
+    mail: {
+      googleSmtpPort: googleSmtp,
+      microsoftSmtpPort: microsoftSmtp,
+      relayUrl: `smtp://127.0.0.1:${relayPort}`,
+    },
     googleSeed: {
       tenant: 'Cross',
       accounts: [{ email: GMAIL, name: 'Daniel Okafor', timeZone: 'Europe/London', events: [] }],
     },
   });
-  emulatorsSpeakSmtp = (await listening(googleSmtp)) && (await listening(microsoftSmtp));
+  // The emulators' inbound SMTP must be up, or every case below would wait for nothing.
+  expect(await listening(googleSmtp)).toBe(true);
+  expect(await listening(microsoftSmtp)).toBe(true);
 }, 60_000);
 
 afterAll(async () => {
-  process.env = saved;
   await t?.close();
   await new Promise<void>((resolve) => relay.close(() => resolve()));
 });
@@ -96,8 +96,7 @@ async function eventually<T>(check: () => T | undefined | Promise<T | undefined>
 }
 
 describe('across providers by iMIP email', () => {
-  it('Google organiser → Outlook.com attendee: Exchange adds the invitation, needs action', async (ctx) => {
-    if (!emulatorsSpeakSmtp) ctx.skip();
+  it('Google organiser → Outlook.com attendee: Exchange adds the invitation, needs action', async () => {
     const tenant = await t.freshTenant('g2o');
     await t.connect(tenant.tutor, 'google', GMAIL);
     await t.connect(tenant.learner, 'microsoft', OUTLOOK);
@@ -127,8 +126,7 @@ describe('across providers by iMIP email', () => {
     expect(meeting.attendees[0]?.delivery.method).toBe('organizer_provider');
   });
 
-  it('Outlook organiser → Gmail attendee: Google adds the invitation, needs action', async (ctx) => {
-    if (!emulatorsSpeakSmtp) ctx.skip();
+  it('Outlook organiser → Gmail attendee: Google adds the invitation, needs action', async () => {
     const tenant = await t.freshTenant('o2g');
     await t.connect(tenant.tutor, 'microsoft', OUTLOOK);
     await t.connect(tenant.learner, 'google', GMAIL);
