@@ -8,6 +8,8 @@ import { SelectField, TextAreaField, TextField } from '@/components/ui/field';
 import type { MeetingView } from '@/server/meetings/queries';
 import type { Task } from '@/server/tasks/tasks';
 import { useTRPC } from '@/trpc/react';
+import { GuestFields } from './guest-fields';
+import { emptyGuestRow, parseGuests, type GuestRow } from './guests';
 import { KIND_LABELS } from './labels';
 import { fromWallTime, toWallTime } from './wall-time';
 
@@ -45,6 +47,8 @@ export function ItemForm({
   const initial = initialValues(editing);
   const [kind, setKind] = useState<Kind>(editing.type === 'new' && !canOrganize ? 'task' : initial.kind);
   const [clientError, setClientError] = useState<string | null>(null);
+  const [guestRows, setGuestRows] = useState<GuestRow[]>(() => [emptyGuestRow()]);
+  const [guestErrors, setGuestErrors] = useState<Map<string, string>>(() => new Map());
   // The version this edit starts from, fixed when the form opens: the feed refreshes underneath it,
   // and sending a newer version would overwrite a change this person has not seen.
   const [editedVersion] = useState(() =>
@@ -113,9 +117,14 @@ export function ItemForm({
       attendeeUserIds: form.getAll('attendees').map(String),
     };
     if (fields.attendeeUserIds.length === 0) return setClientError('Choose at least one person to invite.');
-    if (editing.type === 'meeting')
+    if (editing.type === 'meeting') {
       updateMeeting.mutate({ id: editing.meeting.id, version: editedVersion, ...fields });
-    else createMeeting.mutate(fields);
+      return;
+    }
+    const { guests, errors } = parseGuests(guestRows);
+    setGuestErrors(errors);
+    if (errors.size > 0) return setClientError('Check the outside guests’ email addresses.');
+    createMeeting.mutate({ ...fields, guests });
   }
 
   const invited = new Set(editing.type === 'meeting' ? editing.meeting.attendees.map((a) => a.userId) : []);
@@ -193,6 +202,9 @@ export function ItemForm({
                 ))}
             </div>
           </fieldset>
+          {editing.type === 'new' ? (
+            <GuestFields rows={guestRows} onChange={setGuestRows} errors={guestErrors} />
+          ) : null}
         </>
       ) : null}
       <TextAreaField label="Notes" name="notes" maxLength={5000} defaultValue={initial.notes} />
