@@ -1,7 +1,7 @@
 'use client';
 
 import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState, useSyncExternalStore, type FormEvent } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { SelectField, TextField } from '@/components/ui/field';
@@ -13,8 +13,24 @@ const TIME_ZONES = Intl.supportedValuesOf('timeZone');
 /** Shown beside each date format, so the choice is visible rather than named. */
 const SAMPLE_DAY = new Date('2026-11-30T12:00:00Z');
 
+const noSubscription = () => () => undefined;
+
+/**
+ * True once rendered in the browser. The date samples come from the browser's own ICU data, which
+ * is what the calendar will use; the server's may differ (Chromium lacks some locales Node has),
+ * and a sample rendered on both would not hydrate.
+ */
+function useInBrowser(): boolean {
+  return useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
+}
+
 export function ProfileForm() {
   const trpc = useTRPC();
+  const inBrowser = useInBrowser();
   const queryClient = useQueryClient();
   const { data: profile } = useSuspenseQuery(trpc.me.profile.queryOptions());
   const [saved, setSaved] = useState(false);
@@ -78,7 +94,7 @@ export function ProfileForm() {
         <option value="">As my browser’s language</option>
         {Object.entries(CHOOSABLE_LOCALES).map(([tag, name]) => (
           <option key={tag} value={tag}>
-            {name} — {SAMPLE_DAY.toLocaleDateString(tag, { timeZone: 'UTC' })}
+            {inBrowser ? `${name} — ${SAMPLE_DAY.toLocaleDateString(tag, { timeZone: 'UTC' })}` : name}
           </option>
         ))}
       </SelectField>
