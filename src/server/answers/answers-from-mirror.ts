@@ -9,6 +9,8 @@ import {
   type MirrorAttendee,
 } from '@/server/db/schema';
 import { ConflictError, NotFoundError } from '@/server/errors';
+import type { JobDispatcher } from '@/server/jobs/events';
+import { NotificationOutbox } from '@/server/notifications/notify';
 import { recordAnswer, type GivenResponse } from './record-answer';
 
 /**
@@ -33,7 +35,7 @@ const GIVEN: Record<string, GivenResponse> = {
 };
 
 export async function recordAnswersFromMirror(
-  deps: { db: Database; now: () => Date },
+  deps: { db: Database; now: () => Date; jobs?: JobDispatcher },
   scope: MirrorAnswerScope,
 ): Promise<{ recorded: number }> {
   const { db } = deps;
@@ -112,19 +114,26 @@ export async function recordAnswersFromMirror(
       const said = entry.respondedAt ? new Date(entry.respondedAt) : copy.providerUpdatedAt;
       const at = said && said < now ? said : now;
       try {
+        const outbox = new NotificationOutbox();
         const outcome = await db.transaction((tx) =>
-          recordAnswer(tx, {
-            tenantId: scope.tenantId,
-            meetingId: copy.meetingId,
-            attendeeId,
-            response,
-            at,
-            via: 'provider',
-            provider: owner.provider,
-            ...(entry.comment !== undefined ? { comment: entry.comment } : {}),
-            ...(proposed ? { proposed } : {}),
-          }),
+          recordAnswer(
+            tx,
+            {
+              tenantId: scope.tenantId,
+              meetingId: copy.meetingId,
+              attendeeId,
+              response,
+              at,
+              via: 'provider',
+              provider: owner.provider,
+              ...(entry.comment !== undefined ? { comment: entry.comment } : {}),
+              ...(proposed ? { proposed } : {}),
+            },
+            outbox,
+          ),
         );
+        // Committed: the organiser's email notice may go now (the bell item is already there).
+        if (deps.jobs) await outbox.announce(deps.jobs);
         if (outcome === 'recorded') recorded += 1;
       } catch (error) {
         // Cancelled or removed since the query: nothing to record, and no reason to fail the sync.

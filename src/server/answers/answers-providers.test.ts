@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGoogleTestbed, type GoogleTestbed } from '@/emulators/google/testbed';
 import { startMicrosoftTestbed, type MicrosoftTestbed } from '@/emulators/microsoft/testbed';
 import { respondToMeeting } from '@/server/meetings/responses';
+import { setPreference } from '@/server/notifications/preferences';
 import {
   answerCalendars,
   selfResponse,
@@ -25,6 +26,8 @@ import { writeAnswer } from './write-answer';
 let google: GoogleTestbed;
 let microsoft: MicrosoftTestbed;
 let world: AnswerWorld;
+/** Where sync announces the notification emails of the answers it reads. */
+const syncJobs = new RecordingDispatcher();
 const { connectGoogle, connectMicrosoft, sentMeeting, ownCopyIn, sync } = answerCalendars(() => world);
 
 beforeAll(async () => {
@@ -36,6 +39,7 @@ beforeAll(async () => {
     providers: registry,
     now: () => new Date(),
     window: { pastDays: 7, futureDays: 60 },
+    jobs: syncJobs,
   };
   world = { deps, registry, google, microsoft };
 });
@@ -69,6 +73,8 @@ describe.each([
     tenant = await createTestTenant(world.deps.db, `answers-${name.toLowerCase()}`);
     tutorCalendar = await connect(tenant, tenant.tutor.userId, organizer);
     learnerCalendar = await connect(tenant, tenant.learner.userId, learner);
+    // The tutor wants answers by email too, so each recorded answer has a notice to announce.
+    await setPreference(world.deps.db, tenant.tutor, { kind: 'meeting_response', email: true }, new Date());
   });
 
   it('an answer given in the attendee’s own calendar reaches the meeting through sync, once', async () => {
@@ -101,6 +107,11 @@ describe.each([
     expect(notices.map((notice) => [notice.kind, notice.payload['response']])).toEqual([
       ['meeting_response', 'tentative'],
     ]);
+    // Its email notice is announced once the answer is committed (whether it is sent is the email job's choice).
+    const announced = syncJobs
+      .sentOf('tandem/notifications.created')
+      .flatMap((event) => event.notificationIds);
+    expect(announced.filter((id) => id === notices[0]?.id)).toHaveLength(1);
   });
 
   it('a decline reaches the meeting from the organiser’s copy, even where the attendee’s copy goes away', async () => {

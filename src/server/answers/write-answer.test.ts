@@ -78,6 +78,24 @@ describe('writeAnswer without a copy of the attendee’s', () => {
       attendees: [{ email: learnerEmail, partstat: 'DECLINED' }],
       comment: 'Ill',
     });
+
+    // A replayed job (or a duplicated event) writes nothing twice.
+    const sent = sink.messages.length;
+    expect(
+      await writeAnswer(deps(), { tenantId: north.tenantId, meetingId: meeting.id, attendeeId }),
+    ).toEqual({ outcome: 'nothing_to_write', detail: 'This answer was already written.' });
+    expect(sink.messages).toHaveLength(sent);
+    // A new answer is written again.
+    await respondToMeeting(
+      database.db,
+      north.learner,
+      { id: meeting.id, response: 'accepted' },
+      new Date(now.getTime() + 60_000),
+    );
+    expect(
+      await writeAnswer(deps(), { tenantId: north.tenantId, meetingId: meeting.id, attendeeId }),
+    ).toEqual({ outcome: 'replied', to: 'tutor-cal@dav.example.test' });
+    await sink.waitFor(2, 'tutor-cal@dav.example.test');
   });
 
   it('writes nothing when Tandem is the organiser of record, or the answer came from elsewhere', async () => {

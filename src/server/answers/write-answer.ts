@@ -43,6 +43,8 @@ export async function writeAnswer(
       attendeeName: sql<string | null>`coalesce(${users.name}, ${meetingAttendees.name})`,
       response: meetingAttendees.response,
       respondedVia: meetingAttendees.respondedVia,
+      respondedAt: meetingAttendees.respondedAt,
+      answerWrittenFor: meetingAttendees.answerWrittenFor,
       comment: meetingAttendees.comment,
     })
     .from(meetingAttendees)
@@ -65,7 +67,12 @@ export async function writeAnswer(
   if (row.respondedVia !== 'in_app' && row.respondedVia !== 'email_link') {
     return { outcome: 'nothing_to_write', detail: 'The answer came from the attendee’s calendar or email.' };
   }
+  // A replayed job (or a duplicated event) finds this very answer already written.
+  if (row.respondedAt && row.answerWrittenFor?.getTime() === row.respondedAt.getTime()) {
+    return { outcome: 'nothing_to_write', detail: 'This answer was already written.' };
+  }
   const response: GivenResponse = row.response;
+  const written = () => markAnswerWritten(db, ids, row.respondedAt);
 
   const own = row.attendeeUserId ? await ownCopy(db, ids, row.attendeeUserId, meeting.icalUid) : null;
   const organizerAddress = await organizerCopyAddress(db, ids.tenantId, meeting);
@@ -84,8 +91,10 @@ export async function writeAnswer(
     // A CalDAV server without scheduling tells nobody: the organiser's calendar hears it by email.
     if (!provider.capabilities.serverScheduling && organizerAddress) {
       await sendReply(deps, organizerAddress, reply);
+      await written();
       return { outcome: 'written', calendarId: own.calendarId, repliedTo: organizerAddress };
     }
+    await written();
     return { outcome: 'written', calendarId: own.calendarId };
   }
   if (!organizerAddress) {
@@ -95,7 +104,30 @@ export async function writeAnswer(
     };
   }
   await sendReply(deps, organizerAddress, reply);
+  await written();
   return { outcome: 'replied', to: organizerAddress };
+}
+
+/**
+ * Records which answer was written: only while it is still the stored one (a newer answer given
+ * meanwhile has its own job to write it).
+ */
+async function markAnswerWritten(
+  db: Executor,
+  ids: { tenantId: string; attendeeId: string },
+  respondedAt: Date | null,
+): Promise<void> {
+  if (!respondedAt) return;
+  await db
+    .update(meetingAttendees)
+    .set({ answerWrittenFor: respondedAt })
+    .where(
+      and(
+        eq(meetingAttendees.tenantId, ids.tenantId),
+        eq(meetingAttendees.id, ids.attendeeId),
+        eq(meetingAttendees.respondedAt, respondedAt),
+      ),
+    );
 }
 
 /** The iMIP REPLY, from Tandem's address on the attendee's behalf (Reply-To them, ATTENDEE their address). */

@@ -1,5 +1,6 @@
 import type { ProviderRegistry } from '@/server/connections/provider-registry';
 import type { Database } from '@/server/db/client';
+import type { JobDispatcher } from '@/server/jobs/events';
 
 /** How far around "now" an initial import reaches (DESIGN.md §4 rule 1; SYNC_WINDOW_* in env). */
 export interface SyncWindow {
@@ -13,6 +14,11 @@ export interface SyncDeps {
   providers: ProviderRegistry;
   now: () => Date;
   window: SyncWindow;
+  /**
+   * Announces the notification emails of answers read from synced copies. The jobs hand it in;
+   * tests that do not look at notification emails may leave it out.
+   */
+  jobs?: JobDispatcher;
 }
 
 const DAY_MS = 86_400_000;

@@ -1,6 +1,6 @@
 import { index, integer, pgEnum, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { calendars } from './connections';
-import { meetingAttendees, meetings } from './meetings';
+import { deliveryMethodEnum, meetingAttendees, meetings } from './meetings';
 import { tenantIdColumn } from './tenants';
 
 /** The organiser's copy (Tandem writes it) or an attendee's copy (delivered, then found in their mirror). */
@@ -73,4 +73,34 @@ export const inboundMail = pgTable(
     receivedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('inbound_mail_received_idx').on(t.receivedAt)],
+);
+
+/**
+ * Someone taken off a meeting who must be told (delivery/removals.ts): what the deliver-meeting
+ * job needs once the attendee row is gone. `tandem_email`: Tandem sends them the iMIP CANCEL;
+ * `tandem_copy`: the copy Tandem placed in their CalDAV calendar is removed. Those the organiser's
+ * provider invited hear it from the provider when the organiser's copy drops them.
+ * `doneAt` is set once they were told, so a replayed step tells nobody twice.
+ */
+export const meetingRemovals = pgTable(
+  'meeting_removals',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    tenantId: tenantIdColumn(),
+    meetingId: uuid()
+      .notNull()
+      .references(() => meetings.id, { onDelete: 'cascade' }),
+    email: text().notNull(),
+    name: text(),
+    method: deliveryMethodEnum().notNull(),
+    /** `tandem_copy`: the calendar holding the copy, and the copy. */
+    calendarId: uuid().references(() => calendars.id, { onDelete: 'cascade' }),
+    externalId: text(),
+    etag: text(),
+    /** The meeting's SEQUENCE when they were removed: the CANCEL carries it. */
+    sequence: integer().notNull(),
+    doneAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('meeting_removals_meeting_idx').on(t.tenantId, t.meetingId)],
 );

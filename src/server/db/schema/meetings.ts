@@ -124,6 +124,11 @@ export const meetingAttendees = pgTable(
     /** The meeting SEQUENCE last delivered to this person (iMIP sent, copy placed, provider written). */
     deliveredSequence: integer(),
     deliveredAt: timestamp({ withTimezone: true }),
+    /**
+     * The `respondedAt` of the answer last written to the attendee's copy or sent as a REPLY
+     * (answers/write-answer.ts): a replayed write job finds it and writes nothing twice.
+     */
+    answerWrittenFor: timestamp({ withTimezone: true }),
   },
   (t) => [
     unique('meeting_attendees_meeting_email_uq').on(t.meetingId, t.email),
