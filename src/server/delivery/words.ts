@@ -27,6 +27,9 @@ export const deliveryWords = {
   retrying: (provider: ConnectionProvider) => `waiting for ${SERVICE_NAMES[provider]} (retrying)`,
   emailRetrying: 'waiting to send the email (retrying)',
   reconnect: 'could not deliver: reconnect your calendar',
+  gaveUp: 'could not deliver: the calendar or mail service kept failing; change the meeting to try again',
+  organizerMustReconnect: (provider: ConnectionProvider) =>
+    `waiting for ${SERVICE_NAMES[provider]}: the organiser needs to reconnect`,
   refused: (provider: ConnectionProvider) =>
     `could not deliver: ${SERVICE_NAMES[provider]} refused the meeting`,
 };

@@ -42,6 +42,15 @@ export interface JobDefinition<T extends JobTrigger = JobTrigger, R = unknown> {
     data: T extends JobEventName ? JobEventData<T> : Record<string, never>,
     steps: JobSteps,
   ): Promise<R>;
+  /**
+   * Runs once a run has used up its retries (Inngest's `onFailure`; the inline driver does the
+   * same), with the payload of the event that started it: say what will not happen.
+   */
+  onFailure?(
+    deps: JobDeps,
+    data: T extends JobEventName ? JobEventData<T> : Record<string, never>,
+    failure: { message: string },
+  ): Promise<unknown>;
 }
 
 /** Checks a definition against its trigger's payload type without widening it. */

@@ -207,9 +207,29 @@ export class InlineJobDriver implements JobDispatcher {
       const delay = attempt + 1 < maxAttempts ? retryDelayMs(error, attempt) : null;
       if (delay === null) {
         this.log.warn(`[jobs] ${fn.id()} gave up after ${attempt + 1} attempt(s):`, error);
+        await this.runFailureHandler(fn, event, error);
         return this.record({ functionId: fn.id(), event, attempts: attempt + 1, status: 'failed', error });
       }
       await this.sleep(delay);
+    }
+  }
+
+  /** As Inngest does once retries are used up: the function's `onFailure` with the original event. */
+  private async runFailureHandler(
+    fn: InngestFunction.Any,
+    event: { name: string; data: unknown },
+    error: unknown,
+  ): Promise<void> {
+    const onFailure = fn.opts.onFailure as ((ctx: unknown) => Promise<unknown>) | undefined;
+    if (!onFailure) return;
+    const message = error instanceof Error ? error.message : String(error);
+    try {
+      await onFailure({
+        event: { name: 'inngest/function.failed', data: { event, error: { message } } },
+        error: { message },
+      });
+    } catch (failure) {
+      this.log.warn(`[jobs] ${fn.id()} failure handler crashed:`, failure);
     }
   }
 

@@ -40,6 +40,7 @@ export function createJobFunction(
       ...(definition.concurrencyKey ? { concurrency: { key: definition.concurrencyKey, limit: 1 } } : {}),
       ...(definition.throttle ? { throttle: definition.throttle } : {}),
       retries: definition.retries,
+      ...(definition.onFailure ? { onFailure: failureHandler(definition, deps) } : {}),
     },
     async ({ event, step, attempt }) => {
       const steps: JobSteps = {
@@ -52,4 +53,48 @@ export function createJobFunction(
       return definition.run(deps, data as never, steps);
     },
   );
+}
+
+/** What Inngest hands a failure handler: the `inngest/function.failed` event and the final error. */
+export interface FailureContext {
+  event: { data: { event: { data: unknown } } };
+  error: { message: string };
+}
+
+/**
+ * The definition's `onFailure` as a handler: the original event's payload is checked against
+ * its trigger's schema, as for the body.
+ */
+export function failureHandler(definition: JobDefinition, deps: JobDeps) {
+  return async ({ event, error }: FailureContext) => {
+    const { trigger, onFailure } = definition;
+    if (!onFailure) return null;
+    const original = event.data.event.data;
+    const data = 'event' in trigger ? jobEventSchemas[trigger.event].parse(original) : {};
+    return onFailure(deps, data as never, { message: error.message });
+  };
+}
+
+/**
+ * The failure handler as its own function on `inngest/function.failed`, as Inngest runs it: for
+ * @inngest/test, whose engine runs a function's main handler only.
+ */
+export function createFailureFunction(
+  client: Inngest,
+  definition: JobDefinition,
+  deps: JobDeps,
+): InngestFunction.Any {
+  return client.createFunction(
+    {
+      id: `${definition.id}-failure`,
+      name: `${definition.name} (failed)`,
+      triggers: [{ event: 'inngest/function.failed' }],
+    },
+    async ({ event }) => failureHandler(definition, deps)({ event: event as never, error: errorOf(event) }),
+  );
+}
+
+function errorOf(event: { data?: unknown }): { message: string } {
+  const error = (event.data as { error?: { message?: unknown } } | undefined)?.error;
+  return { message: typeof error?.message === 'string' ? error.message : 'failed' };
 }

@@ -4,6 +4,7 @@ import {
   planDeliveryWork,
   sendInvitationEmail,
 } from '@/server/delivery/deliver-meeting';
+import { markDeliveryGaveUp } from '@/server/delivery/gave-up';
 import { defineJob } from '../definition';
 
 /**
@@ -38,5 +39,9 @@ export const deliverMeeting = defineJob({
       );
     }
     return { meetingId, outcome: 'delivered' as const, version: work.version, results };
+  },
+  // Out of retries: nobody is left "waiting … (retrying)" for ever, and the organiser is told.
+  async onFailure(deps, { tenantId, meetingId }) {
+    return markDeliveryGaveUp(deps, { tenantId, meetingId });
   },
 });
