@@ -24,6 +24,12 @@ export interface CalendarTarget {
   accountEmail: string;
   /** The server sends invitations and applies replies itself (RFC 6638, Google, Graph). */
   serverScheduling: boolean;
+  /**
+   * The connection needs reconnecting. Kept for the organiser only, so the meeting's plan stays
+   * as it was (their provider invites, once they reconnect) instead of Tandem taking over as
+   * organiser of record; attendees in that state are reached by email meanwhile.
+   */
+  needsReconnect?: boolean;
 }
 
 export interface PersonForDelivery {

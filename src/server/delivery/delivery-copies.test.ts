@@ -6,10 +6,12 @@
 import { and, eq } from 'drizzle-orm';
 import { calendarConnections, meetings, notifications } from '@/server/db/schema';
 import { getMeeting } from '@/server/meetings/queries';
+import { updateMeeting } from '@/server/meetings/schedule';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '@/tests/support/database';
 import {
   deliveryMailTo,
+  deliveryMails,
   googleCopies,
   linksOf,
   radicaleObjects,
@@ -216,6 +218,61 @@ describe('failures during delivery', () => {
       });
       const [row] = await t.database.db.select().from(meetings).where(eq(meetings.id, meeting.id));
       expect(row?.status).toBe('scheduled');
+    } finally {
+      t.google.emulator.control.reset();
+    }
+  });
+
+  it('revoked access: nobody is told "email sent" for an invitation that never left, and the plan stays the organiser’s', async () => {
+    const tenant = await t.freshTenant('revoked-plan');
+    await t.connect(tenant.tutor, 'google', GOOGLE_ACCOUNTS.third);
+    t.google.emulator.control.revokeGrants(GOOGLE_ACCOUNTS.third);
+    t.mail.clear();
+    const guest = { email: 'morgan.lee@brightworks.test', name: 'Morgan Lee' };
+    try {
+      const meeting = await send(t, tenant.tutor, [tenant.otherLearner.userId], [guest]);
+      // A member without a calendar and a guest: the provider's invitation never left, so neither did the links.
+      for (const attendee of meeting.attendees) {
+        expect(attendee.delivery).toMatchObject({ method: 'organizer_provider', state: 'failed' });
+        expect(attendee.delivery.detail).not.toBe('email sent');
+      }
+      expect(deliveryMailTo(t, guest.email)).toHaveLength(0);
+
+      // The next change while the organiser still has to reconnect: Tandem does not take over as organiser.
+      const moved = await updateMeeting(t.schedule, tenant.tutor, {
+        id: meeting.id,
+        version: meeting.version,
+        title: 'Moved while disconnected',
+      });
+      await t.driver.idle();
+      const after = await getMeeting(t.database.db, tenant.tutor, moved.id);
+      expect(deliveryMails(t)).toHaveLength(0);
+      expect(after.attendees.map((attendee) => attendee.delivery)).toEqual([
+        {
+          method: 'organizer_provider',
+          state: 'pending',
+          detail: 'waiting for Google: the organiser needs to reconnect',
+        },
+        {
+          method: 'organizer_provider',
+          state: 'pending',
+          detail: 'waiting for Google: the organiser needs to reconnect',
+        },
+      ]);
+      const told = await t.database.db
+        .select()
+        .from(notifications)
+        .where(
+          and(
+            eq(notifications.tenantId, tenant.tenantId),
+            eq(notifications.userId, tenant.tutor.userId),
+            eq(notifications.kind, 'meeting_delivery_failed'),
+          ),
+        );
+      expect(told.length).toBeGreaterThanOrEqual(2);
+      expect(told.at(-1)?.payload).toMatchObject({
+        detail: 'reconnect your calendar so your meeting can be sent',
+      });
     } finally {
       t.google.emulator.control.reset();
     }

@@ -84,3 +84,53 @@ export async function handleWriteFailure(
   await announceNotifications(deps.jobs, tenantId, notified);
   return 'failed';
 }
+
+/**
+ * The organiser's calendar needs reconnecting: nothing is written and nobody else takes over
+ * (Tandem emailing everyone as organiser of record would leave two organisers once they
+ * reconnect). Those their provider is to invite wait, in plain words; the organiser is told once,
+ * not again on every later run while it waits, and the next change after they reconnect delivers.
+ */
+export async function waitForReconnect(
+  deps: Pick<AppDeps, 'db' | 'now' | 'jobs'>,
+  state: DeliveryState,
+  link: MeetingLink,
+  attendeeIds: string[],
+): Promise<WriteOutcome> {
+  const { db } = deps;
+  const at = deps.now();
+  const tenantId = state.meeting.tenantId;
+  const target = state.plan.organizerCopy?.target;
+  if (!target) return 'failed';
+  const detail = deliveryWords.organizerMustReconnect(target.provider);
+  const alreadyTold = link.state === 'pending' && link.lastError === detail;
+  await recordLinkProblem(db, link, { state: 'pending', lastError: detail, at });
+  await setAttendeeDelivery(db, tenantId, attendeeIds, {
+    method: 'organizer_provider',
+    state: 'pending',
+    detail,
+    at,
+  });
+  if (alreadyTold) return 'failed';
+  const missed = state.attendees
+    .filter((attendee) => attendeeIds.includes(attendee.attendeeId))
+    .map((attendee) => ({
+      attendeeId: attendee.attendeeId,
+      name: attendee.name,
+      email: attendee.recordedEmail,
+    }));
+  const notified = await notifyUsers(db, tenantId, [state.organizer.userId], 'meeting_delivery_failed', {
+    meetingId: state.meeting.id,
+    title: state.meeting.title,
+    startsAt: state.meeting.startsAt.toISOString(),
+    attendeeName:
+      missed.length > 0
+        ? missed.map((attendee) => attendee.name ?? attendee.email).join(', ')
+        : 'your calendar',
+    detail: 'reconnect your calendar so your meeting can be sent',
+    calendar: 'organizer',
+    attendees: missed,
+  });
+  await announceNotifications(deps.jobs, tenantId, notified);
+  return 'failed';
+}

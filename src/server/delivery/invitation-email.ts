@@ -1,4 +1,6 @@
+import { and, eq } from 'drizzle-orm';
 import { createAnswerToken } from '@/server/answers/answer-token';
+import { meetingLinks } from '@/server/db/schema';
 import type { OutgoingMail } from '@/server/mail/mailer';
 import { setAttendeeDelivery } from './attendee-states';
 import type { AttendeeDelivery } from './decide';
@@ -34,6 +36,11 @@ export async function sendInvitationEmail(
   if (attendee.deliveredSequence !== null && attendee.deliveredSequence >= meeting.sequence)
     return 'up_to_date';
   const cancelled = meeting.status === 'cancelled';
+  // The links go with the provider's invitation: while the organiser's copy is not written (access
+  // revoked, calendar to reconnect) there is none, and "email sent" would say it left.
+  if (delivery.method === 'organizer_provider' && !(await organizerCopyWritten(deps, ref))) {
+    return 'up_to_date';
+  }
   const at = deps.now();
   let mail: OutgoingMail | null = null;
   if (delivery.tandemSendsItip) mail = itipMail(deps, state, delivery, cancelled);
@@ -60,6 +67,20 @@ export async function sendInvitationEmail(
     at,
   });
   return 'sent';
+}
+
+async function organizerCopyWritten(deps: DeliveryDeps, ref: MeetingRef): Promise<boolean> {
+  const [link] = await deps.db
+    .select({ state: meetingLinks.state })
+    .from(meetingLinks)
+    .where(
+      and(
+        eq(meetingLinks.tenantId, ref.tenantId),
+        eq(meetingLinks.meetingId, ref.meetingId),
+        eq(meetingLinks.role, 'organizer'),
+      ),
+    );
+  return link?.state === 'written';
 }
 
 function itipMail(

@@ -2,7 +2,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { Executor } from '@/server/db/client';
 import { meetingAttendees, meetings, users } from '@/server/db/schema';
 import { NotFoundError } from '@/server/errors';
-import { decideDelivery, type AttendeeForDelivery, type DeliveryPlan } from './decide';
+import { decideDelivery, type AttendeeForDelivery, type CalendarTarget, type DeliveryPlan } from './decide';
 import { loadWriteTargets } from './targets';
 
 export type DeliveryMeeting = typeof meetings.$inferSelect;
@@ -67,7 +67,7 @@ export async function loadDeliveryState(db: Executor, ref: MeetingRef): Promise<
     name: userName ?? attendee.name,
     // A member is reached at their calendar address as it is now; a guest at their own address.
     email: userEmail ?? attendee.email,
-    writeTarget: attendee.userId ? (targets.get(attendee.userId) ?? null) : null,
+    writeTarget: attendee.userId ? usableTarget(targets.get(attendee.userId)) : null,
     recordedEmail: attendee.email,
     isOptional: attendee.isOptional,
     response: attendee.response,
@@ -79,4 +79,9 @@ export async function loadDeliveryState(db: Executor, ref: MeetingRef): Promise<
     attendees,
   );
   return { meeting: row.meeting, organizer, attendees, plan };
+}
+
+/** An attendee whose calendar needs reconnecting is reached by email meanwhile. */
+function usableTarget(target: CalendarTarget | undefined): CalendarTarget | null {
+  return target && !target.needsReconnect ? target : null;
 }

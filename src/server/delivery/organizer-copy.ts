@@ -5,7 +5,7 @@ import { ProviderConflictError, ProviderNotFoundError } from '@/server/providers
 import type { CalendarProvider, ProviderEvent } from '@/server/providers/types';
 import { setAttendeeDelivery } from './attendee-states';
 import { meetingEventWrite } from './event-write';
-import { handleWriteFailure, type WriteOutcome } from './failures';
+import { handleWriteFailure, waitForReconnect, type WriteOutcome } from './failures';
 import { ensureLink, openCalendar, recordLinkWritten, type MeetingLink } from './links';
 import { loadDeliveryState, type MeetingRef } from './meeting-state';
 import { deliveryWords } from './words';
@@ -37,6 +37,14 @@ export async function deliverOrganizerCopy(deps: DeliveryDeps, ref: MeetingRef):
   });
   const invited = plan.attendees.filter((attendee) => attendee.method === 'organizer_provider');
   const upToDate = link.state === 'written' && (link.writtenVersion ?? 0) >= meeting.version;
+  if (!upToDate && copy.target.needsReconnect) {
+    return waitForReconnect(
+      deps,
+      state,
+      link,
+      invited.map((attendee) => attendee.attendeeId),
+    );
+  }
   if (!upToDate) {
     try {
       const { provider, externalCalendarId } = await openCalendar(deps, ref.tenantId, copy.target.calendarId);

@@ -1,13 +1,13 @@
-import { and, eq, inArray, ne } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '@/server/db/client';
 import { calendarConnections, calendars } from '@/server/db/schema';
 import { providerSchedules, type CalendarTarget } from './decide';
 
 /**
- * Each person's write target as delivery sees it: the calendar marked `isWriteTarget`, writable,
- * on a connection that may still be used (active, or failing for now: the job retries). A
- * connection that needs reconnecting is no target: its owner is reached by email until they
- * reconnect.
+ * Each person's write target as delivery sees it: the calendar marked `isWriteTarget`, writable.
+ * A connection that needs reconnecting is returned marked `needsReconnect` (only where the person
+ * has no usable one): the organiser's keeps the meeting's plan stable, an attendee's is dropped
+ * by the caller so its owner is reached by email until they reconnect.
  */
 export async function loadWriteTargets(
   db: Executor,
@@ -23,6 +23,7 @@ export async function loadWriteTargets(
       connectionId: calendarConnections.id,
       provider: calendarConnections.provider,
       accountEmail: calendarConnections.accountEmail,
+      status: calendarConnections.status,
     })
     .from(calendars)
     .innerJoin(calendarConnections, eq(calendarConnections.id, calendars.connectionId))
@@ -33,16 +34,18 @@ export async function loadWriteTargets(
         inArray(calendarConnections.userId, [...new Set(userIds)]),
         eq(calendars.isWriteTarget, true),
         eq(calendars.canWrite, true),
-        ne(calendarConnections.status, 'needs_reauth'),
       ),
     );
   for (const row of rows) {
+    const needsReconnect = row.status === 'needs_reauth';
+    if (needsReconnect && targets.has(row.userId)) continue;
     targets.set(row.userId, {
       calendarId: row.calendarId,
       connectionId: row.connectionId,
       provider: row.provider,
       accountEmail: row.accountEmail.toLowerCase(),
       serverScheduling: providerSchedules(row.provider),
+      ...(needsReconnect ? { needsReconnect } : {}),
     });
   }
   return targets;

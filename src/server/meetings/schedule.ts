@@ -208,8 +208,13 @@ async function calendarAddresses(
   );
   return invitees.map((invitee) => ({
     id: invitee.id,
-    email: (targets.get(invitee.id)?.accountEmail ?? invitee.email).toLowerCase(),
+    // A calendar that needs reconnecting is not where they are reached now (delivery/meeting-state.ts).
+    email: (usable(targets.get(invitee.id))?.accountEmail ?? invitee.email).toLowerCase(),
   }));
+}
+
+function usable<T extends { needsReconnect?: boolean }>(target: T | undefined): T | undefined {
+  return target?.needsReconnect ? undefined : target;
 }
 
 function assertCanOrganize(actor: Actor): void {
