@@ -3,10 +3,12 @@ import { meetingLinks } from '@/server/db/schema';
 import { NotFoundError } from '@/server/errors';
 import { loadDeliveryState, type MeetingRef } from './meeting-state';
 import type { DeliveryDeps } from './organizer-copy';
+import { pendingRemovals } from './removals';
 
 export { deliverOrganizerCopy, type DeliveryDeps } from './organizer-copy';
 export { placeAttendeeCopy } from './attendee-copy';
 export { sendInvitationEmail } from './invitation-email';
+export { tellRemovedAttendee } from './removals';
 
 /** What one run of the job will touch: small plain data (Inngest stores step outputs). */
 export interface DeliveryWork {
@@ -14,6 +16,8 @@ export interface DeliveryWork {
   organizerCopy: boolean;
   attendeeCopies: string[];
   emails: string[];
+  /** People taken off the meeting still to be told (removals.ts). */
+  removals: string[];
 }
 
 /**
@@ -31,6 +35,7 @@ export async function planDeliveryWork(deps: DeliveryDeps, ref: MeetingRef): Pro
     throw error;
   }
   const { meeting, plan } = state;
+  const removals = await pendingRemovals(deps.db, ref);
   const links = await deps.db
     .select({
       calendarId: meetingLinks.calendarId,
@@ -62,13 +67,13 @@ export async function planDeliveryWork(deps: DeliveryDeps, ref: MeetingRef): Pro
       (attendee) => (attendee.tandemSendsItip || attendee.answerLinks) && behind.has(attendee.attendeeId),
     )
     .map((attendee) => attendee.attendeeId);
-  if (!organizerCopy && attendeeCopies.length === 0 && emails.length === 0) {
+  if (!organizerCopy && attendeeCopies.length === 0 && emails.length === 0 && removals.length === 0) {
     // Still marks those the organiser's provider invited, should an earlier run have stopped before it.
     const invitedBehind = plan.attendees.some(
       (attendee) => attendee.method === 'organizer_provider' && behind.has(attendee.attendeeId),
     );
     if (!invitedBehind || plan.organizerCopy === null) return null;
-    return { version: meeting.version, organizerCopy: true, attendeeCopies, emails };
+    return { version: meeting.version, organizerCopy: true, attendeeCopies, emails, removals };
   }
-  return { version: meeting.version, organizerCopy, attendeeCopies, emails };
+  return { version: meeting.version, organizerCopy, attendeeCopies, emails, removals };
 }

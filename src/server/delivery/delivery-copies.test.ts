@@ -4,6 +4,7 @@
  * delivery (provider down, access revoked). Same set-up as deliver-meeting.test.ts.
  */
 import { and, eq } from 'drizzle-orm';
+import ICAL from 'ical.js';
 import { calendarConnections, meetings, notifications } from '@/server/db/schema';
 import { getMeeting } from '@/server/meetings/queries';
 import { updateMeeting } from '@/server/meetings/schedule';
@@ -89,6 +90,65 @@ describe('attendees on CalDAV without scheduling (Radicale)', () => {
     const [copy] = await radicaleObjects(t, leo.username, meeting.icalUid);
     expect(copy?.getFirstProperty('organizer')?.getFirstValue()).toBe(`mailto:${TEST_IMIP_ADDRESS}`);
     expect(deliveryMailTo(t, leo.address)).toHaveLength(0);
+  });
+});
+
+describe('removing an attendee', () => {
+  const live = (copies: ICAL.Component[]) =>
+    copies.filter((copy) => copy.getFirstPropertyValue('status') !== 'CANCELLED');
+
+  it('Tandem as organiser of record sends the removed person a CANCEL, once; the meeting no longer shows them', async () => {
+    const tenant = await t.freshTenant('remove-email');
+    const meeting = await send(t, tenant.tutor, [tenant.learner.userId, tenant.otherLearner.userId]);
+    const leaving = meeting.attendees.find((attendee) => attendee.userId === tenant.otherLearner.userId);
+    const staying = meeting.attendees.find((attendee) => attendee.userId === tenant.learner.userId);
+    expect(leaving?.delivery.method).toBe('tandem_email');
+    t.mail.clear();
+
+    const updated = await updateMeeting(t.schedule, tenant.tutor, {
+      id: meeting.id,
+      version: meeting.version,
+      attendeeUserIds: [tenant.learner.userId],
+    });
+    await t.driver.idle();
+    const [cancel, ...more] = deliveryMailTo(t, leaving?.email ?? '');
+    expect(more).toHaveLength(0);
+    expect(cancel?.calendar?.method).toBe('CANCEL');
+    const ics = ICAL.Component.fromString(cancel?.calendar?.content ?? '');
+    const vevent = ics.getFirstSubcomponent('vevent');
+    expect(vevent?.getFirstPropertyValue('uid')).toBe(meeting.icalUid);
+    expect(vevent?.getFirstPropertyValue('sequence')).toBe(updated.sequence);
+    expect(vevent?.getFirstProperty('attendee')?.getFirstValue()).toBe(`mailto:${leaving?.email}`);
+    expect(deliveryMailTo(t, staying?.email ?? '').map((mail) => mail.calendar?.method)).toEqual(['REQUEST']);
+    const after = await getMeeting(t.database.db, tenant.tutor, meeting.id);
+    expect(after.attendees.map((attendee) => attendee.userId)).toEqual([tenant.learner.userId]);
+
+    // A replayed or duplicated event tells nobody twice.
+    await t.driver.send({
+      name: 'tandem/meeting.changed',
+      data: { tenantId: tenant.tenantId, meetingId: meeting.id, version: updated.version },
+    });
+    await t.driver.idle();
+    expect(deliveryMailTo(t, leaving?.email ?? '')).toHaveLength(1);
+  });
+
+  it('the copy Tandem placed in the removed person’s CalDAV calendar is removed', async () => {
+    const tenant = await t.freshTenant('remove-copy');
+    await t.connect(tenant.tutor, 'google', GOOGLE_ACCOUNTS.organizer);
+    const leo = RADICALE_USERS[0];
+    await t.connect(tenant.learner, 'caldav', leo.address);
+    const meeting = await send(t, tenant.tutor, [tenant.learner.userId, tenant.otherLearner.userId]);
+    expect(live(await radicaleObjects(t, leo.username, meeting.icalUid))).toHaveLength(1);
+
+    await updateMeeting(t.schedule, tenant.tutor, {
+      id: meeting.id,
+      version: meeting.version,
+      attendeeUserIds: [tenant.otherLearner.userId],
+    });
+    await t.driver.idle();
+    expect(live(await radicaleObjects(t, leo.username, meeting.icalUid))).toHaveLength(0);
+    const after = await getMeeting(t.database.db, tenant.tutor, meeting.id);
+    expect(after.attendees.map((attendee) => attendee.userId)).toEqual([tenant.otherLearner.userId]);
   });
 });
 

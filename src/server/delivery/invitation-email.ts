@@ -165,7 +165,7 @@ function answerLinkLines(deps: DeliveryDeps, state: DeliveryState, delivery: Att
   ];
 }
 
-function describeMeeting(state: DeliveryState): string[] {
+export function describeMeeting(state: DeliveryState): string[] {
   const { meeting } = state;
   return [
     meeting.title,
@@ -176,7 +176,7 @@ function describeMeeting(state: DeliveryState): string[] {
   ];
 }
 
-function organizerName(state: DeliveryState): string {
+export function organizerName(state: DeliveryState): string {
   return state.organizer.name ?? state.organizer.email;
 }
 
@@ -184,7 +184,7 @@ function nameOf(state: DeliveryState, delivery: AttendeeDelivery): string | null
   return state.attendees.find((attendee) => attendee.attendeeId === delivery.attendeeId)?.name ?? null;
 }
 
-function when(state: DeliveryState): string {
+export function when(state: DeliveryState): string {
   const { meeting } = state;
   const day = new Intl.DateTimeFormat('en-GB', {
     timeZone: meeting.timeZone,

@@ -2,6 +2,7 @@ import { and, eq, inArray, isNotNull, notInArray, sql } from 'drizzle-orm';
 import type { AppDeps } from '@/server/app-deps/types';
 import type { Transaction } from '@/server/db/client';
 import { meetingAttendees, meetings, memberships, users } from '@/server/db/schema';
+import { recordRemovals } from '@/server/delivery/removals';
 import { loadWriteTargets } from '@/server/delivery/targets';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '@/server/errors';
 import { NotificationOutbox, notifyUsers } from '@/server/notifications/notify';
@@ -125,8 +126,7 @@ export async function updateMeeting(
         updatedAt: now,
       })
       .where(and(eq(meetings.tenantId, actor.tenantId), eq(meetings.id, current.id)));
-    if (attendeeUserIds)
-      await replaceAttendees(tx, actor, current.id, attendeeUserIds, current.title, outbox);
+    if (attendeeUserIds) await replaceAttendees(tx, actor, current, attendeeUserIds, outbox);
     if (timeChanged) {
       await tx
         .update(meetingAttendees)
@@ -252,27 +252,35 @@ async function resolveInvitees(tx: Transaction, actor: Actor, userIds: string[])
   return found;
 }
 
+/** `current`: the meeting as locked, before this change bumped its SEQUENCE. */
 async function replaceAttendees(
   tx: Transaction,
   actor: Actor,
-  meetingId: string,
+  current: { id: string; title: string; sequence: number },
   userIds: string[],
-  title: string,
   outbox: NotificationOutbox,
 ) {
+  const { id: meetingId, title } = current;
   const invitees = await calendarAddresses(tx, actor, await resolveInvitees(tx, actor, userIds));
   const keep = invitees.map((invitee) => invitee.id);
+  const leaving = and(
+    eq(meetingAttendees.tenantId, actor.tenantId),
+    eq(meetingAttendees.meetingId, meetingId),
+    // Internal attendees not in the new list leave; external (email-only) ones stay.
+    isNotNull(meetingAttendees.userId),
+    notInArray(meetingAttendees.userId, keep),
+  );
+  const leavingIds = await tx.select({ id: meetingAttendees.id }).from(meetingAttendees).where(leaving);
+  // What the delivery job needs to tell them, kept before their row (and copy's link) go.
+  await recordRemovals(tx, {
+    tenantId: actor.tenantId,
+    meetingId,
+    attendeeIds: leavingIds.map((row) => row.id),
+    sequence: current.sequence + 1,
+  });
   const removed = await tx
     .delete(meetingAttendees)
-    .where(
-      and(
-        eq(meetingAttendees.tenantId, actor.tenantId),
-        eq(meetingAttendees.meetingId, meetingId),
-        // Internal attendees not in the new list leave; external (email-only) ones stay.
-        isNotNull(meetingAttendees.userId),
-        notInArray(meetingAttendees.userId, keep),
-      ),
-    )
+    .where(leaving)
     .returning({ userId: meetingAttendees.userId });
   // Members already invited keep their row (and the address they were invited at), even if
   // their calendar address changed since.

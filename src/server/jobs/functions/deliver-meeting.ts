@@ -3,6 +3,7 @@ import {
   placeAttendeeCopy,
   planDeliveryWork,
   sendInvitationEmail,
+  tellRemovedAttendee,
 } from '@/server/delivery/deliver-meeting';
 import { markDeliveryGaveUp } from '@/server/delivery/gave-up';
 import { defineJob } from '../definition';
@@ -10,7 +11,8 @@ import { defineJob } from '../definition';
 /**
  * Takes a meeting to every calendar and inbox (DESIGN.md §4 rule 3): the organiser's copy first
  * (its provider invites; Graph may assign the UID every later copy and email carries), then the
- * copies Tandem places in attendees' CalDAV calendars, then Tandem's own emails. One run per
+ * copies Tandem places in attendees' CalDAV calendars, then telling those taken off the meeting,
+ * then Tandem's own emails. One run per
  * meeting at a time; each calendar touched and each email sent is its own step, retried alone
  * and checked again before it acts, so replays and stale events change nothing.
  */
@@ -31,6 +33,12 @@ export const deliverMeeting = defineJob({
     for (const attendeeId of work.attendeeCopies) {
       results[`copy:${attendeeId}`] = await steps.run(`attendee-copy:${attendeeId}`, () =>
         placeAttendeeCopy(deps, { ...ref, attendeeId }),
+      );
+    }
+    // Before the invitations: someone removed and invited again gets the CANCEL first.
+    for (const removalId of work.removals) {
+      results[`removal:${removalId}`] = await steps.run(`removal:${removalId}`, () =>
+        tellRemovedAttendee(deps, { ...ref, removalId }),
       );
     }
     for (const attendeeId of work.emails) {
