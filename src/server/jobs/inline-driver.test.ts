@@ -157,6 +157,32 @@ describe('the inline driver', () => {
     ).rejects.toThrow();
   });
 
+  it('runs the function’s onFailure once its retries are used up, with the original event', async () => {
+    const failures: { event: unknown; error: string }[] = [];
+    const fn = client.createFunction(
+      {
+        id: 'gives-up',
+        triggers: [calendarSyncRequested],
+        retries: 1,
+        onFailure: async ({ event, error }) => {
+          failures.push({ event: event.data.event, error: error.message });
+        },
+      },
+      async ({ step }) =>
+        step.run('work', async () => {
+          throw new Error('still down');
+        }),
+    );
+    const { sleep } = recordingSleep();
+    const driver = new InlineJobDriver({ functions: [fn], nodeEnv: 'test', sleep, log: quiet });
+    await driver.send(syncRequest(CALENDAR_A));
+    await driver.idle();
+    expect(driver.runs.map((run) => [run.status, run.attempts])).toEqual([['failed', 2]]);
+    expect(failures).toEqual([
+      { event: expect.objectContaining({ data: syncRequest(CALENDAR_A).data }), error: 'still down' },
+    ]);
+  });
+
   it('refuses to start in production', () => {
     expect(() => new InlineJobDriver({ functions: [], nodeEnv: 'production' })).toThrow(
       InlineDriverRefusedError,
