@@ -149,8 +149,8 @@ describe.each([
       new Date(),
       jobs,
     );
-    expect(jobs.sent).toEqual([
-      { name: 'tandem/meeting.answered', data: { tenantId: tenant.tenantId, meetingId, attendeeId } },
+    expect(jobs.sentOf('tandem/meeting.answered')).toEqual([
+      { tenantId: tenant.tenantId, meetingId, attendeeId },
     ]);
     const written = await writeAnswer(
       { ...world.deps, mailer: offlineMailer },
@@ -166,11 +166,13 @@ describe.each([
       'accepted',
     );
 
-    // A replayed job writes the same answer again; syncing the echoes changes nothing and tells nobody.
-    await writeAnswer(
-      { ...world.deps, mailer: offlineMailer },
-      { tenantId: tenant.tenantId, meetingId, attendeeId },
-    );
+    // A replayed job writes nothing twice; syncing the echoes changes nothing and tells nobody.
+    expect(
+      await writeAnswer(
+        { ...world.deps, mailer: offlineMailer },
+        { tenantId: tenant.tenantId, meetingId, attendeeId },
+      ),
+    ).toMatchObject({ outcome: 'nothing_to_write' });
     const before = await attendeeRow(world.deps.db, attendeeId);
     await sync(tenant, learnerCalendar);
     await sync(tenant, tutorCalendar);
