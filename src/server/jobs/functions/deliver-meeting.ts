@@ -10,10 +10,9 @@ import { defineJob } from '../definition';
 
 /**
  * Takes a meeting to every calendar and inbox (DESIGN.md §4 rule 3): the organiser's copy first
- * (its provider invites; Graph may assign the UID every later copy and email carries), then the
- * copies Tandem places in attendees' CalDAV calendars, then telling those taken off the meeting,
- * then Tandem's own emails. One run per
- * meeting at a time; each calendar touched and each email sent is its own step, retried alone
+ * (its provider invites; Graph may assign the UID every later copy and email carries), then
+ * telling those taken off the meeting, then the copies Tandem places in attendees' CalDAV
+ * calendars, then Tandem's own emails. One run per meeting at a time; each calendar touched and each email sent is its own step, retried alone
  * and checked again before it acts, so replays and stale events change nothing.
  */
 export const deliverMeeting = defineJob({
@@ -30,15 +29,16 @@ export const deliverMeeting = defineJob({
     if (work.organizerCopy) {
       results['organizer'] = await steps.run('organizer-copy', () => deliverOrganizerCopy(deps, ref));
     }
-    for (const attendeeId of work.attendeeCopies) {
-      results[`copy:${attendeeId}`] = await steps.run(`attendee-copy:${attendeeId}`, () =>
-        placeAttendeeCopy(deps, { ...ref, attendeeId }),
-      );
-    }
-    // Before the invitations: someone removed and invited again gets the CANCEL first.
+    // Before any new copy or invitation: someone removed and invited again is told in that order
+    // (and their old CalDAV copy, with the same UID, is gone before the new one is placed).
     for (const removalId of work.removals) {
       results[`removal:${removalId}`] = await steps.run(`removal:${removalId}`, () =>
         tellRemovedAttendee(deps, { ...ref, removalId }),
+      );
+    }
+    for (const attendeeId of work.attendeeCopies) {
+      results[`copy:${attendeeId}`] = await steps.run(`attendee-copy:${attendeeId}`, () =>
+        placeAttendeeCopy(deps, { ...ref, attendeeId }),
       );
     }
     for (const attendeeId of work.emails) {
