@@ -13,6 +13,9 @@
  *      makes exactly one call; a Calendar feed read makes none.
  *  (c) Notification → mirror updated through the emulator's push and the inline driver: p50/p95
  *      (goal p95 under 500 ms); see push-latency.ts.
+ *  (d)–(f) Delivery (issue 11): send → invitation in the attendee's calendar, an answer given in
+ *      the provider → shown to the tutor, and provider calls per meeting; see delivery.ts.
+ *      `npm run bench -- --only=delivery` runs these alone.
  *
  * Prints; asserts nothing (the tests do that). Exit code 1 only if (b) is not met.
  */
@@ -38,6 +41,7 @@ import {
 import { bareInserts } from './bare-insert';
 import { benchDatabases, type BenchDatabase } from './bench-databases';
 import { BENCH_ACCOUNT, benchSeed } from './bench-seed';
+import { measureDelivery, printDelivery, type DeliveryFigures } from './delivery';
 import { measurePushLatency, printPushLatency, type PushLatencyFigures } from './push-latency';
 
 const SIZES = [2_000, 10_000];
@@ -72,6 +76,7 @@ interface CallFigures {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--only=delivery')) return deliveryOnly();
   const emulator = await startEmulatorProcess();
   const imports: ImportFigures[] = [];
   const calls: CallFigures[] = [];
@@ -106,9 +111,26 @@ async function main(): Promise<void> {
   }
   // After the imports, with the import emulator gone: the push bench runs its own emulator in-process.
   for (const target of targets) pushes.push(await measurePushLatency(target));
+  const deliveries: DeliveryFigures[] = [];
+  for (const target of targets) deliveries.push(await measureDelivery(target));
   printSummary(imports, writes, calls);
   printPushLatency(pushes);
+  printDeliveries(deliveries);
   if (calls.some((row) => row.incrementalNoChange !== 1 || row.feedRead !== 0)) process.exitCode = 1;
+}
+
+async function deliveryOnly(): Promise<void> {
+  const deliveries: DeliveryFigures[] = [];
+  for (const target of benchDatabases()) deliveries.push(await measureDelivery(target));
+  printDeliveries(deliveries);
+}
+
+function printDeliveries(rows: DeliveryFigures[]): void {
+  printDelivery({
+    sends: rows.flatMap((row) => row.sends),
+    answers: rows.flatMap((row) => row.answers),
+    calls: rows.flatMap((row) => row.calls),
+  });
 }
 
 /**
