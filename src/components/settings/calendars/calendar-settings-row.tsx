@@ -10,8 +10,8 @@ import type { ConnectedCalendar } from './types';
 
 type CalendarChange = { show?: boolean; busy?: boolean; isWriteTarget?: boolean };
 
-// Says what the choice does today: nothing is written to providers yet (their issue is open).
-export const WRITE_TARGET_LABEL = 'Write target (used once Tandem writes meetings to your calendar)';
+// Says what the choice does: meetings the person sends are written there (and, on plain CalDAV, the ones they are invited to).
+export const WRITE_TARGET_LABEL = 'Write target (where Tandem puts your meetings)';
 
 /** One calendar's choices; the write-target radios share one name across every connection (one per user). */
 export function CalendarSettingsRow({ calendar }: { calendar: ConnectedCalendar }) {

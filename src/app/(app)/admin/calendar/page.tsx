@@ -16,8 +16,12 @@ export default async function AdminCalendarPage() {
       <h1 className="text-2xl font-semibold">Tenant settings · Calendar integration</h1>
       <p className="mt-1 max-w-3xl text-slate-700">
         Let the people of your organisation connect Google, Microsoft 365 / Outlook.com, Apple iCloud and
-        other CalDAV calendars, so that their appointments show beside their Tandem tasks and meetings. Tandem
-        reads those calendars; it does not write Tandem meetings into them yet.
+        other CalDAV calendars, so that their appointments show beside their Tandem tasks and meetings, and
+        the meetings tutors send land in everyone&rsquo;s own calendar. Tandem reads those calendars. A
+        meeting goes into the organiser&rsquo;s chosen calendar, and Google, Outlook or iCloud invite the
+        attendees from there as they always do; Tandem places the copy itself only in plain CalDAV calendars.
+        People without a connected calendar, and guests from outside, get an email invitation they can answer
+        without signing in. Every answer, wherever it is given, shows on the meeting.
       </p>
       <CalendarIntegrationSettings />
     </HydrateClient>

@@ -34,7 +34,10 @@ export default async function CalendarsSettingsPage({ searchParams }: { searchPa
         <p className="text-slate-700">
           Connect the calendars you already use — Google Calendar, Microsoft 365 or Outlook.com, Apple iCloud
           or another CalDAV calendar — to see your appointments beside your Tandem tasks and meetings. Tandem
-          reads these calendars; it does not write your Tandem meetings into them yet.
+          reads these calendars. Meetings you send from Tandem go into your write-target calendar, and your
+          attendees are invited from it; meetings you are invited to arrive in your own calendar. Answer there
+          or in Tandem: the organiser sees your answer either way, and Tandem writes it to your calendar too.
+          Tandem changes nothing else in your calendars.
         </p>
         <ConnectResultAlert connected={single(params.connected)} error={single(params.error)} />
         {settings.enabled ? (
