@@ -26,25 +26,38 @@ import {
 import { freePort } from '../tests/support/local-server';
 
 /** Google accounts of the bench (the Microsoft ones are the emulator's own seed). */
+/**
+ * Accounts of the bench, each connected in one tenant only (as in the world: one account, one
+ * person), so that a push on a calendar starts one sync, not one per tenant that connected it.
+ * The Google ones are seeded here; the Microsoft ones are the emulator's own seed.
+ */
 export const GMAIL = {
-  tutor: 'daniel.okafor@gmail.test',
-  learners: [
-    'sam.taylor@gmail.test',
-    'mia.chen@gmail.test',
+  g2gTutor: 'daniel.okafor@gmail.test',
+  g2gLearner: 'sam.taylor@gmail.test',
+  g2oTutor: 'grace.hall@gmail.test',
+  callsTutor: 'ivan.jones@gmail.test',
+  callsLearners: [
     'ava.brown@gmail.test',
     'ben.clark@gmail.test',
     'cara.diaz@gmail.test',
+    'dan.evans@gmail.test',
+    'eve.ford@gmail.test',
   ],
+  mixedTutor: 'mia.chen@gmail.test',
+  mixedLearners: ['finn.gray@gmail.test', 'hana.ito@gmail.test'],
 } as const;
 export const MICROSOFT = {
-  tutor: 'tutor1@northbridge.test',
-  learners: [
+  m2mTutor: 'tutor2@northbridge.test',
+  m2mLearner: 'learner6@northbridge.test',
+  callsTutor: 'tutor1@northbridge.test',
+  callsLearners: [
     'learner1@northbridge.test',
     'learner2@northbridge.test',
     'learner3@northbridge.test',
     'learner4@northbridge.test',
     'learner5@northbridge.test',
   ],
+  /** The one Outlook.com mailbox of the seed: the iMIP pair's attendee and the mixed group's. */
   outlook: 'sam.personal@outlook.test',
 } as const;
 export const CALDAV_LEO = 'leo.martin@northbridge.test';
@@ -97,12 +110,14 @@ export async function startDeliveryWorld(handle: DatabaseHandle): Promise<Delive
     mail: { googleSmtpPort, microsoftSmtpPort, relayUrl: `smtp://127.0.0.1:${relayPort}` },
     googleSeed: {
       tenant: 'Bench',
-      accounts: [GMAIL.tutor, ...GMAIL.learners].map((email) => ({
-        email,
-        name: email.split('@')[0] ?? email,
-        timeZone: 'Europe/London',
-        events: [],
-      })),
+      accounts: Object.values(GMAIL)
+        .flat()
+        .map((email) => ({
+          email,
+          name: email.split('@')[0] ?? email,
+          timeZone: 'Europe/London',
+          events: [],
+        })),
     },
   });
   const microsoftSmtp = `smtp://127.0.0.1:${microsoftSmtpPort}`;
