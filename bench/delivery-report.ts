@@ -24,7 +24,7 @@ export interface CallFigures {
   tandemCalDavCopies: number;
   /** The organiser's calendar plus each calendar Tandem writes to itself. */
   calendarsTouched: number;
-  /** iMIP emails that reached the inbox: Tandem's to people without a calendar, and the organiser's provider's to addresses no emulator hosts. */
+  /** iMIP emails that reached the inbox (the organiser's provider's, or Tandem's, to addresses no emulator hosts). */
   deliveryMails: number;
 }
 
