@@ -81,6 +81,8 @@ export async function startDeliveryTestbed(
     googleSeed?: SeedFileInput;
     /** The emulators' iMIP mail: their inbound SMTP ports and the relay their outbound mail goes to. */
     mail?: { googleSmtpPort: number; microsoftSmtpPort: number; relayUrl: string };
+    /** Tandem's own outgoing mail goes here instead of the sink (e.g. the relay, to reach the emulators). */
+    tandemSmtpUrl?: string;
   } = {},
 ): Promise<DeliveryTestbed> {
   const { mail: emulatorMail } = options;
@@ -120,7 +122,7 @@ export async function startDeliveryTestbed(
     ...sync,
     appUrl,
     pollMinutes: 5,
-    mailer: testMailer(mail.url),
+    mailer: testMailer(options.tandemSmtpUrl ?? mail.url),
     answerLinkKey: TEST_ANSWER_LINK_KEY,
     jobs,
   };

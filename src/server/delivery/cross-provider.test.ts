@@ -71,6 +71,8 @@ beforeAll(async () => {
       microsoftSmtpPort: microsoftSmtp,
       relayUrl: `smtp://127.0.0.1:${relayPort}`,
     },
+    // Tandem's own iMIP travels the same way, as it would through the internet's MX records.
+    tandemSmtpUrl: `smtp://127.0.0.1:${relayPort}`,
     googleSeed: {
       tenant: 'Cross',
       accounts: [{ email: GMAIL, name: 'Daniel Okafor', timeZone: 'Europe/London', events: [] }],
@@ -152,5 +154,46 @@ describe('across providers by iMIP email', () => {
       return found.length > 0 ? found : undefined;
     });
     expect(copies).toHaveLength(1);
+  });
+
+  it('Tandem as organiser of record → a Gmail and an Outlook.com attendee: each provider adds Tandem’s iMIP invitation', async () => {
+    const tenant = await t.freshTenant('none2both');
+    await t.connect(tenant.learner, 'google', GMAIL);
+    await t.connect(tenant.otherLearner, 'microsoft', OUTLOOK);
+    const { start, end } = futureSlot(3, 14);
+    const created = await createMeeting(t.schedule, tenant.tutor, {
+      kind: 'review',
+      title: 'Twelve-week review',
+      description: null,
+      location: 'Room 3',
+      onlineUrl: null,
+      startsAt: start,
+      endsAt: end,
+      timeZone: 'Europe/London',
+      attendeeUserIds: [tenant.learner.userId, tenant.otherLearner.userId],
+      guests: [],
+    });
+    await t.driver.idle();
+    const meeting = await getMeeting(t.database.db, tenant.tutor, created.id);
+    const inGmail = await eventually(() => {
+      const found = t.google.emulator.control
+        .storedEvents(GMAIL)
+        .filter((event) => event.iCalUID === meeting.icalUid && event.status !== 'cancelled');
+      return found.length > 0 ? found : undefined;
+    });
+    const owner = t.microsoft.emulator.store.accountByIdOrEmail(OUTLOOK);
+    const inOutlook = await eventually(() => {
+      const found = t.microsoft.emulator.store
+        .eventsOfOwner(owner?.id ?? '')
+        .filter((event) => event.iCalUId === meeting.icalUid && !event.isCancelled);
+      return found.length > 0 ? found : undefined;
+    });
+    expect(inGmail).toHaveLength(1);
+    expect(inOutlook).toHaveLength(1);
+    expect(inOutlook[0]?.responseStatus?.response).toBe('notResponded');
+    expect(meeting.attendees.map((attendee) => attendee.delivery.method)).toEqual([
+      'tandem_email',
+      'tandem_email',
+    ]);
   });
 });
