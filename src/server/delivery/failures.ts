@@ -59,29 +59,11 @@ export async function handleWriteFailure(
   }
   await recordLinkProblem(db, link, { state: 'failed', lastError: detail, at });
   await setAttendeeDelivery(db, tenantId, attendeeIds, { method, state: 'failed', detail, at });
-  const missed = state.attendees
-    .filter((attendee) => attendeeIds.includes(attendee.attendeeId))
-    .map((attendee) => ({
-      attendeeId: attendee.attendeeId,
-      name: attendee.name,
-      email: attendee.recordedEmail,
-    }));
-  const notified = await notifyUsers(db, tenantId, [state.organizer.userId], 'meeting_delivery_failed', {
-    meetingId: state.meeting.id,
-    title: state.meeting.title,
-    startsAt: state.meeting.startsAt.toISOString(),
-    // describe.ts reads "Could not deliver <title> to <attendeeName>: <detail>".
-    attendeeName:
-      missed.length > 0
-        ? missed.map((attendee) => attendee.name ?? attendee.email).join(', ')
-        : 'your calendar',
+  await tellOrganizer(deps, state, attendeeIds, {
     detail: detail.replace(/^could not deliver: /, ''),
     // The organiser's own calendar failing is worth saying even when nobody else was to be reached through it.
     calendar: link.role === 'organizer' ? 'organizer' : 'attendee',
-    attendees: missed,
   });
-  // No transaction here: the rows are committed, the email job may send them now.
-  await announceNotifications(deps.jobs, tenantId, notified);
   return 'failed';
 }
 
@@ -112,6 +94,24 @@ export async function waitForReconnect(
     at,
   });
   if (alreadyTold) return 'failed';
+  await tellOrganizer(deps, state, attendeeIds, {
+    detail: 'reconnect your calendar so your meeting can be sent',
+    calendar: 'organizer',
+  });
+  return 'failed';
+}
+
+/**
+ * Tells the organiser (`meeting_delivery_failed`) whom the invitation did not reach and why; the
+ * rows are committed (no transaction here), so the email job may send them at once.
+ */
+async function tellOrganizer(
+  deps: Pick<AppDeps, 'db' | 'jobs'>,
+  state: DeliveryState,
+  attendeeIds: string[],
+  problem: { detail: string; calendar: 'organizer' | 'attendee' },
+): Promise<void> {
+  const tenantId = state.meeting.tenantId;
   const missed = state.attendees
     .filter((attendee) => attendeeIds.includes(attendee.attendeeId))
     .map((attendee) => ({
@@ -119,18 +119,18 @@ export async function waitForReconnect(
       name: attendee.name,
       email: attendee.recordedEmail,
     }));
-  const notified = await notifyUsers(db, tenantId, [state.organizer.userId], 'meeting_delivery_failed', {
+  const notified = await notifyUsers(deps.db, tenantId, [state.organizer.userId], 'meeting_delivery_failed', {
     meetingId: state.meeting.id,
     title: state.meeting.title,
     startsAt: state.meeting.startsAt.toISOString(),
+    // describe.ts reads "Could not deliver <title> to <attendeeName>: <detail>".
     attendeeName:
       missed.length > 0
         ? missed.map((attendee) => attendee.name ?? attendee.email).join(', ')
         : 'your calendar',
-    detail: 'reconnect your calendar so your meeting can be sent',
-    calendar: 'organizer',
+    detail: problem.detail,
+    calendar: problem.calendar,
     attendees: missed,
   });
   await announceNotifications(deps.jobs, tenantId, notified);
-  return 'failed';
 }
