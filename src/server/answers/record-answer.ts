@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Executor } from '@/server/db/client';
 import {
   meetingAttendees,
@@ -9,6 +9,7 @@ import {
 } from '@/server/db/schema';
 import { ConflictError, NotFoundError } from '@/server/errors';
 import { notifyUsers, type NotificationOutbox } from '@/server/notifications/notify';
+import { attendeeDisplayName } from '@/server/meetings/attendee-name';
 
 /**
  * The one way an answer reaches `meeting_attendees` (DESIGN.md §4 rule 4), whatever it came
@@ -64,7 +65,7 @@ export async function recordAnswer(
       proposedEndsAt: meetingAttendees.proposedEndsAt,
       userId: meetingAttendees.userId,
       email: meetingAttendees.email,
-      name: sql<string | null>`coalesce(${users.name}, ${meetingAttendees.name})`,
+      name: attendeeDisplayName,
       status: meetings.status,
       organizerId: meetings.organizerId,
       title: meetings.title,

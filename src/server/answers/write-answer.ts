@@ -1,4 +1,4 @@
-import { and, desc, eq, isNotNull, isNull, or, sql } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, isNull, or } from 'drizzle-orm';
 import type { AppDeps } from '@/server/app-deps/types';
 import type { Executor } from '@/server/db/client';
 import {
@@ -12,6 +12,7 @@ import {
 } from '@/server/db/schema';
 import { buildItipReply } from './itip-reply';
 import type { GivenResponse } from './record-answer';
+import { attendeeDisplayName } from '@/server/meetings/attendee-name';
 
 /**
  * An answer given in Tandem (or by an email link) goes where the attendee and the organiser will
@@ -40,7 +41,7 @@ export async function writeAnswer(
       meeting: meetings,
       attendeeUserId: meetingAttendees.userId,
       attendeeEmail: meetingAttendees.email,
-      attendeeName: sql<string | null>`coalesce(${users.name}, ${meetingAttendees.name})`,
+      attendeeName: attendeeDisplayName,
       response: meetingAttendees.response,
       respondedVia: meetingAttendees.respondedVia,
       respondedAt: meetingAttendees.respondedAt,

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import type { Executor } from '@/server/db/client';
 import { meetingAttendees, meetingLinks, meetingRemovals, users } from '@/server/db/schema';
 import {
@@ -13,6 +13,7 @@ import { buildItipCalendar } from './itip';
 import { openCalendar } from './links';
 import { loadDeliveryState, type MeetingRef } from './meeting-state';
 import type { DeliveryDeps } from './organizer-copy';
+import { attendeeDisplayName } from '@/server/meetings/attendee-name';
 
 /**
  * People taken off a meeting are told (DESIGN.md §4 rule 3), by whoever delivered to them: Tandem
@@ -30,7 +31,7 @@ export async function recordRemovals(
     .select({
       id: meetingAttendees.id,
       email: meetingAttendees.email,
-      name: sql<string | null>`coalesce(${users.name}, ${meetingAttendees.name})`,
+      name: attendeeDisplayName,
       method: meetingAttendees.deliveryMethod,
       deliveredSequence: meetingAttendees.deliveredSequence,
     })

@@ -1,4 +1,4 @@
-import { and, asc, eq, exists, gt, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, exists, gt, inArray, lt, or } from 'drizzle-orm';
 import type { Executor } from '@/server/db/client';
 import {
   calendarConnections,
@@ -17,6 +17,7 @@ import { NotFoundError } from '@/server/errors';
 import { PROVIDER_LABELS } from '@/server/providers/labels';
 import type { Actor } from '@/server/tenants/actor';
 import type { DateRange } from '@/server/time/range';
+import { attendeeDisplayName } from '@/server/meetings/attendee-name';
 
 export type Meeting = typeof meetings.$inferSelect;
 
@@ -116,7 +117,7 @@ async function withPeople(db: Executor, actor: Actor, rows: Meeting[]): Promise<
         id: meetingAttendees.id,
         userId: meetingAttendees.userId,
         email: meetingAttendees.email,
-        name: sql<string | null>`coalesce(${users.name}, ${meetingAttendees.name})`,
+        name: attendeeDisplayName,
         isOptional: meetingAttendees.isOptional,
         response: meetingAttendees.response,
         respondedAt: meetingAttendees.respondedAt,
