@@ -43,6 +43,7 @@ export async function createMeeting(
         ...details,
         tenantId: actor.tenantId,
         organizerId: actor.userId,
+        updatedBy: actor.userId,
         icalUid: `${crypto.randomUUID()}@tandem`,
       })
       .returning({
@@ -124,6 +125,8 @@ export async function updateMeeting(
         sequence: sql`${meetings.sequence} + 1`,
         version: current.version + 1,
         updatedAt: now,
+        updatedBy: actor.userId,
+        changedIn: 'tandem',
       })
       .where(and(eq(meetings.tenantId, actor.tenantId), eq(meetings.id, current.id)));
     if (attendeeUserIds) await replaceAttendees(tx, actor, current, attendeeUserIds, outbox);
@@ -163,6 +166,8 @@ export async function cancelMeeting(deps: ScheduleDeps, actor: Actor, id: string
         sequence: sql`${meetings.sequence} + 1`,
         version: current.version + 1,
         updatedAt: now,
+        updatedBy: actor.userId,
+        changedIn: 'tandem',
       })
       .where(and(eq(meetings.tenantId, actor.tenantId), eq(meetings.id, id)));
     const notified = await notifyUsers(

@@ -91,6 +91,21 @@ export function describeNotification(
         href: meetingHref,
       };
     }
+    case 'meeting_change_overridden': {
+      // payload: yourChangeIn / winnerChangeIn (tandem or a provider), winnerName, startsAt.
+      const where = (name: string) => {
+        const value = field(name);
+        return value === 'tandem' ? 'Tandem' : (PROVIDER_NAMES[value ?? ''] ?? 'your calendar');
+      };
+      const by = field('winnerName');
+      const at = when('startsAt');
+      return {
+        text:
+          `Your change to ${title} in ${where('yourChangeIn')} was replaced by a later change` +
+          `${by ? ` by ${by}` : ''} in ${where('winnerChangeIn')}${at ? `: it is now on ${at}` : ''}`,
+        href: meetingHref,
+      };
+    }
     case 'meeting_delivery_failed': {
       const detail = field('detail');
       return {

@@ -13,6 +13,10 @@ export const NOTIFICATION_KINDS = {
     label: 'Someone proposes a new time for a meeting I organised',
     emailByDefault: true,
   },
+  meeting_change_overridden: {
+    label: 'A change I made to a meeting was replaced by a later change elsewhere',
+    emailByDefault: true,
+  },
   meeting_delivery_failed: {
     label: 'A meeting I organised could not reach someone',
     emailByDefault: true,

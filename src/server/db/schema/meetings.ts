@@ -51,7 +51,15 @@ export const meetings = pgTable(
      */
     version: integer().notNull().default(1),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** When the meeting last changed, wherever the change was made: conflicts go to the later one. */
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** Who made the last change (Tandem user), so the person whose change lost a conflict is told. */
+    updatedBy: text().references(() => users.id, { onDelete: 'set null' }),
+    /**
+     * Where the last change was made: `tandem`, or the provider of the organiser's calendar
+     * (`google`, `microsoft`, `caldav`, `icloud`, `ews`) when it came back through sync.
+     */
+    changedIn: text().notNull().default('tandem'),
   },
   (t) => [
     index('meetings_tenant_start_idx').on(t.tenantId, t.startsAt),
@@ -134,4 +142,61 @@ export const meetingAttendees = pgTable(
     unique('meeting_attendees_meeting_email_uq').on(t.meetingId, t.email),
     index('meeting_attendees_user_idx').on(t.tenantId, t.userId),
   ],
+);
+
+/**
+ * One occurrence of a recurring meeting that differs from its series (DESIGN.md §4 rule 5): moved,
+ * retitled or cancelled, in Tandem or in the organiser's calendar (Google instance, Graph exception,
+ * CalDAV override). `originalStartsAt` is the start the series gives it (RECURRENCE-ID); null
+ * fields follow the series.
+ */
+export const meetingOccurrences = pgTable(
+  'meeting_occurrences',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    tenantId: tenantIdColumn(),
+    meetingId: uuid()
+      .notNull()
+      .references(() => meetings.id, { onDelete: 'cascade' }),
+    originalStartsAt: timestamp({ withTimezone: true }).notNull(),
+    status: meetingStatusEnum().notNull().default('scheduled'),
+    startsAt: timestamp({ withTimezone: true }).notNull(),
+    endsAt: timestamp({ withTimezone: true }).notNull(),
+    title: text(),
+    description: text(),
+    location: text(),
+    /** RFC 5545 SEQUENCE of this occurrence's own invitations (iMIP with RECURRENCE-ID). */
+    sequence: integer().notNull().default(0),
+    /** The meeting version that last changed this occurrence: delivery writes it when behind. */
+    version: integer().notNull().default(1),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedBy: text().references(() => users.id, { onDelete: 'set null' }),
+    changedIn: text().notNull().default('tandem'),
+  },
+  (t) => [
+    unique('meeting_occurrences_meeting_original_uq').on(t.meetingId, t.originalStartsAt),
+    index('meeting_occurrences_tenant_meeting_idx').on(t.tenantId, t.meetingId),
+    check('meeting_occurrences_end_after_start', sql`${t.endsAt} > ${t.startsAt}`),
+  ],
+);
+
+/** An attendee's answer for one occurrence, where it differs from their answer to the series. */
+export const meetingOccurrenceAnswers = pgTable(
+  'meeting_occurrence_answers',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    tenantId: tenantIdColumn(),
+    occurrenceId: uuid()
+      .notNull()
+      .references(() => meetingOccurrences.id, { onDelete: 'cascade' }),
+    attendeeId: uuid()
+      .notNull()
+      .references(() => meetingAttendees.id, { onDelete: 'cascade' }),
+    response: attendeeResponseEnum().notNull(),
+    respondedAt: timestamp({ withTimezone: true }).notNull(),
+    respondedVia: responseChannelEnum(),
+    respondedProvider: text(),
+    comment: text(),
+  },
+  (t) => [unique('meeting_occurrence_answers_uq').on(t.occurrenceId, t.attendeeId)],
 );
