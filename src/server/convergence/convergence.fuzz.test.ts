@@ -1,0 +1,750 @@
+/**
+ * Randomized two-sided convergence (issue 12, DESIGN.md §4 rule 5): a seeded list of operations
+ * mixed across Tandem and the organiser's and attendees' own calendars — in the Google and
+ * Microsoft emulators and a real Radicale — with injected 429 / 5xx / 410 / expired tokens,
+ * duplicated, held and out-of-order push syncs and replayed jobs. A small model says what should
+ * be true; each command acts on the real system; after draining and syncing everything, Tandem's
+ * meetings, each organiser's copy and each attendee's copy agree with the model, one copy per
+ * calendar, and syncs that bring nothing new (echoes of our own writes) tell nobody anything.
+ *
+ * Replay: FUZZ_SEED=<seed> [FUZZ_OPS=<n>] npx vitest run src/server/convergence/convergence.fuzz.test.ts
+ * (FUZZ_SHRINK=1 also shrinks the failing op list, one fresh pair of tenants per attempt.)
+ */
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { respondToMeeting } from '@/server/meetings/responses';
+import { getMeeting } from '@/server/meetings/queries';
+import { cancelMeeting, createMeeting, updateMeeting } from '@/server/meetings/schedule';
+import type { JobEvent } from '@/server/jobs/events';
+import type { AttendeeResponse, EventWrite, ProviderEvent } from '@/server/providers/types';
+import {
+  buildWorldTenant,
+  LEARNERS,
+  linkedCopyId,
+  copiesOf,
+  liveEvents,
+  meetingUids,
+  notificationCount,
+  providerCalls,
+  TENANT_KINDS,
+  type ConnectedCalendar,
+  type LearnerRole,
+  type TenantKind,
+  type WorldTenant,
+} from '@/tests/support/convergence-world';
+import { useTestDatabase } from '@/tests/support/database';
+import { startDeliveryTestbed, type DeliveryTestbed } from '@/tests/support/delivery-testbed';
+import { futureSlot } from '@/tests/support/job-testbed';
+
+/**
+ * Operations whose implementation has not landed on main yet: generated only when switched on.
+ * - OCCURRENCE_EXCEPTIONS: recurring meetings and an occurrence moved / cancelled (recur, recursync).
+ * - CALDAV_ORGANIZER: a tutor on plain CalDAV (Tandem the organiser of record, iMIP to learners).
+ */
+const FLAGS = {
+  OCCURRENCE_EXCEPTIONS: false,
+  CALDAV_ORGANIZER: false,
+} as const;
+
+const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2_147_483_647);
+const OPS = Number(process.env.FUZZ_OPS ?? 1000);
+const HOUR = 3_600_000;
+const RESPONSES = ['accepted', 'declined', 'tentative'] as const;
+type Answer = (typeof RESPONSES)[number];
+
+// ---------------------------------------------------------------------------------------------
+// Operations: plain data, so a failing list prints and replays.
+
+type Op =
+  | { t: 'create'; tenant: TenantKind; who: LearnerRole[]; day: number; hour: number }
+  | { t: 'tandemMove'; m: number; hours: number }
+  | { t: 'tandemEdit'; m: number; n: number }
+  | { t: 'tandemCancel'; m: number }
+  | { t: 'tandemAttendees'; m: number; who: LearnerRole[] }
+  | { t: 'tandemAnswer'; m: number; who: LearnerRole; response: Answer }
+  | { t: 'organizerMove'; m: number; hours: number }
+  | { t: 'organizerEdit'; m: number; n: number }
+  | { t: 'organizerDelete'; m: number }
+  | { t: 'attendeeAnswer'; m: number; who: LearnerRole; response: Answer }
+  | { t: 'attendeeDelete'; m: number; who: LearnerRole }
+  | { t: 'push'; tenant: TenantKind; calendar: number; mode: 'now' | 'twice' | 'hold' }
+  | { t: 'releaseHeld' }
+  | { t: 'syncTenant'; tenant: TenantKind }
+  | { t: 'fault'; tenant: TenantKind; fault: '429' | '5xx' | '410' | 'token'; times: number }
+  | { t: 'replayDelivery'; m: number };
+
+const tenantArb = fc.constantFrom(...TENANT_KINDS);
+const whoArb = fc.subarray([...LEARNERS], { minLength: 1 });
+const meetingArb = fc.nat({ max: 10_000 });
+const hoursArb = fc.integer({ min: -30, max: 30 }).filter((hours) => hours !== 0);
+
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      t: fc.constant('create' as const),
+      tenant: tenantArb,
+      who: whoArb,
+      day: fc.integer({ min: 0, max: 20 }),
+      hour: fc.integer({ min: 7, max: 18 }),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({ t: fc.constant('tandemMove' as const), m: meetingArb, hours: hoursArb }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({ t: fc.constant('tandemEdit' as const), m: meetingArb, n: fc.nat(999) }),
+  },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('tandemCancel' as const), m: meetingArb }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ t: fc.constant('tandemAttendees' as const), m: meetingArb, who: whoArb }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      t: fc.constant('tandemAnswer' as const),
+      m: meetingArb,
+      who: fc.constantFrom(...LEARNERS),
+      response: fc.constantFrom(...RESPONSES),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({ t: fc.constant('organizerMove' as const), m: meetingArb, hours: hoursArb }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({ t: fc.constant('organizerEdit' as const), m: meetingArb, n: fc.nat(999) }),
+  },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('organizerDelete' as const), m: meetingArb }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      t: fc.constant('attendeeAnswer' as const),
+      m: meetingArb,
+      who: fc.constantFrom(...LEARNERS),
+      response: fc.constantFrom(...RESPONSES),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      t: fc.constant('attendeeDelete' as const),
+      m: meetingArb,
+      who: fc.constantFrom(...LEARNERS),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      t: fc.constant('push' as const),
+      tenant: tenantArb,
+      calendar: fc.nat(2),
+      mode: fc.constantFrom('now' as const, 'twice' as const, 'hold' as const),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('releaseHeld' as const) }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('syncTenant' as const), tenant: tenantArb }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      t: fc.constant('fault' as const),
+      tenant: tenantArb,
+      fault: fc.constantFrom('429' as const, '5xx' as const, '410' as const, 'token' as const),
+      times: fc.integer({ min: 1, max: 2 }),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('replayDelivery' as const), m: meetingArb }) },
+);
+
+// ---------------------------------------------------------------------------------------------
+// The model: what should be true of each meeting once everything has synced.
+
+interface Fields {
+  title: string;
+  location: string | null;
+  startsAt: number;
+  endsAt: number;
+}
+
+interface ModelMeeting {
+  id: string;
+  icalUid: string;
+  tenant: TenantKind;
+  fields: Fields;
+  status: 'scheduled' | 'cancelled';
+  attendees: Set<LearnerRole>;
+  answers: Map<LearnerRole, AttendeeResponse>;
+  /** Learners who deleted their copy: shown declined; whether delivery puts it back is not asserted. */
+  removedCopy: Set<LearnerRole>;
+  /** A change the organiser made in their own calendar that no sync has brought in yet. */
+  pending: { fields: Fields; deleted: boolean } | null;
+  /** The operations that acted on it (index: kind), for the failure message. */
+  history: string[];
+}
+
+interface Model {
+  meetings: ModelMeeting[];
+  /** Attendee-side actions not synced yet, per tenant: a sync then is not an echo. */
+  unsynced: Set<TenantKind>;
+}
+
+function live(model: Model, m: number): ModelMeeting | null {
+  const scheduled = model.meetings.filter((meeting) => meeting.status === 'scheduled');
+  return scheduled.length === 0 ? null : scheduled[m % scheduled.length]!;
+}
+
+/** The organiser's calendar was synced: their unsynced changes become the meeting's. */
+function organizerSynced(model: Model, tenant: TenantKind) {
+  for (const meeting of model.meetings) {
+    if (meeting.tenant !== tenant || !meeting.pending) continue;
+    const { fields, deleted } = meeting.pending;
+    if (deleted) meeting.status = 'cancelled';
+    else {
+      if (fields.startsAt !== meeting.fields.startsAt || fields.endsAt !== meeting.fields.endsAt)
+        resetAnswers(meeting);
+      meeting.fields = fields;
+    }
+    meeting.pending = null;
+  }
+}
+
+function resetAnswers(meeting: ModelMeeting) {
+  for (const who of meeting.attendees)
+    if (!meeting.removedCopy.has(who)) meeting.answers.set(who, 'needs_action');
+}
+
+// ---------------------------------------------------------------------------------------------
+// The system under test.
+
+let t: DeliveryTestbed;
+let runNumber = 0;
+
+beforeAll(async () => {
+  t = await startDeliveryTestbed(await useTestDatabase(), 'fuzz');
+}, 60_000);
+afterAll(() => t?.close());
+
+function rewrite(event: ProviderEvent, change: Partial<EventWrite>): EventWrite {
+  return {
+    title: event.title ?? '',
+    description: event.description,
+    location: event.location,
+    onlineUrl: event.onlineUrl,
+    time: event.time,
+    recurrence: event.recurrence,
+    attendees: event.attendees
+      .filter((attendee) => !attendee.isOrganizer)
+      .map((attendee) => ({ email: attendee.email, name: attendee.name, isOptional: attendee.isOptional })),
+    tandemMeetingId: event.tandemMeetingId,
+    iCalUid: event.iCalUid,
+    sequence: (event.sequence ?? 0) + 1,
+    notifyAttendees: true,
+    ...change,
+  };
+}
+
+/**
+ * A person acting in their own calendar app: an injected fault meant for Tandem may land on their
+ * request instead, and their app simply tries again.
+ */
+async function asPerson<T>(action: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await action();
+    } catch (error) {
+      if (attempt >= 4 || !/\b(401|410|429|5\d\d)\b/.test(String(error))) throw error;
+    }
+  }
+}
+
+class Run {
+  readonly model: Model = { meetings: [], unsynced: new Set() };
+  readonly held: JobEvent[] = [];
+  readonly tenants = new Map<TenantKind, WorldTenant>();
+  private sent: JobEvent[] = [];
+  echoChecks = 0;
+  applied = 0;
+  /** The index of the operation being applied. */
+  index = 0;
+
+  /** The live meeting an operation picks, its history noted. */
+  private pick(op: Op & { m: number }): ModelMeeting | null {
+    const meeting = live(this.model, op.m);
+    meeting?.history.push(`${this.index}:${op.t}`);
+    return meeting;
+  }
+
+  async start() {
+    runNumber += 1;
+    for (const kind of TENANT_KINDS)
+      this.tenants.set(kind, await buildWorldTenant(t, kind, `run${runNumber}`));
+    await t.driver.idle();
+    for (const tenant of this.tenants.values()) await this.syncTenant(tenant);
+  }
+
+  tenant(kind: TenantKind): WorldTenant {
+    const tenant = this.tenants.get(kind);
+    if (!tenant) throw new Error(`no ${kind} tenant`);
+    return tenant;
+  }
+
+  private syncEvent(tenant: WorldTenant, calendar: ConnectedCalendar): JobEvent {
+    return {
+      name: 'tandem/calendar.sync-requested',
+      data: {
+        tenantId: tenant.tenantId,
+        calendarId: calendar.calendarId,
+        reason: 'push',
+        connectionId: calendar.connectionId,
+      },
+    };
+  }
+
+  private async dispatch(events: JobEvent[]) {
+    for (const event of events) this.sent.push(event);
+    await t.driver.send(events);
+    await t.driver.idle();
+  }
+
+  async syncTenant(tenant: WorldTenant) {
+    await this.dispatch(tenant.calendars.map((calendar) => this.syncEvent(tenant, calendar)));
+    // A sync of an attendee's calendar can ask for one of the organiser's (and back): once more.
+    await this.dispatch(tenant.calendars.map((calendar) => this.syncEvent(tenant, calendar)));
+    organizerSynced(this.model, tenant.kind);
+    this.model.unsynced.delete(tenant.kind);
+  }
+
+  /** Nothing is pending: syncing every calendar again changes no meeting and tells nobody. */
+  async echoCheck(tenant: WorldTenant) {
+    const before = await notificationCount(t, tenant.tenantId);
+    const versions = await this.versions(tenant);
+    await this.dispatch(tenant.calendars.map((calendar) => this.syncEvent(tenant, calendar)));
+    expect(await notificationCount(t, tenant.tenantId), 'a sync of nothing new told someone').toBe(before);
+    expect(await this.versions(tenant), 'a sync of nothing new changed a meeting').toEqual(versions);
+    this.echoChecks += 1;
+  }
+
+  private async versions(tenant: WorldTenant) {
+    const out: Record<string, number> = {};
+    for (const meeting of this.model.meetings.filter((candidate) => candidate.tenant === tenant.kind)) {
+      out[meeting.id] = (await getMeeting(t.database.db, tenant.tutor, meeting.id)).version;
+    }
+    return out;
+  }
+
+  async apply(op: Op): Promise<void> {
+    switch (op.t) {
+      case 'create':
+        return this.create(op);
+      case 'tandemMove':
+      case 'tandemEdit':
+      case 'tandemAttendees': {
+        const meeting = this.pick(op);
+        // A Tandem change over an unsynced deletion in the calendar: not modelled (see report).
+        if (!meeting || meeting.pending?.deleted) return;
+        const tenant = this.tenant(meeting.tenant);
+        const current = await getMeeting(t.database.db, tenant.tutor, meeting.id);
+        const base = { id: meeting.id, version: current.version };
+        if (op.t === 'tandemMove') {
+          const startsAt = new Date(current.startsAt.getTime() + op.hours * HOUR);
+          const endsAt = new Date(current.endsAt.getTime() + op.hours * HOUR);
+          await updateMeeting(t.schedule, tenant.tutor, { ...base, startsAt, endsAt });
+          meeting.fields = { ...meeting.fields, startsAt: startsAt.getTime(), endsAt: endsAt.getTime() };
+          resetAnswers(meeting);
+        } else if (op.t === 'tandemEdit') {
+          const title = `Tandem ${op.n}`;
+          await updateMeeting(t.schedule, tenant.tutor, { ...base, title });
+          meeting.fields = { ...meeting.fields, title };
+        } else {
+          await updateMeeting(t.schedule, tenant.tutor, {
+            ...base,
+            attendeeUserIds: op.who.map((who) => tenant.learners[who].userId),
+          });
+          for (const who of LEARNERS) {
+            if (!op.who.includes(who)) {
+              meeting.attendees.delete(who);
+              meeting.answers.delete(who);
+              meeting.removedCopy.delete(who);
+            } else if (!meeting.attendees.has(who)) {
+              meeting.attendees.add(who);
+              meeting.answers.set(who, 'needs_action');
+            }
+          }
+        }
+        // Tandem's change is later than the calendar's unsynced one: Tandem's whole state wins.
+        meeting.pending = null;
+        await t.driver.idle();
+        this.applied += 1;
+        return;
+      }
+      case 'tandemCancel': {
+        const meeting = this.pick(op);
+        if (!meeting || meeting.pending?.deleted) return;
+        await cancelMeeting(t.schedule, this.tenant(meeting.tenant).tutor, meeting.id);
+        meeting.status = 'cancelled';
+        meeting.pending = null;
+        await t.driver.idle();
+        this.applied += 1;
+        return;
+      }
+      case 'tandemAnswer': {
+        const meeting = this.pick(op);
+        if (!meeting || meeting.pending || !meeting.attendees.has(op.who)) return;
+        const tenant = this.tenant(meeting.tenant);
+        await respondToMeeting(
+          t.database.db,
+          tenant.learners[op.who],
+          { id: meeting.id, response: op.response },
+          new Date(),
+          t.jobDeps.jobs,
+        );
+        await t.driver.idle();
+        meeting.answers.set(op.who, op.response);
+        this.applied += 1;
+        return;
+      }
+      case 'organizerMove':
+      case 'organizerEdit':
+      case 'organizerDelete': {
+        const meeting = this.pick(op);
+        if (!meeting || meeting.pending?.deleted) return;
+        const tenant = this.tenant(meeting.tenant);
+        const calendar = tenant.organizerCalendar;
+        const copyId = await linkedCopyId(t, meeting.id, calendar.calendarId);
+        if (!copyId) throw new Error(`meeting ${meeting.id} has no organiser copy`);
+        if (op.t === 'organizerDelete') {
+          await asPerson(() => calendar.provider.cancelEvent(calendar.externalCalendarId, copyId));
+          meeting.pending = { fields: meeting.pending?.fields ?? meeting.fields, deleted: true };
+        } else {
+          const current = await asPerson(() =>
+            calendar.provider.getEvent(calendar.externalCalendarId, copyId),
+          );
+          const fields = { ...(meeting.pending?.fields ?? meeting.fields) };
+          let change: Partial<EventWrite>;
+          if (op.t === 'organizerMove') {
+            if (current.time.kind !== 'timed') throw new Error('the copy is not a timed event');
+            fields.startsAt = current.time.start.getTime() + op.hours * HOUR;
+            fields.endsAt = current.time.end.getTime() + op.hours * HOUR;
+            change = {
+              time: {
+                kind: 'timed',
+                start: new Date(fields.startsAt),
+                end: new Date(fields.endsAt),
+                timeZone: 'Europe/London',
+              },
+            };
+          } else {
+            fields.title = `${tenant.kind} ${op.n}`;
+            change = { title: fields.title };
+          }
+          await asPerson(() =>
+            calendar.provider.updateEvent(calendar.externalCalendarId, copyId, rewrite(current, change), {
+              etag: current.etag,
+            }),
+          );
+          meeting.pending = { fields, deleted: false };
+        }
+        this.applied += 1;
+        return;
+      }
+      case 'attendeeAnswer':
+      case 'attendeeDelete': {
+        const meeting = this.pick(op);
+        if (!meeting || meeting.pending || !meeting.attendees.has(op.who) || meeting.removedCopy.has(op.who))
+          return;
+        const tenant = this.tenant(meeting.tenant);
+        const calendar = tenant.learnerCalendars[op.who];
+        const copyId = await linkedCopyId(t, meeting.id, calendar.calendarId);
+        // Not linked yet: the attendee's calendar has not been synced since the invitation.
+        if (!copyId) return;
+        if (op.t === 'attendeeAnswer') {
+          await asPerson(() =>
+            calendar.provider.respondToEvent(calendar.externalCalendarId, copyId, op.response),
+          );
+          meeting.answers.set(op.who, op.response);
+        } else {
+          await asPerson(() => calendar.provider.cancelEvent(calendar.externalCalendarId, copyId));
+          meeting.answers.set(op.who, 'declined');
+          meeting.removedCopy.add(op.who);
+        }
+        this.model.unsynced.add(tenant.kind);
+        this.applied += 1;
+        return;
+      }
+      case 'push': {
+        const tenant = this.tenant(op.tenant);
+        const calendar = tenant.calendars[op.calendar]!;
+        const event = this.syncEvent(tenant, calendar);
+        if (op.mode === 'hold') {
+          this.held.push(event);
+          return;
+        }
+        await this.dispatch(op.mode === 'twice' ? [event, event] : [event]);
+        if (calendar === tenant.organizerCalendar) organizerSynced(this.model, tenant.kind);
+        this.applied += 1;
+        return;
+      }
+      case 'releaseHeld': {
+        // Late and out of order: the newest held push first.
+        const held = this.held.splice(0).reverse();
+        if (held.length === 0) return;
+        await this.dispatch(held);
+        for (const tenant of this.tenants.values()) {
+          if (
+            held.some(
+              (event) =>
+                'calendarId' in event.data && event.data.calendarId === tenant.organizerCalendar.calendarId,
+            )
+          )
+            organizerSynced(this.model, tenant.kind);
+        }
+        this.applied += 1;
+        return;
+      }
+      case 'syncTenant': {
+        const tenant = this.tenant(op.tenant);
+        await this.syncTenant(tenant);
+        await this.echoCheck(tenant);
+        this.applied += 1;
+        return;
+      }
+      case 'fault':
+        this.injectFault(op);
+        this.applied += 1;
+        return;
+      case 'replayDelivery': {
+        const meeting = this.pick(op);
+        if (!meeting) return;
+        const tenant = this.tenant(meeting.tenant);
+        const current = await getMeeting(t.database.db, tenant.tutor, meeting.id);
+        // Inngest delivers at least once: the same event again, and a stale one after it.
+        const versions = [current.version, Math.max(1, current.version - 1)];
+        await this.dispatch(
+          versions.map((version) => ({
+            name: 'tandem/meeting.changed' as const,
+            data: { tenantId: tenant.tenantId, meetingId: meeting.id, version },
+          })),
+        );
+        this.applied += 1;
+        return;
+      }
+    }
+  }
+
+  private async create(op: Extract<Op, { t: 'create' }>) {
+    const tenant = this.tenant(op.tenant);
+    const { start, end } = futureSlot(op.day, op.hour);
+    const created = await createMeeting(t.schedule, tenant.tutor, {
+      kind: 'meeting',
+      title: `Check-in ${this.model.meetings.length + 1}`,
+      description: null,
+      location: 'Room 4',
+      onlineUrl: null,
+      startsAt: start,
+      endsAt: end,
+      timeZone: 'Europe/London',
+      attendeeUserIds: op.who.map((who) => tenant.learners[who].userId),
+      guests: [],
+    });
+    await t.driver.idle();
+    this.model.meetings.push({
+      id: created.id,
+      icalUid: created.icalUid,
+      tenant: op.tenant,
+      fields: {
+        title: created.title,
+        location: created.location,
+        startsAt: start.getTime(),
+        endsAt: end.getTime(),
+      },
+      status: 'scheduled',
+      attendees: new Set(op.who),
+      answers: new Map(op.who.map((who) => [who, 'needs_action' as const])),
+      removedCopy: new Set(),
+      pending: null,
+      history: [`${this.index}:create`],
+    });
+    // Attendees' copies are linked when their calendars sync (as a push would make them).
+    this.model.unsynced.add(op.tenant);
+    this.applied += 1;
+  }
+
+  private injectFault(op: Extract<Op, { t: 'fault' }>) {
+    if (op.tenant === 'google') {
+      const control = t.google.emulator.control;
+      if (op.fault === '429') control.preset('rate_limit_429', { times: op.times, retryAfterSeconds: 1 });
+      else if (op.fault === '5xx') control.preset('server_error', { times: op.times, status: 503 });
+      else if (op.fault === '410') control.preset('sync_token_410', { times: op.times });
+      else
+        control.addFault({
+          pathIncludes: '/calendar/v3/',
+          times: op.times,
+          response: {
+            status: 401,
+            headers: {},
+            body: { error: { code: 401, message: 'Invalid Credentials', status: 'UNAUTHENTICATED' } },
+          },
+        });
+    } else {
+      const status = { '429': 429, '5xx': 503, '410': 410, token: 401 }[op.fault];
+      t.microsoft.fault({ status, times: op.times, ...(op.fault === '410' ? { path: 'delta' } : {}) });
+    }
+  }
+
+  async settle() {
+    // Faults left over are cleared: the end state is judged without them.
+    await clearFaults();
+    await this.dispatch(this.held.splice(0));
+    for (const tenant of this.tenants.values()) await this.syncTenant(tenant);
+    for (const tenant of this.tenants.values()) await this.syncTenant(tenant);
+  }
+
+  /** Tandem, every organiser copy and every attendee copy agree with the model. */
+  async check() {
+    for (const tenant of this.tenants.values()) {
+      const events = new Map<ConnectedCalendar, ProviderEvent[]>();
+      for (const calendar of tenant.calendars) events.set(calendar, await liveEvents(calendar));
+      for (const meeting of this.model.meetings.filter((candidate) => candidate.tenant === tenant.kind)) {
+        const where = `meeting ${meeting.id} (${tenant.kind}; ops ${meeting.history.join(' ')})`;
+        const view = await getMeeting(t.database.db, tenant.tutor, meeting.id);
+        const uids = await meetingUids(t, meeting.id, meeting.icalUid);
+        const copiesIn = (calendar: ConnectedCalendar) =>
+          copiesOf(events.get(calendar) ?? [], meeting.id, uids);
+        expect(
+          {
+            status: view.status,
+            title: view.title,
+            startsAt: view.startsAt.getTime(),
+            endsAt: view.endsAt.getTime(),
+            attendees: view.attendees.map((attendee) => attendee.userId).sort(),
+          },
+          `${where} in Tandem`,
+        ).toEqual({
+          status: meeting.status,
+          title: meeting.fields.title,
+          startsAt: meeting.fields.startsAt,
+          endsAt: meeting.fields.endsAt,
+          attendees: [...meeting.attendees].map((who) => tenant.learners[who].userId).sort(),
+        });
+        if (meeting.status === 'scheduled') {
+          const answers = Object.fromEntries(
+            [...meeting.attendees].map((who) => [
+              who,
+              view.attendees.find((attendee) => attendee.userId === tenant.learners[who].userId)?.response,
+            ]),
+          );
+          expect(answers, `${where}: answers in Tandem`).toEqual(Object.fromEntries(meeting.answers));
+        }
+
+        const organizerCopies = copiesIn(tenant.organizerCalendar);
+        if (meeting.status === 'cancelled') {
+          expect(organizerCopies, `${where}: organiser copy of a cancelled meeting`).toHaveLength(0);
+        } else {
+          expect(
+            organizerCopies,
+            `${where}: one organiser copy (${JSON.stringify(view.organizerCopy)})`,
+          ).toHaveLength(1);
+          expectCopy(organizerCopies[0]!, meeting, `${where}: organiser copy`);
+        }
+        for (const who of LEARNERS) {
+          const calendar = tenant.learnerCalendars[who];
+          const found = copiesIn(calendar);
+          const label = `${where}: ${who}'s copy (${calendar.kind})`;
+          if (meeting.status === 'cancelled' || !meeting.attendees.has(who)) {
+            expect(found, `${label} should be gone`).toHaveLength(0);
+          } else if (meeting.removedCopy.has(who)) {
+            expect(found.length, `${label}: at most one`).toBeLessThanOrEqual(1);
+          } else {
+            expect(found, `${label}: exactly one`).toHaveLength(1);
+            expectCopy(found[0]!, meeting, label);
+            const self = found[0]!.attendees.find((attendee) => attendee.isSelf);
+            if (self) expect(self.response, `${label}: own answer`).toBe(meeting.answers.get(who));
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Only the faults (a reset would also drop the accounts' events). */
+async function clearFaults() {
+  await fetch(`${t.google.url}/__control/faults`, { method: 'DELETE' });
+  t.microsoft.emulator.control.clearFaults();
+}
+
+function expectCopy(copy: ProviderEvent, meeting: ModelMeeting, label: string) {
+  if (copy.time.kind !== 'timed') throw new Error(`${label} is not timed`);
+  expect(
+    { title: copy.title, startsAt: copy.time.start.getTime(), endsAt: copy.time.end.getTime() },
+    label,
+  ).toEqual({
+    title: meeting.fields.title,
+    startsAt: meeting.fields.startsAt,
+    endsAt: meeting.fields.endsAt,
+  });
+}
+
+/** The seeded list, or a list written out to replay by hand (FUZZ_OPS_FILE=ops.json). */
+function opsArb(): fc.Arbitrary<Op[]> {
+  const file = process.env.FUZZ_OPS_FILE;
+  if (file) return fc.constant(JSON.parse(readFileSync(file, 'utf8')) as Op[]);
+  return fc.array(opArb, { minLength: OPS, maxLength: OPS });
+}
+
+function describeOps(ops: Op[]): string {
+  return ops.map((op, index) => `${index}: ${JSON.stringify(op)}`).join('\n');
+}
+
+it(`converges after ${OPS} operations on both sides (seed ${SEED})`, async () => {
+  const startedAt = performance.now();
+  const callsBefore = providerCalls(t);
+  let last: Run | null = null;
+  await fc.assert(
+    fc.asyncProperty(opsArb(), async (ops) => {
+      const run = new Run();
+      last = run;
+      await run.start();
+      for (const [index, op] of ops.entries()) {
+        try {
+          run.index = index;
+          await run.apply(op);
+        } catch (error) {
+          throw new Error(`op ${index} ${JSON.stringify(op)} failed: ${(error as Error).message}`, {
+            cause: error,
+          });
+        }
+      }
+      await run.settle();
+      await run.check();
+    }),
+    {
+      seed: SEED,
+      numRuns: 1,
+      endOnFailure: !process.env.FUZZ_SHRINK,
+      reporter: (details) => {
+        if (!details.failed) return;
+        const ops = (details.counterexample?.[0] ?? []) as Op[];
+        throw new Error(
+          `Convergence failed — replay with FUZZ_SEED=${SEED} FUZZ_OPS=${OPS}` +
+            `${details.counterexamplePath ? ` (path ${details.counterexamplePath})` : ''}\n` +
+            `${String(details.errorInstance)}\nops:\n${describeOps(ops)}`,
+        );
+      },
+    },
+  );
+  const run = last as Run | null;
+  const seconds = (performance.now() - startedAt) / 1000;
+  const calls = providerCalls(t) - callsBefore;
+  console.info(
+    `convergence fuzz: seed ${SEED}, ${OPS} ops (${run?.applied ?? 0} applied, ${run?.model.meetings.length ?? 0} meetings, ` +
+      `${run?.echoChecks ?? 0} echo checks) in ${seconds.toFixed(1)} s; ` +
+      `${calls} emulator calls = ${(calls / OPS).toFixed(2)} per operation (Radicale not counted)`,
+  );
+}, 600_000);
+
+void FLAGS;
