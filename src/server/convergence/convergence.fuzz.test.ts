@@ -10,8 +10,12 @@
  * Replay: FUZZ_SEED=<seed> [FUZZ_OPS=<n>] npx vitest run src/server/convergence/convergence.fuzz.test.ts
  * (FUZZ_SHRINK=1 also shrinks the failing op list, one fresh pair of tenants per attempt.)
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq, inArray } from 'drizzle-orm';
 import fc from 'fast-check';
+import { calendarConnections, meetingLinks } from '@/server/db/schema';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { respondToMeeting } from '@/server/meetings/responses';
 import { getMeeting } from '@/server/meetings/queries';
@@ -272,6 +276,25 @@ class Run {
   /** The index of the operation being applied. */
   index = 0;
 
+  /** Transient faults (and one expired token) never cost anyone their connection. */
+  async connectionsStayActive() {
+    const ids = [...this.tenants.values()].flatMap((tenant) =>
+      tenant.calendars.map((calendar) => calendar.connectionId),
+    );
+    const rows = await t.database.db
+      .select({
+        id: calendarConnections.id,
+        status: calendarConnections.status,
+        provider: calendarConnections.provider,
+      })
+      .from(calendarConnections)
+      .where(inArray(calendarConnections.id, ids));
+    expect(
+      rows.filter((row) => row.status !== 'active'),
+      'connections lost to a transient fault',
+    ).toEqual([]);
+  }
+
   /** The live meeting an operation picks, its history noted. */
   private pick(op: Op & { m: number }): ModelMeeting | null {
     const meeting = live(this.model, op.m);
@@ -416,7 +439,16 @@ class Run {
         const tenant = this.tenant(meeting.tenant);
         const calendar = tenant.organizerCalendar;
         const copyId = await linkedCopyId(t, meeting.id, calendar.calendarId);
-        if (!copyId) throw new Error(`meeting ${meeting.id} has no organiser copy`);
+        if (!copyId) {
+          const { organizerCopy } = await getMeeting(t.database.db, tenant.tutor, meeting.id);
+          const links = await t.database.db
+            .select()
+            .from(meetingLinks)
+            .where(eq(meetingLinks.meetingId, meeting.id));
+          throw new Error(
+            `meeting ${meeting.id} has no organiser copy: ${organizerCopy?.detail} ${JSON.stringify(links)} (ops ${meeting.history.join(' ')})`,
+          );
+        }
         if (op.t === 'organizerDelete') {
           await asPerson(() => calendar.provider.cancelEvent(calendar.externalCalendarId, copyId));
           meeting.pending = { fields: meeting.pending?.fields ?? meeting.fields, deleted: true };
@@ -513,10 +545,18 @@ class Run {
         this.applied += 1;
         return;
       }
-      case 'fault':
+      case 'fault': {
         this.injectFault(op);
+        if (op.fault === 'token') {
+          // The token expires just before the next push: Tandem's sync meets it (not a person's
+          // request), refreshes and goes on. Two in a row would be a revoked grant instead.
+          const tenant = this.tenant(op.tenant);
+          await this.dispatch([this.syncEvent(tenant, tenant.organizerCalendar)]);
+          organizerSynced(this.model, tenant.kind);
+        }
         this.applied += 1;
         return;
+      }
       case 'replayDelivery': {
         const meeting = this.pick(op);
         if (!meeting) return;
@@ -574,7 +614,13 @@ class Run {
     this.applied += 1;
   }
 
+  /**
+   * `token`: the access token turns out expired — one 401, which the adapter answers by refreshing
+   * and trying again. Never twice in a row: a 401 after a fresh token means the grant is gone,
+   * and the connection rightly waits to be reconnected (a different story: helper `attendees`).
+   */
   private injectFault(op: Extract<Op, { t: 'fault' }>) {
+    const times = op.fault === 'token' ? 1 : op.times;
     if (op.tenant === 'google') {
       const control = t.google.emulator.control;
       if (op.fault === '429') control.preset('rate_limit_429', { times: op.times, retryAfterSeconds: 1 });
@@ -583,7 +629,7 @@ class Run {
       else
         control.addFault({
           pathIncludes: '/calendar/v3/',
-          times: op.times,
+          times,
           response: {
             status: 401,
             headers: {},
@@ -592,7 +638,7 @@ class Run {
         });
     } else {
       const status = { '429': 429, '5xx': 503, '410': 410, token: 401 }[op.fault];
-      t.microsoft.fault({ status, times: op.times, ...(op.fault === '410' ? { path: 'delta' } : {}) });
+      t.microsoft.fault({ status, times, ...(op.fault === '410' ? { path: 'delta' } : {}) });
     }
   }
 
@@ -713,6 +759,7 @@ it(`converges after ${OPS} operations on both sides (seed ${SEED})`, async () =>
         try {
           run.index = index;
           await run.apply(op);
+          await run.connectionsStayActive();
         } catch (error) {
           throw new Error(`op ${index} ${JSON.stringify(op)} failed: ${(error as Error).message}`, {
             cause: error,
@@ -729,8 +776,10 @@ it(`converges after ${OPS} operations on both sides (seed ${SEED})`, async () =>
       reporter: (details) => {
         if (!details.failed) return;
         const ops = (details.counterexample?.[0] ?? []) as Op[];
+        const file = join(tmpdir(), `convergence-fuzz-${SEED}.json`);
+        writeFileSync(file, JSON.stringify(ops));
         throw new Error(
-          `Convergence failed — replay with FUZZ_SEED=${SEED} FUZZ_OPS=${OPS}` +
+          `Convergence failed — replay with FUZZ_SEED=${SEED} FUZZ_OPS=${OPS} or FUZZ_OPS_FILE=${file}` +
             `${details.counterexamplePath ? ` (path ${details.counterexamplePath})` : ''}\n` +
             `${String(details.errorInstance)}\nops:\n${describeOps(ops)}`,
         );

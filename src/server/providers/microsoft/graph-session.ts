@@ -1,4 +1,4 @@
-import type { Client, GraphRequest } from '@microsoft/microsoft-graph-client';
+import { GraphError, type Client, type GraphRequest } from '@microsoft/microsoft-graph-client';
 import type { MicrosoftAppConfig } from './config';
 import { createGraphClient } from './graph-client';
 import { toProviderError } from './errors';
@@ -30,11 +30,21 @@ export class GraphSession {
     return this.client.api(path).header('Prefer', [...DEFAULT_PREFER, ...extraPrefer].join(', '));
   }
 
-  /** Runs a Graph call with a fresh token; every failure leaves as a typed ProviderError. */
+  /**
+   * Runs a Graph call with a fresh token; every failure leaves as a typed ProviderError. A 401
+   * before the token's expiry (expired early, clock skew) gets one new token and one more try, as
+   * the Google adapter does; a revoked grant then fails the refresh and says so.
+   */
   async call<T>(operation: string, run: () => Promise<T>): Promise<T> {
     try {
       await this.tokens.fresh();
-      return await run();
+      try {
+        return await run();
+      } catch (error) {
+        if (!(error instanceof GraphError) || error.statusCode !== 401) throw error;
+        await this.tokens.renew();
+        return await run();
+      }
     } catch (error) {
       throw toProviderError(error, operation);
     }

@@ -163,6 +163,8 @@ export function createMicrosoftOAuthApp(config: MicrosoftAppConfig, redirectUri:
       const accessToken = {
         fresh: () => Promise.resolve(tokens.accessToken),
         current: () => tokens.accessToken,
+        // Just issued: a 401 here is not an early expiry, and there is nothing newer to try.
+        renew: () => Promise.resolve(tokens.accessToken),
       };
       const profile = await new GraphSession(config, accessToken, '/me').profile();
       const accountKind: AccountKind = params.accountKind ?? 'work';

@@ -16,6 +16,8 @@ export interface AccessTokenSource {
   fresh(): Promise<string>;
   /** The token `fresh()` last returned (for the SDK's synchronous-ish auth callback). */
   current(): string;
+  /** Graph refused the token before its expiry: get a new one now. */
+  renew(): Promise<string>;
 }
 
 export class DelegatedTokenSource implements AccessTokenSource {
@@ -35,6 +37,10 @@ export class DelegatedTokenSource implements AccessTokenSource {
   async fresh(): Promise<string> {
     if (this.tokens.expiresAt.getTime() - this.now().getTime() > REFRESH_MARGIN_MS)
       return this.tokens.accessToken;
+    return this.renew();
+  }
+
+  renew(): Promise<string> {
     this.inFlight ??= this.refresh().finally(() => {
       this.inFlight = null;
     });
@@ -69,6 +75,10 @@ export class ApplicationTokenSource implements AccessTokenSource {
   async fresh(): Promise<string> {
     if (this.tokens && this.tokens.expiresAt.getTime() - this.now().getTime() > REFRESH_MARGIN_MS)
       return this.tokens.accessToken;
+    return this.renew();
+  }
+
+  renew(): Promise<string> {
     this.inFlight ??= clientCredentialsToken(this.config, this.tenantId)
       .then((tokens) => {
         this.tokens = tokens;
