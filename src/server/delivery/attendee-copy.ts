@@ -40,8 +40,16 @@ export async function placeAttendeeCopy(
     let written: { externalId: string; etag: string | null; iCalUid: string | null } | null = null;
     if (meeting.status === 'cancelled') {
       if (link.externalId) {
+        const externalId = link.externalId;
         try {
-          await provider.cancelEvent(externalCalendarId, link.externalId, { etag: link.etag });
+          await provider
+            .cancelEvent(externalCalendarId, externalId, { etag: link.etag })
+            .catch(async (error) => {
+              if (!(error instanceof ProviderConflictError)) throw error;
+              // The attendee answered in their calendar meanwhile: the meeting is cancelled all the same.
+              const current = await provider.getEvent(externalCalendarId, externalId);
+              await provider.cancelEvent(externalCalendarId, externalId, { etag: current.etag });
+            });
         } catch (error) {
           if (!(error instanceof ProviderNotFoundError)) throw error;
         }
