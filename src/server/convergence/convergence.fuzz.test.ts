@@ -182,7 +182,13 @@ interface ModelMeeting {
   fields: Fields;
   status: 'scheduled' | 'cancelled';
   attendees: Set<LearnerRole>;
-  answers: Map<LearnerRole, AttendeeResponse>;
+  /**
+   * `unknown`: invited again after being removed — whether their earlier answer comes back from the
+   * organiser's copy is an open question (see the report), so it is not asserted until they answer.
+   */
+  answers: Map<LearnerRole, AttendeeResponse | 'unknown'>;
+  /** Learners removed from this meeting at some point. */
+  everRemoved: Set<LearnerRole>;
   /** Learners who deleted their copy: shown declined; whether delivery puts it back is not asserted. */
   removedCopy: Set<LearnerRole>;
   /** A change the organiser made in their own calendar that no sync has brought in yet. */
@@ -208,18 +214,17 @@ function organizerSynced(model: Model, tenant: TenantKind) {
     if (meeting.tenant !== tenant || !meeting.pending) continue;
     const { fields, deleted } = meeting.pending;
     if (deleted) meeting.status = 'cancelled';
-    else {
-      if (fields.startsAt !== meeting.fields.startsAt || fields.endsAt !== meeting.fields.endsAt)
-        resetAnswers(meeting);
-      meeting.fields = fields;
-    }
+    // A move there keeps the answers the organiser's copy still shows (the provider's word,
+    // organizer-changes.ts); Google and Graph keep them on the organiser's own move.
+    else meeting.fields = fields;
     meeting.pending = null;
   }
 }
 
 function resetAnswers(meeting: ModelMeeting) {
   for (const who of meeting.attendees)
-    if (!meeting.removedCopy.has(who)) meeting.answers.set(who, 'needs_action');
+    if (!meeting.removedCopy.has(who) && meeting.answers.get(who) !== 'unknown')
+      meeting.answers.set(who, 'needs_action');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -393,9 +398,10 @@ class Run {
               meeting.attendees.delete(who);
               meeting.answers.delete(who);
               meeting.removedCopy.delete(who);
+              meeting.everRemoved.add(who);
             } else if (!meeting.attendees.has(who)) {
               meeting.attendees.add(who);
-              meeting.answers.set(who, 'needs_action');
+              meeting.answers.set(who, meeting.everRemoved.has(who) ? 'unknown' : 'needs_action');
             }
           }
         }
@@ -606,6 +612,7 @@ class Run {
       attendees: new Set(op.who),
       answers: new Map(op.who.map((who) => [who, 'needs_action' as const])),
       removedCopy: new Set(),
+      everRemoved: new Set(),
       pending: null,
       history: [`${this.index}:create`],
     });
@@ -679,12 +686,20 @@ class Run {
         });
         if (meeting.status === 'scheduled') {
           const answers = Object.fromEntries(
-            [...meeting.attendees].map((who) => [
-              who,
-              view.attendees.find((attendee) => attendee.userId === tenant.learners[who].userId)?.response,
-            ]),
+            [...meeting.attendees]
+              .filter((who) => meeting.answers.get(who) !== 'unknown')
+              .map((who) => [
+                who,
+                view.attendees.find((attendee) => attendee.userId === tenant.learners[who].userId)?.response,
+              ]),
           );
-          expect(answers, `${where}: answers in Tandem`).toEqual(Object.fromEntries(meeting.answers));
+          const wanted = Object.fromEntries(
+            [...meeting.answers].filter(([, answer]) => answer !== 'unknown'),
+          );
+          expect(
+            answers,
+            `${where}: answers in Tandem ${JSON.stringify(answers)}, model ${JSON.stringify(wanted)}`,
+          ).toEqual(wanted);
         }
 
         const organizerCopies = copiesIn(tenant.organizerCalendar);
@@ -709,7 +724,8 @@ class Run {
             expect(found, `${label}: exactly one`).toHaveLength(1);
             expectCopy(found[0]!, meeting, label);
             const self = found[0]!.attendees.find((attendee) => attendee.isSelf);
-            if (self) expect(self.response, `${label}: own answer`).toBe(meeting.answers.get(who));
+            const answer = meeting.answers.get(who);
+            if (self && answer !== 'unknown') expect(self.response, `${label}: own answer`).toBe(answer);
           }
         }
       }
