@@ -70,14 +70,21 @@ export function describeNotification(
     }
     case 'meeting_updated': {
       const at = when('startsAt');
+      // One occurrence of a series, or it and the later ones: which one, by the time it had.
+      const from = when('originalStartsAt');
+      const which = from
+        ? `${title} on ${from}${payload['scope'] === 'following' ? ' and later' : ''}`
+        : title;
       const text =
         payload['timeChanged'] === true && at
-          ? `${title} moved to ${at}. Please answer again.`
-          : `${title} was changed`;
+          ? `${which} moved to ${at}. Please answer again.`
+          : `${which} was changed`;
       return { text, href: meetingHref };
     }
     case 'meeting_cancelled': {
       const at = when('startsAt');
+      if (payload['scope'] === 'following' && at)
+        return { text: `${title} was cancelled from ${at} on`, href: meetingHref };
       return { text: `${title}${at ? ` on ${at}` : ''} was cancelled`, href: meetingHref };
     }
     case 'meeting_response': {

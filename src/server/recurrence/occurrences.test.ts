@@ -24,7 +24,11 @@ describe('expanding a Tandem recurring meeting', () => {
     const starts = expandOccurrences(series, [], new Date('2026-03-01'), new Date('2026-05-01')).map((o) =>
       o.startsAt.toISOString(),
     );
-    expect(starts).toEqual(['2026-03-24T09:00:00.000Z', '2026-03-31T08:00:00.000Z', '2026-04-07T08:00:00.000Z']);
+    expect(starts).toEqual([
+      '2026-03-24T09:00:00.000Z',
+      '2026-03-31T08:00:00.000Z',
+      '2026-04-07T08:00:00.000Z',
+    ]);
   });
 
   it('an end date in the meeting’s zone includes that day’s occurrence', () => {
@@ -41,7 +45,11 @@ describe('expanding a Tandem recurring meeting', () => {
       o.startsAt.toISOString(),
     );
     // Every 12 weeks on Wednesday 00:30 Berlin (summer time from 29 Mar: 22:30 UTC the day before).
-    expect(starts).toEqual(['2026-03-03T23:30:00.000Z', '2026-05-26T22:30:00.000Z', '2026-08-18T22:30:00.000Z']);
+    expect(starts).toEqual([
+      '2026-03-03T23:30:00.000Z',
+      '2026-05-26T22:30:00.000Z',
+      '2026-08-18T22:30:00.000Z',
+    ]);
   });
 
   it('applies exceptions: moved (also into the range from outside it), retitled, cancelled', () => {
@@ -82,7 +90,7 @@ describe('expanding a Tandem recurring meeting', () => {
 
   it('never expands a series that never ends beyond the cap', () => {
     const series = weekly('2026-03-03T10:00:00Z', '2026-03-03T10:45:00Z', 'UTC', ['RRULE:FREQ=DAILY']);
-    const occurrences = expandOccurrences(series, [], new Date('2026-03-01'), new Date('2036-03-01'));
+    const occurrences = expandOccurrences(series, [], new Date('2026-03-01'), new Date('2028-03-01'));
     expect(occurrences).toHaveLength(400);
   });
 });

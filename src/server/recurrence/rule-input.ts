@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { InvalidInputError } from '@/server/errors';
 import { RRule } from '@/server/time/rrule';
 
 export const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
@@ -74,7 +75,12 @@ export function toRecurrenceLines(
   startsAt: Date,
   timeZone: string,
 ): { lines: string[] } | { error: string } {
-  const weekdays = input.weekdays.length > 0 ? input.weekdays : input.frequency === 'weekly' ? [weekdayOf(startsAt, timeZone)] : [];
+  const weekdays =
+    input.weekdays.length > 0
+      ? input.weekdays
+      : input.frequency === 'weekly'
+        ? [weekdayOf(startsAt, timeZone)]
+        : [];
   let until: Date | undefined;
   if (input.ends.type === 'until') {
     const lastDay = DateTime.fromISO(input.ends.date, { zone: timeZone }).endOf('day');
@@ -96,4 +102,11 @@ export function toRecurrenceLines(
 function weekdayOf(instant: Date, timeZone: string): Weekday {
   const weekday = DateTime.fromJSDate(instant, { zone: timeZone }).weekday; // 1 = Monday
   return WEEKDAYS[weekday - 1] ?? 'MO';
+}
+
+/** toRecurrenceLines for a service: a series that cannot be is refused in plain words. */
+export function recurrenceLines(input: RecurrenceInput, startsAt: Date, timeZone: string): string[] {
+  const result = toRecurrenceLines(input, startsAt, timeZone);
+  if ('error' in result) throw new InvalidInputError(result.error);
+  return result.lines;
 }
