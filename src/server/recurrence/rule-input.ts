@@ -2,13 +2,10 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { InvalidInputError } from '@/server/errors';
 import { RRule } from '@/server/time/rrule';
+import { MAX_COUNT, MAX_INTERVAL, MAX_SERIES_YEARS } from './limits';
 
 export const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
-export const MAX_INTERVAL = 52;
-export const MAX_COUNT = 500;
-/** A series may be planned this far ahead at most: the feed never expands further than it runs. */
-export const MAX_SERIES_YEARS = 5;
 
 /**
  * How a person says a meeting repeats: every N days / weeks / months, on which weekdays (weekly),
