@@ -131,7 +131,7 @@ export async function updateMeeting(
     if (current.status === 'cancelled')
       throw new ConflictError('This meeting was cancelled and can no longer change');
     if (current.version !== input.version) throw new ConflictError(MEETING_CHANGED_MEANWHILE);
-    const { startsAt, endsAt } = seriesTimes(current, input);
+    const { startsAt, endsAt } = await seriesTimes(tx, actor, current, input);
     if (endsAt <= startsAt) throw new InvalidInputError('The meeting must end after it starts');
     // The schema checks the length only when both ends are given; one end may move alone.
     if (!withinMaxLength({ startsAt, endsAt })) throw new InvalidInputError(MEETING_TOO_LONG);

@@ -44,7 +44,10 @@ export function seriesStarts(series: SeriesFields, from: Date, to: Date): Date[]
   if (!series.recurrence || series.recurrence.length === 0)
     return series.startsAt >= from && series.startsAt < to ? [series.startsAt] : [];
   return seriesOccurrences(
-    { recurrence: series.recurrence, start: { kind: 'timed', start: series.startsAt, timeZone: series.timeZone } },
+    {
+      recurrence: series.recurrence,
+      start: { kind: 'timed', start: series.startsAt, timeZone: series.timeZone },
+    },
     from,
     to,
   ).slice(0, MAX_OCCURRENCES_PER_SERIES);
@@ -103,7 +106,11 @@ export function expandOccurrences(
   for (const start of starts) add(start);
   // Moved into the range from an original start outside it; only if the series still has that start.
   for (const exception of exceptions) {
-    if (exception.startsAt < to && exception.endsAt > from && isSeriesStart(series, exception.originalStartsAt))
+    if (
+      exception.startsAt < to &&
+      exception.endsAt > from &&
+      isSeriesStart(series, exception.originalStartsAt)
+    )
       add(exception.originalStartsAt);
   }
   return occurrences.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());

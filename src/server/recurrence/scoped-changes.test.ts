@@ -295,6 +295,20 @@ describe('recurring meetings in Tandem', () => {
       ['2026-03-24T11:00:00.000Z', 'scheduled'],
       ['2026-03-31T10:00:00.000Z', 'scheduled'],
     ]);
+    // The form opened on the moved occurrence, saved for all with its times untouched: only the title changes.
+    const renamed = await updateMeeting(deps, north.tutor, {
+      id: created.id,
+      version: series.version,
+      title: 'Weekly catch-up',
+      startsAt: new Date('2026-03-19T15:00:00Z'),
+      endsAt: new Date('2026-03-19T15:45:00Z'),
+      occurrence: { scope: 'series', originalStartsAt: tue('03-17', 11) },
+    });
+    expect([renamed.startsAt, renamed.endsAt, renamed.title]).toEqual([
+      tue('03-03', 11),
+      new Date('2026-03-03T11:45:00Z'),
+      'Weekly catch-up',
+    ]);
   });
 
   it('refuses an occurrence the series does not have, a stale version, and invitee changes for one occurrence', async () => {

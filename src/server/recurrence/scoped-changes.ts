@@ -56,27 +56,56 @@ export async function effectiveScope(
   return occurrence.scope;
 }
 
+/** Where an occurrence is now: moved by its exception, or where the series puts it. */
+export async function occurrenceNow(
+  tx: Transaction,
+  actor: Actor,
+  current: Meeting,
+  originalStartsAt: Date,
+): Promise<{ startsAt: Date; endsAt: Date }> {
+  const [row] = await tx
+    .select({ startsAt: meetingOccurrences.startsAt, endsAt: meetingOccurrences.endsAt })
+    .from(meetingOccurrences)
+    .where(
+      and(
+        eq(meetingOccurrences.tenantId, actor.tenantId),
+        eq(meetingOccurrences.meetingId, current.id),
+        eq(meetingOccurrences.originalStartsAt, originalStartsAt),
+      ),
+    );
+  const length = current.endsAt.getTime() - current.startsAt.getTime();
+  return row ?? { startsAt: originalStartsAt, endsAt: new Date(originalStartsAt.getTime() + length) };
+}
+
 /**
- * A whole-series change given as the new time of one occurrence (a drag with "All occurrences"):
- * the series' start moves by as much wall-clock time, its length becomes the occurrence's.
+ * A change given as the new time of one occurrence (a drag, or the form opened on it) moves
+ * `start` and `end` by as much wall-clock time as that occurrence's start and end moved: unchanged
+ * times change nothing, a drag shifts both, a resize only the end.
  */
-export function seriesTimes(current: Meeting, input: UpdateMeetingInput): { startsAt: Date; endsAt: Date } {
+export function movedLikeOccurrence(
+  times: { startsAt: Date; endsAt: Date },
+  occurrence: { startsAt: Date; endsAt: Date },
+  input: { startsAt?: Date | undefined; endsAt?: Date | undefined },
+  zone: string,
+): { startsAt: Date; endsAt: Date } {
+  return {
+    startsAt: shiftedLike(times.startsAt, occurrence.startsAt, input.startsAt ?? occurrence.startsAt, zone),
+    endsAt: shiftedLike(times.endsAt, occurrence.endsAt, input.endsAt ?? occurrence.endsAt, zone),
+  };
+}
+
+/** A whole-series change, given for the series or as the new time of one of its occurrences. */
+export async function seriesTimes(
+  tx: Transaction,
+  actor: Actor,
+  current: Meeting,
+  input: UpdateMeetingInput,
+): Promise<{ startsAt: Date; endsAt: Date }> {
   const occurrence = input.occurrence;
   if (!occurrence || !current.recurrence?.length)
     return { startsAt: input.startsAt ?? current.startsAt, endsAt: input.endsAt ?? current.endsAt };
-  const length = current.endsAt.getTime() - current.startsAt.getTime();
-  const occurrenceStart = input.startsAt ?? occurrence.originalStartsAt;
-  const occurrenceEnd = input.endsAt ?? new Date(occurrenceStart.getTime() + length);
-  const startsAt = shiftedLike(
-    current.startsAt,
-    occurrence.originalStartsAt,
-    occurrenceStart,
-    current.timeZone,
-  );
-  return {
-    startsAt,
-    endsAt: new Date(startsAt.getTime() + occurrenceEnd.getTime() - occurrenceStart.getTime()),
-  };
+  const now = await occurrenceNow(tx, actor, current, occurrence.originalStartsAt);
+  return movedLikeOccurrence(current, now, input, current.timeZone);
 }
 
 /** Moves or edits one occurrence: an exception row, the rest of the series as it was. */
@@ -257,8 +286,12 @@ export async function updateFollowing(
     const recurrenceNow = current.recurrence ?? [];
     if (!isSeriesStart(current, splitAt)) throw new NotFoundError(NOT_IN_SERIES);
     const length = current.endsAt.getTime() - current.startsAt.getTime();
-    const startsAt = input.startsAt ?? splitAt;
-    const endsAt = input.endsAt ?? new Date(startsAt.getTime() + length);
+    const { startsAt, endsAt } = movedLikeOccurrence(
+      { startsAt: splitAt, endsAt: new Date(splitAt.getTime() + length) },
+      await occurrenceNow(tx, actor, current, splitAt),
+      input,
+      current.timeZone,
+    );
     if (endsAt <= startsAt) throw new InvalidInputError('The meeting must end after it starts');
     if (!withinMaxLength({ startsAt, endsAt })) throw new InvalidInputError(MEETING_TOO_LONG);
     const timeChanged =
