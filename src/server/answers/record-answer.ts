@@ -37,6 +37,8 @@ export interface AnswerInput {
   comment?: string | null;
   /** A proposed new time; `undefined` where the channel carries none, `null` withdraws one. */
   proposed?: { start: Date; end: Date } | null;
+  /** The answer is the attendee deleting their copy (convergence/attendee-copies.ts). */
+  removedFromCalendar?: boolean;
 }
 
 export type AnswerOutcome =
@@ -136,6 +138,7 @@ export async function recordAnswer(
       via: input.via,
       provider: input.via === 'provider' ? (input.provider ?? null) : null,
       comment,
+      ...(input.removedFromCalendar ? { removedFromCalendar: true } : {}),
       ...(counterProposed
         ? { proposedStartsAt: proposed.start.toISOString(), proposedEndsAt: proposed.end.toISOString() }
         : {}),
