@@ -7,6 +7,9 @@ import type { RecordingDispatcher } from '@/tests/support/recording-dispatcher';
 import { scheduleDeps } from '@/tests/support/activity';
 import { readCalendarFeed } from '@/server/calendar/feed';
 import {
+  calendarConnections,
+  calendars,
+  externalEvents,
   meetingAttendees,
   meetingOccurrenceAnswers,
   meetingOccurrences,
@@ -309,6 +312,73 @@ describe('recurring meetings in Tandem', () => {
       new Date('2026-03-03T11:45:00Z'),
       'Weekly catch-up',
     ]);
+  });
+
+  it('draws each occurrence once: the series copy and its moved instance in the learner’s calendar are not drawn beside them', async () => {
+    const created = await createMeeting(deps, north.tutor, weekly(3));
+    const moved = await updateMeeting(deps, north.tutor, {
+      id: created.id,
+      version: created.version,
+      startsAt: new Date('2026-03-12T09:00:00Z'),
+      endsAt: new Date('2026-03-12T09:45:00Z'),
+      occurrence: { scope: 'occurrence', originalStartsAt: tue('03-10') },
+    });
+    const [connection] = await database.db
+      .insert(calendarConnections)
+      .values({
+        tenantId: north.tenantId,
+        userId: north.learner.userId,
+        provider: 'google',
+        accountEmail: `learner-${created.id}@example.test`,
+        encryptedCredentials: 'v1.unused',
+      })
+      .returning();
+    const [calendar] = await database.db
+      .insert(calendars)
+      .values({
+        tenantId: north.tenantId,
+        connectionId: connection?.id ?? '',
+        externalId: `primary-${created.id}`,
+        name: 'Learner',
+        color: '#3366cc',
+        show: true,
+        isPrimary: true,
+      })
+      .returning();
+    const copy = {
+      tenantId: north.tenantId,
+      calendarId: calendar?.id ?? '',
+      icalUid: created.icalUid,
+      status: 'confirmed' as const,
+      title: 'Weekly check-in',
+      timeZone: 'Europe/London',
+    };
+    await database.db.insert(externalEvents).values([
+      {
+        ...copy,
+        externalId: 'series',
+        startAt: created.startsAt,
+        endAt: created.endsAt,
+        recurrence: created.recurrence,
+        seriesEndAt: new Date('2026-03-17T10:45:00Z'),
+      },
+      {
+        ...copy,
+        externalId: 'series_20260310T100000Z',
+        seriesExternalId: 'series',
+        startAt: new Date('2026-03-12T09:00:00Z'),
+        endAt: new Date('2026-03-12T09:45:00Z'),
+        originalStartAt: tue('03-10'),
+      },
+    ]);
+    const feed = await readCalendarFeed(database.db, north.learner, march);
+    expect(feed.meetings.filter((m) => m.id === created.id).map((m) => m.startsAt.toISOString())).toEqual([
+      '2026-03-03T10:00:00.000Z',
+      '2026-03-12T09:00:00.000Z',
+      '2026-03-17T10:00:00.000Z',
+    ]);
+    expect(feed.externalEvents.filter((event) => event.calendarId === calendar?.id)).toEqual([]);
+    expect(moved.version).toBe(created.version + 1);
   });
 
   it('refuses an occurrence the series does not have, a stale version, and invitee changes for one occurrence', async () => {
