@@ -111,9 +111,9 @@ export function CalendarView({ locale }: { locale: string }) {
   const moveError = moveMeeting.error ?? moveTask.error;
   const calendarRef = useRef<FullCalendar>(null);
   // A notification's link: show the meeting's week (so the feed holds it), then open it.
-  useLinkedMeeting((linked) => {
-    calendarRef.current?.getApi().gotoDate(linked.startsAt);
-    setPanel({ mode: 'view', ref: { type: 'meeting', id: linked.id } });
+  useLinkedMeeting((linked, at) => {
+    calendarRef.current?.getApi().gotoDate(at ?? linked.startsAt);
+    setPanel({ mode: 'view', ref: { type: 'meeting', id: linked.id, ...(at ? { at } : {}) } });
   });
 
   const selected = panel.mode === 'view' || panel.mode === 'edit' ? panel.ref : null;
@@ -121,6 +121,9 @@ export function CalendarView({ locale }: { locale: string }) {
   const meeting =
     selected?.type === 'meeting'
       ? (feed.data?.meetings.find((m) => m.feedKey === (selected.key ?? selected.id)) ??
+        feed.data?.meetings.find(
+          (m) => m.id === selected.id && m.startsAt.getTime() === selected.at?.getTime(),
+        ) ??
         feed.data?.meetings.find((m) => m.id === selected.id))
       : undefined;
   const task = selected?.type === 'task' ? feed.data?.tasks.find((t) => t.id === selected.id) : undefined;

@@ -12,7 +12,14 @@ const COLORS = {
  * `key`: which drawn item (a recurring meeting draws one per occurrence, each its own key);
  * `originalStartsAt`: the occurrence's place in its series (RECURRENCE-ID).
  */
-export type CalendarItemRef = { type: 'task' | 'meeting'; id: string; key?: string; originalStartsAt?: Date };
+export type CalendarItemRef = {
+  type: 'task' | 'meeting';
+  id: string;
+  key?: string;
+  originalStartsAt?: Date;
+  /** From a notification's link: the occurrence drawn at that time. */
+  at?: Date;
+};
 
 /** Turns the feed into FullCalendar events; labels carry the state so colour is never the only cue. */
 export function toEventInputs(feed: CalendarFeed | undefined): EventInput[] {

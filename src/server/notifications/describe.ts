@@ -57,7 +57,11 @@ export function describeNotification(
   };
   const title = field('title') ?? 'a meeting';
   const meetingId = field('meetingId');
-  const meetingHref = meetingId ? `/calendar?meeting=${encodeURIComponent(meetingId)}` : '/calendar';
+  // An occurrence of a recurring meeting (payload `scope`): the link opens the calendar at it.
+  const occurrenceAt = payload['scope'] ? field('startsAt') : null;
+  const meetingHref = meetingId
+    ? `/calendar?meeting=${encodeURIComponent(meetingId)}${occurrenceAt ? `&at=${encodeURIComponent(occurrenceAt)}` : ''}`
+    : '/calendar';
   const when = (name: string) => {
     const iso = field(name);
     return iso ? formatWhen(new Date(iso), context) : null;
@@ -88,7 +92,7 @@ export function describeNotification(
     case 'meeting_updated': {
       const at = when('startsAt');
       // One occurrence of a series, or it and the later ones: which one, by the time it had.
-      const from = when('originalStartsAt');
+      const from = when('previousStartsAt');
       const which = from
         ? `${title} on ${from}${payload['scope'] === 'following' ? ' and later' : ''}`
         : title;

@@ -75,13 +75,17 @@ async function latestNotification(userId: string) {
   const rows = await database.db.select().from(notifications).where(eq(notifications.userId, userId));
   const last = rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()).at(-1);
   if (!last) throw new Error('no notification');
-  const text = describeNotification(last.kind as NotificationKind, last.payload as Record<string, unknown>, {
-    recipientUserId: userId,
-    names: new Map(),
-    zone: 'Europe/London',
-    locale: 'en-GB',
-  }).text;
-  return { kind: last.kind, text, count: rows.length };
+  const { text, href } = describeNotification(
+    last.kind as NotificationKind,
+    last.payload as Record<string, unknown>,
+    {
+      recipientUserId: userId,
+      names: new Map(),
+      zone: 'Europe/London',
+      locale: 'en-GB',
+    },
+  );
+  return { kind: last.kind, text, href, count: rows.length };
 }
 
 describe('recurring meetings in Tandem', () => {
@@ -148,6 +152,10 @@ describe('recurring meetings in Tandem', () => {
     expect(told.kind).toBe('meeting_updated');
     expect(told.text).toBe(
       'Weekly check-in on Tue 10 Mar, 10:00 moved to Wed 11 Mar, 14:00. Please answer again.',
+    );
+    // The link opens the calendar at that occurrence, not at the series' first.
+    expect(told.href).toBe(
+      `/calendar?meeting=${created.id}&at=${encodeURIComponent('2026-03-11T14:00:00.000Z')}`,
     );
     // Retitling it later keeps the move and its own SEQUENCE moves on.
     await updateMeeting(deps, north.tutor, {

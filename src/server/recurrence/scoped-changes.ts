@@ -159,7 +159,8 @@ export async function updateOneOccurrence(
         meetingId: current.id,
         title: overrides.title ?? current.title,
         startsAt: startsAt.toISOString(),
-        originalStartsAt: previousStart.toISOString(),
+        originalStartsAt: originalStartsAt.toISOString(),
+        previousStartsAt: previousStart.toISOString(),
         timeChanged,
         scope: 'occurrence',
       },
@@ -286,9 +287,10 @@ export async function updateFollowing(
     const recurrenceNow = current.recurrence ?? [];
     if (!isSeriesStart(current, splitAt)) throw new NotFoundError(NOT_IN_SERIES);
     const length = current.endsAt.getTime() - current.startsAt.getTime();
+    const splitOccurrence = await occurrenceNow(tx, actor, current, splitAt);
     const { startsAt, endsAt } = movedLikeOccurrence(
       { startsAt: splitAt, endsAt: new Date(splitAt.getTime() + length) },
-      await occurrenceNow(tx, actor, current, splitAt),
+      splitOccurrence,
       input,
       current.timeZone,
     );
@@ -369,6 +371,7 @@ export async function updateFollowing(
         title: created.title,
         startsAt: startsAt.toISOString(),
         originalStartsAt: splitAt.toISOString(),
+        previousStartsAt: splitOccurrence.startsAt.toISOString(),
         timeChanged,
         scope: 'following',
       },
