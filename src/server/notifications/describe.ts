@@ -82,6 +82,10 @@ export function describeNotification(
     }
     case 'meeting_response': {
       const answer = ANSWERED[field('response') ?? ''] ?? 'answered';
+      // A copy deleted from the attendee's own calendar, where the provider gives no answer.
+      if (payload['removedCopy'] === true) {
+        return { text: `${person()} removed ${title} from their calendar (declined)`, href: meetingHref };
+      }
       return { text: `${person()} ${answer} ${title}${quoted('comment')}`, href: meetingHref };
     }
     case 'meeting_counter_proposed': {

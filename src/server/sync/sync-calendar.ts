@@ -1,5 +1,6 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { recordAnswersFromMirror } from '@/server/answers/answers-from-mirror';
+import { recordRemovedAttendeeCopies } from '@/server/convergence/attendee-copies';
 import { calendars, syncCursors } from '@/server/db/schema';
 import { linkMeetingCopies, type LinkResult } from '@/server/delivery/link-copies';
 import { CursorExpiredError, ProviderAuthRevokedError, ProviderError } from '@/server/providers/errors';
@@ -62,6 +63,7 @@ export async function syncCalendar(deps: SyncDeps, ref: CalendarRef): Promise<Sy
     await recordConnectionSynced(db, health, deps.now());
     // Once per run, after every page: copies of meetings are linked, our own echoes recognised.
     if (result.upserted > 0) result.links = await linkMeetingCopies(db, ref, deps.now());
+    await recordRemovedAttendeeCopies(deps, ref);
     return result;
   } catch (error) {
     if (error instanceof ProviderAuthRevokedError) {
