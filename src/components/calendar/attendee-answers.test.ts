@@ -17,7 +17,6 @@ const attendee = (overrides: Partial<MeetingAttendeeView> = {}): MeetingAttendee
   respondedVia: null,
   respondedProvider: null,
   comment: null,
-  removedCopy: false,
   proposedStartsAt: null,
   proposedEndsAt: null,
   delivery: { method: null, state: 'pending', detail: null },
@@ -39,9 +38,6 @@ describe('attendee answers', () => {
     expect(answeredVia({ respondedVia: 'provider', respondedProvider: 'microsoft' })).toBe('in Outlook');
     expect(answeredVia({ respondedVia: 'provider', respondedProvider: 'google' })).toBe('in Google Calendar');
     expect(answeredVia({ respondedVia: 'email', respondedProvider: null })).toBe('by email');
-    expect(answeredVia({ respondedVia: 'provider', respondedProvider: 'google', removedCopy: true })).toBe(
-      'removed it from their calendar',
-    );
     expect(answeredVia({ respondedVia: 'email_link', respondedProvider: null })).toBe('by email link');
     expect(answeredVia({ respondedVia: 'in_app', respondedProvider: null })).toBe('in Tandem');
     expect(answeredVia({ respondedVia: null, respondedProvider: null })).toBeNull();

@@ -5,9 +5,8 @@ import { formatTimeRange } from './wall-time';
 
 /** Where an answer was given, as the tutor would say it. */
 export function answeredVia(
-  attendee: Pick<MeetingAttendeeView, 'respondedVia' | 'respondedProvider'> & { removedCopy?: boolean },
+  attendee: Pick<MeetingAttendeeView, 'respondedVia' | 'respondedProvider'>,
 ): string | null {
-  if (attendee.removedCopy) return 'removed it from their calendar';
   switch (attendee.respondedVia) {
     case 'in_app':
       return 'in Tandem';

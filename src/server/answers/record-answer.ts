@@ -37,11 +37,8 @@ export interface AnswerInput {
   comment?: string | null;
   /** A proposed new time; `undefined` where the channel carries none, `null` withdraws one. */
   proposed?: { start: Date; end: Date } | null;
-  /**
-   * A decline that is the attendee removing their copy from their own calendar, with no answer
-   * given (convergence/attendee-copies.ts): the meeting and the organiser's notice say so.
-   */
-  removedCopy?: boolean;
+  /** The answer is the attendee deleting their copy (convergence/attendee-copies.ts). */
+  removedFromCalendar?: boolean;
 }
 
 export type AnswerOutcome =
@@ -66,7 +63,6 @@ export async function recordAnswer(
       response: meetingAttendees.response,
       respondedAt: meetingAttendees.respondedAt,
       comment: meetingAttendees.comment,
-      declinedByRemoval: meetingAttendees.declinedByRemoval,
       proposedStartsAt: meetingAttendees.proposedStartsAt,
       proposedEndsAt: meetingAttendees.proposedEndsAt,
       userId: meetingAttendees.userId,
@@ -110,22 +106,7 @@ export async function recordAnswer(
   const proposalChanged =
     (proposed?.start.getTime() ?? null) !== (row.proposedStartsAt?.getTime() ?? null) ||
     (proposed?.end.getTime() ?? null) !== (row.proposedEndsAt?.getTime() ?? null);
-  const removedCopy = input.removedCopy === true;
-  if (!responseChanged && comment === row.comment && !proposalChanged) {
-    // The same decline given for real after its copy was seen gone (Exchange removes a declined
-    // copy before the organiser's copy shows the answer): the record says how, nobody is told again.
-    if (!removedCopy && row.declinedByRemoval) {
-      await tx
-        .update(meetingAttendees)
-        .set({
-          declinedByRemoval: false,
-          respondedVia: input.via,
-          respondedProvider: input.via === 'provider' ? (input.provider ?? null) : null,
-        })
-        .where(and(eq(meetingAttendees.tenantId, input.tenantId), eq(meetingAttendees.id, input.attendeeId)));
-    }
-    return 'unchanged';
-  }
+  if (!responseChanged && comment === row.comment && !proposalChanged) return 'unchanged';
 
   await tx
     .update(meetingAttendees)
@@ -135,7 +116,6 @@ export async function recordAnswer(
       respondedVia: input.via,
       respondedProvider: input.via === 'provider' ? (input.provider ?? null) : null,
       comment,
-      declinedByRemoval: removedCopy,
       proposedStartsAt: proposed?.start ?? null,
       proposedEndsAt: proposed?.end ?? null,
     })
@@ -158,7 +138,7 @@ export async function recordAnswer(
       via: input.via,
       provider: input.via === 'provider' ? (input.provider ?? null) : null,
       comment,
-      ...(removedCopy ? { removedCopy: true } : {}),
+      ...(input.removedFromCalendar ? { removedFromCalendar: true } : {}),
       ...(counterProposed
         ? { proposedStartsAt: proposed.start.toISOString(), proposedEndsAt: proposed.end.toISOString() }
         : {}),

@@ -1,13 +1,15 @@
 import { and, eq } from 'drizzle-orm';
 import type { AppDeps } from '@/server/app-deps/types';
+import { pickLaterChange } from '@/server/convergence/later-change';
 import { meetings } from '@/server/db/schema';
+import { NotificationOutbox, notifyUsers } from '@/server/notifications/notify';
 import { ProviderConflictError, ProviderNotFoundError } from '@/server/providers/errors';
 import type { CalendarProvider, ProviderEvent } from '@/server/providers/types';
 import { setAttendeeDelivery } from './attendee-states';
 import { meetingEventWrite } from './event-write';
 import { handleWriteFailure, waitForReconnect, type WriteOutcome } from './failures';
 import { ensureLink, openCalendar, recordLinkWritten, type MeetingLink } from './links';
-import { loadDeliveryState, type MeetingRef } from './meeting-state';
+import { loadDeliveryState, type DeliveryState, type MeetingRef } from './meeting-state';
 import { deliveryWords } from './words';
 
 export type DeliveryDeps = Pick<
@@ -19,8 +21,7 @@ export type DeliveryDeps = Pick<
  * Writes the organiser's copy (DESIGN.md §4 rules 3 and 5): created once (the meeting id is the
  * idempotency key, so a replayed step finds the first event), then updated with If-Match on the
  * stored etag, cancelled when the meeting is. A 412 means someone changed the copy since we last
- * saw it: it is read again and written once more, Tandem's change winning (telling the person
- * whose change lost is the conflict handling of the next issue). The provider invites the
+ * saw it: the later change wins (updateCopy). The provider invites the
  * attendees listed where it schedules; those attendees are marked as reached through it.
  */
 export async function deliverOrganizerCopy(deps: DeliveryDeps, ref: MeetingRef): Promise<WriteOutcome> {
@@ -53,8 +54,23 @@ export async function deliverOrganizerCopy(deps: DeliveryDeps, ref: MeetingRef):
         meeting.status === 'cancelled'
           ? await cancelCopy(provider, externalCalendarId, link)
           : link.externalId
-            ? await updateCopy(provider, externalCalendarId, link.externalId, link.etag, write)
+            ? await updateCopy(
+                deps,
+                state,
+                { provider, externalCalendarId, externalId: link.externalId },
+                link.etag,
+                write,
+              )
             : await provider.createEvent(externalCalendarId, write, { idempotencyKey: meeting.id });
+      if (written === 'later_there') {
+        // The organiser's own change in their calendar is later: a sync brings it in and it wins
+        // (convergence/organizer-changes.ts); writing ours now would undo it.
+        await deps.jobs.send({
+          name: 'tandem/calendar.sync-requested',
+          data: { tenantId: ref.tenantId, calendarId: copy.target.calendarId, reason: 'conflict' },
+        });
+        return 'up_to_date';
+      }
       const icalUid = written?.iCalUid ?? link.icalUid ?? meeting.icalUid;
       if (icalUid !== meeting.icalUid) {
         // Graph assigns its own UID: every later copy and email must carry the one attendees got.
@@ -105,20 +121,46 @@ export async function deliverOrganizerCopy(deps: DeliveryDeps, ref: MeetingRef):
   return upToDate ? 'up_to_date' : 'written';
 }
 
+/**
+ * If-Match on what we last saw. A 412 means the copy changed there since: re-read, and the later
+ * change wins (DESIGN.md §4 rule 5). Tandem's later → written over theirs, and the organiser is
+ * told their change in the calendar was replaced; theirs later → `later_there`, nothing written.
+ */
 async function updateCopy(
-  provider: CalendarProvider,
-  calendarId: string,
-  externalId: string,
+  deps: DeliveryDeps,
+  state: DeliveryState,
+  at: { provider: CalendarProvider; externalCalendarId: string; externalId: string },
   etag: string | null,
   write: Parameters<CalendarProvider['updateEvent']>[2],
-): Promise<ProviderEvent> {
+): Promise<ProviderEvent | 'later_there'> {
+  const { provider, externalCalendarId, externalId } = at;
   try {
-    return await provider.updateEvent(calendarId, externalId, write, { etag });
+    return await provider.updateEvent(externalCalendarId, externalId, write, { etag });
   } catch (error) {
     if (!(error instanceof ProviderConflictError)) throw error;
-    const current = await provider.getEvent(calendarId, externalId);
-    return provider.updateEvent(calendarId, externalId, write, { etag: current.etag });
   }
+  const current = await provider.getEvent(externalCalendarId, externalId);
+  const { meeting } = state;
+  const later = pickLaterChange(
+    { at: meeting.updatedAt, changedIn: meeting.changedIn, userId: meeting.updatedBy },
+    { at: current.updatedAt ?? deps.now(), changedIn: provider.kind, userId: meeting.organizerId },
+  );
+  if (later === 'second') return 'later_there';
+  const written = await provider.updateEvent(externalCalendarId, externalId, write, { etag: current.etag });
+  const outbox = new NotificationOutbox();
+  outbox.add(
+    meeting.tenantId,
+    await notifyUsers(deps.db, meeting.tenantId, [meeting.organizerId], 'meeting_change_overridden', {
+      meetingId: meeting.id,
+      title: meeting.title,
+      startsAt: meeting.startsAt.toISOString(),
+      yourChangeIn: provider.kind,
+      winnerChangeIn: meeting.changedIn,
+      winnerName: state.organizer.userId === meeting.updatedBy ? state.organizer.name : null,
+    }),
+  );
+  await outbox.announce(deps.jobs);
+  return written;
 }
 
 /** Cancelling a copy that is already gone is done. */

@@ -10,12 +10,13 @@ export const jobEventSchemas = {
   'tandem/connection.added': z.object({ tenantId: z.uuid(), connectionId: z.uuid() }),
   /**
    * Bring one calendar's mirror up to date (push notification, poll, or "Sync now"); `reconcile`
-   * also compares the mirror with an etag listing afterwards (the daily CalDAV reconcile).
+   * also compares the mirror with an etag listing afterwards (the daily CalDAV reconcile);
+   * `conflict`: a write met a later change there, which the sync brings in (convergence/).
    */
   'tandem/calendar.sync-requested': z.object({
     tenantId: z.uuid(),
     calendarId: z.uuid(),
-    reason: z.enum(['push', 'poll', 'manual', 'import', 'reconcile']),
+    reason: z.enum(['push', 'poll', 'manual', 'import', 'reconcile', 'conflict']),
     /**
      * The calendar's connection, when the sender knows it: sync runs are throttled per connection
      * (the provider's quotas are per account); without it the calendar is its own throttle key.

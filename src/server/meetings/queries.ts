@@ -36,8 +36,6 @@ export interface MeetingAttendeeView {
   /** With `respondedVia = 'provider'`: google, microsoft, caldav, icloud… */
   respondedProvider: string | null;
   comment: string | null;
-  /** Declined by deleting their copy from their own calendar (no answer given there). */
-  removedCopy: boolean;
   proposedStartsAt: Date | null;
   proposedEndsAt: Date | null;
   delivery: { method: DeliveryMethod | null; state: DeliveryState; detail: string | null };
@@ -132,7 +130,6 @@ async function withPeople(db: Executor, actor: Actor, rows: Meeting[]): Promise<
         respondedVia: meetingAttendees.respondedVia,
         respondedProvider: meetingAttendees.respondedProvider,
         comment: meetingAttendees.comment,
-        removedCopy: meetingAttendees.declinedByRemoval,
         proposedStartsAt: meetingAttendees.proposedStartsAt,
         proposedEndsAt: meetingAttendees.proposedEndsAt,
         deliveryMethod: meetingAttendees.deliveryMethod,

@@ -36,6 +36,16 @@ const PROVIDER_NAMES: Record<string, string> = {
   exchange: 'Exchange',
 };
 
+/** Where a change was made, as people say it: "moved … by Priya Shah in Outlook". */
+const CHANGE_PLACES: Record<string, string> = {
+  tandem: 'Tandem',
+  google: 'Google Calendar',
+  microsoft: 'Outlook',
+  icloud: 'iCloud',
+  caldav: 'their calendar app',
+  ews: 'Outlook',
+};
+
 export function describeNotification(
   kind: NotificationKind,
   payload: Record<string, unknown>,
@@ -58,6 +68,13 @@ export function describeNotification(
       field('attendeeName') ?? (id ? context.names.get(id) : undefined) ?? field('attendeeEmail') ?? 'Someone'
     );
   };
+  /** " by Priya Shah in Outlook" for a change made in the organiser's own calendar; "" for Tandem's. */
+  const changedBy = () => {
+    const where = field('changedIn');
+    if (!where || where === 'tandem') return '';
+    const name = field('changedByName');
+    return `${name ? ` by ${name}` : ''} in ${CHANGE_PLACES[where] ?? 'their calendar'}`;
+  };
   const quoted = (name: string) => {
     const value = field(name);
     return value ? `: ‘${value.trim()}’` : '';
@@ -70,22 +87,22 @@ export function describeNotification(
     }
     case 'meeting_updated': {
       const at = when('startsAt');
+      const by = changedBy();
       const text =
         payload['timeChanged'] === true && at
-          ? `${title} moved to ${at}. Please answer again.`
-          : `${title} was changed`;
+          ? `${title} moved to ${at}${by}. Please answer again.`
+          : `${title} was changed${by}`;
       return { text, href: meetingHref };
     }
     case 'meeting_cancelled': {
       const at = when('startsAt');
-      return { text: `${title}${at ? ` on ${at}` : ''} was cancelled`, href: meetingHref };
+      return { text: `${title}${at ? ` on ${at}` : ''} was cancelled${changedBy()}`, href: meetingHref };
     }
     case 'meeting_response': {
-      const answer = ANSWERED[field('response') ?? ''] ?? 'answered';
-      // A copy deleted from the attendee's own calendar, where the provider gives no answer.
-      if (payload['removedCopy'] === true) {
-        return { text: `${person()} removed ${title} from their calendar (declined)`, href: meetingHref };
+      if (payload['removedFromCalendar'] === true) {
+        return { text: `${person()} removed ${title} from their calendar`, href: meetingHref };
       }
+      const answer = ANSWERED[field('response') ?? ''] ?? 'answered';
       return { text: `${person()} ${answer} ${title}${quoted('comment')}`, href: meetingHref };
     }
     case 'meeting_counter_proposed': {
@@ -97,10 +114,7 @@ export function describeNotification(
     }
     case 'meeting_change_overridden': {
       // payload: yourChangeIn / winnerChangeIn (tandem or a provider), winnerName, startsAt.
-      const where = (name: string) => {
-        const value = field(name);
-        return value === 'tandem' ? 'Tandem' : (PROVIDER_NAMES[value ?? ''] ?? 'your calendar');
-      };
+      const where = (name: string) => CHANGE_PLACES[field(name) ?? ''] ?? 'your calendar';
       const by = field('winnerName');
       const at = when('startsAt');
       return {

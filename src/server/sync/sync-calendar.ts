@@ -1,7 +1,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { recordAnswersFromMirror } from '@/server/answers/answers-from-mirror';
-import { recordRemovedAttendeeCopies } from '@/server/convergence/attendee-copies';
 import { calendars, syncCursors } from '@/server/db/schema';
+import { convergeMeetingCopies, type ConvergeResult } from '@/server/convergence/converge-copies';
 import { linkMeetingCopies, type LinkResult } from '@/server/delivery/link-copies';
 import { CursorExpiredError, ProviderAuthRevokedError, ProviderError } from '@/server/providers/errors';
 import type { CalendarProvider } from '@/server/providers/types';
@@ -28,6 +28,8 @@ export interface SyncResult {
   cursorExpired: boolean;
   /** Copies of Tandem meetings found in the mirror (delivery/link-copies.ts); absent when nothing was read. */
   links?: LinkResult;
+  /** What copies of meetings changed in this calendar did to the meetings (convergence/). */
+  converged?: ConvergeResult;
 }
 
 /**
@@ -58,12 +60,14 @@ export async function syncCalendar(deps: SyncDeps, ref: CalendarRef): Promise<Sy
             row.cursor?.fullSyncGeneration ?? 0,
             false,
           );
+    // Once per run, after every page: copies of meetings are linked, our own echoes recognised.
+    if (result.upserted > 0) result.links = await linkMeetingCopies(db, ref, deps.now());
+    // Meetings follow what their organiser changed in this calendar, before answers are read
+    // from the copies, so a move's reset does not undo the answers given since.
+    result.converged = await convergeMeetingCopies(deps, ref, result.links);
     // Answers travel on synced copies of meetings: the organiser's, or the attendee's own.
     await recordAnswersFromMirror(deps, { ...ref, syncedSince: startedAt });
     await recordConnectionSynced(db, health, deps.now());
-    // Once per run, after every page: copies of meetings are linked, our own echoes recognised.
-    if (result.upserted > 0) result.links = await linkMeetingCopies(db, ref, deps.now());
-    await recordRemovedAttendeeCopies(deps, ref);
     return result;
   } catch (error) {
     if (error instanceof ProviderAuthRevokedError) {

@@ -46,11 +46,6 @@ export const meetingLinks = pgTable(
     /** Plain words for the last failure (shown on the meeting). */
     lastError: text(),
     attempts: integer().notNull().default(0),
-    /**
-     * When sync found this copy gone from its calendar and Tandem acted on it (an attendee's copy:
-     * recorded as their decline), so a replayed sync acts on it once.
-     */
-    vanishedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },

@@ -121,11 +121,6 @@ export const meetingAttendees = pgTable(
     respondedProvider: text(),
     /** A comment sent with the answer. */
     comment: text(),
-    /**
-     * The decline is the attendee removing their copy from their own calendar (the provider said
-     * no answer): shown as "removed it from their calendar". Any later answer clears it.
-     */
-    declinedByRemoval: boolean().notNull().default(false),
     /** A counter-proposal (iMIP COUNTER, Graph proposedNewTime) travelling with the answer. */
     proposedStartsAt: timestamp({ withTimezone: true }),
     proposedEndsAt: timestamp({ withTimezone: true }),

@@ -1,0 +1,307 @@
+/**
+ * Changes the organiser makes in their own calendar reach Tandem's meeting (DESIGN.md §4 rule 5),
+ * for Google and Microsoft (emulators) and CalDAV (a real Radicale): a move, rename or re-place
+ * updates the meeting and tells the attendees once, by name and place; a deletion cancels it;
+ * attendees Tandem delivered to get its REQUEST / CANCEL; our own writes coming back tell nobody;
+ * and a change made on both sides between syncs goes to the later one, the loser being told.
+ */
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { calendarConnections, calendars, meetingLinks, meetings, notifications } from '@/server/db/schema';
+import { getMeeting } from '@/server/meetings/queries';
+import { updateMeeting } from '@/server/meetings/schedule';
+import { describeNotification } from '@/server/notifications/describe';
+import type { NotificationKind } from '@/server/notifications/kinds';
+import type { CalendarProvider, EventWrite, ProviderEvent } from '@/server/providers/types';
+import { syncCalendar } from '@/server/sync/sync-calendar';
+import type { Actor } from '@/server/tenants/actor';
+import { useTestDatabase } from '@/tests/support/database';
+import {
+  deliveryMailTo,
+  googleCopies,
+  microsoftCopies,
+  radicaleObjects,
+  send,
+} from '@/tests/support/delivery-checks';
+import {
+  GOOGLE_ACCOUNTS,
+  MICROSOFT_ACCOUNTS,
+  RADICALE_USERS,
+  startDeliveryTestbed,
+  type CalendarKind,
+  type DeliveryTestbed,
+} from '@/tests/support/delivery-testbed';
+
+let t: DeliveryTestbed;
+
+beforeAll(async () => {
+  t = await startDeliveryTestbed(await useTestDatabase(), 'converge');
+}, 60_000);
+afterAll(() => t.close());
+
+const HOUR = 3_600_000;
+
+/** The organiser's own calendar, through the real adapter, as their calendar app would act. */
+async function organizersCalendar(calendarId: string) {
+  const [row] = await t.database.db
+    .select({ connection: calendarConnections, externalId: calendars.externalId })
+    .from(calendars)
+    .innerJoin(calendarConnections, eq(calendarConnections.id, calendars.connectionId))
+    .where(eq(calendars.id, calendarId));
+  if (!row) throw new Error('no such calendar');
+  const provider: CalendarProvider = await t.registry.forConnection(t.database.db, row.connection);
+  return { provider, externalCalendarId: row.externalId };
+}
+
+async function organizerCopyId(meetingId: string): Promise<string> {
+  const [link] = await t.database.db
+    .select({ externalId: meetingLinks.externalId })
+    .from(meetingLinks)
+    .where(and(eq(meetingLinks.meetingId, meetingId), eq(meetingLinks.role, 'organizer')));
+  if (!link?.externalId) throw new Error('the organiser copy was not written');
+  return link.externalId;
+}
+
+function rewrite(event: ProviderEvent, change: Partial<EventWrite>): EventWrite {
+  return {
+    title: event.title ?? '',
+    description: event.description,
+    location: event.location,
+    onlineUrl: event.onlineUrl,
+    time: event.time,
+    recurrence: event.recurrence,
+    attendees: event.attendees
+      .filter((attendee) => !attendee.isOrganizer)
+      .map((attendee) => ({ email: attendee.email, name: attendee.name, isOptional: attendee.isOptional })),
+    tandemMeetingId: event.tandemMeetingId,
+    iCalUid: event.iCalUid,
+    sequence: (event.sequence ?? 0) + 1,
+    notifyAttendees: true,
+    ...change,
+  };
+}
+
+async function syncOf(tenantId: string, calendarId: string) {
+  const result = await syncCalendar({ ...t.sync, jobs: t.jobDeps.jobs }, { tenantId, calendarId });
+  await t.driver.idle();
+  return result;
+}
+
+async function notificationsOf(tenantId: string, actor: Actor) {
+  return t.database.db
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.tenantId, tenantId), eq(notifications.userId, actor.userId)));
+}
+
+function textOf(row: typeof notifications.$inferSelect, recipient: Actor) {
+  return describeNotification(row.kind as NotificationKind, row.payload as Record<string, unknown>, {
+    recipientUserId: recipient.userId,
+    names: new Map(),
+    zone: 'Europe/London',
+    locale: 'en-GB',
+  }).text;
+}
+
+const ORGANIZER_ACCOUNT: Record<CalendarKind, string> = {
+  google: GOOGLE_ACCOUNTS.organizer,
+  microsoft: MICROSOFT_ACCOUNTS.organizer,
+  caldav: RADICALE_USERS[1].address,
+};
+const PLACE: Record<CalendarKind, string> = {
+  google: 'Google Calendar',
+  microsoft: 'Outlook',
+  caldav: 'their calendar app',
+};
+
+describe.each(['google', 'microsoft', 'caldav'] as const)('the organiser changes it in %s', (kind) => {
+  it('a move and rename follow into Tandem, the attendees are told once, the attendee’s copy follows', async () => {
+    const tenant = await t.freshTenant(`move-${kind}`);
+    const tutorCalendar = await t.connect(tenant.tutor, kind, ORGANIZER_ACCOUNT[kind]);
+    // Same provider for the learner where it invites directly; a Google learner for the CalDAV
+    // organiser, whom Tandem invites by iMIP.
+    const learnerKind = kind === 'caldav' ? 'google' : kind;
+    const learnerAccount = kind === 'microsoft' ? MICROSOFT_ACCOUNTS.attendee : GOOGLE_ACCOUNTS.attendee;
+    await t.connect(tenant.learner, learnerKind, learnerAccount);
+    const meeting = await send(t, tenant.tutor, [tenant.learner.userId]);
+    await syncOf(tenant.tenantId, tutorCalendar.calendarId);
+    const before = await notificationsOf(tenant.tenantId, tenant.learner);
+    t.mail.clear();
+
+    const { provider, externalCalendarId } = await organizersCalendar(tutorCalendar.calendarId);
+    const copyId = await organizerCopyId(meeting.id);
+    const current = await provider.getEvent(externalCalendarId, copyId);
+    const start = new Date(meeting.startsAt.getTime() + 26 * HOUR);
+    const end = new Date(meeting.endsAt.getTime() + 26 * HOUR);
+    await provider.updateEvent(
+      externalCalendarId,
+      copyId,
+      rewrite(current, {
+        title: `${meeting.title} (moved)`,
+        location: 'Room 9',
+        time: { kind: 'timed', start, end, timeZone: 'Europe/London' },
+      }),
+      { etag: current.etag },
+    );
+
+    const synced = await syncOf(tenant.tenantId, tutorCalendar.calendarId);
+    expect(synced.converged?.updated).toEqual([meeting.id]);
+    const after = await getMeeting(t.database.db, tenant.tutor, meeting.id);
+    expect(after).toMatchObject({
+      title: `${meeting.title} (moved)`,
+      location: 'Room 9',
+      status: 'scheduled',
+    });
+    expect(after.startsAt.getTime()).toBe(start.getTime());
+    expect(after.endsAt.getTime()).toBe(end.getTime());
+    const [stored] = await t.database.db.select().from(meetings).where(eq(meetings.id, meeting.id));
+    expect(stored?.changedIn).toBe(kind);
+
+    const told = (await notificationsOf(tenant.tenantId, tenant.learner)).slice(before.length);
+    expect(told.map((row) => row.kind)).toEqual(['meeting_updated']);
+    expect(textOf(told[0]!, tenant.learner)).toMatch(
+      new RegExp(`moved to .* by .+ in ${PLACE[kind]}\\. Please answer again\\.`),
+    );
+
+    // The learner's own copy follows: by the provider (Google, Outlook) or Tandem's iMIP update.
+    if (kind === 'google') {
+      const [copy] = googleCopies(t, learnerAccount, after.icalUid);
+      expect(new Date(copy?.start.dateTime ?? '').getTime()).toBe(start.getTime());
+    } else if (kind === 'microsoft') {
+      const [copy] = microsoftCopies(t, learnerAccount, after.icalUid);
+      expect(copy?.subject).toBe(`${meeting.title} (moved)`);
+    } else {
+      const [update, ...more] = deliveryMailTo(t, learnerAccount);
+      expect(more).toHaveLength(0);
+      expect(update?.calendar?.method).toBe('REQUEST');
+      expect(Number(/\nSEQUENCE:(\d+)/.exec(update?.calendar?.content ?? '')?.[1])).toBeGreaterThan(
+        meeting.sequence,
+      );
+    }
+
+    // Nothing changed since: syncing both calendars again tells nobody anything.
+    const settled = (await notificationsOf(tenant.tenantId, tenant.learner)).length;
+    const tutorTold = (await notificationsOf(tenant.tenantId, tenant.tutor)).length;
+    await syncOf(tenant.tenantId, tutorCalendar.calendarId);
+    expect((await notificationsOf(tenant.tenantId, tenant.learner)).length).toBe(settled);
+    expect((await notificationsOf(tenant.tenantId, tenant.tutor)).length).toBe(tutorTold);
+    expect((await getMeeting(t.database.db, tenant.tutor, meeting.id)).version).toBe(after.version);
+  });
+
+  it('deleting it in the calendar cancels the meeting; the attendees are told once', async () => {
+    const tenant = await t.freshTenant(`delete-${kind}`);
+    const tutorCalendar = await t.connect(tenant.tutor, kind, ORGANIZER_ACCOUNT[kind]);
+    if (kind === 'caldav') await t.connect(tenant.learner, 'google', GOOGLE_ACCOUNTS.third);
+    const meeting = await send(t, tenant.tutor, [tenant.learner.userId]);
+    await syncOf(tenant.tenantId, tutorCalendar.calendarId);
+    const before = await notificationsOf(tenant.tenantId, tenant.learner);
+    t.mail.clear();
+
+    const { provider, externalCalendarId } = await organizersCalendar(tutorCalendar.calendarId);
+    await provider.cancelEvent(externalCalendarId, await organizerCopyId(meeting.id));
+    const synced = await syncOf(tenant.tenantId, tutorCalendar.calendarId);
+    expect(synced.converged?.cancelled).toEqual([meeting.id]);
+    expect((await getMeeting(t.database.db, tenant.tutor, meeting.id)).status).toBe('cancelled');
+    const told = (await notificationsOf(tenant.tenantId, tenant.learner)).slice(before.length);
+    expect(told.map((row) => row.kind)).toEqual(['meeting_cancelled']);
+    expect(textOf(told[0]!, tenant.learner)).toMatch(new RegExp(`was cancelled by .* in ${PLACE[kind]}$`));
+    if (kind === 'caldav') {
+      const cancels = deliveryMailTo(t, GOOGLE_ACCOUNTS.third).filter(
+        (message) => message.calendar?.method === 'CANCEL',
+      );
+      expect(cancels).toHaveLength(1);
+      expect(await radicaleObjects(t, RADICALE_USERS[1].username, meeting.icalUid)).toHaveLength(0);
+    }
+
+    await syncOf(tenant.tenantId, tutorCalendar.calendarId);
+    expect(await notificationsOf(tenant.tenantId, tenant.learner)).toHaveLength(told.length + before.length);
+  });
+});
+
+describe('a change on both sides between syncs: the later one wins everywhere', () => {
+  it('Tandem’s later edit is written over the calendar’s; the organiser is told theirs was replaced', async () => {
+    const tenant = await t.freshTenant('conflict-tandem');
+    const tutorCalendar = await t.connect(tenant.tutor, 'google', GOOGLE_ACCOUNTS.organizer);
+    await t.connect(tenant.learner, 'google', GOOGLE_ACCOUNTS.attendee);
+    const meeting = await send(t, tenant.tutor, [tenant.learner.userId]);
+    const { provider, externalCalendarId } = await organizersCalendar(tutorCalendar.calendarId);
+    const copyId = await organizerCopyId(meeting.id);
+    const current = await provider.getEvent(externalCalendarId, copyId);
+    await provider.updateEvent(externalCalendarId, copyId, rewrite(current, { title: 'Renamed in Google' }), {
+      etag: current.etag,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+
+    // Later, in Tandem, before any sync saw Google's change: the write meets a 412.
+    await updateMeeting(t.schedule, tenant.tutor, {
+      id: meeting.id,
+      version: meeting.version,
+      title: 'Renamed in Tandem',
+    });
+    await t.driver.idle();
+    const copy = await provider.getEvent(externalCalendarId, copyId);
+    expect(copy.title).toBe('Renamed in Tandem');
+    const told = await notificationsOf(tenant.tenantId, tenant.tutor);
+    const overridden = told.filter((row) => row.kind === 'meeting_change_overridden');
+    expect(overridden).toHaveLength(1);
+    expect(textOf(overridden[0]!, tenant.tutor)).toMatch(
+      /^Your change to Renamed in Tandem in Google Calendar was replaced by a later change .*in Tandem/,
+    );
+
+    // The sync that follows brings our own write back: nothing changes, nobody is told again.
+    const synced = await syncOf(tenant.tenantId, tutorCalendar.calendarId);
+    expect(synced.converged?.updated).toEqual([]);
+    const after = await getMeeting(t.database.db, tenant.tutor, meeting.id);
+    expect(after.title).toBe('Renamed in Tandem');
+    expect(googleCopies(t, GOOGLE_ACCOUNTS.organizer, after.icalUid)).toHaveLength(1);
+    expect(await notificationsOf(tenant.tenantId, tenant.tutor)).toHaveLength(told.length);
+  });
+
+  it('the calendar’s later edit wins over Tandem’s unwritten one; the Tandem editor is told', async () => {
+    const tenant = await t.freshTenant('conflict-provider');
+    const tutorCalendar = await t.connect(tenant.tutor, 'microsoft', MICROSOFT_ACCOUNTS.organizer);
+    await t.connect(tenant.learner, 'microsoft', MICROSOFT_ACCOUNTS.attendee);
+    const meeting = await send(t, tenant.tutor, [tenant.learner.userId]);
+    await syncOf(tenant.tenantId, tutorCalendar.calendarId);
+
+    // Tandem's edit first, its delivery not yet run (jobs held back)…
+    const held: unknown[] = [];
+    await updateMeeting(
+      { ...t.schedule, jobs: { send: async (events) => void held.push(events) } },
+      tenant.tutor,
+      { id: meeting.id, version: meeting.version, title: 'Renamed in Tandem' },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // …then, later, the organiser's own edit in Outlook.
+    const { provider, externalCalendarId } = await organizersCalendar(tutorCalendar.calendarId);
+    const copyId = await organizerCopyId(meeting.id);
+    const current = await provider.getEvent(externalCalendarId, copyId);
+    await provider.updateEvent(
+      externalCalendarId,
+      copyId,
+      rewrite(current, { title: 'Renamed in Outlook' }),
+      { etag: current.etag },
+    );
+
+    // Delivery now runs: its If-Match fails, the later change is Outlook's, so it asks for a sync
+    // rather than writing over it; the sync brings Outlook's change in.
+    await t.driver.send({
+      name: 'tandem/meeting.changed',
+      data: { tenantId: tenant.tenantId, meetingId: meeting.id, version: meeting.version + 1 },
+    });
+    await t.driver.idle();
+    const after = await getMeeting(t.database.db, tenant.tutor, meeting.id);
+    expect(after.title).toBe('Renamed in Outlook');
+    expect((await provider.getEvent(externalCalendarId, copyId)).title).toBe('Renamed in Outlook');
+    expect(
+      microsoftCopies(t, MICROSOFT_ACCOUNTS.attendee, after.icalUid).map((copy) => copy.subject),
+    ).toEqual(['Renamed in Outlook']);
+    const overridden = (await notificationsOf(tenant.tenantId, tenant.tutor)).filter(
+      (row) => row.kind === 'meeting_change_overridden',
+    );
+    expect(overridden).toHaveLength(1);
+    expect(textOf(overridden[0]!, tenant.tutor)).toMatch(
+      /^Your change to Renamed in Outlook in Tandem was replaced by a later change .*in Outlook/,
+    );
+  });
+});

@@ -1,0 +1,359 @@
+import { and, eq, inArray, isNull, lt, or } from 'drizzle-orm';
+import type { Database, Transaction } from '@/server/db/client';
+import {
+  calendarConnections,
+  calendars,
+  externalEvents,
+  meetingAttendees,
+  meetingLinks,
+  meetings,
+  users,
+  type MirrorAttendee,
+} from '@/server/db/schema';
+import type { JobDispatcher } from '@/server/jobs/events';
+import { NotificationOutbox, notifyUsers } from '@/server/notifications/notify';
+import { pickLaterChange, type ChangeSide } from './later-change';
+
+/** What applying organisers' own changes needs: the database, the clock, and jobs to deliver and email. */
+export interface ConvergeDeps {
+  db: Database;
+  now: () => Date;
+  jobs?: JobDispatcher;
+}
+
+export interface OrganizerChangeResult {
+  /** Meetings moved, renamed or re-placed from the organiser's calendar. */
+  updated: string[];
+  /** Meetings cancelled because the organiser deleted or cancelled their copy. */
+  cancelled: string[];
+  /** Changes made on both sides since the last sync: Tandem's was later and will be written. */
+  keptTandemChange: string[];
+}
+
+interface CopyState {
+  title: string | null;
+  location: string | null;
+  startAt: Date;
+  endAt: Date;
+  allDay: boolean;
+  status: string;
+  etag: string | null;
+  providerUpdatedAt: Date | null;
+  attendees: MirrorAttendee[];
+}
+
+/**
+ * The organiser changed Tandem's meeting in their own calendar (DESIGN.md §4 rule 5): sync found
+ * their copy with an etag Tandem did not write (delivery/link-copies.ts), or found it gone
+ * (vanished-copies.ts). The meeting follows — new time, title, place; a deletion cancels it —
+ * and every attendee is told what changed, where and by whom. This is distinct from mirroring:
+ * the mirror row stays the organiser's event; this updates the meeting it is a copy of.
+ *
+ * If Tandem also changed the meeting since its last write to that copy, the later change wins
+ * (later-change.ts) and the person whose change lost is told. The organiser's copy is marked as
+ * holding the new version, so delivery does not write it back; the job still runs, for the
+ * attendees Tandem itself delivers to (iMIP, CalDAV copies, answer links).
+ */
+export async function applyOrganizerCopyChanges(
+  deps: ConvergeDeps,
+  ref: { tenantId: string; calendarId: string },
+  changed: { meetingId: string; externalId: string }[],
+  vanished: { meetingId: string; externalId: string }[],
+): Promise<OrganizerChangeResult> {
+  const result: OrganizerChangeResult = { updated: [], cancelled: [], keptTandemChange: [] };
+  if (changed.length === 0 && vanished.length === 0) return result;
+  const provider = await calendarProvider(deps.db, ref);
+  if (!provider) return result;
+  const gone = new Set(vanished.map((copy) => copy.meetingId));
+  for (const copy of [...changed.filter((copy) => !gone.has(copy.meetingId)), ...vanished]) {
+    const outbox = new NotificationOutbox();
+    const outcome = await deps.db.transaction((tx) =>
+      applyOne(tx, deps.now(), { ...ref, provider }, copy, gone.has(copy.meetingId), outbox),
+    );
+    if (outcome.kind === 'none') continue;
+    if (outcome.kind === 'updated') result.updated.push(copy.meetingId);
+    if (outcome.kind === 'cancelled') result.cancelled.push(copy.meetingId);
+    if (outcome.kind === 'kept_tandem') result.keptTandemChange.push(copy.meetingId);
+    if (deps.jobs) {
+      await deps.jobs.send({
+        name: 'tandem/meeting.changed',
+        data: { tenantId: ref.tenantId, meetingId: copy.meetingId, version: outcome.version },
+      });
+      await outbox.announce(deps.jobs);
+    }
+  }
+  return result;
+}
+
+type Outcome = { kind: 'none' } | { kind: 'updated' | 'cancelled' | 'kept_tandem'; version: number };
+
+async function applyOne(
+  tx: Transaction,
+  now: Date,
+  ref: { tenantId: string; calendarId: string; provider: string },
+  copy: { meetingId: string; externalId: string },
+  deleted: boolean,
+  outbox: NotificationOutbox,
+): Promise<Outcome> {
+  const [meeting] = await tx
+    .select()
+    .from(meetings)
+    .where(and(eq(meetings.tenantId, ref.tenantId), eq(meetings.id, copy.meetingId)))
+    .for('update');
+  const [link] = await tx
+    .select()
+    .from(meetingLinks)
+    .where(
+      and(
+        eq(meetingLinks.tenantId, ref.tenantId),
+        eq(meetingLinks.meetingId, copy.meetingId),
+        eq(meetingLinks.calendarId, ref.calendarId),
+        eq(meetingLinks.role, 'organizer'),
+      ),
+    );
+  if (!meeting || !link || link.externalId !== copy.externalId) return { kind: 'none' };
+  const mirrored = deleted ? null : await mirroredCopy(tx, ref, copy.externalId);
+  if (!deleted && !mirrored) return { kind: 'none' };
+  if (meeting.status === 'cancelled') {
+    await markCopySeen(tx, link.id, ref.tenantId, mirrored?.etag ?? link.etag, link.writtenVersion, now);
+    return { kind: 'none' };
+  }
+
+  const proposed = deleted ? { cancelled: true as const } : changesFrom(meeting, mirrored!);
+  if (!proposed) {
+    // Nothing the meeting holds changed (an answer shown there, say): the next read is not a change.
+    await markCopySeen(tx, link.id, ref.tenantId, mirrored!.etag, link.writtenVersion, now);
+    return { kind: 'none' };
+  }
+  const organizerName = await nameOf(tx, meeting.organizerId);
+  const providerSide: ChangeSide = {
+    at: mirrored?.providerUpdatedAt ?? now,
+    changedIn: ref.provider,
+    userId: meeting.organizerId,
+  };
+  const tandemUnwritten = (link.writtenVersion ?? 0) < meeting.version;
+  if (tandemUnwritten) {
+    const tandemSide: ChangeSide = {
+      at: meeting.updatedAt,
+      changedIn: meeting.changedIn,
+      userId: meeting.updatedBy,
+    };
+    if (pickLaterChange(tandemSide, providerSide) === 'first') {
+      // Tandem's change is later: it will overwrite the copy (with this etag), and the organiser
+      // learns their edit in their calendar did not stick.
+      await markCopySeen(tx, link.id, ref.tenantId, mirrored?.etag ?? null, link.writtenVersion, now);
+      outbox.add(
+        ref.tenantId,
+        await notifyUsers(tx, ref.tenantId, [meeting.organizerId], 'meeting_change_overridden', {
+          meetingId: meeting.id,
+          title: meeting.title,
+          startsAt: meeting.startsAt.toISOString(),
+          yourChangeIn: ref.provider,
+          winnerChangeIn: meeting.changedIn,
+          winnerName: meeting.updatedBy ? await nameOf(tx, meeting.updatedBy) : null,
+        }),
+      );
+      return { kind: 'kept_tandem', version: meeting.version };
+    }
+    if (meeting.updatedBy) {
+      outbox.add(
+        ref.tenantId,
+        await notifyUsers(tx, ref.tenantId, [meeting.updatedBy], 'meeting_change_overridden', {
+          meetingId: meeting.id,
+          title: 'cancelled' in proposed ? meeting.title : (proposed.title ?? meeting.title),
+          startsAt: ('cancelled' in proposed ? meeting.startsAt : proposed.startsAt).toISOString(),
+          yourChangeIn: meeting.changedIn,
+          winnerChangeIn: ref.provider,
+          winnerName: organizerName,
+        }),
+      );
+    }
+  }
+
+  const version = meeting.version + 1;
+  const stamp = {
+    version,
+    sequence: meeting.sequence + 1,
+    updatedAt: providerSide.at > meeting.updatedAt ? providerSide.at : now,
+    updatedBy: meeting.organizerId,
+    changedIn: ref.provider,
+  };
+  const attendeeUserIds = await attendeeUserIdsOf(tx, ref.tenantId, meeting.id);
+  const about = { meetingId: meeting.id, changedIn: ref.provider, changedByName: organizerName };
+  if ('cancelled' in proposed) {
+    await tx
+      .update(meetings)
+      .set({ status: 'cancelled', ...stamp })
+      .where(and(eq(meetings.tenantId, ref.tenantId), eq(meetings.id, meeting.id)));
+    outbox.add(
+      ref.tenantId,
+      await notifyUsers(tx, ref.tenantId, attendeeUserIds, 'meeting_cancelled', {
+        ...about,
+        title: meeting.title,
+        startsAt: meeting.startsAt.toISOString(),
+      }),
+    );
+    await markCopySeen(tx, link.id, ref.tenantId, link.etag, version, now);
+    return { kind: 'cancelled', version };
+  }
+
+  await tx
+    .update(meetings)
+    .set({
+      title: proposed.title ?? meeting.title,
+      location: proposed.location,
+      startsAt: proposed.startsAt,
+      endsAt: proposed.endsAt,
+      ...stamp,
+    })
+    .where(and(eq(meetings.tenantId, ref.tenantId), eq(meetings.id, meeting.id)));
+  if (proposed.timeChanged) await resetAnswersTheCopyLacks(tx, ref.tenantId, meeting.id, mirrored!);
+  outbox.add(
+    ref.tenantId,
+    await notifyUsers(tx, ref.tenantId, attendeeUserIds, 'meeting_updated', {
+      ...about,
+      title: proposed.title ?? meeting.title,
+      startsAt: proposed.startsAt.toISOString(),
+      timeChanged: proposed.timeChanged,
+    }),
+  );
+  await markCopySeen(tx, link.id, ref.tenantId, mirrored!.etag, version, now);
+  return { kind: 'updated', version };
+}
+
+interface ProposedUpdate {
+  title: string | null;
+  location: string | null;
+  startsAt: Date;
+  endsAt: Date;
+  timeChanged: boolean;
+}
+
+/**
+ * What the organiser's copy changes in the meeting, or null when nothing it holds differs. An
+ * all-day copy keeps the meeting's time (a meeting is timed; its dates alone say nothing useful).
+ * A copy without a title (a provider that hid it) keeps the meeting's.
+ */
+export function changesFrom(
+  meeting: { title: string; location: string | null; startsAt: Date; endsAt: Date },
+  copy: CopyState,
+): ProposedUpdate | null {
+  if (copy.status === 'cancelled') return null;
+  const timeChanged =
+    !copy.allDay &&
+    (copy.startAt.getTime() !== meeting.startsAt.getTime() ||
+      copy.endAt.getTime() !== meeting.endsAt.getTime());
+  const title = copy.title?.trim() ? copy.title : null;
+  const titleChanged = title !== null && title !== meeting.title;
+  const location = (copy.location ?? '').trim() || null;
+  const locationChanged = location !== ((meeting.location ?? '').trim() || null);
+  if (!timeChanged && !titleChanged && !locationChanged) return null;
+  return {
+    title,
+    location,
+    startsAt: timeChanged ? copy.startAt : meeting.startsAt,
+    endsAt: timeChanged ? copy.endAt : meeting.endsAt,
+    timeChanged,
+  };
+}
+
+/**
+ * A move asks everyone to answer again — except where the organiser's copy still shows an answer
+ * (a provider that kept it, or an answer given after the move): the copy is the provider's word.
+ */
+async function resetAnswersTheCopyLacks(
+  tx: Transaction,
+  tenantId: string,
+  meetingId: string,
+  copy: CopyState,
+): Promise<void> {
+  const answered = copy.attendees
+    .filter((entry) => entry.response !== 'needs_action')
+    .map((entry) => entry.email.toLowerCase());
+  const rows = await tx
+    .select({ id: meetingAttendees.id, email: meetingAttendees.email })
+    .from(meetingAttendees)
+    .where(and(eq(meetingAttendees.tenantId, tenantId), eq(meetingAttendees.meetingId, meetingId)));
+  const reset = rows.filter((row) => !answered.includes(row.email.toLowerCase())).map((row) => row.id);
+  if (reset.length === 0) return;
+  await tx
+    .update(meetingAttendees)
+    .set({ response: 'needs_action', respondedAt: null, respondedVia: null, comment: null })
+    .where(
+      and(
+        eq(meetingAttendees.tenantId, tenantId),
+        inArray(meetingAttendees.id, reset),
+        or(
+          isNull(meetingAttendees.respondedAt),
+          lt(meetingAttendees.respondedAt, copy.providerUpdatedAt ?? new Date()),
+        ),
+      ),
+    );
+}
+
+async function markCopySeen(
+  tx: Transaction,
+  linkId: string,
+  tenantId: string,
+  etag: string | null,
+  writtenVersion: number | null,
+  at: Date,
+): Promise<void> {
+  await tx
+    .update(meetingLinks)
+    .set({ etag, writtenVersion, updatedAt: at })
+    .where(and(eq(meetingLinks.tenantId, tenantId), eq(meetingLinks.id, linkId)));
+}
+
+async function mirroredCopy(
+  tx: Transaction,
+  ref: { tenantId: string; calendarId: string },
+  externalId: string,
+): Promise<CopyState | null> {
+  const [row] = await tx
+    .select({
+      title: externalEvents.title,
+      location: externalEvents.location,
+      startAt: externalEvents.startAt,
+      endAt: externalEvents.endAt,
+      allDay: externalEvents.allDay,
+      status: externalEvents.status,
+      etag: externalEvents.etag,
+      providerUpdatedAt: externalEvents.providerUpdatedAt,
+      attendees: externalEvents.attendees,
+    })
+    .from(externalEvents)
+    .where(
+      and(
+        eq(externalEvents.tenantId, ref.tenantId),
+        eq(externalEvents.calendarId, ref.calendarId),
+        eq(externalEvents.externalId, externalId),
+      ),
+    );
+  return row ?? null;
+}
+
+async function calendarProvider(
+  db: Database,
+  ref: { tenantId: string; calendarId: string },
+): Promise<string | null> {
+  const [row] = await db
+    .select({ provider: calendarConnections.provider })
+    .from(calendars)
+    .innerJoin(calendarConnections, eq(calendarConnections.id, calendars.connectionId))
+    .where(and(eq(calendars.tenantId, ref.tenantId), eq(calendars.id, ref.calendarId)));
+  return row?.provider ?? null;
+}
+
+async function nameOf(tx: Transaction, userId: string): Promise<string | null> {
+  const [row] = await tx.select({ name: users.name }).from(users).where(eq(users.id, userId));
+  return row?.name ?? null;
+}
+
+async function attendeeUserIdsOf(tx: Transaction, tenantId: string, meetingId: string): Promise<string[]> {
+  const rows = await tx
+    .select({ userId: meetingAttendees.userId })
+    .from(meetingAttendees)
+    .where(and(eq(meetingAttendees.tenantId, tenantId), eq(meetingAttendees.meetingId, meetingId)));
+  return rows.flatMap((row) => (row.userId ? [row.userId] : []));
+}
