@@ -1,7 +1,8 @@
-import { and, eq, gt, isNotNull, ne, or } from 'drizzle-orm';
+import { and, eq, gt, isNotNull, isNull, ne, or } from 'drizzle-orm';
 import type { Executor } from '@/server/db/client';
 import { calendars, meetingLinks, meetings } from '@/server/db/schema';
 import type { JobDispatcher } from '@/server/jobs/events';
+import { REMOVED_FROM_CALENDAR } from './attendee-copies';
 
 /**
  * Meetings still to come whose copy in one of the connection's calendars Tandem could not write
@@ -29,6 +30,8 @@ export async function meetingsWaitingForConnection(
         eq(meetingLinks.tenantId, ref.tenantId),
         eq(calendars.connectionId, ref.connectionId),
         ne(meetingLinks.state, 'written'),
+        // A copy the attendee deleted themselves is their answer, not something to put back.
+        or(isNull(meetingLinks.lastError), ne(meetingLinks.lastError, REMOVED_FROM_CALENDAR)),
         eq(meetings.status, 'scheduled'),
         or(gt(meetings.endsAt, now), isNotNull(meetings.recurrence)),
       ),
