@@ -14,6 +14,7 @@ import { useTestDatabase } from '@/tests/support/database';
 import { googleCopies, send } from '@/tests/support/delivery-checks';
 import {
   GOOGLE_ACCOUNTS,
+  RADICALE_USERS,
   startDeliveryTestbed,
   type DeliveryTestbed,
 } from '@/tests/support/delivery-testbed';
@@ -67,6 +68,26 @@ describe('the organiser’s calendar needs reconnecting', () => {
     await reconnect(tenant.tutor);
     await t.driver.idle();
     expect(googleCopies(t, GOOGLE_ACCOUNTS.organizer, meeting.icalUid)).toHaveLength(1);
+  });
+});
+
+describe('an attendee’s CalDAV calendar, where Tandem placed the copy, needs reconnecting', () => {
+  it('the organiser is told whose calendar falls behind, the attendee that theirs does', async () => {
+    const tenant = await t.freshTenant('attendee-reauth');
+    await t.connect(tenant.tutor, 'google', GOOGLE_ACCOUNTS.organizer);
+    const { connectionId } = await t.connect(tenant.learner, 'caldav', RADICALE_USERS[0].address);
+    const meeting = await send(t, tenant.tutor, [tenant.learner.userId]);
+    expect(meeting.attendees[0]?.delivery.method).toBe('tandem_copy');
+    expect(meeting.calendarsNotUpdated).toEqual([]);
+
+    await markConnectionNeedsReauth(t.database.db, { tenantId: tenant.tenantId, connectionId }, new Date());
+    const learnerName = meeting.attendees[0]?.name ?? '';
+    expect((await getMeeting(t.database.db, tenant.tutor, meeting.id)).calendarsNotUpdated).toEqual([
+      `Not updated in ${learnerName}’s CalDAV calendar: it needs reconnecting`,
+    ]);
+    expect((await getMeeting(t.database.db, tenant.learner, meeting.id)).calendarsNotUpdated).toEqual([
+      'Not updated in your CalDAV calendar: it needs reconnecting',
+    ]);
   });
 });
 
