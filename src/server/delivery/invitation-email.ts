@@ -109,6 +109,16 @@ function itipMail(
     meeting,
     organizer: { email: deps.mailer.imipAddress, name: state.organizer.name },
     attendees: cancelled ? attendees.filter((attendee) => attendee.email === delivery.address) : attendees,
+    exceptions: state.occurrences.map((occurrence) => ({
+      originalStartsAt: occurrence.originalStartsAt,
+      cancelled: occurrence.status === 'cancelled',
+      sequence: occurrence.sequence,
+      title: occurrence.title ?? meeting.title,
+      description: occurrence.description ?? meeting.description,
+      location: occurrence.location ?? meeting.location,
+      startsAt: occurrence.startsAt,
+      endsAt: occurrence.endsAt,
+    })),
     now: deps.now(),
   });
   const text = cancelled

@@ -88,6 +88,15 @@ export function describeNotification(
     case 'meeting_updated': {
       const at = when('startsAt');
       const by = changedBy();
+      // One occurrence of a series: "Weekly check-in on Tue 8 Dec was moved to … by Priya Shah in Outlook".
+      const occurrence = when('occurrenceOf');
+      if (occurrence) {
+        const text =
+          payload['timeChanged'] === true && at
+            ? `${title} on ${occurrence} was moved to ${at}${by}. Please answer again.`
+            : `${title} on ${occurrence} was changed${by}`;
+        return { text, href: meetingHref };
+      }
       const text =
         payload['timeChanged'] === true && at
           ? `${title} moved to ${at}${by}. Please answer again.`
@@ -96,7 +105,12 @@ export function describeNotification(
     }
     case 'meeting_cancelled': {
       const at = when('startsAt');
-      return { text: `${title}${at ? ` on ${at}` : ''} was cancelled${changedBy()}`, href: meetingHref };
+      // One occurrence of a series: the rest of it stays.
+      const only = field('occurrenceOf') ? '; the other occurrences stay as they are' : '';
+      return {
+        text: `${title}${at ? ` on ${at}` : ''} was cancelled${changedBy()}${only}`,
+        href: meetingHref,
+      };
     }
     case 'meeting_response': {
       if (payload['removedFromCalendar'] === true) {
