@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { recordAnswer } from '@/server/answers/record-answer';
-import type { Database } from '@/server/db/client';
+import type { Database, Executor } from '@/server/db/client';
 import { calendarConnections, calendars, meetingAttendees, meetingLinks } from '@/server/db/schema';
 import { ConflictError, NotFoundError } from '@/server/errors';
 import type { JobDispatcher } from '@/server/jobs/events';
@@ -32,6 +32,23 @@ export async function recordRemovedAttendeeCopies(
   let declined = 0;
   for (const copy of copies) {
     const attendeeId = copy.attendeeId!;
+    const [attendee] = await deps.db
+      .select({ response: meetingAttendees.response, method: meetingAttendees.deliveryMethod })
+      .from(meetingAttendees)
+      .where(and(eq(meetingAttendees.tenantId, ref.tenantId), eq(meetingAttendees.id, attendeeId)));
+    if (!attendee) continue;
+    if (attendee.method === 'organizer_provider') {
+      // The provider carries answers to the organiser's copy (Outlook removes a declined meeting
+      // from the attendee's calendar; Google turns a deletion into a decline): its word comes first.
+      if (attendee.response === 'declined') {
+        await forgetCopy(deps.db, ref.tenantId, copy.linkId, deps.now());
+        continue;
+      }
+      if (copy.lastError !== VANISHED_ONCE) {
+        await lookAgainAfterOrganizerSync(deps, ref, copy);
+        continue;
+      }
+    }
     const outbox = new NotificationOutbox();
     const at = deps.now();
     try {
@@ -50,16 +67,7 @@ export async function recordRemovedAttendeeCopies(
           },
           outbox,
         );
-        await tx
-          .update(meetingLinks)
-          .set({
-            externalId: null,
-            etag: null,
-            state: 'pending',
-            lastError: REMOVED_FROM_CALENDAR,
-            updatedAt: at,
-          })
-          .where(and(eq(meetingLinks.tenantId, ref.tenantId), eq(meetingLinks.id, copy.linkId)));
+        await forgetCopy(tx, ref.tenantId, copy.linkId, at);
         await tx
           .update(meetingAttendees)
           .set({ deliveryDetail: REMOVED_FROM_CALENDAR })
@@ -74,4 +82,54 @@ export async function recordRemovedAttendeeCopies(
     }
   }
   return { declined };
+}
+
+/** Marks a vanished copy seen once, while the organiser's calendar is asked what the provider made of it. */
+const VANISHED_ONCE = 'gone from their calendar: waiting for the organiser’s calendar';
+
+async function lookAgainAfterOrganizerSync(
+  deps: { db: Database; now: () => Date; jobs?: JobDispatcher },
+  ref: { tenantId: string; calendarId: string },
+  copy: VanishedCopy,
+): Promise<void> {
+  await deps.db
+    .update(meetingLinks)
+    .set({ lastError: VANISHED_ONCE, updatedAt: deps.now() })
+    .where(and(eq(meetingLinks.tenantId, ref.tenantId), eq(meetingLinks.id, copy.linkId)));
+  const [organizerCopy] = await deps.db
+    .select({ calendarId: meetingLinks.calendarId })
+    .from(meetingLinks)
+    .where(
+      and(
+        eq(meetingLinks.tenantId, ref.tenantId),
+        eq(meetingLinks.meetingId, copy.meetingId),
+        eq(meetingLinks.role, 'organizer'),
+      ),
+    );
+  // The organiser's calendar first, then this one again: by then the answer is in, or there is none.
+  await deps.jobs?.send([
+    ...(organizerCopy
+      ? [
+          {
+            name: 'tandem/calendar.sync-requested' as const,
+            data: {
+              tenantId: ref.tenantId,
+              calendarId: organizerCopy.calendarId,
+              reason: 'conflict' as const,
+            },
+          },
+        ]
+      : []),
+    {
+      name: 'tandem/calendar.sync-requested' as const,
+      data: { tenantId: ref.tenantId, calendarId: ref.calendarId, reason: 'conflict' as const },
+    },
+  ]);
+}
+
+async function forgetCopy(db: Executor, tenantId: string, linkId: string, at: Date): Promise<void> {
+  await db
+    .update(meetingLinks)
+    .set({ externalId: null, etag: null, state: 'pending', lastError: REMOVED_FROM_CALENDAR, updatedAt: at })
+    .where(and(eq(meetingLinks.tenantId, tenantId), eq(meetingLinks.id, linkId)));
 }

@@ -9,6 +9,8 @@ export interface VanishedCopy {
   /** The attendee whose copy it was (attendee copies only). */
   attendeeId: string | null;
   externalId: string;
+  /** The link's last problem in words (attendee-copies.ts marks a copy it has seen vanish once). */
+  lastError: string | null;
 }
 
 /**
@@ -35,6 +37,7 @@ export async function findVanishedCopies(
       role: meetingLinks.role,
       attendeeId: meetingLinks.attendeeId,
       externalId: meetingLinks.externalId,
+      lastError: meetingLinks.lastError,
     })
     .from(meetingLinks)
     .innerJoin(

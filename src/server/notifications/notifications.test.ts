@@ -232,6 +232,7 @@ describe('preferences', () => {
       'meeting_cancelled',
       'meeting_response',
       'meeting_counter_proposed',
+      'meeting_change_overridden',
       'meeting_delivery_failed',
       'connection_needs_reauth',
     ]);
