@@ -11,7 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   calendarConnections,
   calendars,
+  meetingAttendees,
   meetingLinks,
+  meetingOccurrenceAnswers,
+  meetingOccurrences,
   meetingOccurrenceWrites,
   meetings,
   notifications,
@@ -288,5 +291,55 @@ describe.each(['google', 'microsoft', 'caldav'] as const)('occurrences with the 
       movedStart.getTime(),
       nthStart(meeting, 3).getTime(),
     ]);
+  });
+});
+
+/**
+ * The learner answers one occurrence in their own calendar: Google, or a CalDAV copy Tandem placed.
+ * Outlook is not here: the Graph adapter's sync brings no occurrence exceptions of a series the
+ * account was invited to, so an answer to one occurrence there is not seen yet.
+ */
+const ANSWERING: Record<'google' | 'caldav', { organizer: CalendarKind; account: string; learner: string }> =
+  {
+    google: { organizer: 'google', account: GOOGLE_ACCOUNTS.organizer, learner: GOOGLE_ACCOUNTS.attendee },
+    caldav: { organizer: 'google', account: GOOGLE_ACCOUNTS.organizer, learner: RADICALE_USERS[0].address },
+  };
+
+describe.each(['google', 'caldav'] as const)('an answer to one occurrence in %s', (kind) => {
+  it('is kept for that occurrence, apart from the series; the organiser is told once', async () => {
+    const setup = ANSWERING[kind];
+    const tenant = await t.freshTenant(`answer-${kind}`);
+    await t.connect(tenant.tutor, setup.organizer, setup.account);
+    const learnerCalendar = await t.connect(tenant.learner, kind, setup.learner);
+    const meeting = await sendWeeklySeries(t, tenant.tutor, [tenant.learner.userId]);
+    await syncOf(tenant.tenantId, learnerCalendar.calendarId);
+    const [, second] = await instancesIn(learnerCalendar.calendarId, meeting);
+    expect(second).toBeDefined();
+    const before = (await notificationsOf(tenant.tenantId, tenant.tutor)).length;
+
+    const { provider, externalCalendarId } = await calendarOf(learnerCalendar.calendarId);
+    await provider.respondToEvent(externalCalendarId, second!.externalId, 'declined');
+    await syncOf(tenant.tenantId, learnerCalendar.calendarId);
+
+    const answers = await t.database.db
+      .select({
+        originalStartsAt: meetingOccurrences.originalStartsAt,
+        response: meetingOccurrenceAnswers.response,
+      })
+      .from(meetingOccurrenceAnswers)
+      .innerJoin(meetingOccurrences, eq(meetingOccurrences.id, meetingOccurrenceAnswers.occurrenceId))
+      .where(eq(meetingOccurrences.meetingId, meeting.id));
+    expect(answers).toEqual([{ originalStartsAt: nthStart(meeting, 1), response: 'declined' }]);
+    const [series] = await t.database.db
+      .select({ response: meetingAttendees.response })
+      .from(meetingAttendees)
+      .where(eq(meetingAttendees.meetingId, meeting.id));
+    expect(series?.response).toBe('needs_action');
+    const told = (await notificationsOf(tenant.tenantId, tenant.tutor)).slice(before);
+    expect(told.map((row) => row.kind)).toEqual(['meeting_response']);
+    expect(textOf(told[0]!, tenant.tutor)).toMatch(new RegExp(`declined ${meeting.title} on `));
+
+    await syncOf(tenant.tenantId, learnerCalendar.calendarId);
+    expect((await notificationsOf(tenant.tenantId, tenant.tutor)).slice(before)).toHaveLength(1);
   });
 });

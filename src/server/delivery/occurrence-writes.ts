@@ -67,6 +67,7 @@ export async function occurrencesBehind(db: Executor, state: DeliveryState): Pro
   );
   const series = await seriesWrites(db, meeting.tenantId, meeting.id);
   return rows
+    .filter((row) => row.version > 0)
     .filter((row) =>
       targets.some(
         (target) => !isCurrent(written.get(`${row.id}|${target.key}`), row, series.get(target.key)),
@@ -152,7 +153,8 @@ export async function deliverOccurrence(
       ),
     );
   const outcome: OccurrenceOutcome = {};
-  if (!occurrence || state.meeting.status === 'cancelled') return outcome;
+  // Version 0: a row that only holds answers to an occurrence nobody changed (answers/occurrence-answers.ts).
+  if (!occurrence || occurrence.version === 0 || state.meeting.status === 'cancelled') return outcome;
   const written = await writesOf(deps.db, ref.tenantId, [occurrence.id]);
   const series = await seriesWrites(deps.db, ref.tenantId, ref.meetingId);
   for (const target of occurrenceTargets(state)) {
