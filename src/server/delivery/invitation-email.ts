@@ -7,6 +7,8 @@ import type { AttendeeDelivery } from './decide';
 import { buildItipCalendar, type ItipAttendee } from './itip';
 import { loadDeliveryState, type DeliveryState, type MeetingRef } from './meeting-state';
 import type { DeliveryDeps } from './organizer-copy';
+import { emailTarget } from './occurrence-writes';
+import { recordOccurrenceWrite } from './occurrence-records';
 import { deliveryWords } from './words';
 
 export type EmailOutcome = 'sent' | 'up_to_date';
@@ -57,6 +59,16 @@ export async function sendInvitationEmail(
         at,
       });
       throw error;
+    }
+  }
+  if (delivery.tandemSendsItip && !cancelled) {
+    // The series REQUEST carried every occurrence exception as it is now: none is sent again alone.
+    for (const occurrence of state.occurrences.filter((row) => row.version > 0)) {
+      await recordOccurrenceWrite(deps.db, occurrence, emailTarget(ref.attendeeId), {
+        externalId: null,
+        etag: null,
+        at,
+      });
     }
   }
   await setAttendeeDelivery(deps.db, ref.tenantId, [ref.attendeeId], {
