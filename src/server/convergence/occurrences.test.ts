@@ -343,3 +343,39 @@ describe.each(['google', 'caldav'] as const)('an answer to one occurrence in %s'
     expect((await notificationsOf(tenant.tenantId, tenant.tutor)).slice(before)).toHaveLength(1);
   });
 });
+
+describe('a copy Tandem placed in a CalDAV calendar', () => {
+  it('gets the occurrence moved and cancelled in Tandem as its own override and EXDATE', async () => {
+    const tenant = await t.freshTenant('placed-copy');
+    await t.connect(tenant.tutor, 'google', GOOGLE_ACCOUNTS.organizer);
+    const learnerCalendar = await t.connect(tenant.learner, 'caldav', RADICALE_USERS[0].address);
+    const meeting = await sendWeeklySeries(t, tenant.tutor, [tenant.learner.userId]);
+    expect(await instancesIn(learnerCalendar.calendarId, meeting)).toHaveLength(4);
+    const second = nthStart(meeting, 1);
+    const third = nthStart(meeting, 2);
+    const movedStart = new Date(second.getTime() + 3 * HOUR);
+    await changeOccurrenceInTandem(t, tenant.tutor, meeting.id, second, {
+      status: 'scheduled',
+      startsAt: movedStart,
+      endsAt: new Date(movedStart.getTime() + HOUR),
+      title: `${meeting.title} (later)`,
+    });
+    await changeOccurrenceInTandem(t, tenant.tutor, meeting.id, third, {
+      status: 'cancelled',
+      startsAt: third,
+      endsAt: new Date(third.getTime() + HOUR),
+    });
+
+    const placed = await instancesIn(learnerCalendar.calendarId, meeting);
+    expect(placed.map((event) => [startOf(event), event.title])).toEqual([
+      [meeting.startsAt.getTime(), meeting.title],
+      [movedStart.getTime(), `${meeting.title} (later)`],
+      [nthStart(meeting, 3).getTime(), meeting.title],
+    ]);
+    expect(placed[1]?.originalStart?.kind === 'timed' && placed[1].originalStart.start.getTime()).toBe(
+      second.getTime(),
+    );
+    // The organiser copy is named as ORGANIZER in the override too, so the learner's app answers them.
+    expect(placed[1]?.organizer?.email).toBe(GOOGLE_ACCOUNTS.organizer);
+  });
+});
