@@ -63,7 +63,8 @@ export async function changeOccurrenceInTandem(
   meetingId: string,
   originalStartsAt: Date,
   change: { status: 'scheduled' | 'cancelled'; startsAt: Date; endsAt: Date; title?: string | null },
-) {
+  options: { deliver?: boolean } = {},
+): Promise<number> {
   const version = await t.database.db.transaction(async (tx) => {
     const [bumped] = await tx
       .update(meetings)
@@ -95,11 +96,13 @@ export async function changeOccurrenceInTandem(
     );
     return bumped!.version;
   });
+  if (options.deliver === false) return version;
   await t.driver.send({
     name: 'tandem/meeting.changed',
     data: { tenantId: organizer.tenantId, meetingId, version },
   });
   await t.driver.idle();
+  return version;
 }
 
 export async function occurrenceRows(t: DeliveryTestbed, meetingId: string) {

@@ -12,6 +12,7 @@ import {
 } from '@/server/db/schema';
 import {
   keepSeriesCopiesCurrent,
+  markInstanceSeen,
   recordOccurrenceWrite,
   writesOf,
 } from '@/server/delivery/occurrence-writes';
@@ -25,6 +26,8 @@ export interface OccurrenceChangeResult {
   updated: number;
   /** Occurrences the organiser cancelled there (a cancelled instance, or an EXDATE on the series). */
   cancelled: number;
+  /** Changed on both sides between syncs, Tandem's later: it will be written, the organiser was told. */
+  keptTandemChange: number;
 }
 
 /**
@@ -40,7 +43,7 @@ export async function applyOrganizerOccurrenceChanges(
   deps: ConvergeDeps,
   ref: { tenantId: string; calendarId: string },
 ): Promise<OccurrenceChangeResult> {
-  const result: OccurrenceChangeResult = { updated: 0, cancelled: 0 };
+  const result: OccurrenceChangeResult = { updated: 0, cancelled: 0, keptTandemChange: 0 };
   const series = await deps.db
     .select({ link: meetingLinks, meeting: meetings, provider: calendarConnections.provider })
     .from(meetingLinks)
@@ -70,7 +73,8 @@ export async function applyOrganizerOccurrenceChanges(
         applyOne(tx, deps.now(), { ...ref, provider }, meeting.id, candidate, outbox),
       );
       if (!applied) continue;
-      if (applied.status === 'cancelled') result.cancelled += 1;
+      if (applied.notifiedOnly) result.keptTandemChange += 1;
+      else if (applied.status === 'cancelled') result.cancelled += 1;
       else result.updated += 1;
       if (deps.jobs) {
         await deps.jobs.send({
@@ -91,7 +95,7 @@ async function applyOne(
   meetingId: string,
   shown: ProviderOccurrence,
   outbox: NotificationOutbox,
-): Promise<{ status: 'scheduled' | 'cancelled'; version: number } | null> {
+): Promise<{ status: 'scheduled' | 'cancelled'; version: number; notifiedOnly?: boolean } | null> {
   const [meeting] = await tx
     .select()
     .from(meetings)
@@ -153,7 +157,25 @@ async function applyOne(
   if (row && (record?.writtenVersion ?? 0) < row.version) {
     const tandemSide = { at: row.updatedAt, changedIn: row.changedIn, userId: row.updatedBy };
     const providerSide = { at: providerAt, changedIn: ref.provider, userId: meeting.organizerId };
-    if (pickLaterChange(tandemSide, providerSide) === 'first') return null;
+    if (pickLaterChange(tandemSide, providerSide) === 'first') {
+      // Tandem's change is later and will be written over theirs: the organiser learns theirs did
+      // not stick, once (their version is marked seen; an EXDATE has no version of its own to mark).
+      if (shown.etag === null) return null;
+      await markInstanceSeen(tx, row, ref.calendarId, { externalId: shown.externalId, etag: shown.etag });
+      outbox.add(
+        ref.tenantId,
+        await notifyUsers(tx, ref.tenantId, [meeting.organizerId], 'meeting_change_overridden', {
+          meetingId,
+          title: row.title ?? meeting.title,
+          startsAt: row.startsAt.toISOString(),
+          occurrenceOf: shown.originalStartsAt.toISOString(),
+          yourChangeIn: ref.provider,
+          winnerChangeIn: row.changedIn,
+          winnerName: row.updatedBy ? await nameOf(tx, row.updatedBy) : null,
+        }),
+      );
+      return { status: row.status, version: meeting.version, notifiedOnly: true };
+    }
     if (row.updatedBy) {
       outbox.add(
         ref.tenantId,

@@ -379,3 +379,67 @@ describe('a copy Tandem placed in a CalDAV calendar', () => {
     expect(placed[1]?.organizer?.email).toBe(GOOGLE_ACCOUNTS.organizer);
   });
 });
+
+describe('one occurrence changed on both sides between syncs', () => {
+  it('Tandem’s later change is written over the calendar’s; the organiser is told once', async () => {
+    const { tenant, organizerCalendar, meeting } = await seriesWorld('google', 'conflict');
+    const { provider, externalCalendarId } = await calendarOf(organizerCalendar.calendarId);
+    const [, second] = await instancesIn(organizerCalendar.calendarId, meeting);
+    const original = nthStart(meeting, 1);
+    // First in Google: the organiser moves the instance an hour later…
+    const inGoogle = new Date(original.getTime() + HOUR);
+    await provider.updateEvent(
+      externalCalendarId,
+      second!.externalId,
+      {
+        title: meeting.title,
+        description: meeting.description,
+        location: meeting.location,
+        onlineUrl: null,
+        time: {
+          kind: 'timed',
+          start: inGoogle,
+          end: new Date(inGoogle.getTime() + HOUR),
+          timeZone: meeting.timeZone,
+        },
+        recurrence: null,
+        attendees: [],
+        tandemMeetingId: meeting.id,
+        notifyAttendees: true,
+      },
+      { etag: second!.etag },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // …then, later, in Tandem, two hours later; its delivery not yet run.
+    const inTandem = new Date(original.getTime() + 2 * HOUR);
+    const version = await changeOccurrenceInTandem(
+      t,
+      tenant.tutor,
+      meeting.id,
+      original,
+      { status: 'scheduled', startsAt: inTandem, endsAt: new Date(inTandem.getTime() + HOUR) },
+      { deliver: false },
+    );
+
+    const before = (await notificationsOf(tenant.tenantId, tenant.tutor)).length;
+    await syncOf(tenant.tenantId, organizerCalendar.calendarId);
+    await syncOf(tenant.tenantId, organizerCalendar.calendarId);
+    const [row] = await occurrenceRows(t, meeting.id);
+    expect(row?.startsAt.getTime()).toBe(inTandem.getTime());
+    expect(row?.changedIn).toBe('tandem');
+    const told = (await notificationsOf(tenant.tenantId, tenant.tutor)).slice(before);
+    expect(told.map((entry) => entry.kind)).toEqual(['meeting_change_overridden']);
+
+    await t.driver.send({
+      name: 'tandem/meeting.changed',
+      data: { tenantId: tenant.tenantId, meetingId: meeting.id, version },
+    });
+    await t.driver.idle();
+    const instances = await instancesIn(organizerCalendar.calendarId, meeting);
+    expect(instances.map(startOf)).toContain(inTandem.getTime());
+    expect(instances.map(startOf)).not.toContain(inGoogle.getTime());
+    await syncOf(tenant.tenantId, organizerCalendar.calendarId);
+    expect((await notificationsOf(tenant.tenantId, tenant.tutor)).slice(before)).toHaveLength(1);
+    expect((await occurrenceRows(t, meeting.id))[0]?.startsAt.getTime()).toBe(inTandem.getTime());
+  });
+});

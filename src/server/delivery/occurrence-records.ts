@@ -118,3 +118,29 @@ export async function recordOccurrenceWrite(
       set: values,
     });
 }
+
+/**
+ * The instance as the calendar shows it now was seen (a change there that lost to Tandem's later
+ * one): its etag is kept, so the next sync does not weigh it again; the written version stays.
+ */
+export async function markInstanceSeen(
+  db: Executor,
+  occurrence: Pick<Occurrence, 'id' | 'tenantId'>,
+  target: string,
+  seen: { externalId: string | null; etag: string },
+): Promise<void> {
+  await db
+    .insert(meetingOccurrenceWrites)
+    .values({
+      tenantId: occurrence.tenantId,
+      occurrenceId: occurrence.id,
+      target,
+      externalId: seen.externalId,
+      etag: seen.etag,
+      writtenVersion: 0,
+    })
+    .onConflictDoUpdate({
+      target: [meetingOccurrenceWrites.occurrenceId, meetingOccurrenceWrites.target],
+      set: { etag: seen.etag },
+    });
+}

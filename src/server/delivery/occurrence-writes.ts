@@ -13,7 +13,12 @@ import {
 } from './occurrence-records';
 import type { DeliveryDeps } from './organizer-copy';
 
-export { keepSeriesCopiesCurrent, recordOccurrenceWrite, writesOf } from './occurrence-records';
+export {
+  keepSeriesCopiesCurrent,
+  markInstanceSeen,
+  recordOccurrenceWrite,
+  writesOf,
+} from './occurrence-records';
 
 /** Where one occurrence exception goes: the organiser's instance, placed copies, Tandem's emails. */
 export interface OccurrenceTarget {
