@@ -198,7 +198,9 @@ async function recordOne(
         via: 'provider',
         provider: input.provider,
         comment: input.comment,
-        occurrenceOf: input.originalStartsAt.toISOString(),
+        // One occurrence (describe.ts `scope`), named and linked by its start.
+        scope: 'occurrence',
+        startsAt: input.originalStartsAt.toISOString(),
       }),
     );
   }

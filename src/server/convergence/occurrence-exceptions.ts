@@ -168,7 +168,7 @@ async function applyOne(
           meetingId,
           title: row.title ?? meeting.title,
           startsAt: row.startsAt.toISOString(),
-          occurrenceOf: shown.originalStartsAt.toISOString(),
+          scope: 'occurrence',
           yourChangeIn: ref.provider,
           winnerChangeIn: row.changedIn,
           winnerName: row.updatedBy ? await nameOf(tx, row.updatedBy) : null,
@@ -236,10 +236,11 @@ async function applyOne(
     });
   }
   const attendeeIds = await attendeeUserIdsOf(tx, ref.tenantId, meetingId);
+  // One occurrence (describe.ts `scope`): named by the time it had, linked to where it is now.
   const about = {
     meetingId,
     title: meeting.title,
-    occurrenceOf: shown.originalStartsAt.toISOString(),
+    scope: 'occurrence',
     changedIn: ref.provider,
     changedByName: organizerName,
   };
@@ -248,7 +249,7 @@ async function applyOne(
       ref.tenantId,
       await notifyUsers(tx, ref.tenantId, attendeeIds, 'meeting_cancelled', {
         ...about,
-        startsAt: shown.originalStartsAt.toISOString(),
+        startsAt: held.startsAt.toISOString(),
       }),
     );
   } else {
@@ -261,6 +262,8 @@ async function applyOne(
         ...about,
         title: shown.title ?? meeting.title,
         startsAt: shown.startsAt.toISOString(),
+        originalStartsAt: shown.originalStartsAt.toISOString(),
+        previousStartsAt: held.startsAt.toISOString(),
         timeChanged,
       }),
     );
