@@ -114,7 +114,10 @@ export function describeNotification(
         return { text: `${person()} removed ${title} from their calendar`, href: meetingHref };
       }
       const answer = ANSWERED[field('response') ?? ''] ?? 'answered';
-      return { text: `${person()} ${answer} ${title}${quoted('comment')}`, href: meetingHref };
+      // An answer to one occurrence of a series names it.
+      const at = payload['scope'] ? when('startsAt') : null;
+      const which = at ? ` on ${at}` : '';
+      return { text: `${person()} ${answer} ${title}${which}${quoted('comment')}`, href: meetingHref };
     }
     case 'meeting_counter_proposed': {
       const at = when('proposedStartsAt');

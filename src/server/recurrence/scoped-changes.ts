@@ -1,6 +1,7 @@
 import { and, eq, gte } from 'drizzle-orm';
 import type { Executor, Transaction } from '@/server/db/client';
 import { meetingAttendees, meetingOccurrences, meetings } from '@/server/db/schema';
+import { keepSeriesCopiesCurrent } from '@/server/delivery/occurrence-records';
 import { ConflictError, InvalidInputError, NotFoundError } from '@/server/errors';
 import {
   MEETING_CHANGED_MEANWHILE,
@@ -149,6 +150,11 @@ export async function updateOneOccurrence(
       now,
     });
     await markMeetingChanged(tx, actor, current, nextVersion, now, { sequence: current.sequence });
+    // Only this occurrence changed: delivery writes its instance, not the whole series again.
+    await keepSeriesCopiesCurrent(tx, ref(actor, current.id), {
+      previous: current.version,
+      next: nextVersion,
+    });
     if (timeChanged) await resetOccurrenceAnswers(tx, actor, current.id, occurrenceId, now);
     const notified = await notifyUsers(
       tx,
@@ -203,6 +209,7 @@ export async function cancelOneOccurrence(
       now,
     });
     await markMeetingChanged(tx, actor, current, nextVersion, now, { sequence: current.sequence });
+    await keepSeriesCopiesCurrent(tx, ref(actor, id), { previous: current.version, next: nextVersion });
     const notified = await notifyUsers(
       tx,
       actor.tenantId,
@@ -551,4 +558,8 @@ async function carryAttendees(
     })),
   ];
   if (values.length > 0) await tx.insert(meetingAttendees).values(values).onConflictDoNothing();
+}
+
+function ref(actor: Actor, meetingId: string): { tenantId: string; meetingId: string } {
+  return { tenantId: actor.tenantId, meetingId };
 }
