@@ -388,11 +388,13 @@ class Run {
           const startsAt = new Date(current.startsAt.getTime() + op.hours * HOUR);
           const endsAt = new Date(current.endsAt.getTime() + op.hours * HOUR);
           await updateMeeting(t.schedule, tenant.tutor, { ...base, startsAt, endsAt });
+          const before = new Map(meeting.answers);
           meeting.fields = { ...meeting.fields, startsAt: startsAt.getTime(), endsAt: endsAt.getTime() };
           resetAnswers(meeting);
-          // Known gap (report): an answer given in a Tandem-placed CalDAV copy before this move and
-          // not yet synced is read afterwards as an answer to the new time. Not asserted.
-          for (const who of meeting.unsyncedAnswers) if (who === 'other') meeting.answers.set(who, 'unknown');
+          // Known gap (report): a Tandem-placed CalDAV copy keeps the learner's PARTSTAT through a
+          // move, and a later sync can read it back as an answer to the new time. Not asserted.
+          if (meeting.attendees.has('other') && before.get('other') !== 'needs_action')
+            meeting.answers.set('other', 'unknown');
         } else if (op.t === 'tandemEdit') {
           const title = `Tandem ${op.n}`;
           await updateMeeting(t.schedule, tenant.tutor, { ...base, title });
