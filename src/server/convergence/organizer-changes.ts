@@ -13,6 +13,7 @@ import {
 import type { JobDispatcher } from '@/server/jobs/events';
 import { NotificationOutbox, notifyUsers } from '@/server/notifications/notify';
 import { pickLaterChange, type ChangeSide } from './later-change';
+import { followReplacedCopy } from './replaced-copies';
 
 /** What applying organisers' own changes needs: the database, the clock, and jobs to deliver and email. */
 export interface ConvergeDeps {
@@ -28,6 +29,8 @@ export interface OrganizerChangeResult {
   cancelled: string[];
   /** Changes made on both sides since the last sync: Tandem's was later and will be written. */
   keptTandemChange: string[];
+  /** Copies the organiser moved to another of their calendars: the link followed them. */
+  replaced: string[];
 }
 
 interface CopyState {
@@ -64,7 +67,7 @@ export async function applyOrganizerCopyChanges(
   changed: { meetingId: string; externalId: string }[],
   vanished: { meetingId: string; externalId: string }[],
 ): Promise<OrganizerChangeResult> {
-  const result: OrganizerChangeResult = { updated: [], cancelled: [], keptTandemChange: [] };
+  const result: OrganizerChangeResult = { updated: [], cancelled: [], keptTandemChange: [], replaced: [] };
   if (changed.length === 0 && vanished.length === 0) return result;
   const provider = await calendarProvider(deps.db, ref);
   if (!provider) return result;
@@ -74,6 +77,10 @@ export async function applyOrganizerCopyChanges(
     const outcome = await deps.db.transaction((tx) =>
       applyOne(tx, deps.now(), { ...ref, provider }, copy, gone.has(copy.meetingId), outbox),
     );
+    if (outcome.kind === 'replaced') {
+      result.replaced.push(copy.meetingId);
+      continue;
+    }
     if (outcome.kind === 'none') continue;
     if (outcome.kind === 'updated') result.updated.push(copy.meetingId);
     if (outcome.kind === 'cancelled') result.cancelled.push(copy.meetingId);
@@ -89,7 +96,10 @@ export async function applyOrganizerCopyChanges(
   return result;
 }
 
-type Outcome = { kind: 'none' } | { kind: 'updated' | 'cancelled' | 'kept_tandem'; version: number };
+type Outcome =
+  | { kind: 'none' }
+  | { kind: 'replaced' }
+  | { kind: 'updated' | 'cancelled' | 'kept_tandem'; version: number };
 
 async function applyOne(
   tx: Transaction,
@@ -118,6 +128,7 @@ async function applyOne(
   if (!meeting || !link || link.externalId !== copy.externalId) return { kind: 'none' };
   const mirrored = deleted ? null : await mirroredCopy(tx, ref, copy.externalId);
   if (!deleted && !mirrored) return { kind: 'none' };
+  if (deleted && (await followReplacedCopy(tx, ref, meeting, link.id))) return { kind: 'replaced' };
   if (meeting.status === 'cancelled') {
     await markCopySeen(tx, link.id, ref.tenantId, mirrored?.etag ?? link.etag, link.writtenVersion, now);
     return { kind: 'none' };

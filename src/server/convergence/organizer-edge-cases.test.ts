@@ -4,9 +4,10 @@
  * cancellation in Tandem meeting a 412; a deletion in the calendar while Tandem's edit is
  * unwritten; a copy made all-day, or made a series, in the provider.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
+import { TESTBED_SEED } from '@/emulators/google/testbed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { meetings } from '@/server/db/schema';
+import { calendars, meetings } from '@/server/db/schema';
 import { getMeeting } from '@/server/meetings/queries';
 import { cancelMeeting, updateMeeting } from '@/server/meetings/schedule';
 import { describeNotification } from '@/server/notifications/describe';
@@ -31,8 +32,20 @@ import {
 
 let t: DeliveryTestbed;
 
+/** The organiser's Google account has a second calendar, to move the copy into. */
+const SECOND_CALENDAR = 'Tutoring';
+
 beforeAll(async () => {
-  t = await startDeliveryTestbed(await useTestDatabase(), 'converge-edges');
+  t = await startDeliveryTestbed(await useTestDatabase(), 'converge-edges', {
+    googleSeed: {
+      ...TESTBED_SEED,
+      accounts: TESTBED_SEED.accounts.map((account) =>
+        account.email === GOOGLE_ACCOUNTS.organizer
+          ? { ...account, calendars: [{ name: SECOND_CALENDAR }] }
+          : account,
+      ),
+    },
+  });
 }, 60_000);
 afterAll(() => t.close());
 
@@ -258,5 +271,53 @@ describe('the organiser reshapes the copy in Google', () => {
     expect(told.map((row) => row.kind)).toEqual(['meeting_updated']);
     await syncOf(t, tenant.tenantId, tutorCalendar.calendarId);
     expect(await notificationsOf(t, tenant.learner)).toHaveLength(toldBefore + 1);
+  });
+});
+
+describe('the organiser moves the copy to another of their Google calendars', () => {
+  it('the link follows it: nothing is cancelled, and Tandem’s next edit goes there, not to a new copy', async () => {
+    const tenant = await t.freshTenant('re-placed');
+    const tutorCalendar = await t.connect(tenant.tutor, 'google', GOOGLE_ACCOUNTS.organizer);
+    const [other] = await t.database.db
+      .select({ id: calendars.id, externalId: calendars.externalId })
+      .from(calendars)
+      .where(
+        and(
+          eq(calendars.connectionId, tutorCalendar.connectionId),
+          ne(calendars.id, tutorCalendar.calendarId),
+        ),
+      );
+    if (!other) throw new Error('the second calendar was not listed');
+    const meeting = await send(t, tenant.tutor, [tenant.learner.userId]);
+    await syncOf(t, tenant.tenantId, tutorCalendar.calendarId);
+    await syncOf(t, tenant.tenantId, other.id);
+    const toldBefore = (await notificationsOf(t, tenant.learner)).length;
+
+    // Google's "move to" as the API shows it: the event is in the other calendar, gone from this one.
+    const { provider, externalCalendarId } = await organizersCalendar(t, tutorCalendar.calendarId);
+    const copyId = await organizerCopyId(t, meeting.id);
+    const current = await provider.getEvent(externalCalendarId, copyId);
+    await provider.createEvent(other.externalId, rewrite(current, { notifyAttendees: false }));
+    await provider.cancelEvent(externalCalendarId, copyId);
+    await syncOf(t, tenant.tenantId, other.id);
+    const synced = await syncOf(t, tenant.tenantId, tutorCalendar.calendarId);
+    expect(synced.converged?.replaced).toEqual([meeting.id]);
+    expect(synced.converged?.cancelled).toEqual([]);
+    const after = await getMeeting(t.database.db, tenant.tutor, meeting.id);
+    expect(after.status).toBe('scheduled');
+    expect(await notificationsOf(t, tenant.learner)).toHaveLength(toldBefore);
+
+    await updateMeeting(t.schedule, tenant.tutor, {
+      id: meeting.id,
+      version: after.version,
+      title: 'Renamed in Tandem',
+    });
+    await t.driver.idle();
+    const live = (calendarId: string) =>
+      t.google.emulator.control
+        .storedEvents(calendarId)
+        .filter((event) => event.iCalUID === after.icalUid && event.status !== 'cancelled');
+    expect(live(other.externalId).map((event) => event.summary)).toEqual(['Renamed in Tandem']);
+    expect(live(externalCalendarId)).toHaveLength(0);
   });
 });
