@@ -178,7 +178,12 @@ async function updateCopy(
   return written;
 }
 
-/** Cancelling a copy that is already gone is done. */
+/**
+ * Cancelling a copy that is already gone is done. A 412 means the organiser edited the copy in
+ * their calendar meanwhile: the cancellation still wins (a cancelled meeting is not revived by an
+ * edit of its copy), and nobody is told of a lost change — only the organiser cancels their
+ * meetings (lockOwnMeeting), so the edit that lost is their own, overtaken by their own cancel.
+ */
 async function cancelCopy(provider: CalendarProvider, calendarId: string, link: MeetingLink): Promise<null> {
   if (!link.externalId) return null;
   const externalId = link.externalId;
