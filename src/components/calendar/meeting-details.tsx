@@ -53,6 +53,17 @@ export function MeetingDetails({
       {cancelled ? (
         <Alert tone="info">This {KIND_LABELS[meeting.kind].toLowerCase()} was cancelled.</Alert>
       ) : null}
+      {!cancelled && meeting.calendarsNotUpdated.length > 0 ? (
+        <Alert tone="info">
+          <p className="font-medium">Calendars Tandem cannot update</p>
+          <ul className="mt-1 list-disc pl-5">
+            {meeting.calendarsNotUpdated.map((sentence) => (
+              <li key={sentence}>{sentence}</li>
+            ))}
+          </ul>
+          <p className="mt-1">The meeting itself is unchanged in Tandem.</p>
+        </Alert>
+      ) : null}
       <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1.5">
         <dt className="font-medium text-slate-700">Type</dt>
         <dd>{KIND_LABELS[meeting.kind]}</dd>

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
+import { rememberLostCalendars } from '@/server/convergence/unreachable-calendars';
 import type { AppDeps } from '@/server/app-deps/types';
 import type { Database, Executor } from '@/server/db/client';
 import {
@@ -229,7 +230,7 @@ export async function requestSync(
 /**
  * Disconnects: stops the push channels (best effort), deletes the connection (its calendars,
  * cursors and mirrored events go with it by cascade), then revokes the provider's grant (best
- * effort). Tandem's own meetings are not touched.
+ * effort). Tandem's own meetings are not touched; they say which of their copies it no longer updates.
  */
 export async function disconnectConnection(
   deps: Pick<AppDeps, 'db' | 'providers' | 'now' | 'keyRing' | 'oauthApps'>,
@@ -238,6 +239,12 @@ export async function disconnectConnection(
 ): Promise<{ connectionId: string }> {
   const connection = await getOwnConnection(deps.db, member, input.connectionId);
   await stopConnectionChannels(deps, { tenantId: member.tenantId, connectionId: connection.id });
+  // Its links go with it: the meetings remember which of their copies Tandem no longer updates.
+  await rememberLostCalendars(
+    deps.db,
+    { tenantId: member.tenantId, connectionId: connection.id },
+    deps.now(),
+  );
   await deps.db
     .delete(calendarConnections)
     .where(

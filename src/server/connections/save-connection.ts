@@ -1,4 +1,6 @@
 import { sql } from 'drizzle-orm';
+import { requestDeliveryAfterReconnect } from '@/server/convergence/reconnected-calendar';
+import { forgetLostCalendars } from '@/server/convergence/unreachable-calendars';
 import type { Executor } from '@/server/db/client';
 import { calendarConnections, type ConnectionProvider } from '@/server/db/schema';
 import type { JobDispatcher } from '@/server/jobs/events';
@@ -15,7 +17,8 @@ export interface ConnectionToSave {
 
 /**
  * Stores a connected account for the member: a new connection, or the one already stored for
- * this account (a reconnect) with the new credentials and active again. Then asks for its import.
+ * this account (a reconnect) with the new credentials and active again. Then asks for its import,
+ * and for the delivery of meetings that were waiting for it.
  */
 export async function saveConnection(
   deps: { db: Executor; jobs: JobDispatcher; now: () => Date },
@@ -50,9 +53,16 @@ export async function saveConnection(
     })
     .returning({ id: calendarConnections.id });
   if (!saved) throw new Error('connection upsert returned no row');
+  await forgetLostCalendars(deps.db, {
+    ...member,
+    provider: connection.provider,
+    accountEmail: connection.accountEmail,
+  });
   await deps.jobs.send({
     name: 'tandem/connection.added',
     data: { tenantId: member.tenantId, connectionId: saved.id },
   });
+  // A reconnect: meetings that waited for this calendar are delivered now (a new connection has none).
+  await requestDeliveryAfterReconnect(deps, { tenantId: member.tenantId, connectionId: saved.id });
   return { connectionId: saved.id };
 }

@@ -18,6 +18,7 @@ import { PROVIDER_LABELS } from '@/server/providers/labels';
 import type { Actor } from '@/server/tenants/actor';
 import type { DateRange } from '@/server/time/range';
 import { attendeeDisplayName } from '@/server/meetings/attendee-name';
+import { calendarsNotUpdated } from '@/server/convergence/unreachable-calendars';
 
 export type Meeting = typeof meetings.$inferSelect;
 
@@ -57,6 +58,11 @@ export interface MeetingView extends Meeting {
   myRole: 'organizer' | 'attendee';
   /** The caller's own answer when they are an attendee. */
   myResponse: AttendeeResponseValue | null;
+  /**
+   * Calendars Tandem can no longer update for this meeting, in plain words (needs reconnecting,
+   * disconnected): all of them for the organiser, the caller's own for an attendee.
+   */
+  calendarsNotUpdated: string[];
 }
 
 /** Meetings the actor organises or is invited to, overlapping the range, with every answer. */
@@ -110,7 +116,7 @@ async function withPeople(db: Executor, actor: Actor, rows: Meeting[]): Promise<
   if (rows.length === 0) return [];
   const meetingIds = rows.map((row) => row.id);
   const organizerIds = [...new Set(rows.map((row) => row.organizerId))];
-  const [attendeeRows, organizerRows, copyRows] = await Promise.all([
+  const [attendeeRows, organizerRows, copyRows, notUpdated] = await Promise.all([
     db
       .select({
         meetingId: meetingAttendees.meetingId,
@@ -158,6 +164,7 @@ async function withPeople(db: Executor, actor: Actor, rows: Meeting[]): Promise<
           inArray(meetingLinks.meetingId, meetingIds),
         ),
       ),
+    calendarsNotUpdated(db, actor, meetingIds),
   ]);
   const copies = new Map(
     copyRows.map((row): [string, OrganizerCopyView] => {
@@ -188,6 +195,9 @@ async function withPeople(db: Executor, actor: Actor, rows: Meeting[]): Promise<
       attendees,
       myRole: meeting.organizerId === actor.userId ? 'organizer' : 'attendee',
       myResponse: mine?.response ?? null,
+      calendarsNotUpdated: (notUpdated.get(meeting.id) ?? [])
+        .filter((entry) => meeting.organizerId === actor.userId || entry.ownerId === actor.userId)
+        .map((entry) => entry.text),
     };
   });
 }

@@ -1,5 +1,6 @@
 import { index, integer, pgEnum, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
-import { calendars } from './connections';
+import { calendars, connectionProviderEnum } from './connections';
+import { users } from './users';
 import { deliveryMethodEnum, meetingAttendees, meetings } from './meetings';
 import { tenantIdColumn } from './tenants';
 
@@ -103,4 +104,31 @@ export const meetingRemovals = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('meeting_removals_meeting_idx').on(t.tenantId, t.meetingId)],
+);
+
+/**
+ * A calendar holding a copy Tandem kept up to date (the organiser's, or one Tandem placed in an
+ * attendee's CalDAV calendar) was disconnected: its links went with it, so this is what lets the
+ * meeting say plainly which calendars it no longer updates. Cleared when the same account is
+ * connected again (sync links the copies it finds there anew).
+ */
+export const meetingLostCalendars = pgTable(
+  'meeting_lost_calendars',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    tenantId: tenantIdColumn(),
+    meetingId: uuid()
+      .notNull()
+      .references(() => meetings.id, { onDelete: 'cascade' }),
+    /** Whose calendar it was. */
+    userId: text().references(() => users.id, { onDelete: 'cascade' }),
+    provider: connectionProviderEnum().notNull(),
+    accountEmail: text().notNull(),
+    role: meetingLinkRoleEnum().notNull(),
+    lostAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    unique('meeting_lost_calendars_uq').on(t.meetingId, t.userId, t.provider, t.accountEmail),
+    index('meeting_lost_calendars_account_idx').on(t.tenantId, t.userId, t.provider, t.accountEmail),
+  ],
 );
