@@ -4,13 +4,10 @@
  * job → convergence. The meeting follows and the attendee is told once; the same notification
  * delivered again, or an older one after it, changes nothing more and tells nobody.
  */
-import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calendarConnections, calendars, meetingLinks, notifications } from '@/server/db/schema';
 import { getMeeting } from '@/server/meetings/queries';
 import { ensurePushChannel } from '@/server/sync/push-channels';
 import { syncCalendar } from '@/server/sync/sync-calendar';
-import type { Actor } from '@/server/tenants/actor';
 import { useTestDatabase } from '@/tests/support/database';
 import { send } from '@/tests/support/delivery-checks';
 import {
@@ -19,6 +16,12 @@ import {
   startDeliveryTestbed,
   type DeliveryTestbed,
 } from '@/tests/support/delivery-testbed';
+import {
+  notificationsOf,
+  organizerCopyId,
+  organizersCalendar,
+  rewrite,
+} from '@/tests/support/organizer-calendar';
 import { startPushLoopback, type PushLoopback } from '@/tests/support/push-loopback';
 
 let t: DeliveryTestbed;
@@ -34,35 +37,6 @@ afterAll(async () => {
 });
 
 const HOUR = 3_600_000;
-
-async function organizersCalendar(calendarId: string) {
-  const [row] = await t.database.db
-    .select({ connection: calendarConnections, externalId: calendars.externalId })
-    .from(calendars)
-    .innerJoin(calendarConnections, eq(calendarConnections.id, calendars.connectionId))
-    .where(eq(calendars.id, calendarId));
-  if (!row) throw new Error('no such calendar');
-  return {
-    provider: await t.registry.forConnection(t.database.db, row.connection),
-    externalCalendarId: row.externalId,
-  };
-}
-
-async function organizerCopyId(meetingId: string): Promise<string> {
-  const [link] = await t.database.db
-    .select({ externalId: meetingLinks.externalId })
-    .from(meetingLinks)
-    .where(and(eq(meetingLinks.meetingId, meetingId), eq(meetingLinks.role, 'organizer')));
-  if (!link?.externalId) throw new Error('the organiser copy was not written');
-  return link.externalId;
-}
-
-async function notificationsOf(actor: Actor) {
-  return t.database.db
-    .select({ kind: notifications.kind })
-    .from(notifications)
-    .where(and(eq(notifications.tenantId, actor.tenantId), eq(notifications.userId, actor.userId)));
-}
 
 /** The emulators' pushes delivered and everything they caused run. */
 async function settle(): Promise<void> {
@@ -90,31 +64,17 @@ describe.each(CASES)('a $kind push after the organiser’s move', ({ kind, organ
     expect((await ensurePushChannel({ ...t.sync, appUrl: app.url }, target)).status).toBe('created');
     await settle();
     const pushesBefore = app.received.length;
-    const toldBefore = (await notificationsOf(tenant.learner)).length;
+    const toldBefore = (await notificationsOf(t, tenant.learner)).length;
 
-    const { provider, externalCalendarId } = await organizersCalendar(tutorCalendar.calendarId);
-    const copyId = await organizerCopyId(meeting.id);
+    const { provider, externalCalendarId } = await organizersCalendar(t, tutorCalendar.calendarId);
+    const copyId = await organizerCopyId(t, meeting.id);
     const current = await provider.getEvent(externalCalendarId, copyId);
     const start = new Date(meeting.startsAt.getTime() + 2 * HOUR);
     const end = new Date(meeting.endsAt.getTime() + 2 * HOUR);
     await provider.updateEvent(
       externalCalendarId,
       copyId,
-      {
-        title: current.title ?? meeting.title,
-        description: current.description,
-        location: current.location,
-        onlineUrl: current.onlineUrl,
-        time: { kind: 'timed', start, end, timeZone: 'Europe/London' },
-        recurrence: current.recurrence,
-        attendees: current.attendees
-          .filter((entry) => !entry.isOrganizer)
-          .map((entry) => ({ email: entry.email, name: entry.name, isOptional: entry.isOptional })),
-        tandemMeetingId: current.tandemMeetingId,
-        iCalUid: current.iCalUid,
-        sequence: (current.sequence ?? 0) + 1,
-        notifyAttendees: true,
-      },
+      rewrite(current, { time: { kind: 'timed', start, end, timeZone: 'Europe/London' } }),
       { etag: current.etag },
     );
     await settle();
@@ -125,7 +85,7 @@ describe.each(CASES)('a $kind push after the organiser’s move', ({ kind, organ
     const moved = await getMeeting(t.database.db, tenant.tutor, meeting.id);
     expect(moved.startsAt.getTime()).toBe(start.getTime());
     expect(moved.endsAt.getTime()).toBe(end.getTime());
-    const told = (await notificationsOf(tenant.learner)).slice(toldBefore);
+    const told = (await notificationsOf(t, tenant.learner)).slice(toldBefore);
     expect(told.map((row) => row.kind)).toEqual(['meeting_updated']);
 
     // The same notification again, then the oldest of the channel's after it.
@@ -137,8 +97,8 @@ describe.each(CASES)('a $kind push after the organiser’s move', ({ kind, organ
     const after = await getMeeting(t.database.db, tenant.tutor, meeting.id);
     expect(after.version).toBe(moved.version);
     expect(after.startsAt.getTime()).toBe(start.getTime());
-    expect((await notificationsOf(tenant.learner)).length).toBe(toldBefore + 1);
-    expect((await notificationsOf(tenant.tutor)).map((row) => row.kind)).not.toContain(
+    expect((await notificationsOf(t, tenant.learner)).length).toBe(toldBefore + 1);
+    expect((await notificationsOf(t, tenant.tutor)).map((row) => row.kind)).not.toContain(
       'meeting_change_overridden',
     );
   });
