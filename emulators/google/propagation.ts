@@ -93,7 +93,8 @@ export function propagateFromOrganizer(
     const existing = calendar.events.get(event.id)?.resource;
     const copy = guestCopy(event, existing);
     if (existing && sameContent(copy, existing)) continue;
-    if (!existing && cancelled) continue;
+    // A cancelled instance of a series the guest holds only virtually still cancels it there.
+    if (!existing && cancelled && !event.recurringEventId) continue;
     store.write(calendar, copy);
   }
   for (const email of previousGuests) {

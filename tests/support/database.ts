@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
+import { readFile } from 'node:fs/promises';
 import { afterAll, inject } from 'vitest';
 import { openDatabase, type Database, type DatabaseHandle } from '@/server/db/client';
-import { migrateDatabase } from '@/server/db/migrate';
 import { adminUrl, databaseUrlFor } from './postgres-urls';
 
 export interface TestDatabase {
@@ -11,14 +11,17 @@ export interface TestDatabase {
 
 /**
  * A fresh, migrated database for one test file, dropped after the file: PostgreSQL when
- * DATABASE_URL is set (a clone of the run's template), otherwise an in-memory PGlite.
+ * DATABASE_URL is set (a clone of the run's template), otherwise an in-memory PGlite started
+ * from the run's migrated image (global-setup.ts).
  */
 export async function useTestDatabase(): Promise<TestDatabase> {
   const template = inject('templateDatabase');
   const baseUrl = process.env.DATABASE_URL;
   if (!template || !baseUrl) {
-    const handle = await openDatabase({ kind: 'pglite' });
-    await migrateDatabase(handle);
+    const templateFile = inject('pgliteTemplateFile');
+    if (!templateFile) throw new Error('No PGlite template: is global-setup.ts in vitest.config.ts?');
+    const image = new Blob([await readFile(templateFile)]);
+    const handle = await openDatabase({ kind: 'pglite', loadDataDir: image });
     afterAll(() => handle.close());
     return { db: handle.db, kind: handle.kind };
   }

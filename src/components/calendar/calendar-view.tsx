@@ -25,6 +25,7 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { StatusMessage } from '@/components/ui/status-message';
+import type { OccurrenceScope } from '@/server/meetings/inputs';
 import { canOrganize } from '@/server/meetings/organizers';
 import { useTRPC } from '@/trpc/react';
 import { BrokenConnectionsAlert } from './broken-connections-alert';
@@ -35,6 +36,7 @@ import { toExternalEventInputs, type ExternalEventRef } from './external-event-i
 import { ItemForm, type ItemFormProps } from './item-form';
 import { MeetingDetails } from './meeting-details';
 import { MoveConfirmDialog } from './move-confirm-dialog';
+import { ScopeDialog } from './occurrence-scope';
 import { TaskDetails } from './task-details';
 import { useLinkedMeeting } from './use-linked-meeting';
 import { timedItemsOf, visibleHours, WHOLE_DAY } from './visible-hours';
@@ -47,6 +49,8 @@ interface PendingMove {
   version: number;
   startsAt: Date;
   endsAt: Date;
+  /** The occurrence dragged, for a recurring meeting: the organiser says which occurrences move. */
+  originalStartsAt: Date | null;
   revert: () => void;
 }
 
@@ -107,14 +111,21 @@ export function CalendarView({ locale }: { locale: string }) {
   const moveError = moveMeeting.error ?? moveTask.error;
   const calendarRef = useRef<FullCalendar>(null);
   // A notification's link: show the meeting's week (so the feed holds it), then open it.
-  useLinkedMeeting((linked) => {
-    calendarRef.current?.getApi().gotoDate(linked.startsAt);
-    setPanel({ mode: 'view', ref: { type: 'meeting', id: linked.id } });
+  useLinkedMeeting((linked, at) => {
+    calendarRef.current?.getApi().gotoDate(at ?? linked.startsAt);
+    setPanel({ mode: 'view', ref: { type: 'meeting', id: linked.id, ...(at ? { at } : {}) } });
   });
 
   const selected = panel.mode === 'view' || panel.mode === 'edit' ? panel.ref : null;
+  // The occurrence clicked; a notification's link names only the meeting (its first drawn occurrence).
   const meeting =
-    selected?.type === 'meeting' ? feed.data?.meetings.find((m) => m.id === selected.id) : undefined;
+    selected?.type === 'meeting'
+      ? (feed.data?.meetings.find((m) => m.feedKey === (selected.key ?? selected.id)) ??
+        feed.data?.meetings.find(
+          (m) => m.id === selected.id && m.startsAt.getTime() === selected.at?.getTime(),
+        ) ??
+        feed.data?.meetings.find((m) => m.id === selected.id))
+      : undefined;
   const task = selected?.type === 'task' ? feed.data?.tasks.find((t) => t.id === selected.id) : undefined;
   const external =
     panel.mode === 'external' ? feed.data?.externalEvents.find((e) => e.id === panel.id) : undefined;
@@ -161,23 +172,25 @@ export function CalendarView({ locale }: { locale: string }) {
       );
       return;
     }
-    const moved = feed.data?.meetings.find((m) => m.id === ref.id);
+    const moved = feed.data?.meetings.find((m) => m.feedKey === (ref.key ?? ref.id));
     const move = {
       meetingId: ref.id,
       title: moved?.title ?? '',
       version,
       startsAt,
       endsAt,
+      originalStartsAt: ref.originalStartsAt ?? null,
       revert: () => arg.revert(),
     };
-    if (moved && moved.attendees.length > 0) setPendingMove(move);
+    if (move.originalStartsAt || (moved && moved.attendees.length > 0)) setPendingMove(move);
     else confirmMove(move);
   }
 
-  function confirmMove(move: PendingMove) {
+  function confirmMove(move: PendingMove, scope?: OccurrenceScope) {
     setPendingMove(null);
-    const { meetingId, version, startsAt, endsAt } = move;
-    moveMeeting.mutate({ id: meetingId, version, startsAt, endsAt }, { onError: move.revert });
+    const { meetingId, version, startsAt, endsAt, originalStartsAt } = move;
+    const occurrence = originalStartsAt && scope ? { occurrence: { scope, originalStartsAt } } : {};
+    moveMeeting.mutate({ id: meetingId, version, startsAt, endsAt, ...occurrence }, { onError: move.revert });
   }
 
   function cancelMove() {
@@ -307,7 +320,7 @@ export function CalendarView({ locale }: { locale: string }) {
           <ExternalEventDetails event={external} calendar={externalCalendar} zone={zone} locale={locale} />
         ) : editing ? (
           <ItemForm
-            key={`${panel.mode}:${selected?.id ?? 'new'}:${formGeneration}`}
+            key={`${panel.mode}:${selected?.key ?? selected?.id ?? 'new'}:${formGeneration}`}
             zone={zone}
             organizerId={profile.id}
             canOrganize={mayOrganize}
@@ -321,7 +334,9 @@ export function CalendarView({ locale }: { locale: string }) {
             meeting={meeting}
             zone={zone}
             locale={locale}
-            onEdit={() => setPanel({ mode: 'edit', ref: { type: 'meeting', id: meeting.id } })}
+            onEdit={() =>
+              setPanel({ mode: 'edit', ref: { type: 'meeting', id: meeting.id, key: meeting.feedKey } })
+            }
             onClose={close}
           />
         ) : task ? (
@@ -337,8 +352,14 @@ export function CalendarView({ locale }: { locale: string }) {
         )}
       </Dialog>
       <MoveConfirmDialog
-        title={pendingMove?.title ?? null}
+        title={pendingMove && !pendingMove.originalStartsAt ? pendingMove.title : null}
         onMove={() => pendingMove && confirmMove(pendingMove)}
+        onCancel={cancelMove}
+      />
+      <ScopeDialog
+        key={pendingMove?.originalStartsAt?.toISOString() ?? 'closed'}
+        title={pendingMove?.originalStartsAt ? pendingMove.title : null}
+        onConfirm={(scope) => pendingMove && confirmMove(pendingMove, scope)}
         onCancel={cancelMove}
       />
     </div>

@@ -8,7 +8,18 @@ const COLORS = {
   muted: '#475569',
 } as const;
 
-export type CalendarItemRef = { type: 'task' | 'meeting'; id: string };
+/**
+ * `key`: which drawn item (a recurring meeting draws one per occurrence, each its own key);
+ * `originalStartsAt`: the occurrence's place in its series (RECURRENCE-ID).
+ */
+export type CalendarItemRef = {
+  type: 'task' | 'meeting';
+  id: string;
+  key?: string;
+  originalStartsAt?: Date;
+  /** From a notification's link: the occurrence drawn at that time. */
+  at?: Date;
+};
 
 /** Turns the feed into FullCalendar events; labels carry the state so colour is never the only cue. */
 export function toEventInputs(feed: CalendarFeed | undefined): EventInput[] {
@@ -27,7 +38,7 @@ export function toEventInputs(feed: CalendarFeed | undefined): EventInput[] {
     const suffix = awaiting ? ' · reply needed' : meeting.myResponse === 'tentative' ? ' · tentative' : '';
     const color = cancelled || declined ? COLORS.muted : COLORS[meeting.kind];
     return {
-      id: `meeting:${meeting.id}`,
+      id: `meeting:${meeting.feedKey}`,
       title: `${prefix}${meeting.title}${suffix}`,
       start: meeting.startsAt,
       end: meeting.endsAt,
@@ -37,7 +48,12 @@ export function toEventInputs(feed: CalendarFeed | undefined): EventInput[] {
       classNames: [cancelled ? 'tandem-cancelled' : '', awaiting ? 'tandem-awaiting' : ''].filter(Boolean),
       editable: meeting.myRole === 'organizer' && !cancelled,
       extendedProps: {
-        ref: { type: 'meeting', id: meeting.id } satisfies CalendarItemRef,
+        ref: {
+          type: 'meeting',
+          id: meeting.id,
+          key: meeting.feedKey,
+          ...(meeting.occurrence ? { originalStartsAt: meeting.occurrence.originalStartsAt } : {}),
+        } satisfies CalendarItemRef,
         version: meeting.version,
       },
     };

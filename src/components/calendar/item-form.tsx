@@ -5,12 +5,16 @@ import { useState, type FormEvent } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { SelectField, TextAreaField, TextField } from '@/components/ui/field';
+import type { CalendarMeeting } from '@/server/calendar/feed';
+import type { OccurrenceScope } from '@/server/meetings/inputs';
 import type { MeetingView } from '@/server/meetings/queries';
 import type { Task } from '@/server/tasks/tasks';
 import { useTRPC } from '@/trpc/react';
 import { GuestFields } from './guest-fields';
 import { emptyGuestRow, parseGuests, type GuestRow } from './guests';
 import { KIND_LABELS } from './labels';
+import { ScopeChoice } from './occurrence-scope';
+import { RepeatsFields, recurrenceFromForm } from './repeats-fields';
 import { fromWallTime, toWallTime } from './wall-time';
 
 type Kind = 'task' | 'meeting' | 'review';
@@ -22,7 +26,7 @@ export interface ItemFormProps {
   canOrganize: boolean;
   /** What is being edited, or the slot a new item starts from. */
   editing:
-    | { type: 'meeting'; meeting: MeetingView }
+    | { type: 'meeting'; meeting: MeetingView & { occurrence?: CalendarMeeting['occurrence'] } }
     | { type: 'task'; task: Task }
     | { type: 'new'; start: Date; end: Date };
   /** Saved: what to tell the person. */
@@ -54,6 +58,8 @@ export function ItemForm({
   const [editedVersion] = useState(() =>
     editing.type === 'meeting' ? editing.meeting.version : editing.type === 'task' ? editing.task.version : 0,
   );
+  const occurrence = editing.type === 'meeting' ? (editing.meeting.occurrence ?? null) : null;
+  const [scope, setScope] = useState<OccurrenceScope>('occurrence');
   const members = useQuery({ ...trpc.me.members.queryOptions(), enabled: canOrganize && kind !== 'task' });
   const refresh = async () => {
     await queryClient.invalidateQueries({ queryKey: trpc.calendar.pathKey() });
@@ -118,13 +124,21 @@ export function ItemForm({
     };
     if (fields.attendeeUserIds.length === 0) return setClientError('Choose at least one person to invite.');
     if (editing.type === 'meeting') {
-      updateMeeting.mutate({ id: editing.meeting.id, version: editedVersion, ...fields });
+      const id = editing.meeting.id;
+      if (!occurrence) return updateMeeting.mutate({ id, version: editedVersion, ...fields });
+      const which = { scope, originalStartsAt: occurrence.originalStartsAt };
+      // One occurrence has its own time, title, place and notes; the rest belongs to the series.
+      const { title, description, location } = fields;
+      const change = scope === 'occurrence' ? { title, description, location, startsAt, endsAt } : fields;
+      updateMeeting.mutate({ id, version: editedVersion, ...change, occurrence: which });
       return;
     }
+    const recurrence = recurrenceFromForm(form);
+    if (typeof recurrence === 'string') return setClientError(recurrence);
     const { guests, errors } = parseGuests(guestRows);
     setGuestErrors(errors);
     if (errors.size > 0) return setClientError('Check the outside guests’ email addresses.');
-    createMeeting.mutate({ ...fields, guests });
+    createMeeting.mutate({ ...fields, guests, ...(recurrence ? { recurrence } : {}) });
   }
 
   const invited = new Set(editing.type === 'meeting' ? editing.meeting.attendees.map((a) => a.userId) : []);
@@ -168,6 +182,18 @@ export function ItemForm({
           error={fieldErrors.endsAt?.[0]}
         />
       </div>
+      {kind !== 'task' && editing.type === 'new' ? <RepeatsFields /> : null}
+      {occurrence ? (
+        <div className="space-y-1">
+          <ScopeChoice legend="Change which occurrences?" value={scope} onChange={setScope} />
+          {scope === 'occurrence' ? (
+            <p className="text-xs text-slate-600">
+              One occurrence keeps the series’ invitees and online link; change those for all occurrences or
+              this and following.
+            </p>
+          ) : null}
+        </div>
+      ) : null}
       {kind !== 'task' ? (
         <>
           <TextField label="Location" name="location" maxLength={500} defaultValue={initial.location} />

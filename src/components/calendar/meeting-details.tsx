@@ -4,12 +4,16 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
+import type { CalendarMeeting } from '@/server/calendar/feed';
+import type { OccurrenceScope } from '@/server/meetings/inputs';
 import type { MeetingView } from '@/server/meetings/queries';
 import { useTRPC } from '@/trpc/react';
 import { AcceptProposedTime } from './accept-proposed-time';
 import { AnswerForm } from './answer-form';
 import { AttendeeAnswers } from './attendee-answers';
 import { KIND_LABELS, RESPONSE_LABELS } from './labels';
+import { ScopeChoice } from './occurrence-scope';
+import { describeRepeats } from './repeats-fields';
 import { formatTimeRange } from './wall-time';
 
 export function MeetingDetails({
@@ -19,7 +23,7 @@ export function MeetingDetails({
   onEdit,
   onClose,
 }: {
-  meeting: MeetingView;
+  meeting: MeetingView & { occurrence?: CalendarMeeting['occurrence'] };
   zone: string;
   locale: string;
   onEdit: () => void;
@@ -28,6 +32,9 @@ export function MeetingDetails({
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [confirmingCancel, setConfirmingCancel] = useState(false);
+  const [cancelScope, setCancelScope] = useState<OccurrenceScope>('occurrence');
+  const occurrence = meeting.occurrence ?? null;
+  const repeats = describeRepeats(meeting.recurrence, locale, zone);
   const refresh = async () => {
     await queryClient.invalidateQueries({ queryKey: trpc.calendar.pathKey() });
     await queryClient.invalidateQueries({ queryKey: trpc.meetings.pathKey() });
@@ -69,6 +76,12 @@ export function MeetingDetails({
         <dd>{KIND_LABELS[meeting.kind]}</dd>
         <dt className="font-medium text-slate-700">When</dt>
         <dd>{formatTimeRange(meeting.startsAt, meeting.endsAt, zone, locale)}</dd>
+        {repeats ? (
+          <>
+            <dt className="font-medium text-slate-700">Repeats</dt>
+            <dd>{repeats}</dd>
+          </>
+        ) : null}
         {meeting.location ? (
           <>
             <dt className="font-medium text-slate-700">Where</dt>
@@ -138,16 +151,33 @@ export function MeetingDetails({
         <div className="flex flex-wrap justify-end gap-2 border-t border-slate-200 pt-4">
           {confirmingCancel ? (
             <>
-              <span className="self-center">
-                Cancel this {KIND_LABELS[meeting.kind].toLowerCase()} for everyone?
-              </span>
+              {occurrence ? (
+                <div className="w-full">
+                  <ScopeChoice
+                    legend="Cancel which occurrences?"
+                    value={cancelScope}
+                    onChange={setCancelScope}
+                  />
+                </div>
+              ) : (
+                <span className="self-center">
+                  Cancel this {KIND_LABELS[meeting.kind].toLowerCase()} for everyone?
+                </span>
+              )}
               <Button variant="secondary" onClick={() => setConfirmingCancel(false)}>
                 Keep it
               </Button>
               <Button
                 variant="danger"
                 disabled={cancel.isPending}
-                onClick={() => cancel.mutate({ id: meeting.id })}
+                onClick={() =>
+                  cancel.mutate({
+                    id: meeting.id,
+                    ...(occurrence
+                      ? { occurrence: { scope: cancelScope, originalStartsAt: occurrence.originalStartsAt } }
+                      : {}),
+                  })
+                }
               >
                 Yes, cancel {KIND_LABELS[meeting.kind].toLowerCase()}
               </Button>

@@ -11,6 +11,7 @@ import {
 import { ConflictError, NotFoundError } from '@/server/errors';
 import type { JobDispatcher } from '@/server/jobs/events';
 import { NotificationOutbox } from '@/server/notifications/notify';
+import { recordOccurrenceAnswersFromMirror } from './occurrence-answers';
 import { recordAnswer, type GivenResponse } from './record-answer';
 
 /**
@@ -70,7 +71,7 @@ export async function recordAnswersFromMirror(
         eq(externalEvents.tenantId, scope.tenantId),
         eq(externalEvents.calendarId, scope.calendarId),
         ne(externalEvents.status, 'cancelled'),
-        // Answers to single occurrences of a series are not kept apart yet.
+        // Answers to single occurrences of a series: occurrence-answers.ts.
         isNull(externalEvents.seriesExternalId),
         eq(meetings.status, 'scheduled'),
         scope.syncedSince ? gte(externalEvents.syncedAt, scope.syncedSince) : undefined,
@@ -141,5 +142,7 @@ export async function recordAnswersFromMirror(
       }
     }
   }
+  // Answers to single occurrences, where the provider keeps them apart.
+  recorded += (await recordOccurrenceAnswersFromMirror(deps, scope)).recorded;
   return { recorded };
 }

@@ -17,8 +17,11 @@ export interface DatabaseHandle {
 
 export type DatabaseLocation =
   | { kind: 'postgres'; url: string; maxConnections?: number }
-  /** `dataDir` undefined keeps the database in memory (tests that need no files). */
-  | { kind: 'pglite'; dataDir?: string };
+  /**
+   * `dataDir` undefined keeps the database in memory (tests that need no files). `loadDataDir`
+   * starts it from a `dumpDataDir` image (a migrated template) instead of an empty cluster.
+   */
+  | { kind: 'pglite'; dataDir?: string; loadDataDir?: Blob };
 
 export async function openDatabase(location: DatabaseLocation): Promise<DatabaseHandle> {
   if (location.kind === 'postgres') {
@@ -39,7 +42,7 @@ export async function openDatabase(location: DatabaseLocation): Promise<Database
     import('drizzle-orm/pglite'),
   ]);
   if (location.dataDir) await mkdir(location.dataDir, { recursive: true });
-  const client = location.dataDir ? new PGlite(location.dataDir) : new PGlite();
+  const client = new PGlite({ dataDir: location.dataDir, loadDataDir: location.loadDataDir });
   await client.waitReady;
   const db = drizzle({ client, schema, casing: 'snake_case' });
   return { db: db as unknown as Database, kind: 'pglite', close: () => client.close() };

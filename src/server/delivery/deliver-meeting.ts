@@ -3,12 +3,14 @@ import { meetingLinks } from '@/server/db/schema';
 import { NotFoundError } from '@/server/errors';
 import { loadDeliveryState, type MeetingRef } from './meeting-state';
 import type { DeliveryDeps } from './organizer-copy';
+import { occurrencesBehind } from './occurrence-writes';
 import { pendingRemovals } from './removals';
 
 export { deliverOrganizerCopy, type DeliveryDeps } from './organizer-copy';
 export { placeAttendeeCopy } from './attendee-copy';
 export { sendInvitationEmail } from './invitation-email';
 export { tellRemovedAttendee } from './removals';
+export { deliverOccurrence } from './occurrence-writes';
 
 /** What one run of the job will touch: small plain data (Inngest stores step outputs). */
 export interface DeliveryWork {
@@ -18,6 +20,8 @@ export interface DeliveryWork {
   emails: string[];
   /** People taken off the meeting still to be told (removals.ts). */
   removals: string[];
+  /** Occurrence exceptions of a series some place has not got yet (occurrence-writes.ts). */
+  occurrences: string[];
 }
 
 /**
@@ -67,13 +71,21 @@ export async function planDeliveryWork(deps: DeliveryDeps, ref: MeetingRef): Pro
       (attendee) => (attendee.tandemSendsItip || attendee.answerLinks) && behind.has(attendee.attendeeId),
     )
     .map((attendee) => attendee.attendeeId);
-  if (!organizerCopy && attendeeCopies.length === 0 && emails.length === 0 && removals.length === 0) {
+  const occurrences = await occurrencesBehind(deps.db, state);
+  const base = { version: meeting.version, attendeeCopies, emails, removals, occurrences };
+  if (
+    !organizerCopy &&
+    attendeeCopies.length === 0 &&
+    emails.length === 0 &&
+    removals.length === 0 &&
+    occurrences.length === 0
+  ) {
     // Still marks those the organiser's provider invited, should an earlier run have stopped before it.
     const invitedBehind = plan.attendees.some(
       (attendee) => attendee.method === 'organizer_provider' && behind.has(attendee.attendeeId),
     );
     if (!invitedBehind || plan.organizerCopy === null) return null;
-    return { version: meeting.version, organizerCopy: true, attendeeCopies, emails, removals };
+    return { ...base, organizerCopy: true };
   }
-  return { version: meeting.version, organizerCopy, attendeeCopies, emails, removals };
+  return { ...base, organizerCopy };
 }

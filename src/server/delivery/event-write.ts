@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { EventWrite } from '@/server/providers/types';
 import type { DeliveryState } from './meeting-state';
 
@@ -25,7 +26,7 @@ export function meetingEventWrite(
     location: meeting.location,
     onlineUrl: meeting.onlineUrl,
     time: { kind: 'timed', start: meeting.startsAt, end: meeting.endsAt, timeZone: meeting.timeZone },
-    recurrence: meeting.recurrence && meeting.recurrence.length > 0 ? meeting.recurrence : null,
+    recurrence: seriesRecurrence(state),
     attendees: state.attendees.map((attendee) => ({
       email: addressOf.get(attendee.attendeeId) ?? attendee.recordedEmail,
       name: attendee.name,
@@ -38,4 +39,21 @@ export function meetingEventWrite(
     ...(options.placedCopy ? { organizer: options.placedCopy.organizer } : {}),
     notifyAttendees: options.notifyAttendees,
   };
+}
+
+/**
+ * The series' lines plus an EXDATE for each occurrence cancelled in Tandem: a calendar that
+ * rewrites the whole series on update (CalDAV; Graph's pattern) keeps them cancelled.
+ */
+function seriesRecurrence(state: DeliveryState): string[] | null {
+  const { meeting } = state;
+  if (!meeting.recurrence || meeting.recurrence.length === 0) return null;
+  const cancelled = state.occurrences.filter((occurrence) => occurrence.status === 'cancelled');
+  if (cancelled.length === 0) return meeting.recurrence;
+  const values = cancelled.map((occurrence) =>
+    DateTime.fromJSDate(occurrence.originalStartsAt, { zone: meeting.timeZone }).toFormat(
+      "yyyyMMdd'T'HHmmss",
+    ),
+  );
+  return [...meeting.recurrence, `EXDATE;TZID=${meeting.timeZone}:${values.join(',')}`];
 }

@@ -7,6 +7,8 @@ import type { AttendeeDelivery } from './decide';
 import { buildItipCalendar, type ItipAttendee } from './itip';
 import { loadDeliveryState, type DeliveryState, type MeetingRef } from './meeting-state';
 import type { DeliveryDeps } from './organizer-copy';
+import { emailTarget } from './occurrence-writes';
+import { recordOccurrenceWrite } from './occurrence-records';
 import { deliveryWords } from './words';
 
 export type EmailOutcome = 'sent' | 'up_to_date';
@@ -59,6 +61,16 @@ export async function sendInvitationEmail(
       throw error;
     }
   }
+  if (delivery.tandemSendsItip && !cancelled) {
+    // The series REQUEST carried every occurrence exception as it is now: none is sent again alone.
+    for (const occurrence of state.occurrences.filter((row) => row.version > 0)) {
+      await recordOccurrenceWrite(deps.db, occurrence, emailTarget(ref.attendeeId), {
+        externalId: null,
+        etag: null,
+        at,
+      });
+    }
+  }
   await setAttendeeDelivery(deps.db, ref.tenantId, [ref.attendeeId], {
     method: delivery.method,
     state: 'delivered',
@@ -109,6 +121,16 @@ function itipMail(
     meeting,
     organizer: { email: deps.mailer.imipAddress, name: state.organizer.name },
     attendees: cancelled ? attendees.filter((attendee) => attendee.email === delivery.address) : attendees,
+    exceptions: state.occurrences.map((occurrence) => ({
+      originalStartsAt: occurrence.originalStartsAt,
+      cancelled: occurrence.status === 'cancelled',
+      sequence: occurrence.sequence,
+      title: occurrence.title ?? meeting.title,
+      description: occurrence.description ?? meeting.description,
+      location: occurrence.location ?? meeting.location,
+      startsAt: occurrence.startsAt,
+      endsAt: occurrence.endsAt,
+    })),
     now: deps.now(),
   });
   const text = cancelled

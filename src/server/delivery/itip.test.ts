@@ -104,4 +104,68 @@ describe('buildItipCalendar', () => {
     expect(vcalendar.getFirstSubcomponent('vtimezone')).toBeNull();
     expect(String(vevent?.getFirstPropertyValue('dtstart'))).toBe('2026-07-01T09:00:00Z');
   });
+
+  it('one occurrence: RECURRENCE-ID in the meeting’s zone, its own SEQUENCE, no RRULE', () => {
+    const { vcalendar, vevent } = parse(
+      buildItipCalendar({
+        method: 'CANCEL',
+        meeting: { ...meeting, sequence: 4, recurrence: null },
+        organizer,
+        attendees: [sam],
+        recurrenceId: new Date('2026-07-08T09:00:00Z'),
+      }),
+    );
+    expect(vcalendar.getFirstPropertyValue('method')).toBe('CANCEL');
+    const recurrenceId = vevent?.getFirstProperty('recurrence-id');
+    expect(recurrenceId?.getParameter('tzid')).toBe('Europe/London');
+    expect(String(recurrenceId?.getFirstValue())).toBe('2026-07-08T10:00:00');
+    expect(vevent?.getFirstPropertyValue('sequence')).toBe(4);
+    expect(vevent?.getFirstPropertyValue('rrule')).toBeNull();
+    expect(vevent?.getFirstPropertyValue('status')).toBe('CANCELLED');
+  });
+
+  it('a series REQUEST carries cancelled occurrences as EXDATEs and moved ones as VEVENTs of their own', () => {
+    const { vcalendar } = parse(
+      buildItipCalendar({
+        method: 'REQUEST',
+        meeting: { ...meeting, recurrence: ['RRULE:FREQ=WEEKLY;COUNT=4'] },
+        organizer,
+        attendees: [sam],
+        exceptions: [
+          {
+            originalStartsAt: new Date('2026-07-08T09:00:00Z'),
+            cancelled: true,
+            sequence: 1,
+            title: meeting.title,
+            description: null,
+            location: null,
+            startsAt: new Date('2026-07-08T09:00:00Z'),
+            endsAt: new Date('2026-07-08T10:00:00Z'),
+          },
+          {
+            originalStartsAt: new Date('2026-07-15T09:00:00Z'),
+            cancelled: false,
+            sequence: 3,
+            title: 'Portfolio review (moved)',
+            description: null,
+            location: 'Room 9',
+            startsAt: new Date('2026-07-16T13:00:00Z'),
+            endsAt: new Date('2026-07-16T14:00:00Z'),
+          },
+        ],
+      }),
+    );
+    const [master, moved, ...more] = vcalendar.getAllSubcomponents('vevent');
+    expect(more).toHaveLength(0);
+    expect(String(master?.getFirstPropertyValue('rrule'))).toBe('FREQ=WEEKLY;COUNT=4');
+    expect(String(master?.getFirstProperty('exdate')?.getFirstValue())).toBe('2026-07-08T10:00:00');
+    expect(master?.getFirstPropertyValue('recurrence-id')).toBeNull();
+    expect(String(moved?.getFirstPropertyValue('recurrence-id'))).toBe('2026-07-15T10:00:00');
+    expect(String(moved?.getFirstPropertyValue('dtstart'))).toBe('2026-07-16T14:00:00');
+    expect(moved?.getFirstPropertyValue('summary')).toBe('Portfolio review (moved)');
+    expect(moved?.getFirstPropertyValue('location')).toBe('Room 9');
+    expect(moved?.getFirstPropertyValue('sequence')).toBe(3);
+    expect(moved?.getFirstPropertyValue('uid')).toBe('abc@tandem');
+    expect(moved?.getFirstPropertyValue('rrule')).toBeNull();
+  });
 });

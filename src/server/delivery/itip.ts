@@ -47,6 +47,27 @@ export interface ItipInput {
   replyingAttendee?: ItipAttendee;
   /** DTSTAMP; defaults to now. */
   now?: Date;
+  /**
+   * One occurrence of a series (RFC 5546 §3.2.2, §3.2.5): the VEVENT carries its RECURRENCE-ID and
+   * no RRULE; `meeting` then holds the occurrence's own times, title and SEQUENCE.
+   */
+  recurrenceId?: Date;
+  /**
+   * A series REQUEST's exceptions: cancelled occurrences become EXDATEs on the master, the others
+   * VEVENTs of their own with RECURRENCE-ID, so a calendar receiving the series gets it whole.
+   */
+  exceptions?: ItipException[];
+}
+
+export interface ItipException {
+  originalStartsAt: Date;
+  cancelled: boolean;
+  sequence: number;
+  title: string;
+  description: string | null;
+  location: string | null;
+  startsAt: Date;
+  endsAt: Date;
 }
 
 const PRODID = '-//Tandem//Meetings//EN';
@@ -67,23 +88,46 @@ export function buildItipCalendar(input: ItipInput): string {
   vcalendar.addPropertyWithValue('method', method);
   const vtimezone = vtimezoneFor(meeting.timeZone);
   if (vtimezone) vcalendar.addSubcomponent(vtimezone);
-
-  const vevent = new ICAL.Component('vevent');
-  vevent.addPropertyWithValue('uid', meeting.icalUid);
-  vevent.addPropertyWithValue('sequence', meeting.sequence);
-  vevent.addPropertyWithValue('dtstamp', ICAL.Time.fromJSDate(input.now ?? new Date(), true));
-  vevent.addProperty(timeProperty('dtstart', meeting.startsAt, vtimezone ? meeting.timeZone : null));
-  vevent.addProperty(timeProperty('dtend', meeting.endsAt, vtimezone ? meeting.timeZone : null));
-  vevent.addPropertyWithValue('summary', meeting.title);
-  if (meeting.description) vevent.addPropertyWithValue('description', meeting.description);
-  if (meeting.location) vevent.addPropertyWithValue('location', meeting.location);
-  if (meeting.onlineUrl) vevent.addPropertyWithValue('url', meeting.onlineUrl);
-  if (method !== 'REPLY') {
+  const zone = vtimezone ? meeting.timeZone : null;
+  const vevent = eventComponent(input, meeting, zone, input.recurrenceId ?? null);
+  if (method !== 'REPLY' && !input.recurrenceId) {
     for (const line of meeting.recurrence ?? []) {
       const property = ICAL.Property.fromString(line.trim());
       if (['rrule', 'rdate', 'exdate'].includes(property.name)) vevent.addProperty(property);
     }
+    for (const exception of input.exceptions ?? []) {
+      if (exception.cancelled) vevent.addProperty(timeProperty('exdate', exception.originalStartsAt, zone));
+    }
   }
+  vcalendar.addSubcomponent(vevent);
+  if (method === 'REQUEST' && !input.recurrenceId) {
+    for (const exception of input.exceptions ?? []) {
+      if (exception.cancelled) continue;
+      const occurrence = { ...meeting, ...exception, recurrence: null };
+      vcalendar.addSubcomponent(eventComponent(input, occurrence, zone, exception.originalStartsAt));
+    }
+  }
+  return vcalendar.toString();
+}
+
+function eventComponent(
+  input: ItipInput,
+  meeting: ItipMeeting,
+  zone: string | null,
+  recurrenceId: Date | null,
+): ICAL.Component {
+  const { method } = input;
+  const vevent = new ICAL.Component('vevent');
+  vevent.addPropertyWithValue('uid', meeting.icalUid);
+  vevent.addPropertyWithValue('sequence', meeting.sequence);
+  vevent.addPropertyWithValue('dtstamp', ICAL.Time.fromJSDate(input.now ?? new Date(), true));
+  if (recurrenceId) vevent.addProperty(timeProperty('recurrence-id', recurrenceId, zone));
+  vevent.addProperty(timeProperty('dtstart', meeting.startsAt, zone));
+  vevent.addProperty(timeProperty('dtend', meeting.endsAt, zone));
+  vevent.addPropertyWithValue('summary', meeting.title);
+  if (meeting.description) vevent.addPropertyWithValue('description', meeting.description);
+  if (meeting.location) vevent.addPropertyWithValue('location', meeting.location);
+  if (meeting.onlineUrl) vevent.addPropertyWithValue('url', meeting.onlineUrl);
   vevent.addPropertyWithValue('status', method === 'CANCEL' ? 'CANCELLED' : 'CONFIRMED');
   vevent.addPropertyWithValue('x-tandem-meeting-id', meeting.id);
 
@@ -107,8 +151,7 @@ export function buildItipCalendar(input: ItipInput): string {
   if (method === 'REPLY' && input.replyingAttendee?.comment) {
     vevent.addPropertyWithValue('comment', input.replyingAttendee.comment);
   }
-  vcalendar.addSubcomponent(vevent);
-  return vcalendar.toString();
+  return vevent;
 }
 
 /** The zone's VTIMEZONE from timezones-ical-library; null for UTC or a zone it does not know. */

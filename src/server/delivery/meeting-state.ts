@@ -1,6 +1,13 @@
 import { and, asc, eq, isNotNull } from 'drizzle-orm';
 import type { Executor } from '@/server/db/client';
-import { calendars, meetingAttendees, meetingLinks, meetings, users } from '@/server/db/schema';
+import {
+  calendars,
+  meetingAttendees,
+  meetingLinks,
+  meetingOccurrences,
+  meetings,
+  users,
+} from '@/server/db/schema';
 import { NotFoundError } from '@/server/errors';
 import { decideDelivery, type AttendeeForDelivery, type CalendarTarget, type DeliveryPlan } from './decide';
 import { loadWriteTargets } from './targets';
@@ -21,6 +28,8 @@ export interface DeliveryState {
   organizer: { userId: string; name: string | null; email: string };
   attendees: DeliveryAttendee[];
   plan: DeliveryPlan;
+  /** A series' occurrence exceptions (meeting_occurrences), by original start. */
+  occurrences: (typeof meetingOccurrences.$inferSelect)[];
 }
 
 export interface MeetingRef {
@@ -76,7 +85,16 @@ export async function loadDeliveryState(db: Executor, ref: MeetingRef): Promise<
   }));
   const organizerTarget = await whereTheCopyIs(db, ref, targets.get(organizer.userId) ?? null);
   const plan = decideDelivery({ ...organizer, writeTarget: organizerTarget }, attendees);
-  return { meeting: row.meeting, organizer, attendees, plan };
+  const occurrences = row.meeting.recurrence?.length
+    ? await db
+        .select()
+        .from(meetingOccurrences)
+        .where(
+          and(eq(meetingOccurrences.tenantId, ref.tenantId), eq(meetingOccurrences.meetingId, ref.meetingId)),
+        )
+        .orderBy(asc(meetingOccurrences.originalStartsAt))
+    : [];
+  return { meeting: row.meeting, organizer, attendees, plan, occurrences };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MEETING_KINDS } from '@/server/db/schema';
+import { recurrenceInputSchema } from '@/server/recurrence/rule-input';
 import { instantSchema } from '@/server/time/range';
 import { timeZoneSchema } from '@/server/time/zones';
 import { storableText } from '@/server/validation/text';
@@ -70,16 +71,43 @@ export const createMeetingSchema = meetingFieldsSchema
     location: fields.location.default(null),
     onlineUrl: fields.onlineUrl.default(null),
     guests: guestsSchema.default([]),
+    /** Absent: a single meeting. */
+    recurrence: recurrenceInputSchema.optional(),
   })
   .refine(endsAfterStart, { message: 'The meeting must end after it starts', path: ['endsAt'] })
   .refine(withinMaxLength, { message: MEETING_TOO_LONG, path: ['endsAt'] });
 export type CreateMeetingInput = z.output<typeof createMeetingSchema>;
 
+/**
+ * Which part of a recurring meeting a change or cancellation is for: the occurrence the series
+ * puts at `originalStartsAt` (RECURRENCE-ID), it and every later one, or the whole series.
+ */
+export const OCCURRENCE_SCOPES = ['occurrence', 'following', 'series'] as const;
+export type OccurrenceScope = (typeof OCCURRENCE_SCOPES)[number];
+export const occurrenceScopeSchema = z.strictObject({
+  scope: z.enum(OCCURRENCE_SCOPES, { message: 'Choose this occurrence, this and following, or all' }),
+  originalStartsAt: instantSchema,
+});
+export type OccurrenceScopeInput = z.output<typeof occurrenceScopeSchema>;
+
+/**
+ * With `occurrence`, `startsAt` / `endsAt` are the new times of that occurrence (a series or
+ * "following" change shifts the others by as much). `recurrence`: a new rule for the series
+ * (null: stop repeating), for the whole series only.
+ */
 export const updateMeetingSchema = meetingIdSchema
-  .extend({ version: editedVersionSchema, ...meetingFieldsSchema.partial().shape })
+  .extend({
+    version: editedVersionSchema,
+    ...meetingFieldsSchema.partial().shape,
+    occurrence: occurrenceScopeSchema.optional(),
+    recurrence: recurrenceInputSchema.nullable().optional(),
+  })
   .refine(endsAfterStart, { message: 'The meeting must end after it starts', path: ['endsAt'] })
   .refine(withinMaxLength, { message: MEETING_TOO_LONG, path: ['endsAt'] });
 export type UpdateMeetingInput = z.output<typeof updateMeetingSchema>;
+
+export const cancelMeetingSchema = meetingIdSchema.extend({ occurrence: occurrenceScopeSchema.optional() });
+export type CancelMeetingInput = z.output<typeof cancelMeetingSchema>;
 
 export const MAX_ANSWER_COMMENT = 1000;
 /** A comment sent with an answer (Tandem, an email link). */

@@ -1,4 +1,4 @@
-import { and, asc, eq, exists, gt, inArray, lt, or } from 'drizzle-orm';
+import { and, asc, eq, exists, gt, inArray, isNotNull, lt, or } from 'drizzle-orm';
 import type { Executor } from '@/server/db/client';
 import {
   calendarConnections,
@@ -65,7 +65,11 @@ export interface MeetingView extends Meeting {
   calendarsNotUpdated: string[];
 }
 
-/** Meetings the actor organises or is invited to, overlapping the range, with every answer. */
+/**
+ * Meetings the actor organises or is invited to, overlapping the range, with every answer. A
+ * recurring meeting is listed (as its series) when it starts before the range ends: whether an
+ * occurrence falls in the range is for its expansion to say (recurrence/occurrences.ts).
+ */
 export async function listMeetings(db: Executor, actor: Actor, range: DateRange): Promise<MeetingView[]> {
   const rows = await db
     .select()
@@ -74,7 +78,7 @@ export async function listMeetings(db: Executor, actor: Actor, range: DateRange)
       and(
         eq(meetings.tenantId, actor.tenantId),
         lt(meetings.startsAt, range.to),
-        gt(meetings.endsAt, range.from),
+        or(gt(meetings.endsAt, range.from), isNotNull(meetings.recurrence)),
         visibleTo(db, actor),
       ),
     )

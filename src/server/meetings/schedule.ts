@@ -1,10 +1,8 @@
-import { and, eq, inArray, isNotNull, notInArray, sql } from 'drizzle-orm';
-import type { AppDeps } from '@/server/app-deps/types';
+import { and, eq, isNotNull, notInArray, sql } from 'drizzle-orm';
 import type { Transaction } from '@/server/db/client';
-import { meetingAttendees, meetings, memberships, users } from '@/server/db/schema';
+import { meetingAttendees, meetings } from '@/server/db/schema';
 import { recordRemovals } from '@/server/delivery/removals';
-import { loadWriteTargets } from '@/server/delivery/targets';
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '@/server/errors';
+import { ConflictError, InvalidInputError } from '@/server/errors';
 import { NotificationOutbox, notifyUsers } from '@/server/notifications/notify';
 import type { Actor } from '@/server/tenants/actor';
 import {
@@ -12,14 +10,34 @@ import {
   MEETING_TOO_LONG,
   withinMaxLength,
   type CreateMeetingInput,
+  type OccurrenceScopeInput,
   type UpdateMeetingInput,
 } from './inputs';
-import { canOrganize, ORGANIZER_REFUSAL } from './organizers';
+import {
+  assertCanOrganize,
+  attendeeUserIdsOf,
+  calendarAddresses,
+  lockOwnMeeting,
+  requestDelivery,
+  resolveInvitees,
+} from './meeting-access';
 import { getMeeting, type MeetingView } from './queries';
+import { realignExceptions } from '@/server/recurrence/exceptions';
+import { followingTheStart } from '@/server/recurrence/rule-lines';
+import { recurrenceLines } from '@/server/recurrence/rule-input';
+import {
+  cancelFollowing,
+  cancelOneOccurrence,
+  effectiveScope,
+  seriesTimes,
+  updateFollowing,
+  updateOneOccurrence,
+} from '@/server/recurrence/scoped-changes';
 import { separateGuests } from './guests';
 
-/** What scheduling needs: the database, the clock, and the jobs that deliver the meeting afterwards. */
-export type ScheduleDeps = Pick<AppDeps, 'db' | 'jobs' | 'now'>;
+import type { ScheduleDeps } from './schedule-deps';
+
+export type { ScheduleDeps };
 
 /**
  * Tutors (and admins) send meetings and reviews to members of their own tenant and, by email, to
@@ -36,11 +54,13 @@ export async function createMeeting(
   const { meetingId, version } = await deps.db.transaction(async (tx) => {
     const { members, outsiders } = await separateGuests(tx, actor, input.guests);
     const invitees = await resolveInvitees(tx, actor, [...input.attendeeUserIds, ...members]);
-    const { attendeeUserIds: _ids, guests: _guests, ...details } = input;
+    const { attendeeUserIds: _ids, guests: _guests, recurrence: repeats, ...details } = input;
+    const recurrence = repeats ? recurrenceLines(repeats, input.startsAt, input.timeZone) : null;
     const [meeting] = await tx
       .insert(meetings)
       .values({
         ...details,
+        recurrence,
         tenantId: actor.tenantId,
         organizerId: actor.userId,
         updatedBy: actor.userId,
@@ -101,6 +121,9 @@ export async function updateMeeting(
   actor: Actor,
   input: UpdateMeetingInput,
 ): Promise<MeetingView> {
+  const scope = await effectiveScope(deps.db, actor, input.id, input.occurrence);
+  if (scope === 'occurrence') return updateOneOccurrence(deps, actor, input);
+  if (scope === 'following') return updateFollowing(deps, actor, input);
   const now = deps.now();
   const outbox = new NotificationOutbox();
   const version = await deps.db.transaction(async (tx) => {
@@ -108,20 +131,32 @@ export async function updateMeeting(
     if (current.status === 'cancelled')
       throw new ConflictError('This meeting was cancelled and can no longer change');
     if (current.version !== input.version) throw new ConflictError(MEETING_CHANGED_MEANWHILE);
-    const startsAt = input.startsAt ?? current.startsAt;
-    const endsAt = input.endsAt ?? current.endsAt;
+    const { startsAt, endsAt } = await seriesTimes(tx, actor, current, input);
     if (endsAt <= startsAt) throw new InvalidInputError('The meeting must end after it starts');
     // The schema checks the length only when both ends are given; one end may move alone.
     if (!withinMaxLength({ startsAt, endsAt })) throw new InvalidInputError(MEETING_TOO_LONG);
     const timeChanged =
       startsAt.getTime() !== current.startsAt.getTime() || endsAt.getTime() !== current.endsAt.getTime();
-    const { id: _id, version: _version, attendeeUserIds, ...changes } = input;
+    const timeZone = input.timeZone ?? current.timeZone;
+    const recurrence =
+      input.recurrence === undefined
+        ? current.recurrence && followingTheStart(current.recurrence, current.startsAt, startsAt, timeZone)
+        : input.recurrence && recurrenceLines(input.recurrence, startsAt, timeZone);
+    const {
+      id: _id,
+      version: _version,
+      attendeeUserIds,
+      occurrence: _occurrence,
+      recurrence: _recurrence,
+      ...changes
+    } = input;
     await tx
       .update(meetings)
       .set({
         ...changes,
         startsAt,
         endsAt,
+        recurrence,
         sequence: sql`${meetings.sequence} + 1`,
         version: current.version + 1,
         updatedAt: now,
@@ -129,6 +164,16 @@ export async function updateMeeting(
         changedIn: 'tandem',
       })
       .where(and(eq(meetings.tenantId, actor.tenantId), eq(meetings.id, current.id)));
+    if (current.recurrence && (timeChanged || input.recurrence !== undefined)) {
+      await realignExceptions(
+        tx,
+        actor,
+        current.id,
+        current,
+        { ...current, startsAt, endsAt, timeZone, recurrence },
+        current.version + 1,
+      );
+    }
     if (attendeeUserIds) await replaceAttendees(tx, actor, current, attendeeUserIds, outbox);
     if (timeChanged) {
       await tx
@@ -153,7 +198,16 @@ export async function updateMeeting(
   return getMeeting(deps.db, actor, input.id);
 }
 
-export async function cancelMeeting(deps: ScheduleDeps, actor: Actor, id: string): Promise<MeetingView> {
+/** Cancels the meeting, or with `occurrence` part of a recurring one (recurrence/scoped-changes.ts). */
+export async function cancelMeeting(
+  deps: ScheduleDeps,
+  actor: Actor,
+  id: string,
+  occurrence?: OccurrenceScopeInput,
+): Promise<MeetingView> {
+  const scope = await effectiveScope(deps.db, actor, id, occurrence);
+  if (scope === 'occurrence' && occurrence) return cancelOneOccurrence(deps, actor, id, occurrence);
+  if (scope === 'following' && occurrence) return cancelFollowing(deps, actor, id, occurrence);
   const now = deps.now();
   const outbox = new NotificationOutbox();
   const version = await deps.db.transaction(async (tx) => {
@@ -187,74 +241,6 @@ export async function cancelMeeting(deps: ScheduleDeps, actor: Actor, id: string
   if (version !== null) await requestDelivery(deps, actor, id, version);
   await outbox.announce(deps.jobs);
   return getMeeting(deps.db, actor, id);
-}
-
-/**
- * After the commit, so the job reads what was committed. A lost send is not a lost meeting: the
- * next change sends a later version, which delivers everything up to it.
- */
-async function requestDelivery(deps: ScheduleDeps, actor: Actor, meetingId: string, version: number) {
-  await deps.jobs.send({
-    name: 'tandem/meeting.changed',
-    data: { tenantId: actor.tenantId, meetingId, version },
-  });
-}
-
-/** Invitees as recorded: under their calendar address (write-target account), else their Tandem email. */
-async function calendarAddresses(
-  tx: Transaction,
-  actor: Actor,
-  invitees: { id: string; email: string }[],
-): Promise<{ id: string; email: string }[]> {
-  const targets = await loadWriteTargets(
-    tx,
-    actor.tenantId,
-    invitees.map((invitee) => invitee.id),
-  );
-  return invitees.map((invitee) => ({
-    id: invitee.id,
-    // A calendar that needs reconnecting is not where they are reached now (delivery/meeting-state.ts).
-    email: (usable(targets.get(invitee.id))?.accountEmail ?? invitee.email).toLowerCase(),
-  }));
-}
-
-function usable<T extends { needsReconnect?: boolean }>(target: T | undefined): T | undefined {
-  return target?.needsReconnect ? undefined : target;
-}
-
-function assertCanOrganize(actor: Actor): void {
-  if (!canOrganize(actor.role)) throw new ForbiddenError(ORGANIZER_REFUSAL);
-}
-
-async function lockOwnMeeting(tx: Transaction, actor: Actor, id: string) {
-  const [meeting] = await tx
-    .select()
-    .from(meetings)
-    .where(and(eq(meetings.tenantId, actor.tenantId), eq(meetings.id, id)))
-    .for('update');
-  if (!meeting) throw new NotFoundError('Meeting not found');
-  if (meeting.organizerId !== actor.userId) {
-    // An invitee knows the meeting exists; anyone else must not learn it.
-    const invited = (await attendeeUserIdsOf(tx, actor, id)).includes(actor.userId);
-    if (!invited) throw new NotFoundError('Meeting not found');
-    throw new ForbiddenError('Only the organiser can change this meeting');
-  }
-  return meeting;
-}
-
-/** Invitees must be members of the organiser's tenant; unknown ids are reported, not skipped. */
-async function resolveInvitees(tx: Transaction, actor: Actor, userIds: string[]) {
-  const wanted = [...new Set(userIds)].filter((id) => id !== actor.userId);
-  if (wanted.length === 0) throw new InvalidInputError('Invite at least one person other than yourself');
-  const found = await tx
-    .select({ id: users.id, email: users.email })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.tenantId, actor.tenantId), inArray(memberships.userId, wanted)));
-  if (found.length !== wanted.length) {
-    throw new InvalidInputError('Some invitees are not members of your organisation');
-  }
-  return found;
 }
 
 /** `current`: the meeting as locked, before this change bumped its SEQUENCE. */
@@ -316,12 +302,4 @@ async function replaceAttendees(
     actor.tenantId,
     await notifyUsers(tx, actor.tenantId, addedIds, 'meeting_invited', { meetingId, title }),
   );
-}
-
-async function attendeeUserIdsOf(tx: Transaction, actor: Actor, meetingId: string): Promise<string[]> {
-  const rows = await tx
-    .select({ userId: meetingAttendees.userId })
-    .from(meetingAttendees)
-    .where(and(eq(meetingAttendees.tenantId, actor.tenantId), eq(meetingAttendees.meetingId, meetingId)));
-  return rows.flatMap((row) => (row.userId ? [row.userId] : []));
 }

@@ -57,7 +57,11 @@ export function describeNotification(
   };
   const title = field('title') ?? 'a meeting';
   const meetingId = field('meetingId');
-  const meetingHref = meetingId ? `/calendar?meeting=${encodeURIComponent(meetingId)}` : '/calendar';
+  // An occurrence of a recurring meeting (payload `scope`): the link opens the calendar at it.
+  const occurrenceAt = payload['scope'] ? field('startsAt') : null;
+  const meetingHref = meetingId
+    ? `/calendar?meeting=${encodeURIComponent(meetingId)}${occurrenceAt ? `&at=${encodeURIComponent(occurrenceAt)}` : ''}`
+    : '/calendar';
   const when = (name: string) => {
     const iso = field(name);
     return iso ? formatWhen(new Date(iso), context) : null;
@@ -87,15 +91,22 @@ export function describeNotification(
     }
     case 'meeting_updated': {
       const at = when('startsAt');
+      // One occurrence of a series, or it and the later ones: which one, by the time it had.
+      const from = when('previousStartsAt');
+      const which = from
+        ? `${title} on ${from}${payload['scope'] === 'following' ? ' and later' : ''}`
+        : title;
       const by = changedBy();
       const text =
         payload['timeChanged'] === true && at
-          ? `${title} moved to ${at}${by}. Please answer again.`
-          : `${title} was changed${by}`;
+          ? `${which} moved to ${at}${by}. Please answer again.`
+          : `${which} was changed${by}`;
       return { text, href: meetingHref };
     }
     case 'meeting_cancelled': {
       const at = when('startsAt');
+      if (payload['scope'] === 'following' && at)
+        return { text: `${title} was cancelled from ${at} on${changedBy()}`, href: meetingHref };
       return { text: `${title}${at ? ` on ${at}` : ''} was cancelled${changedBy()}`, href: meetingHref };
     }
     case 'meeting_response': {
@@ -103,7 +114,10 @@ export function describeNotification(
         return { text: `${person()} removed ${title} from their calendar`, href: meetingHref };
       }
       const answer = ANSWERED[field('response') ?? ''] ?? 'answered';
-      return { text: `${person()} ${answer} ${title}${quoted('comment')}`, href: meetingHref };
+      // An answer to one occurrence of a series names it.
+      const at = payload['scope'] ? when('startsAt') : null;
+      const which = at ? ` on ${at}` : '';
+      return { text: `${person()} ${answer} ${title}${which}${quoted('comment')}`, href: meetingHref };
     }
     case 'meeting_counter_proposed': {
       const at = when('proposedStartsAt');

@@ -2,6 +2,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { recordAnswersFromMirror } from '@/server/answers/answers-from-mirror';
 import { calendars, syncCursors } from '@/server/db/schema';
 import { convergeMeetingCopies, type ConvergeResult } from '@/server/convergence/converge-copies';
+import { applyOrganizerOccurrenceChanges } from '@/server/convergence/occurrence-exceptions';
 import { linkMeetingCopies, type LinkResult } from '@/server/delivery/link-copies';
 import { CursorExpiredError, ProviderAuthRevokedError, ProviderError } from '@/server/providers/errors';
 import type { CalendarProvider } from '@/server/providers/types';
@@ -65,6 +66,7 @@ export async function syncCalendar(deps: SyncDeps, ref: CalendarRef): Promise<Sy
     // Meetings follow what their organiser changed in this calendar, before answers are read
     // from the copies, so a move's reset does not undo the answers given since.
     result.converged = await convergeMeetingCopies(deps, ref, result.links);
+    if (result.upserted > 0) await applyOrganizerOccurrenceChanges(deps, ref);
     // Answers travel on synced copies of meetings: the organiser's, or the attendee's own.
     await recordAnswersFromMirror(deps, { ...ref, syncedSince: startedAt });
     await recordConnectionSynced(db, health, deps.now());

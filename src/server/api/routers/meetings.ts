@@ -1,6 +1,7 @@
 import { acceptProposedTime } from '@/server/answers/accept-proposal';
 import {
   acceptProposedTimeSchema,
+  cancelMeetingSchema,
   createMeetingSchema,
   meetingIdSchema,
   respondSchema,
@@ -25,8 +26,8 @@ export const meetingsRouter = createTRPCRouter({
     .input(updateMeetingSchema)
     .mutation(({ ctx, input }) => updateMeeting(ctx, ctx.actor, input)),
   cancel: organizerProcedure
-    .input(meetingIdSchema)
-    .mutation(({ ctx, input }) => cancelMeeting(ctx, ctx.actor, input.id)),
+    .input(cancelMeetingSchema)
+    .mutation(({ ctx, input }) => cancelMeeting(ctx, ctx.actor, input.id, input.occurrence)),
   respond: tenantProcedure
     .input(respondSchema)
     .mutation(({ ctx, input }) => respondToMeeting(ctx.db, ctx.actor, input, ctx.now(), ctx.jobs)),

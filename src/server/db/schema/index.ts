@@ -6,3 +6,4 @@ export * from './notifications';
 export * from './connections';
 export * from './meeting-links';
 export * from './security';
+export * from './occurrence-writes';

@@ -1,4 +1,5 @@
 import {
+  deliverOccurrence,
   deliverOrganizerCopy,
   placeAttendeeCopy,
   planDeliveryWork,
@@ -45,6 +46,13 @@ export const deliverMeeting = defineJob({
       results[`email:${attendeeId}`] = await steps.run(`email:${attendeeId}`, () =>
         sendInvitationEmail(deps, { ...ref, attendeeId }),
       );
+    }
+    // After the series is in each calendar and inbox: an occurrence exception changes an instance of it.
+    for (const occurrenceId of work.occurrences ?? []) {
+      const written = await steps.run(`occurrence:${occurrenceId}`, () =>
+        deliverOccurrence(deps, { ...ref, occurrenceId }),
+      );
+      results[`occurrence:${occurrenceId}`] = Object.values(written).join(',') || 'up_to_date';
     }
     return { meetingId, outcome: 'delivered' as const, version: work.version, results };
   },

@@ -97,12 +97,15 @@ export function sameEmail(a: string | null | undefined, b: string): boolean {
   return (a ?? '').toLowerCase() === b.toLowerCase();
 }
 
-/** Tries `check` a bounded number of times: invitations and replies may land asynchronously. */
-export async function eventually<T>(check: () => Promise<T | undefined>, attempts = 40): Promise<T> {
+/**
+ * Tries `check` a bounded number of times: invitations and replies may land asynchronously. Short
+ * intervals (the same 10 s in all): most land within a few tens of milliseconds.
+ */
+export async function eventually<T>(check: () => Promise<T | undefined>, attempts = 200): Promise<T> {
   for (let attempt = 0; attempt < attempts; attempt += 1) {
     const result = await check();
     if (result !== undefined) return result;
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`condition not met after ${attempts} attempts`);
 }
