@@ -145,7 +145,9 @@ async function applyOne(
     // read is not a change. The organiser's calendar app may still have bumped SEQUENCE (CalDAV
     // clients do on any edit); Tandem's next write and iMIP must not go below it, or attendees'
     // calendars would take them for stale.
-    await raiseSequence(tx, ref.tenantId, meeting, copySequence ?? 0);
+    // A series' copy also changes when one of its occurrences does (a CalDAV override bumps the
+    // resource's SEQUENCE): its numbers are the occurrence handling's (occurrence-exceptions.ts).
+    if (!meeting.recurrence?.length) await raiseSequence(tx, ref.tenantId, meeting, copySequence ?? 0);
     if (madeAllDay) {
       await markCopySeen(tx, link.id, ref.tenantId, mirrored!.etag, meeting.version - 1, now);
       outbox.add(ref.tenantId, await tellTimeKept(tx, ref, meeting, meeting));
