@@ -16,6 +16,9 @@
  *  (d)–(f) Delivery (issue 11): send → invitation in the attendee's calendar, an answer given in
  *      the provider → shown to the tutor, and provider calls per meeting; see delivery.ts.
  *      `npm run bench -- --only=delivery` runs these alone.
+ *  (g)–(h) Convergence (issue 12): the organiser moves the meeting in their calendar → updated in
+ *      Tandem and the attendee told, and provider calls per converged move; see convergence.ts.
+ *      `npm run bench -- --only=convergence` runs these alone.
  *
  * Prints; asserts nothing (the tests do that). Exit code 1 only if (b) is not met.
  */
@@ -41,6 +44,7 @@ import {
 import { bareInserts } from './bare-insert';
 import { benchDatabases, type BenchDatabase } from './bench-databases';
 import { BENCH_ACCOUNT, benchSeed } from './bench-seed';
+import { measureConvergence, printConvergence, type MoveFigures } from './convergence';
 import { measureDelivery, printDelivery, type DeliveryFigures } from './delivery';
 import { measurePushLatency, printPushLatency, type PushLatencyFigures } from './push-latency';
 
@@ -77,6 +81,7 @@ interface CallFigures {
 
 async function main(): Promise<void> {
   if (process.argv.includes('--only=delivery')) return deliveryOnly();
+  if (process.argv.includes('--only=convergence')) return convergenceOnly();
   const emulator = await startEmulatorProcess();
   const imports: ImportFigures[] = [];
   const calls: CallFigures[] = [];
@@ -113,10 +118,19 @@ async function main(): Promise<void> {
   for (const target of targets) pushes.push(await measurePushLatency(target));
   const deliveries: DeliveryFigures[] = [];
   for (const target of targets) deliveries.push(await measureDelivery(target));
+  const moves: MoveFigures[] = [];
+  for (const target of targets) moves.push(...(await measureConvergence(target)));
   printSummary(imports, writes, calls);
   printPushLatency(pushes);
   printDeliveries(deliveries);
+  printConvergence(moves);
   if (calls.some((row) => row.incrementalNoChange !== 1 || row.feedRead !== 0)) process.exitCode = 1;
+}
+
+async function convergenceOnly(): Promise<void> {
+  const moves: MoveFigures[] = [];
+  for (const target of benchDatabases()) moves.push(...(await measureConvergence(target)));
+  printConvergence(moves);
 }
 
 async function deliveryOnly(): Promise<void> {

@@ -13,6 +13,7 @@ import {
 import type { JobDispatcher } from '@/server/jobs/events';
 import { NotificationOutbox, notifyUsers } from '@/server/notifications/notify';
 import { pickLaterChange, type ChangeSide } from './later-change';
+import { followReplacedCopy } from './replaced-copies';
 
 /** What applying organisers' own changes needs: the database, the clock, and jobs to deliver and email. */
 export interface ConvergeDeps {
@@ -28,6 +29,8 @@ export interface OrganizerChangeResult {
   cancelled: string[];
   /** Changes made on both sides since the last sync: Tandem's was later and will be written. */
   keptTandemChange: string[];
+  /** Copies the organiser moved to another of their calendars: the link followed them. */
+  replaced: string[];
 }
 
 interface CopyState {
@@ -36,8 +39,12 @@ interface CopyState {
   startAt: Date;
   endAt: Date;
   allDay: boolean;
+  /** Series masters: RRULE / EXDATE / RDATE lines. */
+  recurrence: string[] | null;
   status: string;
   etag: string | null;
+  /** The copy's iCalendar SEQUENCE, where the provider reports it. */
+  sequence: number | null;
   providerUpdatedAt: Date | null;
   attendees: MirrorAttendee[];
 }
@@ -60,7 +67,7 @@ export async function applyOrganizerCopyChanges(
   changed: { meetingId: string; externalId: string }[],
   vanished: { meetingId: string; externalId: string }[],
 ): Promise<OrganizerChangeResult> {
-  const result: OrganizerChangeResult = { updated: [], cancelled: [], keptTandemChange: [] };
+  const result: OrganizerChangeResult = { updated: [], cancelled: [], keptTandemChange: [], replaced: [] };
   if (changed.length === 0 && vanished.length === 0) return result;
   const provider = await calendarProvider(deps.db, ref);
   if (!provider) return result;
@@ -70,6 +77,10 @@ export async function applyOrganizerCopyChanges(
     const outcome = await deps.db.transaction((tx) =>
       applyOne(tx, deps.now(), { ...ref, provider }, copy, gone.has(copy.meetingId), outbox),
     );
+    if (outcome.kind === 'replaced') {
+      result.replaced.push(copy.meetingId);
+      continue;
+    }
     if (outcome.kind === 'none') continue;
     if (outcome.kind === 'updated') result.updated.push(copy.meetingId);
     if (outcome.kind === 'cancelled') result.cancelled.push(copy.meetingId);
@@ -85,7 +96,10 @@ export async function applyOrganizerCopyChanges(
   return result;
 }
 
-type Outcome = { kind: 'none' } | { kind: 'updated' | 'cancelled' | 'kept_tandem'; version: number };
+type Outcome =
+  | { kind: 'none' }
+  | { kind: 'replaced' }
+  | { kind: 'updated' | 'cancelled' | 'kept_tandem'; version: number };
 
 async function applyOne(
   tx: Transaction,
@@ -114,14 +128,31 @@ async function applyOne(
   if (!meeting || !link || link.externalId !== copy.externalId) return { kind: 'none' };
   const mirrored = deleted ? null : await mirroredCopy(tx, ref, copy.externalId);
   if (!deleted && !mirrored) return { kind: 'none' };
+  if (deleted && (await followReplacedCopy(tx, ref, meeting, link.id))) return { kind: 'replaced' };
   if (meeting.status === 'cancelled') {
     await markCopySeen(tx, link.id, ref.tenantId, mirrored?.etag ?? link.etag, link.writtenVersion, now);
     return { kind: 'none' };
   }
 
   const proposed = deleted ? { cancelled: true as const } : changesFrom(meeting, mirrored!);
+  const copySequence = mirrored?.sequence ?? null;
+  // The organiser made the copy all-day. A Tandem meeting always has a start and an end (the
+  // dates alone say nothing useful about when to meet), so the meeting keeps its time and the copy
+  // is written back to it — copies and meeting must agree — and the organiser is told why.
+  const madeAllDay = !deleted && mirrored!.allDay;
   if (!proposed) {
-    // Nothing the meeting holds changed (an answer shown there, say): the next read is not a change.
+    // Nothing the meeting holds changed (an answer shown there, or only a description): the next
+    // read is not a change. The organiser's calendar app may still have bumped SEQUENCE (CalDAV
+    // clients do on any edit); Tandem's next write and iMIP must not go below it, or attendees'
+    // calendars would take them for stale.
+    // A series' copy also changes when one of its occurrences does (a CalDAV override bumps the
+    // resource's SEQUENCE): its numbers are the occurrence handling's (occurrence-exceptions.ts).
+    if (!meeting.recurrence?.length) await raiseSequence(tx, ref.tenantId, meeting, copySequence ?? 0);
+    if (madeAllDay) {
+      await markCopySeen(tx, link.id, ref.tenantId, mirrored!.etag, meeting.version - 1, now);
+      outbox.add(ref.tenantId, await tellTimeKept(tx, ref, meeting, meeting));
+      return { kind: 'kept_tandem', version: meeting.version };
+    }
     await markCopySeen(tx, link.id, ref.tenantId, mirrored!.etag, link.writtenVersion, now);
     return { kind: 'none' };
   }
@@ -140,7 +171,9 @@ async function applyOne(
     };
     if (pickLaterChange(tandemSide, providerSide) === 'first') {
       // Tandem's change is later: it will overwrite the copy (with this etag), and the organiser
-      // learns their edit in their calendar did not stick.
+      // learns their edit in their calendar did not stick. It overwrites with a SEQUENCE above
+      // the copy's, as the organiser's app may have sent that one to attendees already.
+      await raiseSequence(tx, ref.tenantId, meeting, (copySequence ?? -1) + 1);
       await markCopySeen(tx, link.id, ref.tenantId, mirrored?.etag ?? null, link.writtenVersion, now);
       outbox.add(
         ref.tenantId,
@@ -173,7 +206,8 @@ async function applyOne(
   const version = meeting.version + 1;
   const stamp = {
     version,
-    sequence: meeting.sequence + 1,
+    // The copy's own SEQUENCE when its app raised it further (it may have sent it to attendees).
+    sequence: Math.max(meeting.sequence + 1, copySequence ?? 0),
     updatedAt: providerSide.at > meeting.updatedAt ? providerSide.at : now,
     updatedBy: meeting.organizerId,
     changedIn: ref.provider,
@@ -204,6 +238,7 @@ async function applyOne(
       location: proposed.location,
       startsAt: proposed.startsAt,
       endsAt: proposed.endsAt,
+      ...(proposed.recurrence ? { recurrence: proposed.recurrence } : {}),
       ...stamp,
     })
     .where(and(eq(meetings.tenantId, ref.tenantId), eq(meetings.id, meeting.id)));
@@ -217,7 +252,9 @@ async function applyOne(
       timeChanged: proposed.timeChanged,
     }),
   );
-  await markCopySeen(tx, link.id, ref.tenantId, mirrored!.etag, version, now);
+  if (madeAllDay) outbox.add(ref.tenantId, await tellTimeKept(tx, ref, meeting, proposed));
+  // An all-day copy is rewritten at the meeting's time by the delivery job this sends.
+  await markCopySeen(tx, link.id, ref.tenantId, mirrored!.etag, madeAllDay ? meeting.version : version, now);
   return { kind: 'updated', version };
 }
 
@@ -227,15 +264,45 @@ interface ProposedUpdate {
   startsAt: Date;
   endsAt: Date;
   timeChanged: boolean;
+  /** Set when a single meeting's copy became a series: the meeting becomes that series. */
+  recurrence: string[] | null;
+}
+
+/** The organiser is told the meeting kept its time when they made its copy all-day. */
+async function tellTimeKept(
+  tx: Transaction,
+  ref: { tenantId: string; provider: string },
+  meeting: { id: string; organizerId: string },
+  now: { title: string | null; startsAt: Date },
+) {
+  return notifyUsers(tx, ref.tenantId, [meeting.organizerId], 'meeting_change_overridden', {
+    meetingId: meeting.id,
+    title: now.title ?? '',
+    startsAt: now.startsAt.toISOString(),
+    yourChangeIn: ref.provider,
+    winnerChangeIn: 'tandem',
+    winnerName: null,
+    reason: 'all_day',
+  });
 }
 
 /**
  * What the organiser's copy changes in the meeting, or null when nothing it holds differs. An
  * all-day copy keeps the meeting's time (a meeting is timed; its dates alone say nothing useful).
  * A copy without a title (a provider that hid it) keeps the meeting's.
+ *
+ * A recurrence added to a single meeting's copy makes the meeting that series: the provider has
+ * already invited its attendees to the series, so Tandem follows rather than undo it. Changes to
+ * an existing series' rule and its occurrences are the occurrence handling's (recurring meetings).
  */
 export function changesFrom(
-  meeting: { title: string; location: string | null; startsAt: Date; endsAt: Date },
+  meeting: {
+    title: string;
+    location: string | null;
+    startsAt: Date;
+    endsAt: Date;
+    recurrence?: string[] | null;
+  },
   copy: CopyState,
 ): ProposedUpdate | null {
   if (copy.status === 'cancelled') return null;
@@ -247,13 +314,16 @@ export function changesFrom(
   const titleChanged = title !== null && title !== meeting.title;
   const location = (copy.location ?? '').trim() || null;
   const locationChanged = location !== ((meeting.location ?? '').trim() || null);
-  if (!timeChanged && !titleChanged && !locationChanged) return null;
+  const becameSeries =
+    !copy.allDay && (meeting.recurrence ?? []).length === 0 && (copy.recurrence ?? []).length > 0;
+  if (!timeChanged && !titleChanged && !locationChanged && !becameSeries) return null;
   return {
     title,
     location,
     startsAt: timeChanged ? copy.startAt : meeting.startsAt,
     endsAt: timeChanged ? copy.endAt : meeting.endsAt,
     timeChanged,
+    recurrence: becameSeries ? copy.recurrence : null,
   };
 }
 
@@ -291,6 +361,20 @@ async function resetAnswersTheCopyLacks(
     );
 }
 
+/** meetings.sequence to at least `atLeast`, without a new version: nothing to deliver for it. */
+async function raiseSequence(
+  tx: Transaction,
+  tenantId: string,
+  meeting: { id: string; sequence: number },
+  atLeast: number,
+): Promise<void> {
+  if (atLeast <= meeting.sequence) return;
+  await tx
+    .update(meetings)
+    .set({ sequence: atLeast })
+    .where(and(eq(meetings.tenantId, tenantId), eq(meetings.id, meeting.id)));
+}
+
 async function markCopySeen(
   tx: Transaction,
   linkId: string,
@@ -317,8 +401,10 @@ async function mirroredCopy(
       startAt: externalEvents.startAt,
       endAt: externalEvents.endAt,
       allDay: externalEvents.allDay,
+      recurrence: externalEvents.recurrence,
       status: externalEvents.status,
       etag: externalEvents.etag,
+      sequence: externalEvents.sequence,
       providerUpdatedAt: externalEvents.providerUpdatedAt,
       attendees: externalEvents.attendees,
     })

@@ -1,6 +1,13 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, isNotNull } from 'drizzle-orm';
 import type { Executor } from '@/server/db/client';
-import { meetingAttendees, meetingOccurrences, meetings, users } from '@/server/db/schema';
+import {
+  calendars,
+  meetingAttendees,
+  meetingLinks,
+  meetingOccurrences,
+  meetings,
+  users,
+} from '@/server/db/schema';
 import { NotFoundError } from '@/server/errors';
 import { decideDelivery, type AttendeeForDelivery, type CalendarTarget, type DeliveryPlan } from './decide';
 import { loadWriteTargets } from './targets';
@@ -76,10 +83,8 @@ export async function loadDeliveryState(db: Executor, ref: MeetingRef): Promise<
     deliveredSequence: attendee.deliveredSequence,
     deliveryState: attendee.deliveryState,
   }));
-  const plan = decideDelivery(
-    { ...organizer, writeTarget: targets.get(organizer.userId) ?? null },
-    attendees,
-  );
+  const organizerTarget = await whereTheCopyIs(db, ref, targets.get(organizer.userId) ?? null);
+  const plan = decideDelivery({ ...organizer, writeTarget: organizerTarget }, attendees);
   const occurrences = row.meeting.recurrence?.length
     ? await db
         .select()
@@ -90,6 +95,38 @@ export async function loadDeliveryState(db: Executor, ref: MeetingRef): Promise<
         .orderBy(asc(meetingOccurrences.originalStartsAt))
     : [];
   return { meeting: row.meeting, organizer, attendees, plan, occurrences };
+}
+
+/**
+ * The organiser's copy stays in the calendar it is in when that is another writable calendar of
+ * the same account (the organiser moved it there: convergence/replaced-copies.ts): writing to the
+ * write target instead would make a second copy.
+ */
+async function whereTheCopyIs(
+  db: Executor,
+  ref: MeetingRef,
+  target: CalendarTarget | null,
+): Promise<CalendarTarget | null> {
+  if (!target) return null;
+  const placed = await db
+    .select({ calendarId: meetingLinks.calendarId })
+    .from(meetingLinks)
+    .innerJoin(calendars, eq(calendars.id, meetingLinks.calendarId))
+    .where(
+      and(
+        eq(meetingLinks.tenantId, ref.tenantId),
+        eq(meetingLinks.meetingId, ref.meetingId),
+        eq(meetingLinks.role, 'organizer'),
+        eq(meetingLinks.state, 'written'),
+        isNotNull(meetingLinks.externalId),
+        eq(calendars.connectionId, target.connectionId),
+        eq(calendars.canWrite, true),
+      ),
+    );
+  // A copy in the write target itself stays the one written (a second one elsewhere is a copy
+  // the organiser made, not where the meeting moved).
+  if (placed.length === 0 || placed.some((link) => link.calendarId === target.calendarId)) return target;
+  return { ...target, calendarId: placed[0]!.calendarId };
 }
 
 /** An attendee whose calendar needs reconnecting is reached by email meanwhile. */

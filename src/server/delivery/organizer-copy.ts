@@ -84,7 +84,8 @@ export async function deliverOrganizerCopy(deps: DeliveryDeps, ref: MeetingRef):
         etag: written?.etag ?? link.etag,
         icalUid,
         version: meeting.version,
-        sequence: meeting.sequence,
+        // Above the meeting's when a 412 showed the organiser's app had raised it (updateCopy).
+        sequence: Math.max(meeting.sequence, written?.sequence ?? 0),
         at: deps.now(),
       });
     } catch (error) {
@@ -146,7 +147,21 @@ async function updateCopy(
     { at: current.updatedAt ?? deps.now(), changedIn: provider.kind, userId: meeting.organizerId },
   );
   if (later === 'second') return 'later_there';
-  const written = await provider.updateEvent(externalCalendarId, externalId, write, { etag: current.etag });
+  // The organiser's app may have raised SEQUENCE with its change (and sent it to attendees):
+  // ours goes above it, and the meeting keeps it for the iMIP that follows.
+  const sequence = Math.max(write.sequence ?? meeting.sequence, (current.sequence ?? -1) + 1);
+  if (sequence > meeting.sequence) {
+    await deps.db
+      .update(meetings)
+      .set({ sequence })
+      .where(and(eq(meetings.tenantId, meeting.tenantId), eq(meetings.id, meeting.id)));
+  }
+  const written = await provider.updateEvent(
+    externalCalendarId,
+    externalId,
+    { ...write, sequence },
+    { etag: current.etag },
+  );
   const outbox = new NotificationOutbox();
   outbox.add(
     meeting.tenantId,
@@ -163,7 +178,12 @@ async function updateCopy(
   return written;
 }
 
-/** Cancelling a copy that is already gone is done. */
+/**
+ * Cancelling a copy that is already gone is done. A 412 means the organiser edited the copy in
+ * their calendar meanwhile: the cancellation still wins (a cancelled meeting is not revived by an
+ * edit of its copy), and nobody is told of a lost change — only the organiser cancels their
+ * meetings (lockOwnMeeting), so the edit that lost is their own, overtaken by their own cancel.
+ */
 async function cancelCopy(provider: CalendarProvider, calendarId: string, link: MeetingLink): Promise<null> {
   if (!link.externalId) return null;
   const externalId = link.externalId;

@@ -127,10 +127,18 @@ export function describeNotification(
       };
     }
     case 'meeting_change_overridden': {
-      // payload: yourChangeIn / winnerChangeIn (tandem or a provider), winnerName, startsAt.
+      // payload: yourChangeIn / winnerChangeIn (tandem or a provider), winnerName, startsAt; reason
+      // 'all_day' when the organiser made the copy all-day and Tandem kept the meeting's time.
       const where = (name: string) => CHANGE_PLACES[field(name) ?? ''] ?? 'your calendar';
       const by = field('winnerName');
       const at = when('startsAt');
+      if (field('reason') === 'all_day')
+        return {
+          text:
+            `${title} stays a timed meeting${at ? ` on ${at}` : ''}: making it all-day in ` +
+            `${where('yourChangeIn')} was undone there`,
+          href: meetingHref,
+        };
       return {
         text:
           `Your change to ${title} in ${where('yourChangeIn')} was replaced by a later change` +

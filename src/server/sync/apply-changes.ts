@@ -114,6 +114,7 @@ export function toMirrorRow(target: MirrorTarget, event: ProviderEvent): MirrorR
     organizerEmail: event.organizer?.email ?? null,
     attendees: event.attendees.map(mirrorAttendee),
     tandemMeetingId: event.tandemMeetingId,
+    sequence: event.sequence,
     providerUpdatedAt: event.updatedAt,
     fullSyncGeneration: target.generation,
     syncedAt: target.syncedAt,

@@ -9,6 +9,7 @@ import {
   boolean,
   date,
   index,
+  integer,
   jsonb,
   pgEnum,
   pgTable,
@@ -184,6 +185,8 @@ export const externalEvents = pgTable(
     /** Who is invited and how each answered, as the provider shows it (answers/answers-from-mirror.ts). */
     attendees: jsonb().$type<MirrorAttendee[]>().notNull().default([]),
     tandemMeetingId: uuid(),
+    /** The event's iCalendar SEQUENCE where the provider reports one (CalDAV, Google); null: it does not. */
+    sequence: integer(),
     providerUpdatedAt: timestamp({ withTimezone: true }),
     fullSyncGeneration: bigint({ mode: 'number' }).notNull().default(0),
     syncedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
