@@ -76,7 +76,11 @@ describe('fault mapping', () => {
   });
 
   it('401 → ProviderAuthRevokedError; 404 → ProviderNotFoundError; 400 → ProviderBadRequestError', async () => {
+    // One 401 is an access token that expired early: renewed and tried once more, it succeeds.
     testbed.fault({ path: '/calendars', status: 401 });
+    await expect(account.provider.listCalendars()).resolves.toHaveLength(1);
+    // Refused again with the renewed token: the grant is gone.
+    testbed.fault({ path: '/calendars', status: 401, times: 2 });
     await expect(account.provider.listCalendars()).rejects.toBeInstanceOf(ProviderAuthRevokedError);
     await expect(account.provider.getEvent(account.calendarId, 'AAMkAnothere')).rejects.toBeInstanceOf(
       ProviderNotFoundError,
