@@ -5,17 +5,22 @@
  * attendees Tandem delivered to get its REQUEST / CANCEL; our own writes coming back tell nobody;
  * and a change made on both sides between syncs goes to the later one, the loser being told.
  */
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calendarConnections, calendars, meetingLinks, meetings, notifications } from '@/server/db/schema';
+import { meetings, notifications } from '@/server/db/schema';
 import { getMeeting } from '@/server/meetings/queries';
 import { updateMeeting } from '@/server/meetings/schedule';
 import { describeNotification } from '@/server/notifications/describe';
 import type { NotificationKind } from '@/server/notifications/kinds';
-import type { CalendarProvider, EventWrite, ProviderEvent } from '@/server/providers/types';
-import { syncCalendar } from '@/server/sync/sync-calendar';
 import type { Actor } from '@/server/tenants/actor';
 import { useTestDatabase } from '@/tests/support/database';
+import {
+  notificationsOf,
+  organizerCopyId,
+  organizersCalendar,
+  rewrite,
+  syncOf,
+} from '@/tests/support/organizer-calendar';
 import {
   deliveryMailTo,
   googleCopies,
@@ -40,59 +45,6 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const HOUR = 3_600_000;
-
-/** The organiser's own calendar, through the real adapter, as their calendar app would act. */
-async function organizersCalendar(calendarId: string) {
-  const [row] = await t.database.db
-    .select({ connection: calendarConnections, externalId: calendars.externalId })
-    .from(calendars)
-    .innerJoin(calendarConnections, eq(calendarConnections.id, calendars.connectionId))
-    .where(eq(calendars.id, calendarId));
-  if (!row) throw new Error('no such calendar');
-  const provider: CalendarProvider = await t.registry.forConnection(t.database.db, row.connection);
-  return { provider, externalCalendarId: row.externalId };
-}
-
-async function organizerCopyId(meetingId: string): Promise<string> {
-  const [link] = await t.database.db
-    .select({ externalId: meetingLinks.externalId })
-    .from(meetingLinks)
-    .where(and(eq(meetingLinks.meetingId, meetingId), eq(meetingLinks.role, 'organizer')));
-  if (!link?.externalId) throw new Error('the organiser copy was not written');
-  return link.externalId;
-}
-
-function rewrite(event: ProviderEvent, change: Partial<EventWrite>): EventWrite {
-  return {
-    title: event.title ?? '',
-    description: event.description,
-    location: event.location,
-    onlineUrl: event.onlineUrl,
-    time: event.time,
-    recurrence: event.recurrence,
-    attendees: event.attendees
-      .filter((attendee) => !attendee.isOrganizer)
-      .map((attendee) => ({ email: attendee.email, name: attendee.name, isOptional: attendee.isOptional })),
-    tandemMeetingId: event.tandemMeetingId,
-    iCalUid: event.iCalUid,
-    sequence: (event.sequence ?? 0) + 1,
-    notifyAttendees: true,
-    ...change,
-  };
-}
-
-async function syncOf(tenantId: string, calendarId: string) {
-  const result = await syncCalendar({ ...t.sync, jobs: t.jobDeps.jobs }, { tenantId, calendarId });
-  await t.driver.idle();
-  return result;
-}
-
-async function notificationsOf(tenantId: string, actor: Actor) {
-  return t.database.db
-    .select()
-    .from(notifications)
-    .where(and(eq(notifications.tenantId, tenantId), eq(notifications.userId, actor.userId)));
-}
 
 function textOf(row: typeof notifications.$inferSelect, recipient: Actor) {
   return describeNotification(row.kind as NotificationKind, row.payload as Record<string, unknown>, {
@@ -124,12 +76,12 @@ describe.each(['google', 'microsoft', 'caldav'] as const)('the organiser changes
     const learnerAccount = kind === 'microsoft' ? MICROSOFT_ACCOUNTS.attendee : GOOGLE_ACCOUNTS.attendee;
     await t.connect(tenant.learner, learnerKind, learnerAccount);
     const meeting = await send(t, tenant.tutor, [tenant.learner.userId]);
-    await syncOf(tenant.tenantId, tutorCalendar.calendarId);
-    const before = await notificationsOf(tenant.tenantId, tenant.learner);
+    await syncOf(t, tenant.tenantId, tutorCalendar.calendarId);
+    const before = await notificationsOf(t, tenant.learner);
     t.mail.clear();
 
-    const { provider, externalCalendarId } = await organizersCalendar(tutorCalendar.calendarId);
-    const copyId = await organizerCopyId(meeting.id);
+    const { provider, externalCalendarId } = await organizersCalendar(t, tutorCalendar.calendarId);
+    const copyId = await organizerCopyId(t, meeting.id);
     const current = await provider.getEvent(externalCalendarId, copyId);
     const start = new Date(meeting.startsAt.getTime() + 26 * HOUR);
     const end = new Date(meeting.endsAt.getTime() + 26 * HOUR);
@@ -144,7 +96,7 @@ describe.each(['google', 'microsoft', 'caldav'] as const)('the organiser changes
       { etag: current.etag },
     );
 
-    const synced = await syncOf(tenant.tenantId, tutorCalendar.calendarId);
+    const synced = await syncOf(t, tenant.tenantId, tutorCalendar.calendarId);
     expect(synced.converged?.updated).toEqual([meeting.id]);
     const after = await getMeeting(t.database.db, tenant.tutor, meeting.id);
     expect(after).toMatchObject({
@@ -157,7 +109,7 @@ describe.each(['google', 'microsoft', 'caldav'] as const)('the organiser changes
     const [stored] = await t.database.db.select().from(meetings).where(eq(meetings.id, meeting.id));
     expect(stored?.changedIn).toBe(kind);
 
-    const told = (await notificationsOf(tenant.tenantId, tenant.learner)).slice(before.length);
+    const told = (await notificationsOf(t, tenant.learner)).slice(before.length);
     expect(told.map((row) => row.kind)).toEqual(['meeting_updated']);
     expect(textOf(told[0]!, tenant.learner)).toMatch(
       new RegExp(`moved to .* by .+ in ${PLACE[kind]}\\. Please answer again\\.`),
@@ -180,11 +132,11 @@ describe.each(['google', 'microsoft', 'caldav'] as const)('the organiser changes
     }
 
     // Nothing changed since: syncing both calendars again tells nobody anything.
-    const settled = (await notificationsOf(tenant.tenantId, tenant.learner)).length;
-    const tutorTold = (await notificationsOf(tenant.tenantId, tenant.tutor)).length;
-    await syncOf(tenant.tenantId, tutorCalendar.calendarId);
-    expect((await notificationsOf(tenant.tenantId, tenant.learner)).length).toBe(settled);
-    expect((await notificationsOf(tenant.tenantId, tenant.tutor)).length).toBe(tutorTold);
+    const settled = (await notificationsOf(t, tenant.learner)).length;
+    const tutorTold = (await notificationsOf(t, tenant.tutor)).length;
+    await syncOf(t, tenant.tenantId, tutorCalendar.calendarId);
+    expect((await notificationsOf(t, tenant.learner)).length).toBe(settled);
+    expect((await notificationsOf(t, tenant.tutor)).length).toBe(tutorTold);
     expect((await getMeeting(t.database.db, tenant.tutor, meeting.id)).version).toBe(after.version);
   });
 
@@ -193,16 +145,16 @@ describe.each(['google', 'microsoft', 'caldav'] as const)('the organiser changes
     const tutorCalendar = await t.connect(tenant.tutor, kind, ORGANIZER_ACCOUNT[kind]);
     if (kind === 'caldav') await t.connect(tenant.learner, 'google', GOOGLE_ACCOUNTS.third);
     const meeting = await send(t, tenant.tutor, [tenant.learner.userId]);
-    await syncOf(tenant.tenantId, tutorCalendar.calendarId);
-    const before = await notificationsOf(tenant.tenantId, tenant.learner);
+    await syncOf(t, tenant.tenantId, tutorCalendar.calendarId);
+    const before = await notificationsOf(t, tenant.learner);
     t.mail.clear();
 
-    const { provider, externalCalendarId } = await organizersCalendar(tutorCalendar.calendarId);
-    await provider.cancelEvent(externalCalendarId, await organizerCopyId(meeting.id));
-    const synced = await syncOf(tenant.tenantId, tutorCalendar.calendarId);
+    const { provider, externalCalendarId } = await organizersCalendar(t, tutorCalendar.calendarId);
+    await provider.cancelEvent(externalCalendarId, await organizerCopyId(t, meeting.id));
+    const synced = await syncOf(t, tenant.tenantId, tutorCalendar.calendarId);
     expect(synced.converged?.cancelled).toEqual([meeting.id]);
     expect((await getMeeting(t.database.db, tenant.tutor, meeting.id)).status).toBe('cancelled');
-    const told = (await notificationsOf(tenant.tenantId, tenant.learner)).slice(before.length);
+    const told = (await notificationsOf(t, tenant.learner)).slice(before.length);
     expect(told.map((row) => row.kind)).toEqual(['meeting_cancelled']);
     expect(textOf(told[0]!, tenant.learner)).toMatch(new RegExp(`was cancelled by .* in ${PLACE[kind]}$`));
     if (kind === 'caldav') {
@@ -213,8 +165,8 @@ describe.each(['google', 'microsoft', 'caldav'] as const)('the organiser changes
       expect(await radicaleObjects(t, RADICALE_USERS[1].username, meeting.icalUid)).toHaveLength(0);
     }
 
-    await syncOf(tenant.tenantId, tutorCalendar.calendarId);
-    expect(await notificationsOf(tenant.tenantId, tenant.learner)).toHaveLength(told.length + before.length);
+    await syncOf(t, tenant.tenantId, tutorCalendar.calendarId);
+    expect(await notificationsOf(t, tenant.learner)).toHaveLength(told.length + before.length);
   });
 });
 
@@ -224,8 +176,8 @@ describe('a change on both sides between syncs: the later one wins everywhere', 
     const tutorCalendar = await t.connect(tenant.tutor, 'google', GOOGLE_ACCOUNTS.organizer);
     await t.connect(tenant.learner, 'google', GOOGLE_ACCOUNTS.attendee);
     const meeting = await send(t, tenant.tutor, [tenant.learner.userId]);
-    const { provider, externalCalendarId } = await organizersCalendar(tutorCalendar.calendarId);
-    const copyId = await organizerCopyId(meeting.id);
+    const { provider, externalCalendarId } = await organizersCalendar(t, tutorCalendar.calendarId);
+    const copyId = await organizerCopyId(t, meeting.id);
     const current = await provider.getEvent(externalCalendarId, copyId);
     await provider.updateEvent(externalCalendarId, copyId, rewrite(current, { title: 'Renamed in Google' }), {
       etag: current.etag,
@@ -241,7 +193,7 @@ describe('a change on both sides between syncs: the later one wins everywhere', 
     await t.driver.idle();
     const copy = await provider.getEvent(externalCalendarId, copyId);
     expect(copy.title).toBe('Renamed in Tandem');
-    const told = await notificationsOf(tenant.tenantId, tenant.tutor);
+    const told = await notificationsOf(t, tenant.tutor);
     const overridden = told.filter((row) => row.kind === 'meeting_change_overridden');
     expect(overridden).toHaveLength(1);
     expect(textOf(overridden[0]!, tenant.tutor)).toMatch(
@@ -249,12 +201,12 @@ describe('a change on both sides between syncs: the later one wins everywhere', 
     );
 
     // The sync that follows brings our own write back: nothing changes, nobody is told again.
-    const synced = await syncOf(tenant.tenantId, tutorCalendar.calendarId);
+    const synced = await syncOf(t, tenant.tenantId, tutorCalendar.calendarId);
     expect(synced.converged?.updated).toEqual([]);
     const after = await getMeeting(t.database.db, tenant.tutor, meeting.id);
     expect(after.title).toBe('Renamed in Tandem');
     expect(googleCopies(t, GOOGLE_ACCOUNTS.organizer, after.icalUid)).toHaveLength(1);
-    expect(await notificationsOf(tenant.tenantId, tenant.tutor)).toHaveLength(told.length);
+    expect(await notificationsOf(t, tenant.tutor)).toHaveLength(told.length);
   });
 
   it('the calendar’s later edit wins over Tandem’s unwritten one; the Tandem editor is told', async () => {
@@ -262,7 +214,7 @@ describe('a change on both sides between syncs: the later one wins everywhere', 
     const tutorCalendar = await t.connect(tenant.tutor, 'microsoft', MICROSOFT_ACCOUNTS.organizer);
     await t.connect(tenant.learner, 'microsoft', MICROSOFT_ACCOUNTS.attendee);
     const meeting = await send(t, tenant.tutor, [tenant.learner.userId]);
-    await syncOf(tenant.tenantId, tutorCalendar.calendarId);
+    await syncOf(t, tenant.tenantId, tutorCalendar.calendarId);
 
     // Tandem's edit first, its delivery not yet run (jobs held back)…
     const held: unknown[] = [];
@@ -273,8 +225,8 @@ describe('a change on both sides between syncs: the later one wins everywhere', 
     );
     await new Promise((resolve) => setTimeout(resolve, 5));
     // …then, later, the organiser's own edit in Outlook.
-    const { provider, externalCalendarId } = await organizersCalendar(tutorCalendar.calendarId);
-    const copyId = await organizerCopyId(meeting.id);
+    const { provider, externalCalendarId } = await organizersCalendar(t, tutorCalendar.calendarId);
+    const copyId = await organizerCopyId(t, meeting.id);
     const current = await provider.getEvent(externalCalendarId, copyId);
     await provider.updateEvent(
       externalCalendarId,
@@ -296,7 +248,7 @@ describe('a change on both sides between syncs: the later one wins everywhere', 
     expect(
       microsoftCopies(t, MICROSOFT_ACCOUNTS.attendee, after.icalUid).map((copy) => copy.subject),
     ).toEqual(['Renamed in Outlook']);
-    const overridden = (await notificationsOf(tenant.tenantId, tenant.tutor)).filter(
+    const overridden = (await notificationsOf(t, tenant.tutor)).filter(
       (row) => row.kind === 'meeting_change_overridden',
     );
     expect(overridden).toHaveLength(1);

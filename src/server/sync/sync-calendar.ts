@@ -1,6 +1,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { recordAnswersFromMirror } from '@/server/answers/answers-from-mirror';
 import { calendars, syncCursors } from '@/server/db/schema';
+import { settleVanishedAttendeeCopies } from '@/server/convergence/attendee-copies';
 import { convergeMeetingCopies, type ConvergeResult } from '@/server/convergence/converge-copies';
 import { applyOrganizerOccurrenceChanges } from '@/server/convergence/occurrence-exceptions';
 import { linkMeetingCopies, type LinkResult } from '@/server/delivery/link-copies';
@@ -69,6 +70,8 @@ export async function syncCalendar(deps: SyncDeps, ref: CalendarRef): Promise<Sy
     if (result.upserted > 0) await applyOrganizerOccurrenceChanges(deps, ref);
     // Answers travel on synced copies of meetings: the organiser's, or the attendee's own.
     await recordAnswersFromMirror(deps, { ...ref, syncedSince: startedAt });
+    // Attendees' deleted copies waiting for this (organiser's) calendar's word on their answer.
+    await settleVanishedAttendeeCopies(deps, ref);
     await recordConnectionSynced(db, health, deps.now());
     return result;
   } catch (error) {
