@@ -242,7 +242,7 @@ async function applyOne(
       ...stamp,
     })
     .where(and(eq(meetings.tenantId, ref.tenantId), eq(meetings.id, meeting.id)));
-  if (proposed.timeChanged) await resetAnswersTheCopyLacks(tx, ref.tenantId, meeting.id, mirrored!);
+  if (proposed.timeChanged) await resetAnswersTheCopyLacks(tx, ref.tenantId, meeting.id, mirrored!, now);
   outbox.add(
     ref.tenantId,
     await notifyUsers(tx, ref.tenantId, attendeeUserIds, 'meeting_updated', {
@@ -336,6 +336,7 @@ async function resetAnswersTheCopyLacks(
   tenantId: string,
   meetingId: string,
   copy: CopyState,
+  now: Date,
 ): Promise<void> {
   const answered = copy.attendees
     .filter((entry) => entry.response !== 'needs_action')
@@ -355,7 +356,7 @@ async function resetAnswersTheCopyLacks(
         inArray(meetingAttendees.id, reset),
         or(
           isNull(meetingAttendees.respondedAt),
-          lt(meetingAttendees.respondedAt, copy.providerUpdatedAt ?? new Date()),
+          lt(meetingAttendees.respondedAt, copy.providerUpdatedAt ?? now),
         ),
       ),
     );
