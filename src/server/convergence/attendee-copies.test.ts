@@ -6,15 +6,15 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calendarConnections, calendars, meetingLinks, notifications } from '@/server/db/schema';
+import { meetingLinks, notifications } from '@/server/db/schema';
 import { getMeeting } from '@/server/meetings/queries';
 import { describeNotification } from '@/server/notifications/describe';
 import type { NotificationKind } from '@/server/notifications/kinds';
-import type { CalendarProvider } from '@/server/providers/types';
 import { syncCalendar } from '@/server/sync/sync-calendar';
 import type { Actor } from '@/server/tenants/actor';
 import { useTestDatabase } from '@/tests/support/database';
 import { send } from '@/tests/support/delivery-checks';
+import { organizersCalendar } from '@/tests/support/organizer-calendar';
 import {
   GOOGLE_ACCOUNTS,
   MICROSOFT_ACCOUNTS,
@@ -30,17 +30,6 @@ beforeAll(async () => {
   t = await startDeliveryTestbed(await useTestDatabase(), 'attendee-copies');
 }, 60_000);
 afterAll(() => t.close());
-
-async function calendarOf(calendarId: string) {
-  const [row] = await t.database.db
-    .select({ connection: calendarConnections, externalId: calendars.externalId })
-    .from(calendars)
-    .innerJoin(calendarConnections, eq(calendarConnections.id, calendars.connectionId))
-    .where(eq(calendars.id, calendarId));
-  if (!row) throw new Error('no such calendar');
-  const provider: CalendarProvider = await t.registry.forConnection(t.database.db, row.connection);
-  return { provider, externalCalendarId: row.externalId };
-}
 
 async function attendeeCopyId(meetingId: string): Promise<string> {
   const [link] = await t.database.db
@@ -96,7 +85,7 @@ describe.each(['google', 'microsoft', 'caldav'] as const)('a learner on %s', (ki
 
   it('declines in their own calendar: the tutor sees it and is told once', async () => {
     const { tenant, meeting, learnerCalendar, calendarIds } = await world('decline');
-    const { provider, externalCalendarId } = await calendarOf(learnerCalendar.calendarId);
+    const { provider, externalCalendarId } = await organizersCalendar(t, learnerCalendar.calendarId);
     await provider.respondToEvent(externalCalendarId, await attendeeCopyId(meeting.id), 'declined');
     await syncAll(tenant.tenantId, calendarIds);
     await syncAll(tenant.tenantId, calendarIds);
@@ -109,7 +98,7 @@ describe.each(['google', 'microsoft', 'caldav'] as const)('a learner on %s', (ki
 
   it('deletes their copy: shown declined, and the tutor is told once', async () => {
     const { tenant, meeting, learnerCalendar, calendarIds } = await world('delete');
-    const { provider, externalCalendarId } = await calendarOf(learnerCalendar.calendarId);
+    const { provider, externalCalendarId } = await organizersCalendar(t, learnerCalendar.calendarId);
     await provider.cancelEvent(externalCalendarId, await attendeeCopyId(meeting.id));
     await syncAll(tenant.tenantId, calendarIds);
     await syncAll(tenant.tenantId, calendarIds);

@@ -39,6 +39,7 @@ import {
   type WorldTenant,
 } from '@/tests/support/convergence-world';
 import { useTestDatabase } from '@/tests/support/database';
+import { rewrite } from '@/tests/support/organizer-calendar';
 import { startDeliveryTestbed, type DeliveryTestbed } from '@/tests/support/delivery-testbed';
 import { futureSlot } from '@/tests/support/job-testbed';
 
@@ -245,25 +246,6 @@ beforeAll(async () => {
   t = await startDeliveryTestbed(await useTestDatabase(), 'fuzz');
 }, 60_000);
 afterAll(() => t?.close());
-
-function rewrite(event: ProviderEvent, change: Partial<EventWrite>): EventWrite {
-  return {
-    title: event.title ?? '',
-    description: event.description,
-    location: event.location,
-    onlineUrl: event.onlineUrl,
-    time: event.time,
-    recurrence: event.recurrence,
-    attendees: event.attendees
-      .filter((attendee) => !attendee.isOrganizer)
-      .map((attendee) => ({ email: attendee.email, name: attendee.name, isOptional: attendee.isOptional })),
-    tandemMeetingId: event.tandemMeetingId,
-    iCalUid: event.iCalUid,
-    sequence: (event.sequence ?? 0) + 1,
-    notifyAttendees: true,
-    ...change,
-  };
-}
 
 /**
  * A person acting in their own calendar app: an injected fault meant for Tandem may land on their
