@@ -28,7 +28,8 @@ async function openFresh(location: DatabaseLocation): Promise<FreshDatabase> {
   return { handle, drop: async () => {} };
 }
 
-async function openFreshPostgres(baseUrl: string): Promise<FreshDatabase> {
+/** A database of its own on the server at `baseUrl`, migrated; `drop` removes it. */
+export async function openFreshPostgres(baseUrl: string): Promise<FreshDatabase & { url: string }> {
   const name = `tandem_bench_${crypto.randomUUID().replaceAll('-', '').slice(0, 12)}`;
   const admin = await openDatabase({ kind: 'postgres', url: adminUrl(baseUrl), maxConnections: 1 });
   await admin.db.execute(sql.raw(`CREATE DATABASE ${name}`));
@@ -39,6 +40,7 @@ async function openFreshPostgres(baseUrl: string): Promise<FreshDatabase> {
   });
   return {
     handle,
+    url: databaseUrlFor(baseUrl, name),
     drop: async () => {
       await admin.db.execute(sql.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
       await admin.close();

@@ -19,6 +19,9 @@
  *  (g)–(h) Convergence (issue 12): the organiser moves the meeting in their calendar → updated in
  *      Tandem and the attendee told, and provider calls per converged move; see convergence.ts.
  *      `npm run bench -- --only=convergence` runs these alone.
+ *  (i) The Calendar page in Chromium against a production build (issue 16): opening a week of 100
+ *      and 1,000 items, a click, an unchanged refresh, Month view, heap; see calendar-page.ts.
+ *      `npm run bench -- --only=calendar-page` runs these alone (`--skip-build` reuses .next).
  *
  * Prints; asserts nothing (the tests do that). Exit code 1 only if (b) is not met.
  */
@@ -42,6 +45,7 @@ import {
   oauthCredentials,
 } from '../tests/support/emulator-registry';
 import { bareInserts } from './bare-insert';
+import { measureCalendarPage, printCalendarPage } from './calendar-page';
 import { benchDatabases, type BenchDatabase } from './bench-databases';
 import { BENCH_ACCOUNT, benchSeed } from './bench-seed';
 import { measureConvergence, printConvergence, type MoveFigures } from './convergence';
@@ -82,6 +86,7 @@ interface CallFigures {
 async function main(): Promise<void> {
   if (process.argv.includes('--only=delivery')) return deliveryOnly();
   if (process.argv.includes('--only=convergence')) return convergenceOnly();
+  if (process.argv.includes('--only=calendar-page')) return printCalendarPage(await measureCalendarPage());
   const emulator = await startEmulatorProcess();
   const imports: ImportFigures[] = [];
   const calls: CallFigures[] = [];
@@ -124,6 +129,7 @@ async function main(): Promise<void> {
   printPushLatency(pushes);
   printDeliveries(deliveries);
   printConvergence(moves);
+  printCalendarPage(await measureCalendarPage());
   if (calls.some((row) => row.incrementalNoChange !== 1 || row.feedRead !== 0)) process.exitCode = 1;
 }
 

@@ -9,7 +9,7 @@ import type { AppRouter } from '@/server/api/root';
 import { MAX_TRPC_BATCH_SIZE } from './batch-limit';
 import { makeQueryClient } from './query-client';
 
-export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
+export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
 let browserQueryClient: QueryClient | undefined;
 function getQueryClient(): QueryClient {

@@ -39,7 +39,7 @@ interface Target {
  * without an entry fails the suite: decide how it could leak before adding it to the router.
  */
 const ATTACKS: Record<string, (target: Target) => unknown[]> = {
-  'calendar.feed': () => [ACTIVITY_WEEK],
+  'calendar.feed': () => [ACTIVITY_WEEK, { ...ACTIVITY_WEEK, knownVersion: 'AAAAAAAAAAAAAAAAAAAAAA' }],
   'connections.list': () => [undefined],
   'connections.connectCalDav': () => [
     {

@@ -1,34 +1,20 @@
 'use client';
 
-import type {
-  DateSelectArg,
-  DatesSetArg,
-  EventClickArg,
-  EventDropArg,
-  EventMountArg,
-} from '@fullcalendar/core';
-import dayGridPlugin from '@fullcalendar/daygrid';
-import interactionPlugin, { type EventResizeDoneArg } from '@fullcalendar/interaction';
-import listPlugin from '@fullcalendar/list';
-import luxonPlugin from '@fullcalendar/luxon3';
-import FullCalendar from '@fullcalendar/react';
-import timeGridPlugin from '@fullcalendar/timegrid';
-import {
-  keepPreviousData,
-  useMutation,
-  useQuery,
-  useQueryClient,
-  useSuspenseQuery,
-} from '@tanstack/react-query';
-import { useMemo, useRef, useState } from 'react';
+import type { DateSelectArg, DatesSetArg, EventClickArg, EventDropArg } from '@fullcalendar/core';
+import type { EventResizeDoneArg } from '@fullcalendar/interaction';
+import type FullCalendar from '@fullcalendar/react';
+import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { StatusMessage } from '@/components/ui/status-message';
 import type { OccurrenceScope } from '@/server/meetings/inputs';
+import type { DateRange } from '@/server/time/range';
 import { canOrganize } from '@/server/meetings/organizers';
 import { useTRPC } from '@/trpc/react';
 import { BrokenConnectionsAlert } from './broken-connections-alert';
+import { CalendarGrid, type CalendarGridHandlers } from './calendar-grid';
 import { CalendarLegend } from './calendar-legend';
 import { toEventInputs, type CalendarItemRef } from './event-inputs';
 import { ExternalEventDetails } from './external-event-details';
@@ -38,6 +24,8 @@ import { MeetingDetails } from './meeting-details';
 import { MoveConfirmDialog } from './move-confirm-dialog';
 import { ScopeDialog } from './occurrence-scope';
 import { TaskDetails } from './task-details';
+import { useCalendarFeed } from './use-calendar-feed';
+import { useLatest } from './use-latest';
 import { useLinkedMeeting } from './use-linked-meeting';
 import { timedItemsOf, visibleHours, WHOLE_DAY } from './visible-hours';
 import { instantFromCalendarString } from './wall-time';
@@ -62,40 +50,48 @@ type Panel =
   | { mode: 'new'; start: Date; end: Date };
 
 const HOUR = 3_600_000;
-/** Re-read the feed this often, so changes synced from connected calendars show without a reload. */
-const FEED_REFRESH_MS = 10_000;
 
-/** `locale`: the language tag dates are written in (from the request: see src/server/users/locale.ts). */
-export function CalendarView({ locale }: { locale: string }) {
+/**
+ * `locale`: the language tag dates are written in (from the request: see src/server/users/locale.ts);
+ * `firstRange`: the range the page prefetched the feed for (first-range.ts), as ISO instants.
+ */
+export function CalendarView({
+  locale,
+  firstRange,
+}: {
+  locale: string;
+  firstRange: { from: string; to: string };
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { data: profile } = useSuspenseQuery(trpc.me.profile.queryOptions());
   const zone = profile.timeZone;
   const mayOrganize = canOrganize(profile.role);
-  const [range, setRange] = useState<{ from: Date; to: Date } | null>(null);
+  const [range, setRange] = useState<DateRange>(() => ({
+    from: new Date(firstRange.from),
+    to: new Date(firstRange.to),
+  }));
   const [panel, setPanel] = useState<Panel>({ mode: 'closed' });
   // Remounts the form with the latest data after a conflict ("Reload").
   const [formGeneration, setFormGeneration] = useState(0);
   const [pendingMove, setPendingMove] = useState<PendingMove | null>(null);
   const [status, setStatus] = useState<string | null>(null);
-  const feed = useQuery({
-    ...trpc.calendar.feed.queryOptions(range ?? { from: new Date(0), to: new Date(0) }),
-    enabled: range !== null,
-    placeholderData: keepPreviousData,
-    refetchInterval: FEED_REFRESH_MS,
-  });
+  const feed = useCalendarFeed(range);
   const events = useMemo(
     () => [...toEventInputs(feed.data), ...toExternalEventInputs(feed.data)],
     [feed.data],
   );
-  const hasAllDayEvents = events.some((event) => event.allDay === true);
+  const hasAllDayEvents = useMemo(() => events.some((event) => event.allDay === true), [events]);
   const [wholeDay, setWholeDay] = useState(false);
   const workingHours = profile.workingHours;
   const hours = useMemo(
     () => (wholeDay ? WHOLE_DAY : visibleHours(workingHours, timedItemsOf(feed.data), zone)),
     [wholeDay, workingHours, feed.data, zone],
   );
-  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.calendar.pathKey() });
+  const refresh = useCallback(
+    () => queryClient.invalidateQueries({ queryKey: trpc.calendar.pathKey() }),
+    [queryClient, trpc],
+  );
   const moveMeeting = useMutation(
     trpc.meetings.update.mutationOptions({
       onSuccess: (moved) => setStatus(`Moved “${moved.title}”. Everyone invited was asked to answer again.`),
@@ -134,10 +130,12 @@ export function CalendarView({ locale }: { locale: string }) {
     : undefined;
 
   function onDatesSet(arg: DatesSetArg) {
-    setRange({
-      from: instantFromCalendarString(arg.startStr, zone),
-      to: instantFromCalendarString(arg.endStr, zone),
-    });
+    const from = instantFromCalendarString(arg.startStr, zone);
+    const to = instantFromCalendarString(arg.endStr, zone);
+    // The first call repeats the prefetched range: keep the state (and the render) as it is.
+    setRange((held) =>
+      held.from.getTime() === from.getTime() && held.to.getTime() === to.getTime() ? held : { from, to },
+    );
   }
 
   function onSelect(arg: DateSelectArg) {
@@ -198,11 +196,7 @@ export function CalendarView({ locale }: { locale: string }) {
     setPendingMove(null);
   }
 
-  // FullCalendar renders focusable events without a role. Their name comes from their content,
-  // which FullCalendar keeps current (an aria-label set at mount would go stale).
-  function markEventAsButton(arg: EventMountArg) {
-    arg.el.setAttribute('role', 'button');
-  }
+  const handlers = useLatest<CalendarGridHandlers>({ onDatesSet, onSelect, onEventClick, onEventChange });
 
   function startNew() {
     const start = new Date(Math.ceil(Date.now() / HOUR) * HOUR);
@@ -244,56 +238,15 @@ export function CalendarView({ locale }: { locale: string }) {
         className="rounded-lg border border-slate-200 bg-white p-3"
         aria-busy={feed.isLoading || (feed.isFetching && feed.isPlaceholderData)}
       >
-        <FullCalendar
-          ref={calendarRef}
-          plugins={[dayGridPlugin, timeGridPlugin, listPlugin, interactionPlugin, luxonPlugin]}
-          timeZone={zone}
+        <CalendarGrid
+          calendarRef={calendarRef}
+          zone={zone}
           locale={locale}
-          initialView="timeGridWeek"
-          headerToolbar={{
-            left: 'prev,next today',
-            center: 'title',
-            right: 'dayGridMonth,timeGridWeek,timeGridDay,listWeek',
-          }}
-          // Text, not FullCalendar's icon font: its icons are images without a text alternative.
-          buttonIcons={false}
-          buttonText={{
-            prev: 'Previous',
-            next: 'Next',
-            today: 'Today',
-            month: 'Month',
-            week: 'Week',
-            day: 'Day',
-            list: 'List',
-          }}
-          buttonHints={{ prev: 'Previous $0', next: 'Next $0', today: 'This $0' }}
-          firstDay={1}
-          slotLabelFormat={{ hour: '2-digit', minute: '2-digit', hour12: false }}
-          eventTimeFormat={{ hour: '2-digit', minute: '2-digit', hour12: false }}
-          // Tandem items are never all day; the row appears only for connected calendars' all-day events.
-          allDaySlot={hasAllDayEvents}
-          nowIndicator
-          // No inner scroller: the page scrolls, so keyboard users need no focusable scroll region.
-          // The grid starts at the working day instead (see visibleHours).
-          height="auto"
-          slotMinTime={hours.slotMinTime}
-          slotMaxTime={hours.slotMaxTime}
-          selectable
-          selectMirror
-          editable
-          eventInteractive
-          businessHours={{
-            daysOfWeek: profile.workingHours.days.map((day) => day % 7),
-            startTime: profile.workingHours.start,
-            endTime: profile.workingHours.end,
-          }}
           events={events}
-          datesSet={onDatesSet}
-          select={onSelect}
-          eventClick={onEventClick}
-          eventDrop={onEventChange}
-          eventResize={onEventChange}
-          eventDidMount={markEventAsButton}
+          hours={hours}
+          allDaySlot={hasAllDayEvents}
+          workingHours={workingHours}
+          handlers={handlers}
         />
       </div>
       <p className="text-sm text-slate-700">

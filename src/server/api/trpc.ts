@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError, z } from 'zod';
 import type { AppDeps } from '@/server/app-deps/types';
+import { ringCalendarBell } from '@/server/calendar/change-bell';
 import type { Permission, Role } from '@/server/db/schema';
 import { findActor, hasPermission, type Actor } from '@/server/tenants/actor';
 import { isDomainError, toTrpcError } from './errors';
@@ -62,7 +63,14 @@ const mapDomainErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(mapDomainErrors);
+/** After a mutation, the caller's tenant's open Calendar pages look for changes (change-bell.ts). */
+const ringAfterMutation = t.middleware(async ({ ctx, type, next }) => {
+  const result = await next();
+  if (type === 'mutation' && result.ok && ctx.session) ringCalendarBell(ctx.session.tenantId);
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(mapDomainErrors).use(ringAfterMutation);
 
 export const authedProcedure = publicProcedure.use(({ ctx, type, next }) => {
   if (!ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });

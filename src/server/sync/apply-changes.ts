@@ -1,6 +1,7 @@
 import { and, eq, inArray, lt } from 'drizzle-orm';
 import type { Executor } from '@/server/db/client';
 import { externalEvents, type MirrorAttendee } from '@/server/db/schema';
+import { ringCalendarBell } from '@/server/calendar/change-bell';
 import { lastOccurrenceStart } from '@/server/calendar/recurrence-expansion';
 import type { EventChange, EventTime, ProviderAttendee, ProviderEvent } from '@/server/providers/types';
 import { type MirrorRow, upsertMirrorRows } from './mirror-upsert';
@@ -65,6 +66,8 @@ export async function applyChanges(
         ),
       );
   }
+  // Open Calendar pages look again (a hint; they re-check periodically anyway).
+  if (rows.length > 0 || removed.length > 0) ringCalendarBell(target.tenantId);
   return { upserted: rows.length, removed: removed.length };
 }
 

@@ -1,0 +1,149 @@
+'use client';
+
+import type {
+  CalendarOptions,
+  DateSelectArg,
+  DatesSetArg,
+  EventClickArg,
+  EventDropArg,
+  EventInput,
+  EventMountArg,
+} from '@fullcalendar/core';
+import dayGridPlugin from '@fullcalendar/daygrid';
+import interactionPlugin, { type EventResizeDoneArg } from '@fullcalendar/interaction';
+import listPlugin from '@fullcalendar/list';
+import luxonPlugin from '@fullcalendar/luxon3';
+import FullCalendar from '@fullcalendar/react';
+import timeGridPlugin from '@fullcalendar/timegrid';
+import { memo, useMemo, useRef, type Ref } from 'react';
+import { eventTimeText, HOURS_AND_MINUTES } from './time-formats';
+import type { VisibleHours } from './visible-hours';
+
+/*
+ * FullCalendar redraws every event whenever an option it is handed is a new object or function
+ * (issue 16: 13 such options made each dialog opening and each refetch redraw 1,000 events). So
+ * every option here is a constant, memoised on what it depends on, or a stable function calling
+ * the latest handler; and the component is memoised, so a parent's re-render passes it by.
+ */
+const PLUGINS = [dayGridPlugin, timeGridPlugin, listPlugin, interactionPlugin, luxonPlugin];
+const HEADER_TOOLBAR = {
+  left: 'prev,next today',
+  center: 'title',
+  right: 'dayGridMonth,timeGridWeek,timeGridDay,listWeek',
+};
+const BUTTON_TEXT = {
+  prev: 'Previous',
+  next: 'Next',
+  today: 'Today',
+  month: 'Month',
+  week: 'Week',
+  day: 'Day',
+  list: 'List',
+};
+const BUTTON_HINTS = { prev: 'Previous $0', next: 'Next $0', today: 'This $0' };
+const VIEWS: CalendarOptions['views'] = {
+  // A day shows a few items and "+N more" (a popover listing them all), never a day thousands of
+  // pixels tall; List view lists everything.
+  dayGridMonth: { dayMaxEvents: 3 },
+  // Overlapping items side by side stay readable up to a few; beyond, "+N more" holds the rest.
+  timeGridWeek: { eventMaxStack: 4 },
+  timeGridDay: { eventMaxStack: 8 },
+};
+
+export interface CalendarGridHandlers {
+  onDatesSet(arg: DatesSetArg): void;
+  onSelect(arg: DateSelectArg): void;
+  onEventClick(arg: EventClickArg): void;
+  onEventChange(arg: EventDropArg | EventResizeDoneArg): void;
+}
+
+export interface CalendarGridProps {
+  calendarRef: Ref<FullCalendar>;
+  zone: string;
+  locale: string;
+  events: EventInput[];
+  hours: VisibleHours;
+  allDaySlot: boolean;
+  workingHours: { days: number[]; start: string; end: string };
+  /** The latest handlers (see useLatest): read when FullCalendar calls, so the options never change. */
+  handlers: { readonly current: CalendarGridHandlers };
+}
+
+/** The FullCalendar grid, drawn again only when the events, hours, zone or locale change. */
+export const CalendarGrid = memo(function CalendarGrid({
+  calendarRef,
+  zone,
+  locale,
+  events,
+  hours,
+  allDaySlot,
+  workingHours,
+  handlers,
+}: CalendarGridProps) {
+  const mounts = useRef<HTMLDivElement>(null);
+  const callbacks = useMemo(
+    () => ({
+      datesSet: (arg: DatesSetArg) => handlers.current.onDatesSet(arg),
+      select: (arg: DateSelectArg) => handlers.current.onSelect(arg),
+      eventClick: (arg: EventClickArg) => handlers.current.onEventClick(arg),
+      eventChange: (arg: EventDropArg | EventResizeDoneArg) => handlers.current.onEventChange(arg),
+      // FullCalendar renders focusable events without a role. Their name comes from their content,
+      // which FullCalendar keeps current (an aria-label set at mount would go stale). The count of
+      // mounts is for the tests and the bench: an unchanged refresh must mount nothing.
+      eventDidMount: (arg: EventMountArg) => {
+        arg.el.setAttribute('role', 'button');
+        const counter = mounts.current;
+        if (counter) counter.dataset.eventMounts = String(Number(counter.dataset.eventMounts ?? 0) + 1);
+      },
+    }),
+    [handlers],
+  );
+  const businessHours = useMemo(
+    () => ({
+      daysOfWeek: workingHours.days.map((day) => day % 7),
+      startTime: workingHours.start,
+      endTime: workingHours.end,
+    }),
+    [workingHours],
+  );
+  return (
+    <div ref={mounts} data-event-mounts="0">
+      <FullCalendar
+        ref={calendarRef}
+        plugins={PLUGINS}
+        timeZone={zone}
+        locale={locale}
+        initialView="timeGridWeek"
+        views={VIEWS}
+        headerToolbar={HEADER_TOOLBAR}
+        // Text, not FullCalendar's icon font: its icons are images without a text alternative.
+        buttonIcons={false}
+        buttonText={BUTTON_TEXT}
+        buttonHints={BUTTON_HINTS}
+        firstDay={1}
+        slotLabelFormat={HOURS_AND_MINUTES}
+        eventTimeFormat={eventTimeText}
+        // Tandem items are never all day; the row appears only for connected calendars' all-day events.
+        allDaySlot={allDaySlot}
+        nowIndicator
+        // No inner scroller: the page scrolls, so keyboard users need no focusable scroll region.
+        // The grid starts at the working day instead (see visibleHours).
+        height="auto"
+        slotMinTime={hours.slotMinTime}
+        slotMaxTime={hours.slotMaxTime}
+        selectable
+        selectMirror
+        editable
+        eventInteractive
+        businessHours={businessHours}
+        events={events}
+        datesSet={callbacks.datesSet}
+        select={callbacks.select}
+        eventClick={callbacks.eventClick}
+        eventDrop={callbacks.eventChange}
+        eventResize={callbacks.eventChange}
+        eventDidMount={callbacks.eventDidMount}
+      />
+    </div>
+  );
+});
