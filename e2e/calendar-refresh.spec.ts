@@ -82,12 +82,15 @@ test('a crowded day shows "+N more" in Month view, reachable by keyboard, and ev
   await expect(more).toBeVisible();
   await expect(page.getByRole('button', { name: /Task: Crowded/ })).toHaveCount(3);
   await expectAccessible(page);
-  // By keyboard: the link opens the day's popover, which lists them all.
+  // By keyboard: the link opens the day's popover, which lists all six; each opens by Enter.
   await more.focus();
   await page.keyboard.press('Enter');
-  const popover = page.getByRole('dialog');
-  await expect(popover.getByRole('button', { name: /Task: Crowded/ })).toHaveCount(6);
+  await expect(page.getByRole('button', { name: /Task: Crowded/ })).toHaveCount(3 + 6);
+  await page.getByRole('button', { name: /Task: Crowded Six/ }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('dialog', { name: 'Crowded Six' })).toBeVisible();
   await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog')).toHaveCount(0);
   await page.getByRole('button', { name: 'List', exact: true }).click();
   for (const title of titles) await expect(page.getByText(`Task: ${title}`, { exact: true })).toBeVisible();
 });

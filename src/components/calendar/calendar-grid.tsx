@@ -8,6 +8,7 @@ import type {
   EventDropArg,
   EventInput,
   EventMountArg,
+  MoreLinkMountArg,
 } from '@fullcalendar/core';
 import dayGridPlugin from '@fullcalendar/daygrid';
 import interactionPlugin, { type EventResizeDoneArg } from '@fullcalendar/interaction';
@@ -15,7 +16,7 @@ import listPlugin from '@fullcalendar/list';
 import luxonPlugin from '@fullcalendar/luxon3';
 import FullCalendar from '@fullcalendar/react';
 import timeGridPlugin from '@fullcalendar/timegrid';
-import { memo, useMemo, useRef, type Ref } from 'react';
+import { memo, useMemo, type Ref } from 'react';
 import { eventTimeText, HOURS_AND_MINUTES } from './time-formats';
 import type { VisibleHours } from './visible-hours';
 
@@ -50,6 +51,14 @@ const VIEWS: CalendarOptions['views'] = {
   timeGridDay: { eventMaxStack: 8 },
 };
 
+/**
+ * FullCalendar's "+N more" is an `<a>` without `href` that toggles a popover (`aria-expanded`),
+ * which only a button may carry: it is made one (it is focusable and opens on Enter already).
+ */
+function markMoreLinkAsButton(arg: MoreLinkMountArg) {
+  arg.el.setAttribute('role', 'button');
+}
+
 export interface CalendarGridHandlers {
   onDatesSet(arg: DatesSetArg): void;
   onSelect(arg: DateSelectArg): void;
@@ -80,7 +89,6 @@ export const CalendarGrid = memo(function CalendarGrid({
   workingHours,
   handlers,
 }: CalendarGridProps) {
-  const mounts = useRef<HTMLDivElement>(null);
   const callbacks = useMemo(
     () => ({
       datesSet: (arg: DatesSetArg) => handlers.current.onDatesSet(arg),
@@ -92,7 +100,8 @@ export const CalendarGrid = memo(function CalendarGrid({
       // mounts is for the tests and the bench: an unchanged refresh must mount nothing.
       eventDidMount: (arg: EventMountArg) => {
         arg.el.setAttribute('role', 'button');
-        const counter = mounts.current;
+        // Found from the event (the wrapper's ref is attached only after FullCalendar's first draw).
+        const counter = arg.el.closest<HTMLElement>('[data-event-mounts]');
         if (counter) counter.dataset.eventMounts = String(Number(counter.dataset.eventMounts ?? 0) + 1);
       },
     }),
@@ -107,7 +116,7 @@ export const CalendarGrid = memo(function CalendarGrid({
     [workingHours],
   );
   return (
-    <div ref={mounts} data-event-mounts="0">
+    <div data-event-mounts="0">
       <FullCalendar
         ref={calendarRef}
         plugins={PLUGINS}
@@ -143,6 +152,7 @@ export const CalendarGrid = memo(function CalendarGrid({
         eventDrop={callbacks.eventChange}
         eventResize={callbacks.eventChange}
         eventDidMount={callbacks.eventDidMount}
+        moreLinkDidMount={markMoreLinkAsButton}
       />
     </div>
   );
