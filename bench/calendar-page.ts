@@ -122,6 +122,8 @@ async function newSignedInContext(browser: Browser, learner: SeededLearner, fake
     locale: 'en-GB',
   });
   if (fakeClock) await context.clock.install();
+  // tsx (esbuild, keepNames) wraps named functions in `__name(…)`; the page needs the helper too.
+  await context.addInitScript({ content: 'window.__name = (target) => target;' });
   await context.addInitScript(eventsPaintedProbe);
   const page = await context.newPage();
   await page.goto('/sign-in');
@@ -189,7 +191,11 @@ async function measureRefresh(browser: Browser, learner: SeededLearner) {
     };
     return metrics.find((metric) => metric.name === 'TaskDuration')?.value ?? 0;
   };
-  const mounts = () => page.locator('[data-event-mounts]').getAttribute('data-event-mounts');
+  // NaN where the page does not count them (the code before issue 16).
+  const mounts = () =>
+    page.evaluate(() =>
+      Number(document.querySelector('[data-event-mounts]')?.getAttribute('data-event-mounts')),
+    );
   const refreshes: number[] = [];
   const idles: number[] = [];
   let mounted = 0;
@@ -208,7 +214,7 @@ async function measureRefresh(browser: Browser, learner: SeededLearner) {
     await answered;
     await page.waitForTimeout(1_500);
     refreshes.push((await taskSeconds()) - start);
-    mounted += Number(await mounts()) - Number(before);
+    mounted += (await mounts()) - before;
   }
   await context.close();
   return {
