@@ -87,7 +87,7 @@ async function main(): Promise<void> {
 
   // Exchange Server on premises (EWS), over HTTPS with the Microsoft emulator's certificate.
   try {
-    const ews = await startEwsEmulator({ port: ewsPort, host });
+    const ews = await startEwsEmulator({ port: ewsPort, host, ...(relayUrl ? { relayUrl } : {}) });
     running.push({ name: 'Exchange Server (EWS)', url: ews.endpoint, close: ews.close });
   } catch (error) {
     console.error('EWS emulator failed to start:', error);

@@ -307,4 +307,47 @@ describe('EWS emulator fidelity', () => {
       BusyType: 'Busy',
     });
   });
+
+  it('emails people it does not host: a REQUEST on create and a CANCEL on delete, same UID (iMIP)', async () => {
+    // PROVIDERS.md "who sends": Exchange emails every attendee it does not host.
+    const guest = 'mentor@employer.example';
+    const created = await soap({
+      'm:CreateItem': {
+        '@_SendMeetingInvitations': 'SendToAllAndSaveCopy',
+        'm:Items': {
+          't:CalendarItem': {
+            't:Subject': 'Placement review',
+            't:Start': '2031-03-03T10:00:00Z',
+            't:End': '2031-03-03T11:00:00Z',
+            't:RequiredAttendees': { 't:Attendee': { 't:Mailbox': { 't:EmailAddress': guest } } },
+          },
+        },
+      },
+    });
+    const id = at(
+      created.xml,
+      'Envelope',
+      'Body',
+      'CreateItemResponse',
+      'ResponseMessages',
+      'CreateItemResponseMessage',
+      'Items',
+      'CalendarItem',
+      'ItemId',
+    );
+    const request = emulator.outbox.find((mail) => mail.to.email === guest && mail.method === 'REQUEST');
+    expect(request?.ics).toContain('METHOD:REQUEST');
+    const uid = /UID:(.+)/.exec(request?.ics ?? '')?.[1]?.trim();
+    expect(uid).toBeTruthy();
+    await soap({
+      'm:DeleteItem': {
+        '@_DeleteType': 'MoveToDeletedItems',
+        '@_SendMeetingCancellations': 'SendToAllAndSaveCopy',
+        'm:ItemIds': { 't:ItemId': { '@_Id': id['@_Id'] } },
+      },
+    });
+    const cancel = emulator.outbox.find((mail) => mail.to.email === guest && mail.method === 'CANCEL');
+    expect(cancel?.ics).toContain('STATUS:CANCELLED');
+    expect(cancel?.ics).toContain(`UID:${uid}`);
+  });
 });

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { resolveSeed, loadSeedFile, type SeedFileInput } from '../shared/seed';
 import { listen } from '../shared/http-server';
+import { ImipMailer, type OutboundImip } from '../shared/imip-mail';
 import { getUserAvailability } from './availability';
+import { outboundImip } from './imip-outbound';
 import { OPERATIONS } from './operations';
 import {
   buildEnvelope,
@@ -41,6 +43,8 @@ export interface EwsEmulatorOptions {
   seed?: SeedFileInput | string;
   /** Extra mailboxes (e.g. a service account with ApplicationImpersonation for some domains). */
   extraMailboxes?: { email: string; name: string; password?: string; impersonates?: string[] }[];
+  /** Where iMIP to people not hosted here goes (`smtp://host:port`); recorded in `outbox` either way. */
+  relayUrl?: string;
 }
 
 export interface EwsEmulator {
@@ -50,6 +54,8 @@ export interface EwsEmulator {
   port: number;
   store: EwsStore;
   fault(fault: Partial<EwsFault>): void;
+  /** Every iMIP message sent to people not hosted here, oldest first. */
+  outbox: OutboundImip[];
   /** How many SOAP requests each operation received. */
   counts: Map<string, number>;
   reset(): void;
@@ -106,6 +112,13 @@ export async function startEwsEmulator(options: EwsEmulatorOptions = {}): Promis
     for (const extra of options.extraMailboxes ?? []) store.addMailbox(extra);
   };
   load();
+  const mailer = new ImipMailer(options.relayUrl);
+  const outbox: OutboundImip[] = [];
+  store.outside = (message) => {
+    const mail = outboundImip(message, new Date());
+    outbox.push(mail);
+    mailer.send(mail);
+  };
   let faults: EwsFault[] = [];
   const counts = new Map<string, number>();
 
@@ -205,13 +218,19 @@ export async function startEwsEmulator(options: EwsEmulatorOptions = {}): Promis
     endpoint: `${server.url}/EWS/Exchange.asmx`,
     port: server.port,
     store,
+    outbox,
     counts,
     fault: (fault) => void faults.push({ kind: 'status', times: 1, ...fault }),
     reset: () => {
+      outbox.splice(0);
       load();
       faults = [];
       counts.clear();
     },
-    close: () => server.close(),
+    close: async () => {
+      await mailer.idle();
+      mailer.close();
+      await server.close();
+    },
   };
 }
