@@ -262,7 +262,7 @@ export class EwsCalendarProvider implements CalendarProvider {
     const answer = await ewsCall('GetUserAvailability', () =>
       this.service.GetUserAvailability(
         accounts.map((email) => new ews.AttendeeInfo(email)),
-        new ews.TimeWindow(new ews.DateTime(window.start.getTime()), new ews.DateTime(window.end.getTime())),
+        new ews.TimeWindow(utcDateTime(window.start), utcDateTime(window.end)),
         ews.AvailabilityData.FreeBusy,
         options,
       ),
@@ -274,8 +274,8 @@ export class EwsCalendarProvider implements CalendarProvider {
         return;
       }
       const busy: BusyInterval[] = availability.CalendarEvents.map((event) => ({
-        start: new Date(event.StartTime.TotalMilliSeconds),
-        end: new Date(event.EndTime.TotalMilliSeconds),
+        start: wallClockUtc(event.StartTime),
+        end: wallClockUtc(event.EndTime),
         showAs: showAsOf(event.FreeBusyStatus),
       })).filter((interval) => interval.showAs !== 'free');
       result.set(email, { ok: true, busy });
@@ -300,6 +300,19 @@ export class EwsCalendarProvider implements CalendarProvider {
       'Exchange Server calendars are polled (SyncFolderItems); no push channel',
     );
   }
+}
+
+/** A UTC instant as the library's DateTime, marked UTC so it is not read in the process zone. */
+function utcDateTime(date: Date): ews.DateTime {
+  return new ews.DateTime(date.getTime(), ews.DateTimeKind.Utc);
+}
+
+/**
+ * GetUserAvailability answers wall-clock times in the request's zone (the service's: UTC) with
+ * no offset; the library parses them in the process zone, so read the parts, not the instant.
+ */
+function wallClockUtc(value: ews.DateTime): Date {
+  return new Date(Date.UTC(value.Year, value.Month - 1, value.Day, value.Hour, value.Minute, value.Second));
 }
 
 export function createEwsProvider(config: EwsConnectionConfig): EwsCalendarProvider {

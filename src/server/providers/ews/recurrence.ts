@@ -18,12 +18,17 @@ const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 
 const INDEXES = ['first', 'second', 'third', 'fourth', 'last'] as const;
 
 /** A date (`YYYY-MM-DD`) as the library's DateTime, so it is written as that date. */
+// Built from its parts: the library writes an xs:date from the DateTime's local (process) date.
 function ewsDate(date: string): ews.DateTime {
-  return new ews.DateTime(Date.parse(`${date}T00:00:00Z`));
+  const [year, month, day] = date.split('-').map(Number);
+  return new ews.DateTime(year ?? 1970, month ?? 1, day ?? 1);
 }
 
 function isoDate(value: ews.DateTime): string {
-  return Luxon.fromMillis(value.TotalMilliSeconds, { zone: 'utc' }).toISODate() ?? '';
+  return (
+    Luxon.fromObject({ year: value.Year, month: value.Month, day: value.Day }, { zone: 'utc' }).toISODate() ??
+    ''
+  );
 }
 
 /** The patterns' typed constructors take no arguments in the library's .d.ts; its JS takes them. */
