@@ -8,11 +8,14 @@
  * (GOOGLE_EMULATOR_SMTP_PORT, default 4525; MICROSOFT_EMULATOR_SMTP_PORT, default 4526) and sends
  * iMIP to everyone else through EMULATOR_SMTP_RELAY_URL (e.g. smtp://127.0.0.1:4524, the mail
  * exchange); without it, outgoing invitations are only recorded in the emulators' outboxes.
- * Ctrl-C stops both.
+ * The Exchange Server (EWS) emulator answers SOAP on https://127.0.0.1:4510/EWS/Exchange.asmx
+ * (EWS_EMULATOR_PORT), Basic authentication, every seeded mailbox with the password `exchange-demo`.
+ * Ctrl-C stops them all.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startGoogleEmulator } from './google/server';
+import { startEwsEmulator } from './ews/server';
 
 interface Running {
   name: string;
@@ -37,6 +40,7 @@ const microsoftAuthorityPort = Number(process.env['MICROSOFT_AUTHORITY_PORT'] ??
 const googleSmtpPort = Number(process.env['GOOGLE_EMULATOR_SMTP_PORT'] ?? 4525);
 const microsoftSmtpPort = Number(process.env['MICROSOFT_EMULATOR_SMTP_PORT'] ?? 4526);
 const relayUrl = process.env['EMULATOR_SMTP_RELAY_URL'] || undefined;
+const ewsPort = Number(process.env['EWS_EMULATOR_PORT'] ?? 4510);
 
 async function main(): Promise<void> {
   const running: Running[] = [];
@@ -79,6 +83,14 @@ async function main(): Promise<void> {
     }
   } else {
     console.warn('emulators/microsoft/server.ts not found: Microsoft emulator not started');
+  }
+
+  // Exchange Server on premises (EWS), over HTTPS with the Microsoft emulator's certificate.
+  try {
+    const ews = await startEwsEmulator({ port: ewsPort, host, ...(relayUrl ? { relayUrl } : {}) });
+    running.push({ name: 'Exchange Server (EWS)', url: ews.endpoint, close: ews.close });
+  } catch (error) {
+    console.error('EWS emulator failed to start:', error);
   }
 
   for (const emulator of running) console.log(`${emulator.name} emulator listening on ${emulator.url}`);

@@ -1,0 +1,17 @@
+/** One Exchange Server mailbox as Tandem connects to it (credentials stored encrypted). */
+export interface EwsConnectionConfig {
+  /** `https://mail.example.org/EWS/Exchange.asmx`. */
+  endpoint: string;
+  /** `user@example.org`, or `DOMAIN\user` for NTLM. */
+  username: string;
+  password: string;
+  auth: 'basic' | 'ntlm';
+  /** The mailbox's SMTP address (the account's email). */
+  email: string;
+  /** Act as this mailbox through ApplicationImpersonation (enterprise connections). */
+  impersonate?: string | null;
+  /** MaxChangesReturned for SyncFolderItems (EWS allows 1–512). */
+  pageSize?: number;
+}
+
+export const DEFAULT_PAGE_SIZE = 256;

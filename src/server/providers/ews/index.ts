@@ -1,0 +1,2 @@
+export { createEwsProvider, EwsCalendarProvider } from './provider';
+export type { EwsConnectionConfig } from './config';
