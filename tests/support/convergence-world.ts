@@ -2,7 +2,8 @@
  * The world the randomized convergence test acts on: two tenants on the delivery testbed (the
  * Google and Microsoft emulators, a real Radicale), each with an organiser and two learners whose
  * own calendars are connected — one on the organiser's provider (it invites them), one on a plain
- * CalDAV calendar (Tandem places their copy). It gives the test the people, their calendars, the
+ * CalDAV calendar (Tandem places their copy) — and a third tenant whose tutor is on plain CalDAV
+ * too (Tandem the organiser of record, both learners' copies placed by Tandem). It gives the test the people, their calendars, the
  * real adapters to act as each person in their own calendar, and reads of every copy.
  */
 import { and, eq } from 'drizzle-orm';
@@ -19,7 +20,8 @@ import {
 
 export const LEARNERS = ['learner', 'other'] as const;
 export type LearnerRole = (typeof LEARNERS)[number];
-export const TENANT_KINDS = ['google', 'microsoft'] as const;
+/** `caldav`: a tutor on plain CalDAV (Radicale), Tandem the organiser of record, placing both learners' copies. */
+export const TENANT_KINDS = ['google', 'microsoft', 'caldav'] as const;
 export type TenantKind = (typeof TENANT_KINDS)[number];
 
 export interface ConnectedCalendar {
@@ -53,7 +55,17 @@ const ACCOUNTS: Record<TenantKind, { tutor: string; learner: string; other: stri
     learner: MICROSOFT_ACCOUNTS.attendee,
     other: RADICALE_USERS[1].address,
   },
+  caldav: {
+    tutor: RADICALE_USERS[2].address,
+    learner: RADICALE_USERS[1].address,
+    other: RADICALE_USERS[0].address,
+  },
 };
+
+/** The kind of calendar each role of a tenant uses. */
+export function learnerCalendarKind(tenant: TenantKind, who: LearnerRole): CalendarKind {
+  return who === 'other' ? 'caldav' : tenant;
+}
 
 async function connected(
   t: DeliveryTestbed,
@@ -81,8 +93,8 @@ export async function buildWorldTenant(
   const accounts = ACCOUNTS[kind];
   const organizerCalendar = await connected(t, tenant.tutor, kind, accounts.tutor);
   const learnerCalendars = {
-    learner: await connected(t, tenant.learner, kind, accounts.learner),
-    other: await connected(t, tenant.otherLearner, 'caldav', accounts.other),
+    learner: await connected(t, tenant.learner, learnerCalendarKind(kind, 'learner'), accounts.learner),
+    other: await connected(t, tenant.otherLearner, learnerCalendarKind(kind, 'other'), accounts.other),
   };
   return {
     kind,

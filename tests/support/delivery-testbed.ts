@@ -46,6 +46,8 @@ export const MICROSOFT_ACCOUNTS = {
 export const RADICALE_USERS = [
   { username: 'leo', password: 'leo-password', address: 'leo.martin@northbridge.test' },
   { username: 'rita', password: 'rita-password', address: 'rita.reyes@northbridge.test' },
+  // A tutor on plain CalDAV (the convergence fuzz's third tenant: Tandem the organiser of record).
+  { username: 'cara', password: 'cara-password', address: 'cara.tutor@northbridge.test' },
 ] as const;
 
 export type CalendarKind = 'google' | 'microsoft' | 'caldav';

@@ -84,6 +84,27 @@ export async function linkMeetingCopies(
       ),
     );
   const linkOf = new Map(links.map((link) => [link.meetingId, link]));
+  // The owner's attendee rows for every copy at once: one read per sync, not one per copy.
+  const invitedIn = copies.filter((copy) => copy.organizerId !== owner.userId).map((copy) => copy.meetingId);
+  const attendeeRows =
+    invitedIn.length === 0
+      ? []
+      : await db
+          .select({
+            id: meetingAttendees.id,
+            meetingId: meetingAttendees.meetingId,
+            deliveryMethod: meetingAttendees.deliveryMethod,
+          })
+          .from(meetingAttendees)
+          .where(
+            and(
+              eq(meetingAttendees.tenantId, ref.tenantId),
+              inArray(meetingAttendees.meetingId, invitedIn),
+              eq(meetingAttendees.userId, owner.userId),
+            ),
+          );
+  const attendeeOf = new Map<string, (typeof attendeeRows)[number]>();
+  for (const row of attendeeRows) if (!attendeeOf.has(row.meetingId)) attendeeOf.set(row.meetingId, row);
 
   for (const copy of copies) {
     const link = linkOf.get(copy.meetingId);
@@ -114,17 +135,7 @@ export async function linkMeetingCopies(
       }
       continue;
     }
-    const [attendee] = await db
-      .select({ id: meetingAttendees.id, deliveryMethod: meetingAttendees.deliveryMethod })
-      .from(meetingAttendees)
-      .where(
-        and(
-          eq(meetingAttendees.tenantId, ref.tenantId),
-          eq(meetingAttendees.meetingId, copy.meetingId),
-          eq(meetingAttendees.userId, owner.userId),
-        ),
-      )
-      .limit(1);
+    const attendee = attendeeOf.get(copy.meetingId);
     // Someone's calendar holding a meeting they are not invited to (forwarded): not ours to link.
     if (!attendee) continue;
     if (link?.externalId === copy.externalId) continue;

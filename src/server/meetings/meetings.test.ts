@@ -1,4 +1,6 @@
+import { and, eq, gt } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { notifications } from '@/server/db/schema';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '@/server/errors';
 import { scheduleDeps } from '@/tests/support/activity';
 import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
@@ -99,6 +101,47 @@ describe('meetings', () => {
     });
     expect(retitled.title).toBe('Renamed');
     expect(retitled.attendees[0]?.response).toBe('needs_action');
+  });
+
+  // Found by the convergence fuzz's notification check: an attendee change told everyone
+  // "updated", and the newcomer twice (invited and updated).
+  it('adding or removing an attendee tells that person only, once; a real change tells the rest', async () => {
+    const tenant = await createTestTenant(database.db, 'attendee-change');
+    const created = await createMeeting(deps, tenant.tutor, meetingInput([tenant.learner.userId]));
+    const toldSince = async (after: Date) =>
+      (
+        await database.db
+          .select({ userId: notifications.userId, kind: notifications.kind })
+          .from(notifications)
+          .where(and(eq(notifications.tenantId, tenant.tenantId), gt(notifications.createdAt, after)))
+      )
+        .map((row) => `${row.userId === tenant.learner.userId ? 'learner' : 'other'}:${row.kind}`)
+        .sort();
+    let mark = new Date();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const added = await updateMeeting(deps, tenant.tutor, {
+      id: created.id,
+      version: created.version,
+      attendeeUserIds: [tenant.learner.userId, tenant.otherLearner.userId],
+    });
+    expect(await toldSince(mark)).toEqual(['other:meeting_invited']);
+    mark = new Date();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const removed = await updateMeeting(deps, tenant.tutor, {
+      id: created.id,
+      version: added.version,
+      attendeeUserIds: [tenant.otherLearner.userId],
+    });
+    expect(await toldSince(mark)).toEqual(['learner:meeting_cancelled']);
+    mark = new Date();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await updateMeeting(deps, tenant.tutor, {
+      id: created.id,
+      version: removed.version,
+      title: 'Renamed',
+      attendeeUserIds: [tenant.learner.userId, tenant.otherLearner.userId],
+    });
+    expect(await toldSince(mark)).toEqual(['learner:meeting_invited', 'other:meeting_updated']);
   });
 
   it('only the organiser changes a meeting; strangers cannot learn it exists', async () => {

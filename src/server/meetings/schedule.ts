@@ -174,7 +174,9 @@ export async function updateMeeting(
         current.version + 1,
       );
     }
-    if (attendeeUserIds) await replaceAttendees(tx, actor, current, attendeeUserIds, outbox);
+    const added = attendeeUserIds
+      ? await replaceAttendees(tx, actor, current, attendeeUserIds, outbox)
+      : new Set<string>();
     if (timeChanged) {
       await tx
         .update(meetingAttendees)
@@ -183,7 +185,17 @@ export async function updateMeeting(
           and(eq(meetingAttendees.tenantId, actor.tenantId), eq(meetingAttendees.meetingId, current.id)),
         );
     }
-    const attendeeIds = await attendeeUserIdsOf(tx, actor, current.id);
+    // Adding or removing attendees invites or cancels for those people only (issue 12): the
+    // others are told only when the meeting itself changed, and a newcomer's invitation says it all.
+    const detailsChanged =
+      timeChanged ||
+      input.recurrence !== undefined ||
+      (Object.keys(changes) as (keyof typeof changes)[]).some(
+        (field) => field !== 'startsAt' && field !== 'endsAt' && changes[field] !== current[field],
+      );
+    const attendeeIds = detailsChanged
+      ? (await attendeeUserIdsOf(tx, actor, current.id)).filter((userId) => !added.has(userId))
+      : [];
     const notified = await notifyUsers(tx, actor.tenantId, attendeeIds, 'meeting_updated', {
       meetingId: current.id,
       title: input.title ?? current.title,
@@ -302,4 +314,5 @@ async function replaceAttendees(
     actor.tenantId,
     await notifyUsers(tx, actor.tenantId, addedIds, 'meeting_invited', { meetingId, title }),
   );
+  return new Set(addedIds);
 }
