@@ -13,19 +13,8 @@ export interface SlotStanding {
  * working hours". Each person is named once, by the strongest reason.
  */
 export function slotSummary(start: number, end: number, zone: string, standing: SlotStanding): string {
-  const day = new Intl.DateTimeFormat('en-GB', {
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    timeZone: zone,
-  }).format(start);
-  const time = new Intl.DateTimeFormat('en-GB', {
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    timeZone: zone,
-  });
-  const when = `${day}, ${time.format(start)} to ${time.format(end)}`;
+  const { day, time } = formattersFor(zone);
+  const when = `${day.format(start)}, ${time.format(start)} to ${time.format(end)}`;
   const named = new Set<string>();
   const parts: string[] = [];
   const add = (names: string[], what: string) => {
@@ -41,4 +30,29 @@ export function slotSummary(start: number, end: number, zone: string, standing: 
   add(standing.unknown, 'no information');
   if (parts.length === 0) return `${when}: all ${standing.total} free`;
   return `${when}: ${standing.total - named.size} of ${standing.total} free; ${parts.join(', ')}`;
+}
+
+const formatters = new Map<string, { day: Intl.DateTimeFormat; time: Intl.DateTimeFormat }>();
+
+/** Building a formatter costs far more than using one: one pair per zone for the process. */
+function formattersFor(zone: string) {
+  let pair = formatters.get(zone);
+  if (!pair) {
+    pair = {
+      day: new Intl.DateTimeFormat('en-GB', {
+        weekday: 'long',
+        day: 'numeric',
+        month: 'long',
+        timeZone: zone,
+      }),
+      time: new Intl.DateTimeFormat('en-GB', {
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+        timeZone: zone,
+      }),
+    };
+    formatters.set(zone, pair);
+  }
+  return pair;
 }
