@@ -84,8 +84,9 @@ export async function readMirrorBlocks(
         ? { kind: 'allDay', startDate: row.startDate }
         : { kind: 'timed', start: row.startAt, timeZone: row.timeZone };
     const skip = replaced.get(`${row.calendarId}|${row.externalId}`);
-    for (const occurrence of seriesOccurrences(
-      { recurrence: row.recurrence, start },
+    for (const occurrence of occurrencesOf(
+      row.recurrence,
+      start,
       new Date(wideFrom.getTime() - length),
       wideTo,
     )) {
@@ -99,6 +100,27 @@ export async function readMirrorBlocks(
     }
   }
   return blocks;
+}
+
+const expansions = new Map<string, Date[]>();
+const MAX_CACHED_EXPANSIONS = 50_000;
+
+/**
+ * seriesOccurrences, remembered: expansion is a pure function of the series and the window, and
+ * the grid, the suggestions and the clash check ask for the same people's weeks again and again.
+ * rrule walks every series from its first occurrence, so an old weekly series costs more each year.
+ */
+function occurrencesOf(recurrence: string[], start: SeriesStart, from: Date, to: Date): Date[] {
+  const origin =
+    start.kind === 'allDay' ? start.startDate : `${start.start.getTime()}@${start.timeZone ?? ''}`;
+  const key = `${recurrence.join('\n')}|${origin}|${from.getTime()}|${to.getTime()}`;
+  let found = expansions.get(key);
+  if (!found) {
+    found = seriesOccurrences({ recurrence, start }, from, to);
+    if (expansions.size >= MAX_CACHED_EXPANSIONS) expansions.clear();
+    expansions.set(key, found);
+  }
+  return found;
 }
 
 type Row = Awaited<ReturnType<typeof selectRows>>[number];
