@@ -50,6 +50,7 @@ import { benchDatabases, type BenchDatabase } from './bench-databases';
 import { BENCH_ACCOUNT, benchSeed } from './bench-seed';
 import { measureConvergence, printConvergence, type MoveFigures } from './convergence';
 import { measureDelivery, printDelivery, type DeliveryFigures } from './delivery';
+import { measureScheduling, printScheduling, type SchedulingFigures } from './scheduling';
 import { measurePushLatency, printPushLatency, type PushLatencyFigures } from './push-latency';
 
 const SIZES = [2_000, 10_000];
@@ -87,6 +88,7 @@ async function main(): Promise<void> {
   if (process.argv.includes('--only=delivery')) return deliveryOnly();
   if (process.argv.includes('--only=convergence')) return convergenceOnly();
   if (process.argv.includes('--only=calendar-page')) return printCalendarPage(await measureCalendarPage());
+  if (process.argv.includes('--only=scheduling')) return schedulingOnly();
   const emulator = await startEmulatorProcess();
   const imports: ImportFigures[] = [];
   const calls: CallFigures[] = [];
@@ -125,12 +127,21 @@ async function main(): Promise<void> {
   for (const target of targets) deliveries.push(await measureDelivery(target));
   const moves: MoveFigures[] = [];
   for (const target of targets) moves.push(...(await measureConvergence(target)));
+  const scheduling: SchedulingFigures[] = [];
+  for (const target of targets) scheduling.push(await measureScheduling(target));
   printSummary(imports, writes, calls);
   printPushLatency(pushes);
   printDeliveries(deliveries);
   printConvergence(moves);
   printCalendarPage(await measureCalendarPage());
+  printScheduling(scheduling);
   if (calls.some((row) => row.incrementalNoChange !== 1 || row.feedRead !== 0)) process.exitCode = 1;
+}
+
+async function schedulingOnly(): Promise<void> {
+  const rows: SchedulingFigures[] = [];
+  for (const target of benchDatabases()) rows.push(await measureScheduling(target));
+  printScheduling(rows);
 }
 
 async function convergenceOnly(): Promise<void> {

@@ -1,7 +1,7 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { SelectField, TextAreaField, TextField } from '@/components/ui/field';
@@ -10,6 +10,7 @@ import type { OccurrenceScope } from '@/server/meetings/inputs';
 import type { MeetingView } from '@/server/meetings/queries';
 import type { Task } from '@/server/tasks/tasks';
 import { useTRPC } from '@/trpc/react';
+import { ClashWarning } from './clash-warning';
 import { GuestFields } from './guest-fields';
 import { emptyGuestRow, parseGuests, type GuestRow } from './guests';
 import { KIND_LABELS } from './labels';
@@ -92,6 +93,41 @@ export function ItemForm({
   const fieldErrors = mutation?.error?.data?.zodError?.fieldErrors ?? {};
   const start = toWallTime(initial.start, zone);
   const end = toWallTime(initial.end, zone);
+  // What the clash check looks at: the chosen time and people, read from the form as it changes.
+  const formRef = useRef<HTMLFormElement>(null);
+  const [chosen, setChosen] = useState(() => ({
+    ...start,
+    end: end.time,
+    attendees: [...invitedIds(editing)],
+  }));
+  const readChosen = () => {
+    if (!formRef.current) return;
+    const form = new FormData(formRef.current);
+    const text = (name: string) => String(form.get(name) ?? '');
+    setChosen({
+      date: text('date'),
+      time: text('start'),
+      end: text('end'),
+      attendees: form.getAll('attendees').map(String),
+    });
+  };
+  // The clash warning's "next free time": same length, set into the form's own fields.
+  const moveToTime = (next: Date) => {
+    const form = formRef.current;
+    const startsAt = fromWallTime(chosen.date, chosen.time, zone);
+    const endsAt = fromWallTime(chosen.date, chosen.end, zone);
+    if (!form || !startsAt || !endsAt) return;
+    const from = toWallTime(next, zone);
+    const to = toWallTime(new Date(next.getTime() + endsAt.getTime() - startsAt.getTime()), zone);
+    const set = (name: string, value: string) => {
+      const input = form.elements.namedItem(name);
+      if (input instanceof HTMLInputElement) input.value = value;
+    };
+    set('date', from.date);
+    set('start', from.time);
+    set('end', to.time);
+    readChosen();
+  };
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -141,9 +177,9 @@ export function ItemForm({
     createMeeting.mutate({ ...fields, guests, ...(recurrence ? { recurrence } : {}) });
   }
 
-  const invited = new Set(editing.type === 'meeting' ? editing.meeting.attendees.map((a) => a.userId) : []);
+  const invited = invitedIds(editing);
   return (
-    <form onSubmit={submit} className="space-y-4" noValidate>
+    <form ref={formRef} onSubmit={submit} onChange={readChosen} className="space-y-4" noValidate>
       {clientError ? <Alert tone="error">{clientError}</Alert> : null}
       {mutation?.error ? (
         <Alert tone="error">
@@ -182,6 +218,17 @@ export function ItemForm({
           error={fieldErrors.endsAt?.[0]}
         />
       </div>
+      {kind !== 'task' && canOrganize ? (
+        <ClashWarning
+          viewerId={organizerId}
+          zone={zone}
+          startsAt={fromWallTime(chosen.date, chosen.time, zone)}
+          endsAt={fromWallTime(chosen.date, chosen.end, zone)}
+          userIds={chosen.attendees}
+          {...(editing.type === 'meeting' ? { ignoreMeetingId: editing.meeting.id } : {})}
+          onUseTime={moveToTime}
+        />
+      ) : null}
       {kind !== 'task' && editing.type === 'new' ? <RepeatsFields /> : null}
       {occurrence ? (
         <div className="space-y-1">
@@ -247,6 +294,14 @@ export function ItemForm({
         </Button>
       </div>
     </form>
+  );
+}
+
+function invitedIds(editing: ItemFormProps['editing']): Set<string> {
+  return new Set(
+    editing.type === 'meeting'
+      ? editing.meeting.attendees.flatMap((attendee) => (attendee.userId ? [attendee.userId] : []))
+      : [],
   );
 }
 
