@@ -19,6 +19,8 @@
  *  (g)–(h) Convergence (issue 12): the organiser moves the meeting in their calendar → updated in
  *      Tandem and the attendee told, and provider calls per converged move; see convergence.ts.
  *      `npm run bench -- --only=convergence` runs these alone.
+ *  (i) The Scheduling Assistant's grid, 31 rows × 5 days, time to interactive in Chromium (issue 13);
+ *      see scheduling-grid.ts. `npm run bench -- --only=scheduling-grid` runs it alone.
  *
  * Prints; asserts nothing (the tests do that). Exit code 1 only if (b) is not met.
  */
@@ -47,6 +49,7 @@ import { BENCH_ACCOUNT, benchSeed } from './bench-seed';
 import { measureConvergence, printConvergence, type MoveFigures } from './convergence';
 import { measureDelivery, printDelivery, type DeliveryFigures } from './delivery';
 import { measurePushLatency, printPushLatency, type PushLatencyFigures } from './push-latency';
+import { measureSchedulingGrid, printSchedulingGrid } from './scheduling-grid';
 
 const SIZES = [2_000, 10_000];
 /** Google's largest page, for speed; and a small one, so both sizes span several pages and the
@@ -82,6 +85,8 @@ interface CallFigures {
 async function main(): Promise<void> {
   if (process.argv.includes('--only=delivery')) return deliveryOnly();
   if (process.argv.includes('--only=convergence')) return convergenceOnly();
+  if (process.argv.includes('--only=scheduling-grid'))
+    return printSchedulingGrid(await measureSchedulingGrid());
   const emulator = await startEmulatorProcess();
   const imports: ImportFigures[] = [];
   const calls: CallFigures[] = [];
@@ -124,6 +129,7 @@ async function main(): Promise<void> {
   printPushLatency(pushes);
   printDeliveries(deliveries);
   printConvergence(moves);
+  printSchedulingGrid(await measureSchedulingGrid());
   if (calls.some((row) => row.incrementalNoChange !== 1 || row.feedRead !== 0)) process.exitCode = 1;
 }
 

@@ -28,7 +28,13 @@ export interface ItemFormProps {
   editing:
     | { type: 'meeting'; meeting: MeetingView & { occurrence?: CalendarMeeting['occurrence'] } }
     | { type: 'task'; task: Task }
-    | { type: 'new'; start: Date; end: Date };
+    | {
+        type: 'new';
+        start: Date;
+        end: Date;
+        /** Already chosen (the Scheduling Assistant's people): ticked in "Invite". */
+        attendeeUserIds?: string[];
+      };
   /** Saved: what to tell the person. */
   onSaved: (message: string) => void;
   /** Closed without saving. */
@@ -141,7 +147,13 @@ export function ItemForm({
     createMeeting.mutate({ ...fields, guests, ...(recurrence ? { recurrence } : {}) });
   }
 
-  const invited = new Set(editing.type === 'meeting' ? editing.meeting.attendees.map((a) => a.userId) : []);
+  const invited = new Set(
+    editing.type === 'meeting'
+      ? editing.meeting.attendees.map((a) => a.userId)
+      : editing.type === 'new'
+        ? (editing.attendeeUserIds ?? [])
+        : [],
+  );
   return (
     <form onSubmit={submit} className="space-y-4" noValidate>
       {clientError ? <Alert tone="error">{clientError}</Alert> : null}
