@@ -94,6 +94,21 @@ const ATTACKS: Record<string, (target: Target) => unknown[]> = {
   'notifications.markAllRead': () => [{}],
   'notifications.preferences': () => [undefined],
   'notifications.setPreference': () => [{ kind: 'meeting_invited', inApp: false, email: false }],
+  'scheduling.people': () => [undefined, { search: 'victim' }],
+  'scheduling.availability': ({ victim }) => [
+    { userIds: [victim.learner.userId], from: '2026-03-02T00:00:00Z', to: '2026-03-09T00:00:00Z' },
+    { userIds: [victim.tutor.userId], optionalUserIds: [victim.admin.userId], ...SCHEDULING_WEEK },
+  ],
+  'scheduling.suggestions': ({ victim }) => [
+    { userIds: [victim.learner.userId], durationMinutes: 30, ...SCHEDULING_WEEK },
+  ],
+  'scheduling.clashes': ({ victim, victimActivity }) => [
+    { userIds: [victim.learner.userId], start: '2026-03-03T09:00:00Z', end: '2026-03-03T10:00:00Z' },
+    // The victim's meeting as the one "being edited": must reveal nothing of it.
+    { userIds: [victim.learner.userId], ...SCHEDULING_CLASH, ignoreMeetingId: victimActivity.meetingId },
+  ],
+  // Only ever the caller's own: nothing of the victim can be named.
+  'scheduling.myAvailability': () => [SCHEDULING_WEEK],
   'tasks.create': () => [taskInput('Intruder task')],
   'tasks.update': ({ victimActivity }) => [
     { id: victimActivity.tutorTaskId, version: 1, title: 'Hijacked' },
@@ -104,6 +119,9 @@ const ATTACKS: Record<string, (target: Target) => unknown[]> = {
   'tenant.calendarIntegration': () => [undefined],
   'tenant.updateCalendarIntegration': () => [{ enabled: true, allowedProviders: ['google'] }],
 };
+
+const SCHEDULING_WEEK = { from: '2026-03-02T00:00:00Z', to: '2026-03-09T00:00:00Z' };
+const SCHEDULING_CLASH = { start: '2026-03-03T10:00:00Z', end: '2026-03-03T10:45:00Z' };
 
 /** Refusals that reveal nothing; anything else (notably INTERNAL_SERVER_ERROR) fails. */
 const QUIET_REFUSALS = ['NOT_FOUND', 'FORBIDDEN', 'BAD_REQUEST'];

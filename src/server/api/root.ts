@@ -3,6 +3,7 @@ import { connectionsRouter } from './routers/connections';
 import { meRouter } from './routers/me';
 import { meetingsRouter } from './routers/meetings';
 import { notificationsRouter } from './routers/notifications';
+import { schedulingRouter } from './routers/scheduling';
 import { tasksRouter } from './routers/tasks';
 import { tenantRouter } from './routers/tenant';
 import { createCallerFactory, createTRPCRouter } from './trpc';
@@ -13,6 +14,7 @@ export const appRouter = createTRPCRouter({
   me: meRouter,
   meetings: meetingsRouter,
   notifications: notificationsRouter,
+  scheduling: schedulingRouter,
   tasks: tasksRouter,
   tenant: tenantRouter,
 });

@@ -106,3 +106,10 @@ export type ClashResult = {
  *   scheduling.clashes      query clashInput                → ClashResult
  *   scheduling.myAvailability query { from, to } (any member) → PersonAvailability ("what my tutor sees")
  */
+
+export const peopleInput = z.strictObject({ search: z.string().trim().max(100).optional() }).optional();
+
+export const myAvailabilityInput = z.strictObject({
+  from: z.iso.datetime({ offset: true }),
+  to: z.iso.datetime({ offset: true }),
+});

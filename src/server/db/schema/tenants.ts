@@ -3,6 +3,9 @@ import { boolean, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 export const PROVIDER_KINDS = ['google', 'microsoft', 'icloud', 'caldav', 'ews'] as const;
 export type ProviderKindSetting = (typeof PROVIDER_KINDS)[number];
 
+export const UNANSWERED_INVITATIONS_COUNT_AS = ['tentative', 'busy'] as const;
+export type UnansweredInvitationsCountAs = (typeof UNANSWERED_INVITATIONS_COUNT_AS)[number];
+
 export const tenants = pgTable('tenants', {
   id: uuid().primaryKey().defaultRandom(),
   name: text().notNull(),
@@ -14,6 +17,8 @@ export const tenants = pgTable('tenants', {
     .$type<ProviderKindSetting[]>()
     .notNull()
     .default(['google', 'microsoft', 'icloud', 'caldav']),
+  /** How an invitation nobody has answered yet counts in the Scheduling Assistant (DESIGN.md §9). */
+  unansweredInvitationsCountAs: text().$type<UnansweredInvitationsCountAs>().notNull().default('tentative'),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });

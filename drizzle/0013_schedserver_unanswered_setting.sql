@@ -1,0 +1,1 @@
+ALTER TABLE "tenants" ADD COLUMN "unanswered_invitations_count_as" text DEFAULT 'tentative' NOT NULL;
