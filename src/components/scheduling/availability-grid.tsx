@@ -67,6 +67,29 @@ const minutesOf = (duration: string) => {
   return Number(hours) * 60 + Number(minutes);
 };
 
+/**
+ * FullCalendar's resource timeline marks its layout table as an ARIA grid whose row groups hold
+ * no rows (axe: aria-required-children, critical), and its scrollers hold nothing focusable
+ * (scrollable-region-focusable). The grid here is read through the keyboard region and its
+ * spoken summaries, so the layout tables become presentation, and the timeline's scrollers take
+ * the focus so that keyboard users can scroll them (WCAG 2.1.1).
+ */
+function fixTimelineAccessibility(root: HTMLElement) {
+  for (const table of root.querySelectorAll<HTMLElement>('.fc-scrollgrid')) {
+    table.setAttribute('role', 'presentation');
+    for (const part of table.querySelectorAll<HTMLElement>('[role]')) part.removeAttribute('role');
+  }
+  for (const part of root.querySelectorAll<HTMLElement>('.fc-timeline-header, .fc-timeline-body')) {
+    const scroller = part.closest<HTMLElement>('.fc-scroller');
+    // Every time: the role pass above also strips the region role given here before.
+    if (scroller) {
+      scroller.tabIndex = 0;
+      scroller.setAttribute('role', 'region');
+      scroller.setAttribute('aria-label', part.classList.contains('fc-timeline-header') ? 'Times' : 'Rows');
+    }
+  }
+}
+
 export function AvailabilityGrid({
   people,
   zone,
@@ -141,10 +164,12 @@ export function AvailabilityGrid({
     [zone, onSlotChange, durationMinutes],
   );
 
-  // FullCalendar's scrollers hold nothing focusable; let keyboard users scroll them (WCAG 2.1.1).
-  const onViewDidMount = useCallback((arg: ViewMountArg) => {
-    for (const scroller of arg.el.querySelectorAll<HTMLElement>('.fc-scroller')) scroller.tabIndex = -1;
-  }, []);
+  const onViewDidMount = useCallback((arg: ViewMountArg) => fixTimelineAccessibility(arg.el), []);
+
+  // After each redraw (new rows, new blocks, another view): FullCalendar may have made new tables.
+  useEffect(() => {
+    if (wrapperRef.current) fixTimelineAccessibility(wrapperRef.current);
+  }, [blocks, resources, hours.slotMinTime, hours.slotMaxTime]);
 
   // A slot outside the days shown (a suggestion, the arrow keys past Friday): go to its day.
   const slotStart = slot?.start.getTime();

@@ -31,11 +31,12 @@ export function standingIn(person: PersonAvailability, start: Date, end: Date): 
   return worst;
 }
 
-/** "Tuesday 3 December, 10:00 to 11:00", in the viewer's zone and language. */
+/** "Tuesday 3 December, 10:00 to 11:00", in the viewer's zone (names in their language). */
 export function slotWhen(start: Date, end: Date, zone: string, locale: string): string {
   const from = DateTime.fromJSDate(start, { zone }).setLocale(locale);
   const to = DateTime.fromJSDate(end, { zone });
-  const day = from.toLocaleString({ weekday: 'long', day: 'numeric', month: 'long' }).replace(',', '');
+  // The shape the server's suggestion summaries use (contract.ts), so the two read alike.
+  const day = from.toFormat('cccc d LLLL');
   return `${day}, ${from.toFormat('HH:mm')} to ${to.toFormat('HH:mm')}`;
 }
 
