@@ -22,6 +22,8 @@
  *  (i) The Calendar page in Chromium against a production build (issue 16): opening a week of 100
  *      and 1,000 items, a click, an unchanged refresh, Month view, heap; see calendar-page.ts.
  *      `npm run bench -- --only=calendar-page` runs these alone (`--skip-build` reuses .next).
+ *  (i) The Scheduling Assistant's grid, 31 rows × 5 days, time to interactive in Chromium (issue 13);
+ *      see scheduling-grid.ts. `npm run bench -- --only=scheduling-grid` runs it alone.
  *
  * Prints; asserts nothing (the tests do that). Exit code 1 only if (b) is not met.
  */
@@ -52,6 +54,7 @@ import { measureConvergence, printConvergence, type MoveFigures } from './conver
 import { measureDelivery, printDelivery, type DeliveryFigures } from './delivery';
 import { measureScheduling, printScheduling, type SchedulingFigures } from './scheduling';
 import { measurePushLatency, printPushLatency, type PushLatencyFigures } from './push-latency';
+import { measureSchedulingGrid, printSchedulingGrid } from './scheduling-grid';
 
 const SIZES = [2_000, 10_000];
 /** Google's largest page, for speed; and a small one, so both sizes span several pages and the
@@ -89,6 +92,8 @@ async function main(): Promise<void> {
   if (process.argv.includes('--only=convergence')) return convergenceOnly();
   if (process.argv.includes('--only=calendar-page')) return printCalendarPage(await measureCalendarPage());
   if (process.argv.includes('--only=scheduling')) return schedulingOnly();
+  if (process.argv.includes('--only=scheduling-grid'))
+    return printSchedulingGrid(await measureSchedulingGrid());
   const emulator = await startEmulatorProcess();
   const imports: ImportFigures[] = [];
   const calls: CallFigures[] = [];
@@ -135,6 +140,7 @@ async function main(): Promise<void> {
   printConvergence(moves);
   printCalendarPage(await measureCalendarPage());
   printScheduling(scheduling);
+  printSchedulingGrid(await measureSchedulingGrid());
   if (calls.some((row) => row.incrementalNoChange !== 1 || row.feedRead !== 0)) process.exitCode = 1;
 }
 

@@ -29,7 +29,13 @@ export interface ItemFormProps {
   editing:
     | { type: 'meeting'; meeting: MeetingView & { occurrence?: CalendarMeeting['occurrence'] } }
     | { type: 'task'; task: Task }
-    | { type: 'new'; start: Date; end: Date };
+    | {
+        type: 'new';
+        start: Date;
+        end: Date;
+        /** Already chosen (the Scheduling Assistant's people): ticked in "Invite". */
+        attendeeUserIds?: string[];
+      };
   /** Saved: what to tell the person. */
   onSaved: (message: string) => void;
   /** Closed without saving. */
@@ -301,7 +307,9 @@ function invitedIds(editing: ItemFormProps['editing']): Set<string> {
   return new Set(
     editing.type === 'meeting'
       ? editing.meeting.attendees.flatMap((attendee) => (attendee.userId ? [attendee.userId] : []))
-      : [],
+      : editing.type === 'new'
+        ? (editing.attendeeUserIds ?? [])
+        : [],
   );
 }
 

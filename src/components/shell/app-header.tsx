@@ -14,6 +14,9 @@ export function AppHeader({ profile, locale }: { profile: Profile; locale: strin
         </Link>
         <nav aria-label="Main" className="flex flex-wrap gap-1">
           <NavLink href="/calendar">Calendar</NavLink>
+          <NavLink href="/scheduling">
+            {profile.role === 'learner' ? 'What my tutor sees' : 'Scheduling Assistant'}
+          </NavLink>
           <NavLink href="/settings">Account settings</NavLink>
           <NavLink href="/settings/calendars">Calendars</NavLink>
           {canManageTenant ? <NavLink href="/admin/calendar">Tenant settings</NavLink> : null}
