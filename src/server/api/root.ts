@@ -5,10 +5,13 @@ import { meetingsRouter } from './routers/meetings';
 import { notificationsRouter } from './routers/notifications';
 import { tasksRouter } from './routers/tasks';
 import { tenantRouter } from './routers/tenant';
+import { auditLogRouter, connectionHealthRouter } from './routers/tenant-admin';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({
+  auditLog: auditLogRouter,
   calendar: calendarRouter,
+  connectionHealth: connectionHealthRouter,
   connections: connectionsRouter,
   me: meRouter,
   meetings: meetingsRouter,

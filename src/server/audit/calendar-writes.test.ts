@@ -28,7 +28,7 @@ async function entriesOf(tenantId: string) {
     .select()
     .from(auditLog)
     .where(and(eq(auditLog.tenantId, tenantId)))
-    .orderBy(asc(auditLog.at), asc(auditLog.action));
+    .orderBy(asc(auditLog.at), asc(auditLog.seq));
 }
 
 describe('calendar writes in the audit log', () => {

@@ -1,31 +1,8 @@
-import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { AuditAction, AuditResult } from '../../audit/actions';
 import { tenantIdColumn } from './tenants';
 
-/**
- * What the audit log records (DESIGN.md §4 rule 7, §10). Writes to third-party calendars, then
- * admin actions. A text column, not an enum: areas add actions without a migration.
- */
-export const AUDIT_ACTIONS = [
-  'calendar.create',
-  'calendar.update',
-  'calendar.cancel',
-  'calendar.answer',
-  'integration.enabled',
-  'integration.disabled',
-  'providers.changed',
-  'connection.removed',
-  'connection.sync_requested',
-  'connection.reconnect_requested',
-  'enterprise.configured',
-  'enterprise.removed',
-  'bulk_run.started',
-  'bulk_run.cancelled',
-  'bulk_run.finished',
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
-
-export const AUDIT_RESULTS = ['ok', 'failed'] as const;
-export type AuditResult = (typeof AUDIT_RESULTS)[number];
+export { AUDIT_ACTIONS, AUDIT_RESULTS, type AuditAction, type AuditResult } from '../../audit/actions';
 
 /**
  * Append-only: no procedure writes or changes it, and the database refuses UPDATE and a direct
@@ -37,6 +14,8 @@ export const auditLog = pgTable(
   'audit_log',
   {
     id: uuid().primaryKey().defaultRandom(),
+    /** Insertion order: entries made at the same instant (one clock reading) still read in order. */
+    seq: bigserial({ mode: 'number' }).notNull(),
     tenantId: tenantIdColumn(),
     /** The member who acted, or on whose behalf Tandem wrote; null: Tandem itself (a job, a cron). */
     actorUserId: text(),
@@ -54,7 +33,7 @@ export const auditLog = pgTable(
     at: timestamp({ withTimezone: true }).notNull(),
   },
   (t) => [
-    index('audit_log_tenant_at_idx').on(t.tenantId, t.at.desc(), t.id.desc()),
+    index('audit_log_tenant_at_idx').on(t.tenantId, t.at.desc(), t.seq.desc()),
     index('audit_log_tenant_actor_at_idx').on(t.tenantId, t.actorUserId, t.at.desc()),
     index('audit_log_tenant_action_at_idx').on(t.tenantId, t.action, t.at.desc()),
   ],
