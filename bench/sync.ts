@@ -19,6 +19,8 @@
  *  (g)–(h) Convergence (issue 12): the organiser moves the meeting in their calendar → updated in
  *      Tandem and the attendee told, and provider calls per converged move; see convergence.ts.
  *      `npm run bench -- --only=convergence` runs these alone.
+ *  (i) Tenant administration (issue 14): a page of the connection health table with 5,000
+ *      connections and of the audit log, p95; see health.ts. `--only=health` runs it alone.
  *
  * Prints; asserts nothing (the tests do that). Exit code 1 only if (b) is not met.
  */
@@ -46,6 +48,7 @@ import { benchDatabases, type BenchDatabase } from './bench-databases';
 import { BENCH_ACCOUNT, benchSeed } from './bench-seed';
 import { measureConvergence, printConvergence, type MoveFigures } from './convergence';
 import { measureDelivery, printDelivery, type DeliveryFigures } from './delivery';
+import { healthOnly, measureHealth, printHealth, type HealthFigures } from './health';
 import { measurePushLatency, printPushLatency, type PushLatencyFigures } from './push-latency';
 
 const SIZES = [2_000, 10_000];
@@ -82,6 +85,7 @@ interface CallFigures {
 async function main(): Promise<void> {
   if (process.argv.includes('--only=delivery')) return deliveryOnly();
   if (process.argv.includes('--only=convergence')) return convergenceOnly();
+  if (process.argv.includes('--only=health')) return healthOnly();
   const emulator = await startEmulatorProcess();
   const imports: ImportFigures[] = [];
   const calls: CallFigures[] = [];
@@ -120,10 +124,13 @@ async function main(): Promise<void> {
   for (const target of targets) deliveries.push(await measureDelivery(target));
   const moves: MoveFigures[] = [];
   for (const target of targets) moves.push(...(await measureConvergence(target)));
+  const health: HealthFigures[] = [];
+  for (const target of targets) health.push(...(await measureHealth(target)));
   printSummary(imports, writes, calls);
   printPushLatency(pushes);
   printDeliveries(deliveries);
   printConvergence(moves);
+  printHealth(health);
   if (calls.some((row) => row.incrementalNoChange !== 1 || row.feedRead !== 0)) process.exitCode = 1;
 }
 

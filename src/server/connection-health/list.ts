@@ -55,36 +55,46 @@ function filterCondition(filter: HealthFilter): SQL | undefined {
   }
 }
 
-/** A page of the tenant's connections, by member name, with a total for the pager. */
+/** A page of the tenant's connections, by account address, with a total for the pager. */
 export async function listConnectionHealth(
   db: Executor,
   tenantId: string,
   query: ConnectionHealthQuery,
 ): Promise<ConnectionHealthPage> {
   const where = and(eq(calendarConnections.tenantId, tenantId), filterCondition(query.filter));
-  const memberName = sql<string>`coalesce(${users.name}, ${users.email})`;
-  const [rows, totals] = await Promise.all([
+  // The page's ids first, from the connections' own index (tenant, account), then their details:
+  // sorting and joining all 5,000 before the offset is what made a page slow.
+  const [pageIds, totals] = await Promise.all([
     db
-      .select({
-        connectionId: calendarConnections.id,
-        userId: calendarConnections.userId,
-        name: memberName,
-        email: users.email,
-        provider: calendarConnections.provider,
-        accountEmail: calendarConnections.accountEmail,
-        status: calendarConnections.status,
-        lastSyncedAt: calendarConnections.lastSyncedAt,
-        lastError: calendarConnections.lastError,
-      })
+      .select({ id: calendarConnections.id })
       .from(calendarConnections)
-      .innerJoin(users, eq(users.id, calendarConnections.userId))
       .where(where)
-      .orderBy(asc(memberName), asc(calendarConnections.accountEmail), asc(calendarConnections.id))
+      .orderBy(asc(calendarConnections.accountEmail), asc(calendarConnections.id))
       .limit(HEALTH_PAGE_SIZE)
       .offset((query.page - 1) * HEALTH_PAGE_SIZE),
     db.select({ total: count() }).from(calendarConnections).where(where),
   ]);
-  const ids = rows.map((row) => row.connectionId);
+  const ids = pageIds.map((row) => row.id);
+  const details =
+    ids.length === 0
+      ? []
+      : await db
+          .select({
+            connectionId: calendarConnections.id,
+            userId: calendarConnections.userId,
+            name: sql<string>`coalesce(${users.name}, ${users.email})`,
+            email: users.email,
+            provider: calendarConnections.provider,
+            accountEmail: calendarConnections.accountEmail,
+            status: calendarConnections.status,
+            lastSyncedAt: calendarConnections.lastSyncedAt,
+            lastError: calendarConnections.lastError,
+          })
+          .from(calendarConnections)
+          .innerJoin(users, eq(users.id, calendarConnections.userId))
+          .where(and(eq(calendarConnections.tenantId, tenantId), inArray(calendarConnections.id, ids)));
+  const byId = new Map(details.map((row) => [row.connectionId, row]));
+  const rows = ids.flatMap((id) => byId.get(id) ?? []);
   const perConnection =
     ids.length === 0
       ? []

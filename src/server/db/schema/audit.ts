@@ -34,7 +34,7 @@ export const auditLog = pgTable(
   },
   (t) => [
     index('audit_log_tenant_at_idx').on(t.tenantId, t.at.desc(), t.seq.desc()),
-    index('audit_log_tenant_actor_at_idx').on(t.tenantId, t.actorUserId, t.at.desc()),
-    index('audit_log_tenant_action_at_idx').on(t.tenantId, t.action, t.at.desc()),
+    index('audit_log_tenant_actor_at_idx').on(t.tenantId, t.actorUserId, t.at.desc(), t.seq.desc()),
+    index('audit_log_tenant_action_at_idx').on(t.tenantId, t.action, t.at.desc(), t.seq.desc()),
   ],
 );
