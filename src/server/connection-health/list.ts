@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, isNotNull, isNull, min, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '@/server/db/client';
 import {
   calendarConnections,
@@ -62,56 +62,53 @@ export async function listConnectionHealth(
   query: ConnectionHealthQuery,
 ): Promise<ConnectionHealthPage> {
   const where = and(eq(calendarConnections.tenantId, tenantId), filterCondition(query.filter));
-  // The page's ids first, from the connections' own index (tenant, account), then their details:
-  // sorting and joining all 5,000 before the offset is what made a page slow.
-  const [pageIds, totals] = await Promise.all([
-    db
-      .select({ id: calendarConnections.id })
-      .from(calendarConnections)
-      .where(where)
-      .orderBy(asc(calendarConnections.accountEmail), asc(calendarConnections.id))
-      .limit(HEALTH_PAGE_SIZE)
-      .offset((query.page - 1) * HEALTH_PAGE_SIZE),
-    db.select({ total: count() }).from(calendarConnections).where(where),
-  ]);
-  const ids = pageIds.map((row) => row.id);
-  const details =
-    ids.length === 0
-      ? []
-      : await db
-          .select({
-            connectionId: calendarConnections.id,
-            userId: calendarConnections.userId,
-            name: sql<string>`coalesce(${users.name}, ${users.email})`,
-            email: users.email,
-            provider: calendarConnections.provider,
-            accountEmail: calendarConnections.accountEmail,
-            status: calendarConnections.status,
-            lastSyncedAt: calendarConnections.lastSyncedAt,
-            lastError: calendarConnections.lastError,
-          })
-          .from(calendarConnections)
-          .innerJoin(users, eq(users.id, calendarConnections.userId))
-          .where(and(eq(calendarConnections.tenantId, tenantId), inArray(calendarConnections.id, ids)));
-  const byId = new Map(details.map((row) => [row.connectionId, row]));
-  const rows = ids.flatMap((id) => byId.get(id) ?? []);
-  const perConnection =
-    ids.length === 0
-      ? []
-      : await db
-          .select({
-            connectionId: calendars.connectionId,
-            calendarCount: count(calendars.id),
-            pushExpiresAt: min(syncCursors.channelExpiresAt),
-          })
-          .from(calendars)
-          .leftJoin(
-            syncCursors,
-            and(eq(syncCursors.calendarId, calendars.id), eq(syncCursors.tenantId, tenantId)),
-          )
-          .where(and(eq(calendars.tenantId, tenantId), inArray(calendars.connectionId, ids)))
-          .groupBy(calendars.connectionId);
-  const extra = new Map(perConnection.map((row) => [row.connectionId, row]));
+  // One round trip: the page's ids from the connections' own index (tenant, account) with the
+  // total as a window count, then only those 25 joined to their member, calendars and channels.
+  const pageOfIds = db
+    .select({
+      id: calendarConnections.id,
+      total: sql<number>`count(*) over ()`.mapWith(Number).as('total'),
+    })
+    .from(calendarConnections)
+    .where(where)
+    .orderBy(asc(calendarConnections.accountEmail), asc(calendarConnections.id))
+    .limit(HEALTH_PAGE_SIZE)
+    .offset((query.page - 1) * HEALTH_PAGE_SIZE)
+    .as('page_of_ids');
+  const rows = await db
+    .select({
+      total: pageOfIds.total,
+      connectionId: calendarConnections.id,
+      userId: calendarConnections.userId,
+      name: sql<string>`coalesce(${users.name}, ${users.email})`,
+      email: users.email,
+      provider: calendarConnections.provider,
+      accountEmail: calendarConnections.accountEmail,
+      status: calendarConnections.status,
+      lastSyncedAt: calendarConnections.lastSyncedAt,
+      lastError: calendarConnections.lastError,
+      calendarCount:
+        sql<number>`(select count(*) from ${calendars} where ${calendars.tenantId} = ${tenantId} and ${calendars.connectionId} = ${calendarConnections.id})`.mapWith(
+          Number,
+        ),
+      pushExpiresAt:
+        sql<Date | null>`(select min(${syncCursors.channelExpiresAt}) from ${syncCursors} inner join ${calendars} on ${calendars.id} = ${syncCursors.calendarId} where ${calendars.tenantId} = ${tenantId} and ${syncCursors.tenantId} = ${tenantId} and ${calendars.connectionId} = ${calendarConnections.id})`.mapWith(
+          syncCursors.channelExpiresAt,
+        ),
+    })
+    .from(pageOfIds)
+    .innerJoin(
+      calendarConnections,
+      and(eq(calendarConnections.tenantId, tenantId), eq(calendarConnections.id, pageOfIds.id)),
+    )
+    .innerJoin(users, eq(users.id, calendarConnections.userId))
+    .orderBy(asc(calendarConnections.accountEmail), asc(calendarConnections.id));
+  // Past the last page there is no row to carry the total: count once.
+  const total =
+    rows[0]?.total ??
+    (query.page > 1
+      ? ((await db.select({ total: count() }).from(calendarConnections).where(where))[0]?.total ?? 0)
+      : 0);
   return {
     rows: rows.map((row) => ({
       connectionId: row.connectionId,
@@ -122,12 +119,12 @@ export async function listConnectionHealth(
       status: row.status,
       lastSyncedAt: row.lastSyncedAt,
       lastError: row.lastError,
-      pushExpiresAt: extra.get(row.connectionId)?.pushExpiresAt ?? null,
+      pushExpiresAt: row.pushExpiresAt ?? null,
       throttled: row.lastError === THROTTLED_SENTENCE,
-      calendarCount: extra.get(row.connectionId)?.calendarCount ?? 0,
+      calendarCount: row.calendarCount,
     })),
     page: query.page,
     pageSize: HEALTH_PAGE_SIZE,
-    total: totals[0]?.total ?? 0,
+    total,
   };
 }
