@@ -24,6 +24,8 @@
  *      `npm run bench -- --only=calendar-page` runs these alone (`--skip-build` reuses .next).
  *  (i) The Scheduling Assistant's grid, 31 rows × 5 days, time to interactive in Chromium (issue 13);
  *      see scheduling-grid.ts. `npm run bench -- --only=scheduling-grid` runs it alone.
+ *  (j) Tenant administration (issue 14): a page of the connection health table with 5,000
+ *      connections and of the audit log, p95; see health.ts. `--only=health` runs it alone.
  *
  * Prints; asserts nothing (the tests do that). Exit code 1 only if (b) is not met.
  */
@@ -53,6 +55,7 @@ import { BENCH_ACCOUNT, benchSeed } from './bench-seed';
 import { measureConvergence, printConvergence, type MoveFigures } from './convergence';
 import { measureDelivery, printDelivery, type DeliveryFigures } from './delivery';
 import { measureScheduling, printScheduling, type SchedulingFigures } from './scheduling';
+import { healthOnly, measureHealth, printHealth, type HealthFigures } from './health';
 import { measurePushLatency, printPushLatency, type PushLatencyFigures } from './push-latency';
 import { measureSchedulingGrid, printSchedulingGrid } from './scheduling-grid';
 
@@ -94,6 +97,7 @@ async function main(): Promise<void> {
   if (process.argv.includes('--only=scheduling')) return schedulingOnly();
   if (process.argv.includes('--only=scheduling-grid'))
     return printSchedulingGrid(await measureSchedulingGrid());
+  if (process.argv.includes('--only=health')) return healthOnly();
   const emulator = await startEmulatorProcess();
   const imports: ImportFigures[] = [];
   const calls: CallFigures[] = [];
@@ -134,6 +138,8 @@ async function main(): Promise<void> {
   for (const target of targets) moves.push(...(await measureConvergence(target)));
   const scheduling: SchedulingFigures[] = [];
   for (const target of targets) scheduling.push(await measureScheduling(target));
+  const health: HealthFigures[] = [];
+  for (const target of targets) health.push(...(await measureHealth(target)));
   printSummary(imports, writes, calls);
   printPushLatency(pushes);
   printDeliveries(deliveries);
@@ -141,6 +147,7 @@ async function main(): Promise<void> {
   printCalendarPage(await measureCalendarPage());
   printScheduling(scheduling);
   printSchedulingGrid(await measureSchedulingGrid());
+  printHealth(health);
   if (calls.some((row) => row.incrementalNoChange !== 1 || row.feedRead !== 0)) process.exitCode = 1;
 }
 

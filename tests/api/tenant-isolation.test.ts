@@ -39,6 +39,13 @@ interface Target {
  * without an entry fails the suite: decide how it could leak before adding it to the router.
  */
 const ATTACKS: Record<string, (target: Target) => unknown[]> = {
+  'auditLog.list': ({ victim }) => [
+    undefined,
+    { filters: { personId: victim.admin.userId } },
+    { filters: { action: 'connection.removed' }, page: 1 },
+  ],
+  'auditLog.people': () => [undefined],
+  'auditLog.exportCsv': ({ victim }) => [{}, { personId: victim.admin.userId }],
   'calendar.feed': () => [ACTIVITY_WEEK, { ...ACTIVITY_WEEK, knownVersion: 'AAAAAAAAAAAAAAAAAAAAAA' }],
   'connections.list': () => [undefined],
   'connections.connectCalDav': () => [
@@ -61,6 +68,12 @@ const ATTACKS: Record<string, (target: Target) => unknown[]> = {
     { connectionId: intruderConnection.connectionId },
   ],
   'connections.disconnect': ({ victimConnection }) => [{ connectionId: victimConnection.connectionId }],
+  'connectionHealth.list': () => [undefined, { filter: 'never_synced' }, { filter: 'all', page: 2 }],
+  'connectionHealth.syncNow': ({ victimConnection }) => [{ connectionId: victimConnection.connectionId }],
+  'connectionHealth.askToReconnect': ({ victimConnection }) => [
+    { connectionId: victimConnection.connectionId },
+  ],
+  'connectionHealth.remove': ({ victimConnection }) => [{ connectionId: victimConnection.connectionId }],
   'me.profile': () => [undefined],
   'me.updateProfile': () => [{ name: 'Renamed intruder' }],
   'me.members': () => [undefined, { role: 'learner' }],

@@ -408,6 +408,33 @@ export const BAD_MUTATION_INPUTS: Record<string, MutationCases> = {
       'an object for an id': () => ({ id: { not: null } }),
     },
   },
+  'connectionHealth.syncNow': {
+    as: 'admin',
+    valid: ({ connection }) => ({ connectionId: connection.connectionId }),
+    bad: {
+      'invalid uuid': () => ({ connectionId: NOT_A_UUID }),
+      'missing id': () => ({}),
+      '10 kB id': () => ({ connectionId: TEN_KB }),
+    },
+  },
+  'connectionHealth.askToReconnect': {
+    as: 'admin',
+    valid: ({ connection }) => ({ connectionId: connection.connectionId }),
+    bad: {
+      'invalid uuid': () => ({ connectionId: NOT_A_UUID }),
+      'missing id': () => ({}),
+      '10 kB id': () => ({ connectionId: TEN_KB }),
+    },
+  },
+  'connectionHealth.remove': {
+    as: 'admin',
+    valid: ({ connection }) => ({ connectionId: connection.connectionId }),
+    bad: {
+      'invalid uuid': () => ({ connectionId: NOT_A_UUID }),
+      'missing id': () => ({}),
+      '10 kB id': () => ({ connectionId: TEN_KB }),
+    },
+  },
   'tenant.updateCalendarIntegration': {
     as: 'admin',
     valid: () => ({ enabled: true, allowedProviders: ['google', 'microsoft'] }),

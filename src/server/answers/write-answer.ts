@@ -10,6 +10,7 @@ import {
   meetings,
   users,
 } from '@/server/db/schema';
+import { auditCalendarWrites } from '@/server/audit/calendar-writes';
 import { buildItipReply } from './itip-reply';
 import type { GivenResponse } from './record-answer';
 import { attendeeDisplayName } from '@/server/meetings/attendee-name';
@@ -85,7 +86,21 @@ export async function writeAnswer(
     comment: row.comment,
   };
   if (own) {
-    const provider = await deps.providers.forConnection(db, own.connection);
+    const provider = auditCalendarWrites(await deps.providers.forConnection(db, own.connection), {
+      db,
+      now: deps.now,
+      tenantId: ids.tenantId,
+      meetingId: meeting.id,
+      actorUserId: row.attendeeUserId,
+      calendar: {
+        id: own.calendarId,
+        name: own.calendarName,
+        connectionId: own.connection.id,
+        ownerUserId: own.connection.userId,
+        provider: own.connection.provider,
+        accountEmail: own.connection.accountEmail,
+      },
+    });
     await provider.respondToEvent(own.calendarExternalId, own.externalId, response, {
       ...(row.comment ? { comment: row.comment } : {}),
     });
@@ -188,6 +203,7 @@ async function ownCopy(
   const base = {
     calendarId: calendars.id,
     calendarExternalId: calendars.externalId,
+    calendarName: calendars.name,
     connection: calendarConnections,
   };
   const [linked] = await db

@@ -6,10 +6,13 @@ import { notificationsRouter } from './routers/notifications';
 import { schedulingRouter } from './routers/scheduling';
 import { tasksRouter } from './routers/tasks';
 import { tenantRouter } from './routers/tenant';
+import { auditLogRouter, connectionHealthRouter } from './routers/tenant-admin';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({
+  auditLog: auditLogRouter,
   calendar: calendarRouter,
+  connectionHealth: connectionHealthRouter,
   connections: connectionsRouter,
   me: meRouter,
   meetings: meetingsRouter,

@@ -36,7 +36,10 @@ export async function placeAttendeeCopy(
       ? { email: plan.organizerAddress, name: state.organizer.name }
       : { email: deps.mailer.imipAddress, name: state.organizer.name };
   try {
-    const { provider, externalCalendarId } = await openCalendar(deps, ref.tenantId, target.calendarId);
+    const { provider, externalCalendarId } = await openCalendar(deps, ref.tenantId, target.calendarId, {
+      meetingId: meeting.id,
+      actorUserId: state.organizer.userId,
+    });
     let written: { externalId: string; etag: string | null; iCalUid: string | null } | null = null;
     if (meeting.status === 'cancelled') {
       if (link.externalId) {

@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { ConnectionRow } from '@/server/connections/provider-registry';
 import type { AppDeps } from '@/server/app-deps/types';
+import { auditCalendarWrites } from '@/server/audit/calendar-writes';
 import type { Executor } from '@/server/db/client';
 import { calendarConnections, calendars, meetingLinks, type MeetingLinkRole } from '@/server/db/schema';
 import { NotFoundError } from '@/server/errors';
@@ -79,11 +80,15 @@ export async function recordLinkProblem(
     .where(and(eq(meetingLinks.tenantId, link.tenantId), eq(meetingLinks.id, link.id)));
 }
 
-/** The adapter acting as a calendar's account, and the calendar's id at the provider. */
+/**
+ * The adapter acting as a calendar's account, and the calendar's id at the provider. Every write
+ * through it is audited for `audit.meetingId`, on behalf of `audit.actorUserId` (the organiser).
+ */
 export async function openCalendar(
-  deps: Pick<AppDeps, 'db' | 'providers'>,
+  deps: Pick<AppDeps, 'db' | 'providers' | 'now'>,
   tenantId: string,
   calendarId: string,
+  audit: { meetingId: string; actorUserId: string | null },
 ): Promise<{ provider: CalendarProvider; externalCalendarId: string; connection: ConnectionRow }> {
   const [row] = await deps.db
     .select({ calendar: calendars, connection: calendarConnections })
@@ -98,6 +103,19 @@ export async function openCalendar(
     )
     .limit(1);
   if (!row) throw new NotFoundError('Calendar not found');
-  const provider = await deps.providers.forConnection(deps.db, row.connection);
+  const provider = auditCalendarWrites(await deps.providers.forConnection(deps.db, row.connection), {
+    db: deps.db,
+    now: deps.now,
+    tenantId,
+    ...audit,
+    calendar: {
+      id: row.calendar.id,
+      name: row.calendar.name,
+      connectionId: row.connection.id,
+      ownerUserId: row.connection.userId,
+      provider: row.connection.provider,
+      accountEmail: row.connection.accountEmail,
+    },
+  });
   return { provider, externalCalendarId: row.calendar.externalId, connection: row.connection };
 }

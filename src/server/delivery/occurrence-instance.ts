@@ -32,7 +32,10 @@ export async function writeInstance(
     );
   // The series is not there yet (its own step writes it first, or it waits for a reconnect).
   if (!link?.externalId || link.state !== 'written') return 'not_found';
-  const { provider, externalCalendarId } = await openCalendar(deps, state.meeting.tenantId, calendarId);
+  const { provider, externalCalendarId } = await openCalendar(deps, state.meeting.tenantId, calendarId, {
+    meetingId: state.meeting.id,
+    actorUserId: state.organizer.userId,
+  });
   const at = { provider, externalCalendarId, seriesExternalId: link.externalId };
   const instance = await findInstance(
     deps.db,

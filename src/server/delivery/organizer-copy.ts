@@ -48,7 +48,15 @@ export async function deliverOrganizerCopy(deps: DeliveryDeps, ref: MeetingRef):
   }
   if (!upToDate) {
     try {
-      const { provider, externalCalendarId } = await openCalendar(deps, ref.tenantId, copy.target.calendarId);
+      const { provider, externalCalendarId } = await openCalendar(
+        deps,
+        ref.tenantId,
+        copy.target.calendarId,
+        {
+          meetingId: meeting.id,
+          actorUserId: state.organizer.userId,
+        },
+      );
       const write = meetingEventWrite(state, { notifyAttendees: copy.notifyAttendees });
       const written =
         meeting.status === 'cancelled'

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import type { Executor } from '@/server/db/client';
-import { meetingAttendees, meetingLinks, meetingRemovals, users } from '@/server/db/schema';
+import { meetingAttendees, meetingLinks, meetingRemovals, meetings, users } from '@/server/db/schema';
 import {
   ProviderAuthRevokedError,
   ProviderBadRequestError,
@@ -160,7 +160,14 @@ async function removeCopy(deps: DeliveryDeps, tenantId: string, removal: Removal
   const calendarId = removal.calendarId ?? '';
   const externalId = removal.externalId ?? '';
   try {
-    const { provider, externalCalendarId } = await openCalendar(deps, tenantId, calendarId);
+    const [meeting] = await deps.db
+      .select({ organizerId: meetings.organizerId })
+      .from(meetings)
+      .where(and(eq(meetings.tenantId, tenantId), eq(meetings.id, removal.meetingId)));
+    const { provider, externalCalendarId } = await openCalendar(deps, tenantId, calendarId, {
+      meetingId: removal.meetingId,
+      actorUserId: meeting?.organizerId ?? null,
+    });
     try {
       await provider.cancelEvent(externalCalendarId, externalId, { etag: removal.etag });
     } catch (error) {

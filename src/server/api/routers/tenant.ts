@@ -10,7 +10,5 @@ export const tenantRouter = createTRPCRouter({
   ),
   updateCalendarIntegration: manageTenantSettings
     .input(calendarIntegrationUpdateSchema)
-    .mutation(({ ctx, input }) =>
-      updateCalendarIntegrationSettings(ctx.db, ctx.actor.tenantId, input, ctx.now()),
-    ),
+    .mutation(({ ctx, input }) => updateCalendarIntegrationSettings(ctx.db, ctx.actor, input, ctx.now())),
 });

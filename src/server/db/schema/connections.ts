@@ -59,6 +59,8 @@ export const calendarConnections = pgTable(
   (t) => [
     unique('calendar_connections_account_uq').on(t.tenantId, t.userId, t.provider, t.accountEmail),
     index('calendar_connections_user_idx').on(t.tenantId, t.userId),
+    // The admin's health table pages through a tenant's connections in this order.
+    index('calendar_connections_tenant_account_idx').on(t.tenantId, t.accountEmail, t.id),
   ],
 );
 

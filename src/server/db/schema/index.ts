@@ -7,3 +7,4 @@ export * from './connections';
 export * from './meeting-links';
 export * from './security';
 export * from './occurrence-writes';
+export * from './audit';

@@ -1,6 +1,8 @@
 import type { Metadata } from 'next';
 import { forbidden } from 'next/navigation';
+import { AuditLogView } from '@/components/admin/audit-log-view';
 import { CalendarIntegrationSettings } from '@/components/admin/calendar-integration-settings';
+import { ConnectionHealthTable } from '@/components/admin/connection-health-table';
 import { requireSignedIn } from '@/server/auth/session-profile';
 import { hasPermission } from '@/server/tenants/actor';
 import { HydrateClient, getQueryClient, trpc } from '@/trpc/server';
@@ -24,6 +26,8 @@ export default async function AdminCalendarPage() {
         without signing in. Every answer, wherever it is given, shows on the meeting.
       </p>
       <CalendarIntegrationSettings />
+      <ConnectionHealthTable />
+      <AuditLogView />
     </HydrateClient>
   );
 }
