@@ -30,13 +30,19 @@ export async function expectAccessible(page: Page): Promise<void> {
 
 /**
  * Clicks an empty time slot the way a person does: in the column of the day (by its header) at
- * the height of the time (by its label on the axis).
+ * the height of the time (by its label on the axis), until the "New item" form opens. A click that
+ * lands while the calendar is still laying out (hydration, a refetch redrawing the week) is lost,
+ * as it would be for a person, who clicks again: so does this, re-measuring the slot each time.
  */
 export async function clickTimeSlot(page: Page, dayLabel: string, time: string): Promise<void> {
-  const timeLabel = page.getByText(time, { exact: true }).first();
-  await timeLabel.scrollIntoViewIfNeeded();
-  const header = await page.getByRole('columnheader', { name: dayLabel }).boundingBox();
-  const label = await timeLabel.boundingBox();
-  if (!header || !label) throw new Error(`No slot for ${dayLabel} ${time} on screen`);
-  await page.mouse.click(header.x + header.width / 2, label.y + 6);
+  const form = page.getByRole('dialog', { name: 'New item' });
+  await expect(async () => {
+    const timeLabel = page.getByText(time, { exact: true }).first();
+    await timeLabel.scrollIntoViewIfNeeded();
+    const header = await page.getByRole('columnheader', { name: dayLabel }).boundingBox();
+    const label = await timeLabel.boundingBox();
+    if (!header || !label) throw new Error(`No slot for ${dayLabel} ${time} on screen`);
+    await page.mouse.click(header.x + header.width / 2, label.y + 6);
+    await expect(form).toBeVisible({ timeout: 8_000 });
+  }).toPass({ timeout: 60_000 });
 }
