@@ -18,13 +18,7 @@ export type RejectedRow = { email: string; reason: 'malformed' | 'duplicate' | '
 
 const emailSchema = z.email();
 
-/** The addresses of a CSV: the first column of each line, a header line allowed, case folded. */
-export function csvAddresses(csv: string): string[] {
-  return csv
-    .split(/\r?\n/)
-    .map((line) => (line.split(',')[0] ?? '').trim().replace(/^"|"$/g, ''))
-    .filter((cell, index) => cell.length > 0 && !(index === 0 && /^e-?mail/i.test(cell)));
-}
+export { csvAddresses } from './csv';
 
 export async function chooseMembers(
   db: Executor,
