@@ -33,6 +33,7 @@ import { provisionTenant } from '../src/server/tenants/provisioning';
 import { unlimitedCalls } from '../src/server/security/call-limits';
 import type { BenchDatabase } from './bench-databases';
 import { percentile } from './delivery-report';
+import { createEnterpriseAccess } from '@/server/enterprise/access';
 
 const LEARNERS = 30;
 const EVENTS = 20_000;
@@ -85,6 +86,11 @@ export async function measureScheduling(target: BenchDatabase): Promise<Scheduli
       allowLoopbackServers: false,
       hideInternalErrors: false,
       callLimits: unlimitedCalls,
+      // Closed local ports: the Scheduling Assistant reaches no enterprise access either.
+      enterprise: createEnterpriseAccess({
+        microsoft: { graphBaseUrl: 'https://127.0.0.1:9', authorityBaseUrl: 'https://127.0.0.1:9' },
+      }),
+      appUrl: 'http://127.0.0.1:3000',
     };
     const caller = createCaller(context);
     const input = {

@@ -4,10 +4,12 @@ import {
   applySeed,
   loadSeedFile,
   MICROSOFT_SEED_PATH,
+  CONSUMERS_TENANT,
   seedFile,
   SHARED_DEMO_SEED_PATH,
   type SeedFile,
 } from './seed';
+import { consentSeededTenants } from './directory';
 import { applySharedSeed, isSharedSeed } from './shared-seed';
 import type { MicrosoftStore } from './store';
 
@@ -41,6 +43,7 @@ export function applyAnySeed(store: MicrosoftStore, seed: AnySeed, now = new Dat
       // The shared format has no OAuth clients: register the demo app of the Microsoft seed.
       applySharedSeed(store, seed, seedFile.parse(loadSeedFile(MICROSOFT_SEED_PATH)).clients, now);
     } else applySeed(store, seed, now);
+    consentSeededTenants(store, CONSUMERS_TENANT);
   } finally {
     store.mailer = mailer;
     store.outbox = [];

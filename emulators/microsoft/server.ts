@@ -6,6 +6,9 @@ import { serve } from '@hono/node-server';
 import { Hono, type Context, type Next } from 'hono';
 import type { EmulatorEnv } from './app-env';
 import { requireAccessToken, resolveMailbox } from './auth';
+import { mailboxNotEnabled, requireCalendarAccess, requireDirectoryRead } from './directory';
+import { registerAdminConsentRoutes } from './routes/admin-consent';
+import { registerDirectoryRoutes } from './routes/directory-users';
 import { ControlState, routeKey, type FaultRule } from './control-state';
 import { GraphHttpError, graphErrorBody } from './graph-errors';
 import { startChangeNotifications } from './notifications';
@@ -120,6 +123,19 @@ function buildApp(
   for (const path of ['/v1.0/users/:userId', '/v1.0/users/:userId/*']) {
     app.use(path, async (c, next) => (resolveMailbox(c, c.req.param('userId')), next()));
   }
+  // App-only callers need the permissions consented in the tenant; calendars need a mailbox.
+  app.use('/v1.0/users/:userId', async (c, next) => (requireDirectoryRead(c.get('principal')), next()));
+  for (const path of ['/v1.0/me/*', '/v1.0/users/:userId/*']) {
+    app.use(path, async (c, next) => {
+      // Hono's `/*` also matches the bare profile path, which is a directory read.
+      if (/^\/v1\.0\/(me|users\/[^/]+)\/?$/.test(new URL(c.req.url).pathname)) return next();
+      requireCalendarAccess(c.get('principal'), c.req.method);
+      if (c.get('mailbox').hasMailbox === false) throw mailboxNotEnabled();
+      return next();
+    });
+  }
+  registerDirectoryRoutes(app);
+  registerAdminConsentRoutes(app);
   registerUserRoutes(app);
   registerEventRoutes(app);
   registerCalendarViewRoutes(app);
@@ -226,8 +242,8 @@ export async function startMicrosoftEmulator(
   };
 }
 
-/** `/{tenant}/oauth2/v2.0/…`: the identity platform, which is all the HTTP listener serves. */
-const AUTHORITY_PATH = /^\/[^/]+\/oauth2\/v2\.0\//;
+/** `/{tenant}/oauth2/v2.0/…` and admin consent: the identity platform, which is all the HTTP listener serves. */
+const AUTHORITY_PATH = /^\/[^/]+\/(oauth2\/v2\.0\/|(v2\.0\/)?adminconsent$)/;
 
 async function listenForAuthority(app: Hono<EmulatorEnv>, host: string, port: number) {
   return new Promise<ReturnType<typeof createHttpServer>>((resolve, reject) => {

@@ -18,6 +18,12 @@ export interface AccountRecord {
   tenantId: string;
   timeZone: string;
   workingHours: WorkingHours;
+  /** Sign-in blocked by the directory (Graph `accountEnabled: false`); absent: enabled. */
+  accountEnabled?: boolean;
+  /** False: a directory user without an Exchange Online mailbox (no licence); absent: has one. */
+  hasMailbox?: boolean;
+  /** May grant admin consent for the tenant (Global / Privileged Role Administrator). */
+  isAdmin?: boolean;
 }
 
 export interface CalendarRecord {

@@ -14,6 +14,11 @@ export interface ClientApp {
   clientSecret: string;
   /** Exact redirect URIs; an empty list accepts any loopback URI (dev convenience). */
   redirectUris: string[];
+  /**
+   * Application permissions the app registration asks for (its required resource access): what
+   * a tenant admin grants through the admin consent endpoint. Unset: the ones Tandem asks for.
+   */
+  applicationPermissions?: string[];
 }
 
 export interface AuthCode {
@@ -37,7 +42,13 @@ export interface Grant {
 
 export type Principal =
   | { kind: 'delegated'; accountId: string; scope: string; clientId: string }
-  | { kind: 'app'; tenantId: string; clientId: string };
+  | {
+      kind: 'app';
+      tenantId: string;
+      clientId: string;
+      /** The application permissions admin-consented in the tenant when the token was issued (`roles`). */
+      roles: string[];
+    };
 
 export interface AccessToken {
   token: string;
@@ -102,6 +113,8 @@ export class MicrosoftStore {
   readonly grants = new Map<string, Grant>();
   readonly accessTokens = new Map<string, AccessToken>();
   readonly subscriptions = new Map<string, SubscriptionRecord>();
+  /** Admin consent per `tenantId|clientId`: the application permissions granted (directory.ts). */
+  readonly consents = new Map<string, Set<string>>();
   /** Delta and skip tokens; the control API expires them all (→ 410). */
   readonly deltaTokens = new DeltaTokens();
   outbox: MicrosoftOutboxMessage[] = [];
@@ -120,6 +133,7 @@ export class MicrosoftStore {
     this.grants.clear();
     this.accessTokens.clear();
     this.subscriptions.clear();
+    this.consents.clear();
     this.deltaTokens.expireAll();
     this.outbox = [];
   }

@@ -17,6 +17,7 @@ import {
 import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
 import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
 import { jobsNotOwnedBy } from '@/tests/support/job-ownership';
+import { seedBulkRun } from '@/tests/support/enterprise';
 import { snapshotDatabase, type Snapshot } from '@/tests/support/snapshot';
 
 /** Procedures anyone may call without signing in. None yet: add one here deliberately. */
@@ -32,6 +33,8 @@ interface Target {
   intruderConnection: SeededConnection;
   /** The victim learner's invitation to the seeded meeting (unread). */
   victimNotificationIds: string[];
+  /** A bulk run of the victim's enterprise access (cancelled, so it could be resumed). */
+  victimRunId: string;
 }
 
 /**
@@ -129,6 +132,18 @@ const ATTACKS: Record<string, (target: Target) => unknown[]> = {
   ],
   'tasks.setDone': ({ victimActivity }) => [{ id: victimActivity.learnerTaskId, done: true }],
   'tasks.delete': ({ victimActivity }) => [{ id: victimActivity.tutorTaskId }],
+  'enterprise.overview': () => [undefined],
+  // No secret and no stored set-up of the intruder's own: refused before anything is stored.
+  'enterprise.saveMicrosoft': () => [{ directory: 'victim.test', clientId: 'victim-app' }],
+  'enterprise.remove': () => [{ provider: 'microsoft' }],
+  'enterprise.test': () => [{ provider: 'microsoft', address: 'learner@victim.test' }],
+  'enterprise.preview': () => [{ provider: 'microsoft', selection: { kind: 'learners' } }],
+  'enterprise.startBulk': () => [{ provider: 'microsoft', selection: { kind: 'learners' } }],
+  'enterprise.latestBulkRun': () => [undefined],
+  'enterprise.bulkRun': ({ victimRunId }) => [{ runId: victimRunId }],
+  'enterprise.bulkRunCsv': ({ victimRunId }) => [{ runId: victimRunId }],
+  'enterprise.cancelBulk': ({ victimRunId }) => [{ runId: victimRunId }],
+  'enterprise.resumeBulk': ({ victimRunId }) => [{ runId: victimRunId }],
   'tenant.calendarIntegration': () => [undefined],
   'tenant.updateCalendarIntegration': () => [{ enabled: true, allowedProviders: ['google'] }],
 };
@@ -161,6 +176,7 @@ beforeAll(async () => {
     intruderMeetingId: intruderActivity.meetingId,
     victimConnection: await seedConnection(database.db, victim.learner, 'victim'),
     intruderConnection: await seedConnection(database.db, intruder.learner, 'intruder'),
+    victimRunId: await seedBulkRun(database.db, victim),
     victimNotificationIds: (
       await database.db
         .select({ id: notifications.id })

@@ -3,6 +3,7 @@ import { appRouter, createCaller } from '@/server/api/root';
 import type { SessionIdentity, TrpcContext } from '@/server/api/trpc';
 import { generateKeySpec, parseKeyRing } from '@/server/crypto/secrets';
 import type { Database } from '@/server/db/client';
+import { createEnterpriseAccess } from '@/server/enterprise/access';
 import { unlimitedCalls } from '@/server/security/call-limits';
 import { RecordingDispatcher } from './recording-dispatcher';
 import { stubProviderRegistry } from './stub-providers';
@@ -60,6 +61,11 @@ export function testContext(
     hideInternalErrors: false,
     // The suites call hundreds of procedures as one user; the limits have their own tests.
     callLimits: unlimitedCalls,
+    // Enterprise access to a closed local port (fails at once) unless a suite passes the emulator's.
+    enterprise: createEnterpriseAccess({
+      microsoft: { graphBaseUrl: 'https://127.0.0.1:9', authorityBaseUrl: 'https://127.0.0.1:9' },
+    }),
+    appUrl: 'http://127.0.0.1:3000',
     ...overrides,
   };
 }

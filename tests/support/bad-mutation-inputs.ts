@@ -3,6 +3,7 @@ import type { Database } from '@/server/db/client';
 import { meetingAttendees } from '@/server/db/schema';
 import { meetingInput, seedActivity, taskInput, type TenantActivity } from './activity';
 import { enableCalendarIntegration, seedConnection, type SeededConnection } from './connections';
+import { seedBulkRun } from './enterprise';
 import type { TestTenant } from './fixtures';
 import { STUB_WRONG_PASSWORD } from './stub-providers';
 
@@ -11,6 +12,9 @@ export interface Scene {
   activity: TenantActivity;
   /** The learner's calendar connection (the tenant has the integration on). */
   connection: SeededConnection;
+  /** Bulk runs of the tenant's Microsoft 365 set-up, one cancelled and one running. */
+  cancelledRunId: string;
+  runningRunId: string;
 }
 
 /** A tenant's activity and a connection of its learner, for the bad-input suite. */
@@ -25,7 +29,13 @@ export async function seedScene(db: Database, tenant: TestTenant, label: string)
       proposedEndsAt: new Date('2026-03-03T14:45:00Z'),
     })
     .where(eq(meetingAttendees.id, activity.learnerAttendeeId));
-  return { tenant, activity, connection: await seedConnection(db, tenant.learner, label) };
+  return {
+    tenant,
+    activity,
+    connection: await seedConnection(db, tenant.learner, label),
+    cancelledRunId: await seedBulkRun(db, tenant, 'cancelled'),
+    runningRunId: await seedBulkRun(db, tenant, 'running'),
+  };
 }
 
 type Input = Record<string, unknown>;
@@ -434,6 +444,58 @@ export const BAD_MUTATION_INPUTS: Record<string, MutationCases> = {
       'missing id': () => ({}),
       '10 kB id': () => ({ connectionId: TEN_KB }),
     },
+  },
+  'enterprise.saveMicrosoft': {
+    as: 'admin',
+    valid: () => ({ directory: 'contoso.test', clientId: 'app-id', clientSecret: 'app-secret' }),
+    bad: {
+      'a directory with spaces': () => ({ directory: 'con toso', clientId: 'app-id', clientSecret: 's' }),
+      'no client id': () => ({ directory: 'contoso.test', clientSecret: 's' }),
+      'a 10 KB secret': () => ({ directory: 'contoso.test', clientId: 'app-id', clientSecret: TEN_KB }),
+    },
+  },
+  'enterprise.remove': {
+    as: 'admin',
+    valid: () => ({ provider: 'microsoft' }),
+    bad: { 'an unknown provider': () => ({ provider: 'martian' }), 'no provider': () => ({}) },
+  },
+  'enterprise.test': {
+    as: 'admin',
+    valid: () => ({ provider: 'microsoft', address: 'someone@contoso.test' }),
+    bad: {
+      'not an address': () => ({ provider: 'microsoft', address: 'someone' }),
+      'no address': () => ({ provider: 'microsoft' }),
+    },
+  },
+  'enterprise.preview': {
+    as: 'admin',
+    valid: () => ({ provider: 'microsoft', selection: { kind: 'csv', emails: ['not-an-address'] } }),
+    bad: {
+      'an unknown selection': () => ({ provider: 'microsoft', selection: { kind: 'everyone' } }),
+      'an empty CSV': () => ({ provider: 'microsoft', selection: { kind: 'csv', emails: [] } }),
+      '5001 rows': () => ({
+        provider: 'microsoft',
+        selection: { kind: 'csv', emails: Array.from({ length: 5001 }, () => 'a@b.test') },
+      }),
+    },
+  },
+  'enterprise.startBulk': {
+    as: 'admin',
+    valid: () => ({ provider: 'microsoft', selection: { kind: 'csv', emails: ['not-an-address'] } }),
+    bad: {
+      'picked nobody': () => ({ provider: 'microsoft', selection: { kind: 'picked', userIds: [] } }),
+      'no selection': () => ({ provider: 'microsoft' }),
+    },
+  },
+  'enterprise.cancelBulk': {
+    as: 'admin',
+    valid: ({ runningRunId }) => ({ runId: runningRunId }),
+    bad: { 'invalid uuid': () => ({ runId: NOT_A_UUID }), 'missing id': () => ({}) },
+  },
+  'enterprise.resumeBulk': {
+    as: 'admin',
+    valid: ({ cancelledRunId }) => ({ runId: cancelledRunId }),
+    bad: { 'invalid uuid': () => ({ runId: NOT_A_UUID }), 'missing id': () => ({}) },
   },
   'tenant.updateCalendarIntegration': {
     as: 'admin',

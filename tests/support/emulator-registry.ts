@@ -12,6 +12,8 @@ import {
 } from '@/server/crypto/secrets';
 import type { Database, Executor } from '@/server/db/client';
 import { calendarConnections, type ConnectionProvider } from '@/server/db/schema';
+import { createEnterpriseAccess, type EnterpriseAccess } from '@/server/enterprise/access';
+import { enterpriseProviderFor } from '@/server/enterprise/member-provider';
 import { createCalDavProvider, type AddressPolicy } from '@/server/providers/caldav';
 import { googleEndpointsAt } from '@/server/providers/google/config';
 import { createGoogleProvider } from '@/server/providers/google/provider';
@@ -48,6 +50,7 @@ export const LOOPBACK_ALLOWED: AddressPolicy = { allowLoopback: true };
 export function createEmulatorRegistry(options: EmulatorRegistryOptions): EmulatorRegistry {
   const keyRing = options.keyRing ?? parseKeyRing(generateKeySpec('test'));
   const pageSize = options.pageSize;
+  let enterprise: EnterpriseAccess | undefined;
   const registry: EmulatorRegistry = {
     keyRing,
     built: 0,
@@ -88,6 +91,17 @@ export function createEmulatorRegistry(options: EmulatorRegistryOptions): Emulat
           addressPolicy,
           ...(pageSize ? { pageSize } : {}),
         });
+      }
+      if (credentials.kind === 'enterprise') {
+        if (!options.microsoft) throw new Error('no Microsoft testbed given to the emulator registry');
+        // Tenant-owned connections: the app's own enterprise access, pointed at the emulator.
+        enterprise ??= createEnterpriseAccess({
+          microsoft: {
+            graphBaseUrl: options.microsoft.app.graphBaseUrl,
+            authorityBaseUrl: options.microsoft.app.authorityBaseUrl,
+          },
+        });
+        return enterpriseProviderFor(db, keyRing, enterprise, connection, credentials.subject);
       }
       const tokens: OAuthTokens = { ...credentials, expiresAt: new Date(credentials.expiresAt) };
       if (connection.provider === 'google') {

@@ -4,10 +4,12 @@ import type { EmulatorEnv } from '../app-env';
 import { faultRule, type ControlState } from '../control-state';
 import { sendLifecycleNotification } from '../notifications';
 import { applyAnySeed, parseSeed, type AnySeed } from '../any-seed';
+import { addDirectoryTenant, directoryTenantSchema } from '../directory';
 
 /**
  * Test and demo controls under /__control/ (no auth; loopback only by deployment):
- * reset, seed, faults, request counts, delta expiry, grant revocation, lifecycle events.
+ * reset, seed, faults, request counts, delta expiry, grant revocation, lifecycle events,
+ * Microsoft 365 tenants for enterprise access.
  */
 
 export interface ControlDeps {
@@ -86,6 +88,14 @@ export function registerControlRoutes(app: Hono<EmulatorEnv>, deps: ControlDeps)
     if (!account) return c.json({ error: 'unknown account' }, 404);
     c.get('store').revokeAccount(account.id);
     return c.json({ ok: true });
+  });
+
+  // A Microsoft 365 tenant for enterprise tests: users (some without mailbox or disabled), an
+  // admin, and an app registration awaiting admin consent (directory.ts). Reset removes it.
+  app.post(`${base}/directory-tenant`, async (c) => {
+    const parsed = directoryTenantSchema.safeParse(await c.req.json().catch(() => null));
+    if (!parsed.success) return c.json({ error: parsed.error.issues }, 400);
+    return c.json({ ok: true, ...addDirectoryTenant(c.get('store'), parsed.data) }, 201);
   });
 
   app.post(`${base}/token-lifetime`, async (c) => {

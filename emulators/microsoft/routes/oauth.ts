@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import type { EmulatorEnv } from '../app-env';
+import { consentedRoles } from '../directory';
 import { expiredCode, OAuthError, revokedGrant } from '../oauth-errors';
 import type { ClientApp, MicrosoftStore } from '../store';
 import type { AccountRecord } from '../store-types';
@@ -278,8 +279,16 @@ function exchange(
           90002,
           `Tenant '${tenant}' not found. Use a tenant id or domain for the client credentials flow.`,
         );
+      // No service principal in the tenant until an admin consents (directory.ts).
+      const roles = consentedRoles(store, tenantId, client.clientId);
+      if (!roles)
+        throw new OAuthError(
+          'unauthorized_client',
+          700016,
+          `Application with identifier '${client.clientId}' was not found in the directory '${tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
+        );
       const access = store.issueAccessToken(
-        { kind: 'app', tenantId, clientId: client.clientId },
+        { kind: 'app', tenantId, clientId: client.clientId, roles },
         store.accessTokenLifetimeSeconds,
       );
       return {

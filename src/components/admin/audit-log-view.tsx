@@ -23,6 +23,7 @@ export const AUDIT_ACTION_WORDS: Record<AuditAction, string> = {
   'enterprise.removed': 'Enterprise connection removed',
   'bulk_run.started': 'Bulk add started',
   'bulk_run.cancelled': 'Bulk add cancelled',
+  'bulk_run.resumed': 'Bulk add resumed',
   'bulk_run.finished': 'Bulk add finished',
 };
 

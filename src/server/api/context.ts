@@ -16,6 +16,8 @@ export async function createRequestContext(): Promise<TrpcContext> {
     allowLoopbackServers,
     hideInternalErrors,
     callLimits,
+    enterprise,
+    appUrl,
   } = app;
   return {
     db,
@@ -27,6 +29,8 @@ export async function createRequestContext(): Promise<TrpcContext> {
     allowLoopbackServers,
     hideInternalErrors,
     callLimits,
+    enterprise,
+    appUrl,
     session,
   };
 }

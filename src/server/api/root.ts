@@ -1,5 +1,6 @@
 import { calendarRouter } from './routers/calendar';
 import { connectionsRouter } from './routers/connections';
+import { enterpriseRouter } from './routers/enterprise';
 import { meRouter } from './routers/me';
 import { meetingsRouter } from './routers/meetings';
 import { notificationsRouter } from './routers/notifications';
@@ -14,6 +15,7 @@ export const appRouter = createTRPCRouter({
   calendar: calendarRouter,
   connectionHealth: connectionHealthRouter,
   connections: connectionsRouter,
+  enterprise: enterpriseRouter,
   me: meRouter,
   meetings: meetingsRouter,
   notifications: notificationsRouter,

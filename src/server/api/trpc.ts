@@ -19,7 +19,16 @@ export interface SessionIdentity {
  */
 export interface TrpcContext extends Pick<
   AppDeps,
-  'db' | 'now' | 'jobs' | 'providers' | 'keyRing' | 'oauthApps' | 'allowLoopbackServers' | 'callLimits'
+  | 'db'
+  | 'now'
+  | 'jobs'
+  | 'providers'
+  | 'keyRing'
+  | 'oauthApps'
+  | 'allowLoopbackServers'
+  | 'callLimits'
+  | 'enterprise'
+  | 'appUrl'
 > {
   session: SessionIdentity | null;
   /** In production an unexpected error reaches the browser as a plain sentence (the log keeps the detail). */

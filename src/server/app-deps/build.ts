@@ -1,6 +1,7 @@
 import type { Env } from '@/env';
 import { createOAuthApps, redirectUriFor, type OAuthClients } from '@/server/connections/provider-apps';
 import { createProviderRegistry } from '@/server/connections/provider-registry';
+import { createEnterpriseAccess } from '@/server/enterprise/access';
 import { openDatabase, type DatabaseHandle, type DatabaseLocation } from '@/server/db/client';
 import { inngest } from '@/server/jobs/client';
 import { inngestDispatcher, jobsMode } from '@/server/jobs/dispatcher';
@@ -89,6 +90,16 @@ export async function buildApp(env: Env, singletons: ProcessSingletons = {}): Pr
   const now = () => new Date();
   const keyRing = () => keyRingFromSetting(env.TANDEM_ENCRYPTION_KEYS);
   const clients = oauthClients(env);
+  // Where Microsoft 365 is for enterprise access: the same endpoints users connect through.
+  const enterprise = createEnterpriseAccess(
+    {
+      microsoft: {
+        ...(env.MICROSOFT_GRAPH_BASE_URL ? { graphBaseUrl: env.MICROSOFT_GRAPH_BASE_URL } : {}),
+        ...(env.MICROSOFT_AUTHORITY_BASE_URL ? { authorityBaseUrl: env.MICROSOFT_AUTHORITY_BASE_URL } : {}),
+      },
+    },
+    now,
+  );
   const mode = jobsMode(env);
   // The demo and tests run CalDAV servers on loopback; production never reaches it.
   const allowLoopbackServers = env.NODE_ENV !== 'production';
@@ -111,7 +122,9 @@ export async function buildApp(env: Env, singletons: ProcessSingletons = {}): Pr
       clients,
       now,
       caldavAddressPolicy: { allowLoopback: allowLoopbackServers },
+      enterprise,
     }),
+    enterprise,
     oauthApps: createOAuthApps(clients, env.APP_URL),
     jobs,
     now,

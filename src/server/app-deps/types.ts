@@ -1,6 +1,7 @@
 import type { OAuthApps } from '@/server/connections/provider-apps';
 import type { ProviderRegistry } from '@/server/connections/provider-registry';
 import type { KeyRing } from '@/server/crypto/secrets';
+import type { EnterpriseAccess } from '@/server/enterprise/access';
 import type { Database } from '@/server/db/client';
 import type { JobDispatcher } from '@/server/jobs/events';
 import type { InboundItipHandler } from '@/server/mail/inbound';
@@ -22,6 +23,8 @@ export interface AppDeps {
   keyRing: () => KeyRing;
   /** Builds the adapter acting as a calendar connection's account. */
   providers: ProviderRegistry;
+  /** Tenants' enterprise access (Microsoft 365 app-only): directory listing, acting as a member. */
+  enterprise: EnterpriseAccess;
   /** Tandem's OAuth app with each provider users connect by consent; null where not configured. */
   oauthApps: OAuthApps;
   /** Background work: Inngest in production, the inline driver in the demo, a recorder in tests. */

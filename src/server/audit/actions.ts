@@ -18,6 +18,7 @@ export const AUDIT_ACTIONS = [
   'enterprise.removed',
   'bulk_run.started',
   'bulk_run.cancelled',
+  'bulk_run.resumed',
   'bulk_run.finished',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -57,6 +57,7 @@ export async function connectCalDav(
     status: 'active',
     lastError: null,
     lastSyncedAt: null,
+    enterpriseConnectionId: null,
     createdAt: now,
     updatedAt: now,
   };

@@ -21,6 +21,8 @@ export const connectionCredentialsSchema = z.discriminatedUnion('kind', [
     password: z.string().min(1),
     email: z.string().nullable(),
   }),
+  /** A tenant-owned connection: the tenant's enterprise access acting as `subject` (enterprise/). */
+  z.object({ kind: z.literal('enterprise'), subject: z.string().min(3) }),
 ]);
 
 export type ConnectionCredentials = z.infer<typeof connectionCredentialsSchema>;

@@ -10,7 +10,7 @@ import {
   type ConnectionProvider,
   type ConnectionStatus,
 } from '@/server/db/schema';
-import { ConflictError, InvalidInputError, NotFoundError } from '@/server/errors';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '@/server/errors';
 import type { JobDispatcher } from '@/server/jobs/events';
 import { stopConnectionChannels } from '@/server/sync/push-channels';
 import type { Actor } from '@/server/tenants/actor';
@@ -44,6 +44,8 @@ export interface ConnectionView {
   status: ConnectionStatus;
   lastError: string | null;
   lastSyncedAt: Date | null;
+  /** Made by the tenant's enterprise access (bulk add): the member cannot remove it, an admin can. */
+  connectedByOrganisation: boolean;
   calendars: CalendarView[];
 }
 
@@ -81,6 +83,7 @@ export async function listConnections(db: Executor, member: Member): Promise<Con
       status: calendarConnections.status,
       lastError: calendarConnections.lastError,
       lastSyncedAt: calendarConnections.lastSyncedAt,
+      enterpriseConnectionId: calendarConnections.enterpriseConnectionId,
     })
     .from(calendarConnections)
     .where(
@@ -106,8 +109,9 @@ export async function listConnections(db: Executor, member: Member): Promise<Con
   return {
     enabled: settings.enabled,
     allowedProviders: CONNECTION_PROVIDERS.filter((provider) => settings.allowedProviders.includes(provider)),
-    connections: connections.map((connection) => ({
+    connections: connections.map(({ enterpriseConnectionId, ...connection }) => ({
       ...connection,
+      connectedByOrganisation: enterpriseConnectionId !== null,
       calendars: rows
         .filter((row) => row.connectionId === connection.id)
         .map(({ connectionId: _, ...calendar }) => calendar),
@@ -238,24 +242,38 @@ export async function disconnectConnection(
   input: { connectionId: string },
 ): Promise<{ connectionId: string }> {
   const connection = await getOwnConnection(deps.db, member, input.connectionId);
-  await stopConnectionChannels(deps, { tenantId: member.tenantId, connectionId: connection.id });
+  if (connection.enterpriseConnectionId) {
+    throw new ForbiddenError(
+      'This calendar was connected by your organisation. Only an administrator can remove it; you can still choose what is shown and busy.',
+    );
+  }
+  await removeConnection(deps, connection);
+  return { connectionId: connection.id };
+}
+
+/**
+ * Removes a connection the caller may remove (their own, or a tenant-owned one for an admin):
+ * push channels stopped, links remembered on the meetings, the row and its mirror deleted, the
+ * grant revoked. Meetings stay.
+ */
+export async function removeConnection(
+  deps: Pick<AppDeps, 'db' | 'providers' | 'now' | 'keyRing' | 'oauthApps'>,
+  connection: ConnectionRow,
+): Promise<void> {
+  const where = { tenantId: connection.tenantId, connectionId: connection.id };
+  await stopConnectionChannels(deps, where);
   // Its links go with it: the meetings remember which of their copies Tandem no longer updates.
-  await rememberLostCalendars(
-    deps.db,
-    { tenantId: member.tenantId, connectionId: connection.id },
-    deps.now(),
-  );
+  await rememberLostCalendars(deps.db, where, deps.now());
   await deps.db
     .delete(calendarConnections)
     .where(
       and(
-        eq(calendarConnections.tenantId, member.tenantId),
-        eq(calendarConnections.userId, member.userId),
+        eq(calendarConnections.tenantId, connection.tenantId),
+        eq(calendarConnections.userId, connection.userId),
         eq(calendarConnections.id, connection.id),
       ),
     );
   await revokeGrant(deps, connection);
-  return { connectionId: connection.id };
 }
 
 /**

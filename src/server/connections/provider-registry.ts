@@ -8,6 +8,8 @@ import {
   type AddressPolicy,
   type AddressResolver,
 } from '@/server/providers/caldav';
+import type { EnterpriseAccess } from '@/server/enterprise/access';
+import { enterpriseProviderFor } from '@/server/enterprise/member-provider';
 import { ProviderUnavailableError } from '@/server/providers/errors';
 import { createGoogleProvider } from '@/server/providers/google';
 import { createMicrosoftProvider } from '@/server/providers/microsoft';
@@ -42,6 +44,8 @@ export interface ProviderRegistrySettings {
   caldavAddressPolicy?: AddressPolicy;
   /** Resolves CalDAV server names at connect time (tests inject one). */
   caldavResolver?: AddressResolver;
+  /** Acts as members through their tenant's enterprise access (tenant-owned connections). */
+  enterprise?: EnterpriseAccess;
 }
 
 interface OAuthSession {
@@ -95,6 +99,11 @@ export function createProviderRegistry(settings: ProviderRegistrySettings): Prov
       if (isEncryptedWithOldKey(keys, connection.encryptedCredentials))
         await saveCredentials(db, connection, credentials);
 
+      if (credentials.kind === 'enterprise') {
+        if (!settings.enterprise)
+          throw new ProviderUnavailableError('Enterprise access is not configured on this server');
+        return enterpriseProviderFor(db, keys, settings.enterprise, connection, credentials.subject);
+      }
       if (credentials.kind === 'caldav') {
         if (connection.provider !== 'caldav' && connection.provider !== 'icloud') {
           throw new Error(

@@ -9,7 +9,9 @@ import type { JobEventData, JobEventName } from './events';
 export type JobDeps = Pick<
   AppDeps,
   'db' | 'providers' | 'now' | 'window' | 'appUrl' | 'pollMinutes' | 'jobs' | 'mailer' | 'answerLinkKey'
->;
+> &
+  /** Only the bulk-add job uses these; the app always passes them (suites of other jobs need not). */
+  Partial<Pick<AppDeps, 'keyRing' | 'enterprise'>>;
 
 /**
  * A job's steps. Each step is retried on its own: a failed run is retried from the step that

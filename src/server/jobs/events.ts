@@ -55,6 +55,8 @@ export const jobEventSchemas = {
     tenantId: z.uuid(),
     notificationIds: z.array(z.uuid()).min(1).max(500),
   }),
+  /** Work through a bulk run's pending people (enterprise/bulk-runs.ts): started or resumed. */
+  'tandem/bulk-run.requested': z.object({ tenantId: z.uuid(), runId: z.uuid() }),
 } as const;
 
 export type JobEventName = keyof typeof jobEventSchemas;
@@ -85,6 +87,10 @@ export const meetingAnswered = eventType('tandem/meeting.answered', {
 });
 export const notificationsCreated = eventType('tandem/notifications.created', {
   schema: jobEventSchemas['tandem/notifications.created'],
+});
+
+export const bulkRunRequested = eventType('tandem/bulk-run.requested', {
+  schema: jobEventSchemas['tandem/bulk-run.requested'],
 });
 
 /** Checks events against their schemas before they leave the process: a bad payload fails at the sender. */

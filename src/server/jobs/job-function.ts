@@ -1,6 +1,7 @@
 import type { Inngest, InngestFunction } from 'inngest';
 import type { JobDefinition, JobDeps, JobSteps } from './definition';
 import {
+  bulkRunRequested,
   calendarSyncRequested,
   connectionAdded,
   jobEventSchemas,
@@ -19,6 +20,7 @@ const EVENT_TRIGGERS = {
   'tandem/meeting.changed': meetingChanged,
   'tandem/meeting.answered': meetingAnswered,
   'tandem/notifications.created': notificationsCreated,
+  'tandem/bulk-run.requested': bulkRunRequested,
 } satisfies { [N in JobEventName]: { name: N } };
 
 /**

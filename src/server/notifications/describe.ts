@@ -165,6 +165,15 @@ export function describeNotification(
         href: '/settings/calendars',
       };
     }
+    case 'calendar_connected_by_organisation': {
+      const provider =
+        field('provider') === 'microsoft' ? 'Outlook' : (PROVIDER_NAMES[field('provider') ?? ''] ?? 'A');
+      const account = field('accountEmail');
+      return {
+        text: `Your ${provider} calendar${account ? ` (${account})` : ''} is now connected to Tandem by your organisation`,
+        href: '/settings/calendars',
+      };
+    }
   }
 }
 

@@ -22,6 +22,10 @@ export const NOTIFICATION_KINDS = {
     emailByDefault: true,
   },
   connection_needs_reauth: { label: 'A calendar needs reconnecting', emailByDefault: true },
+  calendar_connected_by_organisation: {
+    label: 'My organisation connects one of my calendars to Tandem',
+    emailByDefault: true,
+  },
 } as const satisfies Record<string, { label: string; emailByDefault: boolean }>;
 
 export type NotificationKind = keyof typeof NOTIFICATION_KINDS;

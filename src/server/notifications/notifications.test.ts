@@ -235,6 +235,7 @@ describe('preferences', () => {
       'meeting_change_overridden',
       'meeting_delivery_failed',
       'connection_needs_reauth',
+      'calendar_connected_by_organisation',
     ]);
     expect(before.find((row) => row.kind === 'meeting_response')).toMatchObject({
       inApp: true,

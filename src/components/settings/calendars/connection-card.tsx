@@ -46,6 +46,12 @@ export function ConnectionCard({ connection, zone, onReconnectCalDav }: Connecti
                 <span className="block text-sm font-normal text-slate-700">{connection.accountEmail}</span>
               ) : null}
             </h3>
+            {connection.connectedByOrganisation ? (
+              <p className="text-sm text-slate-700">
+                Connected by your organisation. You choose what is shown and busy; only an administrator can
+                remove it.
+              </p>
+            ) : null}
             <ConnectionStatusLine connection={connection} zone={zone} />
           </div>
           <div className="flex flex-wrap gap-2">
@@ -57,7 +63,7 @@ export function ConnectionCard({ connection, zone, onReconnectCalDav }: Connecti
             >
               {syncNow.isPending ? 'Syncing…' : 'Sync now'}
             </Button>
-            {provider === 'google' || provider === 'microsoft' ? (
+            {connection.connectedByOrganisation ? null : provider === 'google' || provider === 'microsoft' ? (
               <a
                 href={connectStartUrl(provider, { reconnectId: connection.id })}
                 aria-label={`Reconnect ${label}`}
@@ -74,9 +80,11 @@ export function ConnectionCard({ connection, zone, onReconnectCalDav }: Connecti
                 Reconnect
               </Button>
             )}
-            <Button variant="danger" aria-label={`Disconnect ${label}`} onClick={() => setConfirming(true)}>
-              Disconnect
-            </Button>
+            {connection.connectedByOrganisation ? null : (
+              <Button variant="danger" aria-label={`Disconnect ${label}`} onClick={() => setConfirming(true)}>
+                Disconnect
+              </Button>
+            )}
           </div>
         </div>
         {syncNow.error ? (

@@ -19,6 +19,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { enterpriseConnections } from './enterprise';
 import { tenantIdColumn } from './tenants';
 import { users } from './users';
 
@@ -53,6 +54,11 @@ export const calendarConnections = pgTable(
     /** A plain-language reason shown to the user. */
     lastError: text(),
     lastSyncedAt: timestamp({ withTimezone: true }),
+    /**
+     * Set for connections the tenant made with its enterprise access (bulk add): the member
+     * cannot remove them, the admin can; removing the enterprise access removes them.
+     */
+    enterpriseConnectionId: uuid().references(() => enterpriseConnections.id, { onDelete: 'restrict' }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },

@@ -3,6 +3,7 @@ export * from './users';
 export * from './tasks';
 export * from './meetings';
 export * from './notifications';
+export * from './enterprise';
 export * from './connections';
 export * from './meeting-links';
 export * from './security';

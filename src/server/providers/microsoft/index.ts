@@ -2,7 +2,7 @@ import type { OAuthTokens, TokensRefreshed } from '../types';
 import { MicrosoftCalendarProvider } from './provider';
 import type { MicrosoftAppConfig } from './config';
 import { GraphSession } from './graph-session';
-import { ApplicationTokenSource, DelegatedTokenSource } from './token-source';
+import { ApplicationTokenSource, DelegatedTokenSource, type AccessTokenSource } from './token-source';
 
 /**
  * Builds the Microsoft adapter for one connection:
@@ -24,6 +24,8 @@ export type MicrosoftConnection =
       tenantId: string;
       /** The mailbox: a user id or user principal name. */
       userId: string;
+      /** One client-credentials token shared by every mailbox of the tenant (enterprise access). */
+      tokens?: AccessTokenSource;
     };
 
 export interface MicrosoftProviderOptions {
@@ -49,7 +51,7 @@ export function createMicrosoftProvider(options: MicrosoftProviderOptions): Micr
       pageSize,
     });
   }
-  const tokens = new ApplicationTokenSource(app, connection.tenantId, options.now);
+  const tokens = connection.tokens ?? new ApplicationTokenSource(app, connection.tenantId, options.now);
   return new MicrosoftCalendarProvider(
     new GraphSession(app, tokens, `/users/${encodeURIComponent(connection.userId)}`),
     {
@@ -60,6 +62,8 @@ export function createMicrosoftProvider(options: MicrosoftProviderOptions): Micr
 }
 
 export { MicrosoftCalendarProvider } from './provider';
+export { ApplicationTokenSource, type AccessTokenSource } from './token-source';
+export { listDirectoryUsers, type DirectoryUser } from './directory';
 export type { MicrosoftAppConfig } from './config';
 export {
   DEFAULT_AUTHORITY_BASE_URL,

@@ -1,8 +1,10 @@
 import type { Metadata } from 'next';
 import { forbidden } from 'next/navigation';
 import { AuditLogView } from '@/components/admin/audit-log-view';
+import { BulkAdd } from '@/components/admin/bulk-add';
 import { CalendarIntegrationSettings } from '@/components/admin/calendar-integration-settings';
 import { ConnectionHealthTable } from '@/components/admin/connection-health-table';
+import { Microsoft365Setup } from '@/components/admin/microsoft-365-setup';
 import { requireSignedIn } from '@/server/auth/session-profile';
 import { hasPermission } from '@/server/tenants/actor';
 import { HydrateClient, getQueryClient, trpc } from '@/trpc/server';
@@ -12,7 +14,10 @@ export const metadata: Metadata = { title: 'Calendar integration' };
 export default async function AdminCalendarPage() {
   const { actor } = await requireSignedIn();
   if (!hasPermission(actor, 'manage_tenant_settings')) forbidden();
-  await getQueryClient().prefetchQuery(trpc.tenant.calendarIntegration.queryOptions());
+  await Promise.all([
+    getQueryClient().prefetchQuery(trpc.tenant.calendarIntegration.queryOptions()),
+    getQueryClient().prefetchQuery(trpc.enterprise.overview.queryOptions()),
+  ]);
   return (
     <HydrateClient>
       <h1 className="text-2xl font-semibold">Tenant settings · Calendar integration</h1>
@@ -26,6 +31,10 @@ export default async function AdminCalendarPage() {
         without signing in. Every answer, wherever it is given, shows on the meeting.
       </p>
       <CalendarIntegrationSettings />
+      <div className="mt-6 max-w-3xl space-y-6">
+        <Microsoft365Setup />
+        <BulkAdd />
+      </div>
       <ConnectionHealthTable />
       <AuditLogView />
     </HydrateClient>

@@ -1,0 +1,52 @@
+import {
+  bulkRunCsv,
+  cancelBulkRun,
+  getBulkRun,
+  latestBulkRun,
+  resumeBulkRun,
+  startBulkRun,
+} from '@/server/enterprise/bulk-runs';
+import {
+  bulkInputSchema,
+  bulkRunIdSchema,
+  enterpriseProviderSchema,
+  microsoftSetupSchema,
+  testAccessSchema,
+} from '@/server/enterprise/inputs';
+import { previewBulkAdd } from '@/server/enterprise/preview';
+import { getEnterpriseOverview, removeEnterpriseSetup, saveMicrosoftSetup } from '@/server/enterprise/setup';
+import { testEnterpriseAccess } from '@/server/enterprise/test-access';
+import { createTRPCRouter, permissionProcedure } from '../trpc';
+
+/** Enterprise connections and bulk add on /admin/calendar: Manage Tenant Settings only, own tenant only. */
+const admin = permissionProcedure('manage_tenant_settings');
+
+export const enterpriseRouter = createTRPCRouter({
+  overview: admin.query(({ ctx }) => getEnterpriseOverview(ctx, ctx.actor)),
+  saveMicrosoft: admin
+    .input(microsoftSetupSchema)
+    .mutation(({ ctx, input }) => saveMicrosoftSetup(ctx, ctx.actor, input)),
+  remove: admin
+    .input(enterpriseProviderSchema)
+    .mutation(({ ctx, input }) => removeEnterpriseSetup(ctx, ctx.actor, input.provider)),
+  test: admin
+    .input(testAccessSchema)
+    .mutation(({ ctx, input }) => testEnterpriseAccess(ctx, ctx.actor, input)),
+  // A mutation: a CSV can be too long for a query string, and the directory is read afresh.
+  preview: admin.input(bulkInputSchema).mutation(async ({ ctx, input }) => {
+    const { enterprise: _enterprise, ...preview } = await previewBulkAdd(ctx, ctx.actor.tenantId, input);
+    return preview;
+  }),
+  startBulk: admin.input(bulkInputSchema).mutation(({ ctx, input }) => startBulkRun(ctx, ctx.actor, input)),
+  bulkRun: admin.input(bulkRunIdSchema).query(({ ctx, input }) => getBulkRun(ctx, ctx.actor, input.runId)),
+  latestBulkRun: admin.query(({ ctx }) => latestBulkRun(ctx, ctx.actor)),
+  bulkRunCsv: admin
+    .input(bulkRunIdSchema)
+    .query(async ({ ctx, input }) => bulkRunCsv(await getBulkRun(ctx, ctx.actor, input.runId))),
+  cancelBulk: admin
+    .input(bulkRunIdSchema)
+    .mutation(({ ctx, input }) => cancelBulkRun(ctx, ctx.actor, input.runId)),
+  resumeBulk: admin
+    .input(bulkRunIdSchema)
+    .mutation(({ ctx, input }) => resumeBulkRun(ctx, ctx.actor, input.runId)),
+});

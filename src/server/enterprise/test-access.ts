@@ -1,0 +1,64 @@
+import { and, eq } from 'drizzle-orm';
+import type { AppDeps } from '@/server/app-deps/types';
+import { enterpriseConnections, type EnterpriseProvider } from '@/server/db/schema';
+import { NotFoundError } from '@/server/errors';
+import type { Actor } from '@/server/tenants/actor';
+import { findEnterpriseRow, openEnterpriseApp } from './secrets';
+
+/**
+ * "Test": acts as one address with the enterprise access, reads the directory and lists that
+ * mailbox's calendars, and says plainly what is wrong when it fails. The outcome is kept on the
+ * set-up (status, last error) so the page shows it until the next test.
+ */
+
+export type TestOutcome = { ok: true; calendars: string[] } | { ok: false; message: string };
+
+/** A Microsoft 365 failure in words an admin can act on (the provider's text as it comes). */
+export function explainMicrosoftFailure(
+  error: unknown,
+  context: { directory: string; address: string },
+): string {
+  const text = error instanceof Error ? error.message : String(error);
+  if (/AADSTS700016/.test(text))
+    return `Admin consent has not been given in “${context.directory}”. Open the admin consent link as a Microsoft 365 administrator, accept, then test again.`;
+  if (/AADSTS7000215|AADSTS7000222|invalid_client/.test(text))
+    return 'Microsoft refused the client secret: it is wrong or has expired. Create a new one (Entra ID → App registrations → Certificates & secrets) and save it here.';
+  if (/AADSTS90002|AADSTS900023/.test(text))
+    return `Microsoft 365 does not know the directory “${context.directory}”. Check the tenant id or domain.`;
+  if (/Authorization_RequestDenied/.test(text))
+    return 'The app lacks the application permission User.Read.All (needed to read your directory). Add it, grant admin consent again, then test again.';
+  if (/ErrorAccessDenied/.test(text))
+    return 'The app lacks the application permission Calendars.ReadWrite, or an application access policy leaves this mailbox out. Add the permission and grant admin consent again, then test again.';
+  if (/MailboxNotEnabledForRESTAPI/.test(text)) return `${context.address} has no Exchange Online mailbox.`;
+  if (/ErrorInvalidUser|Request_ResourceNotFound/.test(text))
+    return `${context.address} is not a user of the directory “${context.directory}”.`;
+  return `Microsoft 365 refused the test: ${text}`;
+}
+
+export async function testEnterpriseAccess(
+  deps: Pick<AppDeps, 'db' | 'keyRing' | 'now' | 'enterprise'>,
+  actor: Actor,
+  input: { provider: EnterpriseProvider; address: string },
+): Promise<TestOutcome> {
+  const row = await findEnterpriseRow(deps.db, actor.tenantId, { provider: input.provider });
+  if (!row) throw new NotFoundError('Save the enterprise connection first.');
+  const app = openEnterpriseApp(deps.keyRing(), row);
+  const address = input.address.trim().toLowerCase();
+  let outcome: TestOutcome;
+  try {
+    await deps.enterprise.directory(app, { firstPageOnly: true });
+    const calendars = await deps.enterprise.actAs(app, address).listCalendars();
+    outcome = { ok: true, calendars: calendars.map((calendar) => calendar.name) };
+  } catch (error) {
+    outcome = { ok: false, message: explainMicrosoftFailure(error, { directory: row.domain, address }) };
+  }
+  await deps.db
+    .update(enterpriseConnections)
+    .set({
+      status: outcome.ok ? 'working' : 'error',
+      lastError: outcome.ok ? null : outcome.message,
+      lastTestedAt: deps.now(),
+    })
+    .where(and(eq(enterpriseConnections.tenantId, actor.tenantId), eq(enterpriseConnections.id, row.id)));
+  return outcome;
+}

@@ -1,0 +1,58 @@
+import type { Database } from '@/server/db/client';
+import { bulkRuns, enterpriseConnections } from '@/server/db/schema';
+import { encryptEnterpriseSecret } from '@/server/enterprise/secrets';
+import { TEST_KEY_RING } from './api';
+import type { TestTenant } from './fixtures';
+
+/**
+ * A tenant's Microsoft 365 set-up (secret under the API suites' key ring) and a bulk run of it in
+ * the given state, stored directly (isolation and bad-input suites).
+ */
+export async function seedBulkRun(
+  db: Database,
+  tenant: TestTenant,
+  status: 'running' | 'cancelled' = 'cancelled',
+): Promise<string> {
+  const keys = TEST_KEY_RING;
+  const [enterprise] = await db
+    .insert(enterpriseConnections)
+    .values({
+      tenantId: tenant.tenantId,
+      provider: 'microsoft',
+      domain: `seeded-${tenant.tenantId.slice(0, 8)}.test`,
+      clientId: 'seeded-app',
+      encryptedSecret: encryptEnterpriseSecret(keys, {
+        provider: 'microsoft',
+        clientSecret: 'seeded-secret',
+      }),
+      createdBy: tenant.admin.userId,
+    })
+    .onConflictDoUpdate({
+      target: [enterpriseConnections.tenantId, enterpriseConnections.provider],
+      set: { clientId: 'seeded-app' },
+    })
+    .returning({ id: enterpriseConnections.id });
+  if (!enterprise) throw new Error('enterprise insert returned nothing');
+  const [run] = await db
+    .insert(bulkRuns)
+    .values({
+      tenantId: tenant.tenantId,
+      enterpriseConnectionId: enterprise.id,
+      createdBy: tenant.admin.userId,
+      selection: { kind: 'learners' },
+      status,
+      total: 1,
+      items: [
+        {
+          userId: tenant.learner.userId,
+          email: 'learner@seeded.test',
+          name: null,
+          outcome: 'pending',
+          reason: null,
+        },
+      ],
+    })
+    .returning({ id: bulkRuns.id });
+  if (!run) throw new Error('bulk run insert returned nothing');
+  return run.id;
+}
