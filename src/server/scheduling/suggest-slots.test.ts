@@ -122,14 +122,16 @@ describe('suggestSlots (properties)', () => {
     );
   });
 
-  it('puts a slot inside every required person’s working hours first whenever one exists', () => {
+  it('offers only slots inside every required person’s working hours whenever one exists', () => {
     fc.assert(
       fc.property(scenarioArb, ({ people, request }) => {
-        const [first] = suggestSlots(people, request);
+        const slots = suggestSlots(people, request);
         const required = new Set(people.filter((p) => p.required).map((p) => p.userId));
         if (perfectSlotExists(people, request)) {
-          expect(first).toBeDefined();
-          expect(first?.outsideHoursUserIds.filter((id) => required.has(id))).toEqual([]);
+          expect(slots.length).toBeGreaterThan(0);
+          for (const slot of slots) {
+            expect(slot.outsideHoursUserIds.filter((id) => required.has(id))).toEqual([]);
+          }
         }
       }),
       { numRuns: 100 },
@@ -203,6 +205,12 @@ describe('suggestSlots (examples)', () => {
       'Tuesday 3 March, 10:00 to 11:00: all 2 free',
       'Tuesday 3 March, 11:00 to 12:00: all 2 free',
     ]);
+  });
+
+  it('does not fill the list with times outside working hours when few good ones remain', () => {
+    const busyDay = { start: base + 9 * HOUR, end: base + 16 * HOUR };
+    const slots = suggestSlots([london('tutor', [], false), london('sam', [busyDay])], request);
+    expect(slots.map((s) => s.summary)).toEqual(['Tuesday 3 March, 16:00 to 17:00: all 2 free']);
   });
 
   it('keeps the learner off back-to-back meetings when it can', () => {

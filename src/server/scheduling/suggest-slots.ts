@@ -42,7 +42,9 @@ interface Candidate {
  * Ranked: fewest required people outside their working hours (so a slot inside everyone's hours
  * comes first whenever there is one), then fewest tentative, then fewest with no information,
  * then not back-to-back for a learner, then fewest optional people who cannot come, then soonest.
- * Suggestions do not overlap each other, so they offer real alternatives.
+ * Only the slots with the fewest required people outside their hours are offered (all inside
+ * everyone's hours whenever that is possible). Suggestions do not overlap each other, so they
+ * offer real alternatives.
  */
 export function suggestSlots(people: SlotPerson[], request: SuggestRequest): SuggestedSlotDetail[] {
   const duration = request.durationMinutes * 60_000;
@@ -85,8 +87,12 @@ export function suggestSlots(people: SlotPerson[], request: SuggestRequest): Sug
       a.optionalUnavailable - b.optionalUnavailable ||
       a.start - b.start,
   );
+  // A time outside someone's working hours is offered only when no better one exists: filling the
+  // list with midnight slots because few good ones remain is not a suggestion anyone wants.
+  const fewestOutside = candidates[0]?.requiredOutside ?? 0;
   const chosen: Candidate[] = [];
   for (const candidate of candidates) {
+    if (candidate.requiredOutside > fewestOutside) break;
     if (chosen.length >= request.limit) break;
     if (chosen.some((other) => other.start < candidate.end && candidate.start < other.end)) continue;
     chosen.push(candidate);
