@@ -11,7 +11,7 @@
  *
  * `npm run bench -- --only=scheduling` runs these alone. Prints; asserts nothing.
  */
-import { and, eq, gt, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { createCaller } from '../src/server/api/root';
 import type { TrpcContext } from '../src/server/api/trpc';
 import type { ProviderRegistry } from '../src/server/connections/provider-registry';
@@ -25,7 +25,9 @@ import {
   meetings,
   syncCursors,
 } from '../src/server/db/schema';
+import { readMirrorRows } from '../src/server/calendar/mirror-occurrences';
 import { readAvailability } from '../src/server/scheduling/availability';
+import { busyMirrorScope } from '../src/server/scheduling/mirror-blocks';
 import { slotPersonOf } from '../src/server/scheduling/slot-people';
 import { suggestSlots } from '../src/server/scheduling/suggest-slots';
 import { findActor } from '../src/server/tenants/actor';
@@ -157,27 +159,12 @@ async function timed<T>(run: () => Promise<T>): Promise<{ p50: number; p95: numb
   return { p50: percentile(samples, 0.5), p95: percentile(samples, 0.95), last };
 }
 
-/** The same rows' intervals, straight from the table: what any availability read must at least fetch. */
+/**
+ * The same rows, straight from the table through availability's own query (series unexpanded,
+ * nothing worked out): what any availability read must at least fetch.
+ */
 function bareIntervals(db: Database, tenantId: string, userIds: string[]) {
-  return db
-    .select({
-      userId: calendarConnections.userId,
-      startAt: externalEvents.startAt,
-      endAt: externalEvents.endAt,
-      recurrence: externalEvents.recurrence,
-    })
-    .from(externalEvents)
-    .innerJoin(calendars, eq(calendars.id, externalEvents.calendarId))
-    .innerJoin(calendarConnections, eq(calendarConnections.id, calendars.connectionId))
-    .where(
-      and(
-        eq(externalEvents.tenantId, tenantId),
-        inArray(calendarConnections.userId, userIds),
-        eq(calendars.busy, true),
-        lt(externalEvents.startAt, TO),
-        or(gt(externalEvents.endAt, FROM), isNotNull(externalEvents.recurrence)),
-      ),
-    );
+  return readMirrorRows(db, busyMirrorScope(tenantId, userIds), FROM, TO);
 }
 
 interface World {
@@ -187,7 +174,7 @@ interface World {
 }
 
 /** 31 people, each with two busy calendars (one hidden), 20,000 events over ±60 days, and meetings. */
-async function seedWorld(db: Database): Promise<World> {
+export async function seedWorld(db: Database): Promise<World> {
   const slug = `sched-bench-${crypto.randomUUID().slice(0, 8)}`;
   const members = [
     {

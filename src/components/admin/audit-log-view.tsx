@@ -16,6 +16,7 @@ export const AUDIT_ACTION_WORDS: Record<AuditAction, string> = {
   'integration.enabled': 'Calendar integration turned on',
   'integration.disabled': 'Calendar integration turned off',
   'providers.changed': 'Allowed providers changed',
+  'unanswered_invitations.changed': 'Unanswered invitations setting changed',
   'connection.removed': 'Connection removed by an admin',
   'connection.sync_requested': 'Sync requested by an admin',
   'connection.reconnect_requested': 'Member asked to reconnect',

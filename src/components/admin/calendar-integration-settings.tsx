@@ -9,6 +9,10 @@ import { PROVIDER_LABELS } from '@/server/providers/labels';
 import { useTRPC } from '@/trpc/react';
 
 const PROVIDERS = ['google', 'microsoft', 'icloud', 'caldav'] as const;
+const UNANSWERED_CHOICES = [
+  { value: 'tentative', label: 'Tentative', hint: 'suggested times avoid them where they can' },
+  { value: 'busy', label: 'Busy', hint: 'suggested times never fall on them' },
+] as const;
 
 export function CalendarIntegrationSettings() {
   const trpc = useTRPC();
@@ -16,12 +20,20 @@ export function CalendarIntegrationSettings() {
   const switchId = useId();
   const { data: settings } = useSuspenseQuery(trpc.tenant.calendarIntegration.queryOptions());
   const [providersSaved, setProvidersSaved] = useState<string | null>(null);
+  const [unansweredSaved, setUnansweredSaved] = useState<string | null>(null);
   const update = useMutation(
     trpc.tenant.updateCalendarIntegration.mutationOptions({
-      onMutate: () => setProvidersSaved(null),
+      onMutate: () => {
+        setProvidersSaved(null);
+        setUnansweredSaved(null);
+      },
       onSuccess: (next, input) => {
         queryClient.setQueryData(trpc.tenant.calendarIntegration.queryKey(), next);
         if (input.allowedProviders) setProvidersSaved(describeSavedProviders(next.allowedProviders));
+        if (input.unansweredInvitationsCountAs)
+          setUnansweredSaved(
+            `Saved. Unanswered invitations count as ${next.unansweredInvitationsCountAs} in the Scheduling Assistant.`,
+          );
       },
     }),
   );
@@ -79,6 +91,33 @@ export function CalendarIntegrationSettings() {
           ))}
         </div>
         <StatusMessage message={providersSaved} className="mt-3" />
+      </fieldset>
+
+      <fieldset className="rounded-lg border border-slate-200 bg-white p-5" disabled={update.isPending}>
+        <legend className="px-1 text-lg font-semibold">Unanswered invitations count as</legend>
+        <p className="mt-1 text-sm text-slate-700">
+          How the Scheduling Assistant and the meeting form&rsquo;s clash warning treat a Tandem meeting
+          someone has been invited to and not yet answered.
+        </p>
+        <div className="mt-2 space-y-2">
+          {UNANSWERED_CHOICES.map((choice) => (
+            <label key={choice.value} className="flex items-center gap-2">
+              <input
+                type="radio"
+                name={`${switchId}-unanswered`}
+                className="h-4 w-4"
+                value={choice.value}
+                checked={settings.unansweredInvitationsCountAs === choice.value}
+                onChange={() => update.mutate({ unansweredInvitationsCountAs: choice.value })}
+              />
+              <span>
+                <span className="font-medium">{choice.label}</span>
+                <span className="text-slate-700"> — {choice.hint}</span>
+              </span>
+            </label>
+          ))}
+        </div>
+        <StatusMessage message={unansweredSaved} className="mt-3" />
       </fieldset>
     </div>
   );

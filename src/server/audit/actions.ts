@@ -11,6 +11,7 @@ export const AUDIT_ACTIONS = [
   'integration.enabled',
   'integration.disabled',
   'providers.changed',
+  'unanswered_invitations.changed',
   'connection.removed',
   'connection.sync_requested',
   'connection.reconnect_requested',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PROVIDER_KINDS } from '@/server/db/schema';
+import { PROVIDER_KINDS, UNANSWERED_INVITATIONS_COUNT_AS } from '@/server/db/schema';
 
 export const calendarIntegrationUpdateSchema = z.strictObject({
   enabled: z.boolean().optional(),
@@ -8,5 +8,7 @@ export const calendarIntegrationUpdateSchema = z.strictObject({
     .max(PROVIDER_KINDS.length)
     .transform((kinds) => [...new Set(kinds)])
     .optional(),
+  /** How the Scheduling Assistant counts an invitation nobody has answered yet. */
+  unansweredInvitationsCountAs: z.enum(UNANSWERED_INVITATIONS_COUNT_AS).optional(),
 });
 export type CalendarIntegrationUpdate = z.output<typeof calendarIntegrationUpdateSchema>;

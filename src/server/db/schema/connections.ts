@@ -202,6 +202,18 @@ export const externalEvents = pgTable(
   (t) => [
     unique('external_events_calendar_external_uq').on(t.calendarId, t.externalId),
     index('external_events_calendar_start_idx').on(t.tenantId, t.calendarId, t.startAt),
+    // Range reads (calendar/mirror-occurrences.ts): events longer than a day by their end, series
+    // masters on their own, exceptions by the occurrence they replace. The predicates must match the
+    // reader's exactly, or the planner cannot use these partial indexes.
+    index('external_events_long_end_idx')
+      .on(t.tenantId, t.calendarId, t.endAt)
+      .where(sql`${t.recurrence} IS NULL AND (${t.endAt} - ${t.startAt}) > interval '1 day'`),
+    index('external_events_series_start_idx')
+      .on(t.tenantId, t.calendarId, t.startAt)
+      .where(sql`${t.recurrence} IS NOT NULL`),
+    index('external_events_exception_idx')
+      .on(t.tenantId, t.calendarId, t.originalStartAt)
+      .where(sql`${t.seriesExternalId} IS NOT NULL`),
     index('external_events_ical_uid_idx').on(t.tenantId, t.icalUid),
   ],
 );

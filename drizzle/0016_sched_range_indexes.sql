@@ -1,0 +1,3 @@
+CREATE INDEX "external_events_long_end_idx" ON "external_events" USING btree ("tenant_id","calendar_id","end_at") WHERE "external_events"."recurrence" IS NULL AND ("external_events"."end_at" - "external_events"."start_at") > interval '1 day';--> statement-breakpoint
+CREATE INDEX "external_events_series_start_idx" ON "external_events" USING btree ("tenant_id","calendar_id","start_at") WHERE "external_events"."recurrence" IS NOT NULL;--> statement-breakpoint
+CREATE INDEX "external_events_exception_idx" ON "external_events" USING btree ("tenant_id","calendar_id","original_start_at") WHERE "external_events"."series_external_id" IS NOT NULL;
