@@ -26,6 +26,8 @@
  *      see scheduling-grid.ts. `npm run bench -- --only=scheduling-grid` runs it alone.
  *  (j) Tenant administration (issue 14): a page of the connection health table with 5,000
  *      connections and of the audit log, p95; see health.ts. `--only=health` runs it alone.
+ *  (k) Bulk add of 500 members through Google Workspace: members/s, calls per member; see bulk-add.ts.
+ *      `--only=bulk-add` runs it alone (it is not part of the full run).
  *
  * Prints; asserts nothing (the tests do that). Exit code 1 only if (b) is not met.
  */
@@ -49,6 +51,7 @@ import {
   oauthCredentials,
 } from '../tests/support/emulator-registry';
 import { bareInserts } from './bare-insert';
+import { bulkAddOnly } from './bulk-add';
 import { measureCalendarPage, printCalendarPage } from './calendar-page';
 import { benchDatabases, type BenchDatabase } from './bench-databases';
 import { BENCH_ACCOUNT, benchSeed } from './bench-seed';
@@ -98,6 +101,7 @@ async function main(): Promise<void> {
   if (process.argv.includes('--only=scheduling-grid'))
     return printSchedulingGrid(await measureSchedulingGrid());
   if (process.argv.includes('--only=health')) return healthOnly();
+  if (process.argv.includes('--only=bulk-add')) return bulkAddOnly();
   const emulator = await startEmulatorProcess();
   const imports: ImportFigures[] = [];
   const calls: CallFigures[] = [];

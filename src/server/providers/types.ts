@@ -264,3 +264,12 @@ export interface OAuthApp {
   /** Ends the grant behind the token; an already revoked one is not an error. */
   revoke(token: string): Promise<void>;
 }
+
+/** A person of an organisation's directory (Graph `/users`, Google Admin SDK `users.list`), for bulk add. */
+export interface DirectoryUser {
+  /** The address Tandem matches members on, lower-cased. */
+  email: string;
+  /** False: no mailbox / calendar service for this user (Graph: no `mail`; Google: `isMailboxSetup` false). */
+  hasMailbox: boolean;
+  suspended: boolean;
+}

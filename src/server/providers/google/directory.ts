@@ -5,7 +5,7 @@
  * (https://developers.google.com/admin-sdk/directory/reference/rest/v1/users/list).
  */
 import { admin } from 'googleapis/build/src/apis/admin';
-import type { DirectoryUser } from '../microsoft/directory';
+import type { DirectoryUser } from '../types';
 import { resolveEndpoints, type GoogleEndpoints } from './config';
 import { ServiceAccountSession, type JwtClient } from './service-account';
 

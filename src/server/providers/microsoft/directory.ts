@@ -1,20 +1,15 @@
 import type { MicrosoftAppConfig } from './config';
 import { GraphSession } from './graph-session';
+import type { DirectoryUser } from '../types';
 import type { AccessTokenSource } from './token-source';
+
+export type { DirectoryUser };
 
 /**
  * The people of a Microsoft 365 tenant, as an app with User.Read.All sees them (app-only):
  * `GET /users?$select=…&$top=999`, following `@odata.nextLink` to the end
  * (https://learn.microsoft.com/en-us/graph/api/user-list, https://learn.microsoft.com/en-us/graph/paging).
  */
-
-export interface DirectoryUser {
-  /** The address Tandem matches members on, lower-cased (mail, else the sign-in name). */
-  email: string;
-  /** False: no Exchange Online mailbox (Graph gives no `mail`). */
-  hasMailbox: boolean;
-  suspended: boolean;
-}
 
 interface GraphUser {
   mail?: string | null;
