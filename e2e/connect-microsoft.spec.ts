@@ -3,6 +3,7 @@ import { E2E_MICROSOFT_AUTHORITY_URL, E2E_MICROSOFT_URL } from './fixtures';
 import {
   connectionCard,
   expectUpToDate,
+  MICROSOFT,
   openCalendarPage,
   openCalendarSettings,
 } from './connections-support';
@@ -18,7 +19,6 @@ const test = testWithTenant({
   },
 });
 
-const MICROSOFT = 'Microsoft Outlook';
 /** The emulated Microsoft 365 work account the tutor connects (Priya Shah's, emulators/seed/demo.json). */
 const ACCOUNT = 'priya.shah@northbridge-college.test';
 

@@ -1,6 +1,6 @@
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
 import { DateTime } from 'luxon';
-import { E2E_GOOGLE_URL } from './fixtures';
+import { E2E_GOOGLE_URL, E2E_MICROSOFT_URL } from './fixtures';
 
 /** The Monday of this week in London: the seed and the Calendar page's week view both start there. */
 export function thisWeekIn(zone = 'Europe/London'): DateTime {
@@ -29,6 +29,49 @@ export async function connectGoogle(page: Page, account: string): Promise<void> 
   await expect(page.getByRole('heading', { name: 'Choose an account' })).toBeVisible();
   await page.getByRole('button', { name: new RegExp(`\\(${account.replaceAll('.', '\\.')}\\)`) }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Google Calendar is connected' })).toBeVisible();
+}
+
+export const MICROSOFT = 'Microsoft Outlook';
+
+/**
+ * Connects an emulated Microsoft account the way a person does: the link, then the emulator's
+ * "Pick an account" page; returns once the connection is made, before its first sync ends.
+ */
+export async function connectMicrosoft(page: Page, account: string): Promise<void> {
+  await page
+    .getByRole('region', { name: 'Connect a calendar' })
+    .getByRole('link', { name: MICROSOFT })
+    .click();
+  await expect(page.getByRole('heading', { name: 'Pick an account' })).toBeVisible();
+  await page.getByRole('button', { name: new RegExp(account.replaceAll('.', '\\.')) }).click();
+  await expect(page.getByRole('status').filter({ hasText: `${MICROSOFT} is connected` })).toBeVisible();
+}
+
+/** An event of someone's Outlook calendar as Graph's calendarView gives it (the fields the specs read). */
+export interface OutlookEvent {
+  id: string;
+  subject: string;
+  isCancelled?: boolean;
+  start: { dateTime: string; timeZone: string };
+  responseStatus: { response: string };
+}
+
+/** Someone's own Outlook calendar between two instants, read as their mail client would. */
+export async function outlookCalendarView(
+  graph: APIRequestContext,
+  token: string,
+  from: DateTime,
+  to: DateTime,
+): Promise<OutlookEvent[]> {
+  const window = new URLSearchParams({
+    startDateTime: from.toUTC().toISO() ?? '',
+    endDateTime: to.toUTC().toISO() ?? '',
+  });
+  const response = await graph.get(`${E2E_MICROSOFT_URL}/v1.0/me/calendarView?${window.toString()}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(response.status(), await response.text()).toBe(200);
+  return ((await response.json()) as { value: OutlookEvent[] }).value;
 }
 
 /** The connection's card in "Your connections". */

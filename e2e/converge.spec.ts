@@ -3,12 +3,16 @@ import { DateTime } from 'luxon';
 import { signIn as signInToMicrosoft } from '@/emulators/microsoft/test-client';
 import {
   connectGoogle,
+  connectMicrosoft,
   connectionCard,
   expectUpToDate,
+  MICROSOFT,
   openCalendarPage,
   openCalendarSettings,
+  outlookCalendarView,
+  type OutlookEvent,
 } from './connections-support';
-import { E2E_GOOGLE_URL, E2E_MICROSOFT_AUTHORITY_URL, E2E_MICROSOFT_URL } from './fixtures';
+import { E2E_GOOGLE_URL, E2E_MICROSOFT_AUTHORITY_URL } from './fixtures';
 import { clickTimeSlot, expectAccessible, signIn, signOut } from './support';
 import { testWithTenant } from './tenant-fixture';
 
@@ -18,8 +22,6 @@ import { testWithTenant } from './tenant-fixture';
  * (Google's iMIP update, relayed by the mail exchange); the tutor deletes it in Google and the
  * learner sees it cancelled in Tandem and in the bell.
  */
-const MICROSOFT = 'Microsoft Outlook';
-
 const test = testWithTenant({
   name: 'E2E Converge College',
   calendarIntegrationEnabled: true,
@@ -33,28 +35,13 @@ const test = testWithTenant({
 const wednesday = DateTime.now().setZone('Europe/London').startOf('week').plus({ weeks: 1, days: 2 });
 const dayLabel = wednesday.toFormat('LLLL d, yyyy');
 
-interface GraphEvent {
-  id: string;
-  subject: string;
-  isCancelled?: boolean;
-  start: { dateTime: string; timeZone: string };
-}
-
-/** The learner's own Outlook calendar around that Wednesday, read as their mail client would. */
-async function outlookEvents(graph: APIRequestContext, token: string): Promise<GraphEvent[]> {
-  const window = new URLSearchParams({
-    startDateTime: wednesday.minus({ days: 1 }).toUTC().toISO() ?? '',
-    endDateTime: wednesday.plus({ days: 2 }).toUTC().toISO() ?? '',
-  });
-  const response = await graph.get(`${E2E_MICROSOFT_URL}/v1.0/me/calendarView?${window.toString()}`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  expect(response.status(), await response.text()).toBe(200);
-  return ((await response.json()) as { value: GraphEvent[] }).value;
+/** The learner's own Outlook calendar around that Wednesday. */
+function outlookEvents(graph: APIRequestContext, token: string): Promise<OutlookEvent[]> {
+  return outlookCalendarView(graph, token, wednesday.minus({ days: 1 }), wednesday.plus({ days: 2 }));
 }
 
 /** When a Graph event starts, as an instant (Graph gives a wall time and its zone). */
-function startOf(event: GraphEvent | undefined): number | null {
+function startOf(event: OutlookEvent | undefined): number | null {
   if (!event) return null;
   const zone = event.start.timeZone === 'UTC' ? 'utc' : event.start.timeZone;
   return DateTime.fromISO(event.start.dateTime, { zone }).toMillis();
@@ -84,12 +71,7 @@ test('a tutor on Google moves a meeting in Tandem; the learner’s Outlook shows
 
   await signIn(page, learner.email);
   await openCalendarSettings(page);
-  await page
-    .getByRole('region', { name: 'Connect a calendar' })
-    .getByRole('link', { name: MICROSOFT })
-    .click();
-  await page.getByRole('button', { name: new RegExp(learnerOutlook.replaceAll('.', '\\.')) }).click();
-  await expect(page.getByRole('status').filter({ hasText: `${MICROSOFT} is connected` })).toBeVisible();
+  await connectMicrosoft(page, learnerOutlook);
   await expectUpToDate(page, MICROSOFT);
   await expect(connectionCard(page, MICROSOFT)).toBeVisible();
   await signOut(page);

@@ -163,6 +163,13 @@ export class OAuthGrants {
     return this.exchangeCode({ code, clientId, redirectUri: 'urn:emulator', codeVerifier: undefined });
   }
 
+  /** A service account acting as `email` by delegation (JWT bearer grant): no refresh token, a new JWT instead. */
+  issueDelegated(email: string, scope: string, clientId: string): TokenResponse {
+    const grant: Grant = { id: randomId(12), email, clientId, scope, refreshToken: null, revoked: false };
+    this.grants.set(grant.id, grant);
+    return this.issueAccessToken(grant);
+  }
+
   private issueAccessToken(grant: Grant): TokenResponse {
     const token = `ya29.${randomId(48)}`;
     this.accessTokens.set(token, {

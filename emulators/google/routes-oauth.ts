@@ -2,7 +2,8 @@
  * Google OAuth endpoints on the emulator's one host:
  *   GET  /o/oauth2/v2/auth            (accounts.google.com) consent page; validates the request
  *   POST /o/oauth2/v2/auth/decision   the page's form: redirects to redirect_uri with code + state
- *   POST /token                       (oauth2.googleapis.com) authorization_code with PKCE, refresh_token
+ *   POST /token                       (oauth2.googleapis.com) authorization_code with PKCE, refresh_token,
+ *                                     the JWT bearer grant of service accounts (./workspace.ts)
  *   POST /revoke                      (oauth2.googleapis.com) revokes the grant behind a token
  *   GET  /oauth2/v2/userinfo, /oauth2/v3/userinfo   who the token belongs to
  */
@@ -12,6 +13,7 @@ import { z } from 'zod';
 import { renderConsentPage, renderErrorPage } from './consent-page';
 import { OAuthError, type OAuthGrants } from './oauth-grants';
 import { randomId, type GoogleStore } from './store';
+import { JWT_BEARER_GRANT, type Workspaces } from './workspace';
 
 const authQuery = z.object({
   client_id: z.string().min(1, 'Missing required parameter: client_id'),
@@ -29,7 +31,12 @@ const authQuery = z.object({
 
 type AuthRequest = z.infer<typeof authQuery>;
 
-export function mountOAuthRoutes(app: Hono<GoogleEnv>, store: GoogleStore, grants: OAuthGrants): void {
+export function mountOAuthRoutes(
+  app: Hono<GoogleEnv>,
+  store: GoogleStore,
+  grants: OAuthGrants,
+  workspaces: Workspaces,
+): void {
   const pending = new Map<string, AuthRequest>();
 
   app.get('/o/oauth2/v2/auth', (c) => {
@@ -88,6 +95,16 @@ export function mountOAuthRoutes(app: Hono<GoogleEnv>, store: GoogleStore, grant
     const form = await readForm(c);
     const { clientId } = clientCredentials(c, form);
     try {
+      // A service account authenticates by its signed assertion, not by client_id.
+      if (form['grant_type'] === JWT_BEARER_GRANT) {
+        if (!form['assertion'])
+          throw new OAuthError('invalid_request', 'Missing required parameter: assertion');
+        const delegated = workspaces.verifyAssertion(
+          form['assertion'],
+          Math.floor(store.clock.nowMs() / 1000),
+        );
+        return c.json(grants.issueDelegated(delegated.email, delegated.scope, delegated.clientId));
+      }
       if (!clientId) throw new OAuthError('invalid_request', 'Could not determine client ID from request.');
       switch (form['grant_type']) {
         case 'authorization_code': {

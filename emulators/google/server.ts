@@ -3,7 +3,8 @@
  * imports it). One host serves what Google spreads over three:
  *   /calendar/v3/…        www.googleapis.com (the SDK's `rootUrl` is this emulator's URL + '/')
  *   /o/oauth2/v2/auth     accounts.google.com consent page
- *   /token, /revoke       oauth2.googleapis.com
+ *   /token, /revoke       oauth2.googleapis.com (also the service accounts' JWT bearer grant)
+ *   /admin/directory/v1/… admin.googleapis.com (Workspace directory, ./routes-directory.ts)
  *   /__control/…          the control API (emulators/shared/control-api.ts, ./control.ts)
  *
  * `startGoogleEmulator({ port: 0 })` starts it in-process on a free port for tests.
@@ -28,6 +29,8 @@ import { mountEventRoutes } from './routes-events';
 import { mountOAuthRoutes } from './routes-oauth';
 import { loadSeedIntoStore } from './seed-loader';
 import { GoogleStore } from './store';
+import { mountDirectoryRoutes } from './routes-directory';
+import { Workspaces, type WorkspaceSpec } from './workspace';
 import type { GEvent, OutboxMessage } from './types';
 
 export const DEFAULT_SEED_PATH = fileURLToPath(new URL('../seed/demo.json', import.meta.url));
@@ -74,6 +77,10 @@ export interface GoogleEmulator {
     pushIdle(): Promise<void>;
     deliveries(): PushChannels['deliveries'];
     setAccessTokenTtl(seconds: number): void;
+    /** A Workspace domain with its directory (and a service account); see workspace.ts. */
+    addWorkspace(spec: WorkspaceSpec): void;
+    /** Domain-wide delegation of `scopes` to a service account's client id (empty: revoked). */
+    delegate(domain: string, clientId: string, scopes: string[]): void;
     /**
      * A copy of every event stored in a calendar, as the store holds it (cancelled ones too):
      * what is really at "Google", read without the API or an adapter, for test oracles.
@@ -86,6 +93,7 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
   const clock = new EmulatorClock();
   const store = new GoogleStore(clock);
   const grants = new OAuthGrants(clock, options.accessTokenTtlSeconds);
+  const workspaces = new Workspaces(store);
   const counter = new RequestCounter();
   const faults = new FaultInjector();
   let baseUrl = '';
@@ -94,6 +102,7 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
   const seed = (input: SeedFileInput) => {
     channels.clear();
     grants.clear();
+    workspaces.clear();
     loadSeedIntoStore(store, resolveSeed(input, clock.now(), 'google'));
   };
   seed(initialSeed);
@@ -140,13 +149,15 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
   const presets = googleFaultPresets(store, grants);
   mountControlApi(app, { counter, faults, clock, reset: () => seed(initialSeed), seed, presets });
   mountGoogleControl(app, store, grants, channels);
-  mountOAuthRoutes(app, store, grants);
+  mountOAuthRoutes(app, store, grants, workspaces);
   app.use('/calendar/v3/*', requireAccessToken(store, grants));
+  app.use('/admin/directory/v1/*', requireAccessToken(store, grants));
+  mountDirectoryRoutes(app, workspaces);
   mountCalendarRoutes(app, store);
   mountEventRoutes(app, store, channels);
 
   app.notFound((c) =>
-    c.req.path.startsWith('/calendar/v3/')
+    c.req.path.startsWith('/calendar/v3/') || c.req.path.startsWith('/admin/directory/v1/')
       ? c.json(apiErrors.notFound().body(), 404)
       : c.text('Not Found', 404),
   );
@@ -204,6 +215,10 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
       setAccessTokenTtl: (seconds) => {
         grants.accessTokenTtlSeconds = seconds;
       },
+      addWorkspace: (spec) => {
+        workspaces.addWorkspace(spec);
+      },
+      delegate: (domain, clientId, scopes) => workspaces.delegate({ domain, clientId, scopes }),
       storedEvents: (calendarId) => {
         const calendar = store.calendars.get(calendarId);
         if (!calendar) throw new Error(`no emulated Google calendar ${calendarId}`);

@@ -135,9 +135,16 @@ const ATTACKS: Record<string, (target: Target) => unknown[]> = {
   'enterprise.overview': () => [undefined],
   // No secret and no stored set-up of the intruder's own: refused before anything is stored.
   'enterprise.saveMicrosoft': () => [{ directory: 'victim.test', clientId: 'victim-app' }],
-  'enterprise.remove': () => [{ provider: 'microsoft' }],
-  'enterprise.test': () => [{ provider: 'microsoft', address: 'learner@victim.test' }],
-  'enterprise.preview': () => [{ provider: 'microsoft', selection: { kind: 'learners' } }],
+  'enterprise.saveGoogle': () => [{ domain: 'victim.test', directoryAdmin: 'admin@victim.test' }],
+  'enterprise.remove': () => [{ provider: 'microsoft' }, { provider: 'google' }],
+  'enterprise.test': () => [
+    { provider: 'microsoft', address: 'learner@victim.test' },
+    { provider: 'google', address: 'learner@victim.test' },
+  ],
+  'enterprise.preview': () => [
+    { provider: 'microsoft', selection: { kind: 'learners' } },
+    { provider: 'google', selection: { kind: 'learners' } },
+  ],
   'enterprise.startBulk': () => [{ provider: 'microsoft', selection: { kind: 'learners' } }],
   'enterprise.latestBulkRun': () => [undefined],
   'enterprise.bulkRun': ({ victimRunId }) => [{ runId: victimRunId }],

@@ -3,7 +3,7 @@ import type { Database } from '@/server/db/client';
 import { meetingAttendees } from '@/server/db/schema';
 import { meetingInput, seedActivity, taskInput, type TenantActivity } from './activity';
 import { enableCalendarIntegration, seedConnection, type SeededConnection } from './connections';
-import { seedBulkRun } from './enterprise';
+import { seedBulkRun, serviceAccountKeyJson } from './enterprise';
 import type { TestTenant } from './fixtures';
 import { STUB_WRONG_PASSWORD } from './stub-providers';
 
@@ -452,6 +452,19 @@ export const BAD_MUTATION_INPUTS: Record<string, MutationCases> = {
       'a directory with spaces': () => ({ directory: 'con toso', clientId: 'app-id', clientSecret: 's' }),
       'no client id': () => ({ directory: 'contoso.test', clientSecret: 's' }),
       'a 10 KB secret': () => ({ directory: 'contoso.test', clientId: 'app-id', clientSecret: TEN_KB }),
+    },
+  },
+  'enterprise.saveGoogle': {
+    as: 'admin',
+    valid: () => ({ domain: 'acme.test', directoryAdmin: 'it@acme.test', keyJson: serviceAccountKeyJson() }),
+    bad: {
+      'a domain with spaces': () => ({ domain: 'ac me.test', directoryAdmin: 'it@acme.test' }),
+      'an admin that is not an address': () => ({ domain: 'acme.test', directoryAdmin: 'it' }),
+      'a 30 KB key': () => ({
+        domain: 'acme.test',
+        directoryAdmin: 'it@acme.test',
+        keyJson: TEN_KB.repeat(3),
+      }),
     },
   },
   'enterprise.remove': {

@@ -93,13 +93,17 @@ export function createEmulatorRegistry(options: EmulatorRegistryOptions): Emulat
         });
       }
       if (credentials.kind === 'enterprise') {
-        if (!options.microsoft) throw new Error('no Microsoft testbed given to the emulator registry');
-        // Tenant-owned connections: the app's own enterprise access, pointed at the emulator.
+        if (!options.microsoft && !options.google)
+          throw new Error('no Microsoft or Google testbed given to the emulator registry');
+        // Tenant-owned connections: the app's own enterprise access, pointed at the emulators.
         enterprise ??= createEnterpriseAccess({
-          microsoft: {
-            graphBaseUrl: options.microsoft.app.graphBaseUrl,
-            authorityBaseUrl: options.microsoft.app.authorityBaseUrl,
-          },
+          microsoft: options.microsoft
+            ? {
+                graphBaseUrl: options.microsoft.app.graphBaseUrl,
+                authorityBaseUrl: options.microsoft.app.authorityBaseUrl,
+              }
+            : {},
+          ...(options.google ? { google: googleEndpointsAt(options.google.url) } : {}),
         });
         return enterpriseProviderFor(db, keyRing, enterprise, connection, credentials.subject);
       }

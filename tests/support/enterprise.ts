@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import type { Database } from '@/server/db/client';
 import { bulkRuns, enterpriseConnections } from '@/server/db/schema';
 import { encryptEnterpriseSecret } from '@/server/enterprise/secrets';
@@ -55,4 +56,17 @@ export async function seedBulkRun(
     .returning({ id: bulkRuns.id });
   if (!run) throw new Error('bulk run insert returned nothing');
   return run.id;
+}
+
+/** A Google Cloud service account key file (a fresh RSA key), as an admin uploads it. */
+export function serviceAccountKeyJson(): string {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return JSON.stringify({
+    type: 'service_account',
+    project_id: 'suite',
+    private_key_id: 'k1',
+    private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    client_email: 'tandem@suite.iam.gserviceaccount.com',
+    client_id: '100000000000000000001',
+  });
 }

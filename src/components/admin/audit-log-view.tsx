@@ -5,6 +5,7 @@ import { useId, useState } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { SelectField, TextField } from '@/components/ui/field';
+import { pageCount, Pager, usePagedFilters } from '@/components/ui/pager';
 import { AUDIT_ACTIONS, type AuditAction } from '@/server/audit/actions';
 import { useTRPC } from '@/trpc/react';
 
@@ -44,18 +45,15 @@ export function AuditLogView() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const headingId = useId();
-  const [filters, setFilters] = useState<Filters>({});
-  const [page, setPage] = useState(1);
+  const { filters, setFilters, page, setPage } = usePagedFilters<Filters>({});
   const [exportError, setExportError] = useState<string | null>(null);
   const people = useQuery(trpc.auditLog.people.queryOptions());
   const list = useQuery({
     ...trpc.auditLog.list.queryOptions({ filters, page }),
     placeholderData: keepPreviousData,
   });
-  const change = (next: Filters) => {
+  const change = (next: Filters) =>
     setFilters(Object.fromEntries(Object.entries(next).filter(([, value]) => value)) as Filters);
-    setPage(1);
-  };
   const download = async () => {
     setExportError(null);
     try {
@@ -73,7 +71,7 @@ export function AuditLogView() {
     }
   };
   const data = list.data;
-  const pages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
+  const pages = pageCount(data);
 
   return (
     <section aria-labelledby={headingId} className="mt-6 rounded-lg border border-slate-200 bg-white p-5">
@@ -186,18 +184,13 @@ export function AuditLogView() {
         </table>
         {data && data.entries.length === 0 ? <p className="py-3 text-slate-700">No entries.</p> : null}
       </div>
-      <nav aria-label="Audit log pages" className="mt-3 flex items-center gap-3">
-        <Button variant="secondary" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-          Previous page
-        </Button>
-        <span>
-          Page {page} of {pages}
-          {data ? ` · ${data.total} entries` : ''}
-        </span>
-        <Button variant="secondary" disabled={page >= pages} onClick={() => setPage(page + 1)}>
-          Next page
-        </Button>
-      </nav>
+      <Pager
+        label="Audit log pages"
+        page={page}
+        pages={pages}
+        totalText={data ? `${data.total} entries` : undefined}
+        onPage={setPage}
+      />
     </section>
   );
 }

@@ -1,6 +1,6 @@
 'use client';
 
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -21,11 +21,20 @@ const PREVIEW_LABELS: Record<string, string> = {
   malformed: 'Not an email address',
 };
 
-/** Bulk add with the Microsoft 365 connection: choose, preview, run with live progress, report. */
+const PROVIDERS = [
+  ['microsoft', 'Microsoft 365'],
+  ['google', 'Google Workspace'],
+] as const;
+
+/** Bulk add with an enterprise connection: choose, preview, run with live progress, report. */
 export function BulkAdd() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const headingId = useId();
+  const { data: overview } = useSuspenseQuery(trpc.enterprise.overview.queryOptions());
+  const available = PROVIDERS.filter(([value]) => overview[value] !== null);
+  const [picked, setPicked] = useState<'microsoft' | 'google' | null>(null);
+  const provider = picked ?? available[0]?.[0] ?? 'microsoft';
   const [choice, setChoice] = useState<Choice>('learners');
   const [csv, setCsv] = useState('');
   const selection = choice === 'csv' ? { kind: 'csv' as const, emails: csvAddresses(csv) } : { kind: choice };
@@ -61,6 +70,23 @@ export function BulkAdd() {
         Bulk add calendars
       </h2>
       {error ? <Alert tone="error">{error.message}</Alert> : null}
+      {available.length > 1 ? (
+        <fieldset className="mt-3 space-y-2">
+          <legend className="text-sm font-medium">Through</legend>
+          {available.map(([value, label]) => (
+            <label key={value} className="flex items-center gap-2 text-sm">
+              <input
+                type="radio"
+                name="bulk-provider"
+                value={value}
+                checked={provider === value}
+                onChange={() => setPicked(value)}
+              />
+              {label}
+            </label>
+          ))}
+        </fieldset>
+      ) : null}
       <fieldset className="mt-3 space-y-2">
         <legend className="text-sm font-medium">Whose calendars</legend>
         {(
@@ -103,13 +129,13 @@ export function BulkAdd() {
         <Button
           variant="secondary"
           disabled={preview.isPending}
-          onClick={() => preview.mutate({ provider: 'microsoft', selection })}
+          onClick={() => preview.mutate({ provider, selection })}
         >
           {preview.isPending ? 'Matching…' : 'Preview'}
         </Button>
         <Button
           disabled={start.isPending || run?.status === 'running'}
-          onClick={() => start.mutate({ provider: 'microsoft', selection })}
+          onClick={() => start.mutate({ provider, selection })}
         >
           Run bulk add
         </Button>

@@ -5,6 +5,7 @@ import { useId, useState } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { SelectField } from '@/components/ui/field';
+import { pageCount, Pager, usePagedFilters } from '@/components/ui/pager';
 import { StatusMessage } from '@/components/ui/status-message';
 import { PROVIDER_LABELS } from '@/server/providers/labels';
 import { useTRPC } from '@/trpc/react';
@@ -28,8 +29,7 @@ export function ConnectionHealthTable() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const headingId = useId();
-  const [filter, setFilter] = useState<Filter>('all');
-  const [page, setPage] = useState(1);
+  const { filters: filter, setFilters: setFilter, page, setPage } = usePagedFilters<Filter>('all');
   const [done, setDone] = useState<string | null>(null);
   const list = useQuery({
     ...trpc.connectionHealth.list.queryOptions({ filter, page }),
@@ -57,7 +57,7 @@ export function ConnectionHealthTable() {
   );
   const error = syncNow.error ?? ask.error ?? remove.error;
   const data = list.data;
-  const pages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
+  const pages = pageCount(data);
 
   return (
     <section aria-labelledby={headingId} className="mt-6 rounded-lg border border-slate-200 bg-white p-5">
@@ -72,10 +72,7 @@ export function ConnectionHealthTable() {
         <SelectField
           label="Show"
           value={filter}
-          onChange={(event) => {
-            setFilter(event.target.value as Filter);
-            setPage(1);
-          }}
+          onChange={(event) => setFilter(event.target.value as Filter)}
         >
           {Object.entries(FILTERS).map(([value, label]) => (
             <option key={value} value={value}>
@@ -137,7 +134,9 @@ export function ConnectionHealthTable() {
                   </th>
                   <td className="py-2 pr-3">{PROVIDER_LABELS[row.provider]}</td>
                   <td className="py-2 pr-3">{row.accountEmail}</td>
-                  <td className="py-2 pr-3">The member</td>
+                  <td className="py-2 pr-3">
+                    {row.madeBy === 'organisation' ? 'Your organisation' : 'The member'}
+                  </td>
                   <td className="py-2 pr-3">{STATUS_WORDS[row.status]}</td>
                   <td className="py-2 pr-3">{when(row.lastSyncedAt, 'Never')}</td>
                   <td className="py-2 pr-3">{row.lastError ?? 'None'}</td>
@@ -183,18 +182,13 @@ export function ConnectionHealthTable() {
           <p className="py-3 text-slate-700">No connections to show.</p>
         ) : null}
       </div>
-      <nav aria-label="Connection pages" className="mt-3 flex items-center gap-3">
-        <Button variant="secondary" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-          Previous page
-        </Button>
-        <span>
-          Page {page} of {pages}
-          {data ? ` · ${data.total} connections` : ''}
-        </span>
-        <Button variant="secondary" disabled={page >= pages} onClick={() => setPage(page + 1)}>
-          Next page
-        </Button>
-      </nav>
+      <Pager
+        label="Connection pages"
+        page={page}
+        pages={pages}
+        totalText={data ? `${data.total} connections` : undefined}
+        onPage={setPage}
+      />
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
+import { EnterpriseStatus, EnterpriseTestAndRemove } from './enterprise-setup-parts';
 import { useTRPC } from '@/trpc/react';
 
 /**
@@ -20,13 +21,10 @@ export function Microsoft365Setup() {
   const [directory, setDirectory] = useState(setup?.domain ?? '');
   const [clientId, setClientId] = useState(setup?.clientId ?? '');
   const [secret, setSecret] = useState('');
-  const [address, setAddress] = useState('');
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.enterprise.overview.queryKey() });
   const save = useMutation(
     trpc.enterprise.saveMicrosoft.mutationOptions({ onSuccess: () => (setSecret(''), refresh()) }),
   );
-  const test = useMutation(trpc.enterprise.test.mutationOptions({ onSettled: refresh }));
-  const remove = useMutation(trpc.enterprise.remove.mutationOptions({ onSuccess: refresh }));
 
   function onSave(event: FormEvent) {
     event.preventDefault();
@@ -74,16 +72,7 @@ export function Microsoft365Setup() {
       </form>
       {setup ? (
         <div className="mt-5 space-y-3">
-          <p className="text-sm" role="status">
-            Status:{' '}
-            {setup.status === 'working'
-              ? 'working'
-              : setup.status === 'error'
-                ? 'not working'
-                : 'not tested yet'}
-            {setup.connections > 0 ? ` · ${setup.connections} calendars connected with it` : ''}
-          </p>
-          {setup.lastError ? <Alert tone="error">{setup.lastError}</Alert> : null}
+          <EnterpriseStatus setup={setup} />
           <div className="text-sm">
             <p className="font-medium">Application permissions to grant (Microsoft Graph):</p>
             <ul className="list-disc pl-6">
@@ -102,52 +91,7 @@ export function Microsoft365Setup() {
               Grant admin consent in Microsoft 365
             </a>
           ) : null}
-          <form
-            className="flex flex-wrap items-end gap-2"
-            aria-label="Test the Microsoft 365 connection"
-            onSubmit={(event) => {
-              event.preventDefault();
-              test.mutate({ provider: 'microsoft', address });
-            }}
-          >
-            <div className="min-w-64 flex-1">
-              <TextField
-                label="Test as (email address)"
-                type="email"
-                value={address}
-                onChange={(e) => setAddress(e.target.value)}
-                required
-              />
-            </div>
-            <Button type="submit" variant="secondary" disabled={test.isPending}>
-              {test.isPending ? 'Testing…' : 'Test'}
-            </Button>
-          </form>
-          {test.error ? <Alert tone="error">{test.error.message}</Alert> : null}
-          {test.data ? (
-            test.data.ok ? (
-              <Alert tone="success">
-                Works. Calendars of {address}: {test.data.calendars.join(', ') || 'none'}.
-              </Alert>
-            ) : (
-              <Alert tone="error">{test.data.message}</Alert>
-            )
-          ) : null}
-          <Button
-            variant="danger"
-            disabled={remove.isPending}
-            onClick={() => {
-              if (
-                window.confirm(
-                  'Remove the Microsoft 365 connection and every calendar connected with it? Meetings stay.',
-                )
-              )
-                remove.mutate({ provider: 'microsoft' });
-            }}
-          >
-            Remove Microsoft 365 connection
-          </Button>
-          {remove.error ? <Alert tone="error">{remove.error.message}</Alert> : null}
+          <EnterpriseTestAndRemove provider="microsoft" onChanged={() => void refresh()} />
         </div>
       ) : null}
     </section>

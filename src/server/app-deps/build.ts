@@ -90,13 +90,14 @@ export async function buildApp(env: Env, singletons: ProcessSingletons = {}): Pr
   const now = () => new Date();
   const keyRing = () => keyRingFromSetting(env.TANDEM_ENCRYPTION_KEYS);
   const clients = oauthClients(env);
-  // Where Microsoft 365 is for enterprise access: the same endpoints users connect through.
+  // Where Microsoft 365 and Google are for enterprise access: the same endpoints users connect through.
   const enterprise = createEnterpriseAccess(
     {
       microsoft: {
         ...(env.MICROSOFT_GRAPH_BASE_URL ? { graphBaseUrl: env.MICROSOFT_GRAPH_BASE_URL } : {}),
         ...(env.MICROSOFT_AUTHORITY_BASE_URL ? { authorityBaseUrl: env.MICROSOFT_AUTHORITY_BASE_URL } : {}),
       },
+      ...(env.GOOGLE_BASE_URL ? { google: googleEndpointsAt(env.GOOGLE_BASE_URL) } : {}),
     },
     now,
   );

@@ -21,8 +21,8 @@ export interface ConnectionHealthRow {
   member: { userId: string; name: string; email: string };
   provider: ConnectionProvider;
   accountEmail: string;
-  /** Who made the connection: today every connection is made by its member through Account settings. */
-  madeBy: 'member';
+  /** Who made the connection: its member (Account settings) or the organisation (bulk add). */
+  madeBy: 'member' | 'organisation';
   status: ConnectionStatus;
   lastSyncedAt: Date | null;
   lastError: string | null;
@@ -87,6 +87,7 @@ export async function listConnectionHealth(
       status: calendarConnections.status,
       lastSyncedAt: calendarConnections.lastSyncedAt,
       lastError: calendarConnections.lastError,
+      enterpriseConnectionId: calendarConnections.enterpriseConnectionId,
       calendarCount:
         sql<number>`(select count(*) from ${calendars} where ${calendars.tenantId} = ${tenantId} and ${calendars.connectionId} = ${calendarConnections.id})`.mapWith(
           Number,
@@ -115,7 +116,7 @@ export async function listConnectionHealth(
       member: { userId: row.userId, name: row.name, email: row.email },
       provider: row.provider,
       accountEmail: row.accountEmail,
-      madeBy: 'member',
+      madeBy: row.enterpriseConnectionId ? 'organisation' : 'member',
       status: row.status,
       lastSyncedAt: row.lastSyncedAt,
       lastError: row.lastError,

@@ -9,19 +9,34 @@ import {
   type DirectoryUser,
   type MicrosoftAppConfig,
 } from '@/server/providers/microsoft';
+import {
+  createGoogleProvider,
+  createServiceAccountClient,
+  DIRECTORY_READ_SCOPE,
+  GOOGLE_CALENDAR_SCOPES,
+  listWorkspaceUsers,
+  type GoogleEndpoints,
+  type JwtClient,
+} from '@/server/providers/google';
 import type { CalendarProvider } from '@/server/providers/types';
 import type { EnterpriseApp } from './secrets';
 
 /**
  * Acting as a member with the tenant's enterprise access (DESIGN.md §10): Microsoft 365 by app-only
- * Graph calls on `/users/{address}`, reusing the same adapter as delegated connections, so sync
- * and delivery do not know the difference. One client-credentials token per app and directory,
+ * Graph calls on `/users/{address}`, Google Workspace by a service account's JWT with the member
+ * as `subject`, each reusing the same adapter as delegated connections, so sync and delivery do
+ * not know the difference. One client-credentials token per app and directory,
  * shared by every mailbox (a bulk add of 1,000 people asks for one token, not 1,000).
  */
 
 export interface EnterpriseEndpoints {
   microsoft: { graphBaseUrl?: string; authorityBaseUrl?: string };
+  /** Where Google is (API, token URL): Google's own endpoints unless a base URL is configured. */
+  google?: Partial<GoogleEndpoints>;
 }
+
+/** What the Workspace admin authorises for the service account's client id (domain-wide delegation). */
+export const GOOGLE_WORKSPACE_SCOPES = [...GOOGLE_CALENDAR_SCOPES, DIRECTORY_READ_SCOPE];
 
 export interface EnterpriseAccess {
   /** The adapter acting as `subject` (an address in the directory). */
@@ -37,11 +52,38 @@ export interface EnterpriseAccess {
 
 export type { DirectoryUser };
 
+const MAX_JWT_CLIENTS = 5000;
+
 export function createEnterpriseAccess(
   endpoints: EnterpriseEndpoints,
   now: () => Date = () => new Date(),
 ): EnterpriseAccess {
   const tokenSources = new Map<string, AccessTokenSource>();
+  // One JWT client per key and member keeps its access token for the hour Google gives it; the
+  // oldest are dropped so a tenant of thousands does not hold a client per person forever.
+  const jwtClients = new Map<string, JwtClient>();
+
+  function googleClient(app: EnterpriseApp, subject: string, scopes: readonly string[]): JwtClient {
+    if (app.secret.provider !== 'google' || !app.serviceAccountEmail)
+      throw new ProviderBadRequestError(`enterprise connection ${app.id}: not a Google Workspace one`);
+    const key = createHash('sha256')
+      .update(`${app.serviceAccountEmail}\n${app.secret.privateKey}\n${subject}\n${scopes.join(' ')}`)
+      .digest('hex');
+    let client = jwtClients.get(key);
+    if (!client) {
+      client = createServiceAccountClient(
+        {
+          clientEmail: app.serviceAccountEmail,
+          privateKey: app.secret.privateKey,
+          privateKeyId: app.secret.privateKeyId,
+        },
+        { scopes, subject, ...(endpoints.google ? { endpoints: endpoints.google } : {}) },
+      );
+      if (jwtClients.size >= MAX_JWT_CLIENTS) jwtClients.delete(jwtClients.keys().next().value ?? '');
+      jwtClients.set(key, client);
+    }
+    return client;
+  }
 
   function microsoftApp(app: EnterpriseApp): { config: MicrosoftAppConfig; tokens: AccessTokenSource } {
     if (app.secret.provider !== 'microsoft')
@@ -74,7 +116,10 @@ export function createEnterpriseAccess(
           now,
         });
       }
-      throw new ProviderBadRequestError('Google Workspace enterprise access is not available yet');
+      return createGoogleProvider({
+        serviceAccount: googleClient(app, subject, GOOGLE_CALENDAR_SCOPES),
+        ...(endpoints.google ? { endpoints: endpoints.google } : {}),
+      });
     },
     consentUrl(directory, clientId, redirectUri) {
       const base = (endpoints.microsoft.authorityBaseUrl ?? DEFAULT_AUTHORITY_BASE_URL).replace(/\/+$/, '');
@@ -89,7 +134,13 @@ export function createEnterpriseAccess(
         const { config, tokens } = microsoftApp(app);
         return listDirectoryUsers(config, tokens, options);
       }
-      throw new ProviderBadRequestError('Google Workspace enterprise access is not available yet');
+      // The Directory API answers administrators only: Tandem reads it as the admin named at set-up.
+      if (!app.directoryAdmin)
+        throw new ProviderBadRequestError('Enter a Workspace administrator to read the directory as.');
+      return listWorkspaceUsers(googleClient(app, app.directoryAdmin, [DIRECTORY_READ_SCOPE]), {
+        ...options,
+        ...(endpoints.google ? { endpoints: endpoints.google } : {}),
+      });
     },
   };
 }

@@ -14,7 +14,7 @@ import type { Actor } from '@/server/tenants/actor';
 import { recordAudit } from '@/server/audit/record-audit';
 import { PREVIEW_WORDS, previewBulkAdd } from './preview';
 import { findEnterpriseRow, openEnterpriseApp } from './secrets';
-import { explainMicrosoftFailure } from './test-access';
+import { explainEnterpriseFailure } from './test-access';
 
 /**
  * Bulk add (DESIGN.md §10): a run keeps every chosen person with their outcome. Rows the preview
@@ -242,7 +242,10 @@ export async function connectBulkItem(
       outcome = {
         ...item,
         outcome: 'failed',
-        reason: explainMicrosoftFailure(error, { directory: enterprise.domain, address: item.email }),
+        reason: explainEnterpriseFailure(enterprise.provider, error, {
+          directory: enterprise.domain,
+          address: item.email,
+        }),
       };
     }
   }

@@ -2,7 +2,9 @@ import { z } from 'zod';
 
 /** Inputs of the enterprise procedures (validated in the router, DESIGN.md §2). */
 
-export const enterpriseProviderSchema = z.strictObject({ provider: z.enum(['microsoft']) });
+const providerSchema = z.enum(['microsoft', 'google']);
+
+export const enterpriseProviderSchema = z.strictObject({ provider: providerSchema });
 
 export const microsoftSetupSchema = z.strictObject({
   directory: z
@@ -15,8 +17,20 @@ export const microsoftSetupSchema = z.strictObject({
   clientSecret: z.string().max(500).optional(),
 });
 
+export const googleSetupSchema = z.strictObject({
+  domain: z
+    .string()
+    .trim()
+    .min(3, 'Enter the Workspace domain')
+    .max(253)
+    .regex(/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, 'A domain such as example.com'),
+  directoryAdmin: z.email('Enter the address of a Workspace administrator'),
+  /** The key file's text (a few KB); omitted keeps the stored key. */
+  keyJson: z.string().max(20_000).optional(),
+});
+
 export const testAccessSchema = z.strictObject({
-  provider: z.enum(['microsoft']),
+  provider: providerSchema,
   address: z.email('Enter the email address of a mailbox to test with'),
 });
 
@@ -31,7 +45,7 @@ export const bulkSelectionSchema = z.discriminatedUnion('kind', [
 ]);
 
 export const bulkInputSchema = z.strictObject({
-  provider: z.enum(['microsoft']),
+  provider: providerSchema,
   selection: bulkSelectionSchema,
 });
 

@@ -2,7 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { AppDeps } from '@/server/app-deps/types';
 import { calendarConnections, type BulkSelection, type EnterpriseProvider } from '@/server/db/schema';
 import { CalendarServiceUnavailableError, NotFoundError } from '@/server/errors';
-import { explainMicrosoftFailure } from './test-access';
+import { explainEnterpriseFailure } from './test-access';
 import { chooseMembers } from './selection';
 import { findEnterpriseRow, openEnterpriseApp, type EnterpriseRow } from './secrets';
 
@@ -69,7 +69,10 @@ export async function previewBulkAdd(
           .directory(openEnterpriseApp(deps.keyRing(), enterprise))
           .catch((error: unknown) => {
             throw new CalendarServiceUnavailableError(
-              `Could not read the directory: ${explainMicrosoftFailure(error, { directory: enterprise.domain, address: '' })}`,
+              `Could not read the directory: ${explainEnterpriseFailure(enterprise.provider, error, {
+                directory: enterprise.domain,
+                address: '',
+              })}`,
             );
           });
   const byEmail = new Map(directory.users.map((user) => [user.email, user]));

@@ -27,6 +27,7 @@ export interface EnterpriseApp {
   domain: string;
   clientId: string;
   serviceAccountEmail: string | null;
+  directoryAdmin: string | null;
   secret: EnterpriseSecret;
 }
 
@@ -40,6 +41,7 @@ export function openEnterpriseApp(keys: KeyRing, row: EnterpriseRow): Enterprise
     domain: row.domain,
     clientId: row.clientId,
     serviceAccountEmail: row.serviceAccountEmail,
+    directoryAdmin: row.directoryAdmin,
     secret: decryptJson(keys, row.encryptedSecret, (value) => enterpriseSecretSchema.parse(value)),
   };
 }

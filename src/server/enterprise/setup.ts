@@ -5,7 +5,14 @@ import { calendarConnections, enterpriseConnections, type EnterpriseProvider } f
 import { InvalidInputError, NotFoundError } from '@/server/errors';
 import type { Actor } from '@/server/tenants/actor';
 import { recordAudit } from '@/server/audit/record-audit';
-import { encryptEnterpriseSecret, findEnterpriseRow, type EnterpriseRow } from './secrets';
+import { GOOGLE_WORKSPACE_SCOPES } from './access';
+import { parseServiceAccountKey } from './service-account-key';
+import {
+  encryptEnterpriseSecret,
+  findEnterpriseRow,
+  type EnterpriseRow,
+  type EnterpriseSecret,
+} from './secrets';
 
 /**
  * An admin's enterprise set-up on /admin/calendar: saved with its secret encrypted, shown without
@@ -21,6 +28,8 @@ export interface EnterpriseSetupView {
   domain: string;
   clientId: string;
   serviceAccountEmail: string | null;
+  /** Google: the administrator the directory is read as. */
+  directoryAdmin: string | null;
   status: EnterpriseRow['status'];
   lastError: string | null;
   lastTestedAt: Date | null;
@@ -34,6 +43,7 @@ export interface EnterpriseSetupView {
 
 export interface EnterpriseOverview {
   microsoft: EnterpriseSetupView | null;
+  google: EnterpriseSetupView | null;
   /** The redirect URI to register on the Microsoft app (admin consent comes back there). */
   consentRedirectUri: string;
 }
@@ -59,6 +69,7 @@ async function viewOf(deps: SetupDeps, row: EnterpriseRow): Promise<EnterpriseSe
     domain: row.domain,
     clientId: row.clientId,
     serviceAccountEmail: row.serviceAccountEmail,
+    directoryAdmin: row.directoryAdmin,
     status: row.status,
     lastError: row.lastError,
     lastTestedAt: row.lastTestedAt,
@@ -66,15 +77,19 @@ async function viewOf(deps: SetupDeps, row: EnterpriseRow): Promise<EnterpriseSe
       row.provider === 'microsoft'
         ? deps.enterprise.consentUrl(row.domain, row.clientId, consentRedirectUri(deps.appUrl))
         : null,
-    permissions: row.provider === 'microsoft' ? MICROSOFT_APPLICATION_PERMISSIONS : [],
+    permissions: row.provider === 'microsoft' ? MICROSOFT_APPLICATION_PERMISSIONS : GOOGLE_WORKSPACE_SCOPES,
     connections: owned.length,
   };
 }
 
 export async function getEnterpriseOverview(deps: SetupDeps, actor: Actor): Promise<EnterpriseOverview> {
-  const row = await findEnterpriseRow(deps.db, actor.tenantId, { provider: 'microsoft' });
+  const [microsoft, google] = await Promise.all([
+    findEnterpriseRow(deps.db, actor.tenantId, { provider: 'microsoft' }),
+    findEnterpriseRow(deps.db, actor.tenantId, { provider: 'google' }),
+  ]);
   return {
-    microsoft: row ? await viewOf(deps, row) : null,
+    microsoft: microsoft ? await viewOf(deps, microsoft) : null,
+    google: google ? await viewOf(deps, google) : null,
     consentRedirectUri: consentRedirectUri(deps.appUrl),
   };
 }
@@ -92,21 +107,67 @@ export async function saveMicrosoftSetup(
   actor: Actor,
   input: MicrosoftSetupInput,
 ): Promise<EnterpriseSetupView> {
-  const existing = await findEnterpriseRow(deps.db, actor.tenantId, { provider: 'microsoft' });
   const secret = input.clientSecret?.trim();
-  if (!existing && !secret) throw new InvalidInputError('Enter the client secret of the app registration.');
+  return upsertSetup(deps, actor, {
+    provider: 'microsoft',
+    columns: { domain: input.directory.trim().toLowerCase(), clientId: input.clientId.trim() },
+    secret: secret ? { provider: 'microsoft', clientSecret: secret } : null,
+    missingSecret: 'Enter the client secret of the app registration.',
+  });
+}
+
+export interface GoogleSetupInput {
+  /** The Workspace primary domain (what members' addresses end in). */
+  domain: string;
+  /** A Workspace administrator's address: the Directory API answers administrators only. */
+  directoryAdmin: string;
+  /** The service account key file's text; required the first time, omitted keeps the stored key. */
+  keyJson?: string | undefined;
+}
+
+export async function saveGoogleSetup(
+  deps: SetupDeps,
+  actor: Actor,
+  input: GoogleSetupInput,
+): Promise<EnterpriseSetupView> {
+  const domain = input.domain.trim().toLowerCase();
+  const directoryAdmin = input.directoryAdmin.trim().toLowerCase();
+  if (!directoryAdmin.endsWith(`@${domain}`))
+    throw new InvalidInputError(`The administrator's address must be in ${domain}.`);
+  const key = input.keyJson?.trim() ? parseServiceAccountKey(input.keyJson) : null;
+  const existing = key ? null : await findEnterpriseRow(deps.db, actor.tenantId, { provider: 'google' });
+  return upsertSetup(deps, actor, {
+    provider: 'google',
+    columns: {
+      domain,
+      directoryAdmin,
+      clientId: key?.client_id ?? existing?.clientId ?? '',
+      serviceAccountEmail: key?.client_email ?? existing?.serviceAccountEmail ?? null,
+    },
+    secret: key
+      ? { provider: 'google', privateKey: key.private_key, privateKeyId: key.private_key_id ?? null }
+      : null,
+    missingSecret: 'Upload the service account key (JSON).',
+  });
+}
+
+async function upsertSetup(
+  deps: SetupDeps,
+  actor: Actor,
+  input: {
+    provider: EnterpriseProvider;
+    columns: Pick<EnterpriseRow, 'domain' | 'clientId'> &
+      Partial<Pick<EnterpriseRow, 'serviceAccountEmail' | 'directoryAdmin'>>;
+    secret: EnterpriseSecret | null;
+    missingSecret: string;
+  },
+): Promise<EnterpriseSetupView> {
+  const existing = await findEnterpriseRow(deps.db, actor.tenantId, { provider: input.provider });
+  if (!existing && !input.secret) throw new InvalidInputError(input.missingSecret);
   const now = deps.now();
   const changed = {
-    domain: input.directory.trim().toLowerCase(),
-    clientId: input.clientId.trim(),
-    ...(secret
-      ? {
-          encryptedSecret: encryptEnterpriseSecret(deps.keyRing(), {
-            provider: 'microsoft',
-            clientSecret: secret,
-          }),
-        }
-      : {}),
+    ...input.columns,
+    ...(input.secret ? { encryptedSecret: encryptEnterpriseSecret(deps.keyRing(), input.secret) } : {}),
     // New settings are not known to work until tested again.
     status: 'untested' as const,
     lastError: null,
@@ -124,7 +185,7 @@ export async function saveMicrosoftSetup(
         .insert(enterpriseConnections)
         .values({
           tenantId: actor.tenantId,
-          provider: 'microsoft',
+          provider: input.provider,
           encryptedSecret: changed.encryptedSecret ?? '',
           ...changed,
           createdBy: actor.userId,
@@ -136,13 +197,18 @@ export async function saveMicrosoftSetup(
     tenantId: actor.tenantId,
     actorUserId: actor.userId,
     action: 'enterprise.configured',
-    target: { label: `Microsoft 365 · ${row.domain}` },
+    target: { label: `${PROVIDER_NAMES[input.provider]} · ${row.domain}` },
     result: 'ok',
-    reason: `${existing ? 'Updated' : 'Set up'}, secret ${secret ? 'replaced' : 'kept'}`,
+    reason: `${existing ? 'Updated' : 'Set up'}, ${input.provider === 'google' ? 'key' : 'secret'} ${input.secret ? 'replaced' : 'kept'}`,
     at: deps.now(),
   });
   return viewOf(deps, row);
 }
+
+const PROVIDER_NAMES: Record<EnterpriseProvider, string> = {
+  microsoft: 'Microsoft 365',
+  google: 'Google Workspace',
+};
 
 /** Removes the access and every connection made with it; meetings stay. */
 export async function removeEnterpriseSetup(
@@ -169,7 +235,7 @@ export async function removeEnterpriseSetup(
     tenantId: actor.tenantId,
     actorUserId: actor.userId,
     action: 'enterprise.removed',
-    target: { label: `${provider === 'microsoft' ? 'Microsoft 365' : 'Google Workspace'} · ${row.domain}` },
+    target: { label: `${PROVIDER_NAMES[provider]} · ${row.domain}` },
     result: 'ok',
     reason: `${owned.length} connections removed`,
     at: deps.now(),

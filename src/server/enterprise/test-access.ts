@@ -35,6 +35,37 @@ export function explainMicrosoftFailure(
   return `Microsoft 365 refused the test: ${text}`;
 }
 
+/** A Google Workspace failure in words a Workspace admin can act on. */
+export function explainGoogleFailure(
+  error: unknown,
+  context: { directory: string; address: string },
+): string {
+  const text = error instanceof Error ? error.message : String(error);
+  if (/unauthorized_client|Client is unauthorized/.test(text))
+    return `Domain-wide delegation is not granted for this service account's client id, or a scope is missing. In the Google Admin console (Security → API controls → Domain-wide delegation) authorise the client id with exactly the scopes shown here, then test again.`;
+  if (/Invalid email or User ID/.test(text))
+    return `${context.address || 'That address'} is not an active user of the Workspace domain “${context.directory}”.`;
+  if (/Invalid JWT Signature|account not found/.test(text))
+    return 'Google refused the service account key: it was deleted or belongs to another service account. Create a new JSON key and upload it here.';
+  if (/Invalid JWT/.test(text)) return "Google refused the signed request's time: check this server's clock.";
+  if (/Not Authorized to access this resource/.test(text))
+    return `The directory administrator is not a Workspace administrator in “${context.directory}”. Enter an administrator's address.`;
+  if (/insufficientPermissions|insufficient authentication scopes/.test(text))
+    return 'A scope is missing from the domain-wide delegation. Authorise exactly the scopes shown here, then test again.';
+  return `Google Workspace refused the test: ${text}`;
+}
+
+/** The failure in the words of the provider's admin console. */
+export function explainEnterpriseFailure(
+  provider: EnterpriseProvider,
+  error: unknown,
+  context: { directory: string; address: string },
+): string {
+  return provider === 'google'
+    ? explainGoogleFailure(error, context)
+    : explainMicrosoftFailure(error, context);
+}
+
 export async function testEnterpriseAccess(
   deps: Pick<AppDeps, 'db' | 'keyRing' | 'now' | 'enterprise'>,
   actor: Actor,
@@ -46,11 +77,17 @@ export async function testEnterpriseAccess(
   const address = input.address.trim().toLowerCase();
   let outcome: TestOutcome;
   try {
+    // Google answers any address outside the domain the same way; say so before asking it.
+    if (row.provider === 'google' && !address.endsWith(`@${row.domain}`))
+      throw new Error('Invalid email or User ID');
     await deps.enterprise.directory(app, { firstPageOnly: true });
     const calendars = await deps.enterprise.actAs(app, address).listCalendars();
     outcome = { ok: true, calendars: calendars.map((calendar) => calendar.name) };
   } catch (error) {
-    outcome = { ok: false, message: explainMicrosoftFailure(error, { directory: row.domain, address }) };
+    outcome = {
+      ok: false,
+      message: explainEnterpriseFailure(row.provider, error, { directory: row.domain, address }),
+    };
   }
   await deps.db
     .update(enterpriseConnections)

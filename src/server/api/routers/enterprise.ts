@@ -10,11 +10,17 @@ import {
   bulkInputSchema,
   bulkRunIdSchema,
   enterpriseProviderSchema,
+  googleSetupSchema,
   microsoftSetupSchema,
   testAccessSchema,
 } from '@/server/enterprise/inputs';
 import { previewBulkAdd } from '@/server/enterprise/preview';
-import { getEnterpriseOverview, removeEnterpriseSetup, saveMicrosoftSetup } from '@/server/enterprise/setup';
+import {
+  getEnterpriseOverview,
+  removeEnterpriseSetup,
+  saveGoogleSetup,
+  saveMicrosoftSetup,
+} from '@/server/enterprise/setup';
 import { testEnterpriseAccess } from '@/server/enterprise/test-access';
 import { createTRPCRouter, permissionProcedure } from '../trpc';
 
@@ -26,6 +32,9 @@ export const enterpriseRouter = createTRPCRouter({
   saveMicrosoft: admin
     .input(microsoftSetupSchema)
     .mutation(({ ctx, input }) => saveMicrosoftSetup(ctx, ctx.actor, input)),
+  saveGoogle: admin
+    .input(googleSetupSchema)
+    .mutation(({ ctx, input }) => saveGoogleSetup(ctx, ctx.actor, input)),
   remove: admin
     .input(enterpriseProviderSchema)
     .mutation(({ ctx, input }) => removeEnterpriseSetup(ctx, ctx.actor, input.provider)),

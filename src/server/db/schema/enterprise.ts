@@ -27,6 +27,8 @@ export const enterpriseConnections = pgTable(
     clientId: text().notNull(),
     /** Google: the service account's address; null for Microsoft. */
     serviceAccountEmail: text(),
+    /** Google: the Workspace administrator Tandem acts as to read the directory (users.list); null for Microsoft. */
+    directoryAdmin: text(),
     /** The service account key JSON or the client secret, encrypted (crypto/secrets.ts); never shown again. */
     encryptedSecret: text().notNull(),
     status: enterpriseStatusEnum().notNull().default('untested'),

@@ -5,7 +5,10 @@ import { defineJob } from '../definition';
  * Bulk add: one step per pending person (enterprise/bulk-runs.ts), a few at a time. Graph allows
  * 4 concurrent requests per app and mailbox and 10,000 requests per 10 minutes per app and
  * tenant (PROVIDERS.md): each step makes one call on its own mailbox, so a handful in parallel
- * stays far under both, and one run per tenant at a time keeps the per-app total bounded. A
+ * stays far under both, and one run per tenant at a time keeps the per-app total bounded. Google
+ * allows 600 requests a minute per user and 10,000 per project: a step there makes two calls as
+ * its member (the delegated token, the calendar list), and 4 steps in flight finish at most a few
+ * hundred members a minute through the emulator, so neither limit is reached either. A
  * cancelled run's remaining steps return at once; a resumed run is a new run over what is left.
  */
 

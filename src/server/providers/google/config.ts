@@ -50,6 +50,6 @@ export const GOOGLE_CALENDAR_SCOPES = [
   'https://www.googleapis.com/auth/calendar.readonly',
 ] as const;
 
-export function resolveEndpoints(config: GoogleClientConfig): GoogleEndpoints {
+export function resolveEndpoints(config: Pick<GoogleClientConfig, 'endpoints'>): GoogleEndpoints {
   return { ...GOOGLE_ENDPOINTS, ...config.endpoints };
 }

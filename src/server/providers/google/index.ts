@@ -17,3 +17,10 @@ export {
   type GoogleClientConfig,
   type GoogleEndpoints,
 } from './config';
+export {
+  createServiceAccountClient,
+  ServiceAccountSession,
+  type JwtClient,
+  type ServiceAccountCredentials,
+} from './service-account';
+export { DIRECTORY_READ_SCOPE, listWorkspaceUsers } from './directory';

@@ -6,7 +6,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { ProviderProtocolError } from '../errors';
 import type { OAuthApp, OAuthTokens } from '../types';
-import { GOOGLE_CALENDAR_SCOPES, type GoogleClientConfig } from './config';
+import { GOOGLE_CALENDAR_SCOPES, resolveEndpoints, type GoogleClientConfig } from './config';
 import { mapGoogleError } from './errors';
 import { type CodeChallengeMethod, createCalendarClient, createOAuth2Client } from './sdk';
 
@@ -64,7 +64,9 @@ export async function exchangeAuthorizationCode(
     const { tokens } = await client.getToken({ code: params.code, codeVerifier: params.codeVerifier });
     if (!tokens.access_token) throw new ProviderProtocolError('Google token response without access_token');
     client.setCredentials(tokens);
-    const primary = await createCalendarClient(client, config).calendarList.get({ calendarId: 'primary' });
+    const primary = await createCalendarClient(client, resolveEndpoints(config)).calendarList.get({
+      calendarId: 'primary',
+    });
     return {
       tokens: {
         accessToken: tokens.access_token,

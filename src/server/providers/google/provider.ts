@@ -29,19 +29,28 @@ import type {
   WriteOptions,
 } from '../types';
 import { GoogleAuthSession } from './auth-session';
-import type { GoogleClientConfig } from './config';
+import { resolveEndpoints, type GoogleClientConfig, type GoogleEndpoints } from './config';
+import { ServiceAccountSession, type JwtClient } from './service-account';
 import { toChange, toGoogleBody, toProviderEvent } from './event-mapping';
 import { type calendar_v3, createCalendarClient } from './sdk';
 
-export interface GoogleProviderOptions {
-  config: GoogleClientConfig;
-  tokens: OAuthTokens;
-  onTokensRefreshed?: TokensRefreshed;
+interface CommonOptions {
   /** maxResults of list calls (Google: default 250, at most 2500). */
   pageSize?: number;
-  /** Refresh the access token this long before it expires (default 5 minutes). */
-  refreshMarginMs?: number;
 }
+
+/** A member's own OAuth grant, or a Workspace service account acting as the member (delegation). */
+export type GoogleProviderOptions = CommonOptions &
+  (
+    | {
+        config: GoogleClientConfig;
+        tokens: OAuthTokens;
+        onTokensRefreshed?: TokensRefreshed;
+        /** Refresh the access token this long before it expires (default 5 minutes). */
+        refreshMarginMs?: number;
+      }
+    | { serviceAccount: JwtClient; endpoints?: Partial<GoogleEndpoints> }
+  );
 
 const GOOGLE_RESPONSES: Record<Exclude<AttendeeResponse, 'needs_action'>, string> = {
   accepted: 'accepted',
@@ -63,18 +72,26 @@ export class GoogleCalendarProvider implements CalendarProvider {
     serverScheduling: true,
     freeBusyQuery: true,
   };
-  private readonly session: GoogleAuthSession;
+  private readonly session: GoogleAuthSession | ServiceAccountSession;
   private readonly api: calendar_v3.Calendar;
   private readonly pageSize: number;
 
   constructor(options: GoogleProviderOptions) {
-    this.session = new GoogleAuthSession(
-      options.config,
-      options.tokens,
-      options.onTokensRefreshed,
-      options.refreshMarginMs,
-    );
-    this.api = createCalendarClient(this.session.client, options.config);
+    if ('serviceAccount' in options) {
+      this.session = new ServiceAccountSession(options.serviceAccount);
+      this.api = createCalendarClient(
+        this.session.client,
+        resolveEndpoints({ endpoints: options.endpoints }),
+      );
+    } else {
+      this.session = new GoogleAuthSession(
+        options.config,
+        options.tokens,
+        options.onTokensRefreshed,
+        options.refreshMarginMs,
+      );
+      this.api = createCalendarClient(this.session.client, resolveEndpoints(options.config));
+    }
     this.pageSize = Math.min(Math.max(options.pageSize ?? 250, 1), 2500);
   }
 

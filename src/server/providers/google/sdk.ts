@@ -4,7 +4,7 @@
  * cold start). Same `calendar({ version: 'v3', auth, rootUrl })` and `auth.OAuth2` as `google.*`.
  */
 import { auth, calendar, type calendar_v3 } from 'googleapis/build/src/apis/calendar';
-import { type GoogleClientConfig, resolveEndpoints } from './config';
+import { type GoogleClientConfig, type GoogleEndpoints, resolveEndpoints } from './config';
 
 export type { calendar_v3 };
 export type OAuth2Client = InstanceType<typeof auth.OAuth2>;
@@ -30,11 +30,14 @@ export function createOAuth2Client(
   });
 }
 
-export function createCalendarClient(client: OAuth2Client, config: GoogleClientConfig): calendar_v3.Calendar {
+export function createCalendarClient(
+  client: OAuth2Client,
+  endpoints: Pick<GoogleEndpoints, 'apiRootUrl'>,
+): calendar_v3.Calendar {
   return calendar({
     version: 'v3',
     auth: client,
-    rootUrl: resolveEndpoints(config).apiRootUrl,
+    rootUrl: endpoints.apiRootUrl,
     // Retries belong to the sync engine, which sees typed errors with Retry-After; the SDK's own
     // retry would hide them and multiply waits.
     retry: false,

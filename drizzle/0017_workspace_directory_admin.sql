@@ -1,0 +1,1 @@
+ALTER TABLE "enterprise_connections" ADD COLUMN "directory_admin" text;
