@@ -174,7 +174,7 @@ interface World {
 }
 
 /** 31 people, each with two busy calendars (one hidden), 20,000 events over ±60 days, and meetings. */
-export async function seedWorld(db: Database): Promise<World> {
+async function seedWorld(db: Database): Promise<World> {
   const slug = `sched-bench-${crypto.randomUUID().slice(0, 8)}`;
   const members = [
     {

@@ -16,7 +16,8 @@ import { testWithTenant } from './tenant-fixture';
  * Issue 13 through the real pages: a tutor puts three learners on the Scheduling Assistant's grid
  * — one on Google, one on Outlook.com (both through the emulators), one with no calendar — sees
  * their busy time (never their titles) and why there is no information for the third, explores
- * and picks a suggested time with the keyboard alone, and sends it; the learner receives it.
+ * and picks a suggested time with the keyboard alone; the meeting form warns when a time clashes
+ * and takes the next free one it offers; the meeting is sent and the learner receives it.
  */
 const SAM_GOOGLE = 'sam.taylor@gmail.test';
 const AISHA_OUTLOOK = 'aisha.khan@outlook.test';
@@ -192,6 +193,26 @@ test('a tutor sees three learners’ availability, picks a suggested time with t
   await expect(form.getByLabel('Date')).toHaveValue(thursday.toISODate() ?? '');
   await expect(form.getByLabel('Start time')).toHaveValue(from ?? '');
   await expect(form.getByLabel('End time')).toHaveValue(to ?? '');
+
+  // The form warns when the time clashes for someone: moved onto Sam's appointment, it says so
+  // and offers the next time everyone is free; taking it moves the meeting there.
+  await form.getByLabel('Start time').fill('10:00');
+  await form.getByLabel('End time').fill('11:00');
+  const clash = form.getByRole('status').filter({ hasText: 'Sam Taylor is busy then.' });
+  await expect(clash).toBeVisible();
+  const offer = clash.getByRole('button', { name: /^Use the next free time: / });
+  const [, offeredDay, offeredTime] =
+    /: (\w+ \d+ \w+), (\d\d:\d\d)$/.exec((await offer.textContent()) ?? '') ?? [];
+  expect(offeredDay, 'the next free time is that Thursday').toBe(spokenDay);
+  expect(
+    offeredTime !== undefined && offeredTime >= '11:00',
+    `${offeredTime} is after Sam's appointment`,
+  ).toBe(true);
+  await offer.click();
+  await expect(form.getByLabel('Start time')).toHaveValue(offeredTime ?? '');
+  await expect(form.getByLabel('Date')).toHaveValue(thursday.toISODate() ?? '');
+  await expect(form.getByRole('status').filter({ hasText: /is busy then/ })).toHaveCount(0);
+
   await form.getByLabel('Title').focus();
   await page.keyboard.type(title);
   await page.keyboard.press('Enter');

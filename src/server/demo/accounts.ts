@@ -1,4 +1,5 @@
 import type { Role } from '@/server/db/schema';
+import type { WorkingHours } from '@/server/users/working-hours';
 
 /** Shown on the sign-in page in demo mode, and seeded by scripts/seed.ts. */
 export const DEMO_PASSWORD = 'tandem-demo';
@@ -9,6 +10,8 @@ export interface DemoAccount {
   role: Role;
   timeZone: string;
   manageTenantSettings?: boolean;
+  /** Unset: Monday to Friday, 09:00–17:00 in their own zone. */
+  workingHours?: WorkingHours;
 }
 
 export const NORTHBRIDGE_ACCOUNTS: DemoAccount[] = [
@@ -21,11 +24,30 @@ export const NORTHBRIDGE_ACCOUNTS: DemoAccount[] = [
   },
   { email: 'tutor1@northbridge.test', name: 'Priya Shah', role: 'tutor', timeZone: 'Europe/London' },
   { email: 'tutor2@northbridge.test', name: 'Daniel Okafor', role: 'tutor', timeZone: 'Europe/Dublin' },
-  { email: 'learner1@northbridge.test', name: 'Sam Taylor', role: 'learner', timeZone: 'Europe/London' },
-  { email: 'learner2@northbridge.test', name: 'Aisha Khan', role: 'learner', timeZone: 'Europe/London' },
+  {
+    email: 'learner1@northbridge.test',
+    name: 'Sam Taylor',
+    role: 'learner',
+    timeZone: 'Europe/London',
+    // Part-time: the Scheduling Assistant shows his Fridays and late afternoons as outside his hours.
+    workingHours: { days: [1, 2, 3, 4], start: '10:00', end: '16:00' },
+  },
+  {
+    email: 'learner2@northbridge.test',
+    name: 'Aisha Khan',
+    role: 'learner',
+    timeZone: 'Europe/London',
+    workingHours: { days: [1, 2, 3, 4, 5], start: '08:00', end: '14:00' },
+  },
   { email: 'learner3@northbridge.test', name: 'Leo Martin', role: 'learner', timeZone: 'Europe/Paris' },
   { email: 'learner4@northbridge.test', name: 'Mia Chen', role: 'learner', timeZone: 'America/New_York' },
-  { email: 'learner5@northbridge.test', name: 'Noah Williams', role: 'learner', timeZone: 'Europe/London' },
+  {
+    email: 'learner5@northbridge.test',
+    name: 'Noah Williams',
+    role: 'learner',
+    timeZone: 'Europe/London',
+    workingHours: { days: [1, 2, 3, 4, 5], start: '12:00', end: '20:00' },
+  },
   { email: 'learner6@northbridge.test', name: 'Zoe Evans', role: 'learner', timeZone: 'Australia/Sydney' },
 ];
 

@@ -200,6 +200,7 @@ function memberSpec(account: DemoAccount, passwordHash: string) {
     role: account.role,
     permissions: account.manageTenantSettings ? (['manage_tenant_settings'] as const).slice() : [],
     timeZone: account.timeZone,
+    ...(account.workingHours ? { workingHours: account.workingHours } : {}),
     passwordHash,
   };
 }
