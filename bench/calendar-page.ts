@@ -24,7 +24,7 @@ import {
 } from './calendar-page-probes';
 
 const SIZES = [100, 1_000];
-const PORT = Number(process.env.PAGE_BENCH_PORT ?? 3290);
+export const PORT = Number(process.env.PAGE_BENCH_PORT ?? 3290);
 const APP_URL = `http://127.0.0.1:${PORT}`;
 const RUNS = { navigation: 7, click: 7, month: 5, refresh: 3 };
 
@@ -78,7 +78,7 @@ export async function measureCalendarPage(): Promise<PageFigures[]> {
 }
 
 /** What `next start` needs in production (src/env.ts); mail and jobs are not used by reads. */
-function appEnv(databaseUrl: string, keySpec: string): NodeJS.ProcessEnv {
+export function appEnv(databaseUrl: string, keySpec: string): NodeJS.ProcessEnv {
   return {
     ...process.env,
     NODE_ENV: 'production',
@@ -97,7 +97,7 @@ function build(env: NodeJS.ProcessEnv): void {
   if (result.status !== 0) throw new Error(`next build failed (${result.status})`);
 }
 
-async function startApp(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+export async function startApp(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   const child = spawn('npx', ['next', 'start', '--port', String(PORT), '--hostname', '127.0.0.1'], {
     env,
     detached: true,
@@ -114,7 +114,7 @@ async function startApp(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   throw new Error('next start did not answer');
 }
 
-async function newSignedInContext(browser: Browser, learner: SeededLearner, fakeClock = false) {
+export async function newSignedInContext(browser: Browser, learner: SeededLearner, fakeClock = false) {
   const context = await browser.newContext({
     baseURL: APP_URL,
     viewport: { width: 1400, height: 1000 },
@@ -196,21 +196,29 @@ async function measureRefresh(browser: Browser, learner: SeededLearner) {
     page.evaluate(() =>
       Number(document.querySelector('[data-event-mounts]')?.getAttribute('data-event-mounts')),
     );
+  const polled = () =>
+    page.waitForResponse(
+      (response) =>
+        response.url().includes('/api/trpc/calendar.feed') && response.request().method() === 'GET',
+    );
+  // Windows of equal length (the bell's 10 s polls fall in both), in step with the 60 s poll: the
+  // first poll sets the phase; then 28 s without a poll, then 31 s holding the next one.
+  const first = polled();
+  await page.clock.fastForward('01:01');
+  await first;
+  await page.waitForTimeout(1_500);
   const refreshes: number[] = [];
   const idles: number[] = [];
   let mounted = 0;
   for (let run = 0; run < RUNS.refresh; run += 1) {
     const idleStart = await taskSeconds();
-    await page.clock.fastForward('00:20');
+    await page.clock.fastForward('00:28');
     await page.waitForTimeout(1_500);
     idles.push((await taskSeconds()) - idleStart);
     const before = await mounts();
     const start = await taskSeconds();
-    const answered = page.waitForResponse(
-      (response) =>
-        response.url().includes('/api/trpc/calendar.feed') && response.request().method() === 'GET',
-    );
-    await page.clock.fastForward('01:01');
+    const answered = polled();
+    await page.clock.fastForward('00:31');
     await answered;
     await page.waitForTimeout(1_500);
     refreshes.push((await taskSeconds()) - start);

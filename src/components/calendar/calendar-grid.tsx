@@ -16,9 +16,10 @@ import listPlugin from '@fullcalendar/list';
 import luxonPlugin from '@fullcalendar/luxon3';
 import FullCalendar from '@fullcalendar/react';
 import timeGridPlugin from '@fullcalendar/timegrid';
-import { memo, useMemo, type Ref } from 'react';
+import { memo, useEffect, useMemo, useState, type Ref } from 'react';
 import { eventTimeText, HOURS_AND_MINUTES } from './time-formats';
 import type { VisibleHours } from './visible-hours';
+import { cachedTimeZonePlugin } from './zone-offsets';
 
 /*
  * FullCalendar redraws every event whenever an option it is handed is a new object or function
@@ -26,7 +27,15 @@ import type { VisibleHours } from './visible-hours';
  * every option here is a constant, memoised on what it depends on, or a stable function calling
  * the latest handler; and the component is memoised, so a parent's re-render passes it by.
  */
-const PLUGINS = [dayGridPlugin, timeGridPlugin, listPlugin, interactionPlugin, luxonPlugin];
+// luxon for format strings; the cached time zones for every date conversion (zone-offsets.ts).
+const PLUGINS = [
+  dayGridPlugin,
+  timeGridPlugin,
+  listPlugin,
+  interactionPlugin,
+  luxonPlugin,
+  cachedTimeZonePlugin,
+];
 const HEADER_TOOLBAR = {
   left: 'prev,next today',
   center: 'title',
@@ -59,6 +68,23 @@ function markMoreLinkAsButton(arg: MoreLinkMountArg) {
   arg.el.setAttribute('role', 'button');
 }
 
+const NO_EVENTS: EventInput[] = [];
+
+/**
+ * False until the frame after the grid first drew. FullCalendar places timed events only once it
+ * has measured its time slots; events it is given before that are all built hidden and then
+ * rebuilt (for 1,000 events, every one built twice, and each forced layout paying for them). So the
+ * grid is drawn empty first, and the events follow once it has measured itself.
+ */
+function useGridMeasured(): boolean {
+  const [measured, setMeasured] = useState(false);
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => setMeasured(true));
+    return () => cancelAnimationFrame(frame);
+  }, []);
+  return measured;
+}
+
 export interface CalendarGridHandlers {
   onDatesSet(arg: DatesSetArg): void;
   onSelect(arg: DateSelectArg): void;
@@ -89,6 +115,7 @@ export const CalendarGrid = memo(function CalendarGrid({
   workingHours,
   handlers,
 }: CalendarGridProps) {
+  const measured = useGridMeasured();
   const callbacks = useMemo(
     () => ({
       datesSet: (arg: DatesSetArg) => handlers.current.onDatesSet(arg),
@@ -145,7 +172,7 @@ export const CalendarGrid = memo(function CalendarGrid({
         editable
         eventInteractive
         businessHours={businessHours}
-        events={events}
+        events={measured ? events : NO_EVENTS}
         datesSet={callbacks.datesSet}
         select={callbacks.select}
         eventClick={callbacks.eventClick}

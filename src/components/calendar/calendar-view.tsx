@@ -236,7 +236,9 @@ export function CalendarView({
       {feed.data ? <CalendarLegend calendars={feed.data.calendars} /> : null}
       <div
         className="rounded-lg border border-slate-200 bg-white p-3"
-        aria-busy={feed.isLoading || (feed.isFetching && feed.isPlaceholderData)}
+        // Busy while a new range loads (placeholder data is shown only then). Not `isFetching`:
+        // reading it re-renders the page at the start and end of every refresh, changed or not.
+        aria-busy={feed.isLoading || feed.isPlaceholderData}
       >
         <CalendarGrid
           calendarRef={calendarRef}

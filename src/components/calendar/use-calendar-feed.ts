@@ -1,6 +1,6 @@
 'use client';
 
-import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import type { UnchangedCalendarFeed, VersionedCalendarFeed } from '@/server/calendar/feed-version';
 import type { DateRange } from '@/server/time/range';
@@ -16,6 +16,27 @@ export const FEED_POLL_MS = 60_000;
 const NO_RANGE: DateRange = { from: new Date(0), to: new Date(0) };
 
 type FeedAnswer = VersionedCalendarFeed | UnchangedCalendarFeed;
+
+const spanOf = (range: DateRange) => range.to.getTime() - range.from.getTime();
+
+/**
+ * While another week (or day, or month) loads, the one before stays drawn, so paging does not
+ * flash an empty grid. Not across views: a week's items drawn in Month view, then redrawn with the
+ * month's, doubled the cost of switching to Month (issue 16); the month is drawn once, when here.
+ */
+export function keepSameSpanData<T>(span: number) {
+  return (previous: T | undefined, previousQuery: { queryKey: readonly unknown[] } | undefined) => {
+    // The hydrated first query's key may hold its dates as ISO strings.
+    const key = previousQuery?.queryKey[1] as
+      { input?: { from?: Date | string; to?: Date | string } } | undefined;
+    const held =
+      key?.input?.from && key.input.to
+        ? spanOf({ from: new Date(key.input.from), to: new Date(key.input.to) })
+        : NaN;
+    // Weeks differ by an hour across the clocks changing; months by days.
+    return Math.abs(held - span) <= 3_600_000 ? previous : undefined;
+  };
+}
 
 // Stable (module-level), so TanStack Query runs it only when the data changes.
 function asFeed(answer: FeedAnswer): VersionedCalendarFeed {
@@ -47,7 +68,7 @@ export function useCalendarFeed(range: DateRange | null) {
     },
     select: asFeed,
     enabled: range !== null,
-    placeholderData: keepPreviousData,
+    placeholderData: keepSameSpanData<FeedAnswer>(spanOf(input)),
     refetchInterval: FEED_POLL_MS,
   });
   // Placeholder data is another range's: its version says nothing about this one.

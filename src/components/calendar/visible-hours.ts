@@ -1,5 +1,5 @@
-import { DateTime } from 'luxon';
 import type { CalendarFeed } from '@/server/calendar/feed';
+import { wallClockMs } from './zone-offsets';
 
 export interface VisibleHours {
   /** FullCalendar durations, e.g. `09:00` and `17:00` (`24:00` for the end of the day). */
@@ -9,6 +9,8 @@ export interface VisibleHours {
 
 export const WHOLE_DAY: VisibleHours = { slotMinTime: '00:00', slotMaxTime: '24:00' };
 
+const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
 const hh = (hour: number) => `${String(hour).padStart(2, '0')}:00`;
 
 /**
@@ -28,13 +30,16 @@ export function visibleHours(
   };
   let first = minutes(workingHours.start);
   let last = minutes(workingHours.end);
+  // Wall times through the cached zone offsets: luxon here cost ~0.7 s for 1,000 items (issue 16).
   for (const item of items) {
-    const start = DateTime.fromJSDate(item.start, { zone });
-    const end = DateTime.fromJSDate(item.end, { zone });
+    const start = wallClockMs(zone, item.start.getTime());
+    const end = wallClockMs(zone, item.end.getTime());
+    const startDay = Math.floor(start / DAY_MS);
+    const endDay = Math.floor(end / DAY_MS);
     // Past midnight (but not ending exactly at it): both ends of the day are in use.
-    if (!start.hasSame(end, 'day') && !end.equals(start.plus({ days: 1 }).startOf('day'))) return WHOLE_DAY;
-    first = Math.min(first, start.hour * 60 + start.minute);
-    last = Math.max(last, start.hasSame(end, 'day') ? end.hour * 60 + end.minute : 24 * 60);
+    if (startDay !== endDay && end !== (startDay + 1) * DAY_MS) return WHOLE_DAY;
+    first = Math.min(first, (start - startDay * DAY_MS) / MINUTE_MS);
+    last = Math.max(last, startDay === endDay ? (end - endDay * DAY_MS) / MINUTE_MS : 24 * 60);
   }
   return { slotMinTime: hh(Math.floor(first / 60)), slotMaxTime: hh(Math.min(24, Math.ceil(last / 60))) };
 }

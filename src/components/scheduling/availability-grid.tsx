@@ -9,6 +9,7 @@ import resourceTimelinePlugin from '@fullcalendar/resource-timeline';
 import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import type { PersonAvailability } from '@/server/scheduling/contract';
 import { instantFromCalendarString } from '../calendar/wall-time';
+import { cachedTimeZonePlugin } from '../calendar/zone-offsets';
 import './availability-grid.css';
 import { toAvailabilityEvents, toResources, toSlotEvents, type RowInfo } from './grid-model';
 import { RowLabel } from './row-label';
@@ -41,7 +42,7 @@ export interface AvailabilityGridProps {
 // and a React render per block (a portal each) would cost more than the blocks themselves.
 // Module constants, so FullCalendar never sees a new option object on a re-render (it would
 // re-process its options each time: the cost the bench measures).
-const PLUGINS = [resourceTimelinePlugin, interactionPlugin, luxonPlugin];
+const PLUGINS = [resourceTimelinePlugin, interactionPlugin, luxonPlugin, cachedTimeZonePlugin];
 const HEADER_TOOLBAR = {
   left: 'prev,next today',
   center: 'title',
