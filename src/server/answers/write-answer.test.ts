@@ -8,6 +8,8 @@ import { seedConnection } from '@/tests/support/connections';
 import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
 import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
 import { startMailSink, type MailSink } from '@/tests/support/mail-sink';
+import { ProviderNotFoundError } from '@/server/providers/errors';
+import type { CalendarProvider } from '@/server/providers/types';
 import { stubProviderRegistry } from '@/tests/support/stub-providers';
 import { parseItip } from './itip-parse';
 import { writeAnswer } from './write-answer';
@@ -108,5 +110,57 @@ describe('writeAnswer without a copy of the attendee’s', () => {
       outcome: 'nothing_to_write',
     });
     expect(sink.messages).toHaveLength(before);
+  });
+
+  it('answers as without a copy when the attendee’s copy is already gone (404), instead of failing for ever', async () => {
+    const { meeting, attendeeId } = await meetingForAnswers(database.db, north, 'Declined in Outlook');
+    const tutorCalendar = await seedConnection(database.db, north.tutor, 'gone-tutor');
+    const learnerCalendar = await seedConnection(database.db, north.learner, 'gone-learner');
+    await database.db.insert(meetingLinks).values([
+      {
+        tenantId: north.tenantId,
+        meetingId: meeting.id,
+        calendarId: tutorCalendar.writableCalendarId,
+        role: 'organizer',
+        externalId: 'organiser-copy',
+        icalUid: meeting.icalUid,
+        state: 'written',
+      },
+      {
+        tenantId: north.tenantId,
+        meetingId: meeting.id,
+        calendarId: learnerCalendar.writableCalendarId,
+        role: 'attendee',
+        attendeeId,
+        externalId: 'declined-copy',
+        icalUid: meeting.icalUid,
+        state: 'written',
+      },
+    ]);
+    const asked: string[] = [];
+    // Outlook moved the declined copy to Deleted Items: answering on it again is a 404.
+    const gone = {
+      capabilities: { push: null, serverScheduling: true, freeBusyQuery: false },
+      respondToEvent(_calendar: string, externalId: string) {
+        asked.push(externalId);
+        return Promise.reject(new ProviderNotFoundError('ErrorItemNotFound', 404));
+      },
+    } as unknown as CalendarProvider;
+    const goneDeps = { ...deps(), providers: { forConnection: () => Promise.resolve(gone) } };
+    await respondToMeeting(database.db, north.learner, { id: meeting.id, response: 'accepted' }, now);
+
+    const ids = { tenantId: north.tenantId, meetingId: meeting.id, attendeeId };
+    expect(await writeAnswer(goneDeps, ids)).toEqual({
+      outcome: 'replied',
+      to: 'gone-tutor@dav.example.test',
+    });
+    expect(asked).toEqual(['declined-copy']);
+    const [mail] = await sink.waitFor(1, 'gone-tutor@dav.example.test');
+    expect(parseItip(mail?.calendar?.content ?? '', 'REPLY')).toMatchObject({
+      attendees: [{ partstat: 'ACCEPTED' }],
+    });
+    // Written: a replay neither asks the provider again nor sends a second REPLY.
+    expect(await writeAnswer(goneDeps, ids)).toMatchObject({ outcome: 'nothing_to_write' });
+    expect(asked).toHaveLength(1);
   });
 });

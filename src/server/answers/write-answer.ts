@@ -11,6 +11,7 @@ import {
   users,
 } from '@/server/db/schema';
 import { auditCalendarWrites } from '@/server/audit/calendar-writes';
+import { ProviderNotFoundError } from '@/server/providers/errors';
 import { buildItipReply } from './itip-reply';
 import type { GivenResponse } from './record-answer';
 import { attendeeDisplayName } from '@/server/meetings/attendee-name';
@@ -101,9 +102,20 @@ export async function writeAnswer(
         accountEmail: own.connection.accountEmail,
       },
     });
-    await provider.respondToEvent(own.calendarExternalId, own.externalId, response, {
-      ...(row.comment ? { comment: row.comment } : {}),
-    });
+    const onCopy = await provider
+      .respondToEvent(own.calendarExternalId, own.externalId, response, {
+        ...(row.comment ? { comment: row.comment } : {}),
+      })
+      .then(
+        () => true,
+        (error: unknown) => {
+          // Their copy is already gone (deleted, or declined in Outlook, which takes it away): there
+          // is nothing of theirs to answer on, as if they never had a copy. Retrying cannot help.
+          if (error instanceof ProviderNotFoundError) return false;
+          throw error;
+        },
+      );
+    if (!onCopy) return answerWithoutCopy(deps, organizerAddress, reply, written);
     // A CalDAV server without scheduling tells nobody: the organiser's calendar hears it by email.
     if (!provider.capabilities.serverScheduling && organizerAddress) {
       await sendReply(deps, organizerAddress, reply);
@@ -113,6 +125,16 @@ export async function writeAnswer(
     await written();
     return { outcome: 'written', calendarId: own.calendarId };
   }
+  return answerWithoutCopy(deps, organizerAddress, reply, written);
+}
+
+/** No copy of the attendee's to answer on: the organiser's calendar, if on a provider, gets a REPLY. */
+async function answerWithoutCopy(
+  deps: Deps,
+  organizerAddress: string | null,
+  reply: Parameters<typeof sendReply>[2],
+  written: () => Promise<void>,
+): Promise<WriteAnswerResult> {
   if (!organizerAddress) {
     return {
       outcome: 'nothing_to_write',

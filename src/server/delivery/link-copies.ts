@@ -14,6 +14,8 @@ import { deliveryWords } from './words';
 export interface LinkResult {
   /** Attendee copies linked for the first time (their attendee is now "in <calendar>"). */
   linkedAttendeeCopies: number;
+  /** The attendees whose copy was linked this time, for an answer given before it arrived. */
+  linkedAttendees: { meetingId: string; attendeeId: string }[];
   /** Organiser copies whose mirror row is exactly what Tandem wrote: our own echo, ignored. */
   echoes: number;
   /**
@@ -36,7 +38,12 @@ export async function linkMeetingCopies(
   ref: { tenantId: string; calendarId: string },
   at: Date,
 ): Promise<LinkResult> {
-  const result: LinkResult = { linkedAttendeeCopies: 0, echoes: 0, changedOrganizerCopies: [] };
+  const result: LinkResult = {
+    linkedAttendeeCopies: 0,
+    linkedAttendees: [],
+    echoes: 0,
+    changedOrganizerCopies: [],
+  };
   const [owner] = await db
     .select({ userId: calendarConnections.userId, provider: calendarConnections.provider })
     .from(calendars)
@@ -172,6 +179,7 @@ export async function linkMeetingCopies(
       at,
     });
     result.linkedAttendeeCopies += 1;
+    result.linkedAttendees.push({ meetingId: copy.meetingId, attendeeId: attendee.id });
   }
   return result;
 }

@@ -5,6 +5,7 @@ import { settleVanishedAttendeeCopies } from '@/server/convergence/attendee-copi
 import { convergeMeetingCopies, type ConvergeResult } from '@/server/convergence/converge-copies';
 import { applyOrganizerOccurrenceChanges } from '@/server/convergence/occurrence-exceptions';
 import { linkMeetingCopies, type LinkResult } from '@/server/delivery/link-copies';
+import { writeAnswersOntoNewCopies } from '@/server/answers/answers-onto-new-copies';
 import { CursorExpiredError, ProviderAuthRevokedError, ProviderError } from '@/server/providers/errors';
 import type { CalendarProvider } from '@/server/providers/types';
 import { type CalendarRef, loadCalendarForSync } from './calendar-for-sync';
@@ -64,6 +65,7 @@ export async function syncCalendar(deps: SyncDeps, ref: CalendarRef): Promise<Sy
           );
     // Once per run, after every page: copies of meetings are linked, our own echoes recognised.
     if (result.upserted > 0) result.links = await linkMeetingCopies(db, ref, deps.now());
+    if (result.links) await writeAnswersOntoNewCopies(deps, ref.tenantId, result.links.linkedAttendees);
     // Meetings follow what their organiser changed in this calendar, before answers are read
     // from the copies, so a move's reset does not undo the answers given since.
     result.converged = await convergeMeetingCopies(deps, ref, result.links);

@@ -1,0 +1,70 @@
+/**
+ * The model of the randomized convergence run: what should be true of each meeting once
+ * everything has synced.
+ */
+import type { AttendeeResponse } from '@/server/providers/types';
+import type { LearnerRole, TenantKind } from '@/tests/support/convergence-world';
+
+export interface Fields {
+  title: string;
+  location: string | null;
+  startsAt: number;
+  endsAt: number;
+}
+
+export interface ModelMeeting {
+  id: string;
+  icalUid: string;
+  tenant: TenantKind;
+  fields: Fields;
+  status: 'scheduled' | 'cancelled';
+  attendees: Set<LearnerRole>;
+  /**
+   * `unknown`: invited again after being removed — whether their earlier answer comes back from the
+   * organiser's copy is an open question (see the report), so it is not asserted until they answer.
+   */
+  answers: Map<LearnerRole, AttendeeResponse | 'unknown'>;
+  /** Learners removed from this meeting at some point. */
+  everRemoved: Set<LearnerRole>;
+  /** Learners who answered in their own calendar since it was last synced. */
+  unsyncedAnswers: Set<LearnerRole>;
+  /**
+   * Learners who deleted their copy, or declined in Outlook (which removes it): shown declined;
+   * whether a later update puts it back is not asserted.
+   */
+  removedCopy: Set<LearnerRole>;
+  /** A change the organiser made in their own calendar that no sync has brought in yet. */
+  pending: { fields: Fields; deleted: boolean } | null;
+  /** The operations that acted on it (index: kind), for the failure message. */
+  history: string[];
+}
+
+export interface Model {
+  meetings: ModelMeeting[];
+  /** Attendee-side actions not synced yet, per tenant: a sync then is not an echo. */
+  unsynced: Set<TenantKind>;
+}
+
+export function live(model: Model, m: number): ModelMeeting | null {
+  const scheduled = model.meetings.filter((meeting) => meeting.status === 'scheduled');
+  return scheduled.length === 0 ? null : scheduled[m % scheduled.length]!;
+}
+
+/** The organiser's calendar was synced: their unsynced changes become the meeting's. */
+export function organizerSynced(model: Model, tenant: TenantKind) {
+  for (const meeting of model.meetings) {
+    if (meeting.tenant !== tenant || !meeting.pending) continue;
+    const { fields, deleted } = meeting.pending;
+    if (deleted) meeting.status = 'cancelled';
+    // A move there keeps the answers the organiser's copy still shows (the provider's word,
+    // organizer-changes.ts); Google and Graph keep them on the organiser's own move.
+    else meeting.fields = fields;
+    meeting.pending = null;
+  }
+}
+
+export function resetAnswers(meeting: ModelMeeting) {
+  for (const who of meeting.attendees)
+    if (!meeting.removedCopy.has(who) && meeting.answers.get(who) !== 'unknown')
+      meeting.answers.set(who, 'needs_action');
+}

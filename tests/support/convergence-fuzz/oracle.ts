@@ -1,0 +1,124 @@
+/**
+ * The oracle of the randomized convergence run: after settling, Tandem, every organiser's copy and
+ * every attendee's copy agree with the model, one copy per calendar.
+ */
+import { expect } from 'vitest';
+import { getMeeting } from '@/server/meetings/queries';
+import type { ProviderEvent } from '@/server/providers/types';
+import {
+  LEARNERS,
+  copiesOf,
+  liveEvents,
+  meetingUids,
+  type ConnectedCalendar,
+  type TenantKind,
+  type WorldTenant,
+} from '@/tests/support/convergence-world';
+import type { DeliveryTestbed } from '@/tests/support/delivery-testbed';
+import type { Model, ModelMeeting } from './model';
+
+export async function expectConverged(
+  t: DeliveryTestbed,
+  model: Model,
+  tenants: Map<TenantKind, WorldTenant>,
+) {
+  for (const tenant of tenants.values()) {
+    const events = new Map<ConnectedCalendar, ProviderEvent[]>();
+    for (const calendar of tenant.calendars) events.set(calendar, await liveEvents(calendar));
+    for (const meeting of model.meetings.filter((candidate) => candidate.tenant === tenant.kind)) {
+      const where = `meeting ${meeting.id} (${tenant.kind}; ops ${meeting.history.join(' ')})`;
+      const view = await getMeeting(t.database.db, tenant.tutor, meeting.id);
+      const uids = await meetingUids(t, meeting.id, meeting.icalUid);
+      const copiesIn = (calendar: ConnectedCalendar) =>
+        copiesOf(events.get(calendar) ?? [], meeting.id, uids);
+      const inTandem = {
+        status: view.status,
+        title: view.title,
+        startsAt: view.startsAt.getTime(),
+        endsAt: view.endsAt.getTime(),
+      };
+      expect(
+        {
+          status: view.status,
+          title: view.title,
+          startsAt: view.startsAt.getTime(),
+          endsAt: view.endsAt.getTime(),
+          attendees: view.attendees.map((attendee) => attendee.userId).sort(),
+        },
+        `${where} in Tandem ${JSON.stringify(inTandem)}, model ${JSON.stringify({ status: meeting.status, ...meeting.fields })}`,
+      ).toEqual({
+        status: meeting.status,
+        title: meeting.fields.title,
+        startsAt: meeting.fields.startsAt,
+        endsAt: meeting.fields.endsAt,
+        attendees: [...meeting.attendees].map((who) => tenant.learners[who].userId).sort(),
+      });
+      if (meeting.status === 'scheduled') {
+        const answers = Object.fromEntries(
+          [...meeting.attendees]
+            .filter((who) => meeting.answers.get(who) !== 'unknown')
+            .map((who) => [
+              who,
+              view.attendees.find((attendee) => attendee.userId === tenant.learners[who].userId)?.response,
+            ]),
+        );
+        const wanted = Object.fromEntries([...meeting.answers].filter(([, answer]) => answer !== 'unknown'));
+        expect(
+          answers,
+          `${where}: answers in Tandem ${JSON.stringify(answers)}, model ${JSON.stringify(wanted)}`,
+        ).toEqual(wanted);
+      }
+
+      const organizerCopies = copiesIn(tenant.organizerCalendar);
+      if (meeting.status === 'cancelled') {
+        expect(organizerCopies, `${where}: organiser copy of a cancelled meeting`).toHaveLength(0);
+      } else {
+        expect(
+          organizerCopies,
+          `${where}: one organiser copy (${JSON.stringify(view.organizerCopy)})`,
+        ).toHaveLength(1);
+        expectCopy(organizerCopies[0]!, meeting, `${where}: organiser copy`);
+      }
+      for (const who of LEARNERS) {
+        const calendar = tenant.learnerCalendars[who];
+        const found = copiesIn(calendar);
+        const label = `${where}: ${who}'s copy (${calendar.kind})`;
+        if (meeting.status === 'cancelled' || !meeting.attendees.has(who)) {
+          expect(found, `${label} should be gone`).toHaveLength(0);
+        } else if (meeting.removedCopy.has(who)) {
+          expect(found.length, `${label}: at most one`).toBeLessThanOrEqual(1);
+        } else {
+          expect(found, `${label}: exactly one`).toHaveLength(1);
+          expectCopy(found[0]!, meeting, label);
+          const self = found[0]!.attendees.find((attendee) => attendee.isSelf);
+          const answer = meeting.answers.get(who);
+          if (self && answer !== 'unknown')
+            expect(self.response, `${label}: own answer; runs ${runsAbout(t, meeting.id)}`).toBe(answer);
+        }
+      }
+    }
+  }
+}
+
+/** The job runs that acted on one meeting, for a failure message. */
+function runsAbout(t: DeliveryTestbed, meetingId: string): string {
+  return t.driver.runs
+    .filter((run) => (run.event.data as { meetingId?: unknown }).meetingId === meetingId)
+    .map(
+      (run) =>
+        `${run.functionId}(${JSON.stringify(run.event.data)}):${run.status}:${run.attempts}:${JSON.stringify(run.result ?? String(run.error)).slice(0, 300)}`,
+    )
+    .join('\n');
+}
+
+function expectCopy(copy: ProviderEvent, meeting: ModelMeeting, label: string) {
+  if (copy.time.kind !== 'timed') throw new Error(`${label} is not timed`);
+  expect(
+    { title: copy.title, startsAt: copy.time.start.getTime(), endsAt: copy.time.end.getTime() },
+    label,
+  ).toEqual({
+    title: meeting.fields.title,
+    startsAt: meeting.fields.startsAt,
+    endsAt: meeting.fields.endsAt,
+  });
+}
