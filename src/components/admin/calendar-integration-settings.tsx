@@ -8,7 +8,7 @@ import { StatusMessage } from '@/components/ui/status-message';
 import { PROVIDER_LABELS } from '@/server/providers/labels';
 import { useTRPC } from '@/trpc/react';
 
-const PROVIDERS = ['google', 'microsoft', 'icloud', 'caldav'] as const;
+const PROVIDERS = ['google', 'microsoft', 'icloud', 'caldav', 'ews'] as const;
 
 export function CalendarIntegrationSettings() {
   const trpc = useTRPC();
