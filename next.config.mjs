@@ -5,13 +5,16 @@ const nextConfig = {
   // PGlite ships a WebAssembly build of PostgreSQL and its data files; argon2 is a native addon.
   // Bundling either breaks them, so Node loads them from node_modules at run time. The mail
   // libraries (inbound SMTP listener, MIME parsing) are plain Node code with lazy requires: loaded
-  // the same way, they stay the one copy Node has.
+  // the same way, they stay the one copy Node has. The EWS client's transport (@ewsjs/xhr) pulls
+  // in a cookie agent with an optional `require('deasync')` the bundler cannot resolve.
   serverExternalPackages: [
     '@electric-sql/pglite',
     '@node-rs/argon2',
     'smtp-server',
     'mailparser',
     'nodemailer',
+    'ews-javascript-api',
+    '@ewsjs/xhr',
   ],
   poweredByHeader: false,
   devIndicators: false,

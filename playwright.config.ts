@@ -2,6 +2,7 @@ import { defineConfig } from '@playwright/test';
 import {
   E2E_APP_URL,
   E2E_ENCRYPTION_KEYS,
+  E2E_EWS_PORT,
   E2E_GOOGLE_PORT,
   E2E_GOOGLE_SMTP_PORT,
   E2E_GOOGLE_URL,
@@ -75,7 +76,7 @@ export default defineConfig({
       },
     },
     {
-      // The Google and Microsoft emulators, seeded with emulators/seed/demo.json (as in the demo).
+      // The Google, Microsoft and Exchange Server (EWS) emulators, seeded with emulators/seed/demo.json (as in the demo).
       command: 'npx tsx emulators/start.ts',
       url: `${E2E_GOOGLE_URL}/__control/google/accounts`,
       timeout: 60_000,
@@ -86,6 +87,7 @@ export default defineConfig({
         GOOGLE_EMULATOR_PORT: String(E2E_GOOGLE_PORT),
         MICROSOFT_EMULATOR_PORT: String(E2E_MICROSOFT_PORT),
         MICROSOFT_AUTHORITY_PORT: String(E2E_MICROSOFT_AUTHORITY_PORT),
+        EWS_EMULATOR_PORT: String(E2E_EWS_PORT),
         GOOGLE_EMULATOR_SMTP_PORT: String(E2E_GOOGLE_SMTP_PORT),
         MICROSOFT_EMULATOR_SMTP_PORT: String(E2E_MICROSOFT_SMTP_PORT),
         EMULATOR_SMTP_RELAY_URL: E2E_SMTP_URL,

@@ -7,7 +7,8 @@ export async function signIn(page: Page, email: string, password = E2E_PASSWORD)
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { name: 'Calendar', level: 1 })).toBeVisible();
+  // The first sign-in of a run also compiles the Calendar page in `next dev`: slow on a loaded machine.
+  await expect(page.getByRole('heading', { name: 'Calendar', level: 1 })).toBeVisible({ timeout: 90_000 });
 }
 
 export async function signOut(page: Page): Promise<void> {

@@ -69,10 +69,10 @@ function at(value: unknown, ...path: string[]): Xml {
 const calendar = { 't:DistinguishedFolderId': { '@_Id': 'calendar' } };
 
 describe('EWS emulator fidelity', () => {
-  it('refuses missing or wrong credentials with HTTP 401 and a Basic challenge (IIS, before EWS runs)', async () => {
+  it('refuses missing or wrong credentials with HTTP 401 offering NTLM and Basic (IIS, before EWS runs)', async () => {
     const refused = await soap({ 'm:GetFolder': {} }, { password: 'wrong' });
     expect(refused.status).toBe(401);
-    expect(refused.headers.get('www-authenticate')).toMatch(/^Basic/);
+    expect(refused.headers.get('www-authenticate')).toMatch(/^NTLM, Basic realm=/);
   });
 
   it('SyncFolderItems: no SyncState syncs everything as Create, returns a SyncState; a forged one is ErrorInvalidSyncStateData', async () => {

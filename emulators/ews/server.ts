@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { Hono } from 'hono';
+import type { Socket } from 'node:net';
+import type { HttpBindings } from '@hono/node-server';
+import { Hono, type Context } from 'hono';
 import { resolveSeed, loadSeedFile, type SeedFileInput } from '../shared/seed';
 import { listen } from '../shared/http-server';
 import { ImipMailer, type OutboundImip } from '../shared/imip-mail';
@@ -17,12 +19,13 @@ import {
   text,
   type XmlNode,
 } from './soap';
+import { challengeMessage, newServerChallenge, parseNtlmHeader, verifyNtlmV2 } from './ntlm';
 import { EwsError, EwsStore } from './store';
 import type { MailboxRecord } from './store-types';
 
 /**
  * The Exchange Web Services emulator (Exchange Server 2016/2019 on premises): SOAP 1.1 over
- * HTTPS at `/EWS/Exchange.asmx`, with the Microsoft emulator's fixture certificate, Basic
+ * HTTPS at `/EWS/Exchange.asmx`, with the Microsoft emulator's fixture certificate, Basic and NTLM
  * authentication, impersonation, and fault injection. Dev, demo and test tool only.
  */
 
@@ -62,6 +65,8 @@ export interface EwsEmulator {
   close(): Promise<void>;
 }
 
+type NodeEnv = { Bindings: HttpBindings };
+
 const CERT_DIR = new URL('../microsoft/certs/', import.meta.url);
 export const DEMO_SEED_PATH = new URL('../seed/demo.json', import.meta.url).pathname;
 
@@ -69,18 +74,61 @@ function xml(body: string, status = 200): Response {
   return new Response(body, { status, headers: { 'content-type': 'text/xml; charset=utf-8' } });
 }
 
-/** `Basic base64(user:password)`; the user may be the address or `DOMAIN\user` (its local part). */
-function authenticate(store: EwsStore, header: string | undefined): MailboxRecord | null {
-  if (!header?.startsWith('Basic ')) return null;
+/** A mailbox by the user name people sign in with: the address, `DOMAIN\user` or the local part. */
+function mailboxOfUser(store: EwsStore, user: string): MailboxRecord | undefined {
+  const name = user.toLowerCase().includes('\\') ? user.toLowerCase().split('\\')[1]! : user.toLowerCase();
+  return (
+    store.mailbox(name) ??
+    [...store.mailboxes.values()].find((candidate) => candidate.email.split('@')[0] === name)
+  );
+}
+
+/** `Basic base64(user:password)`. */
+function authenticateBasic(store: EwsStore, header: string): MailboxRecord | null {
   const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  const user = decoded.slice(0, colon).toLowerCase();
-  const password = decoded.slice(colon + 1);
-  const name = user.includes('\\') ? user.split('\\')[1]! : user;
-  const mailbox =
-    store.mailbox(name) ??
-    [...store.mailboxes.values()].find((candidate) => candidate.email.split('@')[0] === name);
-  return mailbox && mailbox.password === password ? mailbox : null;
+  const mailbox = mailboxOfUser(store, decoded.slice(0, colon));
+  return mailbox && mailbox.password === decoded.slice(colon + 1) ? mailbox : null;
+}
+
+/** IIS's bare 401, before EWS runs, offering the schemes the virtual directory allows. */
+function unauthorized(ntlmChallenge?: string): Response {
+  const headers = new Headers({ 'content-type': 'text/html' });
+  if (ntlmChallenge) headers.append('www-authenticate', ntlmChallenge);
+  else {
+    headers.append('www-authenticate', 'NTLM');
+    headers.append('www-authenticate', 'Basic realm="exchange"');
+  }
+  return new Response('401 - Unauthorized: Access is denied due to invalid credentials.', {
+    status: 401,
+    headers,
+  });
+}
+
+/**
+ * The caller's mailbox, or the 401 to answer: Basic on any request; NTLM's Type 1 gets the
+ * Type 2 challenge, kept for this connection, and the Type 3 that follows on it is checked
+ * against it (emulators/ews/ntlm.ts).
+ */
+function authenticate(
+  store: EwsStore,
+  challenges: WeakMap<Socket, Buffer>,
+  socket: Socket,
+  header: string | undefined,
+): MailboxRecord | Response {
+  if (header?.startsWith('Basic ')) return authenticateBasic(store, header) ?? unauthorized();
+  if (!header || !/^NTLM /i.test(header)) return unauthorized();
+  const message = parseNtlmHeader(header);
+  if (message.type === 1) {
+    const challenge = newServerChallenge();
+    challenges.set(socket, challenge);
+    return unauthorized(challengeMessage(challenge));
+  }
+  const challenge = challenges.get(socket);
+  challenges.delete(socket);
+  if (message.type !== 3 || !challenge) return unauthorized();
+  const mailbox = mailboxOfUser(store, message.user);
+  return mailbox && verifyNtlmV2(message, mailbox.password, challenge) ? mailbox : unauthorized();
 }
 
 /** `t:ExchangeImpersonation`: act as another mailbox, if the caller holds the role for its domain. */
@@ -122,7 +170,7 @@ export async function startEwsEmulator(options: EwsEmulatorOptions = {}): Promis
   let faults: EwsFault[] = [];
   const counts = new Map<string, number>();
 
-  const app = new Hono();
+  const app = new Hono<NodeEnv>();
   app.post('/__control/faults', async (c) => {
     const body = (await c.req.json()) as Partial<EwsFault>;
     faults.push({ kind: 'status', times: 1, ...body });
@@ -139,15 +187,18 @@ export async function startEwsEmulator(options: EwsEmulatorOptions = {}): Promis
     return c.json({ ok: true });
   });
 
+  const challenges = new WeakMap<Socket, Buffer>();
+  const callerOf = (c: Context<NodeEnv>) =>
+    authenticate(store, challenges, c.env.incoming.socket, c.req.header('authorization'));
+  // NTLM clients (@ewsjs/xhr) send their Type 1 message on a GET before the SOAP POST.
+  app.get('/EWS/Exchange.asmx', (c) => {
+    const caller = callerOf(c);
+    return caller instanceof Response ? caller : c.text('Exchange Web Services');
+  });
+
   app.post('/EWS/Exchange.asmx', async (c) => {
-    const caller = authenticate(store, c.req.header('authorization'));
-    if (!caller) {
-      // IIS answers 401 before EWS runs, offering the schemes the virtual directory allows.
-      return new Response('401 - Unauthorized: Access is denied due to invalid credentials.', {
-        status: 401,
-        headers: { 'www-authenticate': 'Basic realm="exchange"', 'content-type': 'text/html' },
-      });
-    }
+    const caller = callerOf(c);
+    if (caller instanceof Response) return caller;
     let request;
     try {
       request = parseSoapRequest(await c.req.text());
@@ -174,10 +225,8 @@ export async function startEwsEmulator(options: EwsEmulatorOptions = {}): Promis
           500,
         );
       }
-      return new Response(fault.status === 401 ? '401 - Unauthorized' : 'Service Unavailable', {
-        status: fault.status ?? 503,
-        headers: fault.status === 401 ? { 'www-authenticate': 'Basic realm="exchange"' } : {},
-      });
+      if (fault.status === 401) return unauthorized();
+      return new Response('Service Unavailable', { status: fault.status ?? 503 });
     }
     try {
       const mailbox = actingMailbox(store, caller, request.header);

@@ -59,6 +59,14 @@ const ATTACKS: Record<string, (target: Target) => unknown[]> = {
       password: 'intruder-password',
     },
   ],
+  'connections.connectExchange': () => [
+    {
+      serverUrl: 'https://mail.example.test/',
+      email: 'intruder@example.test',
+      password: 'intruder-password',
+      auth: 'basic',
+    },
+  ],
   'connections.updateCalendar': ({ victimConnection, intruderConnection }) => [
     { calendarId: victimConnection.writableCalendarId, show: false, busy: false },
     { calendarId: victimConnection.readOnlyCalendarId, isWriteTarget: true },

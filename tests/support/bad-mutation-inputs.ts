@@ -76,6 +76,14 @@ const validCalDav = () => ({
   password: 'app-password',
 });
 
+const validExchange = () => ({
+  serverUrl: 'https://mail.example.test/',
+  email: 'learner@example.test',
+  username: 'EXAMPLE\\learner',
+  password: 'windows-password',
+  auth: 'ntlm',
+});
+
 /** Every mutation of the router, keyed by path, with its bad inputs by name. */
 export const BAD_MUTATION_INPUTS: Record<string, MutationCases> = {
   'connections.connectCalDav': {
@@ -100,6 +108,27 @@ export const BAD_MUTATION_INPUTS: Record<string, MutationCases> = {
         username: 'ann@icloud.test',
         password: STUB_WRONG_PASSWORD,
       }),
+    },
+  },
+  'connections.connectExchange': {
+    as: 'learner',
+    valid: validExchange,
+    bad: {
+      'unknown authentication': () => ({ ...validExchange(), auth: 'kerberos' }),
+      'without a server address': () => without(validExchange(), 'serverUrl'),
+      'server address that is not a URL': () => ({ ...validExchange(), serverUrl: 'mail server' }),
+      'script server address': () => ({ ...validExchange(), serverUrl: 'javascript:alert(1)' }),
+      '10 kB server address': () => ({
+        ...validExchange(),
+        serverUrl: `https://mail.example.test/${TEN_KB}`,
+      }),
+      'email that is not an address': () => ({ ...validExchange(), email: 'learner' }),
+      'user name with a NUL byte': () => ({ ...validExchange(), username: 'ann\u0000' }),
+      '10 kB user name': () => ({ ...validExchange(), username: TEN_KB }),
+      'missing password': () => without(validExchange(), 'password'),
+      '10 kB password': () => ({ ...validExchange(), password: TEN_KB }),
+      'an unknown field': () => ({ ...validExchange(), impersonate: 'boss@example.test' }),
+      'password the server refuses': () => ({ ...validExchange(), password: STUB_WRONG_PASSWORD }),
     },
   },
   'connections.updateCalendar': {

@@ -7,16 +7,17 @@ import {
   calendars,
   externalEvents,
   syncCursors,
+  CONNECTION_PROVIDERS,
   tenants,
   type ConnectionProvider,
 } from '@/server/db/schema';
 import { TEST_KEY_RING } from './api';
 
-/** Turns the tenant's calendar integration on (with the given providers allowed, default all four). */
+/** Turns the tenant's calendar integration on (with the given providers allowed, default all). */
 export async function enableCalendarIntegration(
   db: Database,
   tenantId: string,
-  allowedProviders: ConnectionProvider[] = ['google', 'microsoft', 'icloud', 'caldav'],
+  allowedProviders: ConnectionProvider[] = [...CONNECTION_PROVIDERS],
 ): Promise<void> {
   await db
     .update(tenants)

@@ -15,6 +15,7 @@ import { calendarConnections, type ConnectionProvider } from '@/server/db/schema
 import { createEnterpriseAccess, type EnterpriseAccess } from '@/server/enterprise/access';
 import { enterpriseProviderFor } from '@/server/enterprise/member-provider';
 import { createCalDavProvider, type AddressPolicy } from '@/server/providers/caldav';
+import { createEwsProvider } from '@/server/providers/ews';
 import { googleEndpointsAt } from '@/server/providers/google/config';
 import { createGoogleProvider } from '@/server/providers/google/provider';
 import type { CalendarProvider, OAuthTokens } from '@/server/providers/types';
@@ -23,7 +24,7 @@ import type { SyncDeps } from '@/server/sync/deps';
 
 /**
  * A ProviderRegistry for tests: the real adapters, pointed at the in-process emulators (and a
- * Radicale for CalDAV rows, whose server URL is in the credentials), built from connection rows
+ * Radicale for CalDAV rows and an EWS emulator for Exchange rows, whose addresses are in the credentials), built from connection rows
  * whose credentials are encrypted with a test key ring, the way the app stores them. Refreshed
  * tokens are written back encrypted, as the app's registry does.
  */
@@ -89,6 +90,18 @@ export function createEmulatorRegistry(options: EmulatorRegistryOptions): Emulat
           password,
           email,
           addressPolicy,
+          ...(pageSize ? { pageSize } : {}),
+        });
+      }
+      if (credentials.kind === 'ews') {
+        // The EWS emulator's address is in the credentials, like a CalDAV server's.
+        const { endpoint, username, password, auth, email } = credentials;
+        return createEwsProvider({
+          endpoint,
+          username,
+          password,
+          auth,
+          email,
           ...(pageSize ? { pageSize } : {}),
         });
       }

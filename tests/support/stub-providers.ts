@@ -4,7 +4,7 @@ import type { KeyRing } from '@/server/crypto/secrets';
 import { ProviderAuthRevokedError, ProviderUnavailableError } from '@/server/providers/errors';
 import type { CalendarProvider, ProviderCalendar } from '@/server/providers/types';
 
-/** The password the stub's CalDAV servers refuse. */
+/** The password the stub's CalDAV and Exchange servers refuse. */
 export const STUB_WRONG_PASSWORD = 'wrong-password';
 
 const STUB_CALENDAR: ProviderCalendar = {
@@ -17,7 +17,7 @@ const STUB_CALENDAR: ProviderCalendar = {
 };
 
 /**
- * For the API suites, which call every procedure but reach no real server: CalDAV connections
+ * For the API suites, which call every procedure but reach no real server: CalDAV and EWS connections
  * list one calendar (or refuse STUB_WRONG_PASSWORD); anything else is unreachable. Tests of the
  * connections themselves use the real registry against the emulators and Radicale.
  */
@@ -31,7 +31,7 @@ export function stubProviderRegistry(keys: KeyRing): ProviderRegistry {
         kind: connection.provider,
         capabilities: { push: null, serverScheduling: false, freeBusyQuery: false },
         async listCalendars() {
-          if (credentials.kind !== 'caldav') return unreachable();
+          if (credentials.kind !== 'caldav' && credentials.kind !== 'ews') return unreachable();
           if (credentials.password === STUB_WRONG_PASSWORD)
             throw new ProviderAuthRevokedError('401 Unauthorized', 401);
           return [STUB_CALENDAR];

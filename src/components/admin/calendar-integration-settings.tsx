@@ -8,7 +8,7 @@ import { StatusMessage } from '@/components/ui/status-message';
 import { PROVIDER_LABELS } from '@/server/providers/labels';
 import { useTRPC } from '@/trpc/react';
 
-const PROVIDERS = ['google', 'microsoft', 'icloud', 'caldav'] as const;
+const PROVIDERS = ['google', 'microsoft', 'icloud', 'caldav', 'ews'] as const;
 const UNANSWERED_CHOICES = [
   { value: 'tentative', label: 'Tentative', hint: 'suggested times avoid them where they can' },
   { value: 'busy', label: 'Busy', hint: 'suggested times never fall on them' },

@@ -21,6 +21,15 @@ export const connectionCredentialsSchema = z.discriminatedUnion('kind', [
     password: z.string().min(1),
     email: z.string().nullable(),
   }),
+  /** Exchange Server on premises: the EWS endpoint and the mailbox's Windows credentials. */
+  z.object({
+    kind: z.literal('ews'),
+    endpoint: z.url(),
+    username: z.string().min(1),
+    password: z.string().min(1),
+    auth: z.enum(['basic', 'ntlm']),
+    email: z.email(),
+  }),
   /** A tenant-owned connection: the tenant's enterprise access acting as `subject` (enterprise/). */
   z.object({ kind: z.literal('enterprise'), subject: z.string().min(3) }),
 ]);

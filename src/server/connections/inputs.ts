@@ -29,6 +29,26 @@ export const calDavConnectSchema = z
   });
 export type CalDavConnectInput = z.output<typeof calDavConnectSchema>;
 
+/**
+ * Exchange Server on premises: the EWS address (or just the server's, `https://mail.example.org`),
+ * the mailbox's email address, the Windows user name (`DOMAIN\user` or `user@domain`; the email
+ * address when left empty) and password, and how the server authenticates.
+ */
+export const exchangeConnectSchema = z.strictObject({
+  serverUrl: z
+    .url({ protocol: /^https?$/, error: 'Enter the server address, starting with https://' })
+    .max(2000, 'The server address is too long'),
+  email: z.email('Enter the email address of the mailbox').max(320, 'The email address is too long'),
+  username: storableText()
+    .trim()
+    .max(320, 'The user name is too long')
+    .regex(NO_CONTROL_CHARACTERS, 'The user name contains invalid characters')
+    .optional(),
+  password: storableText().min(1, 'Enter the password').max(1000, 'The password is too long'),
+  auth: z.enum(['basic', 'ntlm'], 'Choose Basic or NTLM authentication'),
+});
+export type ExchangeConnectInput = z.output<typeof exchangeConnectSchema>;
+
 export const calendarPreferencesSchema = z
   .strictObject({
     calendarId: z.uuid('Choose a calendar'),

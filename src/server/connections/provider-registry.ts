@@ -11,6 +11,7 @@ import {
 import type { EnterpriseAccess } from '@/server/enterprise/access';
 import { enterpriseProviderFor } from '@/server/enterprise/member-provider';
 import { ProviderUnavailableError } from '@/server/providers/errors';
+import { createEwsProvider } from '@/server/providers/ews';
 import { createGoogleProvider } from '@/server/providers/google';
 import { createMicrosoftProvider } from '@/server/providers/microsoft';
 import type { AccountKind, CalendarProvider, OAuthTokens, TokensRefreshed } from '@/server/providers/types';
@@ -123,6 +124,14 @@ export function createProviderRegistry(settings: ProviderRegistrySettings): Prov
           ...(settings.caldavResolver ? { resolver: settings.caldavResolver } : {}),
           ...(settings.caldavFetch ? { fetch: settings.caldavFetch } : {}),
         });
+      }
+      if (credentials.kind === 'ews') {
+        if (connection.provider !== 'ews')
+          throw new Error(
+            `connection ${connection.id}: EWS credentials on a ${connection.provider} connection`,
+          );
+        const { endpoint, username, password, auth, email } = credentials;
+        return createEwsProvider({ endpoint, username, password, auth, email });
       }
 
       if (connection.provider !== 'google' && connection.provider !== 'microsoft') {

@@ -24,6 +24,7 @@ const CALENDAR_NAMES: Record<ConnectionProvider, string> = {
   microsoft: 'Outlook',
   icloud: 'iCloud',
   caldav: 'CalDAV',
+  ews: 'Exchange',
 };
 
 /** Links Tandem writes: the organiser's copy, or a copy it placed itself. */

@@ -36,8 +36,8 @@ const attendeeOn = (calendar: Calendar): AttendeeForDelivery => ({
   writeTarget: calendar === 'none' || calendar === 'guest' ? null : target(calendar, `sam@${calendar}.test`),
 });
 
-const ORGANIZERS = ['google', 'microsoft', 'icloud', 'caldav', 'none'] as const;
-const ATTENDEES = ['google', 'microsoft', 'icloud', 'caldav', 'none', 'guest'] as const;
+const ORGANIZERS = ['google', 'microsoft', 'icloud', 'caldav', 'ews', 'none'] as const;
+const ATTENDEES = ['google', 'microsoft', 'icloud', 'caldav', 'ews', 'none', 'guest'] as const;
 
 /** The table in DESIGN.md §4 rule 3, written out: organiser → attendee → [method, Tandem emails iMIP, links]. */
 const EXPECTED: Record<(typeof ORGANIZERS)[number], Record<Calendar, [string, boolean, boolean]>> = {
@@ -46,6 +46,7 @@ const EXPECTED: Record<(typeof ORGANIZERS)[number], Record<Calendar, [string, bo
     microsoft: ['organizer_provider', false, false],
     icloud: ['organizer_provider', false, false],
     caldav: ['tandem_copy', false, false],
+    ews: ['organizer_provider', false, false],
     none: ['organizer_provider', false, true],
     guest: ['organizer_provider', false, true],
   },
@@ -54,6 +55,7 @@ const EXPECTED: Record<(typeof ORGANIZERS)[number], Record<Calendar, [string, bo
     microsoft: ['organizer_provider', false, false],
     icloud: ['organizer_provider', false, false],
     caldav: ['tandem_copy', false, false],
+    ews: ['organizer_provider', false, false],
     none: ['organizer_provider', false, true],
     guest: ['organizer_provider', false, true],
   },
@@ -62,6 +64,17 @@ const EXPECTED: Record<(typeof ORGANIZERS)[number], Record<Calendar, [string, bo
     microsoft: ['organizer_provider', false, false],
     icloud: ['organizer_provider', false, false],
     caldav: ['tandem_copy', false, false],
+    ews: ['organizer_provider', false, false],
+    none: ['organizer_provider', false, true],
+    guest: ['organizer_provider', false, true],
+  },
+  // Exchange Server invites like Google and Microsoft: its own mail, iMIP beyond its mailboxes.
+  ews: {
+    google: ['organizer_provider', false, false],
+    microsoft: ['organizer_provider', false, false],
+    icloud: ['organizer_provider', false, false],
+    caldav: ['tandem_copy', false, false],
+    ews: ['organizer_provider', false, false],
     none: ['organizer_provider', false, true],
     guest: ['organizer_provider', false, true],
   },
@@ -70,6 +83,7 @@ const EXPECTED: Record<(typeof ORGANIZERS)[number], Record<Calendar, [string, bo
     microsoft: ['tandem_email', true, false],
     icloud: ['tandem_email', true, false],
     caldav: ['tandem_copy', false, false],
+    ews: ['tandem_email', true, false],
     none: ['tandem_email', true, true],
     guest: ['tandem_email', true, true],
   },
@@ -78,6 +92,7 @@ const EXPECTED: Record<(typeof ORGANIZERS)[number], Record<Calendar, [string, bo
     microsoft: ['tandem_email', true, false],
     icloud: ['tandem_email', true, false],
     caldav: ['tandem_copy', false, false],
+    ews: ['tandem_email', true, false],
     none: ['tandem_email', true, true],
     guest: ['tandem_email', true, true],
   },

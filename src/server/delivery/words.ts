@@ -10,6 +10,7 @@ const SHORT_NAMES: Record<ConnectionProvider, string> = {
   microsoft: 'Outlook',
   icloud: 'iCloud',
   caldav: 'their CalDAV calendar',
+  ews: 'Exchange',
 };
 
 const SERVICE_NAMES: Record<ConnectionProvider, string> = {
@@ -17,6 +18,7 @@ const SERVICE_NAMES: Record<ConnectionProvider, string> = {
   microsoft: 'Outlook',
   icloud: 'iCloud',
   caldav: 'the CalDAV server',
+  ews: 'Exchange Server',
 };
 
 export const deliveryWords = {

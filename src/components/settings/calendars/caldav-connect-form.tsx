@@ -1,12 +1,13 @@
 'use client';
 
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
 import { Alert } from '@/components/ui/alert';
-import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
 import { useTRPC } from '@/trpc/react';
 import { AppSpecificPasswordSteps } from './app-specific-password-steps';
+import { ConnectFormActions } from './form-actions';
+import { useAfterConnect } from './use-connected';
 
 export type CalDavKind = 'icloud' | 'caldav';
 
@@ -19,16 +20,8 @@ interface CalDavConnectFormProps {
 /** Apple iCloud (Apple ID + app-specific password) or any CalDAV server (URL, user name, password). */
 export function CalDavConnectForm({ kind, onConnected, onCancel }: CalDavConnectFormProps) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const connect = useMutation(
-    trpc.connections.connectCalDav.mutationOptions({
-      onSuccess: async () => {
-        await queryClient.invalidateQueries({ queryKey: trpc.connections.pathKey() });
-        await queryClient.invalidateQueries({ queryKey: trpc.calendar.pathKey() });
-        onConnected();
-      },
-    }),
-  );
+  const afterConnect = useAfterConnect(onConnected);
+  const connect = useMutation(trpc.connections.connectCalDav.mutationOptions({ onSuccess: afterConnect }));
   const fieldErrors = connect.error?.data?.zodError?.fieldErrors ?? {};
 
   function submit(event: FormEvent<HTMLFormElement>) {
@@ -76,14 +69,7 @@ export function CalDavConnectForm({ kind, onConnected, onCancel }: CalDavConnect
         hint={kind === 'icloud' ? 'Not your Apple ID password: the one you created for Tandem.' : undefined}
         error={fieldErrors.password?.[0]}
       />
-      <div className="flex justify-end gap-2 border-t border-slate-200 pt-4">
-        <Button variant="secondary" onClick={onCancel}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={connect.isPending}>
-          {connect.isPending ? 'Connecting…' : 'Connect'}
-        </Button>
-      </div>
+      <ConnectFormActions pending={connect.isPending} onCancel={onCancel} />
     </form>
   );
 }

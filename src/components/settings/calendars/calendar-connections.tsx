@@ -5,18 +5,20 @@ import { useState } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Dialog } from '@/components/ui/dialog';
 import { useTRPC } from '@/trpc/react';
-import { CalDavConnectForm, type CalDavKind } from './caldav-connect-form';
+import { CalDavConnectForm } from './caldav-connect-form';
+import { ExchangeConnectForm } from './exchange-connect-form';
 import { ConnectCalendarSection } from './connect-calendar-section';
 import { ConnectionCard } from './connection-card';
 import { isSyncing } from './connection-status';
-import type { ConnectionsOverview } from './types';
+import type { ConnectionsOverview, FormProvider } from './types';
 
 /** How often the list is re-read while an import or sync is under way. */
 const SYNC_POLL_MS = 3_000;
 
-const FORM_TITLES: Record<CalDavKind, string> = {
+const FORM_TITLES: Record<FormProvider, string> = {
   icloud: 'Connect Apple iCloud',
   caldav: 'Connect a CalDAV server',
+  ews: 'Connect Exchange Server',
 };
 
 function stillSyncing(data: ConnectionsOverview | undefined): boolean {
@@ -30,7 +32,7 @@ export function CalendarConnections() {
     ...trpc.connections.list.queryOptions(),
     refetchInterval: (query) => (stillSyncing(query.state.data) ? SYNC_POLL_MS : false),
   });
-  const [form, setForm] = useState<CalDavKind | null>(null);
+  const [form, setForm] = useState<FormProvider | null>(null);
   const close = () => setForm(null);
 
   if (list.error)
@@ -57,7 +59,7 @@ export function CalendarConnections() {
                 key={connection.id}
                 connection={connection}
                 zone={profile.timeZone}
-                onReconnectCalDav={setForm}
+                onReconnectWithPassword={setForm}
               />
             ))}
           </ul>
@@ -68,7 +70,11 @@ export function CalendarConnections() {
         onOpenChange={(open) => !open && close()}
         title={form ? FORM_TITLES[form] : ''}
       >
-        {form ? <CalDavConnectForm kind={form} onConnected={close} onCancel={close} /> : null}
+        {form === 'ews' ? (
+          <ExchangeConnectForm onConnected={close} onCancel={close} />
+        ) : form ? (
+          <CalDavConnectForm kind={form} onConnected={close} onCancel={close} />
+        ) : null}
       </Dialog>
     </>
   );

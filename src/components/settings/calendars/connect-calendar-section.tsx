@@ -1,15 +1,14 @@
 import { Button } from '@/components/ui/button';
 import { PROVIDER_LABELS } from '@/server/providers/labels';
-import type { CalDavKind } from './caldav-connect-form';
 import { LINK_BUTTON_CLASS, PROVIDER_HINTS, connectStartUrl } from './provider-links';
-import type { AllowedProvider } from './types';
+import type { AllowedProvider, FormProvider } from './types';
 
 interface ConnectCalendarSectionProps {
   allowedProviders: AllowedProvider[];
-  onOpenForm: (kind: CalDavKind) => void;
+  onOpenForm: (kind: FormProvider) => void;
 }
 
-/** One way in per allowed provider: OAuth providers leave the page, CalDAV ones open a form. */
+/** One way in per allowed provider: OAuth providers leave the page, password ones open a form. */
 export function ConnectCalendarSection({ allowedProviders, onOpenForm }: ConnectCalendarSectionProps) {
   return (
     <section aria-labelledby="connect-heading" className="rounded-lg border border-slate-200 bg-white p-5">
@@ -24,7 +23,7 @@ export function ConnectCalendarSection({ allowedProviders, onOpenForm }: Connect
         <ul className="mt-3 grid gap-3 sm:grid-cols-2">
           {allowedProviders.map((provider) => (
             <li key={provider} className="space-y-1">
-              {provider === 'icloud' || provider === 'caldav' ? (
+              {provider !== 'google' && provider !== 'microsoft' ? (
                 <Button variant="secondary" className="w-full" onClick={() => onOpenForm(provider)}>
                   {PROVIDER_LABELS[provider]}
                 </Button>

@@ -10,16 +10,16 @@ import { CalendarSettingsRow } from './calendar-settings-row';
 import { ConnectionStatusLine } from './connection-status-line';
 import { DisconnectDialog } from './disconnect-dialog';
 import { LINK_BUTTON_CLASS, connectStartUrl } from './provider-links';
-import type { Connection } from './types';
+import type { Connection, FormProvider } from './types';
 
 interface ConnectionCardProps {
   connection: Connection;
   zone: string;
-  /** CalDAV accounts reconnect by entering their password again. */
-  onReconnectCalDav: (kind: 'icloud' | 'caldav') => void;
+  /** CalDAV and Exchange Server accounts reconnect by entering their password again. */
+  onReconnectWithPassword: (kind: FormProvider) => void;
 }
 
-export function ConnectionCard({ connection, zone, onReconnectCalDav }: ConnectionCardProps) {
+export function ConnectionCard({ connection, zone, onReconnectWithPassword }: ConnectionCardProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
@@ -75,7 +75,7 @@ export function ConnectionCard({ connection, zone, onReconnectCalDav }: Connecti
               <Button
                 variant="secondary"
                 aria-label={`Reconnect ${label}`}
-                onClick={() => onReconnectCalDav(provider)}
+                onClick={() => onReconnectWithPassword(provider)}
               >
                 Reconnect
               </Button>

@@ -5,6 +5,7 @@ export const PROVIDER_HINTS: Record<AllowedProvider, string> = {
   microsoft: 'Work or school Microsoft 365 account.',
   icloud: 'Apple ID and an app-specific password.',
   caldav: 'Nextcloud, Fastmail, Radicale and other CalDAV servers.',
+  ews: 'Exchange Server 2016, 2019 or Subscription Edition run by your organisation.',
 };
 
 /**

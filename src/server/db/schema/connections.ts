@@ -23,8 +23,8 @@ import { enterpriseConnections } from './enterprise';
 import { tenantIdColumn } from './tenants';
 import { users } from './users';
 
-/** Providers a person can connect (EWS arrives later). */
-export const CONNECTION_PROVIDERS = ['google', 'microsoft', 'icloud', 'caldav'] as const;
+/** Providers a person can connect (`ews`: Exchange Server on premises). */
+export const CONNECTION_PROVIDERS = ['google', 'microsoft', 'icloud', 'caldav', 'ews'] as const;
 export type ConnectionProvider = (typeof CONNECTION_PROVIDERS)[number];
 export const connectionProviderEnum = pgEnum('connection_provider', CONNECTION_PROVIDERS);
 
@@ -46,7 +46,7 @@ export const calendarConnections = pgTable(
     accountEmail: text().notNull(),
     displayName: text(),
     /**
-     * OAuth tokens or CalDAV credentials, as JSON encrypted with AES-256-GCM
+     * OAuth tokens or CalDAV / Exchange Server credentials, as JSON encrypted with AES-256-GCM
      * (src/server/crypto/secrets.ts); never stored or logged in clear.
      */
     encryptedCredentials: text().notNull(),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createAccount, fetchCalendars, fetchCalendarUserAddresses, type DAVAccount } from 'tsdav';
 import { ProviderBadRequestError, ProviderConflictError, ProviderNotFoundError } from '../errors';
+import { PolledCalendarProvider } from '../polled-provider';
 import type {
   AttendeeResponse,
   CalendarProvider,
@@ -12,7 +13,6 @@ import type {
   ProviderCalendar,
   ProviderCapabilities,
   ProviderEvent,
-  PushChannel,
   TimeWindow,
   WriteOptions,
 } from '../types';
@@ -43,7 +43,8 @@ import { busyIntervals } from './free-busy';
  * URLs; event ids are object names in the collection (see ids.ts). CalDAV has no push: the sync
  * engine polls with readChanges, which sync-collection makes cheap.
  */
-export class CalDavProvider implements CalendarProvider {
+export class CalDavProvider extends PolledCalendarProvider implements CalendarProvider {
+  protected readonly noPushReason = 'CalDAV has no push notifications: poll with readChanges';
   readonly kind: 'caldav' | 'icloud';
   readonly capabilities: ProviderCapabilities;
   private readonly davFetch: typeof fetch;
@@ -52,6 +53,7 @@ export class CalDavProvider implements CalendarProvider {
   private addressesPromise: Promise<string[]> | null = null;
 
   constructor(private readonly config: CalDavConfig) {
+    super();
     this.kind = config.kind;
     // freeBusyQuery: only the account's own busy times can be derived (from its events);
     // free-busy-query REPORT is not dependable (iCloud answers 400).
@@ -258,18 +260,6 @@ export class CalDavProvider implements CalendarProvider {
       results.set(account, own);
     }
     return results;
-  }
-
-  async watch(): Promise<PushChannel> {
-    throw new ProviderBadRequestError('CalDAV has no push notifications: poll with readChanges');
-  }
-
-  async renewWatch(): Promise<PushChannel> {
-    throw new ProviderBadRequestError('CalDAV has no push notifications: poll with readChanges');
-  }
-
-  async stopWatch(): Promise<void> {
-    throw new ProviderBadRequestError('CalDAV has no push notifications: poll with readChanges');
   }
 
   private collection(calendarId: string): CalendarCollection {

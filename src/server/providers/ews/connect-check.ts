@@ -1,4 +1,5 @@
 import { ProviderAuthRevokedError, ProviderError } from '../errors';
+import type { CalendarProvider } from '../types';
 import type { EwsConnectionConfig } from './config';
 import { createEwsProvider } from './provider';
 
@@ -30,42 +31,68 @@ const NETWORK_CODES = new Set([
   'ECONNABORTED',
 ]);
 
-/** True when a network failure (no HTTP answer at all) is somewhere in the error's causes. */
-function isNetworkFailure(error: unknown): boolean {
+interface ErrorLike {
+  code?: unknown;
+  cause?: unknown;
+  InnerException?: unknown;
+  message?: unknown;
+}
+
+/** The error and everything it wraps (ours as `cause`, the library's as `InnerException`). */
+function* causesOf(error: unknown): Generator<ErrorLike> {
   const seen = new Set<unknown>();
   const queue: unknown[] = [error];
   while (queue.length > 0) {
-    const current = queue.shift() as {
-      code?: unknown;
-      cause?: unknown;
-      InnerException?: unknown;
-      message?: unknown;
-    } | null;
+    const current = queue.shift() as ErrorLike | null;
     if (!current || typeof current !== 'object' || seen.has(current)) continue;
     seen.add(current);
-    if (typeof current.code === 'string' && NETWORK_CODES.has(current.code)) return true;
-    if (
-      typeof current.message === 'string' &&
-      /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|socket hang up/.test(current.message)
-    )
-      return true;
+    yield current;
     queue.push(current.cause, current.InnerException);
+  }
+}
+
+const messageMatches = (cause: ErrorLike, pattern: RegExp) =>
+  typeof cause.message === 'string' && pattern.test(cause.message);
+
+/** True when a network failure (no HTTP answer at all) is somewhere in the error's causes. */
+function isNetworkFailure(error: unknown): boolean {
+  for (const cause of causesOf(error)) {
+    if (typeof cause.code === 'string' && NETWORK_CODES.has(cause.code)) return true;
+    if (messageMatches(cause, /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|socket hang up/)) return true;
   }
   return false;
 }
 
+/**
+ * The NTLM handshake got no NTLM challenge back (the library reports it as a server error):
+ * whatever answered there is not IIS in front of EWS.
+ */
+function isMissingNtlmChallenge(error: unknown): boolean {
+  for (const cause of causesOf(error))
+    if (messageMatches(cause, /www-authenticate not found|Invalid message signature/)) return true;
+  return false;
+}
+
 export async function checkExchangeServer(config: EwsConnectionConfig): Promise<ExchangeCheck> {
+  return checkExchangeCalendar(createEwsProvider(config));
+}
+
+/** The same check on an adapter already built (the connect code builds it through the registry). */
+export async function checkExchangeCalendar(
+  provider: Pick<CalendarProvider, 'listCalendars'>,
+): Promise<ExchangeCheck> {
   const fail = (reason: keyof typeof EXCHANGE_CHECK_MESSAGES): ExchangeCheck => ({
     ok: false,
     reason,
     message: EXCHANGE_CHECK_MESSAGES[reason],
   });
   try {
-    const [calendar] = await createEwsProvider(config).listCalendars();
+    const [calendar] = await provider.listCalendars();
     if (!calendar) return fail('not_exchange');
     return { ok: true, calendarId: calendar.externalId, calendarName: calendar.name };
   } catch (error) {
     if (isNetworkFailure(error)) return fail('unreachable');
+    if (isMissingNtlmChallenge(error)) return fail('not_exchange');
     if (error instanceof ProviderAuthRevokedError) return fail('wrong_password');
     if (
       error instanceof ProviderError &&

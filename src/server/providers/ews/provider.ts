@@ -1,5 +1,6 @@
 import * as ews from 'ews-javascript-api';
-import { ProviderBadRequestError, ProviderConflictError } from '../errors';
+import { ProviderConflictError } from '../errors';
+import { PolledCalendarProvider } from '../polled-provider';
 import type {
   AttendeeResponse,
   BusyInterval,
@@ -12,7 +13,6 @@ import type {
   ProviderCalendar,
   ProviderCapabilities,
   ProviderEvent,
-  PushChannel,
   TimeWindow,
   WriteOptions,
 } from '../types';
@@ -27,7 +27,8 @@ import { createExchangeService } from './service';
  * writes carry the ChangeKey, and Exchange itself delivers invitations and replies between its
  * mailboxes (iMIP to others). No push here: polling SyncFolderItems is the sync path.
  */
-export class EwsCalendarProvider implements CalendarProvider {
+export class EwsCalendarProvider extends PolledCalendarProvider implements CalendarProvider {
+  protected readonly noPushReason = 'Exchange Server calendars are polled (SyncFolderItems); no push channel';
   readonly kind = 'ews' as const;
   readonly capabilities: ProviderCapabilities = { push: null, serverScheduling: true, freeBusyQuery: true };
   private readonly service: ews.ExchangeService;
@@ -35,6 +36,7 @@ export class EwsCalendarProvider implements CalendarProvider {
   private readonly pageSize: number;
 
   constructor(config: EwsConnectionConfig) {
+    super();
     this.service = createExchangeService(config);
     this.email = (config.impersonate ?? config.email).toLowerCase();
     this.pageSize = Math.min(512, Math.max(1, config.pageSize ?? DEFAULT_PAGE_SIZE));
@@ -281,24 +283,6 @@ export class EwsCalendarProvider implements CalendarProvider {
       result.set(email, { ok: true, busy });
     });
     return result;
-  }
-
-  async watch(): Promise<PushChannel> {
-    throw new ProviderBadRequestError(
-      'Exchange Server calendars are polled (SyncFolderItems); no push channel',
-    );
-  }
-
-  async renewWatch(): Promise<PushChannel> {
-    throw new ProviderBadRequestError(
-      'Exchange Server calendars are polled (SyncFolderItems); no push channel',
-    );
-  }
-
-  async stopWatch(): Promise<void> {
-    throw new ProviderBadRequestError(
-      'Exchange Server calendars are polled (SyncFolderItems); no push channel',
-    );
   }
 }
 

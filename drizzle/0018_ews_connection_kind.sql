@@ -1,0 +1,1 @@
+ALTER TYPE "public"."connection_provider" ADD VALUE 'ews';
