@@ -1,3 +1,4 @@
+import { recordRemovedAttendeeCopies } from '@/server/convergence/attendee-copies';
 import { ProviderConflictError, ProviderNotFoundError } from '@/server/providers/errors';
 import { setAttendeeDelivery } from './attendee-states';
 import { meetingEventWrite } from './event-write';
@@ -67,15 +68,42 @@ export async function placeAttendeeCopy(
           idempotencyKey: `${meeting.id}-${ref.attendeeId}`,
         });
       } else {
+        const externalId = link.externalId;
         try {
-          written = await provider.updateEvent(externalCalendarId, link.externalId, write, {
+          written = await provider.updateEvent(externalCalendarId, externalId, write, {
             etag: link.etag,
           });
         } catch (error) {
-          if (!(error instanceof ProviderConflictError)) throw error;
+          if (!(error instanceof ProviderConflictError || error instanceof ProviderNotFoundError))
+            throw error;
           // The attendee answered in their calendar meanwhile: write over the fresh etag (the answer is read by sync).
-          const current = await provider.getEvent(externalCalendarId, link.externalId);
-          written = await provider.updateEvent(externalCalendarId, link.externalId, write, {
+          const current =
+            error instanceof ProviderNotFoundError
+              ? null
+              : await provider.getEvent(externalCalendarId, externalId).catch((readError: unknown) => {
+                  if (readError instanceof ProviderNotFoundError) return null;
+                  throw readError;
+                });
+          if (!current) {
+            // They deleted their copy before a sync saw it: that is their answer, as sync would record
+            // it, and the change is not written back over their choice.
+            await recordRemovedAttendeeCopies(
+              deps,
+              { tenantId: ref.tenantId, calendarId: target.calendarId },
+              [
+                {
+                  linkId: link.id,
+                  meetingId: meeting.id,
+                  role: 'attendee',
+                  attendeeId: ref.attendeeId,
+                  externalId,
+                  lastError: link.lastError,
+                },
+              ],
+            );
+            return 'up_to_date';
+          }
+          written = await provider.updateEvent(externalCalendarId, externalId, write, {
             etag: current.etag,
           });
         }

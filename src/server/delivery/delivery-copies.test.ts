@@ -63,6 +63,34 @@ describe('attendees on CalDAV without scheduling (Radicale)', () => {
     expect(await radicaleObjects(t, leo.username, meeting.icalUid)).toHaveLength(1);
   });
 
+  it('a learner who deleted the placed copy before any sync: a later edit records the deletion as their answer and does not put it back', async () => {
+    const tenant = await t.freshTenant('deleted-copy');
+    await t.connect(tenant.tutor, 'google', GOOGLE_ACCOUNTS.organizer);
+    const leo = RADICALE_USERS[0];
+    await t.connect(tenant.learner, 'caldav', leo.address);
+    const meeting = await send(t, tenant.tutor, [tenant.learner.userId]);
+    const copyLink = (await linksOf(t, meeting.id)).find((link) => link.role === 'attendee');
+    expect(copyLink?.externalId).toBeTruthy();
+    const deleted = await fetch(new URL(copyLink?.externalId ?? '', t.radicale.calendarUrl(leo.username)), {
+      method: 'DELETE',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${leo.username}:${leo.password}`).toString('base64')}`,
+      },
+    });
+    expect(deleted.ok).toBe(true);
+
+    await updateMeeting(t.schedule, tenant.tutor, {
+      id: meeting.id,
+      version: meeting.version,
+      title: 'Progress review (agenda attached)',
+    });
+    await t.driver.idle();
+    expect(await radicaleObjects(t, leo.username, meeting.icalUid)).toHaveLength(0);
+    const [learner] = (await getMeeting(t.database.db, tenant.tutor, meeting.id)).attendees;
+    expect(learner?.response).toBe('declined');
+    expect(learner?.delivery.detail).toBe('removed it from their calendar');
+  });
+
   it('an organiser on Radicale: their copy there, and Tandem emails the invitations', async () => {
     const tenant = await t.freshTenant('dav2g');
     const rita = RADICALE_USERS[1];
