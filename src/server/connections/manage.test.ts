@@ -62,7 +62,7 @@ describe('list', () => {
     const outcome = await call(tenant.learner, 'list', undefined);
     const overview = (outcome.ok ? outcome.value : null) as ConnectionsOverview;
     expect(overview.enabled).toBe(true);
-    expect(overview.allowedProviders).toEqual(['google', 'microsoft', 'icloud', 'caldav']);
+    expect(overview.allowedProviders).toEqual(['google', 'microsoft', 'icloud', 'caldav', 'ews']);
     expect(overview.connections.map((connection) => connection.id)).toEqual([
       first.connectionId,
       second.connectionId,
