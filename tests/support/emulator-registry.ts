@@ -15,7 +15,6 @@ import { calendarConnections, type ConnectionProvider } from '@/server/db/schema
 import { createEnterpriseAccess, type EnterpriseAccess } from '@/server/enterprise/access';
 import { enterpriseProviderFor } from '@/server/enterprise/member-provider';
 import { createCalDavProvider, type AddressPolicy } from '@/server/providers/caldav';
-import { createEwsProvider } from '@/server/providers/ews';
 import { googleEndpointsAt } from '@/server/providers/google/config';
 import { createGoogleProvider } from '@/server/providers/google/provider';
 import type { CalendarProvider, OAuthTokens } from '@/server/providers/types';
@@ -96,6 +95,8 @@ export function createEmulatorRegistry(options: EmulatorRegistryOptions): Emulat
       if (credentials.kind === 'ews') {
         // The EWS emulator's address is in the credentials, like a CalDAV server's.
         const { endpoint, username, password, auth, email } = credentials;
+        // On first use, as the app's registry does (ews-javascript-api is slow to load).
+        const { createEwsProvider } = await import('@/server/providers/ews/provider');
         return createEwsProvider({
           endpoint,
           username,

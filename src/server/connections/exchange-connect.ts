@@ -1,5 +1,5 @@
 import { CalendarServiceUnavailableError, InvalidInputError } from '@/server/errors';
-import { checkExchangeCalendar, ewsEndpointOf } from '@/server/providers/ews';
+import { ewsEndpointOf } from '@/server/providers/ews/endpoint';
 import type { Actor } from '@/server/tenants/actor';
 import { assertProviderAllowed } from './access';
 import type { CalDavConnectDeps } from './caldav-connect';
@@ -51,6 +51,8 @@ export async function connectExchange(
     createdAt: now,
     updatedAt: now,
   };
+  // Loaded on first use, like the adapter it checks (provider-registry.ts).
+  const { checkExchangeCalendar } = await import('@/server/providers/ews/connect-check');
   const check = await checkExchangeCalendar(await deps.providers.forConnection(deps.db, draft));
   if (!check.ok) {
     if (check.reason === 'unreachable') throw new CalendarServiceUnavailableError(check.message);

@@ -11,7 +11,6 @@ import {
 import type { EnterpriseAccess } from '@/server/enterprise/access';
 import { enterpriseProviderFor } from '@/server/enterprise/member-provider';
 import { ProviderUnavailableError } from '@/server/providers/errors';
-import { createEwsProvider } from '@/server/providers/ews';
 import { createGoogleProvider } from '@/server/providers/google';
 import { createMicrosoftProvider } from '@/server/providers/microsoft';
 import type { AccountKind, CalendarProvider, OAuthTokens, TokensRefreshed } from '@/server/providers/types';
@@ -131,6 +130,9 @@ export function createProviderRegistry(settings: ProviderRegistrySettings): Prov
             `connection ${connection.id}: EWS credentials on a ${connection.provider} connection`,
           );
         const { endpoint, username, password, auth, email } = credentials;
+        // Loaded on first use: ews-javascript-api takes over a second to load, and most
+        // processes (and tests) never talk to an Exchange Server.
+        const { createEwsProvider } = await import('@/server/providers/ews/provider');
         return createEwsProvider({ endpoint, username, password, auth, email });
       }
 
