@@ -7,6 +7,7 @@ import { assertProviderAllowed } from './access';
 import { assertReachableServerAddress, UNREACHABLE_SERVER_MESSAGE } from './server-address';
 import { encryptCredentials, type ConnectionCredentials } from './credentials';
 import type { CalDavConnectInput } from './inputs';
+import { draftConnection } from './draft-connection';
 import type { ConnectionRow } from './provider-registry';
 import { saveConnection } from './save-connection';
 
@@ -46,21 +47,11 @@ export async function connectCalDav(
   const accountEmail = (email ?? `${input.username}@${new URL(serverUrl).host}`).toLowerCase();
   const now = deps.now();
 
-  const draft: ConnectionRow = {
-    id: crypto.randomUUID(),
-    tenantId: actor.tenantId,
-    userId: actor.userId,
-    provider,
-    accountEmail,
-    displayName: null,
-    encryptedCredentials,
-    status: 'active',
-    lastError: null,
-    lastSyncedAt: null,
-    enterpriseConnectionId: null,
-    createdAt: now,
-    updatedAt: now,
-  };
+  const draft = draftConnection(
+    actor,
+    { provider: provider, accountEmail: accountEmail, encryptedCredentials },
+    now,
+  );
   await verifyCredentials(deps, draft);
 
   const displayName = provider === 'icloud' ? 'iCloud' : new URL(serverUrl).host;

@@ -5,7 +5,7 @@ import { assertProviderAllowed } from './access';
 import type { CalDavConnectDeps } from './caldav-connect';
 import { encryptCredentials, type ConnectionCredentials } from './credentials';
 import type { ExchangeConnectInput } from './inputs';
-import type { ConnectionRow } from './provider-registry';
+import { draftConnection } from './draft-connection';
 import { saveConnection } from './save-connection';
 import { assertReachableServerAddress } from './server-address';
 
@@ -36,21 +36,7 @@ export async function connectExchange(
   };
   const encryptedCredentials = encryptCredentials(deps.keyRing(), credentials);
   const now = deps.now();
-  const draft: ConnectionRow = {
-    id: crypto.randomUUID(),
-    tenantId: actor.tenantId,
-    userId: actor.userId,
-    provider: 'ews',
-    accountEmail: email,
-    displayName: null,
-    encryptedCredentials,
-    status: 'active',
-    lastError: null,
-    lastSyncedAt: null,
-    enterpriseConnectionId: null,
-    createdAt: now,
-    updatedAt: now,
-  };
+  const draft = draftConnection(actor, { provider: 'ews', accountEmail: email, encryptedCredentials }, now);
   // Loaded on first use, like the adapter it checks (provider-registry.ts).
   const { checkExchangeCalendar } = await import('@/server/providers/ews/connect-check');
   const check = await checkExchangeCalendar(await deps.providers.forConnection(deps.db, draft));
