@@ -1,12 +1,26 @@
 import { sql } from 'drizzle-orm';
 import { readFile } from 'node:fs/promises';
-import { afterAll, inject } from 'vitest';
+import { inject } from 'vitest';
 import { openDatabase, type Database, type DatabaseHandle } from '@/server/db/client';
 import { adminUrl, databaseUrlFor } from './postgres-urls';
 
 export interface TestDatabase {
   db: Database;
   kind: DatabaseHandle['kind'];
+}
+
+/** What closes (and on PostgreSQL drops) each database the current test file opened. */
+const openDatabases: Array<() => Promise<void>> = [];
+
+/**
+ * Closes every database the test file opened; tests/support/close-databases.ts runs it after each
+ * file. The files open their database inside beforeAll, where an afterAll registered by this helper
+ * never ran: on PostgreSQL every file left its database (and, in a worker that outlives the file,
+ * its connections) behind.
+ */
+export async function closeTestDatabases(): Promise<void> {
+  const closers = openDatabases.splice(0);
+  await Promise.all(closers.map((close) => close()));
 }
 
 /**
@@ -22,7 +36,7 @@ export async function useTestDatabase(): Promise<TestDatabase> {
     if (!templateFile) throw new Error('No PGlite template: is global-setup.ts in vitest.config.ts?');
     const image = new Blob([await readFile(templateFile)]);
     const handle = await openDatabase({ kind: 'pglite', loadDataDir: image });
-    afterAll(() => handle.close());
+    openDatabases.push(() => handle.close());
     return { db: handle.db, kind: handle.kind };
   }
   const name = `tandem_test_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`;
@@ -33,7 +47,7 @@ export async function useTestDatabase(): Promise<TestDatabase> {
     url: databaseUrlFor(baseUrl, name),
     maxConnections: 5,
   });
-  afterAll(async () => {
+  openDatabases.push(async () => {
     await handle.close();
     await admin.db.execute(sql.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     await admin.close();
