@@ -26,6 +26,13 @@ import {
 // Debian's Chromium (npx playwright install cannot download here); CHROMIUM_PATH overrides.
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const emulatorCertificate = 'emulators/microsoft/certs/emulator-cert.pem';
+// `npm run test:e2e` builds the app first (NODE_ENV=test next build) and the specs run against that
+// build: on two cores, `next dev` compiling each route on its first visit cost minutes and made
+// first visits time out. E2E_NEXT_DEV=1 serves `next dev` instead, for working on one spec.
+const nextDev = process.env.E2E_NEXT_DEV === '1';
+const appCommand = nextDev
+  ? `npx next dev --port ${E2E_PORT} --hostname 127.0.0.1`
+  : `npx next start --port ${E2E_PORT} --hostname 127.0.0.1`;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -96,13 +103,15 @@ export default defineConfig({
       },
     },
     {
-      command: `npx next dev --port ${E2E_PORT} --hostname 127.0.0.1`,
+      command: appCommand,
       url: `${E2E_APP_URL}/sign-in`,
-      timeout: 180_000,
+      timeout: nextDev ? 180_000 : 60_000,
       reuseExistingServer: false,
       stdout: 'ignore',
       stderr: 'pipe',
       env: {
+        // A test build, not a production one: the inline job driver and the provisioning route refuse production.
+        NODE_ENV: nextDev ? 'development' : 'test',
         PGLITE_DATA_DIR: E2E_PGLITE_DIR,
         AUTH_SECRET: 'e2e-only-secret-0123456789abcdef0123456789',
         TANDEM_DEMO: '0',

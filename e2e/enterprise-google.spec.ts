@@ -75,7 +75,7 @@ test('an admin connects Google Workspace, bulk-adds the learners, and a learner 
     minutes: 60,
   });
 
-  // `next dev` compiles a route on its first visit; on a loaded machine that alone can outlast
+  // Under E2E_NEXT_DEV=1, `next dev` compiles a route on its first visit; on a loaded machine that alone can outlast
   // the sign-in helper's wait when this spec runs first.
   for (const route of ['/calendar', '/admin/calendar', '/settings/calendars'])
     await request.get(route, { timeout: 180_000 });

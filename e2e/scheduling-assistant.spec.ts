@@ -80,7 +80,7 @@ async function tabTo(page: Page, name: RegExp): Promise<void> {
   throw new Error(`Tab never reached ${String(name)}`);
 }
 
-// `next dev` compiles each page on its first visit; on a loaded machine that can outlast an
+// Under E2E_NEXT_DEV=1, `next dev` compiles each page on its first visit; on a loaded machine that can outlast an
 // expectation's timeout, so the pages this spec visits are compiled before it starts.
 test.beforeAll(async ({ request }) => {
   test.setTimeout(300_000);
