@@ -16,18 +16,27 @@ import { occurrenceId } from './instances';
 
 const NEVER = '0001-01-01T00:00:00Z';
 
+/** The organiser's full update asks again (event-writes.ts): for the whole series, or one occurrence. */
+export interface AskAgain {
+  series: boolean;
+  occurrence: string | null;
+}
+
+const NO_ANSWER = { response: 'notResponded', time: NEVER } as const;
+
 function copyExceptions(
   source: EventRecord,
   copyId: string,
   keep: Map<string, ExceptionRecord>,
+  askAgain: AskAgain,
 ): Map<string, ExceptionRecord> {
   const copies = new Map<string, ExceptionRecord>();
   for (const [key, exception] of source.exceptions) {
-    const previous = keep.get(key);
+    const previous = askAgain.series || askAgain.occurrence === key ? undefined : keep.get(key);
     copies.set(key, {
       ...exception,
       id: occurrenceId(copyId, key),
-      responseStatus: previous?.responseStatus ?? { response: 'notResponded', time: NEVER },
+      responseStatus: previous?.responseStatus ?? { ...NO_ANSWER },
       showAs: previous?.showAs ?? 'tentative',
     });
   }
@@ -53,9 +62,9 @@ function newCopy(
     // Extended properties belong to the item they were written on; invitations do not carry them.
     extendedProperties: new Map(),
     attendees: organizerEvent.attendees.map((a) => ({ ...a })),
-    responseStatus: { response: 'notResponded', time: NEVER },
+    responseStatus: { ...NO_ANSWER },
     showAs: 'tentative',
-    exceptions: copyExceptions(organizerEvent, id, new Map()),
+    exceptions: copyExceptions(organizerEvent, id, new Map(), { series: false, occurrence: null }),
     cancelledOccurrences: new Set(organizerEvent.cancelledOccurrences),
   };
 }
@@ -64,11 +73,16 @@ function isInvited(event: EventRecord, email: string): boolean {
   return event.attendees.some((a) => a.email.toLowerCase() === email.toLowerCase());
 }
 
-/** Creates or refreshes every invited mailbox's copy; cancels copies of attendees who were removed. */
+/**
+ * Creates or refreshes every invited mailbox's copy; cancels copies of attendees who were removed.
+ * A full update (`askAgain`) sets the attendee's own answer back to not responded: Outlook ignores
+ * answers given to the earlier time (Outlook's "full update"; MS-OXOCAL 3.1.4.7.3.1).
+ */
 export function deliverToAttendees(
   store: MicrosoftStore,
   organizerEvent: EventRecord,
   now = new Date(),
+  askAgain: AskAgain = { series: false, occurrence: null },
 ): void {
   const stamp = now.toISOString();
   for (const attendee of organizerEvent.attendees) {
@@ -93,10 +107,11 @@ export function deliverToAttendees(
       attendees: organizerEvent.attendees.map((a) => ({ ...a })),
       type: organizerEvent.type,
       recurrence: organizerEvent.recurrence,
-      exceptions: copyExceptions(organizerEvent, existing.id, existing.exceptions),
+      exceptions: copyExceptions(organizerEvent, existing.id, existing.exceptions, askAgain),
       cancelledOccurrences: new Set(organizerEvent.cancelledOccurrences),
       allowNewTimeProposals: organizerEvent.allowNewTimeProposals,
     });
+    if (askAgain.series) Object.assign(existing, { responseStatus: { ...NO_ANSWER }, showAs: 'tentative' });
     store.saveEvent(existing, 'updated', now);
   }
   for (const event of [...store.events.values()]) {

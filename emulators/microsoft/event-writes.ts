@@ -7,6 +7,7 @@ import { occurrenceId } from './instances';
 import { newChangeKey, newGraphId, type MicrosoftStore } from './store';
 import type {
   AccountRecord,
+  AttendeeRecord,
   CalendarRecord,
   EventContent,
   EventRecord,
@@ -165,6 +166,23 @@ export function exceptionFor(view: InstanceView, now: string): ExceptionRecord {
   };
 }
 
+/** The instants an event occupies, whatever zone they were written in. */
+function instants(time: EventContent['time']): string {
+  return time.kind === 'allDay' ? `${time.startDate}/${time.endDate}` : `${time.startUtc}/${time.endUtc}`;
+}
+
+/**
+ * A significant change (MS-OXOCAL 3.1.4.7.3.1: start, end or recurrence pattern) makes Outlook send
+ * a full update and clear the responses tallied so far (3.1.4.7.3.2): every attendee answers again.
+ */
+function clearTalliedResponses(target: { attendees: AttendeeRecord[] }): void {
+  for (const attendee of target.attendees) {
+    attendee.response = 'none';
+    attendee.time = NEVER;
+    delete attendee.proposedNewTime;
+  }
+}
+
 export function updateEvent(
   store: MicrosoftStore,
   view: InstanceView,
@@ -173,15 +191,24 @@ export function updateEvent(
 ): void {
   const { master } = view;
   const previousAttendees = master.attendees.map((a) => ({ ...a }));
+  /** What the organiser's full update asks attendees to answer again: the series, or one occurrence. */
+  let askAgain: { series: boolean; occurrence: string | null } = { series: false, occurrence: null };
   if (view.type === 'occurrence' || view.type === 'exception') {
     if (input.recurrence)
       throw badRequest('ErrorInvalidRequest', 'Recurrence can only be set on a series master.');
     const exception = exceptionFor(view, now.toISOString());
+    const before = instants(exception.time);
     applyContent(exception, input, exception.time);
     exception.changeKey = newChangeKey();
     exception.lastModified = now.toISOString();
     master.exceptions.set(view.originalStartKey ?? '', exception);
+    if (master.isOrganizer && instants(exception.time) !== before) {
+      clearTalliedResponses(exception);
+      askAgain = { series: false, occurrence: view.originalStartKey ?? '' };
+    }
   } else {
+    const before = instants(master.time);
+    const recurrenceBefore = JSON.stringify(master.recurrence);
     applyContent(master, input, master.time);
     if (input.allowNewTimeProposals !== undefined) master.allowNewTimeProposals = input.allowNewTimeProposals;
     if (input.singleValueExtendedProperties) {
@@ -199,10 +226,17 @@ export function updateEvent(
       master.exceptions.clear();
       master.cancelledOccurrences.clear();
     }
+    if (
+      master.isOrganizer &&
+      (instants(master.time) !== before || JSON.stringify(master.recurrence) !== recurrenceBefore)
+    ) {
+      clearTalliedResponses(master);
+      askAgain = { series: true, occurrence: null };
+    }
   }
   store.saveEvent(master, 'updated', now);
   if (master.isOrganizer) {
-    deliverToAttendees(store, master, now);
+    deliverToAttendees(store, master, now, askAgain);
     mailOrganizerChange(store, master, 'update', previousAttendees, now);
   }
 }

@@ -96,6 +96,65 @@ describe('invitations between emulated mailboxes', () => {
   });
 });
 
+/**
+ * A significant change (start, end or recurrence: MS-OXOCAL 3.1.4.7.3.1) is a full update: the
+ * organiser's client clears the responses tallied so far (3.1.4.7.3.2, PidTagRecipientTrackStatus
+ * back to respNone) and the attendee answers again, Outlook ignoring their earlier answer (Outlook's
+ * "full update" versus "informational update"). Other changes keep the answers.
+ */
+describe('a move asks attendees again', () => {
+  async function answeredMeeting(): Promise<string> {
+    const created = (await (await asTutor('/me/events', { method: 'POST', json: meeting })).json()) as {
+      id: string;
+    };
+    const copy = await learnerCopy();
+    await asLearner(`/me/events/${String(copy?.id)}/tentativelyAccept`, {
+      method: 'POST',
+      json: { sendResponse: true },
+    });
+    return created.id;
+  }
+  const organizerAnswer = async (id: string) =>
+    (
+      (await (await asTutor(`/me/events/${id}`)).json()) as {
+        attendees: { status: { response: string } }[];
+      }
+    ).attendees[0]?.status.response;
+
+  it('a new time clears the answer on the organiser’s copy and on the attendee’s own copy', async () => {
+    const id = await answeredMeeting();
+    expect(await organizerAnswer(id)).toBe('tentativelyAccepted');
+    const moved = await asTutor(`/me/events/${id}`, {
+      method: 'PATCH',
+      json: {
+        start: { dateTime: '2031-05-05T13:00:00', timeZone: 'UTC' },
+        end: { dateTime: '2031-05-05T14:00:00', timeZone: 'UTC' },
+      },
+    });
+    expect(moved.status).toBe(200);
+    expect(await organizerAnswer(id)).toBe('none');
+    expect(await learnerCopy()).toMatchObject({
+      responseStatus: { response: 'notResponded' },
+      showAs: 'tentative',
+      start: { dateTime: expect.stringMatching(/^2031-05-05T13:00:00/) },
+    });
+  });
+
+  it('a new subject, or the same time written again in another zone, keeps the answers', async () => {
+    const id = await answeredMeeting();
+    await asTutor(`/me/events/${id}`, {
+      method: 'PATCH',
+      json: {
+        subject: 'Review',
+        start: { dateTime: '2031-05-05T11:00:00', timeZone: 'Europe/London' },
+        end: { dateTime: '2031-05-05T12:00:00', timeZone: 'Europe/London' },
+      },
+    });
+    expect(await organizerAnswer(id)).toBe('tentativelyAccepted');
+    expect(await learnerCopy()).toMatchObject({ responseStatus: { response: 'tentativelyAccepted' } });
+  });
+});
+
 describe('answers that propose a new time', () => {
   const proposal = {
     start: { dateTime: '2031-05-06T14:00:00', timeZone: 'UTC' },
