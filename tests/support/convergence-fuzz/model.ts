@@ -3,7 +3,7 @@
  * everything has synced.
  */
 import type { AttendeeResponse } from '@/server/providers/types';
-import type { LearnerRole, TenantKind } from '@/tests/support/convergence-world';
+import { learnerCalendarKind, type LearnerRole, type TenantKind } from '@/tests/support/convergence-world';
 
 export interface Fields {
   title: string;
@@ -33,6 +33,8 @@ export interface ModelMeeting {
    * whether a later update puts it back is not asserted.
    */
   removedCopy: Set<LearnerRole>;
+  /** Learners whose Outlook copy a move gave back: not linked until their calendar syncs. */
+  copyGivenBack: Set<LearnerRole>;
   /** A change the organiser made in their own calendar that no sync has brought in yet. */
   pending: { fields: Fields; deleted: boolean } | null;
   /** The operations that acted on it (index: kind), for the failure message. */
@@ -55,16 +57,36 @@ export function organizerSynced(model: Model, tenant: TenantKind) {
   for (const meeting of model.meetings) {
     if (meeting.tenant !== tenant || !meeting.pending) continue;
     const { fields, deleted } = meeting.pending;
-    if (deleted) meeting.status = 'cancelled';
-    // A move there keeps the answers the organiser's copy still shows (the provider's word,
-    // organizer-changes.ts); Google and Graph keep them on the organiser's own move.
-    else meeting.fields = fields;
+    if (deleted) {
+      meeting.status = 'cancelled';
+    } else {
+      const moved = fields.startsAt !== meeting.fields.startsAt || fields.endsAt !== meeting.fields.endsAt;
+      meeting.fields = fields;
+      // A move there keeps the answers the organiser's copy still shows (the provider's word,
+      // organizer-changes.ts): Google keeps them on the organiser's own move; Outlook's full update
+      // clears them (MS-OXOCAL 3.1.4.7.3.2), so everyone answers again.
+      if (moved && tenant === 'microsoft') askAgain(meeting);
+    }
     meeting.pending = null;
   }
 }
 
-export function resetAnswers(meeting: ModelMeeting) {
+/**
+ * The meeting moved: everyone is asked again. Outlook's full update also gives a decliner (whose
+ * copy Outlook took away) a copy again, asking them too (MS-OXOCAL 3.1.4.7.4.2 treats an update
+ * with no meeting in the calendar as a new request); elsewhere a removed copy keeps its decline.
+ */
+export function askAgain(meeting: ModelMeeting) {
+  const before = new Map(meeting.answers);
+  for (const who of meeting.attendees) {
+    if (meeting.answers.get(who) === 'unknown') continue;
+    if (learnerCalendarKind(meeting.tenant, who) === 'microsoft' && meeting.removedCopy.delete(who))
+      meeting.copyGivenBack.add(who);
+    if (!meeting.removedCopy.has(who)) meeting.answers.set(who, 'needs_action');
+  }
+  // Known gap (report): a Tandem-placed CalDAV copy keeps the learner's PARTSTAT through a move, and
+  // a later sync can read it back as an answer to the new time. Not asserted.
   for (const who of meeting.attendees)
-    if (!meeting.removedCopy.has(who) && meeting.answers.get(who) !== 'unknown')
-      meeting.answers.set(who, 'needs_action');
+    if (learnerCalendarKind(meeting.tenant, who) === 'caldav' && before.get(who) !== 'needs_action')
+      meeting.answers.set(who, 'unknown');
 }

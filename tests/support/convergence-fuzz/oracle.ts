@@ -3,6 +3,7 @@
  * every attendee's copy agree with the model, one copy per calendar.
  */
 import { expect } from 'vitest';
+import type { RunRecord } from '@/server/jobs/inline-driver';
 import { getMeeting } from '@/server/meetings/queries';
 import type { ProviderEvent } from '@/server/providers/types';
 import {
@@ -121,4 +122,21 @@ function expectCopy(copy: ProviderEvent, meeting: ModelMeeting, label: string) {
     startsAt: meeting.fields.startsAt,
     endsAt: meeting.fields.endsAt,
   });
+}
+
+/**
+ * No job but a sync gave up (its retries used up) during the run: injected faults may exhaust a
+ * sync, which the next one makes good, but a delivery or an answer written that gives up is lost.
+ */
+export function expectNoJobGaveUp(runs: RunRecord[]) {
+  const gaveUp = runs.filter(
+    (run) => run.status === 'failed' && run.event.name !== 'tandem/calendar.sync-requested',
+  );
+  expect(
+    gaveUp.map(
+      (run) =>
+        `${run.functionId}(${JSON.stringify(run.event.data)}) after ${run.attempts} attempts: ${String(run.error).slice(0, 300)}`,
+    ),
+    'jobs that gave up',
+  ).toEqual([]);
 }
