@@ -8,6 +8,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meetingLinks, notifications } from '@/server/db/schema';
 import { getMeeting } from '@/server/meetings/queries';
+import { updateMeeting } from '@/server/meetings/schedule';
 import { describeNotification } from '@/server/notifications/describe';
 import type { NotificationKind } from '@/server/notifications/kinds';
 import { syncCalendar } from '@/server/sync/sync-calendar';
@@ -110,5 +111,40 @@ describe.each(['google', 'microsoft', 'caldav'] as const)('a learner on %s', (ki
     // Where the provider turned the deletion into a decline, that is what the tutor hears first.
     expect(told[0]).toMatch(kind === 'caldav' ? /removed .* from their calendar$/ : / declined | removed /);
     if (kind === 'caldav') expect(after.attendees[0]?.delivery.detail).toBe('removed it from their calendar');
+  });
+});
+
+// Found by the convergence fuzz (seed 12, 1,000 operations): an answer given in Outlook just before
+// Tandem moved the meeting, synced only after the move, came back as an answer to the new time.
+// Outlook's full update clears it (MS-OXOCAL 3.1.4.7.3.2), so the learner is asked again.
+describe('a learner on microsoft answers, then Tandem moves the meeting before any sync', () => {
+  it('the answer to the old time is not taken for the new one: asked again, in Tandem and in Outlook', async () => {
+    const tenant = await t.freshTenant('answer-then-move');
+    const tutorCalendar = await t.connect(tenant.tutor, 'microsoft', MICROSOFT_ACCOUNTS.organizer);
+    const learnerCalendar = await t.connect(tenant.learner, 'microsoft', MICROSOFT_ACCOUNTS.attendee);
+    const meeting = await send(t, tenant.tutor, [tenant.learner.userId]);
+    const calendarIds = [learnerCalendar.calendarId, tutorCalendar.calendarId];
+    await syncAll(tenant.tenantId, calendarIds);
+    const { provider, externalCalendarId } = await organizersCalendar(t, learnerCalendar.calendarId);
+    const copyId = await attendeeCopyId(meeting.id);
+    await provider.respondToEvent(externalCalendarId, copyId, 'tentative');
+
+    const hour = 3_600_000;
+    await updateMeeting(t.schedule, tenant.tutor, {
+      id: meeting.id,
+      version: meeting.version,
+      startsAt: new Date(meeting.startsAt.getTime() + hour),
+      endsAt: new Date(meeting.endsAt.getTime() + hour),
+    });
+    await t.driver.idle();
+    await syncAll(tenant.tenantId, calendarIds);
+    await syncAll(tenant.tenantId, calendarIds);
+
+    const after = await getMeeting(t.database.db, tenant.tutor, meeting.id);
+    expect(after.startsAt.getTime()).toBe(meeting.startsAt.getTime() + hour);
+    expect(after.attendees[0]?.response).toBe('needs_action');
+    expect(await answersTold(tenant.tenantId, tenant.tutor)).toEqual([]);
+    const ownCopy = await provider.getEvent(externalCalendarId, copyId);
+    expect(ownCopy.attendees.find((attendee) => attendee.isSelf)?.response).toBe('needs_action');
   });
 });
