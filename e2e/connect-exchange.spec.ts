@@ -6,14 +6,16 @@ import {
   openCalendarSettings,
 } from './connections-support';
 import { E2E_EWS_URL } from './fixtures';
-import { expectAccessible, signIn } from './support';
+import { expectAccessible, signIn, signOut } from './support';
 import { testWithTenant } from './tenant-fixture';
 
-// The tenant fixture allows every provider, Exchange Server included.
 const test = testWithTenant({
   name: 'E2E Exchange School',
   calendarIntegrationEnabled: true,
-  people: { tutor: { name: 'Theo Tutor', role: 'tutor' } },
+  people: {
+    tutor: { name: 'Theo Tutor', role: 'tutor' },
+    admin: { name: 'Ada Admin', role: 'admin', manageTenantSettings: true },
+  },
 });
 
 /** A mailbox of the EWS emulator (Priya Shah's, emulators/seed/demo.json) and its password there. */
@@ -25,6 +27,17 @@ test('a tutor connects Exchange Server: a wrong password is refused plainly, the
   page,
   tenant,
 }) => {
+  // Exchange Server is not allowed by default: the tenant's admin allows it first.
+  await signIn(page, tenant.people.admin.email);
+  await page.getByRole('link', { name: 'Tenant settings' }).click();
+  const providers = page.getByRole('group', { name: 'Allowed providers' });
+  const allowExchange = providers.getByRole('checkbox', { name: EXCHANGE });
+  await expect(allowExchange).not.toBeChecked();
+  await allowExchange.click();
+  await expect(allowExchange).toBeChecked();
+  await expect(providers.getByRole('status')).toContainText(EXCHANGE);
+  await signOut(page);
+
   await signIn(page, tenant.people.tutor.email);
   await openCalendarSettings(page);
   await page
@@ -50,9 +63,9 @@ test('a tutor connects Exchange Server: a wrong password is refused plainly, the
 
   // Priya's Wednesday "Marking" (13:30–15:00 in London) and Thursday "Dentist", read over EWS.
   await openCalendarPage(page);
-  const marking = page.getByRole('button', { name: /^Marking · / });
+  const marking = page.getByRole('button', { name: /Marking · Calendar/ });
   await expect(marking).toBeVisible();
-  await expect(page.getByRole('button', { name: /^Dentist · / })).toBeVisible();
+  await expect(page.getByRole('button', { name: /Dentist · Calendar/ })).toBeVisible();
   await marking.click();
   const details = page.getByRole('dialog', { name: 'Marking' });
   await expect(details.getByText(/13:30–15:00 \(Europe\/London\)/)).toBeVisible();

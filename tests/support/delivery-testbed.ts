@@ -57,7 +57,10 @@ export const RADICALE_USERS = [
   { username: 'cara', password: 'cara-password', address: 'cara.tutor@northbridge.test' },
 ] as const;
 
-export type CalendarKind = 'google' | 'microsoft' | 'caldav' | 'ews';
+/** The kinds the convergence matrices run over (each a Record of these). */
+export type CalendarKind = 'google' | 'microsoft' | 'caldav';
+/** What a member can connect here: those, and Exchange Server (the EWS emulator). */
+export type ConnectKind = CalendarKind | 'ews';
 
 export interface DeliveryTestbed {
   database: TestDatabase;
@@ -78,7 +81,7 @@ export interface DeliveryTestbed {
   /** The member connects the account and its default calendar becomes their write target. */
   connect(
     member: Actor,
-    kind: CalendarKind,
+    kind: ConnectKind,
     account: string,
   ): Promise<{ connectionId: string; calendarId: string }>;
   close(): Promise<void>;
@@ -145,7 +148,7 @@ export async function startDeliveryTestbed(
   });
   holder.driver = driver;
 
-  async function connect(member: Actor, kind: CalendarKind, account: string) {
+  async function connect(member: Actor, kind: ConnectKind, account: string) {
     const credentials =
       kind === 'google'
         ? oauthCredentials(google.tokens(account))
