@@ -41,6 +41,9 @@ export interface PageFigures {
   monthMs: number;
   monthTallestRowPx: number;
   monthDomNodes: number;
+  /** Items Month view built, and how many of them are hidden behind "+N more". */
+  monthEvents: number;
+  monthHiddenEvents: number;
   weekDomNodes: number;
   heapMb: number;
   feedKb: number;
@@ -160,7 +163,7 @@ async function measureLearner(browser: Browser, learner: SeededLearner): Promise
   const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
   const clicks: number[] = [];
   for (let run = 0; run < RUNS.click; run += 1) clicks.push(await measureClick(page));
-  const months: { ms: number; tallestRowPx: number; domNodes: number }[] = [];
+  const months: Awaited<ReturnType<typeof measureMonth>>[] = [];
   for (let run = 0; run < RUNS.month; run += 1) {
     await page.goto('/calendar');
     await page.evaluate(() => (window as unknown as ProbeWindow).__tandemPaint);
@@ -179,6 +182,8 @@ async function measureLearner(browser: Browser, learner: SeededLearner): Promise
     monthMs: median(months.map((month) => month.ms)),
     monthTallestRowPx: Math.max(...months.map((month) => month.tallestRowPx)),
     monthDomNodes: median(months.map((month) => month.domNodes)),
+    monthEvents: median(months.map((month) => month.events)),
+    monthHiddenEvents: median(months.map((month) => month.hiddenEvents)),
     weekDomNodes,
     heapMb: heap.usedSize / 1024 / 1024,
     ...feed,
@@ -286,6 +291,8 @@ export function printCalendarPage(figures: PageFigures[]): void {
     ['Month view: click → painted (ms, median)', (row) => row.monthMs, ''],
     ['Month view: tallest row (px)', (row) => row.monthTallestRowPx, ''],
     ['Month view: DOM nodes', (row) => row.monthDomNodes, ''],
+    ['Month view: items built', (row) => row.monthEvents, ''],
+    ['  of which hidden behind "+N more"', (row) => row.monthHiddenEvents, ''],
     ['Week view: DOM nodes', (row) => row.weekDomNodes, ''],
     ['JS heap after GC (MB)', (row) => row.heapMb, ''],
     ['week feed (KB)', (row) => row.feedKb, ''],
