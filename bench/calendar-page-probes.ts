@@ -72,7 +72,7 @@ export async function measureClick(page: Page): Promise<number> {
 /** Week → Month: until the month's own feed is drawn (not the week's, shown while it loads). */
 export async function measureMonth(
   page: Page,
-): Promise<{ ms: number; tallestRowPx: number; domNodes: number }> {
+): Promise<{ ms: number; tallestRowPx: number; domNodes: number; events: number; hiddenEvents: number }> {
   return page.evaluate(async () => {
     const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
     const busy = () => document.querySelector('[aria-busy="true"]') !== null;
@@ -91,6 +91,16 @@ export async function measureMonth(
     const rows = [...document.querySelectorAll('.fc-daygrid-body tr')].map(
       (row) => row.getBoundingClientRect().height,
     );
-    return { ms, tallestRowPx: Math.max(0, ...rows), domNodes: document.getElementsByTagName('*').length };
+    // FullCalendar builds the items behind "+N more" too, invisible: how many of the nodes they are.
+    const harnesses = [
+      ...document.querySelectorAll<HTMLElement>('.fc-daygrid-body .fc-daygrid-event-harness'),
+    ];
+    return {
+      ms,
+      tallestRowPx: Math.max(0, ...rows),
+      domNodes: document.getElementsByTagName('*').length,
+      events: harnesses.length,
+      hiddenEvents: harnesses.filter((harness) => harness.style.visibility === 'hidden').length,
+    };
   });
 }

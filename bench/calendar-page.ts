@@ -12,6 +12,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from '@playwright/test';
+import { firstCalendarRange } from '../src/components/calendar/first-range';
 import { generateKeySpec, parseKeyRing } from '../src/server/crypto/secrets';
 import { openFreshPostgres } from './bench-databases';
 import { seedPageBenchLearner, PAGE_BENCH_ZONE, type SeededLearner } from './calendar-page-seed';
@@ -40,9 +41,16 @@ export interface PageFigures {
   monthMs: number;
   monthTallestRowPx: number;
   monthDomNodes: number;
+  /** Items Month view built, and how many of them are hidden behind "+N more". */
+  monthEvents: number;
+  monthHiddenEvents: number;
   weekDomNodes: number;
   heapMb: number;
   feedKb: number;
+  /** Exact, so two builds compare byte for byte (the seeded week is the same). */
+  feedBytes: number;
+  /** The server's HTML for /calendar, the dehydrated first feed included. */
+  htmlBytes: number;
   unchangedFeedBytes: number;
 }
 
@@ -155,7 +163,7 @@ async function measureLearner(browser: Browser, learner: SeededLearner): Promise
   const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
   const clicks: number[] = [];
   for (let run = 0; run < RUNS.click; run += 1) clicks.push(await measureClick(page));
-  const months: { ms: number; tallestRowPx: number; domNodes: number }[] = [];
+  const months: Awaited<ReturnType<typeof measureMonth>>[] = [];
   for (let run = 0; run < RUNS.month; run += 1) {
     await page.goto('/calendar');
     await page.evaluate(() => (window as unknown as ProbeWindow).__tandemPaint);
@@ -174,6 +182,8 @@ async function measureLearner(browser: Browser, learner: SeededLearner): Promise
     monthMs: median(months.map((month) => month.ms)),
     monthTallestRowPx: Math.max(...months.map((month) => month.tallestRowPx)),
     monthDomNodes: median(months.map((month) => month.domNodes)),
+    monthEvents: median(months.map((month) => month.events)),
+    monthHiddenEvents: median(months.map((month) => month.hiddenEvents)),
     weekDomNodes,
     heapMb: heap.usedSize / 1024 / 1024,
     ...feed,
@@ -232,12 +242,13 @@ async function measureRefresh(browser: Browser, learner: SeededLearner) {
   };
 }
 
-/** The week's feed as the page first gets it, and the answer to a refresh holding its version. */
+/**
+ * The week's feed as the page first gets it (its range: the seeded Monday-to-Monday week), the
+ * answer to a refresh holding its version, and the page's HTML with that feed dehydrated in it.
+ */
 async function feedBytes(page: Page) {
-  const { from, to } = await page.evaluate(() => {
-    const start = new Date();
-    return { from: start.toISOString(), to: new Date(start.getTime() + 7 * 86_400_000).toISOString() };
-  });
+  const range = firstCalendarRange(new Date(), PAGE_BENCH_ZONE);
+  const [from, to] = [range.from.toISOString(), range.to.toISOString()];
   const get = async (input: Record<string, unknown>) => {
     const json = encodeURIComponent(
       JSON.stringify({ json: input, meta: { values: { from: ['Date'], to: ['Date'] } } }),
@@ -249,7 +260,13 @@ async function feedBytes(page: Page) {
   const version = (JSON.parse(body.toString()) as { result: { data: { json: { version: string } } } }).result
     .data.json.version;
   const unchanged = await (await get({ from, to, knownVersion: version })).body();
-  return { feedKb: body.length / 1024, unchangedFeedBytes: unchanged.length };
+  const html = await (await page.request.get('/calendar')).body();
+  return {
+    feedKb: body.length / 1024,
+    feedBytes: body.length,
+    htmlBytes: html.length,
+    unchangedFeedBytes: unchanged.length,
+  };
 }
 
 function median(values: number[]): number {
@@ -274,9 +291,13 @@ export function printCalendarPage(figures: PageFigures[]): void {
     ['Month view: click → painted (ms, median)', (row) => row.monthMs, ''],
     ['Month view: tallest row (px)', (row) => row.monthTallestRowPx, ''],
     ['Month view: DOM nodes', (row) => row.monthDomNodes, ''],
+    ['Month view: items built', (row) => row.monthEvents, ''],
+    ['  of which hidden behind "+N more"', (row) => row.monthHiddenEvents, ''],
     ['Week view: DOM nodes', (row) => row.weekDomNodes, ''],
     ['JS heap after GC (MB)', (row) => row.heapMb, ''],
     ['week feed (KB)', (row) => row.feedKb, ''],
+    ['week feed (bytes)', (row) => row.feedBytes, ''],
+    ['server HTML of /calendar (bytes)', (row) => row.htmlBytes, ''],
     ['unchanged refresh answer (bytes)', (row) => row.unchangedFeedBytes, ''],
   ];
   console.log('\nCalendar page (issue 16): production build, PostgreSQL, Chromium');

@@ -88,7 +88,10 @@ const ATTACKS: Record<string, (target: Target) => unknown[]> = {
   'me.profile': () => [undefined],
   'me.updateProfile': () => [{ name: 'Renamed intruder' }],
   'me.members': () => [undefined, { role: 'learner' }],
-  'meetings.get': ({ victimActivity }) => [{ id: victimActivity.meetingId }],
+  'meetings.get': ({ victimActivity }) => [
+    { id: victimActivity.meetingId },
+    { id: victimActivity.meetingId, originalStartsAt: new Date('2026-03-03T10:00:00Z') },
+  ],
   'meetings.create': ({ victim }) => [
     meetingInput([victim.learner.userId]),
     meetingInput([victim.tutor.userId]),
@@ -134,6 +137,10 @@ const ATTACKS: Record<string, (target: Target) => unknown[]> = {
   // Only ever the caller's own: nothing of the victim can be named.
   'scheduling.myAvailability': () => [SCHEDULING_WEEK],
   'tasks.create': () => [taskInput('Intruder task')],
+  'tasks.get': ({ victimActivity }) => [
+    { id: victimActivity.learnerTaskId },
+    { id: victimActivity.tutorTaskId },
+  ],
   'tasks.update': ({ victimActivity }) => [
     { id: victimActivity.tutorTaskId, version: 1, title: 'Hijacked' },
     { id: victimActivity.learnerTaskId, version: 1, durationMinutes: 60 },

@@ -5,6 +5,7 @@ import type {
   DateSelectArg,
   DatesSetArg,
   EventClickArg,
+  EventContentArg,
   EventDropArg,
   EventInput,
   EventMountArg,
@@ -51,10 +52,19 @@ const BUTTON_TEXT = {
   list: 'List',
 };
 const BUTTON_HINTS = { prev: 'Previous $0', next: 'Next $0', today: 'This $0' };
+/**
+ * Month view builds every item of a day, the hidden ones too (FullCalendar 6.1 lays each out,
+ * invisible, to place "+N more"): so an item there is one coloured block holding its text, not
+ * FullCalendar's dot, time and title (three elements fewer each; issue 16).
+ */
+function monthEventText(arg: EventContentArg): string {
+  return arg.timeText ? `${arg.timeText} ${arg.event.title}` : arg.event.title;
+}
+
 const VIEWS: CalendarOptions['views'] = {
   // A day shows a few items and "+N more" (a popover listing them all), never a day thousands of
   // pixels tall; List view lists everything.
-  dayGridMonth: { dayMaxEvents: 3 },
+  dayGridMonth: { dayMaxEvents: 3, eventDisplay: 'block', eventContent: monthEventText },
   // Overlapping items side by side stay readable up to a few; beyond, "+N more" holds the rest.
   timeGridWeek: { eventMaxStack: 4 },
   timeGridDay: { eventMaxStack: 8 },

@@ -27,6 +27,7 @@ import { TaskDetails } from './task-details';
 import { useCalendarFeed } from './use-calendar-feed';
 import { useLatest } from './use-latest';
 import { useLinkedMeeting } from './use-linked-meeting';
+import { findGridMeeting, useOpenedItem } from './use-opened-item';
 import { timedItemsOf, visibleHours, WHOLE_DAY } from './visible-hours';
 import { instantFromCalendarString } from './wall-time';
 
@@ -46,7 +47,7 @@ type Panel =
   | { mode: 'closed' }
   | { mode: 'view'; ref: CalendarItemRef }
   | { mode: 'edit'; ref: CalendarItemRef }
-  | { mode: 'external'; id: string }
+  | { mode: 'external'; id: string; calendarId: string }
   | { mode: 'new'; start: Date; end: Date };
 
 const HOUR = 3_600_000;
@@ -113,21 +114,16 @@ export function CalendarView({
   });
 
   const selected = panel.mode === 'view' || panel.mode === 'edit' ? panel.ref : null;
-  // The occurrence clicked; a notification's link names only the meeting (its first drawn occurrence).
-  const meeting =
-    selected?.type === 'meeting'
-      ? (feed.data?.meetings.find((m) => m.feedKey === (selected.key ?? selected.id)) ??
-        feed.data?.meetings.find(
-          (m) => m.id === selected.id && m.startsAt.getTime() === selected.at?.getTime(),
-        ) ??
-        feed.data?.meetings.find((m) => m.id === selected.id))
-      : undefined;
-  const task = selected?.type === 'task' ? feed.data?.tasks.find((t) => t.id === selected.id) : undefined;
+  const opened = useOpenedItem(feed.data, selected);
+  const { meeting, task } = opened;
   const external =
-    panel.mode === 'external' ? feed.data?.externalEvents.find((e) => e.id === panel.id) : undefined;
-  const externalCalendar = external
-    ? feed.data?.calendars.find((c) => c.id === external.calendarId)
-    : undefined;
+    panel.mode === 'external'
+      ? feed.data?.externalEvents
+          .find((group) => group.calendarId === panel.calendarId)
+          ?.events.find((e) => e.id === panel.id)
+      : undefined;
+  const externalCalendar =
+    panel.mode === 'external' ? feed.data?.calendars.find((c) => c.id === panel.calendarId) : undefined;
 
   function onDatesSet(arg: DatesSetArg) {
     const from = instantFromCalendarString(arg.startStr, zone);
@@ -152,7 +148,11 @@ export function CalendarView({
   function onEventClick(arg: EventClickArg) {
     arg.jsEvent.preventDefault();
     const ref = arg.event.extendedProps.ref as CalendarItemRef | ExternalEventRef;
-    setPanel(ref.type === 'external' ? { mode: 'external', id: ref.id } : { mode: 'view', ref });
+    setPanel(
+      ref.type === 'external'
+        ? { mode: 'external', id: ref.id, calendarId: ref.calendarId }
+        : { mode: 'view', ref },
+    );
   }
 
   function onEventChange(arg: EventDropArg | EventResizeDoneArg) {
@@ -170,7 +170,7 @@ export function CalendarView({
       );
       return;
     }
-    const moved = feed.data?.meetings.find((m) => m.feedKey === (ref.key ?? ref.id));
+    const moved = findGridMeeting(feed.data, ref);
     const move = {
       meetingId: ref.id,
       title: moved?.title ?? '',
@@ -180,7 +180,7 @@ export function CalendarView({
       originalStartsAt: ref.originalStartsAt ?? null,
       revert: () => arg.revert(),
     };
-    if (move.originalStartsAt || (moved && moved.attendees.length > 0)) setPendingMove(move);
+    if (move.originalStartsAt || (moved && moved.invitees > 0)) setPendingMove(move);
     else confirmMove(move);
   }
 
@@ -262,13 +262,11 @@ export function CalendarView({
         title={
           panel.mode === 'new'
             ? 'New item'
-            : meeting
-              ? meeting.title
-              : task
-                ? task.title
-                : external
-                  ? (external.title ?? 'Busy')
-                  : 'Item'
+            : (meeting?.title ??
+              opened.gridMeeting?.title ??
+              task?.title ??
+              opened.gridTask?.title ??
+              (external ? (external.title ?? 'Busy') : 'Item'))
         }
       >
         {external ? (
@@ -290,7 +288,15 @@ export function CalendarView({
             zone={zone}
             locale={locale}
             onEdit={() =>
-              setPanel({ mode: 'edit', ref: { type: 'meeting', id: meeting.id, key: meeting.feedKey } })
+              setPanel({
+                mode: 'edit',
+                ref: {
+                  type: 'meeting',
+                  id: meeting.id,
+                  key: meeting.feedKey,
+                  ...(meeting.occurrence ? { originalStartsAt: meeting.occurrence.originalStartsAt } : {}),
+                },
+              })
             }
             onClose={close}
           />
@@ -302,6 +308,8 @@ export function CalendarView({
             onEdit={() => setPanel({ mode: 'edit', ref: { type: 'task', id: task.id } })}
             onClose={close}
           />
+        ) : opened.loading ? (
+          <p role="status">Loading…</p>
         ) : (
           <p>This item is no longer in your calendar.</p>
         )}

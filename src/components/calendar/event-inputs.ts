@@ -1,5 +1,5 @@
 import type { EventInput } from '@fullcalendar/core';
-import type { CalendarFeed } from '@/server/calendar/feed';
+import { gridMeetingKey, type CalendarGridFeed } from '@/server/calendar/grid-feed';
 
 const COLORS = {
   meeting: '#1e40af',
@@ -22,12 +22,12 @@ export type CalendarItemRef = {
 };
 
 /** Turns the feed into FullCalendar events; labels carry the state so colour is never the only cue. */
-export function toEventInputs(feed: CalendarFeed | undefined): EventInput[] {
+export function toEventInputs(feed: CalendarGridFeed | undefined): EventInput[] {
   if (!feed) return [];
   const meetings: EventInput[] = feed.meetings.map((meeting) => {
-    const cancelled = meeting.status === 'cancelled';
-    const declined = meeting.myResponse === 'declined';
-    const awaiting = meeting.myRole === 'attendee' && meeting.myResponse === 'needs_action' && !cancelled;
+    const cancelled = meeting.cancelled === true;
+    const declined = meeting.response === 'declined';
+    const awaiting = !meeting.organizing && meeting.response === 'needs_action' && !cancelled;
     const prefix = cancelled
       ? 'Cancelled: '
       : declined
@@ -35,37 +35,38 @@ export function toEventInputs(feed: CalendarFeed | undefined): EventInput[] {
         : meeting.kind === 'review'
           ? 'Review: '
           : '';
-    const suffix = awaiting ? ' · reply needed' : meeting.myResponse === 'tentative' ? ' · tentative' : '';
+    const suffix = awaiting ? ' · reply needed' : meeting.response === 'tentative' ? ' · tentative' : '';
     const color = cancelled || declined ? COLORS.muted : COLORS[meeting.kind];
+    const key = gridMeetingKey(meeting);
     return {
-      id: `meeting:${meeting.feedKey}`,
+      id: `meeting:${key}`,
       title: `${prefix}${meeting.title}${suffix}`,
-      start: meeting.startsAt,
-      end: meeting.endsAt,
+      start: meeting.start,
+      end: meeting.end,
       backgroundColor: color,
       borderColor: color,
       textColor: '#ffffff',
       classNames: [cancelled ? 'tandem-cancelled' : '', awaiting ? 'tandem-awaiting' : ''].filter(Boolean),
-      editable: meeting.myRole === 'organizer' && !cancelled,
+      editable: meeting.organizing === true && !cancelled,
       extendedProps: {
         ref: {
           type: 'meeting',
           id: meeting.id,
-          key: meeting.feedKey,
-          ...(meeting.occurrence ? { originalStartsAt: meeting.occurrence.originalStartsAt } : {}),
+          key,
+          ...(meeting.original !== undefined ? { originalStartsAt: new Date(meeting.original) } : {}),
         } satisfies CalendarItemRef,
         version: meeting.version,
       },
     };
   });
   const tasks: EventInput[] = feed.tasks.map((task) => {
-    const done = task.doneAt !== null;
+    const done = task.done === true;
     const color = done ? COLORS.muted : COLORS.task;
     return {
       id: `task:${task.id}`,
       title: `${done ? 'Done: ' : 'Task: '}${task.title}`,
-      start: task.dueAt,
-      end: new Date(task.dueAt.getTime() + task.durationMinutes * 60_000),
+      start: task.start,
+      end: task.start + task.minutes * 60_000,
       backgroundColor: color,
       borderColor: color,
       textColor: '#ffffff',

@@ -1,13 +1,14 @@
 import { DateTime } from 'luxon';
-import type { CalendarLegendEntry, MirroredEvent } from '@/server/calendar/feed';
+import type { CalendarLegendEntry } from '@/server/calendar/feed';
+import type { GridExternalEvent } from '@/server/calendar/grid-feed';
 import { PROVIDER_LABELS } from '@/server/providers/labels';
 import { formatLongDate, formatTimeRange } from './wall-time';
 
-function formatWhen(event: MirroredEvent, zone: string, locale: string): string {
-  if (!event.allDay || !event.startDate) return formatTimeRange(event.startsAt, event.endsAt, zone, locale);
-  const first = DateTime.fromISO(event.startDate);
+function formatWhen(event: GridExternalEvent, zone: string, locale: string): string {
+  if (!event.days) return formatTimeRange(new Date(event.start), new Date(event.end), zone, locale);
+  const first = DateTime.fromISO(event.days.start);
   // All-day ends are exclusive: a one-day event ends the next day.
-  const last = event.endDate ? DateTime.fromISO(event.endDate).minus({ days: 1 }) : first;
+  const last = event.days.end ? DateTime.fromISO(event.days.end).minus({ days: 1 }) : first;
   const [from, to] = [formatLongDate(first, locale), formatLongDate(last, locale)];
   return last > first ? `${from} – ${to} (all day)` : `${from} (all day)`;
 }
@@ -26,7 +27,7 @@ export function ExternalEventDetails({
   zone,
   locale,
 }: {
-  event: MirroredEvent;
+  event: GridExternalEvent;
   calendar: CalendarLegendEntry | undefined;
   zone: string;
   locale: string;

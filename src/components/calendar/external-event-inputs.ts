@@ -1,28 +1,28 @@
 import type { EventInput } from '@fullcalendar/core';
-import type { CalendarFeed } from '@/server/calendar/feed';
+import type { CalendarGridFeed } from '@/server/calendar/grid-feed';
 import { calendarEventColor } from './calendar-colors';
 
-export type ExternalEventRef = { type: 'external'; id: string };
+export type ExternalEventRef = { type: 'external'; id: string; calendarId: string };
 
 /** Events of connected calendars: read-only, coloured per calendar, named with the calendar's name. */
-export function toExternalEventInputs(feed: CalendarFeed | undefined): EventInput[] {
+export function toExternalEventInputs(feed: CalendarGridFeed | undefined): EventInput[] {
   if (!feed) return [];
   const calendars = new Map(feed.calendars.map((calendar) => [calendar.id, calendar]));
-  return feed.externalEvents.flatMap((event): EventInput[] => {
-    const calendar = calendars.get(event.calendarId);
+  return feed.externalEvents.flatMap(({ calendarId, events }): EventInput[] => {
+    const calendar = calendars.get(calendarId);
     if (!calendar?.show) return [];
     const color = calendarEventColor(calendar.color);
-    const free = event.showAs === 'free';
-    const prefix = free ? 'Free: ' : '';
-    const suffix = event.showAs === 'tentative' ? ' · tentative' : '';
-    return [
-      {
+    return events.map((event): EventInput => {
+      const free = event.showAs === 'free';
+      const prefix = free ? 'Free: ' : '';
+      const suffix = event.showAs === 'tentative' ? ' · tentative' : '';
+      return {
         id: `external:${event.id}`,
         // The calendar's name is part of the label, so colour is never the only cue.
         title: `${prefix}${event.title ?? 'Busy'}${suffix} · ${calendar.name}`,
-        ...(event.allDay && event.startDate
-          ? { start: event.startDate, end: event.endDate ?? undefined, allDay: true }
-          : { start: event.startsAt, end: event.endsAt }),
+        ...(event.days
+          ? { start: event.days.start, end: event.days.end ?? undefined, allDay: true }
+          : { start: event.start, end: event.end }),
         backgroundColor: color,
         borderColor: color,
         textColor: '#ffffff',
@@ -31,9 +31,9 @@ export function toExternalEventInputs(feed: CalendarFeed | undefined): EventInpu
         startEditable: false,
         durationEditable: false,
         extendedProps: {
-          ref: { type: 'external', id: event.id } satisfies ExternalEventRef,
+          ref: { type: 'external', id: event.id, calendarId } satisfies ExternalEventRef,
         },
-      },
-    ];
+      };
+    });
   });
 }

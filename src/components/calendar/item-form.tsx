@@ -71,6 +71,7 @@ export function ItemForm({
   const refresh = async () => {
     await queryClient.invalidateQueries({ queryKey: trpc.calendar.pathKey() });
     await queryClient.invalidateQueries({ queryKey: trpc.meetings.pathKey() });
+    await queryClient.invalidateQueries({ queryKey: trpc.tasks.pathKey() });
   };
   const savedWith = (message: (title: string) => string) => ({
     onSuccess: async (item: { title: string }) => {

@@ -1,4 +1,4 @@
-import type { CalendarFeed } from '@/server/calendar/feed';
+import type { CalendarGridFeed } from '@/server/calendar/grid-feed';
 import { wallClockMs } from './zone-offsets';
 
 export interface VisibleHours {
@@ -45,16 +45,14 @@ export function visibleHours(
 }
 
 /** Everything in the feed that has a time of day (all-day events have their own row). */
-export function timedItemsOf(feed: CalendarFeed | undefined): { start: Date; end: Date }[] {
+export function timedItemsOf(feed: CalendarGridFeed | undefined): { start: Date; end: Date }[] {
   if (!feed) return [];
+  const span = (start: number, end: number) => ({ start: new Date(start), end: new Date(end) });
   return [
-    ...feed.meetings.map((meeting) => ({ start: meeting.startsAt, end: meeting.endsAt })),
-    ...feed.tasks.map((task) => ({
-      start: task.dueAt,
-      end: new Date(task.dueAt.getTime() + task.durationMinutes * 60_000),
-    })),
-    ...feed.externalEvents
-      .filter((event) => !event.allDay)
-      .map((event) => ({ start: event.startsAt, end: event.endsAt })),
+    ...feed.meetings.map((meeting) => span(meeting.start, meeting.end)),
+    ...feed.tasks.map((task) => span(task.start, task.start + task.minutes * 60_000)),
+    ...feed.externalEvents.flatMap(({ events }) =>
+      events.filter((event) => !event.days).map((event) => span(event.start, event.end)),
+    ),
   ];
 }

@@ -4,6 +4,7 @@ import type { Executor } from '@/server/db/client';
 import type { Actor } from '@/server/tenants/actor';
 import type { DateRange } from '@/server/time/range';
 import { readCalendarFeed, type CalendarFeed } from './feed';
+import { toGridFeed, type CalendarGridFeed } from './grid-feed';
 
 /**
  * A fingerprint of what a feed shows: equal feeds, equal versions. The browser sends the version
@@ -20,7 +21,11 @@ export function feedVersion(feed: CalendarFeed): string {
   return hash.digest('base64url').slice(0, 22);
 }
 
-export type VersionedCalendarFeed = CalendarFeed & { version: string };
+/**
+ * What the page is sent: the grid's lean feed, versioned by the whole feed — an answer the
+ * grid does not draw (say, an invitee's) still moves the version, so an open dialog refreshes.
+ */
+export type VersionedCalendarFeed = CalendarGridFeed & { version: string };
 
 /** What `calendar.feed` answers when the caller already holds the current version. */
 export interface UnchangedCalendarFeed {
@@ -37,5 +42,5 @@ export async function readFeedIfChanged(
 ): Promise<VersionedCalendarFeed | UnchangedCalendarFeed> {
   const feed = await readCalendarFeed(db, actor, range);
   const version = feedVersion(feed);
-  return version === knownVersion ? { unchanged: true, version } : { ...feed, version };
+  return version === knownVersion ? { unchanged: true, version } : { ...toGridFeed(feed), version };
 }

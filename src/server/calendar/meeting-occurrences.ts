@@ -6,7 +6,8 @@ import {
   meetingOccurrences,
   type AttendeeResponseValue,
 } from '@/server/db/schema';
-import type { MeetingView } from '@/server/meetings/queries';
+import { NotFoundError } from '@/server/errors';
+import { getMeeting, type MeetingView } from '@/server/meetings/queries';
 import { expandOccurrences } from '@/server/recurrence/occurrences';
 import type { Actor } from '@/server/tenants/actor';
 import type { DateRange } from '@/server/time/range';
@@ -100,4 +101,39 @@ async function occurrenceAnswersOf(
       ),
     );
   return new Map(rows.map((row) => [row.occurrenceId, row.response]));
+}
+
+/**
+ * One meeting as the calendar draws it, for its dialog (the grid's feed carries only what it
+ * draws): the meeting, or with `originalStartsAt` that occurrence of a recurring one, its
+ * exception and the caller's answer to it applied, as in the feed.
+ */
+export async function readDrawnMeeting(
+  db: Executor,
+  actor: Actor,
+  id: string,
+  originalStartsAt?: Date,
+): Promise<CalendarMeeting> {
+  const meeting = await getMeeting(db, actor, id);
+  if (!originalStartsAt || !meeting.recurrence || meeting.recurrence.length === 0)
+    return { ...meeting, feedKey: meeting.id, occurrence: null };
+  const [moved] = await db
+    .select({ startsAt: meetingOccurrences.startsAt, endsAt: meetingOccurrences.endsAt })
+    .from(meetingOccurrences)
+    .where(
+      and(
+        eq(meetingOccurrences.tenantId, actor.tenantId),
+        eq(meetingOccurrences.meetingId, id),
+        eq(meetingOccurrences.originalStartsAt, originalStartsAt),
+      ),
+    );
+  // Where the occurrence is drawn: moved by its exception, else where the series puts it.
+  const from = moved?.startsAt ?? originalStartsAt;
+  const length = meeting.endsAt.getTime() - meeting.startsAt.getTime();
+  const to = moved?.endsAt ?? new Date(originalStartsAt.getTime() + length);
+  const range = { from, to: new Date(Math.max(to.getTime(), from.getTime() + 1)) };
+  const key = `${id}@${originalStartsAt.toISOString()}`;
+  const drawn = (await meetingsAsDrawn(db, actor, [meeting], range)).find((item) => item.feedKey === key);
+  if (!drawn) throw new NotFoundError('Meeting not found');
+  return drawn;
 }

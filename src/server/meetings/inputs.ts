@@ -28,6 +28,9 @@ export function withinMaxLength(value: { startsAt?: Date; endsAt?: Date }): bool
 
 export const meetingIdSchema = z.strictObject({ id: z.uuid() });
 
+/** A meeting as the calendar draws it: with `originalStartsAt`, that occurrence of a recurring one. */
+export const drawnMeetingSchema = meetingIdSchema.extend({ originalStartsAt: instantSchema.optional() });
+
 /**
  * A meeting's fields as a person gives them, without defaults: creating fills the blanks in,
  * while an update leaves an omitted field as it is (a default there would overwrite it).

@@ -31,6 +31,17 @@ export function listTasks(db: Executor, actor: Actor, range: DateRange): Promise
     .orderBy(asc(tasks.dueAt));
 }
 
+/** One of the actor's own tasks (its dialog: notes and all). */
+export async function getTask(db: Executor, actor: Actor, id: string): Promise<Task> {
+  const [task] = await db
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.tenantId, actor.tenantId), eq(tasks.ownerId, actor.userId), eq(tasks.id, id)))
+    .limit(1);
+  if (!task) throw new NotFoundError('Task not found');
+  return task;
+}
+
 export async function createTask(db: Executor, actor: Actor, fields: NewTask): Promise<Task> {
   const [task] = await db
     .insert(tasks)

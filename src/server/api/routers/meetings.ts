@@ -1,14 +1,14 @@
 import { acceptProposedTime } from '@/server/answers/accept-proposal';
+import { readDrawnMeeting } from '@/server/calendar/meeting-occurrences';
 import {
   acceptProposedTimeSchema,
   cancelMeetingSchema,
   createMeetingSchema,
-  meetingIdSchema,
+  drawnMeetingSchema,
   respondSchema,
   updateMeetingSchema,
 } from '@/server/meetings/inputs';
 import { canOrganize, ORGANIZER_REFUSAL } from '@/server/meetings/organizers';
-import { getMeeting } from '@/server/meetings/queries';
 import { respondToMeeting } from '@/server/meetings/responses';
 import { cancelMeeting, createMeeting, updateMeeting } from '@/server/meetings/schedule';
 import { createTRPCRouter, roleProcedure, tenantProcedure } from '../trpc';
@@ -17,8 +17,8 @@ const organizerProcedure = roleProcedure(canOrganize, ORGANIZER_REFUSAL);
 
 export const meetingsRouter = createTRPCRouter({
   get: tenantProcedure
-    .input(meetingIdSchema)
-    .query(({ ctx, input }) => getMeeting(ctx.db, ctx.actor, input.id)),
+    .input(drawnMeetingSchema)
+    .query(({ ctx, input }) => readDrawnMeeting(ctx.db, ctx.actor, input.id, input.originalStartsAt)),
   create: organizerProcedure
     .input(createMeetingSchema)
     .mutation(({ ctx, input }) => createMeeting(ctx, ctx.actor, input)),

@@ -1,8 +1,9 @@
 import { taskDoneSchema, taskFieldsSchema, taskIdSchema, taskUpdateSchema } from '@/server/tasks/inputs';
-import { createTask, deleteTask, setTaskDone, updateTask } from '@/server/tasks/tasks';
+import { createTask, deleteTask, getTask, setTaskDone, updateTask } from '@/server/tasks/tasks';
 import { createTRPCRouter, tenantProcedure } from '../trpc';
 
 export const tasksRouter = createTRPCRouter({
+  get: tenantProcedure.input(taskIdSchema).query(({ ctx, input }) => getTask(ctx.db, ctx.actor, input.id)),
   create: tenantProcedure
     .input(taskFieldsSchema)
     .mutation(({ ctx, input }) => createTask(ctx.db, ctx.actor, input)),
