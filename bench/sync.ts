@@ -26,7 +26,8 @@
  *      see scheduling-grid.ts. `npm run bench -- --only=scheduling-grid` runs it alone.
  *  (j) Tenant administration (issue 14): a page of the connection health table with 5,000
  *      connections and of the audit log, p95; see health.ts. `--only=health` runs it alone.
- *  (k) Bulk add of 500 members through Google Workspace: members/s, calls per member; see bulk-add.ts.
+ *  (k) Bulk add of 1,000 members through Google Workspace and Microsoft 365: members/s, calls per member,
+ *      ratio to the quota-bound minimum; see bulk-add.ts.
  *      `--only=bulk-add` runs it alone (it is not part of the full run).
  *
  * Prints; asserts nothing (the tests do that). Exit code 1 only if (b) is not met.

@@ -11,12 +11,17 @@ import { useTRPC } from '@/trpc/react';
 
 /** What the Microsoft 365 and Google Workspace set-ups share once saved: status, Test, removal. */
 
-type Provider = 'microsoft' | 'google';
-type SetupView = NonNullable<inferRouterOutputs<AppRouter>['enterprise']['overview']['microsoft']>;
+export type EnterpriseSetupProvider = 'microsoft' | 'google';
+export type EnterpriseSetupView = NonNullable<
+  inferRouterOutputs<AppRouter>['enterprise']['overview']['microsoft']
+>;
 
-const NAMES: Record<Provider, string> = { microsoft: 'Microsoft 365', google: 'Google Workspace' };
+export const ENTERPRISE_PROVIDER_NAMES: Record<EnterpriseSetupProvider, string> = {
+  microsoft: 'Microsoft 365',
+  google: 'Google Workspace',
+};
 
-export function EnterpriseStatus({ setup }: { setup: SetupView }) {
+export function EnterpriseStatus({ setup }: { setup: EnterpriseSetupView }) {
   return (
     <>
       <p className="text-sm" role="status">
@@ -33,14 +38,14 @@ export function EnterpriseTestAndRemove({
   provider,
   onChanged,
 }: {
-  provider: Provider;
+  provider: EnterpriseSetupProvider;
   onChanged: () => void;
 }) {
   const trpc = useTRPC();
   const [address, setAddress] = useState('');
   const test = useMutation(trpc.enterprise.test.mutationOptions({ onSettled: onChanged }));
   const remove = useMutation(trpc.enterprise.remove.mutationOptions({ onSuccess: onChanged }));
-  const name = NAMES[provider];
+  const name = ENTERPRISE_PROVIDER_NAMES[provider];
   return (
     <>
       <form

@@ -15,6 +15,16 @@ import { defineJob } from '../definition';
 /** Steps in flight at once within one run. */
 export const BULK_ADD_PARALLEL_STEPS = 4;
 
+/**
+ * The per-app quotas the pacing above keeps under (PROVIDERS.md "Graph limits", "Google limits"):
+ * Graph's 10,000 requests per 10 minutes per app and tenant, Google's 10,000 a minute per project.
+ * The bulk-add bench measures against them.
+ */
+export const ENTERPRISE_APP_QUOTAS = {
+  microsoft: { requests: 10_000, windowSeconds: 600 },
+  google: { requests: 10_000, windowSeconds: 60 },
+} as const satisfies Record<'microsoft' | 'google', { requests: number; windowSeconds: number }>;
+
 export const bulkAdd = defineJob({
   id: 'bulk-add',
   name: 'Connect calendars in bulk with enterprise access',
