@@ -10,14 +10,22 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { generateKeySpec } from '../src/server/crypto/secrets';
+import { generateKeySpec, parseKeyRing } from '../src/server/crypto/secrets';
 import { openDatabase } from '../src/server/db/client';
 import { migrateDatabase } from '../src/server/db/migrate';
+import { NORTHBRIDGE_ACCOUNTS, RIVERSIDE_ACCOUNTS } from '../src/server/demo/accounts';
+import { ensureDemoEnterpriseConnections } from '../src/server/demo/enterprise';
 import { seedDemoData } from '../src/server/demo/seed';
 import { MAIL_WORLD_PORTS } from '../emulators/mail-exchange/mail-world';
 import { databaseLocation } from './database-location';
+import { connectDemoCalendars, registerDemoWorkspace, waitUntilAnswering } from './demo-calendars';
 
 const port = process.env.PORT ?? '3000';
+// The Microsoft emulator's registered app (emulators/microsoft/), for members and enterprise access alike.
+const MICROSOFT_DEMO_APP = {
+  clientId: '00000000-0000-4000-8000-00000000a11e',
+  clientSecret: 'tandem-dev-secret',
+};
 const children: ChildProcess[] = [];
 
 /** A secret made once and kept beside the embedded database, so a restart keeps sessions and tokens readable. */
@@ -50,9 +58,20 @@ async function stop(code: number): Promise<never> {
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
+const authSecret =
+  process.env.AUTH_SECRET ?? (await localSecret('auth-secret', () => randomBytes(32).toString('base64')));
+const encryptionKeys =
+  process.env.TANDEM_ENCRYPTION_KEYS ?? (await localSecret('encryption-keys', () => generateKeySpec('demo')));
+
 const handle = await openDatabase(databaseLocation());
 await migrateDatabase(handle);
 const { created } = await seedDemoData(handle.db, new Date());
+const { workspace } = await ensureDemoEnterpriseConnections(
+  handle.db,
+  parseKeyRing(encryptionKeys),
+  () => new Date(),
+  MICROSOFT_DEMO_APP,
+);
 // PGlite allows one process per data folder: release it before the app opens it.
 await handle.close();
 console.log(
@@ -64,8 +83,8 @@ const env: NodeJS.ProcessEnv = {
   GOOGLE_CLIENT_ID: 'tandem-demo.apps.googleusercontent.com',
   GOOGLE_CLIENT_SECRET: 'tandem-demo-secret',
   GOOGLE_BASE_URL: 'http://127.0.0.1:4501',
-  MICROSOFT_CLIENT_ID: '00000000-0000-4000-8000-00000000a11e',
-  MICROSOFT_CLIENT_SECRET: 'tandem-dev-secret',
+  MICROSOFT_CLIENT_ID: MICROSOFT_DEMO_APP.clientId,
+  MICROSOFT_CLIENT_SECRET: MICROSOFT_DEMO_APP.clientSecret,
   MICROSOFT_GRAPH_BASE_URL: 'https://127.0.0.1:4502',
   // Sign-in over plain HTTP on loopback: the browser opens it without a certificate warning.
   MICROSOFT_AUTHORITY_BASE_URL: 'http://127.0.0.1:4503',
@@ -83,11 +102,8 @@ const env: NodeJS.ProcessEnv = {
   MAIL_INBOX_SMTP_PORT: String(MAIL_WORLD_PORTS.inboxSmtp),
   MAIL_INBOX_WEB_PORT: String(MAIL_WORLD_PORTS.inboxWeb),
   ...process.env,
-  AUTH_SECRET:
-    process.env.AUTH_SECRET ?? (await localSecret('auth-secret', () => randomBytes(32).toString('base64'))),
-  TANDEM_ENCRYPTION_KEYS:
-    process.env.TANDEM_ENCRYPTION_KEYS ??
-    (await localSecret('encryption-keys', () => generateKeySpec('demo'))),
+  AUTH_SECRET: authSecret,
+  TANDEM_ENCRYPTION_KEYS: encryptionKeys,
   TANDEM_DEMO: '1',
   NODE_EXTRA_CA_CERTS: path.resolve('emulators/microsoft/certs/emulator-cert.pem'),
   PORT: port,
@@ -102,5 +118,36 @@ console.log(
   `[demo] Tandem is starting on http://127.0.0.1:${port} — sign in as tutor1@northbridge.test / tandem-demo.`,
 );
 console.log(
-  `[demo] Email (invitations, notifications, sign-in mail to addresses no emulator hosts) lands in the inbox at http://127.0.0.1:${MAIL_WORLD_PORTS.inboxWeb}.`,
+  `[demo] Email (invitations, notifications, sign-in mail to addresses no emulator hosts) lands in the inbox at http://127.0.0.1:${env.MAIL_INBOX_WEB_PORT ?? MAIL_WORLD_PORTS.inboxWeb}.`,
 );
+
+/**
+ * The set-up a person would otherwise do first, repeated on every start because the emulators
+ * forget their grants: Riverside's Workspace in the Google emulator, then everyone's calendar.
+ */
+async function connectTheDemoWorld(): Promise<void> {
+  const appUrl = env.APP_URL ?? `http://127.0.0.1:${port}`;
+  const log = (line: string) => console.log(`[demo] ${line}`);
+  if (workspace && env.GOOGLE_BASE_URL) {
+    await waitUntilAnswering(`${env.GOOGLE_BASE_URL}/__control/google/accounts`);
+    await registerDemoWorkspace(env.GOOGLE_BASE_URL, workspace);
+    log(`Google Workspace ${workspace.domain}: service account and domain-wide delegation registered.`);
+  }
+  if (env.MICROSOFT_AUTHORITY_BASE_URL) await waitUntilAnswering(env.MICROSOFT_AUTHORITY_BASE_URL);
+  // `next dev` compiles a route on its first visit. The webhooks first: Graph gives up on a
+  // subscription whose validation request is not answered within 10 s, and the first import with it.
+  for (const route of ['/api/auth/csrf', '/api/webhooks/microsoft', '/api/webhooks/google'])
+    await waitUntilAnswering(`${appUrl}${route}`);
+  const started = Date.now();
+  const { connected, failed } = await connectDemoCalendars(
+    appUrl,
+    [...NORTHBRIDGE_ACCOUNTS, ...RIVERSIDE_ACCOUNTS],
+    log,
+  );
+  log(
+    `${connected} demo calendars connected in ${((Date.now() - started) / 1000).toFixed(1)} s${failed > 0 ? `, ${failed} failed (see above)` : ''}; their events sync in the background.`,
+  );
+}
+connectTheDemoWorld().catch((error: unknown) => {
+  console.error('[demo] Could not connect the demo calendars:', error);
+});

@@ -126,6 +126,8 @@ export async function seedDemoData(db: Database, now: Date): Promise<{ created: 
     const spec: TenantSpec = {
       name: tenant.name,
       slug: tenant.slug,
+      // On from the start: `npm run demo` connects the demo people's emulated calendars.
+      calendarIntegrationEnabled: true,
       members: tenant.accounts.map((account) => memberSpec(account, passwordHash)),
     };
     const { tenantId, userIds } = await provisionTenant(db, spec);

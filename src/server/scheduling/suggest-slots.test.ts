@@ -171,6 +171,46 @@ describe('suggestSlots (properties)', () => {
   });
 });
 
+describe('suggestSlots with no information for anyone', () => {
+  /** Nobody has a calendar connected: nothing busy or tentative, every moment unknown. */
+  const uninformed = (people: SlotPerson[], request: SuggestRequest): SlotPerson[] =>
+    people.map((person) => ({
+      ...person,
+      required: true,
+      blocking: [],
+      tentative: [],
+      unknown: [{ start: request.from - 24 * HOUR, end: request.to + 24 * HOUR }],
+    }));
+
+  it('offers the soonest times inside the most working hours, in order, each naming everyone as unknown', () => {
+    fc.assert(
+      fc.property(scenarioArb, ({ people: scenario, request }) => {
+        const people = uninformed(scenario, request);
+        const slots = suggestSlots(people, request);
+        // The oracle: walk the quarter hours in order and keep each time that is inside as many
+        // people's hours as any time can be and does not overlap one already kept.
+        const duration = request.durationMinutes * 60_000;
+        const starts: number[] = [];
+        for (let start = request.from; start + duration <= request.to; start += SLOT_STEP_MS)
+          starts.push(start);
+        const outside = (start: number) =>
+          people.filter((person) => !insideOne(person.working, start, start + duration)).length;
+        const fewest = Math.min(...starts.map(outside));
+        const expected: number[] = [];
+        for (const start of starts) {
+          if (expected.length >= request.limit) break;
+          if (outside(start) !== fewest) continue;
+          if (expected.some((kept) => kept < start + duration && start < kept + duration)) continue;
+          expected.push(start);
+        }
+        expect(slots.map((slot) => Date.parse(slot.start))).toEqual(expected);
+        for (const slot of slots) expect(slot.unknownUserIds).toEqual(people.map((person) => person.userId));
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
 describe('suggestSlots (examples)', () => {
   const base = Date.parse('2026-03-03T00:00:00Z'); // Tuesday
   const london = (id: string, blocking: Span[], isLearner = true): SlotPerson => ({

@@ -1,0 +1,83 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generateKeySpec, parseKeyRing } from '@/server/crypto/secrets';
+import { enterpriseConnections, tenants } from '@/server/db/schema';
+import { openEnterpriseApp } from '@/server/enterprise/secrets';
+import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
+import { ensureDemoEnterpriseConnections } from './enterprise';
+import { seedDemoData } from './seed';
+
+const NOW = new Date('2026-12-02T09:00:00Z');
+const APP = { clientId: 'demo-app', clientSecret: 'demo-secret' };
+
+describe('the demo tenants’ enterprise connections', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await useTestDatabase();
+    await seedDemoData(database.db, NOW);
+  });
+
+  async function rows() {
+    return database.db
+      .select({
+        slug: tenants.slug,
+        provider: enterpriseConnections.provider,
+        domain: enterpriseConnections.domain,
+        row: enterpriseConnections,
+      })
+      .from(enterpriseConnections)
+      .innerJoin(tenants, eq(tenants.id, enterpriseConnections.tenantId))
+      .orderBy(tenants.slug);
+  }
+
+  it('are saved once, with a key whose public half is what the emulator is told, and kept on later starts', async () => {
+    const keys = parseKeyRing(generateKeySpec('demo'));
+    const first = await ensureDemoEnterpriseConnections(database.db, keys, () => NOW, APP);
+    const again = await ensureDemoEnterpriseConnections(database.db, keys, () => NOW, APP);
+
+    const saved = await rows();
+    expect(saved.map(({ slug, provider, domain }) => [slug, provider, domain])).toEqual([
+      ['northbridge', 'microsoft', 'northbridge-college.test'],
+      ['riverside', 'google', 'riverside.test'],
+    ]);
+    const google = saved.find(({ provider }) => provider === 'google')?.row;
+    if (!google) throw new Error('no Google Workspace set-up');
+    const { secret } = openEnterpriseApp(keys, google);
+    if (secret.provider !== 'google') throw new Error('not a Google secret');
+    const publicHalf = createPublicKey(createPrivateKey(secret.privateKey))
+      .export({ type: 'spki', format: 'pem' })
+      .toString();
+    expect(first.workspace?.serviceAccount).toEqual({
+      clientId: google.clientId,
+      clientEmail: google.serviceAccountEmail,
+      publicKeyPem: publicHalf,
+    });
+    expect(again.workspace).toEqual(first.workspace);
+    expect(first.workspace?.users).toContainEqual({
+      email: 'admin@riverside.test',
+      name: 'Rita Hughes',
+      isAdmin: true,
+    });
+    expect(first.workspace?.scopes).toContain(
+      'https://www.googleapis.com/auth/admin.directory.user.readonly',
+    );
+  });
+
+  it('makes a new Workspace key when the stored one cannot be read with the key ring any more', async () => {
+    const before = (await rows()).find(({ provider }) => provider === 'google')?.row;
+    const otherKeys = parseKeyRing(generateKeySpec('other'));
+    const { workspace } = await ensureDemoEnterpriseConnections(database.db, otherKeys, () => NOW, APP);
+    const after = (await rows()).find(({ provider }) => provider === 'google')?.row;
+    expect(after?.id).toBe(before?.id);
+    expect(after?.encryptedSecret).not.toBe(before?.encryptedSecret);
+
+    if (!after) throw new Error('the Google Workspace set-up is gone');
+    const { secret } = openEnterpriseApp(otherKeys, after);
+    if (secret.provider !== 'google') throw new Error('not a Google secret');
+    expect(workspace?.serviceAccount.publicKeyPem).toBe(
+      createPublicKey(createPrivateKey(secret.privateKey)).export({ type: 'spki', format: 'pem' }).toString(),
+    );
+    expect(await rows()).toHaveLength(2);
+  });
+});
