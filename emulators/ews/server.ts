@@ -6,6 +6,7 @@ import { resolveSeed, loadSeedFile, type SeedFileInput } from '../shared/seed';
 import { listen } from '../shared/http-server';
 import { ImipMailer, type OutboundImip } from '../shared/imip-mail';
 import { getUserAvailability } from './availability';
+import { AUTODISCOVER_PATH, autodiscoverResponse } from './autodiscover';
 import { outboundImip } from './imip-outbound';
 import { OPERATIONS } from './operations';
 import {
@@ -59,7 +60,7 @@ export interface EwsEmulator {
   fault(fault: Partial<EwsFault>): void;
   /** Every iMIP message sent to people not hosted here, oldest first. */
   outbox: OutboundImip[];
-  /** How many SOAP requests each operation received. */
+  /** How many SOAP requests each operation received (and `Autodiscover`: its HTTP requests). */
   counts: Map<string, number>;
   reset(): void;
   close(): Promise<void>;
@@ -196,6 +197,16 @@ export async function startEwsEmulator(options: EwsEmulatorOptions = {}): Promis
     return caller instanceof Response ? caller : c.text('Exchange Web Services');
   });
 
+  // POX Autodiscover (autodiscover.ts), behind the same IIS authentication as EWS.
+  let ewsUrl = '';
+  // A GET (also how NTLM clients open their handshake) has no request to read: Error 600.
+  app.on(['GET', 'POST'], AUTODISCOVER_PATH, async (c) => {
+    counts.set('Autodiscover', (counts.get('Autodiscover') ?? 0) + 1);
+    const caller = callerOf(c);
+    if (caller instanceof Response) return caller;
+    return xml(autodiscoverResponse(store, c.req.method === 'POST' ? await c.req.text() : '', ewsUrl));
+  });
+
   app.post('/EWS/Exchange.asmx', async (c) => {
     const caller = callerOf(c);
     if (caller instanceof Response) return caller;
@@ -262,9 +273,10 @@ export async function startEwsEmulator(options: EwsEmulatorOptions = {}): Promis
       cert: readFileSync(new URL('emulator-cert.pem', CERT_DIR)),
     },
   });
+  ewsUrl = `${server.url}/EWS/Exchange.asmx`;
   return {
     url: server.url,
-    endpoint: `${server.url}/EWS/Exchange.asmx`,
+    endpoint: ewsUrl,
     port: server.port,
     store,
     outbox,

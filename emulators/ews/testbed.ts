@@ -24,6 +24,8 @@ export async function startEwsTestbed(options: EwsEmulatorOptions = {}): Promise
         auth: 'basic',
         email,
         impersonate: connectOptions.impersonate ?? null,
+        // The emulator listens on loopback, which only the demo and tests may reach.
+        addressPolicy: { allowLoopback: true },
         ...(connectOptions.pageSize ? { pageSize: connectOptions.pageSize } : {}),
       });
       const [calendar] = await provider.listCalendars();

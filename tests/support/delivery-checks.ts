@@ -1,4 +1,4 @@
-/** Checks for the delivery tests: what reached each emulated calendar, Radicale and the links. */
+/** Checks for the delivery tests: what reached each emulated calendar (Exchange's too), Radicale and the links. */
 import { eq } from 'drizzle-orm';
 import ICAL from 'ical.js';
 import { meetingLinks, users } from '@/server/db/schema';
@@ -53,6 +53,13 @@ export function microsoftCopies(t: DeliveryTestbed, account: string, icalUid: st
   return t.microsoft.emulator.store
     .eventsOfOwner(owner.id)
     .filter((event) => event.iCalUId === icalUid && !event.isCancelled);
+}
+
+/** Live copies of the meeting in an EWS emulator mailbox's calendar folder (the store itself). */
+export function ewsCopies(t: DeliveryTestbed, mailbox: string, icalUid: string) {
+  const owner = t.ews.store.mailbox(mailbox);
+  if (!owner) throw new Error(`no Exchange mailbox ${mailbox}`);
+  return [...owner.items.values()].filter((item) => item.uid === icalUid && !item.isCancelled);
 }
 
 export async function radicaleObjects(

@@ -1,11 +1,13 @@
 /**
- * Test support for delivery: the Google and Microsoft emulators, a real Radicale, a mail sink,
+ * Test support for delivery: the Google, Microsoft and Exchange Server (EWS) emulators, a real Radicale, a mail sink,
  * the real adapters through the emulator registry, and the inline driver running the real job
  * functions. Members of one tenant connect emulated accounts as their write targets; meetings are
  * made through the real scheduling service, whose events the driver runs.
  */
 import { and, eq } from 'drizzle-orm';
 import { Inngest } from 'inngest';
+import { startEwsEmulator, type EwsEmulator } from '@/emulators/ews/server';
+import { DEFAULT_PASSWORD as EWS_PASSWORD } from '@/emulators/ews/store';
 import { startGoogleTestbed, TESTBED_SEED, type GoogleTestbed } from '@/emulators/google/testbed';
 import { startMicrosoftTestbed, type MicrosoftTestbed } from '@/emulators/microsoft/testbed';
 import type { SeedFileInput } from '@/emulators/shared/seed';
@@ -43,6 +45,11 @@ export const MICROSOFT_ACCOUNTS = {
   organizer: 'tutor1@northbridge.test',
   attendee: 'learner1@northbridge.test',
 } as const;
+/** Mailboxes of the EWS emulator (the demo seed's Microsoft-hosted accounts), password `exchange-demo`. */
+export const EWS_ACCOUNTS = {
+  organizer: 'alex.morgan@northbridge-college.test',
+  attendee: 'priya.shah@northbridge-college.test',
+} as const;
 export const RADICALE_USERS = [
   { username: 'leo', password: 'leo-password', address: 'leo.martin@northbridge.test' },
   { username: 'rita', password: 'rita-password', address: 'rita.reyes@northbridge.test' },
@@ -50,12 +57,16 @@ export const RADICALE_USERS = [
   { username: 'cara', password: 'cara-password', address: 'cara.tutor@northbridge.test' },
 ] as const;
 
+/** The kinds the convergence matrices run over (each a Record of these). */
 export type CalendarKind = 'google' | 'microsoft' | 'caldav';
+/** What a member can connect here: those, and Exchange Server (the EWS emulator). */
+export type ConnectKind = CalendarKind | 'ews';
 
 export interface DeliveryTestbed {
   database: TestDatabase;
   google: GoogleTestbed;
   microsoft: MicrosoftTestbed;
+  ews: EwsEmulator;
   radicale: RadicaleServer;
   mail: MailSink;
   registry: EmulatorRegistry;
@@ -70,7 +81,7 @@ export interface DeliveryTestbed {
   /** The member connects the account and its default calendar becomes their write target. */
   connect(
     member: Actor,
-    kind: CalendarKind,
+    kind: ConnectKind,
     account: string,
   ): Promise<{ connectionId: string; calendarId: string }>;
   close(): Promise<void>;
@@ -88,7 +99,7 @@ export async function startDeliveryTestbed(
   } = {},
 ): Promise<DeliveryTestbed> {
   const { mail: emulatorMail } = options;
-  const [google, microsoft, radicale, mail] = await Promise.all([
+  const [google, microsoft, ews, radicale, mail] = await Promise.all([
     startGoogleTestbed({
       seed: options.googleSeed ?? TESTBED_SEED,
       ...(emulatorMail ? { smtpPort: emulatorMail.googleSmtpPort, relayUrl: emulatorMail.relayUrl } : {}),
@@ -96,6 +107,7 @@ export async function startDeliveryTestbed(
     startMicrosoftTestbed(
       emulatorMail ? { smtpPort: emulatorMail.microsoftSmtpPort, relayUrl: emulatorMail.relayUrl } : {},
     ),
+    startEwsEmulator(),
     startRadicale({ users: RADICALE_USERS.map(({ username, password }) => ({ username, password })) }),
     startMailSink(),
   ]);
@@ -136,23 +148,32 @@ export async function startDeliveryTestbed(
   });
   holder.driver = driver;
 
-  async function connect(member: Actor, kind: CalendarKind, account: string) {
+  async function connect(member: Actor, kind: ConnectKind, account: string) {
     const credentials =
       kind === 'google'
         ? oauthCredentials(google.tokens(account))
         : kind === 'microsoft'
           ? oauthCredentials(await microsoft.signIn(account))
-          : (() => {
-              const user = RADICALE_USERS.find((candidate) => candidate.address === account);
-              if (!user) throw new Error(`no Radicale user for ${account}`);
-              return {
-                kind: 'caldav' as const,
-                serverUrl: radicale.url,
-                username: user.username,
-                password: user.password,
-                email: user.address,
-              };
-            })();
+          : kind === 'ews'
+            ? {
+                kind: 'ews' as const,
+                endpoint: ews.endpoint,
+                username: account,
+                password: EWS_PASSWORD,
+                auth: 'basic' as const,
+                email: account,
+              }
+            : (() => {
+                const user = RADICALE_USERS.find((candidate) => candidate.address === account);
+                if (!user) throw new Error(`no Radicale user for ${account}`);
+                return {
+                  kind: 'caldav' as const,
+                  serverUrl: radicale.url,
+                  username: user.username,
+                  password: user.password,
+                  email: user.address,
+                };
+              })();
     const connection = await insertTestConnection(database.db, registry, {
       tenantId: member.tenantId,
       userId: member.userId,
@@ -173,6 +194,7 @@ export async function startDeliveryTestbed(
     database,
     google,
     microsoft,
+    ews,
     radicale,
     mail,
     registry,
@@ -186,7 +208,7 @@ export async function startDeliveryTestbed(
     connect,
     async close() {
       driver.stopCrons();
-      await Promise.all([google.close(), microsoft.close(), radicale.close(), mail.close()]);
+      await Promise.all([google.close(), microsoft.close(), ews.close(), radicale.close(), mail.close()]);
     },
   };
 }

@@ -103,6 +103,7 @@ export function createEmulatorRegistry(options: EmulatorRegistryOptions): Emulat
           password,
           auth,
           email,
+          addressPolicy: options.caldavAddressPolicy ?? LOOPBACK_ALLOWED,
           ...(pageSize ? { pageSize } : {}),
         });
       }

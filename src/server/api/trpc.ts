@@ -31,6 +31,8 @@ export interface TrpcContext extends Pick<
   | 'appUrl'
 > {
   session: SessionIdentity | null;
+  /** Where Exchange Autodiscover is tried for a domain; Microsoft's two URLs unless a test points them elsewhere. */
+  autodiscoverCandidates?: (domain: string) => string[];
   /** In production an unexpected error reaches the browser as a plain sentence (the log keeps the detail). */
   hideInternalErrors: boolean;
 }

@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { and, eq } from 'drizzle-orm';
+import { XMLBuilder } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Test support: the connect runs against the EWS emulator over HTTPS.
 import { startEwsEmulator, type EwsEmulator } from '@/emulators/ews/server';
@@ -12,6 +16,8 @@ import { RecordingDispatcher } from '@/tests/support/recording-dispatcher';
 import { generateKeySpec, parseKeyRing } from '../crypto/secrets';
 import { calendarConnections, calendars, externalEvents } from '../db/schema';
 import { EXCHANGE_CHECK_MESSAGES } from '../providers/ews';
+import { UNREACHABLE_SERVER_MESSAGE } from './server-address';
+import { AUTODISCOVER_FOUND_NOTHING } from './exchange-connect';
 import type { EventWrite } from '../providers/types';
 import { refreshCalendarList } from '../sync/calendar-list';
 import { syncCalendar } from '../sync/sync-calendar';
@@ -33,15 +39,26 @@ beforeAll(async () => {
   tenant = await createTestTenant(database.db, 'ews');
   await enableCalendarIntegration(database.db, tenant.tenantId, ['caldav', 'ews']);
   emulator = await startEwsEmulator();
-  registry = createProviderRegistry({ keyRing: () => keys, clients: { google: null, microsoft: null } });
+  // As outside production: the emulator is on loopback.
+  registry = createProviderRegistry({
+    keyRing: () => keys,
+    clients: { google: null, microsoft: null },
+    caldavAddressPolicy: { allowLoopback: true },
+  });
 });
 afterAll(() => emulator?.close());
 
-function connect(member: { userId: string; tenantId: string }, input: unknown, providers = registry) {
+function connect(
+  member: { userId: string; tenantId: string },
+  input: unknown,
+  providers = registry,
+  autodiscoverCandidates?: (domain: string) => string[],
+) {
   return callProcedure(database.db, sessionOf(member), 'connections.connectExchange', input, {
     providers,
     jobs,
     keyRing: () => keys,
+    ...(autodiscoverCandidates ? { autodiscoverCandidates } : {}),
   });
 }
 
@@ -60,6 +77,43 @@ async function mirrorOf(calendarId: string): Promise<(string | null)[]> {
     .from(externalEvents)
     .where(and(eq(externalEvents.tenantId, tenant.tenantId), eq(externalEvents.calendarId, calendarId)));
   return rows.map((row) => row.title);
+}
+
+const untouchable: ProviderRegistry = {
+  forConnection: () => Promise.reject(new Error('no provider may be contacted')),
+};
+
+/** An HTTPS server answering every POX Autodiscover request with `ewsUrl`. */
+async function startLyingAutodiscover(ewsUrl: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const certs = new URL('../../../emulators/microsoft/certs/', import.meta.url);
+  const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_' });
+  const body = builder.build({
+    Autodiscover: {
+      '@_xmlns': 'http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006',
+      Response: {
+        '@_xmlns': 'http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a',
+        Account: { AccountType: 'email', Action: 'settings', Protocol: { Type: 'EXPR', EwsUrl: ewsUrl } },
+      },
+    },
+  });
+  const server = createServer(
+    {
+      key: readFileSync(new URL('emulator-key.pem', certs)),
+      cert: readFileSync(new URL('emulator-cert.pem', certs)),
+    },
+    (request, response) => {
+      request.resume();
+      response.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' }).end(body);
+    },
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}/autodiscover/autodiscover.xml`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
 }
 
 function eventWrite(title: string): EventWrite {
@@ -178,13 +232,121 @@ describe('connecting Exchange Server', () => {
   });
 });
 
+describe('connecting by email address alone (Autodiscover)', () => {
+  it('with the server left empty: Autodiscover at the address’s domain names the EWS address, which is stored and used', async () => {
+    const member = (await createTestTenant(database.db, 'ews-autodiscover')).tutor;
+    await enableCalendarIntegration(database.db, member.tenantId, ['ews']);
+    const domains: string[] = [];
+    const outcome = await connect(
+      member,
+      { serverUrl: '', email: ALEX, password: DEFAULT_PASSWORD, auth: 'ntlm' },
+      registry,
+      (domain) => {
+        domains.push(domain);
+        return [`${emulator.url}/autodiscover/autodiscover.xml`];
+      },
+    );
+    expect(describeOutcome(outcome)).toBe('ok');
+    expect(domains).toEqual(['northbridge-college.test']);
+    const [connection] = await connectionsOf(member);
+    expect(decryptCredentials(keys, connection!.encryptedCredentials)).toMatchObject({
+      endpoint: emulator.endpoint,
+      username: ALEX,
+    });
+  });
+
+  it('no Autodiscover answer, an unknown address, a refused password, and a discovered address in a private network each get their plain message, and store nothing', async () => {
+    const member = tenant.otherLearner;
+    const input = { email: PRIYA, password: DEFAULT_PASSWORD, auth: 'basic' };
+    const at = (url: string) => () => [url];
+    const pox = `${emulator.url}/autodiscover/autodiscover.xml`;
+    expect(
+      describeOutcome(
+        await connect(member, input, registry, at('https://127.0.0.1:9/autodiscover/autodiscover.xml')),
+      ),
+    ).toBe(`BAD_REQUEST: ${AUTODISCOVER_FOUND_NOTHING}`);
+    expect(
+      describeOutcome(
+        await connect(
+          member,
+          { ...input, email: 'nobody@northbridge-college.test', username: PRIYA },
+          registry,
+          at(pox),
+        ),
+      ),
+    ).toBe(`BAD_REQUEST: ${AUTODISCOVER_FOUND_NOTHING}`);
+    expect(describeOutcome(await connect(member, { ...input, password: 'nope' }, registry, at(pox)))).toBe(
+      `BAD_REQUEST: ${EXCHANGE_CHECK_MESSAGES.wrong_password}`,
+    );
+    // An Autodiscover answer naming an address inside a private network: refused before any request.
+    const lying = await startLyingAutodiscover('https://10.0.0.7/EWS/Exchange.asmx');
+    try {
+      expect(describeOutcome(await connect(member, input, untouchable, at(lying.url)))).toBe(
+        `SERVICE_UNAVAILABLE: ${UNREACHABLE_SERVER_MESSAGE}`,
+      );
+    } finally {
+      await lying.close();
+    }
+    expect(await connectionsOf(member)).toEqual([]);
+  });
+});
+
+describe('the stored server address on every use', () => {
+  it('passes the address guard for sync and for writes, not only at connect: loopback, refused in production, is never contacted', async () => {
+    const member = (await createTestTenant(database.db, 'ews-guard')).tutor;
+    await enableCalendarIntegration(database.db, member.tenantId, ['ews']);
+    const outcome = await connect(member, {
+      serverUrl: emulator.endpoint,
+      email: ALEX,
+      password: DEFAULT_PASSWORD,
+      auth: 'basic',
+    });
+    expect(describeOutcome(outcome)).toBe('ok');
+    const deps = (providers: ProviderRegistry) => ({
+      db: database.db,
+      providers,
+      now: () => new Date(),
+      window: { pastDays: 30, futureDays: 120 },
+    });
+    const { connectionId } = (outcome.ok ? outcome.value : {}) as { connectionId: string };
+    const { calendarIds } = await refreshCalendarList(deps(registry), {
+      tenantId: member.tenantId,
+      connectionId,
+    });
+    const ref = { tenantId: member.tenantId, calendarId: calendarIds[0]! };
+    const [connection] = await connectionsOf(member);
+    const [calendar] = await database.db.select().from(calendars).where(eq(calendars.id, ref.calendarId));
+
+    // The same stored connection, read by a production registry (strict policy).
+    const production = createProviderRegistry({
+      keyRing: () => keys,
+      clients: { google: null, microsoft: null },
+    });
+    const requestsBefore = [...emulator.counts.values()].reduce((sum, count) => sum + count, 0);
+    await expect(syncCalendar(deps(production), ref)).rejects.toThrow(/the server address is not reachable/);
+    const adapter = await production.forConnection(database.db, connection!);
+    await expect(adapter.createEvent(calendar!.externalId, eventWrite('Never sent'))).rejects.toThrow(
+      /the server address is not reachable/,
+    );
+    // A name that resolves into a private network is refused by the socket's lookup.
+    const { createEwsProvider } = await import('../providers/ews/provider');
+    const named = createEwsProvider({
+      endpoint: 'https://mail.northbridge-college.test/EWS/Exchange.asmx',
+      username: ALEX,
+      password: DEFAULT_PASSWORD,
+      auth: 'ntlm',
+      email: ALEX,
+      resolver: async () => [{ address: '192.168.4.20', family: 4 }],
+    });
+    await expect(named.listCalendars()).rejects.toThrow(/the server address is not reachable/);
+    expect([...emulator.counts.values()].reduce((sum, count) => sum + count, 0)).toBe(requestsBefore);
+  });
+});
+
 describe('gating', () => {
   it('is FORBIDDEN when the tenant does not allow Exchange Server, before any server is contacted', async () => {
     const other = await createTestTenant(database.db, 'ews-off');
     await enableCalendarIntegration(database.db, other.tenantId, ['google', 'caldav']);
-    const untouchable: ProviderRegistry = {
-      forConnection: () => Promise.reject(new Error('no provider may be contacted')),
-    };
     const input = { serverUrl: emulator.url, email: ALEX, password: DEFAULT_PASSWORD, auth: 'basic' };
     expect(describeOutcome(await connect(other.tutor, input, untouchable))).toBe(
       'FORBIDDEN: Your organisation does not allow Exchange Server connections.',

@@ -1,4 +1,5 @@
 import { CalendarServiceUnavailableError, InvalidInputError } from '@/server/errors';
+import { EXCHANGE_CHECK_MESSAGES } from '@/server/providers/ews/connect-messages';
 import { ewsEndpointOf } from '@/server/providers/ews/endpoint';
 import type { Actor } from '@/server/tenants/actor';
 import { assertProviderAllowed } from './access';
@@ -9,10 +10,38 @@ import { draftConnection } from './draft-connection';
 import { saveConnection } from './save-connection';
 import { assertReachableServerAddress } from './server-address';
 
-export type ExchangeConnectDeps = CalDavConnectDeps;
+export type ExchangeConnectDeps = CalDavConnectDeps & {
+  /** Where Autodiscover is tried for a domain (tests point it at the emulator). */
+  autodiscoverCandidates?: (domain: string) => string[];
+};
+
+export const AUTODISCOVER_FOUND_NOTHING =
+  'Autodiscover found no Exchange server for this address. Enter the server address instead.';
 
 /**
- * Connects an Exchange Server mailbox over EWS: checks the credentials by reading its calendar
+ * The EWS endpoint the user gave, or the one Autodiscover finds from the email address. Loaded on
+ * first use, like the adapter (provider-registry.ts).
+ */
+async function endpointFor(deps: ExchangeConnectDeps, input: ExchangeConnectInput, username: string) {
+  if (input.serverUrl) return ewsEndpointOf(input.serverUrl);
+  const { discoverEwsUrl } = await import('@/server/providers/ews/autodiscover');
+  const found = await discoverEwsUrl(
+    input.email,
+    {
+      username,
+      password: input.password,
+      auth: input.auth,
+      addressPolicy: { allowLoopback: deps.allowLoopbackServers },
+    },
+    deps.autodiscoverCandidates ? { candidatesFor: deps.autodiscoverCandidates } : {},
+  );
+  if (found.kind === 'refused') throw new InvalidInputError(EXCHANGE_CHECK_MESSAGES.wrong_password);
+  if (found.kind === 'none') throw new InvalidInputError(AUTODISCOVER_FOUND_NOTHING);
+  return ewsEndpointOf(found.ewsUrl);
+}
+
+/**
+ * Connects an Exchange Server mailbox over EWS (at the address given, or found by Autodiscover): checks the credentials by reading its calendar
  * folder, telling a refused password, an unreachable server and a server that is not Exchange
  * apart, then stores them encrypted (updating the connection if this mailbox was connected
  * before) and starts the import.
@@ -23,13 +52,15 @@ export async function connectExchange(
   input: ExchangeConnectInput,
 ): Promise<{ connectionId: string }> {
   await assertProviderAllowed(deps.db, actor.tenantId, 'ews');
-  const endpoint = ewsEndpointOf(input.serverUrl);
-  await assertReachableServerAddress(endpoint, { policy: { allowLoopback: deps.allowLoopbackServers } });
   const email = input.email.toLowerCase();
+  const username = input.username || email;
+  const endpoint = await endpointFor(deps, input, username);
+  // The address the user typed or the one Autodiscover named: either may lead anywhere.
+  await assertReachableServerAddress(endpoint, { policy: { allowLoopback: deps.allowLoopbackServers } });
   const credentials: ConnectionCredentials = {
     kind: 'ews',
     endpoint,
-    username: input.username || email,
+    username,
     password: input.password,
     auth: input.auth,
     email,

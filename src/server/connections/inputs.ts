@@ -30,14 +30,20 @@ export const calDavConnectSchema = z
 export type CalDavConnectInput = z.output<typeof calDavConnectSchema>;
 
 /**
- * Exchange Server on premises: the EWS address (or just the server's, `https://mail.example.org`),
+ * Exchange Server on premises: the EWS address (or just the server's, `https://mail.example.org`,
+ * or nothing: Autodiscover finds it),
  * the mailbox's email address, the Windows user name (`DOMAIN\user` or `user@domain`; the email
  * address when left empty) and password, and how the server authenticates.
  */
 export const exchangeConnectSchema = z.strictObject({
-  serverUrl: z
-    .url({ protocol: /^https?$/, error: 'Enter the server address, starting with https://' })
-    .max(2000, 'The server address is too long'),
+  // Left empty, the EWS address is found by Autodiscover from the email address.
+  serverUrl: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z
+      .url({ protocol: /^https?$/, error: 'Enter the server address, starting with https://' })
+      .max(2000, 'The server address is too long')
+      .optional(),
+  ),
   email: z.email('Enter the email address of the mailbox').max(320, 'The email address is too long'),
   username: storableText()
     .trim()

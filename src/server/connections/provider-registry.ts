@@ -40,9 +40,9 @@ export interface ProviderRegistrySettings {
   now?: () => Date;
   /** The fetch CalDAV uses (tests may count or fault requests); it bypasses the address guard. */
   caldavFetch?: typeof fetch;
-  /** Addresses CalDAV adapters may connect to, on every request; strict unless given. */
+  /** Addresses CalDAV and Exchange (EWS) adapters may connect to, on every request; strict unless given. */
   caldavAddressPolicy?: AddressPolicy;
-  /** Resolves CalDAV server names at connect time (tests inject one). */
+  /** Resolves CalDAV and Exchange server names for that check (tests inject one). */
   caldavResolver?: AddressResolver;
   /** Acts as members through their tenant's enterprise access (tenant-owned connections). */
   enterprise?: EnterpriseAccess;
@@ -133,7 +133,16 @@ export function createProviderRegistry(settings: ProviderRegistrySettings): Prov
         // Loaded on first use: ews-javascript-api takes over a second to load, and most
         // processes (and tests) never talk to an Exchange Server.
         const { createEwsProvider } = await import('@/server/providers/ews/provider');
-        return createEwsProvider({ endpoint, username, password, auth, email });
+        // The stored address passes the same guard as at connect, on every request.
+        return createEwsProvider({
+          endpoint,
+          username,
+          password,
+          auth,
+          email,
+          addressPolicy: settings.caldavAddressPolicy ?? STRICT_ADDRESS_POLICY,
+          ...(settings.caldavResolver ? { resolver: settings.caldavResolver } : {}),
+        });
       }
 
       if (connection.provider !== 'google' && connection.provider !== 'microsoft') {

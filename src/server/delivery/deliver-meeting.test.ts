@@ -4,12 +4,17 @@
  * Microsoft emulators, and Tandem's email through real SMTP into a sink. Each test uses its own
  * tenant; emulator accounts are shared, so copies are counted by UID.
  */
+import { eq } from 'drizzle-orm';
 import ICAL from 'ical.js';
+import { calendarConnections, calendars } from '@/server/db/schema';
 import { getMeeting } from '@/server/meetings/queries';
+import { respondToMeeting } from '@/server/meetings/responses';
+import { syncCalendar } from '@/server/sync/sync-calendar';
 import { cancelMeeting, updateMeeting } from '@/server/meetings/schedule';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '@/tests/support/database';
 import {
+  ewsCopies,
   googleCopies,
   googleInserts,
   linksOf,
@@ -21,6 +26,7 @@ import {
   deliveryMails,
 } from '@/tests/support/delivery-checks';
 import {
+  EWS_ACCOUNTS,
   GOOGLE_ACCOUNTS,
   MICROSOFT_ACCOUNTS,
   RADICALE_USERS,
@@ -180,6 +186,99 @@ describe('organiser on Microsoft 365', () => {
       detail: 'invitation sent by Outlook',
     });
     expect(meeting.organizerCopy).toMatchObject({ state: 'written' });
+  });
+});
+
+describe('organiser on Exchange Server (EWS)', () => {
+  /** The member's connected Exchange calendar as its adapter sees it. */
+  async function exchangeCalendar(connected: { connectionId: string; calendarId: string }) {
+    const [connection] = await t.database.db
+      .select()
+      .from(calendarConnections)
+      .where(eq(calendarConnections.id, connected.connectionId));
+    const [calendar] = await t.database.db
+      .select({ externalId: calendars.externalId })
+      .from(calendars)
+      .where(eq(calendars.id, connected.calendarId));
+    return {
+      provider: await t.registry.forConnection(t.database.db, connection!),
+      externalId: calendar!.externalId,
+    };
+  }
+
+  it('an attendee on Exchange gets Exchange’s own copy; an answer given there comes back by sync, and one given in Tandem reaches the organiser’s copy', async () => {
+    const tenant = await t.freshTenant('x2x');
+    const tutor = await t.connect(tenant.tutor, 'ews', EWS_ACCOUNTS.organizer);
+    const learner = await t.connect(tenant.learner, 'ews', EWS_ACCOUNTS.attendee);
+    t.mail.clear();
+    const meeting = await send(t, tenant.tutor, [tenant.learner.userId]);
+    expect(ewsCopies(t, EWS_ACCOUNTS.organizer, meeting.icalUid)).toHaveLength(1);
+    const [copy, ...more] = ewsCopies(t, EWS_ACCOUNTS.attendee, meeting.icalUid);
+    expect(more).toHaveLength(0);
+    expect(copy).toMatchObject({
+      organizer: { email: EWS_ACCOUNTS.organizer },
+      myResponse: 'NoResponseReceived',
+    });
+    expect(meeting.attendees[0]?.delivery).toEqual({
+      method: 'organizer_provider',
+      state: 'delivered',
+      detail: 'invitation sent by Exchange',
+    });
+    expect(meeting.organizerCopy).toMatchObject({ state: 'written' });
+    // Exchange invited the member itself: no email from Tandem.
+    expect(deliveryMails(t)).toHaveLength(0);
+
+    // Priya accepts in her own Exchange calendar; the next sync of it brings the answer.
+    const own = await exchangeCalendar(learner);
+    await own.provider.respondToEvent(own.externalId, copy!.id, 'tentative');
+    await syncCalendar(t.sync, { tenantId: tenant.tenantId, calendarId: learner.calendarId });
+    const answered = await getMeeting(t.database.db, tenant.tutor, meeting.id);
+    expect(answered.attendees[0]).toMatchObject({ response: 'tentative' });
+
+    // Then she answers in Tandem instead: written to her Exchange copy, which Exchange passes on.
+    await respondToMeeting(
+      t.database.db,
+      tenant.learner,
+      { id: meeting.id, response: 'accepted' },
+      new Date(),
+      t.jobDeps.jobs,
+    );
+    // The answer job (tandem/meeting.answered) writes it, run here by the inline driver.
+    await t.driver.idle();
+    expect(ewsCopies(t, EWS_ACCOUNTS.attendee, meeting.icalUid)[0]?.myResponse).toBe('Accept');
+    const [organizers] = ewsCopies(t, EWS_ACCOUNTS.organizer, meeting.icalUid);
+    expect(organizers?.attendees.find((attendee) => attendee.email === EWS_ACCOUNTS.attendee)?.response).toBe(
+      'Accept',
+    );
+    await syncCalendar(t.sync, { tenantId: tenant.tenantId, calendarId: tutor.calendarId });
+    const after = await getMeeting(t.database.db, tenant.tutor, meeting.id);
+    expect(after.attendees[0]).toMatchObject({ response: 'accepted' });
+  });
+  it('a learner without a calendar and an outside guest: Exchange emails them the invitation (iMIP), Tandem adds the answer links', async () => {
+    const tenant = await t.freshTenant('x2none');
+    await t.connect(tenant.tutor, 'ews', EWS_ACCOUNTS.organizer);
+    t.mail.clear();
+    // Not a mailbox of the emulator (Morgan Lee is one: Exchange would deliver to her itself).
+    const guest = { email: 'kai.brooks@brightworks.test', name: 'Kai Brooks' };
+    const meeting = await send(t, tenant.tutor, [tenant.learner.userId], [guest]);
+    const learnerEmail = (await person(t, tenant.learner)).email;
+    const invitedByExchange = t.ews.outbox.filter(
+      (message) => message.method === 'REQUEST' && message.ics.includes(`UID:${meeting.icalUid}`),
+    );
+    expect(invitedByExchange.map((message) => message.to.email).sort()).toEqual(
+      [guest.email, learnerEmail].sort(),
+    );
+    for (const address of [guest.email, learnerEmail]) {
+      const [received, ...others] = deliveryMailTo(t, address);
+      expect(others).toHaveLength(0);
+      // Exchange's invitation is the calendar entry; Tandem's email only carries the links.
+      expect(received?.calendar).toBeNull();
+      expect(received?.parsed.text).toMatch(new RegExp(`${t.appUrl}/answer/[^?\\s]+\\?response=accepted`));
+    }
+    expect(meeting.attendees.map((attendee) => attendee.delivery)).toEqual([
+      { method: 'organizer_provider', state: 'delivered', detail: 'email sent' },
+      { method: 'organizer_provider', state: 'delivered', detail: 'email sent' },
+    ]);
   });
 });
 

@@ -13,7 +13,7 @@ interface ExchangeConnectFormProps {
   onCancel: () => void;
 }
 
-/** Exchange Server on premises (EWS): server address, mailbox, Windows user name and password. */
+/** Exchange Server on premises (EWS): server address (or none: Autodiscover), mailbox, Windows user name and password. */
 export function ExchangeConnectForm({ onConnected, onCancel }: ExchangeConnectFormProps) {
   const trpc = useTRPC();
   const afterConnect = useAfterConnect(onConnected);
@@ -40,10 +40,9 @@ export function ExchangeConnectForm({ onConnected, onCancel }: ExchangeConnectFo
         label="Server address"
         name="serverUrl"
         type="url"
-        required
         autoComplete="url"
         placeholder="https://mail.example.org"
-        hint="Your Outlook on the web address, or the full EWS address ending in /EWS/Exchange.asmx."
+        hint="Your Outlook on the web address, or the full EWS address ending in /EWS/Exchange.asmx. Leave empty to find it from the email address (Autodiscover)."
         error={fieldErrors.serverUrl?.[0]}
       />
       <TextField

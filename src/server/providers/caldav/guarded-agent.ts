@@ -15,7 +15,7 @@ export class RefusedAddressError extends Error {
   }
 }
 
-const systemResolver: AddressResolver = (hostname) =>
+export const systemResolver: AddressResolver = (hostname) =>
   new Promise((resolve, reject) => {
     dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses) =>
       error ? reject(error) : resolve(addresses),
@@ -44,7 +44,15 @@ export function createGuardedAgent(policy: AddressPolicy, resolver: AddressResol
   });
 }
 
-function guardedLookup(policy: AddressPolicy, resolver: AddressResolver): LookupFunction {
+/**
+ * A `lookup` for Node's sockets that refuses names resolving to an address the policy refuses
+ * (the EWS client's HTTP library takes it too). Literal addresses never reach a lookup: check those
+ * at the request.
+ */
+export function guardedLookup(
+  policy: AddressPolicy,
+  resolver: AddressResolver = systemResolver,
+): LookupFunction {
   return (hostname, options, callback) => {
     resolver(hostname).then(
       (found) => {

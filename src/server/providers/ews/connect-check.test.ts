@@ -43,6 +43,7 @@ const config = (endpoint: string, password = DEFAULT_PASSWORD) => ({
   password,
   auth: 'basic' as const,
   email: ALEX,
+  addressPolicy: { allowLoopback: true },
 });
 
 describe('checking an Exchange Server before connecting it', () => {

@@ -1,7 +1,10 @@
 import { ProviderAuthRevokedError, ProviderError } from '../errors';
 import type { CalendarProvider } from '../types';
 import type { EwsConnectionConfig } from './config';
+import { EXCHANGE_CHECK_MESSAGES } from './connect-messages';
 import { createEwsProvider } from './provider';
+
+export { EXCHANGE_CHECK_MESSAGES };
 
 /**
  * The check the connect form runs before storing Exchange credentials: list the calendar folder
@@ -13,14 +16,9 @@ export type ExchangeCheck =
   | { ok: true; calendarId: string; calendarName: string }
   | { ok: false; reason: 'wrong_password' | 'unreachable' | 'not_exchange'; message: string };
 
-export const EXCHANGE_CHECK_MESSAGES = {
-  wrong_password: 'Exchange refused that user name and password. Check them and try again.',
-  unreachable: 'We could not reach that server. Check the address, or try again later.',
-  not_exchange:
-    'That address answers, but not as Exchange Server. Check the EWS address (…/EWS/Exchange.asmx).',
-} as const;
-
 const NETWORK_CODES = new Set([
+  // The address guard (service.ts): told apart from nothing else, as CalDAV does.
+  'ERR_TANDEM_ADDRESS_REFUSED',
   'ECONNREFUSED',
   'ENOTFOUND',
   'EAI_AGAIN',
@@ -58,7 +56,13 @@ const messageMatches = (cause: ErrorLike, pattern: RegExp) =>
 function isNetworkFailure(error: unknown): boolean {
   for (const cause of causesOf(error)) {
     if (typeof cause.code === 'string' && NETWORK_CODES.has(cause.code)) return true;
-    if (messageMatches(cause, /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|socket hang up/)) return true;
+    if (
+      messageMatches(
+        cause,
+        /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|socket hang up|address is not reachable/,
+      )
+    )
+      return true;
   }
   return false;
 }

@@ -9,6 +9,10 @@ import {
   ProviderRateLimitedError,
   ProviderUnavailableError,
 } from '../errors';
+import { RefusedAddressError } from '../caldav/guarded-agent';
+
+const REFUSED_ADDRESS_MESSAGE = new RefusedAddressError().message;
+const REFUSED_ADDRESS_CODE = new RefusedAddressError().code;
 
 /**
  * ews-javascript-api failures → the typed provider errors. EWS reports most failures as a
@@ -101,8 +105,20 @@ function backOffOf(error: unknown): number | null {
   return value !== undefined && Number.isFinite(ms) ? ms : null;
 }
 
+/**
+ * The address guard refused the connection (service.ts); the library wraps it as an internal
+ * server error with the guard's message.
+ */
+function isRefusedAddress(error: unknown): boolean {
+  const candidate = error as { code?: unknown; message?: unknown; Message?: unknown } | null;
+  if (candidate?.code === REFUSED_ADDRESS_CODE) return true;
+  return [candidate?.message, candidate?.Message].some((text) => text === REFUSED_ADDRESS_MESSAGE);
+}
+
 export function toProviderError(error: unknown, what: string): ProviderError {
   if (error instanceof ProviderError) return error;
+  if (isRefusedAddress(error))
+    return new ProviderUnavailableError(`${what}: ${REFUSED_ADDRESS_MESSAGE}`, undefined, { cause: error });
   // IIS refuses credentials (401) and a down back end (503) with bare HTTP statuses, before EWS
   // runs; EWS itself answers 200, or 500 with a SOAP fault. Only then is the ResponseCode meaningful.
   const httpStatus = httpStatusOf(error);
