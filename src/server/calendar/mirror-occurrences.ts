@@ -53,7 +53,16 @@ export async function readMirrorOccurrences(
   const wideTo = new Date(to.getTime() + DAY_MS);
   const rows = await readMirrorRows(db, scope, from, to);
   const masters = rows.filter((row) => row.recurrence !== null);
-  const replaced = await replacedOccurrences(db, scope, masters, wideFrom, wideTo);
+  const replaced = await replacedOccurrences(
+    db,
+    scope.tenantId,
+    masters.map((row) => ({
+      calendarId: row.calendarId,
+      length: row.endAt.getTime() - row.startAt.getTime(),
+    })),
+    wideFrom,
+    wideTo,
+  );
 
   const occurrences: MirrorOccurrence[] = [];
   for (const row of rows) {
@@ -133,7 +142,29 @@ async function selectRowsTouching(
   from: Date,
   to: Date,
 ): Promise<MirrorRow[]> {
-  const owned = await db
+  const owned = await ownedCalendars(db, scope);
+  if (owned.length === 0) return [];
+  const ownerOf = new Map(owned.map((row) => [row.calendarId, row]));
+  const calendarIds = [...ownerOf.keys()];
+  const parts = touchingParts(from, to);
+  const part = (condition: SQL | undefined) =>
+    selectEvents(db, and(inScopeCalendars(scope, calendarIds), condition));
+  const rows = await part(parts.short).unionAll(part(parts.long)).unionAll(part(parts.series));
+  // Filled in place: a copy of each of thousands of rows is garbage the next read pays for.
+  for (const row of rows as MirrorRow[]) {
+    const owner = ownerOf.get(row.calendarId);
+    row.userId = owner?.userId ?? '';
+    row.accountEmail = owner?.accountEmail ?? '';
+  }
+  return rows as MirrorRow[];
+}
+
+/** The scope's calendars, with whose they are and the account they were connected as. */
+export function ownedCalendars(
+  db: Executor,
+  scope: MirrorScope,
+): Promise<{ calendarId: string; userId: string; accountEmail: string }[]> {
+  return db
     .select({
       calendarId: calendars.id,
       userId: calendarConnections.userId,
@@ -149,49 +180,47 @@ async function selectRowsTouching(
         scope.calendars === 'shown' ? eq(calendars.show, true) : eq(calendars.busy, true),
       ),
     );
-  if (owned.length === 0) return [];
-  const ownerOf = new Map(owned.map((row) => [row.calendarId, row]));
-  const calendarIds = [...ownerOf.keys()];
+}
 
+/** Rows of these calendars (of the scope) that count at all: not cancelled, and the scope's own test. */
+export function inScopeCalendars(scope: MirrorScope, calendarIds: string[]): SQL | undefined {
+  return and(
+    eq(externalEvents.tenantId, scope.tenantId),
+    inArray(externalEvents.calendarId, calendarIds),
+    ne(externalEvents.status, 'cancelled'),
+    scope.where,
+  );
+}
+
+/**
+ * The three parts of the rows that may have an occurrence in [from, to), each bounded at both ends
+ * by an index: one-off events of up to a day by their start (within a day before `from`), longer
+ * one-off events by their end (a partial index), and series masters (a partial index), whose
+ * occurrences are worked out afterwards. Their predicates match the partial indexes' exactly.
+ */
+export function touchingParts(from: Date, to: Date): { short: SQL; long: SQL; series: SQL } {
   const length = sql`${externalEvents.endAt} - ${externalEvents.startAt}`;
   const oneOff = isNull(externalEvents.recurrence);
-  const short = and(
-    oneOff,
-    sql`${length} <= ${SHORT_EVENT}`,
-    gte(externalEvents.startAt, new Date(from.getTime() - DAY_MS)),
-    lt(externalEvents.startAt, to),
-    gt(externalEvents.endAt, from),
-  );
-  const long = and(
-    oneOff,
-    sql`${length} > ${SHORT_EVENT}`,
-    gt(externalEvents.endAt, from),
-    lt(externalEvents.startAt, to),
-  );
-  const series = and(
-    isNotNull(externalEvents.recurrence),
-    lt(externalEvents.startAt, to),
-    or(isNull(externalEvents.seriesEndAt), gt(externalEvents.seriesEndAt, from)),
-  );
-  const part = (condition: SQL | undefined) =>
-    selectEvents(
-      db,
-      and(
-        eq(externalEvents.tenantId, scope.tenantId),
-        inArray(externalEvents.calendarId, calendarIds),
-        ne(externalEvents.status, 'cancelled'),
-        scope.where,
-        condition,
-      ),
-    );
-  const rows = await part(short).unionAll(part(long)).unionAll(part(series));
-  // Filled in place: a copy of each of thousands of rows is garbage the next read pays for.
-  for (const row of rows as MirrorRow[]) {
-    const owner = ownerOf.get(row.calendarId);
-    row.userId = owner?.userId ?? '';
-    row.accountEmail = owner?.accountEmail ?? '';
-  }
-  return rows as MirrorRow[];
+  return {
+    short: and(
+      oneOff,
+      sql`${length} <= ${SHORT_EVENT}`,
+      gte(externalEvents.startAt, new Date(from.getTime() - DAY_MS)),
+      lt(externalEvents.startAt, to),
+      gt(externalEvents.endAt, from),
+    ) as SQL,
+    long: and(
+      oneOff,
+      sql`${length} > ${SHORT_EVENT}`,
+      gt(externalEvents.endAt, from),
+      lt(externalEvents.startAt, to),
+    ) as SQL,
+    series: and(
+      isNotNull(externalEvents.recurrence),
+      lt(externalEvents.startAt, to),
+      or(isNull(externalEvents.seriesEndAt), gt(externalEvents.seriesEndAt, from)),
+    ) as SQL,
+  };
 }
 
 function selectEvents(db: Executor, condition: SQL | undefined) {
@@ -219,17 +248,21 @@ function selectEvents(db: Executor, condition: SQL | undefined) {
     .where(condition);
 }
 
-/** Per series (calendar|master id): original starts that an exception, moved or cancelled instance replaces. */
-async function replacedOccurrences(
+/**
+ * Per series (calendar|master id): original starts that an exception, moved or cancelled instance
+ * replaces, for the masters read (their calendars and lengths) over [from, to).
+ */
+export async function replacedOccurrences(
   db: Executor,
-  scope: MirrorScope,
-  masters: MirrorRow[],
+  tenantId: string,
+  masters: { calendarId: string; length: number }[],
   from: Date,
   to: Date,
 ): Promise<Map<string, Set<number>>> {
   const replaced = new Map<string, Set<number>>();
   if (masters.length === 0) return replaced;
-  const longest = Math.max(...masters.map((row) => row.endAt.getTime() - row.startAt.getTime()));
+  let longest = 0;
+  for (const master of masters) longest = Math.max(longest, master.length);
   // Every exception, whatever its own status or transparency: each replaces its occurrence. All of
   // the calendars' exceptions in the window are read (they are few), not a list of every master.
   const exceptions = await db
@@ -241,7 +274,7 @@ async function replacedOccurrences(
     .from(externalEvents)
     .where(
       and(
-        eq(externalEvents.tenantId, scope.tenantId),
+        eq(externalEvents.tenantId, tenantId),
         inArray(externalEvents.calendarId, [...new Set(masters.map((row) => row.calendarId))]),
         isNotNull(externalEvents.seriesExternalId),
         gte(externalEvents.originalStartAt, new Date(from.getTime() - longest)),
@@ -261,12 +294,17 @@ async function replacedOccurrences(
 const expansions = new Map<string, Date[]>();
 const MAX_CACHED_EXPANSIONS = 50_000;
 
+/** Forgets every remembered expansion: the bench's cold reads, which must pay for expanding again. */
+export function clearExpansionCache(): void {
+  expansions.clear();
+}
+
 /**
  * seriesOccurrences, remembered: expansion is a pure function of the series and the window, and
  * the Calendar page, the grid, the suggestions and the clash check ask for the same weeks again
  * and again. rrule walks every series from its first occurrence, so an old series costs more each year.
  */
-function occurrencesOf(recurrence: string[], start: SeriesStart, from: Date, to: Date): Date[] {
+export function occurrencesOf(recurrence: string[], start: SeriesStart, from: Date, to: Date): Date[] {
   const origin =
     start.kind === 'allDay' ? start.startDate : `${start.start.getTime()}@${start.timeZone ?? ''}`;
   const key = `${recurrence.join('\n')}|${origin}|${from.getTime()}|${to.getTime()}`;

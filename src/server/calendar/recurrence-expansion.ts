@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { RRule } from '@/server/time/rrule';
-import { wallTimeToInstant } from '@/server/time/zones';
+import { offsetMinutesAt, wallMsToInstant } from '@/server/time/zones';
 
 /**
  * Expands a stored series master (RRULE / EXDATE / RDATE lines) into occurrence starts.
@@ -88,13 +88,14 @@ function zoneOf(start: SeriesStart): string {
 
 function floatingOf(start: SeriesStart): Date {
   if (start.kind === 'allDay') return new Date(`${start.startDate}T00:00:00Z`);
-  const wall = DateTime.fromJSDate(start.start, { zone: zoneOf(start) });
-  return new Date(Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second));
+  // The wall time in the zone, to the second, written into UTC fields.
+  const instant = start.start.getTime();
+  const wall = instant + offsetMinutesAt(zoneOf(start), instant) * 60_000;
+  return new Date(wall - (((wall % 1000) + 1000) % 1000));
 }
 
 function instantOf(floatingMs: number, zone: string): Date {
-  const iso = new Date(floatingMs).toISOString();
-  return wallTimeToInstant(iso.slice(0, 10), iso.slice(11, 19), zone);
+  return wallMsToInstant(floatingMs - (((floatingMs % 1000) + 1000) % 1000), zone);
 }
 
 function isoDate(ms: number): string {

@@ -54,7 +54,9 @@ export async function readAvailability(
   const zones = new Map(people.map((person) => [person.userId, person.timeZone]));
   const [health, mirror, tandem] = await Promise.all([
     readCalendarHealth(deps.db, actor.tenantId, ids),
-    readMirrorBlocks(deps.db, actor.tenantId, zones, new Date(from), new Date(to)),
+    readMirrorBlocks(deps.db, actor.tenantId, zones, new Date(from), new Date(to), {
+      ...(options.ownTitles ? { titlesFor: actor.userId } : {}),
+    }),
     readTandemBlocks(deps.db, actor.tenantId, ids, new Date(from), new Date(to), {
       unansweredCountsAs,
       ...(options.ignoreMeetingId ? { ignoreMeetingId: options.ignoreMeetingId } : {}),

@@ -1,4 +1,4 @@
-import type { AvailabilityInterval, AvailabilityState, UnknownReason } from './contract';
+import type { AvailabilityInterval, UnknownReason } from './contract';
 import type { Span } from './working-hours';
 
 /** What makes someone unavailable (or less available) for a while. */
@@ -56,25 +56,23 @@ export function buildTimeline(
     cuts.add(span.start);
     cuts.add(span.end);
   }
-  const points = [...cuts].sort((a, b) => a - b);
+  // A typed array sorts numbers natively, without a comparator call per comparison.
+  const points = Float64Array.from(cuts).sort();
 
   // Sweep: spans sorted by start join the active lists as the sweep passes them, and leave when over.
-  const blockQueue = byStart(liveBlocks);
-  const workingQueue = byStart(liveWorking);
-  const unknownQueue = byStart(liveUnknown);
-  let activeBlocks: Block[] = [];
-  let activeWorking: Span[] = [];
-  let activeUnknown: UnknownSpan[] = [];
+  const blockSweep = new Sweep(byStart(liveBlocks));
+  const workingSweep = new Sweep(byStart(liveWorking));
+  const unknownSweep = new Sweep(byStart(liveUnknown));
 
-  const intervals: AvailabilityInterval[] = [];
+  const joined: JoinedInterval[] = [];
   for (let i = 0; i < points.length - 1; i += 1) {
     const start = points[i] ?? from;
     const end = points[i + 1] ?? to;
-    activeBlocks = advance(activeBlocks, blockQueue, start);
-    activeWorking = advance(activeWorking, workingQueue, start);
-    activeUnknown = advance(activeUnknown, unknownQueue, start);
+    const activeBlocks = blockSweep.at(start);
+    const activeWorking = workingSweep.at(start);
+    const activeUnknown = unknownSweep.at(start);
 
-    let interval: Omit<AvailabilityInterval, 'start' | 'end'>;
+    let interval: IntervalState;
     const strongest = strongestBlock(activeBlocks);
     if (strongest) {
       interval = {
@@ -91,22 +89,49 @@ export function buildTimeline(
     } else {
       interval = { state: 'free' };
     }
-    appendJoined(intervals, start, end, interval);
+    appendJoined(joined, start, end, interval);
   }
-  return intervals;
+  // Instants become ISO strings once, at the end: joining compares numbers.
+  return joined.map(({ start, end, interval }) => ({
+    start: new Date(start).toISOString(),
+    end: new Date(end).toISOString(),
+    ...interval,
+  }));
+}
+
+type IntervalState = Omit<AvailabilityInterval, 'start' | 'end'>;
+
+interface JoinedInterval {
+  start: number;
+  end: number;
+  interval: IntervalState;
 }
 
 function byStart<T extends Span>(spans: T[]): T[] {
   return [...spans].sort((a, b) => a.start - b.start);
 }
 
-/** The spans active at `at`: those still running, plus those the (sorted) queue starts by then. */
-function advance<T extends Span>(active: T[], queue: T[], at: number): T[] {
-  while (queue.length > 0 && (queue[0]?.start ?? Infinity) <= at) {
-    const span = queue.shift();
-    if (span) active.push(span);
+/** A sorted queue of spans and the ones active at the sweep's point, kept in start order. */
+class Sweep<T extends Span> {
+  private readonly active: T[] = [];
+  private next = 0;
+
+  constructor(private readonly queue: T[]) {}
+
+  /** The spans active at `at` (not before the last point asked): those started by then and not over. */
+  at(at: number): T[] {
+    const { active, queue } = this;
+    let span = queue[this.next];
+    while (span !== undefined && span.start <= at) {
+      active.push(span);
+      this.next += 1;
+      span = queue[this.next];
+    }
+    let kept = 0;
+    for (const span of active) if (span.end > at) active[kept++] = span;
+    active.length = kept;
+    return active;
   }
-  return active.filter((span) => span.end > at);
 }
 
 function strongestBlock(active: Block[]): Block | undefined {
@@ -119,21 +144,21 @@ function strongestBlock(active: Block[]): Block | undefined {
 }
 
 function appendJoined(
-  intervals: AvailabilityInterval[],
+  intervals: JoinedInterval[],
   start: number,
   end: number,
-  interval: { state: AvailabilityState; reason?: UnknownReason; title?: string },
+  interval: IntervalState,
 ): void {
   const last = intervals.at(-1);
   if (
     last &&
-    last.state === interval.state &&
-    last.reason === interval.reason &&
-    last.title === interval.title &&
-    Date.parse(last.end) === start
+    last.interval.state === interval.state &&
+    last.interval.reason === interval.reason &&
+    last.interval.title === interval.title &&
+    last.end === start
   ) {
-    last.end = new Date(end).toISOString();
+    last.end = end;
     return;
   }
-  intervals.push({ start: new Date(start).toISOString(), end: new Date(end).toISOString(), ...interval });
+  intervals.push({ start, end, interval });
 }

@@ -19,19 +19,51 @@ export const timeZoneSchema = z
  * picks either instant of an overlap, depending on the zone, so both are tried here.)
  */
 export function wallTimeToInstant(date: string, time: string, zone: string): Date {
-  // The wall time read as if in UTC: no zone lookups, the same validation of the date and time.
+  // The wall time read as if in UTC. Plain values are read by hand (luxon's parser was most of the
+  // Scheduling Assistant's remaining profile); anything else goes through luxon, which validates.
+  const plain = plainWallMs(date, time);
+  if (plain !== null && isKnownZone(zone)) return wallMsToInstant(plain, zone);
   const wall = DateTime.fromISO(`${date}T${time}`, { zone: 'utc' });
   if (!wall.isValid || !isKnownZone(zone))
     throw new RangeError(`Invalid wall time ${date} ${time} in ${zone}`);
-  const wallMs = wall.toMillis();
+  return wallMsToInstant(wall.toMillis(), zone);
+}
+
+/**
+ * wallTimeToInstant for a wall time given as the epoch milliseconds of the same fields in UTC (a
+ * "floating" time, as rrule works in). The zone must be a valid IANA name.
+ */
+export function wallMsToInstant(wallMs: number, zone: string): Date {
+  if (!isKnownZone(zone)) throw new RangeError(`Invalid time zone ${zone}`);
   // The zone's offsets a day either side cover both sides of any transition near the wall time.
-  const offsets = new Set([-DAY_MS, 0, DAY_MS].map((shift) => offsetMinutesAt(zone, wallMs + shift)));
-  const instants = [...offsets]
-    .map((offset) => wallMs - offset * 60_000)
-    .filter((instant) => offsetMinutesAt(zone, instant) * 60_000 === wallMs - instant);
-  return instants.length > 0
-    ? new Date(Math.min(...instants))
-    : DateTime.fromISO(`${date}T${time}`, { zone }).toJSDate();
+  let best = Number.POSITIVE_INFINITY;
+  for (const shift of [-DAY_MS, 0, DAY_MS]) {
+    const instant = wallMs - offsetMinutesAt(zone, wallMs + shift) * 60_000;
+    if (offsetMinutesAt(zone, instant) * 60_000 === wallMs - instant) best = Math.min(best, instant);
+  }
+  if (best !== Number.POSITIVE_INFINITY) return new Date(best);
+  const iso = new Date(wallMs).toISOString();
+  return DateTime.fromISO(iso.slice(0, 23), { zone }).toJSDate();
+}
+
+const PLAIN_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const PLAIN_TIME = /^(\d{2}):(\d{2})(?::(\d{2}))?$/;
+
+/** `YYYY-MM-DD` and `HH:MM[:SS]` naming a real date and time, as UTC epoch ms; null for anything else. */
+function plainWallMs(date: string, time: string): number | null {
+  const d = PLAIN_DATE.exec(date);
+  const t = PLAIN_TIME.exec(time);
+  if (!d || !t) return null;
+  const [year, month, day, hour, minute, second] = [d[1], d[2], d[3], t[1], t[2], t[3] ?? '0'].map(
+    Number,
+  ) as [number, number, number, number, number, number];
+  if (year < 1000 || hour > 23 || minute > 59 || second > 59) return null;
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
+  const check = new Date(ms);
+  // Date.UTC rolls 31 April over into May: only a date that comes back unchanged is real.
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day)
+    return null;
+  return ms;
 }
 
 const QUARTER_HOUR_MS = 15 * 60_000;
