@@ -25,8 +25,8 @@ import { useTestDatabase } from '@/tests/support/database';
 import { startDeliveryTestbed, type DeliveryTestbed } from '@/tests/support/delivery-testbed';
 
 /** CI runs one fixed list (deterministic); FUZZ_SEED=random explores a new one and prints its seed. */
-// npm test runs 1,000 operations of seed 12 (issue 12's floor); CI's PGlite pass beside it runs the
-// first 300 (FUZZ_OPS=300, its time budget). Seed 2 at 300 operations found the answer given before
+// npm test runs 1,000 operations of seed 12 (issue 12's floor); in CI that is the PostgreSQL pass
+// (the PGlite pass leaves the convergence suites out, .ci/run). Seed 2 at 300 operations found the answer given before
 // a new copy was linked (the regression list above); it passes now.
 const DEFAULT_SEED = 12;
 const SEED =
