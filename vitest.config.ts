@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { LongestFirstSequencer } from './tests/support/longest-first-sequencer';
 
 export default defineConfig({
   resolve: {
@@ -25,5 +26,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     globalSetup: ['tests/support/global-setup.ts'],
     setupFiles: ['tests/support/close-databases.ts'],
+    sequence: { sequencer: LongestFirstSequencer },
   },
 });
