@@ -9,6 +9,7 @@ import {
 import { NotFoundError } from '@/server/errors';
 import { getMeeting, type MeetingView } from '@/server/meetings/queries';
 import { expandOccurrences } from '@/server/recurrence/occurrences';
+import { occurrenceNow } from '@/server/recurrence/scoped-changes';
 import type { Actor } from '@/server/tenants/actor';
 import type { DateRange } from '@/server/time/range';
 
@@ -117,20 +118,7 @@ export async function readDrawnMeeting(
   const meeting = await getMeeting(db, actor, id);
   if (!originalStartsAt || !meeting.recurrence || meeting.recurrence.length === 0)
     return { ...meeting, feedKey: meeting.id, occurrence: null };
-  const [moved] = await db
-    .select({ startsAt: meetingOccurrences.startsAt, endsAt: meetingOccurrences.endsAt })
-    .from(meetingOccurrences)
-    .where(
-      and(
-        eq(meetingOccurrences.tenantId, actor.tenantId),
-        eq(meetingOccurrences.meetingId, id),
-        eq(meetingOccurrences.originalStartsAt, originalStartsAt),
-      ),
-    );
-  // Where the occurrence is drawn: moved by its exception, else where the series puts it.
-  const from = moved?.startsAt ?? originalStartsAt;
-  const length = meeting.endsAt.getTime() - meeting.startsAt.getTime();
-  const to = moved?.endsAt ?? new Date(originalStartsAt.getTime() + length);
+  const { startsAt: from, endsAt: to } = await occurrenceNow(db, actor, meeting, originalStartsAt);
   const range = { from, to: new Date(Math.max(to.getTime(), from.getTime() + 1)) };
   const key = `${id}@${originalStartsAt.toISOString()}`;
   const drawn = (await meetingsAsDrawn(db, actor, [meeting], range)).find((item) => item.feedKey === key);

@@ -59,9 +59,9 @@ export async function effectiveScope(
 
 /** Where an occurrence is now: moved by its exception, or where the series puts it. */
 export async function occurrenceNow(
-  tx: Transaction,
+  tx: Executor,
   actor: Actor,
-  current: Meeting,
+  current: Pick<Meeting, 'id' | 'startsAt' | 'endsAt'>,
   originalStartsAt: Date,
 ): Promise<{ startsAt: Date; endsAt: Date }> {
   const [row] = await tx
