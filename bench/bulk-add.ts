@@ -37,7 +37,8 @@ type Caller = ReturnType<typeof createCaller>;
 
 /** One provider's directory of MEMBERS learners and an admin, with the enterprise access set up against it. */
 interface BulkWorld {
-  provider: EnterpriseProvider;
+  /** The providers with a per-app quota to measure against (Exchange Server has per-user throttling). */
+  provider: Exclude<EnterpriseProvider, 'ews_impersonation'>;
   label: string;
   domain: string;
   enterprise: EnterpriseAccess;
