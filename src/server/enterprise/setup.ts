@@ -11,6 +11,7 @@ import { parseServiceAccountKey } from './service-account-key';
 import {
   encryptEnterpriseSecret,
   findEnterpriseRow,
+  openEnterpriseApp,
   type EnterpriseRow,
   type EnterpriseSecret,
 } from './secrets';
@@ -40,6 +41,8 @@ export interface EnterpriseSetupView {
   permissions: string[];
   /** Connections this access made and still holds. */
   connections: number;
+  /** Exchange: how IIS takes the service account's password (kept with it, encrypted); else null. */
+  auth: 'basic' | 'ntlm' | null;
 }
 
 export interface EnterpriseOverview {
@@ -89,7 +92,14 @@ async function viewOf(deps: SetupDeps, row: EnterpriseRow): Promise<EnterpriseSe
         : null,
     permissions: PERMISSIONS[row.provider],
     connections: owned.length,
+    auth: exchangeAuthOf(deps, row),
   };
+}
+
+function exchangeAuthOf(deps: SetupDeps, row: EnterpriseRow): 'basic' | 'ntlm' | null {
+  if (row.provider !== 'ews_impersonation') return null;
+  const { secret } = openEnterpriseApp(deps.keyRing(), row);
+  return secret.provider === 'ews_impersonation' ? secret.auth : null;
 }
 
 export async function getEnterpriseOverview(deps: SetupDeps, actor: Actor): Promise<EnterpriseOverview> {
