@@ -6,12 +6,13 @@
  * same EWS adapter as themselves, the role revoked, removal, and other tenants seeing none of it.
  */
 import { InngestTestEngine } from '@inngest/test';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEwsEmulator, type EwsEmulator } from '@/emulators/ews/server';
-import { auditLog, calendarConnections } from '@/server/db/schema';
+import { auditLog, calendarConnections, notifications } from '@/server/db/schema';
 import type { JobDeps } from '@/server/jobs/definition';
 import { bulkAdd } from '@/server/jobs/functions/bulk-add';
+import { describeNotification } from '@/server/notifications/describe';
 import { createJobFunction } from '@/server/jobs/job-function';
 import { ProviderAuthRevokedError } from '@/server/providers/errors';
 import { provisionTenant } from '@/server/tenants/provisioning';
@@ -237,6 +238,20 @@ describe('bulk add through Exchange impersonation', () => {
       ['ews', `ann@${DOMAIN}`],
       ['ews', `eve@${DOMAIN}`],
     ]);
+    // Each member is told, in the words of their own calendar.
+    const [notice] = await database.db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.tenantId, tenantId), eq(notifications.userId, ids.get('eve') ?? '')));
+    if (!notice) throw new Error('eve was not told');
+    expect(
+      describeNotification(notice.kind as 'calendar_connected_by_organisation', notice.payload, {
+        recipientUserId: ids.get('eve') ?? '',
+        names: new Map(),
+        zone: 'UTC',
+        locale: 'en-GB',
+      }).text,
+    ).toBe(`Your Exchange calendar (eve@${DOMAIN}) is now connected to Tandem by your organisation`);
     // A second preview finds them connected.
     const again = await ok<Preview>(as('it'), 'enterprise.preview', {
       provider: 'ews_impersonation',
