@@ -204,6 +204,26 @@ export async function startEwsEmulator(options: EwsEmulatorOptions = {}): Promis
     counts.clear();
     return c.json({ ok: true });
   });
+  // Adds a mailbox (an e2e suite's people, or a service account given `impersonates`); gone on reset.
+  app.post('/__control/mailboxes', async (c) => {
+    const body = (await c.req.json()) as {
+      email?: unknown;
+      name?: unknown;
+      password?: unknown;
+      impersonates?: unknown;
+    };
+    if (typeof body.email !== 'string' || !body.email.includes('@'))
+      return c.json({ error: 'email is required' }, 400);
+    const mailbox = store.addMailbox({
+      email: body.email,
+      name: typeof body.name === 'string' ? body.name : body.email,
+      ...(typeof body.password === 'string' ? { password: body.password } : {}),
+      ...(Array.isArray(body.impersonates)
+        ? { impersonates: body.impersonates.filter((d): d is string => typeof d === 'string') }
+        : {}),
+    });
+    return c.json({ email: mailbox.email, calendarFolderId: mailbox.calendarFolderId }, 201);
+  });
   app.post('/__control/expire-sync-states', (c) => {
     store.expireSyncStates();
     return c.json({ ok: true });
