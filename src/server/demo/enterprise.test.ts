@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateKeySpec, parseKeyRing } from '@/server/crypto/secrets';
-import { enterpriseConnections, tenants } from '@/server/db/schema';
+import { auditLog, enterpriseConnections, tenants, users } from '@/server/db/schema';
 import { openEnterpriseApp } from '@/server/enterprise/secrets';
 import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
 import { ensureDemoEnterpriseConnections } from './enterprise';
@@ -62,6 +62,42 @@ describe('the demo tenants’ enterprise connections', () => {
     expect(first.workspace?.scopes).toContain(
       'https://www.googleapis.com/auth/admin.directory.user.readonly',
     );
+  });
+
+  it('leaves each set-up in its tenant’s audit log, by its admin, once (the domain functions wrote it)', async () => {
+    // Runs after the first test: two starts, so a repeated start must not add entries.
+    const entries = await database.db
+      .select({
+        slug: tenants.slug,
+        action: auditLog.action,
+        actor: users.email,
+        target: auditLog.targetLabel,
+        result: auditLog.result,
+        reason: auditLog.reason,
+      })
+      .from(auditLog)
+      .innerJoin(tenants, eq(tenants.id, auditLog.tenantId))
+      .leftJoin(users, eq(users.id, auditLog.actorUserId))
+      .where(eq(auditLog.action, 'enterprise.configured'))
+      .orderBy(tenants.slug);
+    expect(entries).toEqual([
+      {
+        slug: 'northbridge',
+        action: 'enterprise.configured',
+        actor: 'admin@northbridge.test',
+        target: 'Microsoft 365 · northbridge-college.test',
+        result: 'ok',
+        reason: 'Set up, secret replaced',
+      },
+      {
+        slug: 'riverside',
+        action: 'enterprise.configured',
+        actor: 'admin@riverside.test',
+        target: 'Google Workspace · riverside.test',
+        result: 'ok',
+        reason: 'Set up, key replaced',
+      },
+    ]);
   });
 
   it('makes a new Workspace key when the stored one cannot be read with the key ring any more', async () => {
