@@ -6,6 +6,7 @@ import { InvalidInputError, NotFoundError } from '@/server/errors';
 import type { Actor } from '@/server/tenants/actor';
 import { recordAudit } from '@/server/audit/record-audit';
 import { GOOGLE_WORKSPACE_SCOPES } from './access';
+import { sealConsentState } from './consent-state';
 import { parseServiceAccountKey } from './service-account-key';
 import {
   encryptEnterpriseSecret,
@@ -54,7 +55,7 @@ export function consentRedirectUri(appUrl: string): string {
   return new URL('/admin/calendar', appUrl).toString();
 }
 
-async function viewOf(deps: SetupDeps, row: EnterpriseRow): Promise<EnterpriseSetupView> {
+async function viewOf(deps: SetupDeps, actor: Actor, row: EnterpriseRow): Promise<EnterpriseSetupView> {
   const owned = await deps.db
     .select({ id: calendarConnections.id })
     .from(calendarConnections)
@@ -75,7 +76,16 @@ async function viewOf(deps: SetupDeps, row: EnterpriseRow): Promise<EnterpriseSe
     lastTestedAt: row.lastTestedAt,
     consentUrl:
       row.provider === 'microsoft'
-        ? deps.enterprise.consentUrl(row.domain, row.clientId, consentRedirectUri(deps.appUrl))
+        ? deps.enterprise.consentUrl(
+            row.domain,
+            row.clientId,
+            consentRedirectUri(deps.appUrl),
+            sealConsentState(
+              deps.keyRing(),
+              { tenantId: actor.tenantId, userId: actor.userId, enterpriseConnectionId: row.id },
+              deps.now(),
+            ),
+          )
         : null,
     permissions: row.provider === 'microsoft' ? MICROSOFT_APPLICATION_PERMISSIONS : GOOGLE_WORKSPACE_SCOPES,
     connections: owned.length,
@@ -88,8 +98,8 @@ export async function getEnterpriseOverview(deps: SetupDeps, actor: Actor): Prom
     findEnterpriseRow(deps.db, actor.tenantId, { provider: 'google' }),
   ]);
   return {
-    microsoft: microsoft ? await viewOf(deps, microsoft) : null,
-    google: google ? await viewOf(deps, google) : null,
+    microsoft: microsoft ? await viewOf(deps, actor, microsoft) : null,
+    google: google ? await viewOf(deps, actor, google) : null,
     consentRedirectUri: consentRedirectUri(deps.appUrl),
   };
 }
@@ -202,7 +212,7 @@ async function upsertSetup(
     reason: `${existing ? 'Updated' : 'Set up'}, ${input.provider === 'google' ? 'key' : 'secret'} ${input.secret ? 'replaced' : 'kept'}`,
     at: deps.now(),
   });
-  return viewOf(deps, row);
+  return viewOf(deps, actor, row);
 }
 
 const PROVIDER_NAMES: Record<EnterpriseProvider, string> = {
