@@ -4,9 +4,11 @@ import {
   bulkRunRequested,
   calendarSyncRequested,
   connectionAdded,
+  googleBulkBatchRequested,
   jobEventSchemas,
   meetingAnswered,
   meetingChanged,
+  microsoftBulkBatchRequested,
   notificationsCreated,
   pushChannelRenewalRequested,
   type JobEventName,
@@ -21,6 +23,8 @@ const EVENT_TRIGGERS = {
   'tandem/meeting.answered': meetingAnswered,
   'tandem/notifications.created': notificationsCreated,
   'tandem/bulk-run.requested': bulkRunRequested,
+  'tandem/bulk-batch.microsoft-requested': microsoftBulkBatchRequested,
+  'tandem/bulk-batch.google-requested': googleBulkBatchRequested,
 } satisfies { [N in JobEventName]: { name: N } };
 
 /**
