@@ -52,18 +52,23 @@ export function AdminConsentResult({
   }, [answer, mutate]);
 
   if (dismissed) return null;
+  const settled = Boolean(acknowledge.data || acknowledge.error);
   const message = acknowledge.error?.message ?? acknowledge.data?.message ?? 'Reading Microsoft’s answer…';
-  const tone =
-    acknowledge.error || (acknowledge.data && acknowledge.data.outcome !== 'granted') ? 'error' : 'success';
+  const tone = !settled
+    ? 'info'
+    : acknowledge.error || acknowledge.data?.outcome !== 'granted'
+      ? 'error'
+      : 'success';
   return (
-    <Alert tone={acknowledge.isPending ? 'info' : tone}>
+    // A refusal is a new element with role="alert", announced as it appears; a grant updates the status.
+    <Alert key={tone === 'error' ? 'alert' : 'status'} tone={tone}>
       <div className="flex flex-wrap items-center justify-between gap-2">
         <span>{message}</span>
-        {acknowledge.isPending ? null : (
+        {settled ? (
           <Button variant="secondary" onClick={() => setDismissed(true)}>
             Dismiss
           </Button>
-        )}
+        ) : null}
       </div>
     </Alert>
   );
