@@ -1,9 +1,11 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateKeySpec, parseKeyRing } from '@/server/crypto/secrets';
-import { auditLog, enterpriseConnections, tenants, users } from '@/server/db/schema';
+import type { AuditPage } from '@/server/audit/audit-log';
+import { auditLog, enterpriseConnections, memberships, tenants, users } from '@/server/db/schema';
 import { openEnterpriseApp } from '@/server/enterprise/secrets';
+import { callProcedure, describeOutcome } from '@/tests/support/api';
 import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
 import { ensureDemoEnterpriseConnections } from './enterprise';
 import { seedDemoData } from './seed';
@@ -98,6 +100,25 @@ describe('the demo tenants’ enterprise connections', () => {
         reason: 'Set up, key replaced',
       },
     ]);
+
+    // As each admin reads it on /admin/calendar.
+    for (const { slug, actor } of [
+      { slug: 'northbridge', actor: 'admin@northbridge.test' },
+      { slug: 'riverside', actor: 'admin@riverside.test' },
+    ]) {
+      const [member] = await database.db
+        .select({ userId: users.id, tenantId: tenants.id })
+        .from(users)
+        .innerJoin(memberships, eq(memberships.userId, users.id))
+        .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
+        .where(and(eq(users.email, actor), eq(tenants.slug, slug)));
+      if (!member) throw new Error(`no ${actor}`);
+      const page = await callProcedure(database.db, member, 'auditLog.list', { filters: {}, page: 1 });
+      if (!page.ok) throw new Error(describeOutcome(page));
+      expect((page.value as AuditPage).entries).toContainEqual(
+        expect.objectContaining({ action: 'enterprise.configured', result: 'ok' }),
+      );
+    }
   });
 
   it('makes a new Workspace key when the stored one cannot be read with the key ring any more', async () => {
