@@ -35,9 +35,13 @@ export function AdminConsentResult({
   const sent = useRef(false);
   const acknowledge = useMutation(
     trpc.enterprise.acknowledgeConsent.mutationOptions({
-      onSettled: () => {
+      onSettled: async () => {
         onChanged();
-        void queryClient.invalidateQueries({ queryKey: trpc.auditLog.list.queryKey() });
+        // The audit log's first load may still be in flight, begun before this answer was recorded:
+        // invalidating alone would wait for that load, so it is cancelled and loaded again.
+        const audit = { queryKey: trpc.auditLog.list.queryKey() };
+        await queryClient.cancelQueries(audit);
+        await queryClient.invalidateQueries(audit);
       },
     }),
   );
