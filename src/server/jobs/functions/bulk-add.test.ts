@@ -15,8 +15,8 @@ import {
   ENTERPRISE_APP_QUOTAS,
 } from './bulk-add';
 
-// Reading the options builds the functions only: nothing here is called.
-const functions = createJobFunctions(testClient, {} as JobDeps);
+// Building the functions reads only the settings crons depend on: no job body runs here.
+const functions = createJobFunctions(testClient, { pollMinutes: 15 } as JobDeps);
 const byId = (id: string) => {
   const fn = functions.find((candidate) => candidate.opts.id === id);
   if (!fn) throw new Error(`no function ${id}`);
