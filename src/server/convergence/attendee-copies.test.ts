@@ -1,7 +1,7 @@
 /**
  * A learner who declines or deletes the meeting in their own calendar (DESIGN.md §4 rules 4–5),
- * in Google and Outlook (emulators) and a plain CalDAV calendar where Tandem placed the copy (a
- * real Radicale): the tutor sees the decline — "removed it from their calendar" where deleting
+ * in Google, Outlook and Exchange Server (emulators) and a plain CalDAV calendar where Tandem
+ * placed the copy (a real Radicale): the tutor sees the decline — "removed it from their calendar" where deleting
  * was the only answer — and is told once, however often the calendars sync.
  */
 import { and, eq } from 'drizzle-orm';
@@ -17,6 +17,7 @@ import { useTestDatabase } from '@/tests/support/database';
 import { send } from '@/tests/support/delivery-checks';
 import { organizersCalendar } from '@/tests/support/organizer-calendar';
 import {
+  EWS_ACCOUNTS,
   GOOGLE_ACCOUNTS,
   MICROSOFT_ACCOUNTS,
   RADICALE_USERS,
@@ -70,9 +71,11 @@ const SETUPS: Record<CalendarKind, { organizer: [CalendarKind, string]; learner:
   google: { organizer: ['google', GOOGLE_ACCOUNTS.organizer], learner: GOOGLE_ACCOUNTS.attendee },
   microsoft: { organizer: ['microsoft', MICROSOFT_ACCOUNTS.organizer], learner: MICROSOFT_ACCOUNTS.attendee },
   caldav: { organizer: ['google', GOOGLE_ACCOUNTS.organizer], learner: RADICALE_USERS[0].address },
+  // Exchange delivers the copy to its own mailbox; a decline moves it out of the calendar.
+  ews: { organizer: ['ews', EWS_ACCOUNTS.organizer], learner: EWS_ACCOUNTS.attendee },
 };
 
-describe.each(['google', 'microsoft', 'caldav'] as const)('a learner on %s', (kind) => {
+describe.each(['google', 'microsoft', 'caldav', 'ews'] as const)('a learner on %s', (kind) => {
   async function world(label: string) {
     const tenant = await t.freshTenant(`${label}-${kind}`);
     const [organizerKind, organizerAccount] = SETUPS[kind].organizer;
