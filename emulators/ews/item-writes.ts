@@ -1,5 +1,6 @@
 import { newChangeKey, newItemId } from './ids';
 import { parseCalendarItem, type ItemInput } from './item-input';
+import { respondToOccurrence } from './occurrence-responses';
 import {
   perElement,
   requireCalendarFolder,
@@ -41,10 +42,13 @@ export const createItem: Handler = (ctx, request) => {
         'm:Items': { 't:CalendarItem': { 't:ItemId': idOf(createCalendarItem(ctx, element, invitations)) } },
       };
     const reference = attr(node(element, 'ReferenceItemId'), 'Id') ?? '';
-    const target = ctx.store.resolve(ctx.mailbox, reference).item;
+    const view = ctx.store.resolve(ctx.mailbox, reference);
+    const target = view.item;
     if (kind === 'AcceptItem' || kind === 'TentativelyAcceptItem' || kind === 'DeclineItem') {
       const response = kind === 'AcceptItem' ? 'Accept' : kind === 'DeclineItem' ? 'Decline' : 'Tentative';
-      ctx.store.respond(ctx.mailbox, target, response);
+      // A ReferenceItemId naming one occurrence answers that occurrence alone.
+      if (view.originalStart) respondToOccurrence(ctx.store, ctx.mailbox, view, response);
+      else ctx.store.respond(ctx.mailbox, target, response);
       // The response message sent (and saved, with SendAndSaveCopy) is what Exchange returns.
       return {
         'm:Items': {
