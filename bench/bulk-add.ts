@@ -3,16 +3,20 @@
  * through a Google Workspace enterprise connection (in-process Google emulator: a JWT bearer
  * grant and the calendar list per member, the Admin SDK directory for the preview) and through a
  * Microsoft 365 one (in-process Graph emulator: one client-credentials token, the calendar list
- * per member, `GET /users` for the preview), on the real set-up, preview and bulk-add job body
+ * per member, `GET /users` for the preview) and through an Exchange Server impersonation one
+ * (in-process EWS emulator: one ResolveNames per member for the preview, GetFolder as each member
+ * with the ExchangeImpersonation header), on the real set-up, preview and bulk-add job body
  * (its steps run directly, one batch after another as the inline driver would). Prints members/s,
  * provider calls per member, the quota-bound minimum time (the calls made at exactly the per-app
- * quota the job stays under, ENTERPRISE_APP_QUOTAS) with the measured time's ratio to it, and the
+ * quota the job stays under, ENTERPRISE_APP_QUOTAS; Exchange Server throttles per user, not per
+ * app, so it has none) with the measured time's ratio to it, and the
  * load average; the initial imports the job queues are not run here. Asserts nothing.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { startGoogleEmulator } from '../emulators/google/server';
+import { startEwsEmulator } from '../emulators/ews/server';
 import { startMicrosoftEmulator } from '../emulators/microsoft/server';
 import { createCaller } from '../src/server/api/root';
 import type { EnterpriseProvider } from '../src/server/db/schema';
@@ -126,6 +130,56 @@ async function microsoftWorld(): Promise<BulkWorld> {
   };
 }
 
+async function exchangeWorld(): Promise<BulkWorld> {
+  const domain = 'bulk-bench-exchange.test';
+  const service = { email: `svc-tandem@${domain}`, name: 'Tandem service', password: 'bench-Secret-1' };
+  const emulator = await startEwsEmulator({
+    port: 0,
+    extraMailboxes: [
+      { ...service, impersonates: [domain] },
+      ...Array.from({ length: MEMBERS }, (_, i) => ({
+        email: `learner${i + 1}@${domain}`,
+        name: `Learner ${i + 1}`,
+      })),
+    ],
+  });
+  return {
+    provider: 'ews_impersonation',
+    label: 'EWS emulator',
+    domain,
+    // The emulator listens on loopback, which only the demo, tests and benches may reach.
+    enterprise: createEnterpriseAccess({
+      microsoft: {},
+      exchange: { addressPolicy: { allowLoopback: true } },
+    }),
+    save: (caller) =>
+      caller.enterprise.saveExchange({
+        serverUrl: emulator.url,
+        username: service.email,
+        password: service.password,
+        auth: 'basic',
+      }),
+    resetCounts: () => emulator.counts.clear(),
+    counts: () => {
+      const byRoute = Object.fromEntries(emulator.counts);
+      return { total: Object.values(byRoute).reduce((sum, n) => sum + n, 0), byRoute };
+    },
+    close: () => emulator.close(),
+  };
+}
+
+/** The quota-bound minimum for providers with a per-app quota (Exchange Server has per-user throttling). */
+function quotaWords(provider: EnterpriseProvider, calls: number, seconds: number): string {
+  if (provider === 'ews_impersonation') return 'no per-app quota (Exchange throttles per user)';
+  const quota = ENTERPRISE_APP_QUOTAS[provider];
+  // The fastest the same calls could go at exactly the provider's per-app quota.
+  const minimumSeconds = calls / (quota.requests / quota.windowSeconds);
+  return (
+    `quota-bound minimum ${minimumSeconds.toFixed(1)} s (${quota.requests} requests / ${quota.windowSeconds} s per app) → ` +
+    `${(seconds / minimumSeconds).toFixed(2)}× it`
+  );
+}
+
 async function benchWorld(world: BulkWorld): Promise<void> {
   for (const target of benchDatabases()) {
     const fresh = await target.open();
@@ -191,15 +245,10 @@ async function benchWorld(world: BulkWorld): Promise<void> {
     const outcomes = await bulkAdd.run(deps, { tenantId, runId: run.id }, { run: (_id, body) => body() });
     const seconds = (performance.now() - started) / 1000;
     const { total: calls, byRoute } = world.counts();
-    const quota = ENTERPRISE_APP_QUOTAS[world.provider];
-    // The fastest the same calls could go at exactly the provider's per-app quota.
-    const minimumSeconds = calls / (quota.requests / quota.windowSeconds);
     console.log(
       `bulk add (${target.name}, ${world.label}): ${MEMBERS} members in ${seconds.toFixed(1)} s = ` +
         `${(MEMBERS / seconds).toFixed(1)} members/s (preview ${previewMs.toFixed(0)} ms); outcomes ${JSON.stringify(outcomes)}; ` +
-        `${calls} provider calls = ${(calls / MEMBERS).toFixed(2)} per member; quota-bound minimum ` +
-        `${minimumSeconds.toFixed(1)} s (${quota.requests} requests / ${quota.windowSeconds} s per app) → ` +
-        `${(seconds / minimumSeconds).toFixed(2)}× it; ` +
+        `${calls} provider calls = ${(calls / MEMBERS).toFixed(2)} per member; ${quotaWords(world.provider, calls, seconds)}; ` +
         `${queued.filter((n) => n === 'tandem/connection.added').length} initial imports queued; ` +
         `load average ${loadavg()[0]?.toFixed(1)}\n  calls: ${Object.entries(byRoute)
           .map(([route, n]) => `${route} ${n}`)
@@ -211,7 +260,7 @@ async function benchWorld(world: BulkWorld): Promise<void> {
 }
 
 export async function bulkAddOnly(): Promise<void> {
-  for (const makeWorld of [googleWorld, microsoftWorld]) {
+  for (const makeWorld of [googleWorld, microsoftWorld, exchangeWorld]) {
     const world = await makeWorld();
     try {
       await benchWorld(world);

@@ -58,6 +58,16 @@ try {
   if ((await integration.getAttribute('aria-checked')) !== 'true') await integration.click();
   await admin.getByText(/On: members can connect/).waitFor();
   await admin.screenshot({ path: 'docs/screenshots/admin-calendar-integration.png' });
+  // The demo sets up Northbridge's Microsoft 365 enterprise connection and bulk-adds its people.
+  const region = (name: string | RegExp) => admin.getByRole('region', { name });
+  await region('Microsoft 365 enterprise connection').screenshot({
+    path: 'docs/screenshots/admin-enterprise-microsoft.png',
+  });
+  // The first row is the header; wait for the data rows.
+  await region('Connection health').getByRole('row').nth(1).waitFor();
+  await region('Connection health').screenshot({ path: 'docs/screenshots/admin-connection-health.png' });
+  await region('Audit log').getByRole('row').nth(1).waitFor();
+  await region('Audit log').screenshot({ path: 'docs/screenshots/admin-audit-log.png' });
 
   // A learner connects the emulated Google account of the same name through the consent page.
   const learner1 = await signedIn('learner1@northbridge.test');

@@ -9,6 +9,7 @@ import { getUserAvailability } from './availability';
 import { AUTODISCOVER_PATH, autodiscoverResponse } from './autodiscover';
 import { outboundImip } from './imip-outbound';
 import { OPERATIONS } from './operations';
+import { resolveNamesHandler, type DirectoryEntry } from './resolve-names';
 import {
   buildEnvelope,
   buildSoapFault,
@@ -47,6 +48,8 @@ export interface EwsEmulatorOptions {
   seed?: SeedFileInput | string;
   /** Extra mailboxes (e.g. a service account with ApplicationImpersonation for some domains). */
   extraMailboxes?: { email: string; name: string; password?: string; impersonates?: string[] }[];
+  /** Mail contacts in the directory (ResolveNames finds them with MailboxType `Contact`; no mailbox). */
+  contacts?: { email: string; name: string }[];
   /** Where iMIP to people not hosted here goes (`smtp://host:port`); recorded in `outbox` either way. */
   relayUrl?: string;
 }
@@ -132,7 +135,13 @@ function authenticate(
   return mailbox && verifyNtlmV2(message, mailbox.password, challenge) ? mailbox : unauthorized();
 }
 
-/** `t:ExchangeImpersonation`: act as another mailbox, if the caller holds the role for its domain. */
+/**
+ * `t:ExchangeImpersonation`: act as another mailbox, if the caller holds the ApplicationImpersonation
+ * role for its domain (the role's management scope, here by domain). Refusals are SOAP faults, as
+ * Exchange answers a header it cannot honour before the operation runs: no role →
+ * `ErrorImpersonateUserDenied`, no such mailbox → `ErrorNonExistentMailbox`
+ * (impersonation-and-ews-in-exchange; exchangeimpersonation; responsecode).
+ */
 function actingMailbox(store: EwsStore, caller: MailboxRecord, header: XmlNode): MailboxRecord {
   const sid = node(node(header, 'ExchangeImpersonation'), 'ConnectingSID');
   if (!sid) return caller;
@@ -169,6 +178,18 @@ export async function startEwsEmulator(options: EwsEmulatorOptions = {}): Promis
     mailer.send(mail);
   };
   let faults: EwsFault[] = [];
+  const resolveNames = resolveNamesHandler((): DirectoryEntry[] => [
+    ...[...store.mailboxes.values()].map((mailbox) => ({
+      email: mailbox.email,
+      name: mailbox.name,
+      mailboxType: 'Mailbox' as const,
+    })),
+    ...(options.contacts ?? []).map((contact) => ({
+      email: contact.email.toLowerCase(),
+      name: contact.name,
+      mailboxType: 'Contact' as const,
+    })),
+  ]);
   const counts = new Map<string, number>();
 
   const app = new Hono<NodeEnv>();
@@ -182,6 +203,26 @@ export async function startEwsEmulator(options: EwsEmulatorOptions = {}): Promis
     faults = [];
     counts.clear();
     return c.json({ ok: true });
+  });
+  // Adds a mailbox (an e2e suite's people, or a service account given `impersonates`); gone on reset.
+  app.post('/__control/mailboxes', async (c) => {
+    const body = (await c.req.json()) as {
+      email?: unknown;
+      name?: unknown;
+      password?: unknown;
+      impersonates?: unknown;
+    };
+    if (typeof body.email !== 'string' || !body.email.includes('@'))
+      return c.json({ error: 'email is required' }, 400);
+    const mailbox = store.addMailbox({
+      email: body.email,
+      name: typeof body.name === 'string' ? body.name : body.email,
+      ...(typeof body.password === 'string' ? { password: body.password } : {}),
+      ...(Array.isArray(body.impersonates)
+        ? { impersonates: body.impersonates.filter((d): d is string => typeof d === 'string') }
+        : {}),
+    });
+    return c.json({ email: mailbox.email, calendarFolderId: mailbox.calendarFolderId }, 201);
   });
   app.post('/__control/expire-sync-states', (c) => {
     store.expireSyncStates();
@@ -252,7 +293,7 @@ export async function startEwsEmulator(options: EwsEmulatorOptions = {}): Promis
           }),
         );
       }
-      const handler = OPERATIONS[request.operation];
+      const handler = request.operation === 'ResolveNames' ? resolveNames : OPERATIONS[request.operation];
       if (!handler)
         return xml(
           buildSoapFault('ErrorInvalidRequest', `The emulator does not implement ${request.operation}.`),

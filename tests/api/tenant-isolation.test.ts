@@ -151,14 +151,23 @@ const ATTACKS: Record<string, (target: Target) => unknown[]> = {
   // No secret and no stored set-up of the intruder's own: refused before anything is stored.
   'enterprise.saveMicrosoft': () => [{ directory: 'victim.test', clientId: 'victim-app' }],
   'enterprise.saveGoogle': () => [{ domain: 'victim.test', directoryAdmin: 'admin@victim.test' }],
-  'enterprise.remove': () => [{ provider: 'microsoft' }, { provider: 'google' }],
+  'enterprise.saveExchange': () => [
+    { serverUrl: 'https://mail.victim.test', username: 'svc@victim.test', auth: 'ntlm' },
+  ],
+  'enterprise.remove': () => [
+    { provider: 'microsoft' },
+    { provider: 'google' },
+    { provider: 'ews_impersonation' },
+  ],
   'enterprise.test': () => [
     { provider: 'microsoft', address: 'learner@victim.test' },
     { provider: 'google', address: 'learner@victim.test' },
+    { provider: 'ews_impersonation', address: 'learner@victim.test' },
   ],
   'enterprise.preview': () => [
     { provider: 'microsoft', selection: { kind: 'learners' } },
     { provider: 'google', selection: { kind: 'learners' } },
+    { provider: 'ews_impersonation', selection: { kind: 'learners' } },
   ],
   'enterprise.startBulk': () => [{ provider: 'microsoft', selection: { kind: 'learners' } }],
   'enterprise.latestBulkRun': () => [undefined],

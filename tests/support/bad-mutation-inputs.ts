@@ -496,6 +496,41 @@ export const BAD_MUTATION_INPUTS: Record<string, MutationCases> = {
       }),
     },
   },
+  'enterprise.saveExchange': {
+    as: 'admin',
+    // A name that resolves nowhere: saving checks no server (Test does).
+    valid: () => ({
+      serverUrl: 'https://mail.contoso.test',
+      username: 'svc-tandem@contoso.test',
+      password: 'svc-secret',
+      auth: 'ntlm',
+    }),
+    bad: {
+      'an http server address': () => ({
+        serverUrl: 'http://mail.contoso.test',
+        username: 'svc',
+        password: 's',
+        auth: 'ntlm',
+      }),
+      'neither a server nor an Autodiscover address': () => ({
+        username: 'svc',
+        password: 's',
+        auth: 'ntlm',
+      }),
+      'an unknown authentication': () => ({
+        serverUrl: 'https://mail.contoso.test',
+        username: 'svc',
+        password: 's',
+        auth: 'kerberos',
+      }),
+      'a 10 KB password': () => ({
+        serverUrl: 'https://mail.contoso.test',
+        username: 'svc',
+        password: TEN_KB,
+        auth: 'ntlm',
+      }),
+    },
+  },
   'enterprise.remove': {
     as: 'admin',
     valid: () => ({ provider: 'microsoft' }),

@@ -108,7 +108,8 @@ export function createEmulatorRegistry(options: EmulatorRegistryOptions): Emulat
         });
       }
       if (credentials.kind === 'enterprise') {
-        if (!options.microsoft && !options.google)
+        // Exchange's server address is in the enterprise set-up, like a CalDAV server's in credentials.
+        if (!options.microsoft && !options.google && connection.provider !== 'ews')
           throw new Error('no Microsoft or Google testbed given to the emulator registry');
         // Tenant-owned connections: the app's own enterprise access, pointed at the emulators.
         enterprise ??= createEnterpriseAccess({
@@ -119,6 +120,7 @@ export function createEmulatorRegistry(options: EmulatorRegistryOptions): Emulat
               }
             : {},
           ...(options.google ? { google: googleEndpointsAt(options.google.url) } : {}),
+          exchange: { addressPolicy: options.caldavAddressPolicy ?? LOOPBACK_ALLOWED },
         });
         return enterpriseProviderFor(db, keyRing, enterprise, connection, credentials.subject);
       }

@@ -8,6 +8,7 @@ import { SelectField, TextField } from '@/components/ui/field';
 import { pageCount, Pager, usePagedFilters } from '@/components/ui/pager';
 import { AUDIT_ACTIONS, type AuditAction } from '@/server/audit/actions';
 import { useTRPC } from '@/trpc/react';
+import { ColumnHeads } from '@/components/ui/column-heads';
 
 export const AUDIT_ACTION_WORDS: Record<AuditAction, string> = {
   'calendar.create': 'Meeting written to a calendar',
@@ -134,31 +135,7 @@ export function AuditLogView() {
           <caption className="sr-only">
             Audit log, newest first, page {page} of {pages}
           </caption>
-          <thead className="border-b border-slate-300 text-slate-700">
-            <tr>
-              <th scope="col" className="py-2 pr-3">
-                When
-              </th>
-              <th scope="col" className="py-2 pr-3">
-                Who
-              </th>
-              <th scope="col" className="py-2 pr-3">
-                What
-              </th>
-              <th scope="col" className="py-2 pr-3">
-                Person
-              </th>
-              <th scope="col" className="py-2 pr-3">
-                Meeting
-              </th>
-              <th scope="col" className="py-2 pr-3">
-                Calendar or target
-              </th>
-              <th scope="col" className="py-2 pr-3">
-                Result
-              </th>
-            </tr>
-          </thead>
+          <ColumnHeads names={['When', 'Who', 'What', 'Person', 'Meeting', 'Calendar or target', 'Result']} />
           <tbody>
             {data?.entries.map((entry) => (
               <tr key={entry.id} className="border-b border-slate-100 align-top">

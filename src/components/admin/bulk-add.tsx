@@ -21,10 +21,14 @@ const PREVIEW_LABELS: Record<string, string> = {
   malformed: 'Not an email address',
 };
 
+/** Each enterprise connection: its provider, its name, and its key in the overview. */
 const PROVIDERS = [
-  ['microsoft', 'Microsoft 365'],
-  ['google', 'Google Workspace'],
+  ['microsoft', 'Microsoft 365', 'microsoft'],
+  ['google', 'Google Workspace', 'google'],
+  ['ews_impersonation', 'Exchange Server', 'exchange'],
 ] as const;
+
+type BulkProvider = (typeof PROVIDERS)[number][0];
 
 /** Bulk add with an enterprise connection: choose, preview, run with live progress, report. */
 export function BulkAdd() {
@@ -32,8 +36,8 @@ export function BulkAdd() {
   const queryClient = useQueryClient();
   const headingId = useId();
   const { data: overview } = useSuspenseQuery(trpc.enterprise.overview.queryOptions());
-  const available = PROVIDERS.filter(([value]) => overview[value] !== null);
-  const [picked, setPicked] = useState<'microsoft' | 'google' | null>(null);
+  const available = PROVIDERS.filter(([, , key]) => overview[key] !== null);
+  const [picked, setPicked] = useState<BulkProvider | null>(null);
   const provider = picked ?? available[0]?.[0] ?? 'microsoft';
   const [choice, setChoice] = useState<Choice>('learners');
   const [csv, setCsv] = useState('');

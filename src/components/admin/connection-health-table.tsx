@@ -9,6 +9,7 @@ import { pageCount, Pager, usePagedFilters } from '@/components/ui/pager';
 import { StatusMessage } from '@/components/ui/status-message';
 import { PROVIDER_LABELS } from '@/server/providers/labels';
 import { useTRPC } from '@/trpc/react';
+import { ColumnHeads } from '@/components/ui/column-heads';
 
 const FILTERS = {
   all: 'All connections',
@@ -89,40 +90,20 @@ export function ConnectionHealthTable() {
           <caption className="sr-only">
             Calendar connections, page {page} of {pages}
           </caption>
-          <thead className="border-b border-slate-300 text-slate-700">
-            <tr>
-              <th scope="col" className="py-2 pr-3">
-                Member
-              </th>
-              <th scope="col" className="py-2 pr-3">
-                Provider
-              </th>
-              <th scope="col" className="py-2 pr-3">
-                Account
-              </th>
-              <th scope="col" className="py-2 pr-3">
-                Made by
-              </th>
-              <th scope="col" className="py-2 pr-3">
-                Status
-              </th>
-              <th scope="col" className="py-2 pr-3">
-                Last sync
-              </th>
-              <th scope="col" className="py-2 pr-3">
-                Last error
-              </th>
-              <th scope="col" className="py-2 pr-3">
-                Push channel expires
-              </th>
-              <th scope="col" className="py-2 pr-3">
-                Throttled
-              </th>
-              <th scope="col" className="py-2 pr-3">
-                Actions
-              </th>
-            </tr>
-          </thead>
+          <ColumnHeads
+            names={[
+              'Member',
+              'Provider',
+              'Account',
+              'Made by',
+              'Status',
+              'Last sync',
+              'Last error',
+              'Push channel expires',
+              'Throttled',
+              'Actions',
+            ]}
+          />
           <tbody>
             {data?.rows.map((row) => {
               const who = `${row.member.name}’s ${PROVIDER_LABELS[row.provider]} (${row.accountEmail})`;

@@ -9,9 +9,9 @@ import type { inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '@/server/api/root';
 import { useTRPC } from '@/trpc/react';
 
-/** What the Microsoft 365 and Google Workspace set-ups share once saved: status, Test, removal. */
+/** What the Microsoft 365, Google Workspace and Exchange set-ups share once saved: status, Test, removal. */
 
-export type EnterpriseSetupProvider = 'microsoft' | 'google';
+export type EnterpriseSetupProvider = 'microsoft' | 'google' | 'ews_impersonation';
 export type EnterpriseSetupView = NonNullable<
   inferRouterOutputs<AppRouter>['enterprise']['overview']['microsoft']
 >;
@@ -19,6 +19,7 @@ export type EnterpriseSetupView = NonNullable<
 export const ENTERPRISE_PROVIDER_NAMES: Record<EnterpriseSetupProvider, string> = {
   microsoft: 'Microsoft 365',
   google: 'Google Workspace',
+  ews_impersonation: 'Exchange Server',
 };
 
 export function EnterpriseStatus({ setup }: { setup: EnterpriseSetupView }) {

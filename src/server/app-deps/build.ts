@@ -90,6 +90,8 @@ export async function buildApp(env: Env, singletons: ProcessSingletons = {}): Pr
   const now = () => new Date();
   const keyRing = () => keyRingFromSetting(env.TANDEM_ENCRYPTION_KEYS);
   const clients = oauthClients(env);
+  // The demo and tests run CalDAV servers on loopback; production never reaches it.
+  const allowLoopbackServers = env.NODE_ENV !== 'production';
   // Where Microsoft 365 and Google are for enterprise access: the same endpoints users connect through.
   const enterprise = createEnterpriseAccess(
     {
@@ -98,12 +100,12 @@ export async function buildApp(env: Env, singletons: ProcessSingletons = {}): Pr
         ...(env.MICROSOFT_AUTHORITY_BASE_URL ? { authorityBaseUrl: env.MICROSOFT_AUTHORITY_BASE_URL } : {}),
       },
       ...(env.GOOGLE_BASE_URL ? { google: googleEndpointsAt(env.GOOGLE_BASE_URL) } : {}),
+      // Exchange servers are the admin's to type: the same address policy as members' own.
+      exchange: { addressPolicy: { allowLoopback: allowLoopbackServers } },
     },
     now,
   );
   const mode = jobsMode(env);
-  // The demo and tests run CalDAV servers on loopback; production never reaches it.
-  const allowLoopbackServers = env.NODE_ENV !== 'production';
 
   // The inline driver runs the same job functions, bound to the app that made it first.
   const inlineDriver = () =>

@@ -19,6 +19,7 @@ import {
   type JwtClient,
 } from '@/server/providers/google';
 import type { CalendarProvider } from '@/server/providers/types';
+import { actAsExchangeMailbox, exchangeDirectory, type ExchangeEndpoints } from './exchange-access';
 import type { EnterpriseApp } from './secrets';
 
 /**
@@ -33,6 +34,8 @@ export interface EnterpriseEndpoints {
   microsoft: { graphBaseUrl?: string; authorityBaseUrl?: string };
   /** Where Google is (API, token URL): Google's own endpoints unless a base URL is configured. */
   google?: Partial<GoogleEndpoints>;
+  /** Which Exchange Server addresses may be reached (strict unless given). */
+  exchange?: ExchangeEndpoints;
 }
 
 /** What the Workspace admin authorises for the service account's client id (domain-wide delegation). */
@@ -41,10 +44,13 @@ export const GOOGLE_WORKSPACE_SCOPES = [...GOOGLE_CALENDAR_SCOPES, DIRECTORY_REA
 export interface EnterpriseAccess {
   /** The adapter acting as `subject` (an address in the directory). */
   actAs(app: EnterpriseApp, subject: string): CalendarProvider;
-  /** Everyone in the directory, with the number of provider calls it took. */
+  /**
+   * Everyone in the directory, with the number of provider calls it took. Exchange lists no
+   * directory over EWS: it answers for `candidates` only (the people chosen), one lookup each.
+   */
   directory(
     app: EnterpriseApp,
-    options?: { firstPageOnly?: boolean },
+    options?: { firstPageOnly?: boolean; candidates?: readonly string[] },
   ): Promise<{ users: DirectoryUser[]; calls: number }>;
   /** Where a Microsoft 365 admin grants the app's permissions for the directory (admin consent). */
   consentUrl(directory: string, clientId: string, redirectUri: string): string;
@@ -108,6 +114,8 @@ export function createEnterpriseAccess(
 
   return {
     actAs(app, subject) {
+      if (app.provider === 'ews_impersonation')
+        return actAsExchangeMailbox(app, subject, endpoints.exchange ?? {});
       if (app.provider === 'microsoft') {
         const { config, tokens } = microsoftApp(app);
         return createMicrosoftProvider({
@@ -130,6 +138,8 @@ export function createEnterpriseAccess(
       return url.toString();
     },
     async directory(app, options = {}) {
+      if (app.provider === 'ews_impersonation')
+        return exchangeDirectory(app, endpoints.exchange ?? {}, options.candidates ?? []);
       if (app.provider === 'microsoft') {
         const { config, tokens } = microsoftApp(app);
         return listDirectoryUsers(config, tokens, options);

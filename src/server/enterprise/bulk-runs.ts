@@ -12,6 +12,7 @@ import { ConflictError, NotFoundError } from '@/server/errors';
 import { notifyUsers, announceNotifications } from '@/server/notifications/notify';
 import type { Actor } from '@/server/tenants/actor';
 import { recordAudit } from '@/server/audit/record-audit';
+import { CONNECTION_PROVIDER_OF } from './connection-provider';
 import { PREVIEW_WORDS, previewBulkAdd } from './preview';
 import { findEnterpriseRow, openEnterpriseApp } from './secrets';
 import { explainEnterpriseFailure } from './test-access';
@@ -219,7 +220,7 @@ export async function connectBulkItem(
   const item = run.items[input.index];
   if (!item || item.outcome !== 'pending' || !item.userId) return 'done-before';
   const enterprise = await findEnterpriseRow(deps.db, input.tenantId, { id: run.enterpriseConnectionId });
-  const provider = enterprise?.provider ?? 'microsoft';
+  const provider = CONNECTION_PROVIDER_OF[enterprise?.provider ?? 'microsoft'];
   let outcome: BulkRunItem;
   const [existing] = await deps.db
     .select({ id: calendarConnections.id })
@@ -245,6 +246,7 @@ export async function connectBulkItem(
         reason: explainEnterpriseFailure(enterprise.provider, error, {
           directory: enterprise.domain,
           address: item.email,
+          serviceAccount: enterprise.clientId,
         }),
       };
     }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** Inputs of the enterprise procedures (validated in the router, DESIGN.md §2). */
 
-const providerSchema = z.enum(['microsoft', 'google']);
+const providerSchema = z.enum(['microsoft', 'google', 'ews_impersonation']);
 
 export const enterpriseProviderSchema = z.strictObject({ provider: providerSchema });
 
@@ -28,6 +28,22 @@ export const googleSetupSchema = z.strictObject({
   /** The key file's text (a few KB); omitted keeps the stored key. */
   keyJson: z.string().max(20_000).optional(),
 });
+
+export const exchangeSetupSchema = z
+  .strictObject({
+    /** The server or its EWS URL; or leave it out and give an address for Autodiscover. */
+    serverUrl: z
+      .url({ protocol: /^https$/, error: 'An https:// address such as https://mail.example.org' })
+      .optional(),
+    autodiscoverEmail: z.email('Enter an address in your organisation').optional(),
+    username: z.string().trim().min(1, 'Enter the service account user name').max(320),
+    password: z.string().max(500).optional(),
+    auth: z.enum(['basic', 'ntlm']),
+  })
+  .refine((input) => input.serverUrl || input.autodiscoverEmail, {
+    message: 'Enter the server address, or an address to find it by Autodiscover.',
+    path: ['serverUrl'],
+  });
 
 export const testAccessSchema = z.strictObject({
   provider: providerSchema,

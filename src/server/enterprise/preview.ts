@@ -2,6 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { AppDeps } from '@/server/app-deps/types';
 import { calendarConnections, type BulkSelection, type EnterpriseProvider } from '@/server/db/schema';
 import { CalendarServiceUnavailableError, NotFoundError } from '@/server/errors';
+import { CONNECTION_PROVIDER_OF } from './connection-provider';
 import { explainEnterpriseFailure } from './test-access';
 import { chooseMembers } from './selection';
 import { findEnterpriseRow, openEnterpriseApp, type EnterpriseRow } from './secrets';
@@ -66,12 +67,16 @@ export async function previewBulkAdd(
     members.length === 0
       ? { users: [], calls: 0 }
       : await deps.enterprise
-          .directory(openEnterpriseApp(deps.keyRing(), enterprise))
+          // Exchange lists no directory: it is asked about the chosen people only.
+          .directory(openEnterpriseApp(deps.keyRing(), enterprise), {
+            candidates: members.map((member) => member.email),
+          })
           .catch((error: unknown) => {
             throw new CalendarServiceUnavailableError(
               `Could not read the directory: ${explainEnterpriseFailure(enterprise.provider, error, {
                 directory: enterprise.domain,
                 address: '',
+                serviceAccount: enterprise.clientId,
               })}`,
             );
           });
@@ -86,7 +91,7 @@ export async function previewBulkAdd(
             .where(
               and(
                 eq(calendarConnections.tenantId, tenantId),
-                eq(calendarConnections.provider, input.provider),
+                eq(calendarConnections.provider, CONNECTION_PROVIDER_OF[input.provider]),
                 inArray(
                   calendarConnections.userId,
                   members.map((member) => member.userId),

@@ -12,6 +12,12 @@ const enterpriseSecretSchema = z.discriminatedUnion('provider', [
     privateKey: z.string().min(1),
     privateKeyId: z.string().nullable(),
   }),
+  /** Exchange Server: the service account's password, and how IIS takes it. */
+  z.object({
+    provider: z.literal('ews_impersonation'),
+    password: z.string().min(1),
+    auth: z.enum(['basic', 'ntlm']),
+  }),
 ]);
 export type EnterpriseSecret = z.infer<typeof enterpriseSecretSchema>;
 

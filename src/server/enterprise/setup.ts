@@ -6,10 +6,12 @@ import { InvalidInputError, NotFoundError } from '@/server/errors';
 import type { Actor } from '@/server/tenants/actor';
 import { recordAudit } from '@/server/audit/record-audit';
 import { GOOGLE_WORKSPACE_SCOPES } from './access';
+import { EXCHANGE_IMPERSONATION_ROLE } from './exchange-access';
 import { parseServiceAccountKey } from './service-account-key';
 import {
   encryptEnterpriseSecret,
   findEnterpriseRow,
+  openEnterpriseApp,
   type EnterpriseRow,
   type EnterpriseSecret,
 } from './secrets';
@@ -39,14 +41,25 @@ export interface EnterpriseSetupView {
   permissions: string[];
   /** Connections this access made and still holds. */
   connections: number;
+  /** Exchange: how IIS takes the service account's password (kept with it, encrypted); else null. */
+  auth: 'basic' | 'ntlm' | null;
 }
 
 export interface EnterpriseOverview {
   microsoft: EnterpriseSetupView | null;
   google: EnterpriseSetupView | null;
+  /** Exchange Server on premises: a service account with ApplicationImpersonation. */
+  exchange: EnterpriseSetupView | null;
   /** The redirect URI to register on the Microsoft app (admin consent comes back there). */
   consentRedirectUri: string;
 }
+
+/** What each provider's admin grants, exactly as its admin console spells it. */
+const PERMISSIONS: Record<EnterpriseProvider, string[]> = {
+  microsoft: MICROSOFT_APPLICATION_PERMISSIONS,
+  google: GOOGLE_WORKSPACE_SCOPES,
+  ews_impersonation: [EXCHANGE_IMPERSONATION_ROLE],
+};
 
 type SetupDeps = Pick<AppDeps, 'db' | 'keyRing' | 'now' | 'enterprise' | 'appUrl'>;
 
@@ -77,19 +90,28 @@ async function viewOf(deps: SetupDeps, row: EnterpriseRow): Promise<EnterpriseSe
       row.provider === 'microsoft'
         ? deps.enterprise.consentUrl(row.domain, row.clientId, consentRedirectUri(deps.appUrl))
         : null,
-    permissions: row.provider === 'microsoft' ? MICROSOFT_APPLICATION_PERMISSIONS : GOOGLE_WORKSPACE_SCOPES,
+    permissions: PERMISSIONS[row.provider],
     connections: owned.length,
+    auth: exchangeAuthOf(deps, row),
   };
 }
 
+function exchangeAuthOf(deps: SetupDeps, row: EnterpriseRow): 'basic' | 'ntlm' | null {
+  if (row.provider !== 'ews_impersonation') return null;
+  const { secret } = openEnterpriseApp(deps.keyRing(), row);
+  return secret.provider === 'ews_impersonation' ? secret.auth : null;
+}
+
 export async function getEnterpriseOverview(deps: SetupDeps, actor: Actor): Promise<EnterpriseOverview> {
-  const [microsoft, google] = await Promise.all([
+  const [microsoft, google, exchange] = await Promise.all([
     findEnterpriseRow(deps.db, actor.tenantId, { provider: 'microsoft' }),
     findEnterpriseRow(deps.db, actor.tenantId, { provider: 'google' }),
+    findEnterpriseRow(deps.db, actor.tenantId, { provider: 'ews_impersonation' }),
   ]);
   return {
     microsoft: microsoft ? await viewOf(deps, microsoft) : null,
     google: google ? await viewOf(deps, google) : null,
+    exchange: exchange ? await viewOf(deps, exchange) : null,
     consentRedirectUri: consentRedirectUri(deps.appUrl),
   };
 }
@@ -151,7 +173,8 @@ export async function saveGoogleSetup(
   });
 }
 
-async function upsertSetup(
+/** Saves a set-up (the secret encrypted), audited; every provider's save goes through here. */
+export async function upsertSetup(
   deps: SetupDeps,
   actor: Actor,
   input: {
@@ -199,7 +222,7 @@ async function upsertSetup(
     action: 'enterprise.configured',
     target: { label: `${PROVIDER_NAMES[input.provider]} · ${row.domain}` },
     result: 'ok',
-    reason: `${existing ? 'Updated' : 'Set up'}, ${input.provider === 'google' ? 'key' : 'secret'} ${input.secret ? 'replaced' : 'kept'}`,
+    reason: `${existing ? 'Updated' : 'Set up'}, ${SECRET_NAMES[input.provider]} ${input.secret ? 'replaced' : 'kept'}`,
     at: deps.now(),
   });
   return viewOf(deps, row);
@@ -208,6 +231,13 @@ async function upsertSetup(
 const PROVIDER_NAMES: Record<EnterpriseProvider, string> = {
   microsoft: 'Microsoft 365',
   google: 'Google Workspace',
+  ews_impersonation: 'Exchange Server',
+};
+
+const SECRET_NAMES: Record<EnterpriseProvider, string> = {
+  microsoft: 'secret',
+  google: 'key',
+  ews_impersonation: 'password',
 };
 
 /** Removes the access and every connection made with it; meetings stay. */

@@ -3,6 +3,7 @@ import type { AppDeps } from '@/server/app-deps/types';
 import { enterpriseConnections, type EnterpriseProvider } from '@/server/db/schema';
 import { NotFoundError } from '@/server/errors';
 import type { Actor } from '@/server/tenants/actor';
+import { explainExchangeFailure } from './exchange-access';
 import { findEnterpriseRow, openEnterpriseApp } from './secrets';
 
 /**
@@ -59,8 +60,13 @@ export function explainGoogleFailure(
 export function explainEnterpriseFailure(
   provider: EnterpriseProvider,
   error: unknown,
-  context: { directory: string; address: string },
+  context: { directory: string; address: string; serviceAccount?: string },
 ): string {
+  if (provider === 'ews_impersonation')
+    return explainExchangeFailure(error, {
+      ...context,
+      serviceAccount: context.serviceAccount ?? 'the service account',
+    });
   return provider === 'google'
     ? explainGoogleFailure(error, context)
     : explainMicrosoftFailure(error, context);
@@ -80,13 +86,17 @@ export async function testEnterpriseAccess(
     // Google answers any address outside the domain the same way; say so before asking it.
     if (row.provider === 'google' && !address.endsWith(`@${row.domain}`))
       throw new Error('Invalid email or User ID');
-    await deps.enterprise.directory(app, { firstPageOnly: true });
+    await deps.enterprise.directory(app, { firstPageOnly: true, candidates: [address] });
     const calendars = await deps.enterprise.actAs(app, address).listCalendars();
     outcome = { ok: true, calendars: calendars.map((calendar) => calendar.name) };
   } catch (error) {
     outcome = {
       ok: false,
-      message: explainEnterpriseFailure(row.provider, error, { directory: row.domain, address }),
+      message: explainEnterpriseFailure(row.provider, error, {
+        directory: row.domain,
+        address,
+        serviceAccount: row.clientId,
+      }),
     };
   }
   await deps.db

@@ -34,6 +34,8 @@ const PROVIDER_NAMES: Record<string, string> = {
   icloud: 'iCloud',
   caldav: 'CalDAV',
   exchange: 'Exchange',
+  // Connections to Exchange Server are of provider `ews` (bulk add through impersonation makes them).
+  ews: 'Exchange',
 };
 
 /** Where a change was made, as people say it: "moved … by Priya Shah in Outlook". */

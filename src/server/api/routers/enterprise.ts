@@ -10,10 +10,12 @@ import {
   bulkInputSchema,
   bulkRunIdSchema,
   enterpriseProviderSchema,
+  exchangeSetupSchema,
   googleSetupSchema,
   microsoftSetupSchema,
   testAccessSchema,
 } from '@/server/enterprise/inputs';
+import { saveExchangeSetup } from '@/server/enterprise/exchange-setup';
 import { previewBulkAdd } from '@/server/enterprise/preview';
 import {
   getEnterpriseOverview,
@@ -35,6 +37,9 @@ export const enterpriseRouter = createTRPCRouter({
   saveGoogle: admin
     .input(googleSetupSchema)
     .mutation(({ ctx, input }) => saveGoogleSetup(ctx, ctx.actor, input)),
+  saveExchange: admin
+    .input(exchangeSetupSchema)
+    .mutation(({ ctx, input }) => saveExchangeSetup(ctx, ctx.actor, input)),
   remove: admin
     .input(enterpriseProviderSchema)
     .mutation(({ ctx, input }) => removeEnterpriseSetup(ctx, ctx.actor, input.provider)),

@@ -1,12 +1,13 @@
 /**
- * Enterprise access (DESIGN.md §3, §10): a tenant's app credentials with Google Workspace or
- * Microsoft 365, and the bulk runs that connect members' calendars with them.
+ * Enterprise access (DESIGN.md §3, §10): a tenant's app credentials with Google Workspace,
+ * Microsoft 365 or Exchange Server (an impersonating service account), and the bulk runs that
+ * connect members' calendars with them.
  */
 import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { tenantIdColumn } from './tenants';
 import { users } from './users';
 
-export const ENTERPRISE_PROVIDERS = ['google', 'microsoft'] as const;
+export const ENTERPRISE_PROVIDERS = ['google', 'microsoft', 'ews_impersonation'] as const;
 export type EnterpriseProvider = (typeof ENTERPRISE_PROVIDERS)[number];
 export const enterpriseProviderEnum = pgEnum('enterprise_provider', ENTERPRISE_PROVIDERS);
 
@@ -21,15 +22,24 @@ export const enterpriseConnections = pgTable(
     id: uuid().primaryKey().defaultRandom(),
     tenantId: tenantIdColumn(),
     provider: enterpriseProviderEnum().notNull(),
-    /** Google: the Workspace domain; Microsoft: the directory (tenant) id or verified domain. */
+    /**
+     * Google: the Workspace domain; Microsoft: the directory (tenant) id or verified domain;
+     * Exchange: the EWS endpoint (`https://…/EWS/Exchange.asmx`).
+     */
     domain: text().notNull(),
-    /** Shown to the admin (what to authorise): Google's service account client id, Microsoft's app id. */
+    /**
+     * Shown to the admin (what to authorise): Google's service account client id, Microsoft's app
+     * id, Exchange's service account user name (`user@domain` or `DOMAIN\user`).
+     */
     clientId: text().notNull(),
-    /** Google: the service account's address; null for Microsoft. */
+    /** Google: the service account's address; Exchange: the address Autodiscover was asked for; null for Microsoft. */
     serviceAccountEmail: text(),
     /** Google: the Workspace administrator Tandem acts as to read the directory (users.list); null for Microsoft. */
     directoryAdmin: text(),
-    /** The service account key JSON or the client secret, encrypted (crypto/secrets.ts); never shown again. */
+    /**
+     * The service account key, the client secret or the Exchange service account's password,
+     * encrypted (crypto/secrets.ts); never shown again.
+     */
     encryptedSecret: text().notNull(),
     status: enterpriseStatusEnum().notNull().default('untested'),
     lastError: text(),

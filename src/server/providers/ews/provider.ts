@@ -16,6 +16,7 @@ import type {
   TimeWindow,
   WriteOptions,
 } from '../types';
+import { EWS_CAPABILITIES } from './capabilities';
 import { DEFAULT_PAGE_SIZE, type EwsConnectionConfig } from './config';
 import { ewsCall } from './errors';
 import { applyWrite, fullPropertySet, showAsOf, TANDEM_CREATE_KEY, toProviderEvent } from './event-mapping';
@@ -30,7 +31,7 @@ import { createExchangeService } from './service';
 export class EwsCalendarProvider extends PolledCalendarProvider implements CalendarProvider {
   protected readonly noPushReason = 'Exchange Server calendars are polled (SyncFolderItems); no push channel';
   readonly kind = 'ews' as const;
-  readonly capabilities: ProviderCapabilities = { push: null, serverScheduling: true, freeBusyQuery: true };
+  readonly capabilities: ProviderCapabilities = EWS_CAPABILITIES;
   private readonly service: ews.ExchangeService;
   private readonly email: string;
   private readonly pageSize: number;

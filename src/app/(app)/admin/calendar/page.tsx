@@ -4,6 +4,7 @@ import { AuditLogView } from '@/components/admin/audit-log-view';
 import { BulkAdd } from '@/components/admin/bulk-add';
 import { CalendarIntegrationSettings } from '@/components/admin/calendar-integration-settings';
 import { ConnectionHealthTable } from '@/components/admin/connection-health-table';
+import { ExchangeImpersonationSetup } from '@/components/admin/exchange-impersonation-setup';
 import { GoogleWorkspaceSetup } from '@/components/admin/google-workspace-setup';
 import { Microsoft365Setup } from '@/components/admin/microsoft-365-setup';
 import { requireSignedIn } from '@/server/auth/session-profile';
@@ -35,6 +36,7 @@ export default async function AdminCalendarPage() {
       <div className="mt-6 max-w-3xl space-y-6">
         <Microsoft365Setup />
         <GoogleWorkspaceSetup />
+        <ExchangeImpersonationSetup />
         <BulkAdd />
       </div>
       <ConnectionHealthTable />

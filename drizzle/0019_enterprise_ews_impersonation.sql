@@ -1,0 +1,1 @@
+ALTER TYPE "public"."enterprise_provider" ADD VALUE 'ews_impersonation';
