@@ -17,7 +17,8 @@ import listPlugin from '@fullcalendar/list';
 import luxonPlugin from '@fullcalendar/luxon3';
 import FullCalendar from '@fullcalendar/react';
 import timeGridPlugin from '@fullcalendar/timegrid';
-import { memo, useEffect, useMemo, useState, type Ref } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type Ref } from 'react';
+import { useNowLine } from './now-line';
 import { eventTimeText, HOURS_AND_MINUTES } from './time-formats';
 import type { VisibleHours } from './visible-hours';
 import { cachedTimeZonePlugin } from './zone-offsets';
@@ -126,9 +127,16 @@ export const CalendarGrid = memo(function CalendarGrid({
   handlers,
 }: CalendarGridProps) {
   const measured = useGridMeasured();
+  const root = useRef<HTMLDivElement>(null);
+  const nowLine = useNowLine(root, zone, hours);
+  // FullCalendar may have drawn today's column anew (the all-day row, the events' first draw).
+  useEffect(() => nowLine.current(), [nowLine, events, allDaySlot, measured]);
   const callbacks = useMemo(
     () => ({
-      datesSet: (arg: DatesSetArg) => handlers.current.onDatesSet(arg),
+      datesSet: (arg: DatesSetArg) => {
+        nowLine.current();
+        handlers.current.onDatesSet(arg);
+      },
       select: (arg: DateSelectArg) => handlers.current.onSelect(arg),
       eventClick: (arg: EventClickArg) => handlers.current.onEventClick(arg),
       eventChange: (arg: EventDropArg | EventResizeDoneArg) => handlers.current.onEventChange(arg),
@@ -142,7 +150,7 @@ export const CalendarGrid = memo(function CalendarGrid({
         if (counter) counter.dataset.eventMounts = String(Number(counter.dataset.eventMounts ?? 0) + 1);
       },
     }),
-    [handlers],
+    [handlers, nowLine],
   );
   const businessHours = useMemo(
     () => ({
@@ -153,7 +161,7 @@ export const CalendarGrid = memo(function CalendarGrid({
     [workingHours],
   );
   return (
-    <div data-event-mounts="0">
+    <div ref={root} data-event-mounts="0">
       <FullCalendar
         ref={calendarRef}
         plugins={PLUGINS}
@@ -171,7 +179,8 @@ export const CalendarGrid = memo(function CalendarGrid({
         eventTimeFormat={eventTimeText}
         // Tandem items are never all day; the row appears only for connected calendars' all-day events.
         allDaySlot={allDaySlot}
-        nowIndicator
+        // Not FullCalendar's: its minute timer redraws every event once a minute (see now-line.ts).
+        nowIndicator={false}
         // No inner scroller: the page scrolls, so keyboard users need no focusable scroll region.
         // The grid starts at the working day instead (see visibleHours).
         height="auto"
