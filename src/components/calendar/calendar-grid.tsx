@@ -18,6 +18,7 @@ import luxonPlugin from '@fullcalendar/luxon3';
 import FullCalendar from '@fullcalendar/react';
 import timeGridPlugin from '@fullcalendar/timegrid';
 import { memo, useEffect, useMemo, useRef, useState, type Ref } from 'react';
+import { MONTH_DAY_ITEMS } from './month-days';
 import { useNowLine } from './now-line';
 import { eventTimeText, HOURS_AND_MINUTES } from './time-formats';
 import type { VisibleHours } from './visible-hours';
@@ -54,18 +55,24 @@ const BUTTON_TEXT = {
 };
 const BUTTON_HINTS = { prev: 'Previous $0', next: 'Next $0', today: 'This $0' };
 /**
- * Month view builds every item of a day, the hidden ones too (FullCalendar 6.1 lays each out,
- * invisible, to place "+N more"): so an item there is one coloured block holding its text, not
- * FullCalendar's dot, time and title (three elements fewer each; issue 16).
+ * Month view: an item is one coloured block holding its text, not FullCalendar's dot, time and
+ * title (three elements fewer each; issue 16).
  */
 function monthEventText(arg: EventContentArg): string {
   return arg.timeText ? `${arg.timeText} ${arg.event.title}` : arg.event.title;
 }
 
 const VIEWS: CalendarOptions['views'] = {
-  // A day shows a few items and "+N more" (a popover listing them all), never a day thousands of
-  // pixels tall; List view lists everything.
-  dayGridMonth: { dayMaxEvents: 3, eventDisplay: 'block', eventContent: monthEventText },
+  // A day shows a few items and "+N more", never a day thousands of pixels tall: CalendarView hands
+  // Month view only those (month-days.ts; FullCalendar's own "+N more" builds every hidden item).
+  // Its "+N more" opens the day; List view lists everything. dayMaxEvents only guards the height.
+  dayGridMonth: {
+    dayMaxEvents: MONTH_DAY_ITEMS,
+    eventDisplay: 'block',
+    eventContent: monthEventText,
+    // A day's "+N more" below its items.
+    eventOrder: '-moreItems,start,-duration,allDay,title',
+  },
   // Overlapping items side by side stay readable up to a few; beyond, "+N more" holds the rest.
   timeGridWeek: { eventMaxStack: 4 },
   timeGridDay: { eventMaxStack: 8 },
