@@ -178,6 +178,14 @@ test('a tutor is told what happened: sent, moved (after asking), and a stale edi
   await expect(other.getByRole('status').filter({ hasText: `Changes to “${title}” saved` })).toBeVisible();
   await other.close();
 
+  // The change reaches this page (the change stream, then the open meeting read again): the form
+  // says so and keeps what it opened with, so nothing shifts under the person typing.
+  await expect(
+    editing
+      .getByRole('status')
+      .filter({ hasText: 'This meeting was changed elsewhere after you opened it.' }),
+  ).toBeVisible();
+  await expect(editing.getByLabel('Location')).toHaveValue('');
   await editing.getByLabel('Location').fill('Room 9');
   await editing.getByRole('button', { name: 'Save changes' }).click();
   await expect(editing.getByRole('alert')).toContainText(

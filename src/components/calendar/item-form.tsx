@@ -48,23 +48,23 @@ export function ItemForm({
   zone,
   organizerId,
   canOrganize,
-  editing,
+  editing: openedWith,
   onSaved,
   onDone,
   onReload,
 }: ItemFormProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  // What the form opened with, held: the open item is read again when the feed moves, and new
+  // defaults under an uncontrolled field would rewrite what this person is typing. Reload remounts.
+  const [editing] = useState(openedWith);
   const initial = initialValues(editing);
   const [kind, setKind] = useState<Kind>(editing.type === 'new' && !canOrganize ? 'task' : initial.kind);
   const [clientError, setClientError] = useState<string | null>(null);
   const [guestRows, setGuestRows] = useState<GuestRow[]>(() => [emptyGuestRow()]);
   const [guestErrors, setGuestErrors] = useState<Map<string, string>>(() => new Map());
-  // The version this edit starts from, fixed when the form opens: the feed refreshes underneath it,
-  // and sending a newer version would overwrite a change this person has not seen.
-  const [editedVersion] = useState(() =>
-    editing.type === 'meeting' ? editing.meeting.version : editing.type === 'task' ? editing.task.version : 0,
-  );
+  // The version this edit starts from: sending a newer one would overwrite a change this person has not seen.
+  const editedVersion = versionOf(editing);
   const occurrence = editing.type === 'meeting' ? (editing.meeting.occurrence ?? null) : null;
   const [scope, setScope] = useState<OccurrenceScope>('occurrence');
   const members = useQuery({ ...trpc.me.members.queryOptions(), enabled: canOrganize && kind !== 'task' });
@@ -185,17 +185,27 @@ export function ItemForm({
   }
 
   const invited = invitedIds(editing);
+  const reload = (
+    <Button variant="secondary" className="ml-2" onClick={() => void refresh().then(onReload)}>
+      Reload
+    </Button>
+  );
+  // Said before they save, not only after: the item was saved elsewhere since this form opened.
+  const changedElsewhere = !mutation && versionOf(openedWith) > editedVersion;
   return (
     <form ref={formRef} onSubmit={submit} onChange={readChosen} className="space-y-4" noValidate>
       {clientError ? <Alert tone="error">{clientError}</Alert> : null}
       {mutation?.error ? (
         <Alert tone="error">
           {mutation.error.message}
-          {conflict ? (
-            <Button variant="secondary" className="ml-2" onClick={() => void refresh().then(onReload)}>
-              Reload
-            </Button>
-          ) : null}
+          {conflict ? reload : null}
+        </Alert>
+      ) : null}
+      {changedElsewhere ? (
+        <Alert>
+          This {editing.type === 'task' ? 'task' : 'meeting'} was changed elsewhere after you opened it.
+          Reload to see the change before you edit.
+          {reload}
         </Alert>
       ) : null}
       {editing.type === 'new' && canOrganize ? (
@@ -348,4 +358,12 @@ function initialValues(editing: ItemFormProps['editing']) {
     onlineUrl: '',
     notes: '',
   };
+}
+
+function versionOf(editing: ItemFormProps['editing']): number {
+  return editing.type === 'meeting'
+    ? editing.meeting.version
+    : editing.type === 'task'
+      ? editing.task.version
+      : 0;
 }

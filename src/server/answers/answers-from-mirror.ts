@@ -1,18 +1,20 @@
-import { and, eq, gte, isNull, ne, or, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '@/server/db/client';
-import {
-  calendarConnections,
-  calendars,
-  externalEvents,
-  meetingAttendees,
-  meetings,
-  type MirrorAttendee,
-} from '@/server/db/schema';
+import { meetingAttendees, type MirrorAttendee } from '@/server/db/schema';
 import { ConflictError, NotFoundError } from '@/server/errors';
 import type { JobDispatcher } from '@/server/jobs/events';
 import { NotificationOutbox } from '@/server/notifications/notify';
+import {
+  answeredAt,
+  calendarOwner,
+  GIVEN_RESPONSES,
+  mirroredMeetingCopies,
+  type MirrorAnswerScope,
+} from './mirrored-copies';
 import { recordOccurrenceAnswersFromMirror } from './occurrence-answers';
-import { recordAnswer, type GivenResponse } from './record-answer';
+import { recordAnswer } from './record-answer';
+
+export type { MirrorAnswerScope } from './mirrored-copies';
 
 /**
  * Answers read from synced copies of Tandem meetings (DESIGN.md §4 rule 4), after a calendar
@@ -22,61 +24,15 @@ import { recordAnswer, type GivenResponse } from './record-answer';
  * syncs. Removed copies are not answers (issue 12 decides what a deletion means).
  */
 
-export interface MirrorAnswerScope {
-  tenantId: string;
-  calendarId: string;
-  /** Only rows the sync wrote at or after this instant (the run's start); all rows when omitted. */
-  syncedSince?: Date;
-}
-
-const GIVEN: Record<string, GivenResponse> = {
-  accepted: 'accepted',
-  declined: 'declined',
-  tentative: 'tentative',
-};
-
 export async function recordAnswersFromMirror(
   deps: { db: Database; now: () => Date; jobs?: JobDispatcher },
   scope: MirrorAnswerScope,
 ): Promise<{ recorded: number }> {
   const { db } = deps;
-  const [owner] = await db
-    .select({
-      userId: calendarConnections.userId,
-      accountEmail: calendarConnections.accountEmail,
-      provider: calendarConnections.provider,
-    })
-    .from(calendars)
-    .innerJoin(calendarConnections, eq(calendarConnections.id, calendars.connectionId))
-    .where(and(eq(calendars.tenantId, scope.tenantId), eq(calendars.id, scope.calendarId)));
+  const owner = await calendarOwner(db, scope);
   if (!owner) return { recorded: 0 };
-
-  const copies = await db
-    .select({
-      meetingId: meetings.id,
-      organizerId: meetings.organizerId,
-      attendees: externalEvents.attendees,
-      providerUpdatedAt: externalEvents.providerUpdatedAt,
-    })
-    .from(externalEvents)
-    .innerJoin(
-      meetings,
-      and(
-        eq(meetings.tenantId, externalEvents.tenantId),
-        or(eq(meetings.id, externalEvents.tandemMeetingId), eq(meetings.icalUid, externalEvents.icalUid)),
-      ),
-    )
-    .where(
-      and(
-        eq(externalEvents.tenantId, scope.tenantId),
-        eq(externalEvents.calendarId, scope.calendarId),
-        ne(externalEvents.status, 'cancelled'),
-        // Answers to single occurrences of a series: occurrence-answers.ts.
-        isNull(externalEvents.seriesExternalId),
-        eq(meetings.status, 'scheduled'),
-        scope.syncedSince ? gte(externalEvents.syncedAt, scope.syncedSince) : undefined,
-      ),
-    );
+  // Answers to single occurrences of a series: occurrence-answers.ts.
+  const copies = await mirroredMeetingCopies(db, scope, 'series');
 
   let recorded = 0;
   for (const copy of copies) {
@@ -104,16 +60,13 @@ export async function recordAnswersFromMirror(
       }
     }
     for (const { attendeeId, entry } of answers) {
-      const response = GIVEN[entry.response] ?? null;
+      const response = GIVEN_RESPONSES[entry.response] ?? null;
       // A copy without a proposal withdraws none: only the organiser's copy shows proposals at all.
       const proposed = entry.proposedTime
         ? { start: new Date(entry.proposedTime.start), end: new Date(entry.proposedTime.end) }
         : undefined;
       if (!response && !proposed) continue;
-      const now = deps.now();
-      // When the answer was given, as near as the provider says: its answer time, else the copy's last change.
-      const said = entry.respondedAt ? new Date(entry.respondedAt) : copy.providerUpdatedAt;
-      const at = said && said < now ? said : now;
+      const at = answeredAt(entry, copy, deps.now());
       try {
         const outbox = new NotificationOutbox();
         const outcome = await db.transaction((tx) =>

@@ -1,9 +1,6 @@
-import { and, eq, gte, isNotNull, ne, or, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Database, Transaction } from '@/server/db/client';
 import {
-  calendarConnections,
-  calendars,
-  externalEvents,
   meetingAttendees,
   meetingOccurrenceAnswers,
   meetingOccurrences,
@@ -12,14 +9,14 @@ import {
 } from '@/server/db/schema';
 import type { JobDispatcher } from '@/server/jobs/events';
 import { NotificationOutbox, notifyUsers } from '@/server/notifications/notify';
-import type { MirrorAnswerScope } from './answers-from-mirror';
+import {
+  answeredAt,
+  calendarOwner,
+  GIVEN_RESPONSES,
+  mirroredMeetingCopies,
+  type MirrorAnswerScope,
+} from './mirrored-copies';
 import type { GivenResponse } from './record-answer';
-
-const GIVEN: Record<string, GivenResponse> = {
-  accepted: 'accepted',
-  declined: 'declined',
-  tentative: 'tentative',
-};
 
 /**
  * Answers to one occurrence of a series, where the provider keeps them apart (DESIGN.md §4 rule 4,
@@ -35,56 +32,20 @@ export async function recordOccurrenceAnswersFromMirror(
   scope: MirrorAnswerScope,
 ): Promise<{ recorded: number }> {
   const { db } = deps;
-  const [owner] = await db
-    .select({
-      userId: calendarConnections.userId,
-      accountEmail: calendarConnections.accountEmail,
-      provider: calendarConnections.provider,
-    })
-    .from(calendars)
-    .innerJoin(calendarConnections, eq(calendarConnections.id, calendars.connectionId))
-    .where(and(eq(calendars.tenantId, scope.tenantId), eq(calendars.id, scope.calendarId)));
+  const owner = await calendarOwner(db, scope);
   if (!owner) return { recorded: 0 };
-  const instances = await db
-    .select({
-      meetingId: meetings.id,
-      organizerId: meetings.organizerId,
-      originalStartAt: externalEvents.originalStartAt,
-      attendees: externalEvents.attendees,
-      providerUpdatedAt: externalEvents.providerUpdatedAt,
-    })
-    .from(externalEvents)
-    .innerJoin(
-      meetings,
-      and(
-        eq(meetings.tenantId, externalEvents.tenantId),
-        or(eq(meetings.id, externalEvents.tandemMeetingId), eq(meetings.icalUid, externalEvents.icalUid)),
-      ),
-    )
-    .where(
-      and(
-        eq(externalEvents.tenantId, scope.tenantId),
-        eq(externalEvents.calendarId, scope.calendarId),
-        ne(externalEvents.status, 'cancelled'),
-        isNotNull(externalEvents.seriesExternalId),
-        isNotNull(externalEvents.originalStartAt),
-        isNotNull(meetings.recurrence),
-        eq(meetings.status, 'scheduled'),
-        scope.syncedSince ? gte(externalEvents.syncedAt, scope.syncedSince) : undefined,
-      ),
-    );
+  const instances = await mirroredMeetingCopies(db, scope, 'instances');
   let recorded = 0;
   for (const instance of instances) {
-    if (!instance.originalStartAt) continue;
+    const originalStartsAt = instance.originalStartAt;
+    if (!originalStartsAt) continue;
     const organizersCopy = instance.organizerId === owner.userId;
     const own = owner.accountEmail.toLowerCase();
     for (const entry of instance.attendees) {
       const email = entry.email.toLowerCase();
       if (!organizersCopy && email !== own) continue;
-      const response = GIVEN[entry.response];
+      const response = GIVEN_RESPONSES[entry.response];
       if (!response) continue;
-      const said = entry.respondedAt ? new Date(entry.respondedAt) : instance.providerUpdatedAt;
-      const now = deps.now();
       const outbox = new NotificationOutbox();
       const outcome = await db.transaction((tx) =>
         recordOne(
@@ -92,10 +53,10 @@ export async function recordOccurrenceAnswersFromMirror(
           {
             tenantId: scope.tenantId,
             meetingId: instance.meetingId,
-            originalStartsAt: instance.originalStartAt!,
+            originalStartsAt,
             match: organizersCopy ? { email } : { userId: owner.userId ?? '' },
             response,
-            at: said && said < now ? said : now,
+            at: answeredAt(entry, instance, deps.now()),
             provider: owner.provider,
             comment: entry.comment ?? null,
           },
