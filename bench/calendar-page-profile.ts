@@ -3,20 +3,19 @@
  * default) on a production build, as calendar-page.ts measures it, and for one navigation after two
  * warm-ups: the navigation timing (server answer, HTML bytes, DOM ready, events painted) and
  * Chromium's CPU profile, summed per function (self time) and per script. `--month` profiles the
- * click on Month instead; `--refresh` compares an unchanged refresh (the slow poll, fast-forwarded
- * as calendar-page.ts does) with the same window without one, function by function. The profile is written to the temporary directory (open it in
+ * click on Month instead. The profile is written to the temporary directory (open it in
  * Chromium's DevTools, Performance panel). Run with `--skip-build` after `npm run bench` built `.next`:
  *   node --import tsx bench/calendar-page-profile.ts --events=1000
  */
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from '@playwright/test';
+import { chromium } from '@playwright/test';
 import { generateKeySpec, parseKeyRing } from '../src/server/crypto/secrets';
 import { openFreshPostgres } from './bench-databases';
 import { appEnv, newSignedInContext, startApp } from './calendar-page';
 import { measureMonth, settle, type ProbeWindow } from './calendar-page-probes';
-import { seedPageBenchLearner, type SeededLearner } from './calendar-page-seed';
+import { seedPageBenchLearner } from './calendar-page-seed';
 
 interface ProfileNode {
   id: number;
@@ -45,10 +44,6 @@ async function main() {
     args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
   });
   try {
-    if (process.argv.includes('--refresh')) {
-      await profileRefresh(browser, learner);
-      return;
-    }
     const { context, page } = await newSignedInContext(browser, learner);
     for (let warm = 0; warm < 2; warm += 1) {
       await page.goto('/calendar');
@@ -103,78 +98,6 @@ async function main() {
     if (server.pid) process.kill(-server.pid, 'SIGTERM');
     await database.drop();
   }
-}
-
-/**
- * Three pairs of windows in step with the 60 s poll (as calendar-page.ts): 28 s without a poll,
- * then 31 s holding one. Main-thread time (CDP TaskDuration) of each, and the self time per
- * function the refresh windows spent beyond the idle ones (summed over the three pairs).
- */
-async function profileRefresh(browser: Browser, learner: SeededLearner) {
-  const { context, page } = await newSignedInContext(browser, learner, true);
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Performance.enable');
-  await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
-  const taskSeconds = async () => {
-    const { metrics } = (await cdp.send('Performance.getMetrics')) as {
-      metrics: { name: string; value: number }[];
-    };
-    return metrics.find((metric) => metric.name === 'TaskDuration')?.value ?? 0;
-  };
-  const polled = () =>
-    page.waitForResponse(
-      (response) =>
-        response.url().includes('/api/trpc/calendar.feed') && response.request().method() === 'GET',
-    );
-  const window = async (fastForward: string, poll: boolean) => {
-    const start = await taskSeconds();
-    await cdp.send('Profiler.start');
-    const answered = poll ? polled() : null;
-    await page.clock.fastForward(fastForward);
-    await answered;
-    await page.waitForTimeout(1_500);
-    const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
-    return { ms: ((await taskSeconds()) - start) * 1000, profile };
-  };
-  const first = polled();
-  await page.clock.fastForward('01:01');
-  await first;
-  await page.waitForTimeout(1_500);
-  const idle = new Map<string, number>();
-  const refresh = new Map<string, number>();
-  const rows: { idleMs: number; refreshMs: number }[] = [];
-  for (let run = 0; run < 3; run += 1) {
-    const quiet = await window('00:28', false);
-    const polledWindow = await window('00:31', true);
-    rows.push({ idleMs: Math.round(quiet.ms * 10) / 10, refreshMs: Math.round(polledWindow.ms * 10) / 10 });
-    addSelfTimes(quiet.profile, idle);
-    addSelfTimes(polledWindow.profile, refresh);
-    if (run === 0) {
-      const file = join(tmpdir(), `calendar-page-${learner.events}-refresh.cpuprofile`);
-      writeFileSync(file, JSON.stringify(polledWindow.profile));
-      console.log(`CPU profile of one refresh window: ${file}`);
-    }
-  }
-  console.log(`${learner.events} events: main thread per window (TaskDuration)`);
-  console.table(rows);
-  const extra = [...refresh]
-    .map(([name, ms]) => ({ name, ms: Math.round((ms - (idle.get(name) ?? 0)) * 10) / 10 }))
-    .sort((a, b) => b.ms - a.ms);
-  console.log('self time in the refresh windows beyond the idle ones (ms, three pairs)');
-  console.table(extra.slice(0, 40));
-  await context.close();
-}
-
-function addSelfTimes(profile: CpuProfile, into: Map<string, number>) {
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  profile.samples.forEach((id, index) => {
-    const node = byId.get(id);
-    if (!node) return;
-    const script = node.callFrame.url.split('/').pop() || '(native)';
-    const name = `${node.callFrame.functionName || '(anonymous)'} ${script}:${node.callFrame.lineNumber}`;
-    into.set(name, (into.get(name) ?? 0) + (profile.timeDeltas[index] ?? 0) / 1000);
-  });
 }
 
 /** Self time per function and per script, the largest first. */
