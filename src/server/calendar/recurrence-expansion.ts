@@ -26,6 +26,18 @@ const OFFSET_SLACK_MS = 2 * DAY_MS;
 
 /** Occurrence starts (instants; all-day: 00:00 UTC of the date) of occurrences starting in [from, to). */
 export function seriesOccurrences(master: SeriesMaster, from: Date, to: Date): Date[] {
+  return expand(master, from, to, true);
+}
+
+/**
+ * seriesOccurrences as it was before rules were fast-forwarded: rrule walking every rule from the
+ * series' first occurrence. The reference the equivalence test holds the fast path to.
+ */
+export function seriesOccurrencesWalkingFromStart(master: SeriesMaster, from: Date, to: Date): Date[] {
+  return expand(master, from, to, false);
+}
+
+function expand(master: SeriesMaster, from: Date, to: Date, fastForward: boolean): Date[] {
   const zone = zoneOf(master.start);
   const floatingStart = floatingOf(master.start);
   const excluded = new Set<number>();
@@ -47,10 +59,13 @@ export function seriesOccurrences(master: SeriesMaster, from: Date, to: Date): D
   const lower = new Date(from.getTime() - OFFSET_SLACK_MS);
   const upper = new Date(to.getTime() + OFFSET_SLACK_MS);
   const floating = new Set<number>([floatingStart.getTime(), ...extra]);
-  for (const rule of rules) for (const date of rule.between(lower, upper, true)) floating.add(date.getTime());
+  for (const rule of rules)
+    for (const date of (fastForward ? fastForwarded(rule, lower) : rule).between(lower, upper, true))
+      floating.add(date.getTime());
   const starts: Date[] = [];
   for (const ms of [...floating].sort((a, b) => a - b)) {
-    if (ms < floatingStart.getTime() || excluded.has(ms) || excludedDates.has(isoDate(ms))) continue;
+    if (ms < floatingStart.getTime() || excluded.has(ms)) continue;
+    if (excludedDates.size > 0 && excludedDates.has(isoDate(ms))) continue;
     const instant = master.start.kind === 'allDay' ? new Date(ms) : instantOf(ms, zone);
     if (instant >= from && instant < to) starts.push(instant);
   }
@@ -80,6 +95,26 @@ export function lastOccurrenceStart(master: SeriesMaster): Date | null {
     }
   }
   return master.start.kind === 'allDay' ? new Date(last) : instantOf(last, zone);
+}
+
+/**
+ * The same rule started as late as it can be while giving the same occurrences from `notBefore`
+ * on. rrule walks a rule from its start, so a daily or weekly series a few years old cost a walk
+ * through every one of its weeks to reach this one, for each read of the calendar. Only a DAILY or
+ * WEEKLY rule without COUNT (which counts from the first occurrence) or BYSETPOS (which picks by
+ * position within a period, and the moved start cuts its first period short) moves, and only
+ * by whole periods (INTERVAL days or weeks), which keeps its weekday, its time of day (rrule
+ * derives missing BYDAY, BYHOUR, BYMINUTE and BYSECOND from the start) and which weeks it falls
+ * in; and never past `notBefore`, so any occurrence it no longer gives is before the window.
+ * Floating times have no DST: a day is always 86,400,000 ms.
+ */
+function fastForwarded(rule: RRule, notBefore: Date): RRule {
+  const { freq, count, bysetpos, interval, dtstart } = rule.origOptions;
+  if ((freq !== RRule.DAILY && freq !== RRule.WEEKLY) || count || bysetpos || !dtstart) return rule;
+  const period = (interval ?? 1) * (freq === RRule.WEEKLY ? 7 : 1) * DAY_MS;
+  const periods = Math.floor((notBefore.getTime() - dtstart.getTime()) / period);
+  if (!(periods > 0)) return rule;
+  return new RRule({ ...rule.origOptions, dtstart: new Date(dtstart.getTime() + periods * period) });
 }
 
 function zoneOf(start: SeriesStart): string {
