@@ -316,6 +316,55 @@ export async function replacedOccurrences(
   return replaced;
 }
 
+/**
+ * replacedOccurrences without waiting for the masters, so the two reads go together: the
+ * exceptions of all these calendars (of the scope) whose original start may match an occurrence
+ * of a series master touching [from, to) — from the longest such master's length before `from`
+ * (worked out in the same statement, with a day to spare for how the session's zone counts an
+ * interval's days) to `to`. Exceptions of calendars without a master, or earlier than any
+ * occurrence looked up, are read for nothing but change nothing: only masters look theirs up,
+ * by calendar, series and exact start.
+ */
+export async function replacedOccurrencesIn(
+  db: Executor,
+  scope: MirrorScope,
+  calendarIds: string[],
+  from: Date,
+  to: Date,
+): Promise<Map<string, Set<number>>> {
+  const replaced = new Map<string, Set<number>>();
+  if (calendarIds.length === 0) return replaced;
+  const e = externalEvents;
+  const longest = sql`(select coalesce(max(${e.endAt} - ${e.startAt}), interval '0') from ${e} where ${and(
+    inScopeCalendars(scope, calendarIds),
+    touchingParts(from, to).series,
+  )})`;
+  const exceptions = await db
+    .select({
+      calendarId: e.calendarId,
+      seriesExternalId: e.seriesExternalId,
+      originalStartAt: e.originalStartAt,
+    })
+    .from(e)
+    .where(
+      and(
+        eq(e.tenantId, scope.tenantId),
+        anyOfIds(e.calendarId, calendarIds),
+        isNotNull(e.seriesExternalId),
+        sql`${e.originalStartAt} >= ${sql.param(from, e.originalStartAt)}::timestamptz - ${longest} - interval '1 day'`,
+        lt(e.originalStartAt, to),
+      ),
+    );
+  for (const exception of exceptions) {
+    if (!exception.originalStartAt) continue;
+    const key = `${exception.calendarId}|${exception.seriesExternalId}`;
+    const starts = replaced.get(key) ?? new Set<number>();
+    starts.add(exception.originalStartAt.getTime());
+    replaced.set(key, starts);
+  }
+  return replaced;
+}
+
 const expansions = new Map<string, Date[]>();
 const MAX_CACHED_EXPANSIONS = 50_000;
 

@@ -4,7 +4,7 @@ import {
   inScopeCalendars,
   occurrencesOf,
   ownedCalendars,
-  replacedOccurrences,
+  replacedOccurrencesIn,
   touchingParts,
   type MirrorRow,
   type MirrorScope,
@@ -52,11 +52,12 @@ export async function readMirrorBlocks(
   const wideFrom = new Date(from.getTime() - DAY_MS);
   const wideTo = new Date(to.getTime() + DAY_MS);
   const titled = owned.filter((row) => row.userId === options.titlesFor).map((row) => row.calendarId);
-  const rows = await readBusyRows(db, scope, [...ownerOf.keys()], titled, wideFrom, wideTo);
-
-  const masters: { calendarId: string; length: number }[] = [];
-  for (const row of rows) if (row[14]) masters.push({ calendarId: row[0], length: row[2] - row[1] });
-  const replaced = await replacedOccurrences(db, tenantId, masters, wideFrom, wideTo);
+  const calendarIds = [...ownerOf.keys()];
+  // Together, not one after the other: the exceptions are read without waiting for the masters.
+  const [rows, replaced] = await Promise.all([
+    readBusyRows(db, scope, calendarIds, titled, wideFrom, wideTo),
+    replacedOccurrencesIn(db, scope, calendarIds, wideFrom, wideTo),
+  ]);
 
   const fromMs = from.getTime();
   const toMs = to.getTime();
