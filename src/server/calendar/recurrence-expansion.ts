@@ -19,6 +19,7 @@ export interface SeriesMaster {
 }
 
 type RRule = InstanceType<typeof RRule>;
+type RRuleOptions = RRule['origOptions'];
 
 const DAY_MS = 86_400_000;
 /** Enough slack for any zone's offset (UTC−12 … UTC+14) when bounding a floating search. */
@@ -40,13 +41,24 @@ export function seriesOccurrencesWalkingFromStart(master: SeriesMaster, from: Da
 function expand(master: SeriesMaster, from: Date, to: Date, fastForward: boolean): Date[] {
   const zone = zoneOf(master.start);
   const floatingStart = floatingOf(master.start);
+  const lower = new Date(from.getTime() - OFFSET_SLACK_MS);
+  const upper = new Date(to.getTime() + OFFSET_SLACK_MS);
   const excluded = new Set<number>();
   const excludedDates = new Set<string>();
   const extra: number[] = [];
   const rules: RRule[] = [];
   for (const line of master.recurrence) {
     const { name, params, values } = splitLine(line);
-    if (name === 'RRULE') rules.push(ruleFrom(values, floatingStart, zone, master.start.kind === 'allDay'));
+    if (name === 'RRULE')
+      rules.push(
+        ruleFrom(
+          values,
+          floatingStart,
+          zone,
+          master.start.kind === 'allDay',
+          fastForward ? lower : undefined,
+        ),
+      );
     else if (name === 'EXDATE' || name === 'RDATE') {
       for (const value of values.split(',')) {
         const parsed = floatingValue(value, params, zone);
@@ -56,12 +68,8 @@ function expand(master: SeriesMaster, from: Date, to: Date, fastForward: boolean
       }
     }
   }
-  const lower = new Date(from.getTime() - OFFSET_SLACK_MS);
-  const upper = new Date(to.getTime() + OFFSET_SLACK_MS);
   const floating = new Set<number>([floatingStart.getTime(), ...extra]);
-  for (const rule of rules)
-    for (const date of (fastForward ? fastForwarded(rule, lower) : rule).between(lower, upper, true))
-      floating.add(date.getTime());
+  for (const rule of rules) for (const date of rule.between(lower, upper, true)) floating.add(date.getTime());
   const starts: Date[] = [];
   for (const ms of [...floating].sort((a, b) => a - b)) {
     if (ms < floatingStart.getTime() || excluded.has(ms)) continue;
@@ -98,8 +106,8 @@ export function lastOccurrenceStart(master: SeriesMaster): Date | null {
 }
 
 /**
- * The same rule started as late as it can be while giving the same occurrences from `notBefore`
- * on. rrule walks a rule from its start, so a daily or weekly series a few years old cost a walk
+ * The latest start a rule can be given while giving the same occurrences from `notBefore` on.
+ * rrule walks a rule from its start, so a daily or weekly series a few years old cost a walk
  * through every one of its weeks to reach this one, for each read of the calendar. Only a DAILY or
  * WEEKLY rule without COUNT (which counts from the first occurrence) or BYSETPOS (which picks by
  * position within a period, and the moved start cuts its first period short) moves, and only
@@ -108,13 +116,12 @@ export function lastOccurrenceStart(master: SeriesMaster): Date | null {
  * in; and never past `notBefore`, so any occurrence it no longer gives is before the window.
  * Floating times have no DST: a day is always 86,400,000 ms.
  */
-function fastForwarded(rule: RRule, notBefore: Date): RRule {
-  const { freq, count, bysetpos, interval, dtstart } = rule.origOptions;
-  if ((freq !== RRule.DAILY && freq !== RRule.WEEKLY) || count || bysetpos || !dtstart) return rule;
+function fastForwardedStart(options: RRuleOptions, dtstart: Date, notBefore: Date): Date {
+  const { freq, count, bysetpos, interval } = options;
+  if ((freq !== RRule.DAILY && freq !== RRule.WEEKLY) || count || bysetpos) return dtstart;
   const period = (interval ?? 1) * (freq === RRule.WEEKLY ? 7 : 1) * DAY_MS;
   const periods = Math.floor((notBefore.getTime() - dtstart.getTime()) / period);
-  if (!(periods > 0)) return rule;
-  return new RRule({ ...rule.origOptions, dtstart: new Date(dtstart.getTime() + periods * period) });
+  return periods > 0 ? new Date(dtstart.getTime() + periods * period) : dtstart;
 }
 
 function zoneOf(start: SeriesStart): string {
@@ -148,7 +155,14 @@ function splitLine(line: string): { name: string; params: string; values: string
   };
 }
 
-function ruleFrom(values: string, floatingStart: Date, zone: string, allDay: boolean): RRule {
+/** An RRULE line's rule from the floating start (or, given `notBefore`, fast-forwarded towards it). */
+function ruleFrom(
+  values: string,
+  floatingStart: Date,
+  zone: string,
+  allDay: boolean,
+  notBefore?: Date,
+): RRule {
   const options = RRule.parseString(values);
   if (options.until) {
     const untilRaw = /UNTIL=([0-9TZ]+)/i.exec(values)?.[1] ?? '';
@@ -158,7 +172,8 @@ function ruleFrom(values: string, floatingStart: Date, zone: string, allDay: boo
       options.until = floatingOf({ kind: 'timed', start: options.until, timeZone: zone });
     else if (!untilRaw.includes('T')) options.until = new Date(options.until.getTime() + DAY_MS - 1000);
   }
-  return new RRule({ ...options, dtstart: floatingStart, tzid: null });
+  const dtstart = notBefore ? fastForwardedStart(options, floatingStart, notBefore) : floatingStart;
+  return new RRule({ ...options, dtstart, tzid: null });
 }
 
 /** An EXDATE/RDATE value as a floating time in the event's zone. */
