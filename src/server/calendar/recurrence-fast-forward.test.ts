@@ -90,6 +90,18 @@ describe('seriesOccurrences, fast-forwarded', () => {
     );
   });
 
+  it('leaves BYSETPOS rules walking from the start: the moved start would cut its first week short', () => {
+    // Found by the property above when BYSETPOS was fast-forwarded too.
+    const series: SeriesMaster = {
+      recurrence: ['RRULE:FREQ=WEEKLY;BYDAY=MO,SA;BYSETPOS=1;UNTIL=20260302T120000Z'],
+      start: { kind: 'allDay', startDate: '2026-01-15' },
+    };
+    const [from, to] = [new Date('2026-02-28T00:00:00Z'), new Date('2026-03-01T00:00:00Z')];
+    expect(seriesOccurrences(series, from, to)).toEqual(seriesOccurrencesWalkingFromStart(series, from, to));
+    // The first of each week's Monday and Saturday is its Monday: no occurrence on Saturday 28th.
+    expect(seriesOccurrences(series, from, to)).toEqual([]);
+  });
+
   it('is asked something worth asking: most cases have occurrences in the window', () => {
     const samples = fc.sample(fc.tuple(master, window), { numRuns: 300, seed: 13 });
     const withSome = samples.filter(([series, [from, to]]) => seriesOccurrences(series, from, to).length > 0);
