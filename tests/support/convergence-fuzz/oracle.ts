@@ -17,6 +17,7 @@ import {
 } from '@/tests/support/convergence-world';
 import type { DeliveryTestbed } from '@/tests/support/delivery-testbed';
 import type { Model, ModelMeeting } from './model';
+import { expectInstances, expectTandemOccurrences, seriesCopiesIn } from './series-oracle';
 
 export async function expectConverged(
   t: DeliveryTestbed,
@@ -30,8 +31,8 @@ export async function expectConverged(
       const where = `meeting ${meeting.id} (${tenant.kind}; ops ${meeting.history.join(' ')})`;
       const view = await getMeeting(t.database.db, tenant.tutor, meeting.id);
       const uids = await meetingUids(t, meeting.id, meeting.icalUid);
-      const copiesIn = (calendar: ConnectedCalendar) =>
-        copiesOf(events.get(calendar) ?? [], meeting.id, uids);
+      const copiesIn = (calendar: ConnectedCalendar | ProviderEvent[]) =>
+        copiesOf(Array.isArray(calendar) ? calendar : (events.get(calendar) ?? []), meeting.id, uids);
       const inTandem = {
         status: view.status,
         title: view.title,
@@ -70,6 +71,18 @@ export async function expectConverged(
         ).toEqual(wanted);
       }
 
+      if (meeting.series) {
+        if (meeting.status === 'scheduled')
+          await expectTandemOccurrences(t, view, meeting, where, tenant.tutor);
+        for (const calendar of tenant.calendars) {
+          const who = LEARNERS.find((role) => tenant.learnerCalendars[role] === calendar);
+          const label = `${where}: ${who ?? 'organiser'}'s copy (${calendar.kind})`;
+          const instances = await seriesCopiesIn(t, calendar, events.get(calendar) ?? [], meeting, copiesIn);
+          if (who && !meeting.attendees.has(who)) expect(instances, `${label} should be gone`).toEqual([]);
+          else expectInstances(instances, meeting, label);
+        }
+        continue;
+      }
       const organizerCopies = copiesIn(tenant.organizerCalendar);
       if (meeting.status === 'cancelled') {
         expect(organizerCopies, `${where}: organiser copy of a cancelled meeting`).toHaveLength(0);
