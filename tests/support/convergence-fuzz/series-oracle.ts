@@ -32,7 +32,11 @@ export async function expectTandemOccurrences(
       title: occurrence.title,
     }))
     .sort((a, b) => (a.originalStartsAt ?? 0) - (b.originalStartsAt ?? 0));
-  expect(drawn, `${where}: occurrences in Tandem`).toEqual(expectedOccurrences(meeting));
+  const wanted = expectedOccurrences(meeting);
+  expect(
+    drawn.map(readable),
+    `${where}: occurrences in Tandem ${JSON.stringify(drawn.map(readable))}, model ${JSON.stringify(wanted.map(readable))}`,
+  ).toEqual(wanted.map(readable));
 }
 
 /** A calendar's copy of the series: the instances of the series it linked, or any by tag or UID. */
@@ -67,5 +71,21 @@ export function expectInstances(instances: ProviderEvent[], meeting: ModelMeetin
           .filter((occurrence) => occurrence.status === 'scheduled')
           .map(({ startsAt, endsAt, title }) => ({ startsAt, endsAt, title }))
           .sort((a, b) => a.startsAt - b.startsAt);
-  expect(shown, `${label}: occurrences`).toEqual(wanted);
+  expect(
+    shown.map(readable),
+    `${label}: occurrences ${JSON.stringify(shown.map(readable))}, model ${JSON.stringify(wanted.map(readable))}`,
+  ).toEqual(wanted.map(readable));
+}
+
+/** Instants as ISO strings, for a failure message a person can read. */
+function readable<T extends { startsAt: number; endsAt: number; originalStartsAt?: number | null }>(
+  occurrence: T,
+) {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return {
+    ...occurrence,
+    startsAt: iso(occurrence.startsAt),
+    endsAt: iso(occurrence.endsAt),
+    ...(occurrence.originalStartsAt ? { originalStartsAt: iso(occurrence.originalStartsAt) } : {}),
+  };
 }
