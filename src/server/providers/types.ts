@@ -70,7 +70,15 @@ export interface ProviderEvent {
 }
 
 export type EventChange =
-  | { type: 'upsert'; event: ProviderEvent }
+  | {
+      type: 'upsert';
+      event: ProviderEvent;
+      /**
+       * On a series master: the same page carries every exception the series has (CalDAV: one
+       * calendar object, read whole), so an exception the mirror holds beyond them is gone.
+       */
+      wholeSeries?: boolean;
+    }
   | {
       type: 'removed';
       externalId: string;

@@ -58,7 +58,11 @@ export async function applyChanges(
     await upsertMirrorRows(db, rows.slice(index, index + BATCH_ROWS));
   }
   const cancelled = await cancelRemovedInstances(db, target, maybeInstances);
-  const removed = [...gone, ...maybeInstances.filter((id) => !cancelled.has(id))];
+  const removed = [
+    ...gone,
+    ...maybeInstances.filter((id) => !cancelled.has(id)),
+    ...(await exceptionsNoLongerThere(db, target, [...latest.values()])),
+  ];
   for (let index = 0; index < removed.length; index += BATCH_IDS) {
     await db
       .delete(externalEvents)
@@ -74,6 +78,32 @@ export async function applyChanges(
   if (rows.length > 0 || removed.length > 0) ringCalendarBell(target.tenantId);
   // A removal kept as a cancelled exception is a change of that row, as Google's upsert of it is.
   return { upserted: rows.length + cancelled.size, removed: removed.length };
+}
+
+/** The mirror's exceptions of the `wholeSeries` masters in the page that the page no longer has. */
+async function exceptionsNoLongerThere(
+  db: Executor,
+  target: MirrorTarget,
+  changes: EventChange[],
+): Promise<string[]> {
+  const masters = changes.flatMap((change) =>
+    change.type === 'upsert' && change.wholeSeries ? [change.event.externalId] : [],
+  );
+  if (masters.length === 0) return [];
+  const inPage = new Set(
+    changes.flatMap((change) => (change.type === 'upsert' ? [change.event.externalId] : [])),
+  );
+  const held = await db
+    .select({ externalId: externalEvents.externalId })
+    .from(externalEvents)
+    .where(
+      and(
+        eq(externalEvents.tenantId, target.tenantId),
+        eq(externalEvents.calendarId, target.calendarId),
+        inArray(externalEvents.seriesExternalId, masters),
+      ),
+    );
+  return held.map((row) => row.externalId).filter((id) => !inPage.has(id));
 }
 
 /**
