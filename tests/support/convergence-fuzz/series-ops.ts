@@ -222,7 +222,8 @@ export async function applyOrganizerOccurrence(run: Run, op: OrganizerOccurrence
         etag: instance.etag,
       }),
     );
-    meeting.series.pending.set(original, { ...now, status: 'cancelled' });
+    // A cancellation brings no times: Tandem keeps those it knew (an unsynced move there is lost).
+    meeting.series.pending.set(original, { ...occurrenceAt(meeting, original), status: 'cancelled' });
   } else {
     const startsAt = now.startsAt + op.hours * HOUR;
     const endsAt = now.endsAt + op.hours * HOUR;

@@ -14,6 +14,11 @@ import { expectedOccurrences } from './series-model';
 
 const DAY = 86_400_000;
 
+/** Every occurrence of the series is cancelled. */
+export function nothingLeft(meeting: ModelMeeting): boolean {
+  return expectedOccurrences(meeting).every((occurrence) => occurrence.status === 'cancelled');
+}
+
 /** The occurrences Tandem draws for the series, in the window the run uses. */
 export async function expectTandemOccurrences(
   t: DeliveryTestbed,
