@@ -2,7 +2,7 @@
  * The oracle of the randomized convergence run: after settling, Tandem, every organiser's copy and
  * every attendee's copy agree with the model, one copy per calendar.
  */
-import { expect } from 'vitest';
+import { check } from './check';
 import type { RunRecord } from '@/server/jobs/inline-driver';
 import { getMeeting } from '@/server/meetings/queries';
 import type { ProviderEvent } from '@/server/providers/types';
@@ -43,7 +43,7 @@ export async function expectConverged(
         startsAt: view.startsAt.getTime(),
         endsAt: view.endsAt.getTime(),
       };
-      expect(
+      check(
         {
           status: view.status,
           title: view.title,
@@ -69,7 +69,7 @@ export async function expectConverged(
             ]),
         );
         const wanted = Object.fromEntries([...meeting.answers].filter(([, answer]) => answer !== 'unknown'));
-        expect(
+        check(
           answers,
           `${where}: answers in Tandem ${JSON.stringify(answers)}, model ${JSON.stringify(wanted)}`,
         ).toEqual(wanted);
@@ -82,16 +82,16 @@ export async function expectConverged(
           const who = LEARNERS.find((role) => tenant.learnerCalendars[role] === calendar);
           const label = `${where}: ${who ?? 'organiser'}'s copy (${calendar.kind})`;
           const instances = await seriesCopiesIn(t, calendar, events.get(calendar) ?? [], meeting, copiesIn);
-          if (who && !meeting.attendees.has(who)) expect(instances, `${label} should be gone`).toEqual([]);
+          if (who && !meeting.attendees.has(who)) check(instances, `${label} should be gone`).toEqual([]);
           else expectInstances(instances, meeting, label);
         }
         continue;
       }
       const organizerCopies = copiesIn(tenant.organizerCalendar);
       if (meeting.status === 'cancelled') {
-        expect(organizerCopies, `${where}: organiser copy of a cancelled meeting`).toHaveLength(0);
+        check(organizerCopies, `${where}: organiser copy of a cancelled meeting`).toHaveLength(0);
       } else {
-        expect(
+        check(
           organizerCopies,
           `${where}: one organiser copy (${JSON.stringify(view.organizerCopy)})`,
         ).toHaveLength(1);
@@ -102,16 +102,16 @@ export async function expectConverged(
         const found = copiesIn(calendar);
         const label = `${where}: ${who}'s copy (${calendar.kind})`;
         if (meeting.status === 'cancelled' || !meeting.attendees.has(who)) {
-          expect(found, `${label} should be gone`).toHaveLength(0);
+          check(found, `${label} should be gone`).toHaveLength(0);
         } else if (meeting.removedCopy.has(who)) {
-          expect(found.length, `${label}: at most one`).toBeLessThanOrEqual(1);
+          check(found.length, `${label}: at most one`).toBeLessThanOrEqual(1);
         } else {
-          expect(found, `${label}: exactly one`).toHaveLength(1);
+          check(found, `${label}: exactly one`).toHaveLength(1);
           expectCopy(found[0]!, meeting, label);
           const self = found[0]!.attendees.find((attendee) => attendee.isSelf);
           const answer = meeting.answers.get(who);
           if (self && answer !== 'unknown')
-            expect(self.response, `${label}: own answer; runs ${runsAbout(t, meeting.id)}`).toBe(answer);
+            check(self.response, `${label}: own answer; runs ${runsAbout(t, meeting.id)}`).toBe(answer);
         }
       }
     }
@@ -131,7 +131,7 @@ function runsAbout(t: DeliveryTestbed, meetingId: string): string {
 
 function expectCopy(copy: ProviderEvent, meeting: ModelMeeting, label: string) {
   if (copy.time.kind !== 'timed') throw new Error(`${label} is not timed`);
-  expect(
+  check(
     { title: copy.title, startsAt: copy.time.start.getTime(), endsAt: copy.time.end.getTime() },
     label,
   ).toEqual({
@@ -149,7 +149,7 @@ export function expectNoJobGaveUp(runs: RunRecord[]) {
   const gaveUp = runs.filter(
     (run) => run.status === 'failed' && run.event.name !== 'tandem/calendar.sync-requested',
   );
-  expect(
+  check(
     gaveUp.map(
       (run) =>
         `${run.functionId}(${JSON.stringify(run.event.data)}) after ${run.attempts} attempts: ${String(run.error).slice(0, 300)}`,

@@ -3,7 +3,7 @@
  * cancelled ones applied, as the calendar draws them), the organiser's copy's instances and each
  * attendee's copy's instances agree with the model (series-model.ts).
  */
-import { expect } from 'vitest';
+import { check } from './check';
 import { meetingsAsDrawn } from '@/server/calendar/meeting-occurrences';
 import type { MeetingView } from '@/server/meetings/queries';
 import type { ProviderEvent } from '@/server/providers/types';
@@ -38,7 +38,7 @@ export async function expectTandemOccurrences(
     }))
     .sort((a, b) => (a.originalStartsAt ?? 0) - (b.originalStartsAt ?? 0));
   const wanted = expectedOccurrences(meeting);
-  expect(
+  check(
     drawn.map(readable),
     `${where}: occurrences in Tandem ${JSON.stringify(drawn.map(readable))}, model ${JSON.stringify(wanted.map(readable))}`,
   ).toEqual(wanted.map(readable));
@@ -76,7 +76,7 @@ export function expectInstances(instances: ProviderEvent[], meeting: ModelMeetin
           .filter((occurrence) => occurrence.status === 'scheduled')
           .map(({ startsAt, endsAt, title }) => ({ startsAt, endsAt, title }))
           .sort((a, b) => a.startsAt - b.startsAt);
-  expect(
+  check(
     shown.map(readable),
     `${label}: occurrences ${JSON.stringify(shown.map(readable))}, model ${JSON.stringify(wanted.map(readable))}`,
   ).toEqual(wanted.map(readable));
