@@ -196,8 +196,14 @@ async function applyOne(
     status: shown.status,
     startsAt: shown.status === 'cancelled' ? held.startsAt : shown.startsAt,
     endsAt: shown.status === 'cancelled' ? held.endsAt : shown.endsAt,
-    // Null follows the series: only what differs from it is the occurrence's own.
-    title: shown.title !== null && shown.title !== meeting.title ? shown.title : null,
+    // Null follows the series: only what differs from it is the occurrence's own. A cancellation
+    // (an EXDATE or a cancelled instance) says nothing of the title: the occurrence keeps its own.
+    title:
+      shown.status === 'cancelled'
+        ? (row?.title ?? null)
+        : shown.title !== null && shown.title !== meeting.title
+          ? shown.title
+          : null,
     location:
       shown.status === 'cancelled'
         ? (row?.location ?? null)

@@ -4,6 +4,7 @@ import { setAttendeeDelivery } from './attendee-states';
 import { meetingEventWrite } from './event-write';
 import { handleWriteFailure, type WriteOutcome } from './failures';
 import { ensureLink, openCalendar, recordLinkWritten } from './links';
+import { cancelOrphanedInstances } from './orphaned-instances';
 import { loadDeliveryState, type MeetingRef } from './meeting-state';
 import type { DeliveryDeps } from './organizer-copy';
 import { deliveryWords } from './words';
@@ -109,6 +110,13 @@ export async function placeAttendeeCopy(
         }
       }
     }
+    if (written && link.externalId)
+      await cancelOrphanedInstances(deps.db, meeting, {
+        calendarId: target.calendarId,
+        provider,
+        externalCalendarId,
+        seriesExternalId: link.externalId,
+      });
     await recordLinkWritten(deps.db, link, {
       externalId: written?.externalId ?? link.externalId,
       etag: written?.etag ?? link.etag,

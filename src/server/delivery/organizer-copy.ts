@@ -10,6 +10,7 @@ import { meetingEventWrite } from './event-write';
 import { handleWriteFailure, waitForReconnect, type WriteOutcome } from './failures';
 import { ensureLink, openCalendar, recordLinkWritten, type MeetingLink } from './links';
 import { loadDeliveryState, type DeliveryState, type MeetingRef } from './meeting-state';
+import { cancelOrphanedInstances } from './orphaned-instances';
 import { deliveryWords } from './words';
 
 export type DeliveryDeps = Pick<
@@ -79,6 +80,13 @@ export async function deliverOrganizerCopy(deps: DeliveryDeps, ref: MeetingRef):
         });
         return 'up_to_date';
       }
+      if (written && link.externalId)
+        await cancelOrphanedInstances(deps.db, meeting, {
+          calendarId: copy.target.calendarId,
+          provider,
+          externalCalendarId,
+          seriesExternalId: link.externalId,
+        });
       const icalUid = written?.iCalUid ?? link.icalUid ?? meeting.icalUid;
       if (icalUid !== meeting.icalUid) {
         // Graph assigns its own UID: every later copy and email must carry the one attendees got.

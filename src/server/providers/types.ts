@@ -69,7 +69,27 @@ export interface ProviderEvent {
   tandemMeetingId: string | null;
 }
 
-export type EventChange = { type: 'upsert'; event: ProviderEvent } | { type: 'removed'; externalId: string };
+export type EventChange =
+  | {
+      type: 'upsert';
+      event: ProviderEvent;
+      /**
+       * On a series master: the same page carries every exception the series has (CalDAV: one
+       * calendar object, read whole), so an exception the mirror holds beyond them is gone.
+       */
+      wholeSeries?: boolean;
+    }
+  | {
+      type: 'removed';
+      externalId: string;
+      /**
+       * The provider says only "removed", also of one instance of a series that is still there
+       * (Graph's delta: a deleted exception is a removed id, and the master may not come again).
+       * Such an instance was cancelled: the mirror keeps it as a cancelled exception, as Google
+       * reports one; anything else removed goes.
+       */
+      instanceMeansCancelled?: boolean;
+    };
 
 export interface ChangesPage {
   changes: EventChange[];

@@ -71,15 +71,29 @@ export function shiftedLike(instant: Date, from: Date, to: Date, zone: string): 
   return wallTimeToInstant(iso.slice(0, 10), iso.slice(11, 19), zone);
 }
 
+/** `YYYYMMDDTHHMMSSZ` as an instant; null for a date or a floating time. */
+function utcUntil(value: string): Date | null {
+  const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
+  if (!match) return null;
+  const [, year, month, day, hour, minute, second] = match.map(Number) as number[];
+  return new Date(Date.UTC(year!, month! - 1, day!, hour!, minute!, second!));
+}
+
 /**
- * A weekly rule on the single weekday of the old start follows the start to its new weekday
- * (a Tuesday check-in dragged to Wednesday repeats on Wednesdays). Other rules stay.
+ * The rule follows a moved start: a weekly rule on the single weekday of the old start moves to
+ * its new weekday (a Tuesday check-in dragged to Wednesday repeats on Wednesdays), and an UNTIL
+ * instant moves as much as the start did, so the series keeps the occurrences it had: a series
+ * ended just before an occurrence ("this and following" cancelled) and then moved earlier would
+ * otherwise take that occurrence back. Other rules stay.
  */
 export function followingTheStart(lines: string[], oldStart: Date, newStart: Date, zone: string): string[] {
   const oldDay = WEEKDAYS[DateTime.fromJSDate(oldStart, { zone }).weekday - 1];
   const newDay = WEEKDAYS[DateTime.fromJSDate(newStart, { zone }).weekday - 1];
-  if (!oldDay || !newDay || oldDay === newDay) return lines;
+  if (oldStart.getTime() === newStart.getTime()) return lines;
   return mapRrule(lines, (parts) => {
-    if (parts.get('FREQ') === 'WEEKLY' && parts.get('BYDAY') === oldDay) parts.set('BYDAY', newDay);
+    if (oldDay && newDay && parts.get('FREQ') === 'WEEKLY' && parts.get('BYDAY') === oldDay)
+      parts.set('BYDAY', newDay);
+    const until = utcUntil(parts.get('UNTIL') ?? '');
+    if (until) parts.set('UNTIL', utcStamp(shiftedLike(until, oldStart, newStart, zone)));
   });
 }

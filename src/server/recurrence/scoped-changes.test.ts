@@ -267,6 +267,37 @@ describe('recurring meetings in Tandem', () => {
     );
   });
 
+  // Found by the convergence fuzz (issue 12): the rest of a series already ended before 24 March,
+  // moved an hour earlier, took the cancelled 24 March back (09:00 is before the old UNTIL 09:59:59).
+  it('a series ended before an occurrence and then moved earlier does not take that occurrence back', async () => {
+    const created = await createMeeting(deps, north.tutor, weekly());
+    const ended = await cancelMeeting(deps, north.tutor, created.id, {
+      scope: 'following',
+      originalStartsAt: tue('03-24'),
+    });
+    const continuation = await updateMeeting(deps, north.tutor, {
+      id: created.id,
+      version: ended.version,
+      startsAt: tue('03-17', 9),
+      endsAt: new Date('2026-03-17T09:45:00Z'),
+      occurrence: { scope: 'following', originalStartsAt: tue('03-17') },
+    });
+    expect(continuation.recurrence).toEqual(['RRULE:FREQ=WEEKLY;INTERVAL=1;BYDAY=TU;UNTIL=20260324T085959Z']);
+    const mine = (await drawn()).filter((m) => m.id === continuation.id);
+    expect(mine.map((m) => m.startsAt)).toEqual(['2026-03-17T09:00:00.000Z']);
+    // The same for the whole series moved earlier.
+    const series = await updateMeeting(deps, north.tutor, {
+      id: created.id,
+      version: ended.version + 1,
+      startsAt: tue('03-03', 9),
+      endsAt: new Date('2026-03-03T09:45:00Z'),
+    });
+    expect((await drawn()).filter((m) => m.id === series.id).map((m) => m.startsAt)).toEqual([
+      '2026-03-03T09:00:00.000Z',
+      '2026-03-10T09:00:00.000Z',
+    ]);
+  });
+
   it('moving all occurrences shifts the series and the exceptions that followed it, keeping one moved on its own', async () => {
     const created = await createMeeting(deps, north.tutor, weekly());
     const cancelled = await cancelMeeting(deps, north.tutor, created.id, {

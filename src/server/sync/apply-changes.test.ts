@@ -196,4 +196,78 @@ describe('applyChanges', () => {
     expect(await sweepUnseenEvents(database.db, second)).toBe(1);
     expect((await rowsOf(first)).map((row) => row.externalId)).toEqual(['keep']);
   });
+
+  // Found by the convergence fuzz: the organiser deleted, in Outlook, an occurrence Tandem had
+  // retitled; with no plain occurrence left in the window, delta brought only its removal.
+  it('keeps an instance removed with instanceMeansCancelled as a cancelled exception of a series it still holds', async () => {
+    const target = await freshTarget();
+    const original = new Date('2030-03-11T09:00:00Z');
+    const exception = (id: string, series: string) =>
+      event(id, {
+        seriesExternalId: series,
+        originalStart: { kind: 'timed', start: original, end: original, timeZone: 'Europe/London' },
+      });
+    await applyChanges(
+      database.db,
+      target,
+      upserts([
+        event('series', { recurrence: ['RRULE:FREQ=WEEKLY;COUNT=4'] }),
+        exception('series_0311', 'series'),
+        exception('orphan_0311', 'no-such-series'),
+        event('single'),
+      ]),
+    );
+    const result = await applyChanges(database.db, target, [
+      { type: 'removed', externalId: 'series_0311', instanceMeansCancelled: true },
+      { type: 'removed', externalId: 'orphan_0311', instanceMeansCancelled: true },
+      { type: 'removed', externalId: 'single', instanceMeansCancelled: true },
+    ]);
+    expect(result).toEqual({ upserted: 1, removed: 2 });
+    const rows = await rowsOf(target);
+    expect(rows.map((row) => row.externalId).sort()).toEqual(['series', 'series_0311']);
+    expect(rows.find((row) => row.externalId === 'series_0311')).toMatchObject({
+      status: 'cancelled',
+      etag: null,
+      originalStartAt: original,
+      providerUpdatedAt: target.syncedAt,
+    });
+  });
+
+  // Found by the convergence fuzz: a CalDAV override replaced by an EXDATE stayed in the mirror
+  // (sync-collection reports the changed object, not the override it lost) and hid the EXDATE.
+  it('drops the exceptions a wholeSeries master no longer has in its page', async () => {
+    const target = await freshTarget();
+    const override = (id: string) =>
+      event(id, {
+        seriesExternalId: 'object.ics',
+        originalStart: {
+          kind: 'timed',
+          start: new Date('2030-03-11T09:00:00Z'),
+          end: new Date('2030-03-11T09:45:00Z'),
+          timeZone: 'Europe/London',
+        },
+      });
+    const master = event('object.ics', { recurrence: ['RRULE:FREQ=WEEKLY;COUNT=4'] });
+    await applyChanges(
+      database.db,
+      target,
+      upserts([master, override('object.ics#0311'), override('object.ics#0318')]),
+    );
+    // Without the flag the page says nothing of what it lacks.
+    await applyChanges(database.db, target, upserts([master, override('object.ics#0318')]));
+    expect(await rowsOf(target)).toHaveLength(3);
+    const result = await applyChanges(database.db, target, [
+      {
+        type: 'upsert',
+        event: { ...master, recurrence: [...master.recurrence!, 'EXDATE:20300311T090000Z'] },
+        wholeSeries: true,
+      },
+      { type: 'upsert', event: override('object.ics#0318') },
+    ]);
+    expect(result.removed).toBe(1);
+    expect((await rowsOf(target)).map((row) => row.externalId).sort()).toEqual([
+      'object.ics',
+      'object.ics#0318',
+    ]);
+  });
 });

@@ -1,4 +1,4 @@
-import { and, eq, inArray, lt } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, lt } from 'drizzle-orm';
 import type { Executor } from '@/server/db/client';
 import { externalEvents, type MirrorAttendee } from '@/server/db/schema';
 import { ringCalendarBell } from '@/server/calendar/change-bell';
@@ -47,14 +47,22 @@ export async function applyChanges(
     latest.set(id, change);
   }
   const rows: MirrorRow[] = [];
-  const removed: string[] = [];
+  const gone: string[] = [];
+  const maybeInstances: string[] = [];
   for (const change of latest.values()) {
-    if (change.type === 'removed') removed.push(change.externalId);
-    else rows.push(toMirrorRow(target, change.event));
+    if (change.type === 'upsert') rows.push(toMirrorRow(target, change.event));
+    else if (change.instanceMeansCancelled) maybeInstances.push(change.externalId);
+    else gone.push(change.externalId);
   }
   for (let index = 0; index < rows.length; index += BATCH_ROWS) {
     await upsertMirrorRows(db, rows.slice(index, index + BATCH_ROWS));
   }
+  const cancelled = await cancelRemovedInstances(db, target, maybeInstances);
+  const removed = [
+    ...gone,
+    ...maybeInstances.filter((id) => !cancelled.has(id)),
+    ...(await exceptionsNoLongerThere(db, target, [...latest.values()])),
+  ];
   for (let index = 0; index < removed.length; index += BATCH_IDS) {
     await db
       .delete(externalEvents)
@@ -68,7 +76,100 @@ export async function applyChanges(
   }
   // Open Calendar pages look again (a hint; they re-check periodically anyway).
   if (rows.length > 0 || removed.length > 0) ringCalendarBell(target.tenantId);
-  return { upserted: rows.length, removed: removed.length };
+  // A removal kept as a cancelled exception is a change of that row, as Google's upsert of it is.
+  return { upserted: rows.length + cancelled.size, removed: removed.length };
+}
+
+/** The mirror's exceptions of the `wholeSeries` masters in the page that the page no longer has. */
+async function exceptionsNoLongerThere(
+  db: Executor,
+  target: MirrorTarget,
+  changes: EventChange[],
+): Promise<string[]> {
+  const masters = changes.flatMap((change) =>
+    change.type === 'upsert' && change.wholeSeries ? [change.event.externalId] : [],
+  );
+  if (masters.length === 0) return [];
+  const inPage = new Set(
+    changes.flatMap((change) => (change.type === 'upsert' ? [change.event.externalId] : [])),
+  );
+  const held = await db
+    .select({ externalId: externalEvents.externalId })
+    .from(externalEvents)
+    .where(
+      and(
+        eq(externalEvents.tenantId, target.tenantId),
+        eq(externalEvents.calendarId, target.calendarId),
+        inArray(externalEvents.seriesExternalId, masters),
+      ),
+    );
+  return held.map((row) => row.externalId).filter((id) => !inPage.has(id));
+}
+
+/**
+ * Of the ids removed with `instanceMeansCancelled`, the exceptions of a series the mirror still
+ * holds become cancelled exceptions (as Google reports a cancelled instance): their occurrence was
+ * cancelled. Returns those ids; the rest are removed as usual.
+ */
+async function cancelRemovedInstances(
+  db: Executor,
+  target: MirrorTarget,
+  ids: string[],
+): Promise<Set<string>> {
+  const cancelled = new Set<string>();
+  for (let index = 0; index < ids.length; index += BATCH_IDS) {
+    const instances = await db
+      .select({ externalId: externalEvents.externalId, seriesExternalId: externalEvents.seriesExternalId })
+      .from(externalEvents)
+      .where(
+        and(
+          eq(externalEvents.tenantId, target.tenantId),
+          eq(externalEvents.calendarId, target.calendarId),
+          inArray(externalEvents.externalId, ids.slice(index, index + BATCH_IDS)),
+          isNotNull(externalEvents.seriesExternalId),
+          isNotNull(externalEvents.originalStartAt),
+        ),
+      );
+    const masterIds = [
+      ...new Set(instances.flatMap((row) => (row.seriesExternalId ? [row.seriesExternalId] : []))),
+    ];
+    if (masterIds.length === 0) continue;
+    const masters = await db
+      .select({ externalId: externalEvents.externalId })
+      .from(externalEvents)
+      .where(
+        and(
+          eq(externalEvents.tenantId, target.tenantId),
+          eq(externalEvents.calendarId, target.calendarId),
+          inArray(externalEvents.externalId, masterIds),
+        ),
+      );
+    const held = new Set(masters.map((row) => row.externalId));
+    const toCancel = instances.filter((row) => row.seriesExternalId && held.has(row.seriesExternalId));
+    if (toCancel.length === 0) continue;
+    await db
+      .update(externalEvents)
+      // Not the version we last wrote or read (its etag), and changed when we learnt of it.
+      .set({
+        status: 'cancelled',
+        etag: null,
+        providerUpdatedAt: target.syncedAt,
+        syncedAt: target.syncedAt,
+        fullSyncGeneration: target.generation,
+      })
+      .where(
+        and(
+          eq(externalEvents.tenantId, target.tenantId),
+          eq(externalEvents.calendarId, target.calendarId),
+          inArray(
+            externalEvents.externalId,
+            toCancel.map((row) => row.externalId),
+          ),
+        ),
+      );
+    for (const row of toCancel) cancelled.add(row.externalId);
+  }
+  return cancelled;
 }
 
 /** After a full sync: whatever it did not see is gone at the provider (mark and sweep). */

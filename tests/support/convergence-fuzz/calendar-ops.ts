@@ -16,7 +16,7 @@ import type { Run } from './run';
  * A person acting in their own calendar app: an injected fault meant for Tandem may land on their
  * request instead, and their app simply tries again.
  */
-async function asPerson<T>(action: () => Promise<T>): Promise<T> {
+export async function asPerson<T>(action: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await action();
@@ -31,7 +31,8 @@ export async function applyOrganizerChange(
   run: Run,
   op: Extract<Op, { t: 'organizerMove' | 'organizerEdit' | 'organizerDelete' }>,
 ): Promise<void> {
-  const meeting = run.pick(op);
+  // A whole series is only deleted there (its moves and edits are not modelled).
+  const meeting = run.pick(op, op.t === 'organizerDelete' ? 'any' : 'single');
   if (!meeting || meeting.pending?.deleted) return;
   const tenant = run.tenant(meeting.tenant);
   const calendar = tenant.organizerCalendar;

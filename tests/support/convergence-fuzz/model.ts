@@ -4,6 +4,7 @@
  */
 import type { AttendeeResponse } from '@/server/providers/types';
 import { learnerCalendarKind, type LearnerRole, type TenantKind } from '@/tests/support/convergence-world';
+import { seriesOrganizerSynced, type ModelSeries } from './series-model';
 
 export interface Fields {
   title: string;
@@ -39,6 +40,8 @@ export interface ModelMeeting {
   pending: { fields: Fields; deleted: boolean } | null;
   /** The operations that acted on it (index: kind), for the failure message. */
   history: string[];
+  /** A recurring meeting's weekly starts and exceptions (series-model.ts); absent for a single one. */
+  series?: ModelSeries;
 }
 
 export interface Model {
@@ -47,15 +50,27 @@ export interface Model {
   unsynced: Set<TenantKind>;
 }
 
-export function live(model: Model, m: number): ModelMeeting | null {
-  const scheduled = model.meetings.filter((meeting) => meeting.status === 'scheduled');
+/**
+ * Which meetings an operation picks among: `single` the ones that do not repeat (the operations a
+ * series does not model: whole-series moves, attendee changes and answers), `series` the recurring
+ * ones, `any` both.
+ */
+export type PickAmong = 'single' | 'series' | 'any';
+
+export function live(model: Model, m: number, among: PickAmong = 'single'): ModelMeeting | null {
+  const scheduled = model.meetings.filter(
+    (meeting) =>
+      meeting.status === 'scheduled' && (among === 'any' || (among === 'series') === Boolean(meeting.series)),
+  );
   return scheduled.length === 0 ? null : scheduled[m % scheduled.length]!;
 }
 
 /** The organiser's calendar was synced: their unsynced changes become the meeting's. */
 export function organizerSynced(model: Model, tenant: TenantKind) {
   for (const meeting of model.meetings) {
-    if (meeting.tenant !== tenant || !meeting.pending) continue;
+    if (meeting.tenant !== tenant) continue;
+    seriesOrganizerSynced(meeting);
+    if (!meeting.pending) continue;
     const { fields, deleted } = meeting.pending;
     if (deleted) {
       meeting.status = 'cancelled';

@@ -11,7 +11,20 @@ export const RESPONSES = ['accepted', 'declined', 'tentative'] as const;
 export type Answer = (typeof RESPONSES)[number];
 
 export type Op =
-  | { t: 'create'; tenant: TenantKind; who: LearnerRole[]; day: number; hour: number }
+  /** With `weeks`: a weekly series of that many occurrences. */
+  | { t: 'create'; tenant: TenantKind; who: LearnerRole[]; day: number; hour: number; weeks?: number }
+  /** One occurrence (the `o`th scheduled one), or it and every later one (from the second on), in Tandem. */
+  | {
+      t: 'tandemOccurrence';
+      m: number;
+      o: number;
+      scope: 'occurrence' | 'following';
+      change: 'move' | 'edit' | 'cancel';
+      hours: number;
+      n: number;
+    }
+  /** One instance moved or cancelled in the organiser's own calendar. */
+  | { t: 'organizerOccurrence'; m: number; o: number; change: 'move' | 'cancel'; hours: number }
   | { t: 'tandemMove'; m: number; hours: number }
   | { t: 'tandemEdit'; m: number; n: number }
   | { t: 'tandemCancel'; m: number }
@@ -42,6 +55,39 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
       who: whoArb,
       day: fc.integer({ min: 0, max: 20 }),
       hour: fc.integer({ min: 7, max: 18 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      t: fc.constant('create' as const),
+      tenant: tenantArb,
+      who: whoArb,
+      day: fc.integer({ min: 0, max: 20 }),
+      hour: fc.integer({ min: 7, max: 18 }),
+      weeks: fc.integer({ min: 3, max: 5 }),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      t: fc.constant('tandemOccurrence' as const),
+      m: meetingArb,
+      o: meetingArb,
+      scope: fc.constantFrom('occurrence' as const, 'occurrence' as const, 'following' as const),
+      change: fc.constantFrom('move' as const, 'edit' as const, 'cancel' as const),
+      hours: hoursArb,
+      n: fc.nat(999),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      t: fc.constant('organizerOccurrence' as const),
+      m: meetingArb,
+      o: meetingArb,
+      change: fc.constantFrom('move' as const, 'move' as const, 'cancel' as const),
+      hours: hoursArb,
     }),
   },
   {

@@ -21,9 +21,10 @@ import {
 import type { DeliveryTestbed } from '@/tests/support/delivery-testbed';
 import { applyAttendeeAction, applyOrganizerChange } from './calendar-ops';
 import { clearFaults, injectFault } from './faults';
-import { live, organizerSynced, type Model, type ModelMeeting } from './model';
+import { live, organizerSynced, type Model, type ModelMeeting, type PickAmong } from './model';
 import type { Op } from './ops';
 import { expectConverged, expectNoJobGaveUp } from './oracle';
+import { applyOrganizerOccurrence, applyTandemOccurrence } from './series-ops';
 import { applyCreate, applyTandemAnswer, applyTandemCancel, applyTandemChange } from './tandem-ops';
 
 let runNumber = 0;
@@ -62,8 +63,8 @@ export class Run {
   }
 
   /** The live meeting an operation picks, its history noted. */
-  pick(op: Op & { m: number }): ModelMeeting | null {
-    const meeting = live(this.model, op.m);
+  pick(op: Op & { m: number }, among: PickAmong = 'single'): ModelMeeting | null {
+    const meeting = live(this.model, op.m, among);
     meeting?.history.push(`${this.index}:${op.t}`);
     return meeting;
   }
@@ -176,6 +177,10 @@ export class Run {
         return applyTandemCancel(this, op);
       case 'tandemAnswer':
         return applyTandemAnswer(this, op);
+      case 'tandemOccurrence':
+        return applyTandemOccurrence(this, op);
+      case 'organizerOccurrence':
+        return applyOrganizerOccurrence(this, op);
       case 'organizerMove':
       case 'organizerEdit':
       case 'organizerDelete':
@@ -238,7 +243,7 @@ export class Run {
         return;
       }
       case 'replayDelivery': {
-        const meeting = this.pick(op);
+        const meeting = this.pick(op, 'any');
         if (!meeting) return;
         const tenant = this.tenant(meeting.tenant);
         const current = await getMeeting(this.t.database.db, tenant.tutor, meeting.id);

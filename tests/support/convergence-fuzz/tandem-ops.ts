@@ -9,6 +9,7 @@ import { cancelMeeting, createMeeting, updateMeeting } from '@/server/meetings/s
 import { LEARNERS, learnerCalendarKind, notificationCount } from '@/tests/support/convergence-world';
 import { futureSlot } from '@/tests/support/job-testbed';
 import { askAgain } from './model';
+import { weeklyStarts } from './series-model';
 import { HOUR, type Op } from './ops';
 import type { Run } from './run';
 import { expectTold, toldAbout } from './told';
@@ -81,7 +82,7 @@ export async function applyTandemChange(
 
 /** A cancellation in Tandem tells every attendee. */
 export async function applyTandemCancel(run: Run, op: Extract<Op, { t: 'tandemCancel' }>): Promise<void> {
-  const meeting = run.pick(op);
+  const meeting = run.pick(op, 'any');
   if (!meeting || meeting.pending?.deleted) return;
   const tenant = run.tenant(meeting.tenant);
   const told = await toldAbout(run, tenant, meeting.id);
@@ -148,6 +149,16 @@ export async function applyCreate(run: Run, op: Extract<Op, { t: 'create' }>): P
     timeZone: 'Europe/London',
     attendeeUserIds: op.who.map((who) => tenant.learners[who].userId),
     guests: [],
+    ...(op.weeks
+      ? {
+          recurrence: {
+            frequency: 'weekly' as const,
+            interval: 1,
+            weekdays: [],
+            ends: { type: 'count' as const, count: op.weeks },
+          },
+        }
+      : {}),
   });
   await run.t.driver.idle();
   run.model.meetings.push({
@@ -168,7 +179,16 @@ export async function applyCreate(run: Run, op: Extract<Op, { t: 'create' }>): P
     everRemoved: new Set(),
     unsyncedAnswers: new Set(),
     pending: null,
-    history: [`${run.index}:create`],
+    history: [`${run.index}:create${op.weeks ? ` ${op.weeks} weeks` : ''}`],
+    ...(op.weeks
+      ? {
+          series: {
+            starts: weeklyStarts(start.getTime(), op.weeks),
+            exceptions: new Map(),
+            pending: new Map(),
+          },
+        }
+      : {}),
   });
   // Each invitee is invited once, and nobody else hears anything yet.
   expect(

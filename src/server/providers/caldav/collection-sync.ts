@@ -189,8 +189,14 @@ async function* pages(
     const batch = changedNames.slice(index, index + size);
     const objects = await collection.fetchObjects(batch);
     const fetched = new Set(objects.map((object) => object.name));
+    // An object is read whole: its master names every override it still has (one removed, or
+    // replaced by an EXDATE, leaves the object without it and the mirror must follow).
     const changes: EventChange[] = objects.flatMap((object) =>
-      eventsOf(object).map((event) => ({ type: 'upsert' as const, event })),
+      eventsOf(object).map((event) => ({
+        type: 'upsert' as const,
+        event,
+        ...(event.recurrence ? { wholeSeries: true } : {}),
+      })),
     );
     // Deleted between the listing and the multiget: report them as removed.
     for (const name of batch) if (!fetched.has(name)) changes.push({ type: 'removed', externalId: name });

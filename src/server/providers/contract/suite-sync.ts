@@ -45,7 +45,8 @@ export function describeSyncContract(ctx: ContractContext): void {
 
       await provider.cancelEvent(calendarId, created.externalId, { etag: updated.etag });
       const afterDelete = await drain(organizer, afterUpdate.cursor, range);
-      expect(changesFor(afterDelete.changes, [created.externalId])).toEqual([
+      // Graph marks every removal instanceMeansCancelled (it cannot tell an instance from an event).
+      expect(changesFor(afterDelete.changes, [created.externalId])).toMatchObject([
         { type: 'removed', externalId: created.externalId },
       ]);
     });

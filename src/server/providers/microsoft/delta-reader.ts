@@ -14,7 +14,8 @@ import { TagLookup } from './tag-lookup';
  * this reports series as masters (RRULE + EXDATE of cancelled occurrences) plus exceptions: plain
  * occurrences are folded into their master, which is read once per call. A removed occurrence
  * comes as a `removed` of an id the mirror never stored (harmless); the master, whose change key
- * moved, comes again with the new EXDATE.
+ * moved, comes again with the new EXDATE when a plain occurrence of it is left to report it. A
+ * removed exception is kept as a cancelled one (`instanceMeansCancelled`, apply-changes.ts).
  */
 
 interface DeltaPage {
@@ -48,7 +49,9 @@ export async function* readDeltaPages(
     const changes: EventChange[] = [];
     for (const item of items) {
       if (item['@removed']) {
-        changes.push({ type: 'removed', externalId: item.id });
+        // A deleted exception comes only as this: when no plain occurrence is left in the window,
+        // nothing else of the series changes key, so its master (and EXDATE) does not come again.
+        changes.push({ type: 'removed', externalId: item.id, instanceMeansCancelled: true });
         continue;
       }
       const masterId = item.type === 'seriesMaster' ? item.id : item.seriesMasterId;

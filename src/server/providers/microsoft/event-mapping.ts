@@ -238,7 +238,14 @@ export function toGraphBody(write: EventWrite): Record<string, unknown> {
       emailAddress: { address: attendee.email, ...(attendee.name ? { name: attendee.name } : {}) },
       type: attendee.isOptional ? 'optional' : 'required',
     })),
-    recurrence: write.recurrence ? toGraphRecurrence(write.recurrence, times.startDate, times.zone) : null,
+    recurrence: write.recurrence
+      ? toGraphRecurrence(
+          write.recurrence,
+          times.startDate,
+          times.zone,
+          times.isAllDay ? undefined : times.start.dateTime.slice(11, 19),
+        )
+      : null,
     ...(write.tandemMeetingId
       ? { singleValueExtendedProperties: [{ id: TANDEM_PROPERTY_ID, value: write.tandemMeetingId }] }
       : {}),

@@ -43,6 +43,19 @@ describe('RRULE ↔ Graph patternedRecurrence', () => {
     expect(graph.range).toMatchObject({ type: 'endDate', endDate: '2031-01-07' });
   });
 
+  // A series ended just before an occurrence ("this and following" from 13 January, 10:00 London):
+  // UNTIL falls on that day, but Graph's end date would keep the 10:00 occurrence.
+  it('ends on the day before when UNTIL is earlier in the day than the series starts', () => {
+    const rule = ['RRULE:FREQ=WEEKLY;BYDAY=WE;UNTIL=20270113T095959Z'];
+    expect(toGraphRecurrence(rule, '2026-12-23', 'Europe/London', '10:00:00').range).toMatchObject({
+      type: 'endDate',
+      endDate: '2027-01-12',
+    });
+    expect(toGraphRecurrence(rule, '2026-12-23', 'Europe/London', '09:00:00').range.endDate).toBe(
+      '2027-01-13',
+    );
+  });
+
   it('refuses what Graph cannot express', () => {
     expect(() => toGraphRecurrence(['RRULE:FREQ=HOURLY'], '2031-01-01', 'UTC')).toThrow(
       UnsupportedRecurrenceError,

@@ -60,8 +60,13 @@ function ruleParts(lines: string[]): Map<string, string> {
   );
 }
 
-/** UNTIL (a date, a floating or a UTC date-time) as the inclusive end date in the series' zone. */
-function untilDate(until: string, zone: string): string {
+/**
+ * UNTIL (a date, a floating or a UTC date-time) as the inclusive end date in the series' zone.
+ * Graph's end date keeps every occurrence on that day, so an UNTIL earlier in the day than the
+ * series' start time (a series ended just before one occurrence, as "this and following" does)
+ * ends on the day before.
+ */
+function untilDate(until: string, zone: string, startTime?: string): string {
   const match = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z)?)?$/.exec(until);
   if (!match) throw new UnsupportedRecurrenceError(`unreadable UNTIL ${until}`);
   const [, year, month, day, hour, minute, second, utc] = match;
@@ -77,11 +82,19 @@ function untilDate(until: string, zone: string): string {
     },
     { zone: utc ? 'utc' : zone },
   );
-  return at.setZone(zone).toISODate() ?? `${year}-${month}-${day}`;
+  const local = at.setZone(zone);
+  const endDay = startTime && local.toFormat('HH:mm:ss') < startTime ? local.minus({ days: 1 }) : local;
+  return endDay.toISODate() ?? `${year}-${month}-${day}`;
 }
 
 /** `startDate` is the series' first date in its zone; `zone` the IANA zone of the series. */
-export function toGraphRecurrence(lines: string[], startDate: string, zone: string): GraphRecurrence {
+/** `startTime`: the series' start as wall-clock HH:mm:ss in `zone` (timed series), for UNTIL. */
+export function toGraphRecurrence(
+  lines: string[],
+  startDate: string,
+  zone: string,
+  startTime?: string,
+): GraphRecurrence {
   const parts = ruleParts(lines);
   const freq = parts.get('FREQ');
   const interval = Number(parts.get('INTERVAL') ?? 1);
@@ -140,7 +153,7 @@ export function toGraphRecurrence(lines: string[], startDate: string, zone: stri
   const count = parts.get('COUNT');
   const until = parts.get('UNTIL');
   if (count) Object.assign(range, { type: 'numbered', numberOfOccurrences: Number(count) });
-  else if (until) Object.assign(range, { type: 'endDate', endDate: untilDate(until, zone) });
+  else if (until) Object.assign(range, { type: 'endDate', endDate: untilDate(until, zone, startTime) });
   return { pattern, range };
 }
 
