@@ -4,9 +4,16 @@ import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { resolveSeed, loadSeedFile, type SeedFileInput } from '../shared/seed';
 import { listen } from '../shared/http-server';
-import { ImipMailer, type OutboundImip } from '../shared/imip-mail';
+import {
+  ImipMailer,
+  startImipListener,
+  type ImipListener,
+  type InboundRecord,
+  type OutboundImip,
+} from '../shared/imip-mail';
 import { getUserAvailability } from './availability';
 import { AUTODISCOVER_PATH, autodiscoverResponse } from './autodiscover';
+import { applyImipToEws } from './imip-inbound';
 import { outboundImip } from './imip-outbound';
 import { OPERATIONS } from './operations';
 import { resolveNamesHandler, type DirectoryEntry } from './resolve-names';
@@ -52,6 +59,8 @@ export interface EwsEmulatorOptions {
   contacts?: { email: string; name: string }[];
   /** Where iMIP to people not hosted here goes (`smtp://host:port`); recorded in `outbox` either way. */
   relayUrl?: string;
+  /** Receives iMIP email for its mailboxes on this SMTP port (0: any free one); none when absent. */
+  smtpPort?: number;
 }
 
 export interface EwsEmulator {
@@ -65,6 +74,12 @@ export interface EwsEmulator {
   outbox: OutboundImip[];
   /** How many SOAP requests each operation received (and `Autodiscover`: its HTTP requests). */
   counts: Map<string, number>;
+  /** The inbound SMTP listener's URL (`smtp://127.0.0.1:port`), when one was started. */
+  smtpUrl: string | null;
+  /** What the inbound SMTP listener did with each recipient of each message. */
+  received(): InboundRecord[];
+  /** Resolves when every queued outgoing iMIP message has been handed to the relay. */
+  mailIdle(): Promise<void>;
   reset(): void;
   close(): Promise<void>;
 }
@@ -177,6 +192,17 @@ export async function startEwsEmulator(options: EwsEmulatorOptions = {}): Promis
     outbox.push(mail);
     mailer.send(mail);
   };
+  // Mail from organisers and attendees elsewhere, for the mailboxes hosted here (imip-inbound.ts).
+  const inbound: ImipListener | null =
+    options.smtpPort === undefined
+      ? null
+      : await startImipListener({
+          port: options.smtpPort,
+          host: options.host ?? '127.0.0.1',
+          hosts: (address) => store.mailbox(address) !== undefined,
+          deliver: (recipient, calendar) => applyImipToEws(store, recipient, calendar),
+          now: () => new Date(),
+        });
   let faults: EwsFault[] = [];
   const resolveNames = resolveNamesHandler((): DirectoryEntry[] => [
     ...[...store.mailboxes.values()].map((mailbox) => ({
@@ -322,9 +348,13 @@ export async function startEwsEmulator(options: EwsEmulatorOptions = {}): Promis
     store,
     outbox,
     counts,
+    smtpUrl: inbound?.url ?? null,
+    received: () => inbound?.received ?? [],
+    mailIdle: () => mailer.idle(),
     fault: (fault) => void faults.push({ kind: 'status', times: 1, ...fault }),
     reset: () => {
       outbox.splice(0);
+      inbound?.received.splice(0);
       load();
       faults = [];
       counts.clear();
@@ -332,7 +362,7 @@ export async function startEwsEmulator(options: EwsEmulatorOptions = {}): Promis
     close: async () => {
       await mailer.idle();
       mailer.close();
-      await server.close();
+      await Promise.all([server.close(), inbound?.close()]);
     },
   };
 }
