@@ -6,20 +6,21 @@ import { windowsZoneOf, type EwsStore } from './store';
 import type { AttendeeRecord, CalendarItemRecord, MailboxRecord, ResponseType } from './store-types';
 
 /**
- * iMIP email arriving at a mailbox this Exchange Server hosts, applied as the Calendar Attendant
- * applies an iCalendar meeting message from an organiser elsewhere ([MS-OXCICAL] 2.1.3.1.1.20.x
- * maps METHOD to the message class: REQUEST → IPM.Schedule.Meeting.Request, CANCEL →
- * IPM.Schedule.Meeting.Canceled, REPLY → IPM.Schedule.Meeting.Resp.*; [MS-OXOCAL] 3.1.5 says
- * what the attendee's client does with each):
- * - REQUEST for a new UID: a calendar item with the organiser as given, `IsMeeting`,
- *   `MyResponseType` NoResponseReceived and LegacyFreeBusyStatus Tentative ([MS-OXOCAL] 3.1.5.1:
- *   an unanswered request is placed on the calendar as tentative). A higher SEQUENCE updates it
- *   (lower or equal is stale, RFC 5546 §2.1.5); a new time asks for an answer again ([MS-OXOCAL]
- *   3.1.4.7.3.1, a full update). With RECURRENCE-ID it changes that occurrence (an exception).
- * - CANCEL from the organiser of record: the copy is cancelled (`IsCancelled`, "Canceled: "
- *   subject, Free), or with RECURRENCE-ID that occurrence becomes a deleted occurrence.
- * - REPLY to a meeting organised here: the attendee's `ResponseType` and `LastResponseTime` on
- *   the organiser's item ([MS-OXCICAL] 2.1.3.1.1.20.2: PARTSTAT ACCEPTED / TENTATIVE / DECLINED).
+ * iMIP email arriving at a mailbox this Exchange Server hosts, applied as Exchange applies an
+ * iCalendar meeting message from an organiser elsewhere ([MS-OXCICAL] "Property: METHOD": a
+ * REQUEST is a Meeting Request object, CANCEL a Meeting Cancellation, REPLY a Meeting Response
+ * whose one ATTENDEE's PARTSTAT is the answer):
+ * - REQUEST for a new UID: a meeting on the calendar with the organiser as given ([MS-OXOCAL]
+ *   3.1.4.7.2.2 "Creating the Meeting Object": PidLidResponseStatus respNotResponded, EWS
+ *   `MyResponseType` NoResponseReceived; PidLidBusyStatus olTentative unless the intended status
+ *   is free, EWS `LegacyFreeBusyStatus` Tentative, or Free for TRANSP:TRANSPARENT). A higher
+ *   SEQUENCE updates it (lower or equal is stale, RFC 5546 §2.1.5); a new time asks for an answer
+ *   again ([MS-OXOCAL] 3.1.4.7.3.1, a full update). With RECURRENCE-ID it changes one occurrence.
+ * - CANCEL from the organiser of record: the copy is cancelled ([MS-OXOCAL] 3.1.4.9: `IsCancelled`,
+ *   the "Canceled: " prefix, free), or with RECURRENCE-ID that occurrence becomes a deleted one.
+ * - REPLY to a meeting organised here: that attendee's `ResponseType` and `LastResponseTime` on
+ *   the organiser's item (PARTSTAT ACCEPTED / TENTATIVE / DECLINED → Accept / Tentative / Decline).
+ * The Inbox's MeetingRequest message is not kept (the emulator has only the calendar folder).
  * Every change bumps the item's version, so SyncFolderItems reports it like an EWS write.
  */
 
@@ -146,14 +147,18 @@ function applyRequest(store: EwsStore, mailbox: MailboxRecord, event: ImipEvent,
     if (event.sequence <= existing.sequence)
       return `ignored: SEQUENCE ${event.sequence} is not newer than ${existing.sequence}`;
     const content = contentOf(event);
+    const wasCancelled = existing.isCancelled;
     const moved =
       content.start?.getTime() !== existing.start.getTime() ||
       content.end?.getTime() !== existing.end.getTime() ||
       JSON.stringify(content.recurrence) !== JSON.stringify(existing.recurrence);
     Object.assign(existing, content, { attendees: attendeesOf(event, existing.attendees) });
     // A full update (a new time) asks for an answer again; an informational one keeps it.
-    if (moved || existing.isCancelled)
-      Object.assign(existing, { myResponse: 'NoResponseReceived', freeBusy: 'Tentative' });
+    if (moved || wasCancelled)
+      Object.assign(existing, {
+        myResponse: 'NoResponseReceived',
+        freeBusy: event.transparent ? 'Free' : 'Tentative',
+      });
     store.touch(existing);
     return moved ? 'updated: asked again' : 'updated';
   }
@@ -179,7 +184,7 @@ function applyRequest(store: EwsStore, mailbox: MailboxRecord, event: ImipEvent,
     myResponse: 'NoResponseReceived',
     isMeeting: true,
     isCancelled: false,
-    freeBusy: 'Tentative',
+    freeBusy: event.transparent ? 'Free' : 'Tentative',
     extended: new Map(),
     sequence: event.sequence,
     created: now,

@@ -1,15 +1,14 @@
 /**
  * Fidelity: Exchange Server and organisers / attendees it does not host, by iMIP email over real
  * SMTP, read back with raw SOAP as any EWS client would.
- * - [MS-OXCICAL] 2.1.3.1.1.20 (METHOD): a REQUEST is a meeting request, CANCEL a meeting
- *   cancellation, REPLY a meeting response whose single ATTENDEE's PARTSTAT is the answer
- *   (ACCEPTED / TENTATIVE / DECLINED → respAccepted / respTentative / respDeclined).
- * - [MS-OXOCAL] 3.1.5.1: the attendee's client places an unanswered request on the calendar as
- *   tentative (EWS: `LegacyFreeBusyStatus` Tentative, `MyResponseType` NoResponseReceived,
- *   `IsMeeting` true, the organiser as given); a cancellation marks the copy cancelled
- *   (`IsCancelled`); a response updates the attendee's row on the organiser's meeting (EWS
- *   `Attendee/ResponseType`, `LastResponseTime`; EWS reference "ResponseType", "IsCancelled",
- *   "MyResponseType", "LegacyFreeBusyStatus").
+ * - [MS-OXCICAL] "Property: METHOD": a REQUEST is a meeting request, CANCEL a meeting
+ *   cancellation, REPLY a meeting response whose single ATTENDEE's PARTSTAT is the answer.
+ * - [MS-OXOCAL] 3.1.4.7.2.2 "Creating the Meeting Object": the attendee's meeting is not
+ *   responded (EWS `MyResponseType` NoResponseReceived) and tentative (`LegacyFreeBusyStatus`),
+ *   free when the intended status is free; `IsMeeting`, the organiser as given. 3.1.4.7.3.1: a
+ *   new time is a full update that asks again. 3.1.4.9: a cancellation makes the meeting
+ *   cancelled (`IsCancelled`) and free. A response updates the attendee's row on the organiser's
+ *   meeting (EWS reference "Attendee": `ResponseType`, `LastResponseTime`).
  * - RFC 5546 §2.1.5: a REQUEST whose SEQUENCE is not higher than the one held is stale.
  */
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
@@ -188,6 +187,14 @@ describe('inbound: iMIP mailed to an Exchange Server mailbox', () => {
     expect(emulator.received().map((r) => [r.method, r.to, r.outcome])).toEqual([
       ['REQUEST', PRIYA, 'added as not responded'],
     ]);
+  });
+
+  it('a TRANSP:TRANSPARENT request is placed as free, not tentative (the intended busy status)', async () => {
+    await mail('REQUEST', invite({ transparent: true }));
+    expect((await june(PRIYA))[0]).toMatchObject({
+      MyResponseType: 'NoResponseReceived',
+      LegacyFreeBusyStatus: 'Free',
+    });
   });
 
   it('a higher SEQUENCE updates the meeting (a new time asks again); an equal one is stale', async () => {
