@@ -13,6 +13,11 @@ import {
 } from '../shared/imip-mail';
 import { getUserAvailability } from './availability';
 import { AUTODISCOVER_PATH, autodiscoverResponse } from './autodiscover';
+import {
+  AUTODISCOVER_SOAP_PATH,
+  autodiscoverSoapResponse,
+  type AutodiscoverRedirect,
+} from './autodiscover-soap';
 import { applyImipToEws } from './imip-inbound';
 import { outboundImip } from './imip-outbound';
 import { OPERATIONS } from './operations';
@@ -61,6 +66,8 @@ export interface EwsEmulatorOptions {
   relayUrl?: string;
   /** Receives iMIP email for its mailboxes on this SMTP port (0: any free one); none when absent. */
   smtpPort?: number;
+  /** Addresses Autodiscover (POX and SOAP) redirects, to another address or Autodiscover URL. */
+  autodiscoverRedirects?: Record<string, AutodiscoverRedirect>;
 }
 
 export interface EwsEmulator {
@@ -80,6 +87,8 @@ export interface EwsEmulator {
   received(): InboundRecord[];
   /** Resolves when every queued outgoing iMIP message has been handed to the relay. */
   mailIdle(): Promise<void>;
+  /** Makes Autodiscover redirect `email` (until the next reset), as `autodiscoverRedirects` does. */
+  redirectAutodiscover(email: string, redirect: AutodiscoverRedirect): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -217,6 +226,13 @@ export async function startEwsEmulator(options: EwsEmulatorOptions = {}): Promis
     })),
   ]);
   const counts = new Map<string, number>();
+  const redirects = new Map<string, AutodiscoverRedirect>();
+  const loadRedirects = () => {
+    redirects.clear();
+    for (const [email, redirect] of Object.entries(options.autodiscoverRedirects ?? {}))
+      redirects.set(email.toLowerCase(), redirect);
+  };
+  loadRedirects();
 
   const app = new Hono<NodeEnv>();
   app.post('/__control/faults', async (c) => {
@@ -226,6 +242,7 @@ export async function startEwsEmulator(options: EwsEmulatorOptions = {}): Promis
   });
   app.post('/__control/reset', (c) => {
     load();
+    loadRedirects();
     faults = [];
     counts.clear();
     return c.json({ ok: true });
@@ -271,7 +288,16 @@ export async function startEwsEmulator(options: EwsEmulatorOptions = {}): Promis
     counts.set('Autodiscover', (counts.get('Autodiscover') ?? 0) + 1);
     const caller = callerOf(c);
     if (caller instanceof Response) return caller;
-    return xml(autodiscoverResponse(store, c.req.method === 'POST' ? await c.req.text() : '', ewsUrl));
+    return xml(
+      autodiscoverResponse(store, c.req.method === 'POST' ? await c.req.text() : '', ewsUrl, redirects),
+    );
+  });
+  // SOAP Autodiscover (autodiscover-soap.ts): GetUserSettings, behind the same authentication.
+  app.post(AUTODISCOVER_SOAP_PATH, async (c) => {
+    counts.set('Autodiscover', (counts.get('Autodiscover') ?? 0) + 1);
+    const caller = callerOf(c);
+    if (caller instanceof Response) return caller;
+    return xml(autodiscoverSoapResponse(store, await c.req.text(), ewsUrl, redirects));
   });
 
   app.post('/EWS/Exchange.asmx', async (c) => {
@@ -351,11 +377,13 @@ export async function startEwsEmulator(options: EwsEmulatorOptions = {}): Promis
     smtpUrl: inbound?.url ?? null,
     received: () => inbound?.received ?? [],
     mailIdle: () => mailer.idle(),
+    redirectAutodiscover: (email, redirect) => void redirects.set(email.toLowerCase(), redirect),
     fault: (fault) => void faults.push({ kind: 'status', times: 1, ...fault }),
     reset: () => {
       outbox.splice(0);
       inbound?.received.splice(0);
       load();
+      loadRedirects();
       faults = [];
       counts.clear();
     },
