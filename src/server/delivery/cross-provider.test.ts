@@ -105,6 +105,24 @@ afterAll(async () => {
   await new Promise<void>((resolve) => relay.close(() => resolve()));
 });
 
+/** The member's connected calendar as its adapter sees it (to answer there, as its owner would). */
+async function ownCalendar(tenantId: string, connected: { connectionId: string; calendarId: string }) {
+  const [connection] = await t.database.db
+    .select()
+    .from(calendarConnections)
+    .where(
+      and(eq(calendarConnections.id, connected.connectionId), eq(calendarConnections.tenantId, tenantId)),
+    );
+  const [calendar] = await t.database.db
+    .select({ externalId: calendars.externalId })
+    .from(calendars)
+    .where(and(eq(calendars.id, connected.calendarId), eq(calendars.tenantId, tenantId)));
+  return {
+    provider: await t.registry.forConnection(t.database.db, connection!),
+    externalId: calendar!.externalId,
+  };
+}
+
 async function eventually<T>(
   check: () => T | undefined | Promise<T | undefined>,
   what = 'the invitation',
@@ -255,21 +273,8 @@ describe('across providers by iMIP email', () => {
     ]);
 
     // Priya accepts in Exchange (AcceptItem, as Outlook sends it); Exchange emails the REPLY.
-    const [connection] = await t.database.db
-      .select()
-      .from(calendarConnections)
-      .where(
-        and(
-          eq(calendarConnections.id, learner.connectionId),
-          eq(calendarConnections.tenantId, tenant.tenantId),
-        ),
-      );
-    const [calendar] = await t.database.db
-      .select({ externalId: calendars.externalId })
-      .from(calendars)
-      .where(and(eq(calendars.id, learner.calendarId), eq(calendars.tenantId, tenant.tenantId)));
-    const exchange = await t.registry.forConnection(t.database.db, connection!);
-    await exchange.respondToEvent(calendar!.externalId, copy.id, 'accepted');
+    const exchange = await ownCalendar(tenant.tenantId, learner);
+    await exchange.provider.respondToEvent(exchange.externalId, copy.id, 'accepted');
     await t.ews.mailIdle();
     const answered = await eventually(() => {
       const [event] = t.google.emulator.control
@@ -281,6 +286,54 @@ describe('across providers by iMIP email', () => {
     expect(answered.responseStatus).toBe('accepted');
 
     // Tandem learns it from the organiser's Google calendar (the learner's is not synced here).
+    await syncCalendar(t.sync, { tenantId: tenant.tenantId, calendarId: tutor.calendarId });
+    const after = await getMeeting(t.database.db, tenant.tutor, meeting.id);
+    expect(after.attendees[0]).toMatchObject({ response: 'accepted' });
+  });
+
+  it('Exchange Server organiser → Gmail attendee: Google adds Exchange’s invitation; accepted in Gmail, the REPLY reaches Exchange and Tandem shows it', async () => {
+    const tenant = await t.freshTenant('x2g');
+    const tutor = await t.connect(tenant.tutor, 'ews', EWS_ACCOUNTS.organizer);
+    const learner = await t.connect(tenant.learner, 'google', GMAIL);
+    const { start, end } = futureSlot(5, 9);
+    const created = await createMeeting(t.schedule, tenant.tutor, {
+      kind: 'meeting',
+      title: 'Portfolio review',
+      description: null,
+      location: null,
+      onlineUrl: null,
+      startsAt: start,
+      endsAt: end,
+      timeZone: 'Europe/London',
+      attendeeUserIds: [tenant.learner.userId],
+      guests: [],
+    });
+    await t.driver.idle();
+    await t.ews.mailIdle();
+    const meeting = await getMeeting(t.database.db, tenant.tutor, created.id);
+    const copy = await eventually(() =>
+      t.google.emulator.control
+        .storedEvents(GMAIL)
+        .find((event) => event.iCalUID === meeting.icalUid && event.status !== 'cancelled'),
+    );
+
+    const gmail = await ownCalendar(tenant.tenantId, learner);
+    await gmail.provider.respondToEvent(gmail.externalId, copy.id, 'accepted');
+    await t.google.emulator.control.mailIdle();
+    const organizers = t.ews.store.mailbox(EWS_ACCOUNTS.organizer);
+    const answered = await eventually(() => {
+      const item = [...(organizers?.items.values() ?? [])].find((entry) => entry.uid === meeting.icalUid);
+      const entry = item?.attendees.find((attendee) => attendee.email === GMAIL);
+      return entry?.response === 'Accept' ? entry : undefined;
+    }, 'the REPLY');
+    expect(answered.lastResponseTime).toBeInstanceOf(Date);
+    expect(t.ews.received().map((record) => [record.method, record.to, record.outcome])).toContainEqual([
+      'REPLY',
+      EWS_ACCOUNTS.organizer,
+      `${GMAIL} Accept`,
+    ]);
+
+    // Tandem learns it from the organiser's Exchange calendar (SyncFolderItems).
     await syncCalendar(t.sync, { tenantId: tenant.tenantId, calendarId: tutor.calendarId });
     const after = await getMeeting(t.database.db, tenant.tutor, meeting.id);
     expect(after.attendees[0]).toMatchObject({ response: 'accepted' });
