@@ -6,7 +6,7 @@
  * per member, `GET /users` for the preview) and through an Exchange Server impersonation one
  * (in-process EWS emulator: one ResolveNames per member for the preview, GetFolder as each member
  * with the ExchangeImpersonation header), on the real set-up, preview and bulk-add job body
- * (its steps run directly, one batch after another as the inline driver would). Prints members/s,
+ * (its steps run directly, one batch after another, unthrottled, as the inline driver would). Prints members/s,
  * provider calls per member, the quota-bound minimum time (the calls made at exactly the per-app
  * quota the job stays under, ENTERPRISE_APP_QUOTAS; Exchange Server throttles per user, not per
  * app, so it has none) with the measured time's ratio to it, and the
@@ -25,9 +25,16 @@ import {
   GOOGLE_WORKSPACE_SCOPES,
   type EnterpriseAccess,
 } from '../src/server/enterprise/access';
-import { bulkAdd, ENTERPRISE_APP_QUOTAS } from '../src/server/jobs/functions/bulk-add';
-import type { JobDeps } from '../src/server/jobs/definition';
-import type { JobDispatcher } from '../src/server/jobs/events';
+import {
+  bulkAdd,
+  bulkAddExchangeBatch,
+  bulkAddGoogleBatch,
+  bulkAddMicrosoftBatch,
+  bulkBatchThrottle,
+  ENTERPRISE_APP_QUOTAS,
+} from '../src/server/jobs/functions/bulk-add';
+import type { JobDeps, JobSteps } from '../src/server/jobs/definition';
+import type { JobDispatcher, JobEvent } from '../src/server/jobs/events';
 import { googleEndpointsAt } from '../src/server/providers/google';
 import { provisionTenant } from '../src/server/tenants/provisioning';
 import { TEST_KEY_RING, testContext } from '../tests/support/api';
@@ -180,6 +187,20 @@ function quotaWords(provider: EnterpriseProvider, calls: number, seconds: number
   );
 }
 
+const BATCH_JOBS = {
+  google: { event: 'tandem/bulk-batch.google-requested', job: bulkAddGoogleBatch },
+  microsoft: { event: 'tandem/bulk-batch.microsoft-requested', job: bulkAddMicrosoftBatch },
+  ews_impersonation: { event: 'tandem/bulk-batch.exchange-requested', job: bulkAddExchangeBatch },
+} as const;
+
+/** The pace Inngest would hold the batches to in production (the bench runs them unthrottled). */
+function pace(provider: EnterpriseProvider, batches: number): string {
+  if (provider === 'ews_impersonation') return 'one at a time per connection under Inngest (no throttle)';
+  const throttle = bulkBatchThrottle(provider);
+  const seconds = Math.max(0, batches - throttle.limit) * (60 / throttle.limit);
+  return `throttled under Inngest to ${throttle.limit} a minute per connection (≥ ${seconds.toFixed(0)} s)`;
+}
+
 async function benchWorld(world: BulkWorld): Promise<void> {
   for (const target of benchDatabases()) {
     const fresh = await target.open();
@@ -206,10 +227,10 @@ async function benchWorld(world: BulkWorld): Promise<void> {
         })),
       ],
     });
-    const queued: string[] = [];
+    const sent: JobEvent[] = [];
     const jobs: JobDispatcher = {
       send: (events) => {
-        queued.push(...[events].flat().map((event) => event.name));
+        sent.push(...[events].flat());
         return Promise.resolve();
       },
     };
@@ -242,13 +263,26 @@ async function benchWorld(world: BulkWorld): Promise<void> {
       keyRing: () => TEST_KEY_RING,
       enterprise,
     };
-    const outcomes = await bulkAdd.run(deps, { tenantId, runId: run.id }, { run: (_id, body) => body() });
+    // The run queues its batches; they run here one after another, as fast as they go: the
+    // Inngest throttle that paces them in production is not modelled, its pace is printed instead.
+    const steps: JobSteps = { run: (_id, body) => body() };
+    await bulkAdd.run(deps, { tenantId, runId: run.id }, steps);
+    const { event: batchEvent, job: batchJob } = BATCH_JOBS[world.provider];
+    const outcomes: Record<string, number> = {};
+    let batches = 0;
+    for (const event of sent.filter((queuedEvent) => queuedEvent.name === batchEvent)) {
+      batches += 1;
+      const done = await batchJob.run(deps, event.data as Parameters<typeof batchJob.run>[1], steps);
+      for (const [outcome, n] of Object.entries(done)) outcomes[outcome] = (outcomes[outcome] ?? 0) + n;
+    }
+    const queued = sent.map((event) => event.name);
     const seconds = (performance.now() - started) / 1000;
     const { total: calls, byRoute } = world.counts();
     console.log(
       `bulk add (${target.name}, ${world.label}): ${MEMBERS} members in ${seconds.toFixed(1)} s = ` +
         `${(MEMBERS / seconds).toFixed(1)} members/s (preview ${previewMs.toFixed(0)} ms); outcomes ${JSON.stringify(outcomes)}; ` +
         `${calls} provider calls = ${(calls / MEMBERS).toFixed(2)} per member; ${quotaWords(world.provider, calls, seconds)}; ` +
+        `${batches} batches, ${pace(world.provider, batches)}; ` +
         `${queued.filter((n) => n === 'tandem/connection.added').length} initial imports queued; ` +
         `load average ${loadavg()[0]?.toFixed(1)}\n  calls: ${Object.entries(byRoute)
           .map(([route, n]) => `${route} ${n}`)

@@ -16,6 +16,7 @@
  *
  * `npm run bench -- --only=scheduling` runs these alone. Prints; asserts nothing.
  */
+import { loadavg } from 'node:os';
 import { sql } from 'drizzle-orm';
 import { createCaller } from '../src/server/api/root';
 import type { TrpcContext } from '../src/server/api/trpc';
@@ -77,6 +78,9 @@ export interface SchedulingFigures {
   providerCalls: number;
   intervals: number;
   slots: number;
+  /** The machine's 1-minute load average as the timings began and as they ended (2 cores here). */
+  loadBefore: number;
+  loadAfter: number;
 }
 
 export async function measureScheduling(target: BenchDatabase): Promise<SchedulingFigures> {
@@ -118,6 +122,7 @@ export async function measureScheduling(target: BenchDatabase): Promise<Scheduli
     };
 
     const suggestionsInput = { ...input, durationMinutes: 60, bufferMinutes: 10, limit: 10 };
+    const loadBefore = loadavg()[0] ?? 0;
     const availability = await timed(() => caller.scheduling.availability(input));
     const availabilityCold = await timed(() => {
       clearExpansionCache();
@@ -149,7 +154,10 @@ export async function measureScheduling(target: BenchDatabase): Promise<Scheduli
         }),
       ),
     );
+    const loadAfter = loadavg()[0] ?? 0;
     return {
+      loadBefore,
+      loadAfter,
       database: target.name,
       events: EVENTS,
       availabilityP50: availability.p50,
@@ -360,9 +368,14 @@ export function printScheduling(rows: SchedulingFigures[]): void {
       'availability warm p50 / p95 (ms)': pair(row.availabilityP50, row.availabilityP95),
       'availability cold p50 / p95 (ms)': pair(row.availabilityColdP50, row.availabilityColdP95),
       'bare SQL p50 / p95 (ms)': pair(row.bareSqlP50, row.bareSqlP95),
-      'ratio warm / cold (p50)': `${(row.availabilityP50 / Math.max(row.bareSqlP50, 0.001)).toFixed(1)} / ${(
-        row.availabilityColdP50 / Math.max(row.bareSqlP50, 0.001)
-      ).toFixed(1)}`,
+      'ratio to bare SQL, warm / cold (p50)': `${ratio(row.availabilityP50, row.bareSqlP50)} / ${ratio(
+        row.availabilityColdP50,
+        row.bareSqlP50,
+      )}`,
+      'ratio to bare SQL, warm / cold (p95)': `${ratio(row.availabilityP95, row.bareSqlP95)} / ${ratio(
+        row.availabilityColdP95,
+        row.bareSqlP95,
+      )}`,
       'full rows p50 / p95 (ms)': pair(row.fullRowsP50, row.fullRowsP95),
       'suggestions warm p50 / p95 (ms)': pair(row.suggestionsP50, row.suggestionsP95),
       'suggestions cold p50 / p95 (ms)': pair(row.suggestionsColdP50, row.suggestionsColdP95),
@@ -370,6 +383,7 @@ export function printScheduling(rows: SchedulingFigures[]): void {
       'provider calls': row.providerCalls,
       intervals: row.intervals,
       slots: row.slots,
+      'load (1 min) before / after': `${row.loadBefore.toFixed(1)} / ${row.loadAfter.toFixed(1)}`,
       [`goal p95 ≤ ${GOAL_P95_MS} ms`]:
         Math.max(row.availabilityP95, row.availabilityColdP95, row.suggestionsP95, row.suggestionsColdP95) <=
           GOAL_P95_MS && row.providerCalls === 0
@@ -377,6 +391,10 @@ export function printScheduling(rows: SchedulingFigures[]): void {
           : 'NOT met',
     })),
   );
+}
+
+function ratio(time: number, bare: number): string {
+  return (time / Math.max(bare, 0.001)).toFixed(1);
 }
 
 function pair(p50: number, p95: number): string {

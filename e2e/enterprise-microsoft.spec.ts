@@ -16,7 +16,8 @@ import { testWithTenant } from './tenant-fixture';
 /**
  * The Microsoft 365 admin flow end to end through the Graph emulator: the app registration's
  * tenant id, client id and secret entered on /admin/calendar, Test refused in plain words before
- * admin consent, the admin consent link followed to the emulator's page and back, Test passing,
+ * admin consent, the admin consent link followed to the emulator's page and back (declined once, then
+ * granted, each said on the page and in the audit log), Test passing,
  * bulk add of all learners with its progress and report, and a learner seeing their Outlook events
  * and "connected by your organisation".
  */
@@ -119,13 +120,38 @@ test('an admin connects Microsoft 365, grants admin consent, bulk-adds the learn
   await expect(setup.getByRole('alert').filter({ hasText: consentMissing }).first()).toBeVisible();
   await expect(setup.getByRole('status').filter({ hasText: /^Status:/ })).toHaveText('Status: not working');
 
-  // The admin consent link: the emulator's page lists what the app asks for; accepting comes back here.
-  await setup.getByRole('link', { name: 'Grant admin consent in Microsoft 365' }).click();
+  // The admin consent link: the emulator's page lists what the app asks for. Cancelling comes back
+  // here with Microsoft's error (access_denied), said in its words; the answer leaves the address.
+  const consentLink = setup.getByRole('link', { name: 'Grant admin consent in Microsoft 365' });
+  await consentLink.click();
   await expect(page.getByRole('heading', { name: 'Permissions requested' })).toBeVisible();
   await expect(page.getByRole('listitem').filter({ hasText: 'Calendars.ReadWrite' })).toBeVisible();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(
+    setup.getByRole('alert').filter({
+      hasText: 'Admin consent was declined: AADSTS65004: User declined to consent to access the app.',
+    }),
+  ).toBeVisible();
+  await expect(page).toHaveURL(`${E2E_APP_URL}/admin/calendar`);
+  await expectAccessible(page);
+
+  // Accepting comes back here with the directory's tenant id.
+  await consentLink.click();
   await page.getByRole('button', { name: `Accept as ${admin.name} (${admin.email})` }).click();
-  await expect(page).toHaveURL(/\/admin\/calendar\?admin_consent=True&tenant=/);
-  await expect(page.getByRole('heading', { name: 'Tenant settings · Calendar integration' })).toBeVisible();
+  await expect(
+    setup.getByRole('status').filter({
+      hasText: `Microsoft 365 admin consent granted for tenant ${directoryId} — press Test to check access.`,
+    }),
+  ).toBeVisible();
+  await expect(page).toHaveURL(`${E2E_APP_URL}/admin/calendar`);
+  await expect(setup.getByRole('status').filter({ hasText: /^Status:/ })).toHaveText(
+    'Status: not tested yet',
+  );
+  const audit = page.getByRole('region', { name: 'Audit log' });
+  await expect(audit.getByRole('row', { name: /Microsoft 365 admin consent/ })).toHaveCount(2);
+  await expect(
+    audit.getByRole('row', { name: new RegExp(`Admin consent granted for tenant ${directoryId}`) }),
+  ).toContainText(admin.name);
 
   await testForm.getByLabel('Test as (email address)').fill(ada.email);
   await testForm.getByRole('button', { name: 'Test' }).click();

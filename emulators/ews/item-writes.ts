@@ -1,5 +1,6 @@
 import { newChangeKey, newItemId } from './ids';
 import { parseCalendarItem, type ItemInput } from './item-input';
+import { respondToOccurrence } from './occurrence-responses';
 import {
   perElement,
   requireCalendarFolder,
@@ -8,7 +9,7 @@ import {
   type OperationContext,
 } from './responses';
 import { attr, children, node, nodes, type OutNode, type XmlNode } from './soap';
-import { EwsError } from './store';
+import { clearTalliedResponses, EwsError, type AskAgain } from './store';
 import type { AttendeeRecord, CalendarItemRecord } from './store-types';
 
 /** The EWS operations that change items: CreateItem (and meeting responses), UpdateItem, DeleteItem. */
@@ -41,10 +42,13 @@ export const createItem: Handler = (ctx, request) => {
         'm:Items': { 't:CalendarItem': { 't:ItemId': idOf(createCalendarItem(ctx, element, invitations)) } },
       };
     const reference = attr(node(element, 'ReferenceItemId'), 'Id') ?? '';
-    const target = ctx.store.resolve(ctx.mailbox, reference).item;
+    const view = ctx.store.resolve(ctx.mailbox, reference);
+    const target = view.item;
     if (kind === 'AcceptItem' || kind === 'TentativelyAcceptItem' || kind === 'DeclineItem') {
       const response = kind === 'AcceptItem' ? 'Accept' : kind === 'DeclineItem' ? 'Decline' : 'Tentative';
-      ctx.store.respond(ctx.mailbox, target, response);
+      // A ReferenceItemId naming one occurrence answers that occurrence alone.
+      if (view.originalStart) respondToOccurrence(ctx.store, ctx.mailbox, view, response);
+      else ctx.store.respond(ctx.mailbox, target, response);
       // The response message sent (and saved, with SendAndSaveCopy) is what Exchange returns.
       return {
         'm:Items': {
@@ -125,6 +129,10 @@ function readUpdates(updates: XmlNode | undefined): { input: ItemInput; deleted:
   return { input, deleted };
 }
 
+function timesOf(item: CalendarItemRecord): string {
+  return `${item.start.getTime()}-${item.end.getTime()}-${JSON.stringify(item.recurrence)}`;
+}
+
 function applyToItem(item: CalendarItemRecord, input: ItemInput, deleted: string[]): boolean {
   const timeBefore = `${item.start.getTime()}-${item.end.getTime()}-${item.location}-${JSON.stringify(item.recurrence)}`;
   if (input.subject !== undefined) item.subject = input.subject;
@@ -172,6 +180,7 @@ export const updateItem: Handler = (ctx, request) => {
     const previousAttendees = item.attendees.map((attendee) => ({ ...attendee }));
     let significant: boolean;
     let changed: { id: string; changeKey: string };
+    let askAgain: AskAgain;
     if (view.originalStart) {
       const key = view.originalStart.toISOString();
       const override = {
@@ -187,16 +196,30 @@ export const updateItem: Handler = (ctx, request) => {
         override.start.getTime() !== view.start.getTime() || override.end.getTime() !== view.end.getTime();
       ctx.store.touch(item);
       override.changeKey = item.changeKey;
-      item.modified.set(key, override);
+      const before = item.modified.get(key);
+      item.modified.set(key, {
+        ...override,
+        // Answers given to this occurrence alone stay with it, unless it moved (a full update).
+        ...(before?.attendees && item.myResponse === 'Organizer'
+          ? { attendees: significant ? clearTalliedResponses(before.attendees) : before.attendees }
+          : {}),
+        ...(before?.myResponse && item.myResponse !== 'Organizer' ? { myResponse: before.myResponse } : {}),
+      });
+      askAgain = { series: false, occurrence: significant ? key : null };
       changed = { id: view.id, changeKey: override.changeKey };
     } else {
+      const timesBefore = timesOf(item);
       significant = applyToItem(item, input, deleted);
+      // Only a new time or pattern asks again (MS-OXOCAL 3.1.4.7.3.1), not a new place or title.
+      const moved = timesOf(item) !== timesBefore;
+      if (moved && item.myResponse === 'Organizer') item.attendees = clearTalliedResponses(item.attendees);
+      askAgain = { series: moved, occurrence: null };
       ctx.store.touch(item);
       changed = { id: item.id, changeKey: item.changeKey };
     }
     if (significant && item.isMeeting) item.sequence += 1;
     if (sends(invitations) && item.myResponse === 'Organizer') {
-      ctx.store.deliver(item, item.attendees, 'REQUEST');
+      ctx.store.deliver(item, item.attendees, 'REQUEST', askAgain);
       const removed = previousAttendees.filter(
         (before) => !item.attendees.some((a) => a.email === before.email),
       );

@@ -175,11 +175,11 @@ export function calendarItemXml(view: ItemView, shape: ItemShape, extendedNames:
   out['t:IsCancelled'] = String(item.isCancelled);
   out['t:IsRecurring'] = String(view.type !== 'Single');
   out['t:CalendarItemType'] = view.type;
-  out['t:MyResponseType'] = item.myResponse;
+  out['t:MyResponseType'] = view.myResponse;
   out['t:Organizer'] = { 't:Mailbox': mailboxXml(item.organizer) };
   if (shape === 'Full') {
-    const required = attendeesXml(item.attendees.filter((attendee) => !attendee.optional));
-    const optional = attendeesXml(item.attendees.filter((attendee) => attendee.optional));
+    const required = attendeesXml(view.attendees.filter((attendee) => !attendee.optional));
+    const optional = attendeesXml(view.attendees.filter((attendee) => attendee.optional));
     if (required) out['t:RequiredAttendees'] = required;
     if (optional) out['t:OptionalAttendees'] = optional;
   }

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { expandRecurrenceDates } from '../microsoft/recurrence';
 import { toIanaZone } from '../microsoft/time-zones';
 import { occurrenceId } from './ids';
-import type { CalendarItemRecord, OccurrenceOverride } from './store-types';
+import type { AttendeeRecord, CalendarItemRecord, OccurrenceOverride, ResponseType } from './store-types';
 
 /**
  * A calendar item as a CalendarView sees it: single items as they are, recurring masters
@@ -21,6 +21,9 @@ export interface ItemView {
   subject: string;
   location: string;
   body: string;
+  /** The attendees and the mailbox's own response: an exception may hold its own. */
+  attendees: AttendeeRecord[];
+  myResponse: ResponseType;
   /** For occurrences and exceptions: the start the occurrence has in the pattern (RecurrenceId). */
   originalStart: Date | null;
 }
@@ -40,6 +43,8 @@ export function masterView(item: CalendarItemRecord): ItemView {
     subject: item.subject,
     location: item.location,
     body: item.body,
+    attendees: item.attendees,
+    myResponse: item.myResponse,
     originalStart: null,
   };
 }
@@ -58,6 +63,8 @@ function occurrenceView(item: CalendarItemRecord, originalStart: Date): ItemView
     subject: override?.subject ?? item.subject,
     location: override?.location ?? item.location,
     body: override?.body ?? item.body,
+    attendees: override?.attendees ?? item.attendees,
+    myResponse: override?.myResponse ?? item.myResponse,
     originalStart,
   };
 }

@@ -33,6 +33,14 @@ export interface OccurrenceOverride {
   body: string;
   changeKey: string;
   lastModified: Date;
+  /**
+   * An answer given to this occurrence alone: on the attendee's copy their own response; on the
+   * organiser's item the exception's recipient rows carrying it (MS-OXOCAL: the organiser's
+   * exception records an exceptional response, PidTagRecipientFlags recipExceptionalResponse).
+   * Absent: the series' own.
+   */
+  myResponse?: ResponseType;
+  attendees?: AttendeeRecord[];
 }
 
 export interface CalendarItemRecord {

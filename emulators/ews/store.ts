@@ -234,8 +234,17 @@ export class EwsStore {
     return item;
   }
 
-  /** Meeting requests, updates and cancellations from an organiser's item to its attendees. */
-  deliver(item: CalendarItemRecord, to: AttendeeRecord[], method: 'REQUEST' | 'CANCEL'): void {
+  /**
+   * Meeting requests, updates and cancellations from an organiser's item to its attendees. A full
+   * update (`askAgain`: a new time for the series or for one occurrence) sets the attendee's own
+   * answer back to not responded there, as Outlook ignores answers given to the earlier time.
+   */
+  deliver(
+    item: CalendarItemRecord,
+    to: AttendeeRecord[],
+    method: 'REQUEST' | 'CANCEL',
+    askAgain: AskAgain = NOT_AGAIN,
+  ): void {
     for (const attendee of to) {
       if (attendee.email === item.mailbox) continue;
       const mailbox = this.mailbox(attendee.email);
@@ -255,6 +264,10 @@ export class EwsStore {
       }
       if (copy) {
         Object.assign(copy, contentOf(item), { attendees: item.attendees.map((a) => ({ ...a })) });
+        if (askAgain.series) Object.assign(copy, { myResponse: 'NoResponseReceived', freeBusy: 'Tentative' });
+        const exception = askAgain.occurrence ? copy.modified.get(askAgain.occurrence) : undefined;
+        if (askAgain.occurrence && exception)
+          copy.modified.set(askAgain.occurrence, { ...exception, myResponse: 'NoResponseReceived' });
         this.touch(copy);
         continue;
       }
@@ -325,6 +338,23 @@ export class EwsStore {
       this.touch(original);
     }
   }
+}
+
+/** What an organiser's update asks the attendees to answer again: the series, or one occurrence. */
+export interface AskAgain {
+  series: boolean;
+  /** The occurrence's original start (UTC ISO). */
+  occurrence: string | null;
+}
+const NOT_AGAIN: AskAgain = { series: false, occurrence: null };
+
+/**
+ * A significant change (MS-OXOCAL 3.1.4.7.3.1: start, end or recurrence) is a full update: the
+ * responses tallied so far on the organiser's item (or on that occurrence's exception) are cleared
+ * (3.1.4.7.3.2) and every attendee answers again. Other changes keep the answers.
+ */
+export function clearTalliedResponses(attendees: AttendeeRecord[]): AttendeeRecord[] {
+  return attendees.map((attendee) => ({ ...attendee, response: 'Unknown', lastResponseTime: null }));
 }
 
 export interface NewItemFields {

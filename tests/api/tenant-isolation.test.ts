@@ -17,7 +17,7 @@ import {
 import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
 import { createTestTenant, type TestTenant } from '@/tests/support/fixtures';
 import { jobsNotOwnedBy } from '@/tests/support/job-ownership';
-import { seedBulkRun } from '@/tests/support/enterprise';
+import { adminConsentState, seedBulkRun } from '@/tests/support/enterprise';
 import { snapshotDatabase, type Snapshot } from '@/tests/support/snapshot';
 
 /** Procedures anyone may call without signing in. None yet: add one here deliberately. */
@@ -35,6 +35,9 @@ interface Target {
   victimNotificationIds: string[];
   /** A bulk run of the victim's enterprise access (cancelled, so it could be resumed). */
   victimRunId: string;
+  /** The victim admin's admin consent state, and one sealed for the intruding admin naming the victim's set-up. */
+  victimConsentState: string;
+  intruderConsentStateForVictim: string;
 }
 
 /**
@@ -159,6 +162,10 @@ const ATTACKS: Record<string, (target: Target) => unknown[]> = {
     { provider: 'google' },
     { provider: 'ews_impersonation' },
   ],
+  'enterprise.acknowledgeConsent': ({ victimConsentState, intruderConsentStateForVictim }) => [
+    { state: victimConsentState, admin_consent: 'True', tenant: 'victim.test' },
+    { state: intruderConsentStateForVictim, error: 'access_denied', error_description: 'declined' },
+  ],
   'enterprise.test': () => [
     { provider: 'microsoft', address: 'learner@victim.test' },
     { provider: 'google', address: 'learner@victim.test' },
@@ -208,6 +215,8 @@ beforeAll(async () => {
     victimConnection: await seedConnection(database.db, victim.learner, 'victim'),
     intruderConnection: await seedConnection(database.db, intruder.learner, 'intruder'),
     victimRunId: await seedBulkRun(database.db, victim),
+    victimConsentState: '',
+    intruderConsentStateForVictim: '',
     victimNotificationIds: (
       await database.db
         .select({ id: notifications.id })
@@ -216,6 +225,13 @@ beforeAll(async () => {
     ).map((row) => row.id),
   };
   expect(target.victimNotificationIds.length).toBeGreaterThan(0);
+  target.victimConsentState = await adminConsentState(database.db, victim);
+  target.intruderConsentStateForVictim = await adminConsentState(
+    database.db,
+    intruder,
+    intruder.admin,
+    victim,
+  );
   await database.db
     .update(meetingAttendees)
     .set({

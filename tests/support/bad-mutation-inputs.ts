@@ -3,7 +3,7 @@ import type { Database } from '@/server/db/client';
 import { meetingAttendees } from '@/server/db/schema';
 import { meetingInput, seedActivity, taskInput, type TenantActivity } from './activity';
 import { enableCalendarIntegration, seedConnection, type SeededConnection } from './connections';
-import { seedBulkRun, serviceAccountKeyJson } from './enterprise';
+import { adminConsentState, seedBulkRun, serviceAccountKeyJson } from './enterprise';
 import type { TestTenant } from './fixtures';
 import { STUB_WRONG_PASSWORD } from './stub-providers';
 
@@ -15,6 +15,8 @@ export interface Scene {
   /** Bulk runs of the tenant's Microsoft 365 set-up, one cancelled and one running. */
   cancelledRunId: string;
   runningRunId: string;
+  /** The state of the tenant admin's admin consent link for that set-up. */
+  consentState: string;
 }
 
 /** A tenant's activity and a connection of its learner, for the bad-input suite. */
@@ -29,12 +31,14 @@ export async function seedScene(db: Database, tenant: TestTenant, label: string)
       proposedEndsAt: new Date('2026-03-03T14:45:00Z'),
     })
     .where(eq(meetingAttendees.id, activity.learnerAttendeeId));
+  const cancelledRunId = await seedBulkRun(db, tenant, 'cancelled');
   return {
     tenant,
     activity,
     connection: await seedConnection(db, tenant.learner, label),
-    cancelledRunId: await seedBulkRun(db, tenant, 'cancelled'),
+    cancelledRunId,
     runningRunId: await seedBulkRun(db, tenant, 'running'),
+    consentState: await adminConsentState(db, tenant),
   };
 }
 
@@ -535,6 +539,21 @@ export const BAD_MUTATION_INPUTS: Record<string, MutationCases> = {
     as: 'admin',
     valid: () => ({ provider: 'microsoft' }),
     bad: { 'an unknown provider': () => ({ provider: 'martian' }), 'no provider': () => ({}) },
+  },
+  'enterprise.acknowledgeConsent': {
+    as: 'admin',
+    valid: ({ consentState }) => ({ state: consentState, admin_consent: 'True', tenant: 'contoso.test' }),
+    bad: {
+      'no state': () => ({ admin_consent: 'True', tenant: 'contoso.test' }),
+      'a forged state': () => ({ state: '12345', admin_consent: 'True', tenant: 'contoso.test' }),
+      'a 10 kB state': () => ({ state: TEN_KB, admin_consent: 'True' }),
+      'neither granted nor refused': ({ consentState }) => ({ state: consentState }),
+      'a 10 kB error description': ({ consentState }) => ({
+        state: consentState,
+        error: 'access_denied',
+        error_description: TEN_KB,
+      }),
+    },
   },
   'enterprise.test': {
     as: 'admin',

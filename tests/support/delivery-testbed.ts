@@ -57,10 +57,11 @@ export const RADICALE_USERS = [
   { username: 'cara', password: 'cara-password', address: 'cara.tutor@northbridge.test' },
 ] as const;
 
-/** The kinds the convergence matrices run over (each a Record of these). */
-export type CalendarKind = 'google' | 'microsoft' | 'caldav';
-/** What a member can connect here: those, and Exchange Server (the EWS emulator). */
-export type ConnectKind = CalendarKind | 'ews';
+/**
+ * The kinds the convergence matrices run over (each a Record of these), and what a member can
+ * connect here: Google, Microsoft 365, CalDAV (Radicale) and Exchange Server (the EWS emulator).
+ */
+export type CalendarKind = 'google' | 'microsoft' | 'caldav' | 'ews';
 
 export interface DeliveryTestbed {
   database: TestDatabase;
@@ -81,7 +82,7 @@ export interface DeliveryTestbed {
   /** The member connects the account and its default calendar becomes their write target. */
   connect(
     member: Actor,
-    kind: ConnectKind,
+    kind: CalendarKind,
     account: string,
   ): Promise<{ connectionId: string; calendarId: string }>;
   close(): Promise<void>;
@@ -155,7 +156,7 @@ export async function startDeliveryTestbed(
   });
   holder.driver = driver;
 
-  async function connect(member: Actor, kind: ConnectKind, account: string) {
+  async function connect(member: Actor, kind: CalendarKind, account: string) {
     const credentials =
       kind === 'google'
         ? oauthCredentials(google.tokens(account))

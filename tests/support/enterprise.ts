@@ -1,8 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { Database } from '@/server/db/client';
 import { bulkRuns, enterpriseConnections } from '@/server/db/schema';
-import { encryptEnterpriseSecret } from '@/server/enterprise/secrets';
-import { TEST_KEY_RING } from './api';
+import { sealConsentState } from '@/server/enterprise/consent-state';
+import { encryptEnterpriseSecret, findEnterpriseRow } from '@/server/enterprise/secrets';
+import { TEST_KEY_RING, TEST_NOW } from './api';
 import type { TestTenant } from './fixtures';
 
 /**
@@ -69,4 +70,24 @@ export function serviceAccountKeyJson(): string {
     client_email: 'tandem@suite.iam.gserviceaccount.com',
     client_id: '100000000000000000001',
   });
+}
+
+/**
+ * The `state` of an admin consent link as the overview makes it (API suites' key ring and clock):
+ * for `admin` of `tenant`, naming the Microsoft 365 set-up of `owner` (the tenant's own unless
+ * an attack names another's).
+ */
+export async function adminConsentState(
+  db: Database,
+  tenant: TestTenant,
+  admin: { userId: string } = tenant.admin,
+  owner: TestTenant = tenant,
+): Promise<string> {
+  const row = await findEnterpriseRow(db, owner.tenantId, { provider: 'microsoft' });
+  if (!row) throw new Error('no Microsoft 365 set-up to consent to');
+  return sealConsentState(
+    TEST_KEY_RING,
+    { tenantId: tenant.tenantId, userId: admin.userId, enterpriseConnectionId: row.id },
+    TEST_NOW,
+  );
 }

@@ -24,6 +24,7 @@ export const AUDIT_ACTION_WORDS: Record<AuditAction, string> = {
   'connection.reconnect_requested': 'Member asked to reconnect',
   'enterprise.configured': 'Enterprise connection set up',
   'enterprise.removed': 'Enterprise connection removed',
+  'enterprise.consent': 'Microsoft 365 admin consent',
   'bulk_run.started': 'Bulk add started',
   'bulk_run.cancelled': 'Bulk add cancelled',
   'bulk_run.resumed': 'Bulk add resumed',

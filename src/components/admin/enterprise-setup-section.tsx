@@ -45,6 +45,7 @@ export function EnterpriseSetupSection({
   onChanged,
   fields,
   instructions,
+  notice,
 }: {
   provider: EnterpriseSetupProvider;
   intro: ReactNode;
@@ -57,6 +58,8 @@ export function EnterpriseSetupSection({
   fields: ReactNode;
   /** What to do in the provider's admin console, shown once saved. */
   instructions: (setup: EnterpriseSetupView) => ReactNode;
+  /** What came back from the provider's admin console (Microsoft's admin consent), above the form. */
+  notice?: ReactNode;
 }) {
   const headingId = useId();
   return (
@@ -65,6 +68,7 @@ export function EnterpriseSetupSection({
         {ENTERPRISE_PROVIDER_NAMES[provider]} enterprise connection
       </h2>
       <p className="mt-1 text-sm text-slate-700">{intro}</p>
+      {notice ? <div className="mt-3">{notice}</div> : null}
       {save.error ? <Alert tone="error">{save.error.message}</Alert> : null}
       <form
         className="mt-4 space-y-3"

@@ -4,13 +4,15 @@ import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { TextField } from '@/components/ui/field';
 import { useTRPC } from '@/trpc/react';
+import type { AdminConsentAnswer } from './admin-consent-answer';
+import { AdminConsentResult } from './admin-consent-result';
 import { EnterpriseSetupSection, storedSecretHint, useEnterpriseOverview } from './enterprise-setup-section';
 
 /**
  * Microsoft 365 enterprise access: the app registration's ids and secret (never shown again),
- * the permissions to grant, the admin consent link, Test as an address, and removal.
+ * the permissions to grant, the admin consent link and what came of it, Test as an address, and removal.
  */
-export function Microsoft365Setup() {
+export function Microsoft365Setup({ consentAnswer }: { consentAnswer: AdminConsentAnswer | null }) {
   const trpc = useTRPC();
   const { overview, refresh } = useEnterpriseOverview();
   const setup = overview.microsoft;
@@ -30,6 +32,9 @@ export function Microsoft365Setup() {
       save={save}
       onSave={() => save.mutate({ directory, clientId, ...(secret ? { clientSecret: secret } : {}) })}
       onChanged={() => void refresh()}
+      notice={
+        consentAnswer ? <AdminConsentResult answer={consentAnswer} onChanged={() => void refresh()} /> : null
+      }
       fields={
         <>
           <TextField

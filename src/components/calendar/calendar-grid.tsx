@@ -17,7 +17,9 @@ import listPlugin from '@fullcalendar/list';
 import luxonPlugin from '@fullcalendar/luxon3';
 import FullCalendar from '@fullcalendar/react';
 import timeGridPlugin from '@fullcalendar/timegrid';
-import { memo, useEffect, useMemo, useState, type Ref } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type Ref } from 'react';
+import { MONTH_DAY_ITEMS } from './month-days';
+import { useNowLine } from './now-line';
 import { eventTimeText, HOURS_AND_MINUTES } from './time-formats';
 import type { VisibleHours } from './visible-hours';
 import { cachedTimeZonePlugin } from './zone-offsets';
@@ -53,18 +55,24 @@ const BUTTON_TEXT = {
 };
 const BUTTON_HINTS = { prev: 'Previous $0', next: 'Next $0', today: 'This $0' };
 /**
- * Month view builds every item of a day, the hidden ones too (FullCalendar 6.1 lays each out,
- * invisible, to place "+N more"): so an item there is one coloured block holding its text, not
- * FullCalendar's dot, time and title (three elements fewer each; issue 16).
+ * Month view: an item is one coloured block holding its text, not FullCalendar's dot, time and
+ * title (three elements fewer each; issue 16).
  */
 function monthEventText(arg: EventContentArg): string {
   return arg.timeText ? `${arg.timeText} ${arg.event.title}` : arg.event.title;
 }
 
 const VIEWS: CalendarOptions['views'] = {
-  // A day shows a few items and "+N more" (a popover listing them all), never a day thousands of
-  // pixels tall; List view lists everything.
-  dayGridMonth: { dayMaxEvents: 3, eventDisplay: 'block', eventContent: monthEventText },
+  // A day shows a few items and "+N more", never a day thousands of pixels tall: CalendarView hands
+  // Month view only those (month-days.ts; FullCalendar's own "+N more" builds every hidden item).
+  // Its "+N more" opens the day; List view lists everything. dayMaxEvents only guards the height.
+  dayGridMonth: {
+    dayMaxEvents: MONTH_DAY_ITEMS,
+    eventDisplay: 'block',
+    eventContent: monthEventText,
+    // A day's "+N more" below its items.
+    eventOrder: '-moreItems,start,-duration,allDay,title',
+  },
   // Overlapping items side by side stay readable up to a few; beyond, "+N more" holds the rest.
   timeGridWeek: { eventMaxStack: 4 },
   timeGridDay: { eventMaxStack: 8 },
@@ -126,9 +134,16 @@ export const CalendarGrid = memo(function CalendarGrid({
   handlers,
 }: CalendarGridProps) {
   const measured = useGridMeasured();
+  const root = useRef<HTMLDivElement>(null);
+  const nowLine = useNowLine(root, zone, hours);
+  // FullCalendar may have drawn today's column anew (the all-day row, the events' first draw).
+  useEffect(() => nowLine.current(), [nowLine, events, allDaySlot, measured]);
   const callbacks = useMemo(
     () => ({
-      datesSet: (arg: DatesSetArg) => handlers.current.onDatesSet(arg),
+      datesSet: (arg: DatesSetArg) => {
+        nowLine.current();
+        handlers.current.onDatesSet(arg);
+      },
       select: (arg: DateSelectArg) => handlers.current.onSelect(arg),
       eventClick: (arg: EventClickArg) => handlers.current.onEventClick(arg),
       eventChange: (arg: EventDropArg | EventResizeDoneArg) => handlers.current.onEventChange(arg),
@@ -142,7 +157,7 @@ export const CalendarGrid = memo(function CalendarGrid({
         if (counter) counter.dataset.eventMounts = String(Number(counter.dataset.eventMounts ?? 0) + 1);
       },
     }),
-    [handlers],
+    [handlers, nowLine],
   );
   const businessHours = useMemo(
     () => ({
@@ -153,7 +168,7 @@ export const CalendarGrid = memo(function CalendarGrid({
     [workingHours],
   );
   return (
-    <div data-event-mounts="0">
+    <div ref={root} data-event-mounts="0">
       <FullCalendar
         ref={calendarRef}
         plugins={PLUGINS}
@@ -171,7 +186,8 @@ export const CalendarGrid = memo(function CalendarGrid({
         eventTimeFormat={eventTimeText}
         // Tandem items are never all day; the row appears only for connected calendars' all-day events.
         allDaySlot={allDaySlot}
-        nowIndicator
+        // Not FullCalendar's: its minute timer redraws every event once a minute (see now-line.ts).
+        nowIndicator={false}
         // No inner scroller: the page scrolls, so keyboard users need no focusable scroll region.
         // The grid starts at the working day instead (see visibleHours).
         height="auto"

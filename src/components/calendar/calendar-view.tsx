@@ -21,6 +21,7 @@ import { ExternalEventDetails } from './external-event-details';
 import { toExternalEventInputs, type ExternalEventRef } from './external-event-inputs';
 import { ItemForm, type ItemFormProps } from './item-form';
 import { MeetingDetails } from './meeting-details';
+import { monthViewEvents, type MoreItemsRef } from './month-days';
 import { MoveConfirmDialog } from './move-confirm-dialog';
 import { ScopeDialog } from './occurrence-scope';
 import { TaskDetails } from './task-details';
@@ -78,11 +79,17 @@ export function CalendarView({
   const [pendingMove, setPendingMove] = useState<PendingMove | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const feed = useCalendarFeed(range);
-  const events = useMemo(
+  // Month view is handed only what each day shows (month-days.ts).
+  const [monthView, setMonthView] = useState(false);
+  const allEvents = useMemo(
     () => [...toEventInputs(feed.data), ...toExternalEventInputs(feed.data)],
     [feed.data],
   );
-  const hasAllDayEvents = useMemo(() => events.some((event) => event.allDay === true), [events]);
+  const events = useMemo(
+    () => (monthView ? monthViewEvents(allEvents, zone) : allEvents),
+    [monthView, allEvents, zone],
+  );
+  const hasAllDayEvents = useMemo(() => allEvents.some((event) => event.allDay === true), [allEvents]);
   const [wholeDay, setWholeDay] = useState(false);
   const workingHours = profile.workingHours;
   const hours = useMemo(
@@ -128,6 +135,7 @@ export function CalendarView({
   function onDatesSet(arg: DatesSetArg) {
     const from = instantFromCalendarString(arg.startStr, zone);
     const to = instantFromCalendarString(arg.endStr, zone);
+    setMonthView(arg.view.type === 'dayGridMonth');
     // The first call repeats the prefetched range: keep the state (and the render) as it is.
     setRange((held) =>
       held.from.getTime() === from.getTime() && held.to.getTime() === to.getTime() ? held : { from, to },
@@ -147,7 +155,12 @@ export function CalendarView({
 
   function onEventClick(arg: EventClickArg) {
     arg.jsEvent.preventDefault();
-    const ref = arg.event.extendedProps.ref as CalendarItemRef | ExternalEventRef;
+    const ref = arg.event.extendedProps.ref as CalendarItemRef | ExternalEventRef | MoreItemsRef;
+    // A crowded day's "+N more" in Month view: that day, every item of it.
+    if (ref.type === 'more') {
+      arg.view.calendar.changeView('timeGridDay', ref.date);
+      return;
+    }
     setPanel(
       ref.type === 'external'
         ? { mode: 'external', id: ref.id, calendarId: ref.calendarId }

@@ -17,6 +17,7 @@ export const AUDIT_ACTIONS = [
   'connection.reconnect_requested',
   'enterprise.configured',
   'enterprise.removed',
+  'enterprise.consent',
   'bulk_run.started',
   'bulk_run.cancelled',
   'bulk_run.resumed',

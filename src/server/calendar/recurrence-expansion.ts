@@ -19,6 +19,7 @@ export interface SeriesMaster {
 }
 
 type RRule = InstanceType<typeof RRule>;
+type RRuleOptions = RRule['origOptions'];
 
 const DAY_MS = 86_400_000;
 /** Enough slack for any zone's offset (UTC−12 … UTC+14) when bounding a floating search. */
@@ -26,15 +27,38 @@ const OFFSET_SLACK_MS = 2 * DAY_MS;
 
 /** Occurrence starts (instants; all-day: 00:00 UTC of the date) of occurrences starting in [from, to). */
 export function seriesOccurrences(master: SeriesMaster, from: Date, to: Date): Date[] {
+  return expand(master, from, to, true);
+}
+
+/**
+ * seriesOccurrences as it was before rules were fast-forwarded: rrule walking every rule from the
+ * series' first occurrence. The reference the equivalence test holds the fast path to.
+ */
+export function seriesOccurrencesWalkingFromStart(master: SeriesMaster, from: Date, to: Date): Date[] {
+  return expand(master, from, to, false);
+}
+
+function expand(master: SeriesMaster, from: Date, to: Date, fastForward: boolean): Date[] {
   const zone = zoneOf(master.start);
   const floatingStart = floatingOf(master.start);
+  const lower = new Date(from.getTime() - OFFSET_SLACK_MS);
+  const upper = new Date(to.getTime() + OFFSET_SLACK_MS);
   const excluded = new Set<number>();
   const excludedDates = new Set<string>();
   const extra: number[] = [];
   const rules: RRule[] = [];
   for (const line of master.recurrence) {
     const { name, params, values } = splitLine(line);
-    if (name === 'RRULE') rules.push(ruleFrom(values, floatingStart, zone, master.start.kind === 'allDay'));
+    if (name === 'RRULE')
+      rules.push(
+        ruleFrom(
+          values,
+          floatingStart,
+          zone,
+          master.start.kind === 'allDay',
+          fastForward ? lower : undefined,
+        ),
+      );
     else if (name === 'EXDATE' || name === 'RDATE') {
       for (const value of values.split(',')) {
         const parsed = floatingValue(value, params, zone);
@@ -44,13 +68,12 @@ export function seriesOccurrences(master: SeriesMaster, from: Date, to: Date): D
       }
     }
   }
-  const lower = new Date(from.getTime() - OFFSET_SLACK_MS);
-  const upper = new Date(to.getTime() + OFFSET_SLACK_MS);
   const floating = new Set<number>([floatingStart.getTime(), ...extra]);
   for (const rule of rules) for (const date of rule.between(lower, upper, true)) floating.add(date.getTime());
   const starts: Date[] = [];
   for (const ms of [...floating].sort((a, b) => a - b)) {
-    if (ms < floatingStart.getTime() || excluded.has(ms) || excludedDates.has(isoDate(ms))) continue;
+    if (ms < floatingStart.getTime() || excluded.has(ms)) continue;
+    if (excludedDates.size > 0 && excludedDates.has(isoDate(ms))) continue;
     const instant = master.start.kind === 'allDay' ? new Date(ms) : instantOf(ms, zone);
     if (instant >= from && instant < to) starts.push(instant);
   }
@@ -80,6 +103,25 @@ export function lastOccurrenceStart(master: SeriesMaster): Date | null {
     }
   }
   return master.start.kind === 'allDay' ? new Date(last) : instantOf(last, zone);
+}
+
+/**
+ * The latest start a rule can be given while giving the same occurrences from `notBefore` on.
+ * rrule walks a rule from its start, so a daily or weekly series a few years old cost a walk
+ * through every one of its weeks to reach this one, for each read of the calendar. Only a DAILY or
+ * WEEKLY rule without COUNT (which counts from the first occurrence) or BYSETPOS (which picks by
+ * position within a period, and the moved start cuts its first period short) moves, and only
+ * by whole periods (INTERVAL days or weeks), which keeps its weekday, its time of day (rrule
+ * derives missing BYDAY, BYHOUR, BYMINUTE and BYSECOND from the start) and which weeks it falls
+ * in; and never past `notBefore`, so any occurrence it no longer gives is before the window.
+ * Floating times have no DST: a day is always 86,400,000 ms.
+ */
+function fastForwardedStart(options: RRuleOptions, dtstart: Date, notBefore: Date): Date {
+  const { freq, count, bysetpos, interval } = options;
+  if ((freq !== RRule.DAILY && freq !== RRule.WEEKLY) || count || bysetpos) return dtstart;
+  const period = (interval ?? 1) * (freq === RRule.WEEKLY ? 7 : 1) * DAY_MS;
+  const periods = Math.floor((notBefore.getTime() - dtstart.getTime()) / period);
+  return periods > 0 ? new Date(dtstart.getTime() + periods * period) : dtstart;
 }
 
 function zoneOf(start: SeriesStart): string {
@@ -113,7 +155,14 @@ function splitLine(line: string): { name: string; params: string; values: string
   };
 }
 
-function ruleFrom(values: string, floatingStart: Date, zone: string, allDay: boolean): RRule {
+/** An RRULE line's rule from the floating start (or, given `notBefore`, fast-forwarded towards it). */
+function ruleFrom(
+  values: string,
+  floatingStart: Date,
+  zone: string,
+  allDay: boolean,
+  notBefore?: Date,
+): RRule {
   const options = RRule.parseString(values);
   if (options.until) {
     const untilRaw = /UNTIL=([0-9TZ]+)/i.exec(values)?.[1] ?? '';
@@ -123,7 +172,8 @@ function ruleFrom(values: string, floatingStart: Date, zone: string, allDay: boo
       options.until = floatingOf({ kind: 'timed', start: options.until, timeZone: zone });
     else if (!untilRaw.includes('T')) options.until = new Date(options.until.getTime() + DAY_MS - 1000);
   }
-  return new RRule({ ...options, dtstart: floatingStart, tzid: null });
+  const dtstart = notBefore ? fastForwardedStart(options, floatingStart, notBefore) : floatingStart;
+  return new RRule({ ...options, dtstart, tzid: null });
 }
 
 /** An EXDATE/RDATE value as a floating time in the event's zone. */

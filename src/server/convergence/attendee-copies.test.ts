@@ -1,7 +1,7 @@
 /**
  * A learner who declines or deletes the meeting in their own calendar (DESIGN.md §4 rules 4–5),
- * in Google and Outlook (emulators) and a plain CalDAV calendar where Tandem placed the copy (a
- * real Radicale): the tutor sees the decline — "removed it from their calendar" where deleting
+ * in Google, Outlook and Exchange Server (emulators) and a plain CalDAV calendar where Tandem
+ * placed the copy (a real Radicale): the tutor sees the decline — "removed it from their calendar" where deleting
  * was the only answer — and is told once, however often the calendars sync.
  */
 import { and, eq } from 'drizzle-orm';
@@ -17,6 +17,7 @@ import { useTestDatabase } from '@/tests/support/database';
 import { send } from '@/tests/support/delivery-checks';
 import { organizersCalendar } from '@/tests/support/organizer-calendar';
 import {
+  EWS_ACCOUNTS,
   GOOGLE_ACCOUNTS,
   MICROSOFT_ACCOUNTS,
   RADICALE_USERS,
@@ -70,9 +71,11 @@ const SETUPS: Record<CalendarKind, { organizer: [CalendarKind, string]; learner:
   google: { organizer: ['google', GOOGLE_ACCOUNTS.organizer], learner: GOOGLE_ACCOUNTS.attendee },
   microsoft: { organizer: ['microsoft', MICROSOFT_ACCOUNTS.organizer], learner: MICROSOFT_ACCOUNTS.attendee },
   caldav: { organizer: ['google', GOOGLE_ACCOUNTS.organizer], learner: RADICALE_USERS[0].address },
+  // Exchange delivers the copy to its own mailbox; a decline moves it out of the calendar.
+  ews: { organizer: ['ews', EWS_ACCOUNTS.organizer], learner: EWS_ACCOUNTS.attendee },
 };
 
-describe.each(['google', 'microsoft', 'caldav'] as const)('a learner on %s', (kind) => {
+describe.each(['google', 'microsoft', 'caldav', 'ews'] as const)('a learner on %s', (kind) => {
   async function world(label: string) {
     const tenant = await t.freshTenant(`${label}-${kind}`);
     const [organizerKind, organizerAccount] = SETUPS[kind].organizer;
@@ -116,35 +119,40 @@ describe.each(['google', 'microsoft', 'caldav'] as const)('a learner on %s', (ki
 
 // Found by the convergence fuzz (seed 12, 1,000 operations): an answer given in Outlook just before
 // Tandem moved the meeting, synced only after the move, came back as an answer to the new time.
-// Outlook's full update clears it (MS-OXOCAL 3.1.4.7.3.2), so the learner is asked again.
-describe('a learner on microsoft answers, then Tandem moves the meeting before any sync', () => {
-  it('the answer to the old time is not taken for the new one: asked again, in Tandem and in Outlook', async () => {
-    const tenant = await t.freshTenant('answer-then-move');
-    const tutorCalendar = await t.connect(tenant.tutor, 'microsoft', MICROSOFT_ACCOUNTS.organizer);
-    const learnerCalendar = await t.connect(tenant.learner, 'microsoft', MICROSOFT_ACCOUNTS.attendee);
-    const meeting = await send(t, tenant.tutor, [tenant.learner.userId]);
-    const calendarIds = [learnerCalendar.calendarId, tutorCalendar.calendarId];
-    await syncAll(tenant.tenantId, calendarIds);
-    const { provider, externalCalendarId } = await organizersCalendar(t, learnerCalendar.calendarId);
-    const copyId = await attendeeCopyId(meeting.id);
-    await provider.respondToEvent(externalCalendarId, copyId, 'tentative');
+// Outlook's full update clears it (MS-OXOCAL 3.1.4.7.3.2), so the learner is asked again; Exchange
+// Server is the same store and protocol (EWS UpdateItem of the time sends that full update).
+describe.each(['microsoft', 'ews'] as const)(
+  'a learner on %s answers, then Tandem moves the meeting before any sync',
+  (kind) => {
+    it('the answer to the old time is not taken for the new one: asked again, in Tandem and in Outlook', async () => {
+      const tenant = await t.freshTenant(`answer-then-move-${kind}`);
+      const [organizerKind, organizerAccount] = SETUPS[kind].organizer;
+      const tutorCalendar = await t.connect(tenant.tutor, organizerKind, organizerAccount);
+      const learnerCalendar = await t.connect(tenant.learner, kind, SETUPS[kind].learner);
+      const meeting = await send(t, tenant.tutor, [tenant.learner.userId]);
+      const calendarIds = [learnerCalendar.calendarId, tutorCalendar.calendarId];
+      await syncAll(tenant.tenantId, calendarIds);
+      const { provider, externalCalendarId } = await organizersCalendar(t, learnerCalendar.calendarId);
+      const copyId = await attendeeCopyId(meeting.id);
+      await provider.respondToEvent(externalCalendarId, copyId, 'tentative');
 
-    const hour = 3_600_000;
-    await updateMeeting(t.schedule, tenant.tutor, {
-      id: meeting.id,
-      version: meeting.version,
-      startsAt: new Date(meeting.startsAt.getTime() + hour),
-      endsAt: new Date(meeting.endsAt.getTime() + hour),
+      const hour = 3_600_000;
+      await updateMeeting(t.schedule, tenant.tutor, {
+        id: meeting.id,
+        version: meeting.version,
+        startsAt: new Date(meeting.startsAt.getTime() + hour),
+        endsAt: new Date(meeting.endsAt.getTime() + hour),
+      });
+      await t.driver.idle();
+      await syncAll(tenant.tenantId, calendarIds);
+      await syncAll(tenant.tenantId, calendarIds);
+
+      const after = await getMeeting(t.database.db, tenant.tutor, meeting.id);
+      expect(after.startsAt.getTime()).toBe(meeting.startsAt.getTime() + hour);
+      expect(after.attendees[0]?.response).toBe('needs_action');
+      expect(await answersTold(tenant.tenantId, tenant.tutor)).toEqual([]);
+      const ownCopy = await provider.getEvent(externalCalendarId, copyId);
+      expect(ownCopy.attendees.find((attendee) => attendee.isSelf)?.response).toBe('needs_action');
     });
-    await t.driver.idle();
-    await syncAll(tenant.tenantId, calendarIds);
-    await syncAll(tenant.tenantId, calendarIds);
-
-    const after = await getMeeting(t.database.db, tenant.tutor, meeting.id);
-    expect(after.startsAt.getTime()).toBe(meeting.startsAt.getTime() + hour);
-    expect(after.attendees[0]?.response).toBe('needs_action');
-    expect(await answersTold(tenant.tenantId, tenant.tutor)).toEqual([]);
-    const ownCopy = await provider.getEvent(externalCalendarId, copyId);
-    expect(ownCopy.attendees.find((attendee) => attendee.isSelf)?.response).toBe('needs_action');
-  });
-});
+  },
+);

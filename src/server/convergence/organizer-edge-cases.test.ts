@@ -1,8 +1,13 @@
 /**
- * Edges of the organiser's changes (DESIGN.md §4 rule 5), against the emulators and a real
- * Radicale: SEQUENCE raised by the organiser's calendar app is never undercut by Tandem; a
- * cancellation in Tandem meeting a 412; a deletion in the calendar while Tandem's edit is
- * unwritten; a copy made all-day, or made a series, in the provider.
+ * Edges of the organiser's changes (DESIGN.md §4 rule 5), against the emulators (Google,
+ * Microsoft, Exchange Server) and a real Radicale: SEQUENCE raised by the organiser's calendar app
+ * is never undercut by Tandem; a cancellation in Tandem meeting a 412 (Exchange: a stale
+ * ChangeKey); a deletion in the calendar while Tandem's edit is unwritten; a copy made all-day, or
+ * made a series, in the provider.
+ *
+ * Exchange is not in two of them: its AppointmentSequenceNumber is kept by the server, not
+ * written by clients (the SEQUENCE case is a CalDAV client's), and an Exchange mailbox is one
+ * calendar folder here (EWS emulator README), so there is no other calendar to move the copy to.
  */
 import { and, eq, ne } from 'drizzle-orm';
 import { TESTBED_SEED } from '@/emulators/google/testbed';
@@ -14,8 +19,16 @@ import { describeNotification } from '@/server/notifications/describe';
 import type { NotificationKind } from '@/server/notifications/kinds';
 import type { Actor } from '@/server/tenants/actor';
 import { useTestDatabase } from '@/tests/support/database';
-import { deliveryMailTo, googleCopies, radicaleObjects, send } from '@/tests/support/delivery-checks';
 import {
+  deliveryMailTo,
+  ewsCopies,
+  googleCopies,
+  microsoftCopies,
+  radicaleObjects,
+  send,
+} from '@/tests/support/delivery-checks';
+import {
+  EWS_ACCOUNTS,
   GOOGLE_ACCOUNTS,
   MICROSOFT_ACCOUNTS,
   RADICALE_USERS,
@@ -61,6 +74,25 @@ async function storedSequence(meetingId: string): Promise<number> {
     .from(meetings)
     .where(eq(meetings.id, meetingId));
   return row?.sequence ?? Number.NaN;
+}
+
+/** The organiser and the learner on one provider, which invites the learner itself. */
+const ACCOUNTS: Record<'google' | 'microsoft' | 'ews', { organizer: string; learner: string }> = {
+  google: { organizer: GOOGLE_ACCOUNTS.organizer, learner: GOOGLE_ACCOUNTS.attendee },
+  microsoft: { organizer: MICROSOFT_ACCOUNTS.organizer, learner: MICROSOFT_ACCOUNTS.attendee },
+  ews: { organizer: EWS_ACCOUNTS.organizer, learner: EWS_ACCOUNTS.attendee },
+};
+const PLACE: Record<'google' | 'microsoft' | 'ews', string> = {
+  google: 'Google Calendar',
+  microsoft: 'Outlook',
+  ews: 'Outlook',
+};
+
+/** Live copies of the meeting in that provider's store, read directly. */
+function liveCopies(kind: 'google' | 'microsoft' | 'ews', account: string, icalUid: string): unknown[] {
+  if (kind === 'google') return googleCopies(t, account, icalUid);
+  if (kind === 'microsoft') return microsoftCopies(t, account, icalUid);
+  return ewsCopies(t, account, icalUid);
 }
 
 function textOf(row: { kind: string; payload: unknown }, recipient: Actor) {
@@ -133,25 +165,29 @@ describe('SEQUENCE raised by the organiser’s CalDAV client', () => {
   });
 });
 
-describe('both sides at once', () => {
-  it('Tandem cancels while the organiser’s edit in Google is unseen: the 412 is re-read and the cancellation wins', async () => {
-    const tenant = await t.freshTenant('cancel-412');
-    const tutorCalendar = await t.connect(tenant.tutor, 'google', GOOGLE_ACCOUNTS.organizer);
-    await t.connect(tenant.learner, 'google', GOOGLE_ACCOUNTS.attendee);
+describe.each(['google', 'ews'] as const)('both sides at once (%s)', (kind) => {
+  it('Tandem cancels while the organiser’s edit in the calendar is unseen: the 412 is re-read and the cancellation wins', async () => {
+    const tenant = await t.freshTenant(`cancel-412-${kind}`);
+    const tutorCalendar = await t.connect(tenant.tutor, kind, ACCOUNTS[kind].organizer);
+    await t.connect(tenant.learner, kind, ACCOUNTS[kind].learner);
     const meeting = await send(t, tenant.tutor, [tenant.learner.userId]);
     await syncOf(t, tenant.tenantId, tutorCalendar.calendarId);
     const toldBefore = (await notificationsOf(t, tenant.learner)).length;
     const { provider, externalCalendarId } = await organizersCalendar(t, tutorCalendar.calendarId);
     const copyId = await organizerCopyId(t, meeting.id);
     const current = await provider.getEvent(externalCalendarId, copyId);
-    await provider.updateEvent(externalCalendarId, copyId, rewrite(current, { title: 'Renamed in Google' }), {
-      etag: current.etag,
-    });
+    await provider.updateEvent(
+      externalCalendarId,
+      copyId,
+      rewrite(current, { title: `Renamed in ${PLACE[kind]}` }),
+      { etag: current.etag },
+    );
 
+    // Tandem's cancellation carries the etag it last saw (Exchange: the ChangeKey), now stale.
     await cancelMeeting(t.schedule, tenant.tutor, meeting.id);
     await t.driver.idle();
-    expect(googleCopies(t, GOOGLE_ACCOUNTS.organizer, meeting.icalUid)).toHaveLength(0);
-    expect(googleCopies(t, GOOGLE_ACCOUNTS.attendee, meeting.icalUid)).toHaveLength(0);
+    expect(liveCopies(kind, ACCOUNTS[kind].organizer, meeting.icalUid)).toHaveLength(0);
+    expect(liveCopies(kind, ACCOUNTS[kind].learner, meeting.icalUid)).toHaveLength(0);
 
     // The sync that follows sees the cancelled copy: the meeting stays cancelled, nobody told twice.
     const synced = await syncOf(t, tenant.tenantId, tutorCalendar.calendarId);
@@ -162,11 +198,13 @@ describe('both sides at once', () => {
     const told = (await notificationsOf(t, tenant.learner)).slice(toldBefore);
     expect(told.map((row) => row.kind)).toEqual(['meeting_cancelled']);
   });
+});
 
+describe.each(['microsoft', 'ews'] as const)('both sides at once (%s)', (kind) => {
   it('the organiser deletes it in Outlook while Tandem’s edit is unwritten: cancelled, the Tandem editor told', async () => {
-    const tenant = await t.freshTenant('delete-unwritten');
-    const tutorCalendar = await t.connect(tenant.tutor, 'microsoft', MICROSOFT_ACCOUNTS.organizer);
-    await t.connect(tenant.learner, 'microsoft', MICROSOFT_ACCOUNTS.attendee);
+    const tenant = await t.freshTenant(`delete-unwritten-${kind}`);
+    const tutorCalendar = await t.connect(tenant.tutor, kind, ACCOUNTS[kind].organizer);
+    await t.connect(tenant.learner, kind, ACCOUNTS[kind].learner);
     const meeting = await send(t, tenant.tutor, [tenant.learner.userId]);
     await syncOf(t, tenant.tenantId, tutorCalendar.calendarId);
     const toldBefore = (await notificationsOf(t, tenant.learner)).length;
@@ -199,16 +237,17 @@ describe('both sides at once', () => {
     await syncOf(t, tenant.tenantId, tutorCalendar.calendarId);
     const after = await getMeeting(t.database.db, tenant.tutor, meeting.id);
     expect(after.status).toBe('cancelled');
+    expect(liveCopies(kind, ACCOUNTS[kind].learner, meeting.icalUid)).toHaveLength(0);
     // Told of Tandem's edit when it was made, then of the cancellation: once each.
     const told = (await notificationsOf(t, tenant.learner)).slice(toldBefore);
     expect(told.map((row) => row.kind)).toEqual(['meeting_updated', 'meeting_cancelled']);
   });
 });
 
-describe('the organiser reshapes the copy in Google', () => {
+describe.each(['google', 'ews'] as const)('the organiser reshapes the copy in %s', (kind) => {
   it('made all-day: the meeting keeps its time, the copy is put back, the organiser told once', async () => {
-    const tenant = await t.freshTenant('all-day');
-    const tutorCalendar = await t.connect(tenant.tutor, 'google', GOOGLE_ACCOUNTS.organizer);
+    const tenant = await t.freshTenant(`all-day-${kind}`);
+    const tutorCalendar = await t.connect(tenant.tutor, kind, ACCOUNTS[kind].organizer);
     const meeting = await send(t, tenant.tutor, [tenant.learner.userId]);
     await syncOf(t, tenant.tenantId, tutorCalendar.calendarId);
     const { provider, externalCalendarId } = await organizersCalendar(t, tutorCalendar.calendarId);
@@ -234,7 +273,7 @@ describe('the organiser reshapes the copy in Google', () => {
     );
     expect(kept).toHaveLength(1);
     expect(textOf(kept[0]!, tenant.tutor)).toMatch(
-      /stays a timed meeting on .*: making it all-day in Google Calendar was undone there$/,
+      new RegExp(`stays a timed meeting on .*: making it all-day in ${PLACE[kind]} was undone there$`),
     );
 
     // Our write back is an echo: the next sync changes and tells nothing.
@@ -247,8 +286,8 @@ describe('the organiser reshapes the copy in Google', () => {
   });
 
   it('made weekly: the meeting becomes that series, the attendee told once', async () => {
-    const tenant = await t.freshTenant('made-weekly');
-    const tutorCalendar = await t.connect(tenant.tutor, 'google', GOOGLE_ACCOUNTS.organizer);
+    const tenant = await t.freshTenant(`made-weekly-${kind}`);
+    const tutorCalendar = await t.connect(tenant.tutor, kind, ACCOUNTS[kind].organizer);
     const meeting = await send(t, tenant.tutor, [tenant.learner.userId]);
     await syncOf(t, tenant.tenantId, tutorCalendar.calendarId);
     const toldBefore = (await notificationsOf(t, tenant.learner)).length;
@@ -265,7 +304,15 @@ describe('the organiser reshapes the copy in Google', () => {
     const synced = await syncOf(t, tenant.tenantId, tutorCalendar.calendarId);
     expect(synced.converged?.updated).toEqual([meeting.id]);
     const [stored] = await t.database.db.select().from(meetings).where(eq(meetings.id, meeting.id));
-    expect(stored?.recurrence).toEqual(['RRULE:FREQ=WEEKLY;COUNT=4']);
+    // Exchange keeps a weekly pattern with its days (WeeklyRecurrence's DaysOfWeek is required):
+    // the rule comes back naming the start's weekday, the same series.
+    const weekday = new Intl.DateTimeFormat('en-GB', { weekday: 'short', timeZone: meeting.timeZone })
+      .format(meeting.startsAt)
+      .slice(0, 2)
+      .toUpperCase();
+    expect(stored?.recurrence).toEqual([
+      kind === 'ews' ? `RRULE:FREQ=WEEKLY;BYDAY=${weekday};COUNT=4` : 'RRULE:FREQ=WEEKLY;COUNT=4',
+    ]);
     expect(stored?.startsAt.getTime()).toBe(meeting.startsAt.getTime());
     const told = (await notificationsOf(t, tenant.learner)).slice(toldBefore);
     expect(told.map((row) => row.kind)).toEqual(['meeting_updated']);

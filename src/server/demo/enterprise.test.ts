@@ -1,9 +1,11 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateKeySpec, parseKeyRing } from '@/server/crypto/secrets';
-import { enterpriseConnections, tenants } from '@/server/db/schema';
+import type { AuditPage } from '@/server/audit/audit-log';
+import { auditLog, enterpriseConnections, memberships, tenants, users } from '@/server/db/schema';
 import { openEnterpriseApp } from '@/server/enterprise/secrets';
+import { callProcedure, describeOutcome } from '@/tests/support/api';
 import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
 import { ensureDemoEnterpriseConnections } from './enterprise';
 import { seedDemoData } from './seed';
@@ -62,6 +64,61 @@ describe('the demo tenants’ enterprise connections', () => {
     expect(first.workspace?.scopes).toContain(
       'https://www.googleapis.com/auth/admin.directory.user.readonly',
     );
+  });
+
+  it('leaves each set-up in its tenant’s audit log, by its admin, once (the domain functions wrote it)', async () => {
+    // Runs after the first test: two starts, so a repeated start must not add entries.
+    const entries = await database.db
+      .select({
+        slug: tenants.slug,
+        action: auditLog.action,
+        actor: users.email,
+        target: auditLog.targetLabel,
+        result: auditLog.result,
+        reason: auditLog.reason,
+      })
+      .from(auditLog)
+      .innerJoin(tenants, eq(tenants.id, auditLog.tenantId))
+      .leftJoin(users, eq(users.id, auditLog.actorUserId))
+      .where(eq(auditLog.action, 'enterprise.configured'))
+      .orderBy(tenants.slug);
+    expect(entries).toEqual([
+      {
+        slug: 'northbridge',
+        action: 'enterprise.configured',
+        actor: 'admin@northbridge.test',
+        target: 'Microsoft 365 · northbridge-college.test',
+        result: 'ok',
+        reason: 'Set up, secret replaced',
+      },
+      {
+        slug: 'riverside',
+        action: 'enterprise.configured',
+        actor: 'admin@riverside.test',
+        target: 'Google Workspace · riverside.test',
+        result: 'ok',
+        reason: 'Set up, key replaced',
+      },
+    ]);
+
+    // As each admin reads it on /admin/calendar.
+    for (const { slug, actor } of [
+      { slug: 'northbridge', actor: 'admin@northbridge.test' },
+      { slug: 'riverside', actor: 'admin@riverside.test' },
+    ]) {
+      const [member] = await database.db
+        .select({ userId: users.id, tenantId: tenants.id })
+        .from(users)
+        .innerJoin(memberships, eq(memberships.userId, users.id))
+        .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
+        .where(and(eq(users.email, actor), eq(tenants.slug, slug)));
+      if (!member) throw new Error(`no ${actor}`);
+      const page = await callProcedure(database.db, member, 'auditLog.list', { filters: {}, page: 1 });
+      if (!page.ok) throw new Error(describeOutcome(page));
+      expect((page.value as AuditPage).entries).toContainEqual(
+        expect.objectContaining({ action: 'enterprise.configured', result: 'ok' }),
+      );
+    }
   });
 
   it('makes a new Workspace key when the stored one cannot be read with the key ring any more', async () => {

@@ -52,8 +52,11 @@ export interface EnterpriseAccess {
     app: EnterpriseApp,
     options?: { firstPageOnly?: boolean; candidates?: readonly string[] },
   ): Promise<{ users: DirectoryUser[]; calls: number }>;
-  /** Where a Microsoft 365 admin grants the app's permissions for the directory (admin consent). */
-  consentUrl(directory: string, clientId: string, redirectUri: string): string;
+  /**
+   * Where a Microsoft 365 admin grants the app's permissions for the directory (admin consent);
+   * Microsoft hands `state` back on the redirect URI.
+   */
+  consentUrl(directory: string, clientId: string, redirectUri: string, state: string): string;
 }
 
 export type { DirectoryUser };
@@ -129,12 +132,13 @@ export function createEnterpriseAccess(
         ...(endpoints.google ? { endpoints: endpoints.google } : {}),
       });
     },
-    consentUrl(directory, clientId, redirectUri) {
+    consentUrl(directory, clientId, redirectUri, state) {
       const base = (endpoints.microsoft.authorityBaseUrl ?? DEFAULT_AUTHORITY_BASE_URL).replace(/\/+$/, '');
       const url = new URL(`${base}/${encodeURIComponent(directory)}/v2.0/adminconsent`);
       url.searchParams.set('client_id', clientId);
       url.searchParams.set('scope', 'https://graph.microsoft.com/.default');
       url.searchParams.set('redirect_uri', redirectUri);
+      url.searchParams.set('state', state);
       return url.toString();
     },
     async directory(app, options = {}) {

@@ -318,10 +318,20 @@ export async function finishBulkRun(
     );
 }
 
-/** The indexes still pending, for the job to walk. */
-export async function pendingIndexes(deps: Pick<AppDeps, 'db'>, input: { tenantId: string; runId: string }) {
+/**
+ * What the job has left to do: the indexes still pending, and the enterprise connection they go
+ * through (whose provider's quota paces them). A run whose connection was removed goes on as
+ * Microsoft's: each of its steps then fails at once, saying so, without calling anyone.
+ */
+export async function pendingWork(deps: Pick<AppDeps, 'db'>, input: { tenantId: string; runId: string }) {
   const run = await findRun(deps, input.tenantId, input.runId);
-  return run.status === 'running'
-    ? run.items.flatMap((item, index) => (item.outcome === 'pending' ? [index] : []))
-    : [];
+  const enterprise = await findEnterpriseRow(deps.db, input.tenantId, { id: run.enterpriseConnectionId });
+  return {
+    enterpriseConnectionId: run.enterpriseConnectionId,
+    provider: enterprise?.provider ?? 'microsoft',
+    indexes:
+      run.status === 'running'
+        ? run.items.flatMap((item, index) => (item.outcome === 'pending' ? [index] : []))
+        : [],
+  };
 }

@@ -4,21 +4,18 @@
  * @inngest/test's engine) connecting each person once, cancel and resume, re-runs that add only
  * what is missing, and tenant-owned connections as members see them.
  */
-import { InngestTestEngine } from '@inngest/test';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DirectoryTenantSpec } from '@/emulators/microsoft/directory';
 import { startMicrosoftTestbed, type MicrosoftTestbed } from '@/emulators/microsoft/testbed';
 import { calendarConnections, notifications } from '@/server/db/schema';
 import type { JobDeps } from '@/server/jobs/definition';
-import { bulkAdd } from '@/server/jobs/functions/bulk-add';
-import { createJobFunction } from '@/server/jobs/job-function';
 import { provisionTenant } from '@/server/tenants/provisioning';
 import { callProcedure, describeOutcome, sessionOf, TEST_KEY_RING, TEST_NOW } from '@/tests/support/api';
 import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
 import { createEmulatorRegistry } from '@/tests/support/emulator-registry';
+import { runBulkAddJobs } from '@/tests/support/bulk-add-jobs';
 import { createTestTenant } from '@/tests/support/fixtures';
-import { testClient } from '@/tests/support/job-testbed';
 import { offlineMailer } from '@/tests/support/offline-mailer';
 import { RecordingDispatcher } from '@/tests/support/recording-dispatcher';
 import { createEnterpriseAccess } from './access';
@@ -94,13 +91,8 @@ function jobDeps(): JobDeps {
   };
 }
 
-async function runJob(runId: string) {
-  const engine = new InngestTestEngine({ function: createJobFunction(testClient, bulkAdd, jobDeps()) });
-  const { result, error } = await engine.execute({
-    events: [{ name: 'tandem/bulk-run.requested', data: { tenantId, runId } }],
-  });
-  expect(error).toBeUndefined();
-  return result as Record<string, number>;
+function runJob(runId: string) {
+  return runBulkAddJobs(jobDeps(), jobs, { tenantId, runId });
 }
 
 async function consent() {

@@ -5,22 +5,19 @@
  * the bulk-add job connecting through the service account, members' calendars read through the
  * same EWS adapter as themselves, the role revoked, removal, and other tenants seeing none of it.
  */
-import { InngestTestEngine } from '@inngest/test';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEwsEmulator, type EwsEmulator } from '@/emulators/ews/server';
 import { auditLog, calendarConnections, notifications } from '@/server/db/schema';
 import type { JobDeps } from '@/server/jobs/definition';
-import { bulkAdd } from '@/server/jobs/functions/bulk-add';
 import { describeNotification } from '@/server/notifications/describe';
-import { createJobFunction } from '@/server/jobs/job-function';
 import { ProviderAuthRevokedError } from '@/server/providers/errors';
 import { provisionTenant } from '@/server/tenants/provisioning';
 import { callProcedure, describeOutcome, sessionOf, TEST_KEY_RING, TEST_NOW } from '@/tests/support/api';
 import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
 import { createEmulatorRegistry } from '@/tests/support/emulator-registry';
 import { createTestTenant } from '@/tests/support/fixtures';
-import { testClient } from '@/tests/support/job-testbed';
+import { runBulkAddJobs } from '@/tests/support/bulk-add-jobs';
 import { offlineMailer } from '@/tests/support/offline-mailer';
 import { RecordingDispatcher } from '@/tests/support/recording-dispatcher';
 import { createEnterpriseAccess } from './access';
@@ -223,12 +220,7 @@ describe('bulk add through Exchange impersonation', () => {
       keyRing: () => TEST_KEY_RING,
       enterprise: access(),
     };
-    const engine = new InngestTestEngine({ function: createJobFunction(testClient, bulkAdd, deps) });
-    const { result, error } = await engine.execute({
-      events: [{ name: 'tandem/bulk-run.requested', data: { tenantId, runId: run.id } }],
-    });
-    expect(error).toBeUndefined();
-    expect(result).toEqual({ connected: 2 });
+    expect(await runBulkAddJobs(deps, jobs, { tenantId, runId: run.id })).toEqual({ connected: 2 });
 
     const owned = await database.db
       .select()

@@ -5,22 +5,19 @@
  * calendars read through the same Google adapter, removal, and other tenants seeing none of it.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { InngestTestEngine } from '@inngest/test';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGoogleTestbed, type GoogleTestbed } from '@/emulators/google/testbed';
 import { auditLog, calendarConnections } from '@/server/db/schema';
 import type { JobDeps } from '@/server/jobs/definition';
-import { bulkAdd } from '@/server/jobs/functions/bulk-add';
-import { createJobFunction } from '@/server/jobs/job-function';
 import { ProviderAuthRevokedError } from '@/server/providers/errors';
 import { googleEndpointsAt } from '@/server/providers/google';
 import { provisionTenant } from '@/server/tenants/provisioning';
+import { runBulkAddJobs } from '@/tests/support/bulk-add-jobs';
 import { callProcedure, describeOutcome, sessionOf, TEST_KEY_RING, TEST_NOW } from '@/tests/support/api';
 import { useTestDatabase, type TestDatabase } from '@/tests/support/database';
 import { createEmulatorRegistry } from '@/tests/support/emulator-registry';
 import { createTestTenant } from '@/tests/support/fixtures';
-import { testClient } from '@/tests/support/job-testbed';
 import { offlineMailer } from '@/tests/support/offline-mailer';
 import { RecordingDispatcher } from '@/tests/support/recording-dispatcher';
 import { createEnterpriseAccess, GOOGLE_WORKSPACE_SCOPES } from './access';
@@ -228,12 +225,9 @@ describe('bulk add through Google Workspace', () => {
       keyRing: () => TEST_KEY_RING,
       enterprise: access(),
     };
-    const engine = new InngestTestEngine({ function: createJobFunction(testClient, bulkAdd, deps) });
-    const { result, error } = await engine.execute({
-      events: [{ name: 'tandem/bulk-run.requested', data: { tenantId, runId: run.id } }],
-    });
-    expect(error).toBeUndefined();
-    expect(result).toEqual({ connected: 2 });
+    expect(await runBulkAddJobs(deps, jobs, { tenantId, runId: run.id })).toEqual({ connected: 2 });
+    // Through Google's own throttled batch function.
+    expect(jobs.sentOf('tandem/bulk-batch.google-requested')).toHaveLength(1);
 
     const owned = await database.db
       .select()

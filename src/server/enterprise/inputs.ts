@@ -66,3 +66,17 @@ export const bulkInputSchema = z.strictObject({
 });
 
 export const bulkRunIdSchema = z.strictObject({ runId: z.uuid() });
+
+/**
+ * What Microsoft's admin consent endpoint hands back on the redirect URI, under its own names
+ * (https://learn.microsoft.com/en-us/entra/identity-platform/v2-admin-consent): `admin_consent`
+ * and `tenant` when granted, `error` and `error_description` when not; `state` always.
+ */
+export const adminConsentAnswerSchema = z.strictObject({
+  state: z.string().min(1).max(2000),
+  admin_consent: z.string().max(10).optional(),
+  tenant: z.string().trim().max(253).optional(),
+  error: z.string().max(100).optional(),
+  error_description: z.string().trim().max(2000).optional(),
+});
+export type AdminConsentAnswer = z.output<typeof adminConsentAnswerSchema>;

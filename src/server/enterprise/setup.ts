@@ -7,6 +7,7 @@ import type { Actor } from '@/server/tenants/actor';
 import { recordAudit } from '@/server/audit/record-audit';
 import { GOOGLE_WORKSPACE_SCOPES } from './access';
 import { EXCHANGE_IMPERSONATION_ROLE } from './exchange-access';
+import { sealConsentState } from './consent-state';
 import { parseServiceAccountKey } from './service-account-key';
 import {
   encryptEnterpriseSecret,
@@ -67,7 +68,7 @@ export function consentRedirectUri(appUrl: string): string {
   return new URL('/admin/calendar', appUrl).toString();
 }
 
-async function viewOf(deps: SetupDeps, row: EnterpriseRow): Promise<EnterpriseSetupView> {
+async function viewOf(deps: SetupDeps, actor: Actor, row: EnterpriseRow): Promise<EnterpriseSetupView> {
   const owned = await deps.db
     .select({ id: calendarConnections.id })
     .from(calendarConnections)
@@ -88,7 +89,16 @@ async function viewOf(deps: SetupDeps, row: EnterpriseRow): Promise<EnterpriseSe
     lastTestedAt: row.lastTestedAt,
     consentUrl:
       row.provider === 'microsoft'
-        ? deps.enterprise.consentUrl(row.domain, row.clientId, consentRedirectUri(deps.appUrl))
+        ? deps.enterprise.consentUrl(
+            row.domain,
+            row.clientId,
+            consentRedirectUri(deps.appUrl),
+            sealConsentState(
+              deps.keyRing(),
+              { tenantId: actor.tenantId, userId: actor.userId, enterpriseConnectionId: row.id },
+              deps.now(),
+            ),
+          )
         : null,
     permissions: PERMISSIONS[row.provider],
     connections: owned.length,
@@ -109,9 +119,9 @@ export async function getEnterpriseOverview(deps: SetupDeps, actor: Actor): Prom
     findEnterpriseRow(deps.db, actor.tenantId, { provider: 'ews_impersonation' }),
   ]);
   return {
-    microsoft: microsoft ? await viewOf(deps, microsoft) : null,
-    google: google ? await viewOf(deps, google) : null,
-    exchange: exchange ? await viewOf(deps, exchange) : null,
+    microsoft: microsoft ? await viewOf(deps, actor, microsoft) : null,
+    google: google ? await viewOf(deps, actor, google) : null,
+    exchange: exchange ? await viewOf(deps, actor, exchange) : null,
     consentRedirectUri: consentRedirectUri(deps.appUrl),
   };
 }
@@ -225,7 +235,7 @@ export async function upsertSetup(
     reason: `${existing ? 'Updated' : 'Set up'}, ${SECRET_NAMES[input.provider]} ${input.secret ? 'replaced' : 'kept'}`,
     at: deps.now(),
   });
-  return viewOf(deps, row);
+  return viewOf(deps, actor, row);
 }
 
 const PROVIDER_NAMES: Record<EnterpriseProvider, string> = {

@@ -1,6 +1,15 @@
 import { eventType } from 'inngest';
 import { z } from 'zod';
 
+function bulkBatchSchema() {
+  return z.object({
+    tenantId: z.uuid(),
+    runId: z.uuid(),
+    enterpriseConnectionId: z.uuid(),
+    indexes: z.array(z.number().int().min(0)).min(1).max(100),
+  });
+}
+
 /**
  * Every background event Tandem sends, with its payload schema: the one place event names live,
  * so that sending an event is type-checked (DESIGN.md §7).
@@ -57,6 +66,13 @@ export const jobEventSchemas = {
   }),
   /** Work through a bulk run's pending people (enterprise/bulk-runs.ts): started or resumed. */
   'tandem/bulk-run.requested': z.object({ tenantId: z.uuid(), runId: z.uuid() }),
+  /**
+   * A slice of a bulk run's people, one event name per provider: each is throttled to its
+   * provider's per-app quota, keyed by the enterprise connection (jobs/functions/bulk-add.ts).
+   */
+  'tandem/bulk-batch.microsoft-requested': bulkBatchSchema(),
+  'tandem/bulk-batch.google-requested': bulkBatchSchema(),
+  'tandem/bulk-batch.exchange-requested': bulkBatchSchema(),
 } as const;
 
 export type JobEventName = keyof typeof jobEventSchemas;
@@ -91,6 +107,15 @@ export const notificationsCreated = eventType('tandem/notifications.created', {
 
 export const bulkRunRequested = eventType('tandem/bulk-run.requested', {
   schema: jobEventSchemas['tandem/bulk-run.requested'],
+});
+export const microsoftBulkBatchRequested = eventType('tandem/bulk-batch.microsoft-requested', {
+  schema: jobEventSchemas['tandem/bulk-batch.microsoft-requested'],
+});
+export const googleBulkBatchRequested = eventType('tandem/bulk-batch.google-requested', {
+  schema: jobEventSchemas['tandem/bulk-batch.google-requested'],
+});
+export const exchangeBulkBatchRequested = eventType('tandem/bulk-batch.exchange-requested', {
+  schema: jobEventSchemas['tandem/bulk-batch.exchange-requested'],
 });
 
 /** Checks events against their schemas before they leave the process: a bad payload fails at the sender. */

@@ -4,9 +4,12 @@ import {
   bulkRunRequested,
   calendarSyncRequested,
   connectionAdded,
+  exchangeBulkBatchRequested,
+  googleBulkBatchRequested,
   jobEventSchemas,
   meetingAnswered,
   meetingChanged,
+  microsoftBulkBatchRequested,
   notificationsCreated,
   pushChannelRenewalRequested,
   type JobEventName,
@@ -21,6 +24,9 @@ const EVENT_TRIGGERS = {
   'tandem/meeting.answered': meetingAnswered,
   'tandem/notifications.created': notificationsCreated,
   'tandem/bulk-run.requested': bulkRunRequested,
+  'tandem/bulk-batch.microsoft-requested': microsoftBulkBatchRequested,
+  'tandem/bulk-batch.google-requested': googleBulkBatchRequested,
+  'tandem/bulk-batch.exchange-requested': exchangeBulkBatchRequested,
 } satisfies { [N in JobEventName]: { name: N } };
 
 /**

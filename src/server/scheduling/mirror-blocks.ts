@@ -1,9 +1,10 @@
-import { and, inArray, ne, sql, type SQL } from 'drizzle-orm';
+import { and, ne, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import {
+  anyOfIds,
   inScopeCalendars,
   occurrencesOf,
   ownedCalendars,
-  replacedOccurrences,
+  replacedOccurrencesIn,
   touchingParts,
   type MirrorRow,
   type MirrorScope,
@@ -51,11 +52,12 @@ export async function readMirrorBlocks(
   const wideFrom = new Date(from.getTime() - DAY_MS);
   const wideTo = new Date(to.getTime() + DAY_MS);
   const titled = owned.filter((row) => row.userId === options.titlesFor).map((row) => row.calendarId);
-  const rows = await readBusyRows(db, scope, [...ownerOf.keys()], titled, wideFrom, wideTo);
-
-  const masters: { calendarId: string; length: number }[] = [];
-  for (const row of rows) if (row[14]) masters.push({ calendarId: row[0], length: row[2] - row[1] });
-  const replaced = await replacedOccurrences(db, tenantId, masters, wideFrom, wideTo);
+  const calendarIds = [...ownerOf.keys()];
+  // Together, not one after the other: the exceptions are read without waiting for the masters.
+  const [rows, replaced] = await Promise.all([
+    readBusyRows(db, scope, calendarIds, titled, wideFrom, wideTo),
+    replacedOccurrencesIn(db, scope, calendarIds, wideFrom, wideTo),
+  ]);
 
   const fromMs = from.getTime();
   const toMs = to.getTime();
@@ -155,10 +157,10 @@ export async function readBusyRows(
   const title =
     titledCalendarIds.length === 0
       ? sql`null::text`
-      : sql`case when ${inArray(e.calendarId, titledCalendarIds)} then ${e.title} end`;
+      : sql`case when ${anyOfIds(e.calendarId, titledCalendarIds)} then ${e.title} end`;
   // Containment first: it is cheap, and most rows have no declined attendee to list.
   const declined = sql`case when ${e.attendees} @> '[{"response":"declined"}]' then array(select a->>'email' from jsonb_array_elements(${e.attendees}) a where a->>'response' = 'declined') end`;
-  const common = sql`${e.calendarId}, floor(extract(epoch from ${e.startAt}) * 1000), floor(extract(epoch from ${e.endAt}) * 1000), ${e.allDay}, ${e.startDate}, ${e.endDate}, ${e.status}, ${e.showAs}, ${e.icalUid}, ${e.tandemMeetingId}, ${title}, ${declined}`;
+  const common = sql`${e.calendarId}, ${epochMs(e.startAt)}, ${epochMs(e.endAt)}, ${e.allDay}, ${e.startDate}, ${e.endDate}, ${e.status}, ${e.showAs}, ${e.icalUid}, ${e.tandemMeetingId}, ${title}, ${declined}`;
   const parts = touchingParts(from, to);
   const part = (columns: SQL, condition: SQL) =>
     sql`select json_build_array(${columns}) as r from ${e} where ${and(inScopeCalendars(scope, calendarIds), condition)}`;
@@ -171,6 +173,16 @@ export async function readBusyRows(
       )}) parts`,
     );
   return result?.rows ?? [];
+}
+
+/**
+ * An instant as epoch milliseconds, rounded down as JavaScript's Date keeps it. `extract` works in
+ * numeric, which was a third of the query's time over thousands of rows; `date_part` is float8, and
+ * is exact here: truncated to the millisecond first, the product is within a hair of an integer,
+ * which `round` then gives exactly (for any date within a few thousand years).
+ */
+function epochMs(column: AnyColumn): SQL {
+  return sql`round(date_part('epoch', date_trunc('milliseconds', ${column})) * 1000)`;
 }
 
 /** The mirror as availability reads it: busy calendars, shown or hidden; nothing marked free. */

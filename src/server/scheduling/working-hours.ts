@@ -16,6 +16,24 @@ const DAY_MS = 86_400_000;
  * when the change falls inside the working day).
  */
 export function workingSpans(hours: WorkingHours, zone: string, from: number, to: number): Span[] {
+  // Remembered: a pure function of these, and the grid asks for the same people's same weeks on
+  // every refresh (each day's two wall times were a tenth of a warm availability read). Copies
+  // are handed out, so no caller can change what the next one gets.
+  const key = `${hours.days.join(',')}|${hours.start}|${hours.end}|${zone}|${from}|${to}`;
+  let spans = remembered.get(key);
+  if (!spans) {
+    spans = computeWorkingSpans(hours, zone, from, to);
+    if (remembered.size >= MAX_REMEMBERED) remembered.clear();
+    remembered.set(key, spans);
+  }
+  return spans.map((span) => ({ start: span.start, end: span.end }));
+}
+
+const remembered = new Map<string, Span[]>();
+const MAX_REMEMBERED = 10_000;
+
+/** workingSpans worked out afresh (what is remembered; exported for the equivalence test). */
+export function computeWorkingSpans(hours: WorkingHours, zone: string, from: number, to: number): Span[] {
   const days = new Set(hours.days);
   const spans: Span[] = [];
   // A day either side: the person's local day can start up to 14 hours before or after UTC's.

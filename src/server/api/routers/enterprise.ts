@@ -6,7 +6,9 @@ import {
   resumeBulkRun,
   startBulkRun,
 } from '@/server/enterprise/bulk-runs';
+import { acknowledgeAdminConsent } from '@/server/enterprise/admin-consent';
 import {
+  adminConsentAnswerSchema,
   bulkInputSchema,
   bulkRunIdSchema,
   enterpriseProviderSchema,
@@ -43,6 +45,10 @@ export const enterpriseRouter = createTRPCRouter({
   remove: admin
     .input(enterpriseProviderSchema)
     .mutation(({ ctx, input }) => removeEnterpriseSetup(ctx, ctx.actor, input.provider)),
+  // Microsoft's answer on the redirect URI, forwarded by the page; its state is checked there.
+  acknowledgeConsent: admin
+    .input(adminConsentAnswerSchema)
+    .mutation(({ ctx, input }) => acknowledgeAdminConsent(ctx, ctx.actor, input)),
   test: admin
     .input(testAccessSchema)
     .mutation(({ ctx, input }) => testEnterpriseAccess(ctx, ctx.actor, input)),

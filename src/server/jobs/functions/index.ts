@@ -1,7 +1,7 @@
 import type { Inngest } from 'inngest';
 import type { JobDefinition, JobDeps } from '../definition';
 import { createJobFunction } from '../job-function';
-import { bulkAdd } from './bulk-add';
+import { bulkAdd, bulkAddExchangeBatch, bulkAddGoogleBatch, bulkAddMicrosoftBatch } from './bulk-add';
 import { deliverMeeting } from './deliver-meeting';
 import { importConnection } from './import-connection';
 import { pollCalendars } from './poll-calendars';
@@ -24,6 +24,9 @@ export const JOB_DEFINITIONS: JobDefinition[] = [
   writeAnswer,
   deliverMeeting,
   bulkAdd,
+  bulkAddMicrosoftBatch,
+  bulkAddGoogleBatch,
+  bulkAddExchangeBatch,
 ];
 
 /** Every job as an Inngest function bound to the app's parts: `/api/inngest` serves these, the inline driver runs them. */

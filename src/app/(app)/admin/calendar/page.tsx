@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { forbidden } from 'next/navigation';
+import { adminConsentAnswerOf } from '@/components/admin/admin-consent-answer';
 import { AuditLogView } from '@/components/admin/audit-log-view';
 import { BulkAdd } from '@/components/admin/bulk-add';
 import { CalendarIntegrationSettings } from '@/components/admin/calendar-integration-settings';
@@ -13,7 +14,9 @@ import { HydrateClient, getQueryClient, trpc } from '@/trpc/server';
 
 export const metadata: Metadata = { title: 'Calendar integration' };
 
-export default async function AdminCalendarPage() {
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function AdminCalendarPage({ searchParams }: { searchParams: SearchParams }) {
   const { actor } = await requireSignedIn();
   if (!hasPermission(actor, 'manage_tenant_settings')) forbidden();
   await Promise.all([
@@ -34,7 +37,8 @@ export default async function AdminCalendarPage() {
       </p>
       <CalendarIntegrationSettings />
       <div className="mt-6 max-w-3xl space-y-6">
-        <Microsoft365Setup />
+        {/* The redirect URI of the admin consent link: Microsoft's answer arrives in the query. */}
+        <Microsoft365Setup consentAnswer={adminConsentAnswerOf(await searchParams)} />
         <GoogleWorkspaceSetup />
         <ExchangeImpersonationSetup />
         <BulkAdd />
