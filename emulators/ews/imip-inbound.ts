@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { fromRrule } from '../microsoft/ical-recurrence';
 import type { ImipCalendar, ImipEvent, ImipRecurrenceId, PartStat } from '../shared/imip';
 import { newChangeKey, newItemId } from './ids';
+import { fileMeetingMessage } from './meeting-messages';
 import { windowsZoneOf, type EwsStore } from './store';
 import type { AttendeeRecord, CalendarItemRecord, MailboxRecord, ResponseType } from './store-types';
 
@@ -20,7 +21,7 @@ import type { AttendeeRecord, CalendarItemRecord, MailboxRecord, ResponseType } 
  *   the "Canceled: " prefix, free), or with RECURRENCE-ID that occurrence becomes a deleted one.
  * - REPLY to a meeting organised here: that attendee's `ResponseType` and `LastResponseTime` on
  *   the organiser's item (PARTSTAT ACCEPTED / TENTATIVE / DECLINED → Accept / Tentative / Decline).
- * The Inbox's MeetingRequest message is not kept (the emulator has only the calendar folder).
+ * Each request and cancellation also leaves its meeting message in the Inbox (meeting-messages.ts).
  * Every change bumps the item's version, so SyncFolderItems reports it like an EWS write.
  */
 
@@ -45,7 +46,7 @@ export function applyImipToEws(
         case 'REQUEST':
           return applyRequest(store, mailbox, event, now);
         case 'CANCEL':
-          return applyCancel(store, mailbox, event);
+          return applyCancel(store, mailbox, event, now);
         case 'REPLY':
           return applyReply(store, mailbox, event, now);
         case 'COUNTER':
@@ -142,7 +143,7 @@ function applyRequest(store: EwsStore, mailbox: MailboxRecord, event: ImipEvent,
   const existing = itemWithUid(mailbox, event.uid);
   if (existing?.myResponse === 'Organizer') return 'ignored: the addressee organises this meeting';
   if (event.recurrenceId)
-    return existing ? requestOccurrence(store, existing, event) : 'ignored: unknown series';
+    return existing ? requestOccurrence(store, mailbox, existing, event, now) : 'ignored: unknown series';
   if (existing) {
     if (event.sequence <= existing.sequence)
       return `ignored: SEQUENCE ${event.sequence} is not newer than ${existing.sequence}`;
@@ -160,6 +161,13 @@ function applyRequest(store: EwsStore, mailbox: MailboxRecord, event: ImipEvent,
         freeBusy: event.transparent ? 'Free' : 'Tentative',
       });
     store.touch(existing);
+    fileMeetingMessage(
+      mailbox,
+      existing,
+      'MeetingRequest',
+      moved ? 'FullUpdate' : 'InformationalUpdate',
+      now,
+    );
     return moved ? 'updated: asked again' : 'updated';
   }
   const version = store.nextVersion();
@@ -194,10 +202,17 @@ function applyRequest(store: EwsStore, mailbox: MailboxRecord, event: ImipEvent,
     ...contentOf(event),
   };
   mailbox.items.set(item.id, item);
+  fileMeetingMessage(mailbox, item, 'MeetingRequest', 'NewMeetingRequest', now);
   return 'added as not responded';
 }
 
-function requestOccurrence(store: EwsStore, master: CalendarItemRecord, event: ImipEvent): string {
+function requestOccurrence(
+  store: EwsStore,
+  mailbox: MailboxRecord,
+  master: CalendarItemRecord,
+  event: ImipEvent,
+  now: Date,
+): string {
   if (!master.recurrence) return 'ignored: not a series';
   const key = occurrenceKey(event.recurrenceId!);
   const times = timesOf(event);
@@ -213,10 +228,11 @@ function requestOccurrence(store: EwsStore, master: CalendarItemRecord, event: I
     lastModified: master.lastModified,
   });
   master.deleted.delete(key);
+  fileMeetingMessage(mailbox, master, 'MeetingRequest', 'FullUpdate', now);
   return previous ? 'occurrence updated' : 'occurrence changed';
 }
 
-function applyCancel(store: EwsStore, mailbox: MailboxRecord, event: ImipEvent): string {
+function applyCancel(store: EwsStore, mailbox: MailboxRecord, event: ImipEvent, now: Date): string {
   const existing = itemWithUid(mailbox, event.uid);
   if (!existing || existing.myResponse === 'Organizer') return 'ignored: unknown UID';
   if (existing.organizer.email.toLowerCase() !== event.organizer.email)
@@ -227,6 +243,7 @@ function applyCancel(store: EwsStore, mailbox: MailboxRecord, event: ImipEvent):
     existing.modified.delete(key);
     existing.deleted.add(key);
     store.touch(existing);
+    fileMeetingMessage(mailbox, existing, 'MeetingCancellation', null, now);
     return 'occurrence cancelled';
   }
   if (existing.isCancelled) return 'ignored: already cancelled';
@@ -237,6 +254,7 @@ function applyCancel(store: EwsStore, mailbox: MailboxRecord, event: ImipEvent):
     sequence: Math.max(existing.sequence, event.sequence),
   });
   store.touch(existing);
+  fileMeetingMessage(mailbox, existing, 'MeetingCancellation', null, now);
   return 'cancelled';
 }
 

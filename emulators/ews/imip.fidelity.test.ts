@@ -108,6 +108,28 @@ async function getItem(user: string, id: string): Promise<Xml> {
   return at(got, 'GetItemResponse', 'ResponseMessages', 'GetItemResponseMessage', 'Items', 'CalendarItem');
 }
 
+/** The Inbox's meeting messages, newest first (FindItem on the inbox folder). */
+async function inbox(user: string): Promise<[string, Xml][]> {
+  const found = await soap(user, {
+    'm:FindItem': {
+      '@_Traversal': 'Shallow',
+      'm:ItemShape': { 't:BaseShape': 'AllProperties' },
+      'm:ParentFolderIds': { 't:DistinguishedFolderId': { '@_Id': 'inbox' } },
+    },
+  });
+  const items = at(
+    found,
+    'FindItemResponse',
+    'ResponseMessages',
+    'FindItemResponseMessage',
+    'RootFolder',
+    'Items',
+  );
+  return Object.entries(items).flatMap(([kind, value]) =>
+    list(value).map((item) => [kind, item] as [string, Xml]),
+  );
+}
+
 function invite(overrides: Partial<ImipEvent> = {}): ImipEvent {
   return {
     uid: 'from-gmail-1@google.com',
@@ -322,6 +344,76 @@ describe('inbound: iMIP mailed to an Exchange Server mailbox', () => {
     expect(typeof attendee?.['LastResponseTime']).toBe('string');
     expect(meeting).toMatchObject({ MyResponseType: 'Organizer' });
     expect(emulator.received().map((r) => r.outcome)).toEqual([`${OUTSIDE} Decline`]);
+  });
+
+  it('leaves a MeetingRequest in the Inbox naming the calendar item; AcceptItem on the MeetingRequest answers the meeting', async () => {
+    // EWS reference "MeetingRequest": ItemClass IPM.Schedule.Meeting.Request, AssociatedCalendarItemId,
+    // MeetingRequestType; "AcceptItem": its ReferenceItemId may be the meeting request.
+    await mail('REQUEST', invite());
+    const [copy] = await june(PRIYA);
+    const [[kind, request] = ['', {}]] = await inbox(PRIYA);
+    expect(kind).toBe('MeetingRequest');
+    expect(request).toMatchObject({
+      ItemClass: 'IPM.Schedule.Meeting.Request',
+      Subject: 'Study session',
+      MeetingRequestType: 'NewMeetingRequest',
+      ResponseType: 'NoResponseReceived',
+      IsOutOfDate: 'false',
+      UID: 'from-gmail-1@google.com',
+      From: { Mailbox: { EmailAddress: OUTSIDE } },
+      AssociatedCalendarItemId: { '@_Id': at(copy, 'ItemId')['@_Id'] },
+    });
+    const got = await soap(PRIYA, {
+      'm:GetItem': {
+        'm:ItemShape': { 't:BaseShape': 'AllProperties' },
+        'm:ItemIds': { 't:ItemId': { '@_Id': at(request, 'ItemId')['@_Id'] } },
+      },
+    });
+    expect(
+      at(got, 'GetItemResponse', 'ResponseMessages', 'GetItemResponseMessage', 'Items', 'MeetingRequest'),
+    ).toMatchObject({ UID: 'from-gmail-1@google.com' });
+    await soap(PRIYA, {
+      'm:CreateItem': {
+        '@_MessageDisposition': 'SendAndSaveCopy',
+        'm:Items': { 't:AcceptItem': { 't:ReferenceItemId': { '@_Id': at(request, 'ItemId')['@_Id'] } } },
+      },
+    });
+    expect((await june(PRIYA))[0]).toMatchObject({ MyResponseType: 'Accept' });
+    await emulator.mailIdle();
+    expect(sink.messages.map((m) => m.calendar?.method)).toEqual(['REPLY']);
+  });
+
+  it('an update leaves a FullUpdate (new time) or InformationalUpdate, the earlier request out of date; a CANCEL a MeetingCancellation', async () => {
+    await mail('REQUEST', invite());
+    await mail('REQUEST', invite({ sequence: 1, location: 'Room 9' }));
+    await mail(
+      'REQUEST',
+      invite({
+        sequence: 2,
+        time: {
+          kind: 'timed',
+          start: new Date('2031-06-03T13:00:00Z'),
+          end: new Date('2031-06-03T14:00:00Z'),
+          timeZone: 'Europe/London',
+        },
+      }),
+    );
+    await mail('CANCEL', invite({ sequence: 3, status: 'CANCELLED' }));
+    const messages = await inbox(PRIYA);
+    const requests = messages.filter(([kind]) => kind === 'MeetingRequest').map(([, item]) => item);
+    expect(requests.map((item) => [item['MeetingRequestType'], item['IsOutOfDate']])).toEqual([
+      ['FullUpdate', 'true'],
+      ['InformationalUpdate', 'true'],
+      ['NewMeetingRequest', 'true'],
+    ]);
+    const cancellations = messages.filter(([kind]) => kind === 'MeetingCancellation').map(([, item]) => item);
+    expect(cancellations).toEqual([
+      expect.objectContaining({
+        ItemClass: 'IPM.Schedule.Meeting.Canceled',
+        Subject: 'Canceled: Study session',
+        IsOutOfDate: 'false',
+      }),
+    ]);
   });
 
   it('refuses a recipient it does not host with 550, as an MX does', async () => {
