@@ -25,6 +25,8 @@ export const E2E_MICROSOFT_SMTP_PORT = Number(
 /** The Exchange Server (EWS) emulator, beside Microsoft's (its authority takes the port before). */
 export const E2E_EWS_PORT = Number(process.env.E2E_EWS_PORT ?? E2E_MICROSOFT_PORT + 2);
 export const E2E_EWS_URL = `https://127.0.0.1:${E2E_EWS_PORT}`;
+/** The EWS emulator's inbound iMIP SMTP listener, a thousand above its HTTPS port like the others. */
+export const E2E_EWS_SMTP_PORT = Number(process.env.E2E_EWS_SMTP_PORT ?? E2E_EWS_PORT + 1000);
 export const E2E_MICROSOFT_AUTHORITY_URL = `http://127.0.0.1:${E2E_MICROSOFT_AUTHORITY_PORT}`;
 
 /** A fixed key ring for the app under test (32 bytes 0x00…0x1f); never used outside e2e. */

@@ -9,7 +9,10 @@
  * iMIP to everyone else through EMULATOR_SMTP_RELAY_URL (e.g. smtp://127.0.0.1:4524, the mail
  * exchange); without it, outgoing invitations are only recorded in the emulators' outboxes.
  * The Exchange Server (EWS) emulator answers SOAP on https://127.0.0.1:4510/EWS/Exchange.asmx
- * (EWS_EMULATOR_PORT), Basic authentication, every seeded mailbox with the password `exchange-demo`.
+ * (EWS_EMULATOR_PORT), Basic authentication, every seeded mailbox with the password `exchange-demo`,
+ * and receives iMIP for its mailboxes on EWS_EMULATOR_SMTP_PORT (default 4528); besides the seeded
+ * accounts it hosts one on-premises-only mailbox, jordan.ellis@northbridge-onprem.test, whose
+ * domain the mail exchange routes to it.
  * Ctrl-C stops them all.
  */
 import { existsSync } from 'node:fs';
@@ -41,6 +44,7 @@ const googleSmtpPort = Number(process.env['GOOGLE_EMULATOR_SMTP_PORT'] ?? 4525);
 const microsoftSmtpPort = Number(process.env['MICROSOFT_EMULATOR_SMTP_PORT'] ?? 4526);
 const relayUrl = process.env['EMULATOR_SMTP_RELAY_URL'] || undefined;
 const ewsPort = Number(process.env['EWS_EMULATOR_PORT'] ?? 4510);
+const ewsSmtpPort = Number(process.env['EWS_EMULATOR_SMTP_PORT'] ?? 4528);
 
 async function main(): Promise<void> {
   const running: Running[] = [];
@@ -87,8 +91,18 @@ async function main(): Promise<void> {
 
   // Exchange Server on premises (EWS), over HTTPS with the Microsoft emulator's certificate.
   try {
-    const ews = await startEwsEmulator({ port: ewsPort, host, ...(relayUrl ? { relayUrl } : {}) });
+    const ews = await startEwsEmulator({
+      port: ewsPort,
+      host,
+      smtpPort: ewsSmtpPort,
+      // The seeded mailboxes share Microsoft 365's addresses (mail for them goes there); this one
+      // is Exchange Server's alone, so invitations from elsewhere reach it (mail-world.ts).
+      extraMailboxes: [{ email: 'jordan.ellis@northbridge-onprem.test', name: 'Jordan Ellis' }],
+      ...(relayUrl ? { relayUrl } : {}),
+    });
     running.push({ name: 'Exchange Server (EWS)', url: ews.endpoint, close: ews.close });
+    if (ews.smtpUrl)
+      running.push({ name: 'Exchange Server inbound SMTP', url: ews.smtpUrl, close: async () => undefined });
   } catch (error) {
     console.error('EWS emulator failed to start:', error);
   }

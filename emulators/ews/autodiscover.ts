@@ -1,4 +1,5 @@
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import type { AutodiscoverRedirect } from './autodiscover-soap';
 import type { EwsStore } from './store';
 
 /**
@@ -8,7 +9,10 @@ import type { EwsStore } from './store';
  * `AcceptableResponseSchema`; the answer is the Outlook response schema's `Account` with one
  * `Protocol` per network (`EXCH` inside, `EXPR` through Outlook Anywhere), each with its `EwsUrl`.
  * An address with no mailbox is `Error` 500 "The e-mail address cannot be found.", a request it
- * cannot read `Error` 600 "Invalid Request" (both in the bare response schema, HTTP 200).
+ * cannot read `Error` 600 "Invalid Request" (both in the bare response schema, HTTP 200). An
+ * address Exchange hands elsewhere gets `Action` `redirectAddr` with `RedirectAddr`, or
+ * `redirectUrl` with `RedirectUrl` (the reference's "Action (POX)", "RedirectAddr (POX)",
+ * "RedirectUrl (POX)").
  */
 
 export const AUTODISCOVER_PATH = '/autodiscover/autodiscover.xml';
@@ -65,9 +69,23 @@ function error(code: 500 | 600, message: string): string {
 }
 
 /** The answer to one POX request, for an emulator whose EWS endpoint is `ewsUrl`. */
-export function autodiscoverResponse(store: EwsStore, body: string, ewsUrl: string): string {
+export function autodiscoverResponse(
+  store: EwsStore,
+  body: string,
+  ewsUrl: string,
+  redirects: ReadonlyMap<string, AutodiscoverRedirect> = new Map(),
+): string {
   const address = requestedAddress(body);
   if (!address) return error(600, 'Invalid Request');
+  const redirect = redirects.get(address);
+  if (redirect)
+    return document({
+      '@_xmlns': AUTODISCOVER_NS.outlook,
+      Account:
+        'address' in redirect
+          ? { AccountType: 'email', Action: 'redirectAddr', RedirectAddr: redirect.address }
+          : { AccountType: 'email', Action: 'redirectUrl', RedirectUrl: redirect.url },
+    });
   const mailbox = store.mailbox(address);
   if (!mailbox) return error(500, 'The e-mail address cannot be found.');
   const protocol = (type: 'EXCH' | 'EXPR') => ({

@@ -1,5 +1,6 @@
 import { newChangeKey, newItemId } from './ids';
 import { parseCalendarItem, type ItemInput } from './item-input';
+import { calendarItemIdOf } from './meeting-messages';
 import { respondToOccurrence } from './occurrence-responses';
 import {
   perElement,
@@ -42,7 +43,8 @@ export const createItem: Handler = (ctx, request) => {
         'm:Items': { 't:CalendarItem': { 't:ItemId': idOf(createCalendarItem(ctx, element, invitations)) } },
       };
     const reference = attr(node(element, 'ReferenceItemId'), 'Id') ?? '';
-    const view = ctx.store.resolve(ctx.mailbox, reference);
+    // A MeetingRequest in the Inbox names the calendar item it belongs to (meeting-messages.ts).
+    const view = ctx.store.resolve(ctx.mailbox, calendarItemIdOf(ctx.mailbox, reference));
     const target = view.item;
     if (kind === 'AcceptItem' || kind === 'TentativelyAcceptItem' || kind === 'DeclineItem') {
       const response = kind === 'AcceptItem' ? 'Accept' : kind === 'DeclineItem' ? 'Decline' : 'Tentative';

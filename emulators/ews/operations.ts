@@ -1,5 +1,6 @@
 import { calendarItemXml, ewsDateTime, type ItemShape } from './item-xml';
 import { createItem, deleteItem, updateItem } from './item-writes';
+import { inboxOf, isMeetingMessageId, meetingMessage, meetingMessageXml } from './meeting-messages';
 import { masterView, viewsInWindow, type ItemView } from './occurrences';
 import {
   errorMessage,
@@ -9,7 +10,7 @@ import {
   viewOfIdElement,
   type Handler,
 } from './responses';
-import { attr, children, node, nodes, text, type OutNode, type XmlNode } from './soap';
+import { attr, children, groupByName, node, nodes, text, type OutNode, type XmlNode } from './soap';
 import { EwsError } from './store';
 import type { CalendarItemRecord } from './store-types';
 
@@ -77,9 +78,28 @@ function restrictionMatcher(restriction: XmlNode | undefined): (item: CalendarIt
   return (item) => item.extended.get(name) === value;
 }
 
+/** FindItem on the Inbox: the meeting messages there, newest first (meeting-messages.ts). */
+function inboxItems(ctx: Parameters<Handler>[0]): OutNode[] {
+  const messages = [...inboxOf(ctx.mailbox)].reverse();
+  const items = groupByName(
+    messages.map((message) => meetingMessageXml(ctx.mailbox, message, ctx.mailbox.items.get(message.itemId))),
+  );
+  return [
+    success('FindItem', {
+      'm:RootFolder': {
+        '@_TotalItemsInView': messages.length,
+        '@_IncludesLastItemInRange': 'true',
+        't:Items': items,
+      },
+    }),
+  ];
+}
+
 const findItem: Handler = (ctx, request) => {
+  const folder = node(request, 'ParentFolderIds');
+  if (attr(node(folder, 'DistinguishedFolderId'), 'Id') === 'inbox') return inboxItems(ctx);
   try {
-    requireCalendarFolder(ctx, node(request, 'ParentFolderIds'));
+    requireCalendarFolder(ctx, folder);
     const shape = shapeOf(node(request, 'ItemShape'));
     const view = node(request, 'CalendarView');
     const items = [...ctx.mailbox.items.values()];
@@ -129,9 +149,16 @@ const findItem: Handler = (ctx, request) => {
 const getItem: Handler = (ctx, request) => {
   const shape = shapeOf(node(request, 'ItemShape'));
   const itemShape: ItemShape = shape.base === 'IdOnly' && !shape.additional ? 'IdOnly' : 'Full';
-  return perElement('GetItem', children(node(request, 'ItemIds')), ([kind, element]) => ({
-    'm:Items': itemsXml([viewOfIdElement(ctx, kind, element)], itemShape, shape.extended),
-  }));
+  return perElement('GetItem', children(node(request, 'ItemIds')), ([kind, element]) => {
+    const id = attr(element, 'Id') ?? '';
+    if (kind === 'ItemId' && isMeetingMessageId(id)) {
+      const message = meetingMessage(ctx.mailbox, id);
+      if (!message)
+        throw new EwsError('ErrorItemNotFound', 'The specified object was not found in the store.');
+      return { 'm:Items': meetingMessageXml(ctx.mailbox, message, ctx.mailbox.items.get(message.itemId)) };
+    }
+    return { 'm:Items': itemsXml([viewOfIdElement(ctx, kind, element)], itemShape, shape.extended) };
+  });
 };
 
 const syncFolderItems: Handler = (ctx, request) => {

@@ -4,9 +4,21 @@ import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { resolveSeed, loadSeedFile, type SeedFileInput } from '../shared/seed';
 import { listen } from '../shared/http-server';
-import { ImipMailer, type OutboundImip } from '../shared/imip-mail';
+import {
+  ImipMailer,
+  startImipListener,
+  type ImipListener,
+  type InboundRecord,
+  type OutboundImip,
+} from '../shared/imip-mail';
 import { getUserAvailability } from './availability';
 import { AUTODISCOVER_PATH, autodiscoverResponse } from './autodiscover';
+import {
+  AUTODISCOVER_SOAP_PATH,
+  autodiscoverSoapResponse,
+  type AutodiscoverRedirect,
+} from './autodiscover-soap';
+import { applyImipToEws } from './imip-inbound';
 import { outboundImip } from './imip-outbound';
 import { OPERATIONS } from './operations';
 import { resolveNamesHandler, type DirectoryEntry } from './resolve-names';
@@ -52,6 +64,10 @@ export interface EwsEmulatorOptions {
   contacts?: { email: string; name: string }[];
   /** Where iMIP to people not hosted here goes (`smtp://host:port`); recorded in `outbox` either way. */
   relayUrl?: string;
+  /** Receives iMIP email for its mailboxes on this SMTP port (0: any free one); none when absent. */
+  smtpPort?: number;
+  /** Addresses Autodiscover (POX and SOAP) redirects, to another address or Autodiscover URL. */
+  autodiscoverRedirects?: Record<string, AutodiscoverRedirect>;
 }
 
 export interface EwsEmulator {
@@ -65,6 +81,14 @@ export interface EwsEmulator {
   outbox: OutboundImip[];
   /** How many SOAP requests each operation received (and `Autodiscover`: its HTTP requests). */
   counts: Map<string, number>;
+  /** The inbound SMTP listener's URL (`smtp://127.0.0.1:port`), when one was started. */
+  smtpUrl: string | null;
+  /** What the inbound SMTP listener did with each recipient of each message. */
+  received(): InboundRecord[];
+  /** Resolves when every queued outgoing iMIP message has been handed to the relay. */
+  mailIdle(): Promise<void>;
+  /** Makes Autodiscover redirect `email` (until the next reset), as `autodiscoverRedirects` does. */
+  redirectAutodiscover(email: string, redirect: AutodiscoverRedirect): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -177,6 +201,17 @@ export async function startEwsEmulator(options: EwsEmulatorOptions = {}): Promis
     outbox.push(mail);
     mailer.send(mail);
   };
+  // Mail from organisers and attendees elsewhere, for the mailboxes hosted here (imip-inbound.ts).
+  const inbound: ImipListener | null =
+    options.smtpPort === undefined
+      ? null
+      : await startImipListener({
+          port: options.smtpPort,
+          host: options.host ?? '127.0.0.1',
+          hosts: (address) => store.mailbox(address) !== undefined,
+          deliver: (recipient, calendar) => applyImipToEws(store, recipient, calendar),
+          now: () => new Date(),
+        });
   let faults: EwsFault[] = [];
   const resolveNames = resolveNamesHandler((): DirectoryEntry[] => [
     ...[...store.mailboxes.values()].map((mailbox) => ({
@@ -191,6 +226,13 @@ export async function startEwsEmulator(options: EwsEmulatorOptions = {}): Promis
     })),
   ]);
   const counts = new Map<string, number>();
+  const redirects = new Map<string, AutodiscoverRedirect>();
+  const loadRedirects = () => {
+    redirects.clear();
+    for (const [email, redirect] of Object.entries(options.autodiscoverRedirects ?? {}))
+      redirects.set(email.toLowerCase(), redirect);
+  };
+  loadRedirects();
 
   const app = new Hono<NodeEnv>();
   app.post('/__control/faults', async (c) => {
@@ -200,6 +242,7 @@ export async function startEwsEmulator(options: EwsEmulatorOptions = {}): Promis
   });
   app.post('/__control/reset', (c) => {
     load();
+    loadRedirects();
     faults = [];
     counts.clear();
     return c.json({ ok: true });
@@ -245,7 +288,16 @@ export async function startEwsEmulator(options: EwsEmulatorOptions = {}): Promis
     counts.set('Autodiscover', (counts.get('Autodiscover') ?? 0) + 1);
     const caller = callerOf(c);
     if (caller instanceof Response) return caller;
-    return xml(autodiscoverResponse(store, c.req.method === 'POST' ? await c.req.text() : '', ewsUrl));
+    return xml(
+      autodiscoverResponse(store, c.req.method === 'POST' ? await c.req.text() : '', ewsUrl, redirects),
+    );
+  });
+  // SOAP Autodiscover (autodiscover-soap.ts): GetUserSettings, behind the same authentication.
+  app.post(AUTODISCOVER_SOAP_PATH, async (c) => {
+    counts.set('Autodiscover', (counts.get('Autodiscover') ?? 0) + 1);
+    const caller = callerOf(c);
+    if (caller instanceof Response) return caller;
+    return xml(autodiscoverSoapResponse(store, await c.req.text(), ewsUrl, redirects));
   });
 
   app.post('/EWS/Exchange.asmx', async (c) => {
@@ -322,17 +374,23 @@ export async function startEwsEmulator(options: EwsEmulatorOptions = {}): Promis
     store,
     outbox,
     counts,
+    smtpUrl: inbound?.url ?? null,
+    received: () => inbound?.received ?? [],
+    mailIdle: () => mailer.idle(),
+    redirectAutodiscover: (email, redirect) => void redirects.set(email.toLowerCase(), redirect),
     fault: (fault) => void faults.push({ kind: 'status', times: 1, ...fault }),
     reset: () => {
       outbox.splice(0);
+      inbound?.received.splice(0);
       load();
+      loadRedirects();
       faults = [];
       counts.clear();
     },
     close: async () => {
       await mailer.idle();
       mailer.close();
-      await server.close();
+      await Promise.all([server.close(), inbound?.close()]);
     },
   };
 }

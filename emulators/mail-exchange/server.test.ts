@@ -103,6 +103,7 @@ describe('the mail exchange', () => {
     const routes = mailWorldRoutes({
       googleSmtp: 4525,
       microsoftSmtp: 4526,
+      ewsSmtp: 4528,
       tandemInbound: 4527,
       replyDomain: 'replies.tandem.test',
     });
@@ -113,6 +114,7 @@ describe('the mail exchange', () => {
         'aisha.khan@outlook.test',
         'morgan.lee@brightworks.test',
         'meetings@replies.tandem.test',
+        'jordan.ellis@northbridge-onprem.test',
         'tutor1@northbridge.test',
       ],
       routes,
@@ -126,6 +128,7 @@ describe('the mail exchange', () => {
         'morgan.lee@brightworks.test',
       ],
       'smtp://127.0.0.1:4527': ['meetings@replies.tandem.test'],
+      'smtp://127.0.0.1:4528': ['jordan.ellis@northbridge-onprem.test'],
       'smtp://127.0.0.1:1025': ['tutor1@northbridge.test'],
     });
   });

@@ -1,8 +1,8 @@
 /**
  * The demo's and the e2e run's mail world in one process (mail-world.md): the mail exchange on
  * MAIL_EXCHANGE_PORT (4524) relaying to GOOGLE_EMULATOR_SMTP_PORT (4525),
- * MICROSOFT_EMULATOR_SMTP_PORT (4526), Tandem's INBOUND_SMTP_PORT (4527) for IMIP_REPLY_ADDRESS's
- * domain, and the inbox for everything else: maildev, SMTP on MAIL_INBOX_SMTP_PORT (1025), its
+ * MICROSOFT_EMULATOR_SMTP_PORT (4526), EWS_EMULATOR_SMTP_PORT (4528, Exchange Server's domain),
+ * Tandem's INBOUND_SMTP_PORT (4527) for IMIP_REPLY_ADDRESS's domain, and the inbox for everything else: maildev, SMTP on MAIL_INBOX_SMTP_PORT (1025), its
  * web page and REST API (/api/email) on MAIL_INBOX_WEB_PORT (1080), both on loopback only.
  * MAIL_EXCHANGE_LOG=1 prints each delivery. Ctrl-C stops both.
  */
@@ -21,6 +21,7 @@ const exchange = await startMailExchange({
   routes: mailWorldRoutes({
     googleSmtp: port('GOOGLE_EMULATOR_SMTP_PORT', MAIL_WORLD_PORTS.googleSmtp),
     microsoftSmtp: port('MICROSOFT_EMULATOR_SMTP_PORT', MAIL_WORLD_PORTS.microsoftSmtp),
+    ewsSmtp: port('EWS_EMULATOR_SMTP_PORT', MAIL_WORLD_PORTS.ewsSmtp),
     tandemInbound: port('INBOUND_SMTP_PORT', MAIL_WORLD_PORTS.tandemInbound),
     replyDomain: replyAddress.slice(replyAddress.lastIndexOf('@') + 1),
   }),

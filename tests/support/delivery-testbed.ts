@@ -94,7 +94,7 @@ export async function startDeliveryTestbed(
   options: {
     googleSeed?: SeedFileInput;
     /** The emulators' iMIP mail: their inbound SMTP ports and the relay their outbound mail goes to. */
-    mail?: { googleSmtpPort: number; microsoftSmtpPort: number; relayUrl: string };
+    mail?: { googleSmtpPort: number; microsoftSmtpPort: number; ewsSmtpPort?: number; relayUrl: string };
     /** Tandem's own outgoing mail goes here instead of the sink (e.g. the relay, to reach the emulators). */
     tandemSmtpUrl?: string;
   } = {},
@@ -108,7 +108,14 @@ export async function startDeliveryTestbed(
     startMicrosoftTestbed(
       emulatorMail ? { smtpPort: emulatorMail.microsoftSmtpPort, relayUrl: emulatorMail.relayUrl } : {},
     ),
-    startEwsEmulator(),
+    startEwsEmulator(
+      emulatorMail
+        ? {
+            relayUrl: emulatorMail.relayUrl,
+            ...(emulatorMail.ewsSmtpPort === undefined ? {} : { smtpPort: emulatorMail.ewsSmtpPort }),
+          }
+        : {},
+    ),
     startRadicale({ users: RADICALE_USERS.map(({ username, password }) => ({ username, password })) }),
     startMailSink(),
   ]);

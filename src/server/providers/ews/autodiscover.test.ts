@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 // Test support: Autodiscover runs against the EWS emulator's POX endpoint.
 import { startEwsEmulator, type EwsEmulator } from '@/emulators/ews/server';
 import { DEFAULT_PASSWORD } from '@/emulators/ews/store';
@@ -45,9 +45,11 @@ const basic = (password = DEFAULT_PASSWORD) => ({
 const emulatorPox = () => `${emulator.url}/autodiscover/autodiscover.xml`;
 
 describe('finding the EWS address from an email address (POX Autodiscover)', () => {
-  it('tries https://<domain>/autodiscover/… first, then https://autodiscover.<domain>/…, as Microsoft documents', () => {
+  it('tries https://<domain>/autodiscover/… first, then https://autodiscover.<domain>/…, SOAP before POX at each, as Microsoft documents', () => {
     expect(defaultAutodiscoverCandidates('northbridge-college.test')).toEqual([
+      'https://northbridge-college.test/autodiscover/autodiscover.svc',
       'https://northbridge-college.test/autodiscover/autodiscover.xml',
+      'https://autodiscover.northbridge-college.test/autodiscover/autodiscover.svc',
       'https://autodiscover.northbridge-college.test/autodiscover/autodiscover.xml',
     ]);
   });
@@ -99,5 +101,70 @@ describe('finding the EWS address from an email address (POX Autodiscover)', () 
     );
     expect(found).toEqual({ kind: 'none' });
     expect(emulator.counts.get('Autodiscover') ?? 0).toBe(before);
+  });
+});
+
+const MOVED = 'moved.user@northbridge-college.test';
+const emulatorSoap = () => `${emulator.url}/autodiscover/autodiscover.svc`;
+const autodiscoverRequests = () => emulator.counts.get('Autodiscover') ?? 0;
+
+describe('SOAP Autodiscover and redirects', () => {
+  beforeEach(() => emulator.reset());
+
+  it('finds the ExternalEwsUrl with GetUserSettings at an autodiscover.svc candidate', async () => {
+    const found = await discoverEwsUrl(ALEX, basic(), { candidatesFor: () => [emulatorSoap()] });
+    expect(found).toEqual({ kind: 'found', ewsUrl: emulator.endpoint });
+    expect(autodiscoverRequests()).toBe(1);
+  });
+
+  it('follows a RedirectAddress (SOAP) and a redirectAddr (POX) once, asking again for the new address', async () => {
+    emulator.redirectAutodiscover(MOVED, { address: ALEX });
+    const asked: string[] = [];
+    for (const candidate of [emulatorSoap, emulatorPox]) {
+      const found = await discoverEwsUrl(MOVED, basic(), {
+        candidatesFor: (domain) => {
+          asked.push(domain);
+          return [candidate()];
+        },
+      });
+      expect(found).toEqual({ kind: 'found', ewsUrl: emulator.endpoint });
+    }
+    expect(asked).toEqual(Array(4).fill('northbridge-college.test'));
+    expect(autodiscoverRequests()).toBe(4);
+  });
+
+  it('follows a RedirectUrl once, to another server', async () => {
+    const other = await startEwsEmulator();
+    try {
+      emulator.redirectAutodiscover(ALEX, { url: `${other.url}/autodiscover/autodiscover.svc` });
+      const found = await discoverEwsUrl(ALEX, basic(), { candidatesFor: () => [emulatorSoap()] });
+      expect(found).toEqual({ kind: 'found', ewsUrl: other.endpoint });
+      expect(other.counts.get('Autodiscover')).toBe(1);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('refuses a second redirect: A → B → A stops after asking for B, with nothing found', async () => {
+    emulator.redirectAutodiscover(ALEX, { address: MOVED });
+    emulator.redirectAutodiscover(MOVED, { address: ALEX });
+    const found = await discoverEwsUrl(ALEX, basic(), { candidatesFor: () => [emulatorSoap()] });
+    expect(found).toEqual({ kind: 'none' });
+    expect(autodiscoverRequests()).toBe(2);
+  });
+
+  it('refuses a second redirect even when it leads somewhere: B → C → A finds nothing', async () => {
+    emulator.redirectAutodiscover(MOVED, { address: 'third@northbridge-college.test' });
+    emulator.redirectAutodiscover('third@northbridge-college.test', { address: ALEX });
+    const found = await discoverEwsUrl(MOVED, basic(), { candidatesFor: () => [emulatorSoap()] });
+    expect(found).toEqual({ kind: 'none' });
+    expect(autodiscoverRequests()).toBe(2);
+  });
+
+  it('refuses a redirect back to what it just asked (a URL to itself) without asking again', async () => {
+    emulator.redirectAutodiscover(ALEX, { url: emulatorSoap() });
+    const found = await discoverEwsUrl(ALEX, basic(), { candidatesFor: () => [emulatorSoap()] });
+    expect(found).toEqual({ kind: 'none' });
+    expect(autodiscoverRequests()).toBe(1);
   });
 });

@@ -1,17 +1,27 @@
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import {
+  GET_USER_SETTINGS_ACTION,
+  getUserSettingsRequest,
+  isSoapAutodiscoverUrl,
+  readGetUserSettingsResponse,
+} from './autodiscover-soap';
 import type { EwsConnectionConfig } from './config';
 import { createEwsTransport } from './service';
 
 /**
- * Finds a mailbox's EWS address from its email address with POX Autodiscover, as Microsoft
- * documents it for clients outside the organisation's network ("Autodiscover for Exchange",
+ * Finds a mailbox's EWS address from its email address with Autodiscover, as Microsoft documents
+ * it for clients outside the organisation's network ("Autodiscover for Exchange",
  * learn.microsoft.com/exchange/client-developer/exchange-web-services/autodiscover-for-exchange):
- * `https://<domain>/autodiscover/autodiscover.xml`, then
- * `https://autodiscover.<domain>/autodiscover/autodiscover.xml` (the Active Directory SCP lookup
- * before them only works inside the domain). ews-javascript-api's AutodiscoverService does not
- * help here: its POX path throws "Not implemented." and its SOAP path needs autodiscover.svc.
- * Requests go through the connection's own guarded transport (service.ts), so a domain whose
- * name leads into a private network is refused like any stored server address.
+ * for `https://<domain>` and then `https://autodiscover.<domain>`, SOAP Autodiscover
+ * (`/autodiscover/autodiscover.svc`, GetUserSettings: autodiscover-soap.ts), then POX
+ * (`/autodiscover/autodiscover.xml`); the Active Directory SCP lookup before them only works
+ * inside the domain. ews-javascript-api's AutodiscoverService does not help here: its POX path
+ * throws "Not implemented." and it cannot use our transport. A redirect (to another address or
+ * another Autodiscover URL, "Handling Autodiscover redirect responses") is followed once; a second
+ * one, or one back to what was already asked, is refused, so a misconfigured or hostile server
+ * cannot send us round in circles or across the internet. Requests go through the connection's
+ * own guarded transport (service.ts), so a domain whose name leads into a private network is
+ * refused like any stored server address.
  */
 
 export const AUTODISCOVER_REQUEST_SCHEMA =
@@ -31,18 +41,21 @@ export type AutodiscoverCredentials = Pick<
 >;
 
 export interface AutodiscoverOptions {
-  /** The POX URLs to try for a domain, in order; Microsoft's two unless given (tests: the emulator). */
+  /**
+   * The Autodiscover URLs to try for a domain, in order (`…/autodiscover.svc`: SOAP, else POX);
+   * Microsoft's four unless given (tests: the emulator).
+   */
   candidatesFor?: (domain: string) => string[];
 }
 
-/** Redirections (redirectAddr / redirectUrl) followed before giving up, as the EWS Managed API does. */
-const MAX_HOPS = 10;
+/** Redirections (to an address or a URL) followed before giving up. */
+const MAX_REDIRECTS = 1;
 
 export function defaultAutodiscoverCandidates(domain: string): string[] {
-  return [
-    `https://${domain}/autodiscover/autodiscover.xml`,
-    `https://autodiscover.${domain}/autodiscover/autodiscover.xml`,
-  ];
+  return [`https://${domain}`, `https://autodiscover.${domain}`].flatMap((origin) => [
+    `${origin}/autodiscover/autodiscover.svc`,
+    `${origin}/autodiscover/autodiscover.xml`,
+  ]);
 }
 
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', processEntities: true });
@@ -68,7 +81,7 @@ function requestBody(email: string): string {
   );
 }
 
-type Answer =
+export type AutodiscoverAnswer =
   | { kind: 'settings'; ewsUrl: string | null }
   | { kind: 'redirectAddr'; address: string }
   | { kind: 'redirectUrl'; url: string }
@@ -82,7 +95,7 @@ const textOf = (value: unknown): string | null =>
   typeof value === 'string' && value.trim() ? value.trim() : null;
 
 /** What one POX response says. The EXPR protocol (from outside, Outlook Anywhere) before EXCH. */
-export function readAutodiscoverResponse(xml: string): Answer {
+export function readAutodiscoverResponse(xml: string): AutodiscoverAnswer {
   let document: Xml;
   try {
     document = parser.parse(xml, true) as Xml;
@@ -107,6 +120,8 @@ export function readAutodiscoverResponse(xml: string): Answer {
   return { kind: 'settings', ewsUrl: ewsUrlOf('EXPR') ?? ewsUrlOf('EXCH') };
 }
 
+const domainOf = (address: string) => address.split('@')[1] ?? '';
+
 const isHttps = (url: string) => {
   try {
     return new URL(url).protocol === 'https:';
@@ -126,18 +141,21 @@ export async function discoverEwsUrl(
   let refused = false;
 
   /** One POST; null when nothing answered as Autodiscover there (down, 404, not XML …). */
-  async function ask(url: string, address: string): Promise<Answer | null> {
+  async function ask(url: string, address: string): Promise<AutodiscoverAnswer | null> {
+    const soap = isSoapAutodiscoverUrl(url);
     try {
       const response = await transport.xhr({
         type: 'POST',
         url,
-        data: requestBody(address),
+        data: soap ? getUserSettingsRequest(address, url) : requestBody(address),
         headers: {
           'content-type': 'text/xml; charset=utf-8',
+          ...(soap ? { soapaction: GET_USER_SETTINGS_ACTION } : {}),
           ...(credentials.auth === 'basic' ? { authorization: basic } : {}),
         },
       });
-      return readAutodiscoverResponse(String(response.responseText ?? response.response ?? ''));
+      const body = String(response.responseText ?? response.response ?? '');
+      return soap ? readGetUserSettingsResponse(body) : readAutodiscoverResponse(body);
     } catch (failure) {
       if ((failure as { status?: unknown } | null)?.status === 401) refused = true;
       return null;
@@ -145,20 +163,32 @@ export async function discoverEwsUrl(
   }
 
   let address = email;
-  let queue = candidatesFor(address.split('@')[1] ?? '');
-  for (let hop = 0; hop < MAX_HOPS && queue.length > 0; hop += 1) {
+  let queue = candidatesFor(domainOf(address));
+  let redirects = 0;
+  /** Every address and every (address, URL) asked about, to tell a loop. */
+  const asked = new Set<string>([address.toLowerCase()]);
+  while (queue.length > 0) {
     const url = queue.shift()!;
     if (!isHttps(url)) continue;
+    asked.add(`${address} ${url}`);
     const answer = await ask(url, address);
     if (!answer || answer.kind === 'error') continue;
     if (answer.kind === 'settings') {
       if (answer.ewsUrl && isHttps(answer.ewsUrl)) return { kind: 'found', ewsUrl: answer.ewsUrl };
       continue;
     }
-    if (answer.kind === 'redirectUrl') queue = [answer.url];
-    else {
-      address = answer.address;
-      queue = candidatesFor(address.split('@')[1] ?? '');
+    // A second redirect, or one back to an address or URL already asked, ends the search.
+    if (redirects >= MAX_REDIRECTS) break;
+    redirects += 1;
+    if (answer.kind === 'redirectUrl') {
+      if (asked.has(`${address} ${answer.url}`)) break;
+      queue = [answer.url];
+    } else {
+      const next = answer.address.trim().toLowerCase();
+      if (asked.has(next)) break;
+      address = next;
+      asked.add(address);
+      queue = candidatesFor(domainOf(address));
     }
   }
   return refused ? { kind: 'refused' } : { kind: 'none' };

@@ -1,0 +1,273 @@
+import { DateTime } from 'luxon';
+import { fromRrule } from '../microsoft/ical-recurrence';
+import type { ImipCalendar, ImipEvent, ImipRecurrenceId, PartStat } from '../shared/imip';
+import { newChangeKey, newItemId } from './ids';
+import { fileMeetingMessage } from './meeting-messages';
+import { windowsZoneOf, type EwsStore } from './store';
+import type { AttendeeRecord, CalendarItemRecord, MailboxRecord, ResponseType } from './store-types';
+
+/**
+ * iMIP email arriving at a mailbox this Exchange Server hosts, applied as Exchange applies an
+ * iCalendar meeting message from an organiser elsewhere ([MS-OXCICAL] "Property: METHOD": a
+ * REQUEST is a Meeting Request object, CANCEL a Meeting Cancellation, REPLY a Meeting Response
+ * whose one ATTENDEE's PARTSTAT is the answer):
+ * - REQUEST for a new UID: a meeting on the calendar with the organiser as given ([MS-OXOCAL]
+ *   3.1.4.7.2.2 "Creating the Meeting Object": PidLidResponseStatus respNotResponded, EWS
+ *   `MyResponseType` NoResponseReceived; PidLidBusyStatus olTentative unless the intended status
+ *   is free, EWS `LegacyFreeBusyStatus` Tentative, or Free for TRANSP:TRANSPARENT). A higher
+ *   SEQUENCE updates it (lower or equal is stale, RFC 5546 §2.1.5); a new time asks for an answer
+ *   again ([MS-OXOCAL] 3.1.4.7.3.1, a full update). With RECURRENCE-ID it changes one occurrence.
+ * - CANCEL from the organiser of record: the copy is cancelled ([MS-OXOCAL] 3.1.4.9: `IsCancelled`,
+ *   the "Canceled: " prefix, free), or with RECURRENCE-ID that occurrence becomes a deleted one.
+ * - REPLY to a meeting organised here: that attendee's `ResponseType` and `LastResponseTime` on
+ *   the organiser's item (PARTSTAT ACCEPTED / TENTATIVE / DECLINED → Accept / Tentative / Decline).
+ * Each request and cancellation also leaves its meeting message in the Inbox (meeting-messages.ts).
+ * Every change bumps the item's version, so SyncFolderItems reports it like an EWS write.
+ */
+
+const RESPONSE_OF: Record<PartStat, ResponseType> = {
+  ACCEPTED: 'Accept',
+  TENTATIVE: 'Tentative',
+  DECLINED: 'Decline',
+  'NEEDS-ACTION': 'Unknown',
+};
+
+export function applyImipToEws(
+  store: EwsStore,
+  recipient: string,
+  message: ImipCalendar,
+  now = new Date(),
+): string {
+  const mailbox = store.mailbox(recipient);
+  if (!mailbox) return 'ignored: no such mailbox';
+  return message.events
+    .map((event) => {
+      switch (message.method) {
+        case 'REQUEST':
+          return applyRequest(store, mailbox, event, now);
+        case 'CANCEL':
+          return applyCancel(store, mailbox, event, now);
+        case 'REPLY':
+          return applyReply(store, mailbox, event, now);
+        case 'COUNTER':
+          // Exchange shows a counter proposal as a message to the organiser; the emulator keeps none.
+          return 'ignored: COUNTER (new time proposals are not kept)';
+      }
+    })
+    .join('; ');
+}
+
+function itemWithUid(mailbox: MailboxRecord, uid: string): CalendarItemRecord | undefined {
+  return [...mailbox.items.values()].find((item) => item.uid === uid);
+}
+
+/** The occurrence key EWS keeps on a master: the original start as a UTC ISO instant. */
+function occurrenceKey(id: ImipRecurrenceId): string {
+  return id.kind === 'allDay' ? `${id.date}T00:00:00.000Z` : id.at.toISOString();
+}
+
+function attendeesOf(event: ImipEvent, previous: AttendeeRecord[]): AttendeeRecord[] {
+  return event.attendees.map((attendee) => {
+    const old = previous.find((entry) => entry.email === attendee.email);
+    return {
+      email: attendee.email,
+      name: attendee.name ?? old?.name ?? attendee.email,
+      optional: attendee.role === 'OPT-PARTICIPANT',
+      response: RESPONSE_OF[attendee.partstat],
+      lastResponseTime: old?.lastResponseTime ?? null,
+    };
+  });
+}
+
+function timesOf(event: ImipEvent): Pick<CalendarItemRecord, 'start' | 'end' | 'isAllDay' | 'timeZone'> {
+  const time = event.time;
+  if (time.kind === 'allDay')
+    return {
+      start: new Date(`${time.startDate}T00:00:00Z`),
+      end: new Date(`${time.endDate}T00:00:00Z`),
+      isAllDay: true,
+      timeZone: 'UTC',
+    };
+  return { start: time.start, end: time.end, isAllDay: false, timeZone: windowsZoneOf(time.timeZone) };
+}
+
+/** EXDATE values as the master's deleted-occurrence keys. */
+function exdateKeys(event: ImipEvent): Set<string> {
+  const keys = new Set<string>();
+  for (const line of event.recurrence ?? []) {
+    if (!line.toUpperCase().startsWith('EXDATE')) continue;
+    const [head = '', values = ''] = line.split(/:(.*)/s);
+    const zone = /TZID=([^;:]+)/i.exec(head)?.[1] ?? 'utc';
+    for (const value of values.split(',')) {
+      const match = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z)?)?$/.exec(value.trim());
+      if (!match) continue;
+      const [, year, month, day, hour, minute, second, utc] = match;
+      const at = DateTime.fromObject(
+        {
+          year: Number(year),
+          month: Number(month),
+          day: Number(day),
+          hour: Number(hour ?? 0),
+          minute: Number(minute ?? 0),
+          second: Number(second ?? 0),
+        },
+        { zone: hour && !utc ? zone : 'utc' },
+      );
+      if (at.isValid) keys.add(at.toUTC().toJSDate().toISOString());
+    }
+  }
+  return keys;
+}
+
+function contentOf(event: ImipEvent): Partial<CalendarItemRecord> {
+  const times = timesOf(event);
+  const zone = event.time.kind === 'timed' ? event.time.timeZone : 'UTC';
+  const startDate = DateTime.fromJSDate(times.start, { zone: times.isAllDay ? 'utc' : zone }).toISODate();
+  return {
+    ...times,
+    subject: event.summary ?? '',
+    body: event.description ?? '',
+    location: event.location ?? '',
+    recurrence: event.recurrence ? fromRrule(event.recurrence, startDate ?? '', zone) : null,
+    deleted: exdateKeys(event),
+    organizer: { email: event.organizer.email, name: event.organizer.name ?? event.organizer.email },
+    sequence: event.sequence,
+    isMeeting: true,
+    isCancelled: false,
+  };
+}
+
+function applyRequest(store: EwsStore, mailbox: MailboxRecord, event: ImipEvent, now: Date): string {
+  if (!event.attendees.some((attendee) => attendee.email === mailbox.email))
+    return 'ignored: the addressee is not an attendee';
+  const existing = itemWithUid(mailbox, event.uid);
+  if (existing?.myResponse === 'Organizer') return 'ignored: the addressee organises this meeting';
+  if (event.recurrenceId)
+    return existing ? requestOccurrence(store, mailbox, existing, event, now) : 'ignored: unknown series';
+  if (existing) {
+    if (event.sequence <= existing.sequence)
+      return `ignored: SEQUENCE ${event.sequence} is not newer than ${existing.sequence}`;
+    const content = contentOf(event);
+    const wasCancelled = existing.isCancelled;
+    const moved =
+      content.start?.getTime() !== existing.start.getTime() ||
+      content.end?.getTime() !== existing.end.getTime() ||
+      JSON.stringify(content.recurrence) !== JSON.stringify(existing.recurrence);
+    Object.assign(existing, content, { attendees: attendeesOf(event, existing.attendees) });
+    // A full update (a new time) asks for an answer again; an informational one keeps it.
+    if (moved || wasCancelled)
+      Object.assign(existing, {
+        myResponse: 'NoResponseReceived',
+        freeBusy: event.transparent ? 'Free' : 'Tentative',
+      });
+    store.touch(existing);
+    fileMeetingMessage(
+      mailbox,
+      existing,
+      'MeetingRequest',
+      moved ? 'FullUpdate' : 'InformationalUpdate',
+      now,
+    );
+    return moved ? 'updated: asked again' : 'updated';
+  }
+  const version = store.nextVersion();
+  const item: CalendarItemRecord = {
+    id: newItemId(),
+    changeKey: newChangeKey(),
+    mailbox: mailbox.email,
+    uid: event.uid,
+    subject: '',
+    body: '',
+    bodyType: 'Text',
+    location: '',
+    start: now,
+    end: now,
+    isAllDay: false,
+    timeZone: 'UTC',
+    recurrence: null,
+    modified: new Map(),
+    deleted: new Set(),
+    organizer: { email: event.organizer.email, name: event.organizer.name ?? event.organizer.email },
+    attendees: attendeesOf(event, []),
+    myResponse: 'NoResponseReceived',
+    isMeeting: true,
+    isCancelled: false,
+    freeBusy: event.transparent ? 'Free' : 'Tentative',
+    extended: new Map(),
+    sequence: event.sequence,
+    created: now,
+    lastModified: now,
+    createdVersion: version,
+    version,
+    ...contentOf(event),
+  };
+  mailbox.items.set(item.id, item);
+  fileMeetingMessage(mailbox, item, 'MeetingRequest', 'NewMeetingRequest', now);
+  return 'added as not responded';
+}
+
+function requestOccurrence(
+  store: EwsStore,
+  mailbox: MailboxRecord,
+  master: CalendarItemRecord,
+  event: ImipEvent,
+  now: Date,
+): string {
+  if (!master.recurrence) return 'ignored: not a series';
+  const key = occurrenceKey(event.recurrenceId!);
+  const times = timesOf(event);
+  const previous = master.modified.get(key);
+  store.touch(master);
+  master.modified.set(key, {
+    start: times.start,
+    end: times.end,
+    subject: event.summary ?? master.subject,
+    location: event.location ?? '',
+    body: event.description ?? '',
+    changeKey: master.changeKey,
+    lastModified: master.lastModified,
+  });
+  master.deleted.delete(key);
+  fileMeetingMessage(mailbox, master, 'MeetingRequest', 'FullUpdate', now);
+  return previous ? 'occurrence updated' : 'occurrence changed';
+}
+
+function applyCancel(store: EwsStore, mailbox: MailboxRecord, event: ImipEvent, now: Date): string {
+  const existing = itemWithUid(mailbox, event.uid);
+  if (!existing || existing.myResponse === 'Organizer') return 'ignored: unknown UID';
+  if (existing.organizer.email.toLowerCase() !== event.organizer.email)
+    return 'ignored: not from the organiser of record';
+  if (event.recurrenceId) {
+    const key = occurrenceKey(event.recurrenceId);
+    if (existing.deleted.has(key)) return 'ignored: already cancelled';
+    existing.modified.delete(key);
+    existing.deleted.add(key);
+    store.touch(existing);
+    fileMeetingMessage(mailbox, existing, 'MeetingCancellation', null, now);
+    return 'occurrence cancelled';
+  }
+  if (existing.isCancelled) return 'ignored: already cancelled';
+  Object.assign(existing, {
+    isCancelled: true,
+    subject: `Canceled: ${existing.subject}`,
+    freeBusy: 'Free',
+    sequence: Math.max(existing.sequence, event.sequence),
+  });
+  store.touch(existing);
+  fileMeetingMessage(mailbox, existing, 'MeetingCancellation', null, now);
+  return 'cancelled';
+}
+
+function applyReply(store: EwsStore, mailbox: MailboxRecord, event: ImipEvent, now: Date): string {
+  const organized = itemWithUid(mailbox, event.uid);
+  if (!organized || organized.myResponse !== 'Organizer') return 'ignored: unknown UID';
+  const answer = event.attendees[0];
+  if (!answer || event.attendees.length !== 1) return 'ignored: a REPLY names exactly one attendee';
+  const entry = organized.attendees.find((attendee) => attendee.email === answer.email);
+  if (!entry) return 'ignored: not an attendee of this meeting';
+  // An answer to one occurrence is recorded on the series here (see README).
+  entry.response = answer.partstat === 'NEEDS-ACTION' ? 'NoResponseReceived' : RESPONSE_OF[answer.partstat];
+  entry.lastResponseTime = now;
+  store.touch(organized);
+  return `${answer.email} ${entry.response}`;
+}
