@@ -84,6 +84,77 @@ it("an answer given in Tandem before the learner's new Google copy is linked rea
   ]);
 }, 120_000);
 
+// Every series operation once on each provider (the random run leaves them out until the bugs
+// they found are fixed, ops.ts): one occurrence moved, cancelled and retitled in Tandem, one
+// instance moved and one cancelled in the organiser's calendar, and this-and-following moved.
+const SERIES_TENANTS = ['google', 'microsoft', 'caldav'] as const;
+const syncAll = SERIES_TENANTS.map((tenant): Op => ({ t: 'syncTenant', tenant }));
+const weeklySeries = SERIES_TENANTS.map((tenant): Op => ({
+  t: 'create',
+  tenant,
+  who: ['learner', 'other'],
+  day: 2,
+  hour: 10,
+  weeks: 4,
+}));
+const eachSeries = (op: (m: number) => Op): Op[] => SERIES_TENANTS.map((_, m) => op(m));
+
+it('one occurrence changed in Tandem or in the organiser’s calendar reaches every copy, on each provider', async () => {
+  await runOps(t, [
+    ...weeklySeries,
+    ...syncAll,
+    ...eachSeries((m) => ({
+      t: 'tandemOccurrence',
+      m,
+      o: 1,
+      scope: 'occurrence',
+      change: 'move',
+      hours: 3,
+      n: 0,
+    })),
+    ...eachSeries((m) => ({
+      t: 'tandemOccurrence',
+      m,
+      o: 2,
+      scope: 'occurrence',
+      change: 'cancel',
+      hours: 3,
+      n: 0,
+    })),
+    ...eachSeries((m) => ({
+      t: 'tandemOccurrence',
+      m,
+      o: 0,
+      scope: 'occurrence',
+      change: 'edit',
+      hours: 3,
+      n: 5,
+    })),
+    ...syncAll,
+    ...eachSeries((m) => ({ t: 'organizerOccurrence', m, o: 2, change: 'move', hours: -2 })),
+    ...syncAll,
+    ...eachSeries((m) => ({ t: 'organizerOccurrence', m, o: 0, change: 'cancel', hours: -2 })),
+    ...syncAll,
+  ]);
+}, 240_000);
+
+it('this and following, moved in Tandem, reaches every copy, on each provider', async () => {
+  await runOps(t, [
+    ...weeklySeries,
+    ...syncAll,
+    ...eachSeries((m) => ({
+      t: 'tandemOccurrence',
+      m,
+      o: 2,
+      scope: 'following',
+      change: 'move',
+      hours: 2,
+      n: 0,
+    })),
+    ...syncAll,
+  ]);
+}, 240_000);
+
 it(
   `converges after ${OPS} operations on both sides (seed ${SEED})`,
   async () => {
