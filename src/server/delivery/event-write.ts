@@ -32,6 +32,9 @@ export function meetingEventWrite(
       name: attendee.name,
       isOptional: attendee.isOptional,
       ...(options.placedCopy?.withResponses ? { response: attendee.response } : {}),
+      // Needs action in Tandem: not answered since the last move (meetings/schedule.ts resets
+      // everyone on a move), so a copy that moves now must not keep an answer to the old time.
+      ...(attendee.response === 'needs_action' ? { answerAgain: true } : {}),
     })),
     tandemMeetingId: meeting.id,
     iCalUid: meeting.icalUid,

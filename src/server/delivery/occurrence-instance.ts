@@ -183,5 +183,8 @@ function instanceWrite(
     time: { kind: 'timed', start: occurrence.startsAt, end: occurrence.endsAt, timeZone: meeting.timeZone },
     recurrence: null,
     sequence: occurrence.sequence,
+    // Series-level answers say nothing about who answered this occurrence's time
+    // (occurrence-answers.ts keeps those apart): an instance write resets nobody's.
+    attendees: series.attendees.map(({ answerAgain: _answerAgain, ...attendee }) => attendee),
   };
 }

@@ -110,7 +110,19 @@ export interface EventWrite {
   time: EventTime;
   recurrence: string[] | null;
   /** `response` is written only where Tandem places a copy itself (CalDAV); providers keep their own. */
-  attendees: { email: string; name: string | null; isOptional: boolean; response?: AttendeeResponse }[];
+  attendees: {
+    email: string;
+    name: string | null;
+    isOptional: boolean;
+    response?: AttendeeResponse;
+    /**
+     * Tandem asks them to answer again: the meeting moved and they have not answered its new time.
+     * A provider that keeps answers through an organiser's update (Google) resets theirs to needs
+     * action when this write moves the event, so its copy agrees with Tandem ("a move asks
+     * everyone to answer again") and no answer to the old time is read back as one to the new.
+     */
+    answerAgain?: boolean;
+  }[];
   tandemMeetingId: string | null;
   /**
    * The iCalendar UID to give the event where the provider lets the client choose (CalDAV, Google

@@ -69,8 +69,14 @@ export function toProviderEvent(event: GEvent): ProviderEvent {
   };
 }
 
-/** The request body for insert / patch. Nulls clear fields on PATCH (Google's merge semantics). */
-export function toGoogleBody(write: EventWrite, forPatch: boolean): GEvent {
+/**
+ * The request body for insert / patch. Nulls clear fields on PATCH (Google's merge semantics).
+ * Attendees go without a responseStatus, so Google keeps each one's answer — except, on a patch
+ * that `moves` the event, those Tandem asks to answer again (`answerAgain`): the organiser may
+ * set attendees' responseStatus on their own copy, and Google would otherwise keep an answer to
+ * the old time through the move.
+ */
+export function toGoogleBody(write: EventWrite, forPatch: boolean, moves = false): GEvent {
   const needsZone = write.recurrence !== null && write.recurrence.length > 0;
   const body: GEvent = {
     summary: write.title,
@@ -82,6 +88,7 @@ export function toGoogleBody(write: EventWrite, forPatch: boolean): GEvent {
       email: attendee.email,
       ...(attendee.name ? { displayName: attendee.name } : {}),
       ...(attendee.isOptional ? { optional: true } : {}),
+      ...(forPatch && moves && attendee.answerAgain ? { responseStatus: 'needsAction' } : {}),
     })),
   };
   if (write.recurrence && write.recurrence.length > 0) body.recurrence = write.recurrence;
@@ -187,4 +194,15 @@ function daysBetween(from: string, to: string): number {
     1,
     Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000),
   );
+}
+
+/** Whether writing `time` over the event's current time moves it (the same instants are no move). */
+export function timeMoves(current: EventTime, time: EventTime): boolean {
+  if (current.kind === 'timed' && time.kind === 'timed') {
+    return current.start.getTime() !== time.start.getTime() || current.end.getTime() !== time.end.getTime();
+  }
+  if (current.kind === 'allDay' && time.kind === 'allDay') {
+    return current.startDate !== time.startDate || current.endDate !== time.endDate;
+  }
+  return true;
 }

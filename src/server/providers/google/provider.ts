@@ -31,7 +31,7 @@ import type {
 import { GoogleAuthSession } from './auth-session';
 import { resolveEndpoints, type GoogleClientConfig, type GoogleEndpoints } from './config';
 import { ServiceAccountSession, type JwtClient } from './service-account';
-import { toChange, toGoogleBody, toProviderEvent } from './event-mapping';
+import { timeMoves, toChange, toGoogleBody, toProviderEvent } from './event-mapping';
 import { type calendar_v3, createCalendarClient } from './sdk';
 
 interface CommonOptions {
@@ -214,6 +214,9 @@ export class GoogleCalendarProvider implements CalendarProvider {
   /**
    * PATCH rather than PUT: fields Tandem does not manage (reminders, colour, conference data, guests'
    * answers, which Google keeps for attendees listed again without a responseStatus) survive.
+   * Those Tandem asks to answer again lose theirs when this write moves the event (toGoogleBody):
+   * whether it does is read from the event first, only when someone is to answer again, so a
+   * write that leaves the time alone (or replays a move already made) keeps every answer given.
    */
   async updateEvent(
     calendarId: string,
@@ -221,13 +224,16 @@ export class GoogleCalendarProvider implements CalendarProvider {
     event: EventWrite,
     options: WriteOptions = {},
   ): Promise<ProviderEvent> {
+    const moves = event.attendees.some((attendee) => attendee.answerAgain)
+      ? timeMoves((await this.getEvent(calendarId, externalId)).time, event.time)
+      : false;
     const { data } = await this.session.run(() =>
       this.api.events.patch(
         {
           calendarId,
           eventId: externalId,
           sendUpdates: event.notifyAttendees ? 'all' : 'none',
-          requestBody: toGoogleBody(event, true),
+          requestBody: toGoogleBody(event, true, moves),
         },
         ifMatch(options.etag),
       ),
