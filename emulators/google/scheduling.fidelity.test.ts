@@ -54,6 +54,40 @@ describe('invitations between emulated accounts', () => {
     expect(original.body.attendees[0]).toEqual({ email: GUEST, responseStatus: 'needsAction' });
   });
 
+  // Events resource, attendees[].responseStatus is writable, and an attendee listed without one
+  // keeps theirs (https://developers.google.com/calendar/api/v3/reference/events#resource): the
+  // organiser may set a guest's status on their copy, and the guests' copies follow it.
+  it('keeps a guest’s answer through an organiser’s move unless the organiser sets it again', async () => {
+    const event = await invite('Moved');
+    const copy = await guest.get(events('primary', `/${event.id}`));
+    const declined = copy.body.attendees.map((attendee: { self?: boolean }) =>
+      attendee.self ? { ...attendee, responseStatus: 'declined' } : attendee,
+    );
+    await guest.patch(events('primary', `/${event.id}?sendUpdates=all`), { attendees: declined });
+    const guestsStatus = async (as: ApiClient) =>
+      (await as.get(events('primary', `/${event.id}`))).body.attendees.find(
+        (a: { email: string }) => a.email === GUEST,
+      ).responseStatus;
+
+    const moved = await organizer.patch(events('primary', `/${event.id}?sendUpdates=all`), {
+      ...timed('2030-06-03T12:00:00Z', '2030-06-03T13:00:00Z'),
+      attendees: [{ email: GUEST }, { email: EXTERNAL, optional: true }],
+    });
+    expect(moved.status).toBe(200);
+    expect(await guestsStatus(organizer)).toBe('declined');
+
+    const reset = await organizer.patch(events('primary', `/${event.id}?sendUpdates=all`), {
+      ...timed('2030-06-03T14:00:00Z', '2030-06-03T15:00:00Z'),
+      attendees: [
+        { email: GUEST, responseStatus: 'needsAction' },
+        { email: EXTERNAL, optional: true },
+      ],
+    });
+    expect(reset.status).toBe(200);
+    expect(await guestsStatus(organizer)).toBe('needsAction');
+    expect(await guestsStatus(guest)).toBe('needsAction');
+  });
+
   it('carries the guest’s answer (patch of attendees[self]) back to the organiser’s copy', async () => {
     const event = await invite('Answer me');
     const copy = await guest.get(events('primary', `/${event.id}`));
