@@ -217,6 +217,10 @@ export function applyWrite(
       event.time.kind === 'timed'
         ? (Luxon.fromJSDate(event.time.start, { zone }).toISODate() ?? '')
         : event.time.startDate;
-    appointment.Recurrence = toEwsRecurrence(rule, startDate, zone);
+    const startTime =
+      event.time.kind === 'timed'
+        ? Luxon.fromJSDate(event.time.start, { zone }).toFormat('HH:mm:ss')
+        : undefined;
+    appointment.Recurrence = toEwsRecurrence(rule, startDate, zone, startTime);
   }
 }
