@@ -3,6 +3,8 @@ import { fromRrule } from '../microsoft/ical-recurrence';
 import type { ImipCalendar, ImipEvent, ImipRecurrenceId, PartStat } from '../shared/imip';
 import { newChangeKey, newItemId } from './ids';
 import { fileMeetingMessage } from './meeting-messages';
+import { recordExceptionalAnswer } from './occurrence-responses';
+import { occurrenceAt } from './occurrences';
 import { windowsZoneOf, type EwsStore } from './store';
 import type { AttendeeRecord, CalendarItemRecord, MailboxRecord, ResponseType } from './store-types';
 
@@ -21,6 +23,9 @@ import type { AttendeeRecord, CalendarItemRecord, MailboxRecord, ResponseType } 
  *   the "Canceled: " prefix, free), or with RECURRENCE-ID that occurrence becomes a deleted one.
  * - REPLY to a meeting organised here: that attendee's `ResponseType` and `LastResponseTime` on
  *   the organiser's item (PARTSTAT ACCEPTED / TENTATIVE / DECLINED → Accept / Tentative / Decline).
+ *   With RECURRENCE-ID ([MS-OXCICAL] "Property: RECURRENCE-ID": the response is to that exception)
+ *   it is recorded on that occurrence alone: its exception on the organiser's item carries the
+ *   answer in its own attendee list ([MS-OXOCAL] recipExceptionalResponse, occurrence-responses.ts).
  * Each request and cancellation also leaves its meeting message in the Inbox (meeting-messages.ts).
  * Every change bumps the item's version, so SyncFolderItems reports it like an EWS write.
  */
@@ -263,10 +268,26 @@ function applyReply(store: EwsStore, mailbox: MailboxRecord, event: ImipEvent, n
   if (!organized || organized.myResponse !== 'Organizer') return 'ignored: unknown UID';
   const answer = event.attendees[0];
   if (!answer || event.attendees.length !== 1) return 'ignored: a REPLY names exactly one attendee';
+  const response: ResponseType =
+    answer.partstat === 'NEEDS-ACTION' ? 'NoResponseReceived' : RESPONSE_OF[answer.partstat];
+  if (event.recurrenceId) {
+    // One occurrence's answer: that occurrence's exception carries it, the series keeps its own.
+    const occurrence = occurrenceAt(organized, occurrenceKey(event.recurrenceId));
+    if (!occurrence) return 'ignored: no such occurrence';
+    if (!occurrence.attendees.some((attendee) => attendee.email === answer.email))
+      return 'ignored: not an attendee of this meeting';
+    recordExceptionalAnswer(
+      store,
+      occurrence,
+      occurrence.attendees.map((attendee) =>
+        attendee.email === answer.email ? { ...attendee, response, lastResponseTime: now } : { ...attendee },
+      ),
+    );
+    return `${answer.email} ${response} for ${occurrence.originalStart?.toISOString()}`;
+  }
   const entry = organized.attendees.find((attendee) => attendee.email === answer.email);
   if (!entry) return 'ignored: not an attendee of this meeting';
-  // An answer to one occurrence is recorded on the series here (see README).
-  entry.response = answer.partstat === 'NEEDS-ACTION' ? 'NoResponseReceived' : RESPONSE_OF[answer.partstat];
+  entry.response = response;
   entry.lastResponseTime = now;
   store.touch(organized);
   return `${answer.email} ${entry.response}`;
