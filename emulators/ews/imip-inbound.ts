@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { fromRrule } from '../microsoft/ical-recurrence';
 import type { ImipCalendar, ImipEvent, ImipRecurrenceId, PartStat } from '../shared/imip';
 import { newChangeKey, newItemId } from './ids';
-import { fileMeetingMessage } from './meeting-messages';
+import { fileCounterProposal, fileMeetingMessage } from './meeting-messages';
 import { recordExceptionalAnswer } from './occurrence-responses';
 import { occurrenceAt } from './occurrences';
 import { windowsZoneOf, type EwsStore } from './store';
@@ -26,6 +26,10 @@ import type { AttendeeRecord, CalendarItemRecord, MailboxRecord, ResponseType } 
  *   With RECURRENCE-ID ([MS-OXCICAL] "Property: RECURRENCE-ID": the response is to that exception)
  *   it is recorded on that occurrence alone: its exception on the organiser's item carries the
  *   answer in its own attendee list ([MS-OXOCAL] recipExceptionalResponse, occurrence-responses.ts).
+ * - COUNTER to a meeting organised here ([MS-OXCICAL] "Property: METHOD": a Meeting Response with
+ *   a counter proposal, its DTSTART / DTEND the new time): the attendee's row (or, with
+ *   RECURRENCE-ID, the occurrence's exception's) gets their answer and the proposal (EWS Attendee
+ *   `ProposedStart` / `ProposedEnd`), and a MeetingResponse naming it lands in the Inbox.
  * Each request and cancellation also leaves its meeting message in the Inbox (meeting-messages.ts).
  * Every change bumps the item's version, so SyncFolderItems reports it like an EWS write.
  */
@@ -55,8 +59,7 @@ export function applyImipToEws(
         case 'REPLY':
           return applyReply(store, mailbox, event, now);
         case 'COUNTER':
-          // Exchange shows a counter proposal as a message to the organiser; the emulator keeps none.
-          return 'ignored: COUNTER (new time proposals are not kept)';
+          return applyCounter(store, mailbox, event, now);
       }
     })
     .join('; ');
@@ -263,32 +266,81 @@ function applyCancel(store: EwsStore, mailbox: MailboxRecord, event: ImipEvent, 
   return 'cancelled';
 }
 
-function applyReply(store: EwsStore, mailbox: MailboxRecord, event: ImipEvent, now: Date): string {
+/** The organiser's item and the one attendee a REPLY or COUNTER answers for, or why it is ignored. */
+function answered(
+  mailbox: MailboxRecord,
+  event: ImipEvent,
+  method: 'REPLY' | 'COUNTER',
+): { organized: CalendarItemRecord; email: string; response: ResponseType } | string {
   const organized = itemWithUid(mailbox, event.uid);
   if (!organized || organized.myResponse !== 'Organizer') return 'ignored: unknown UID';
   const answer = event.attendees[0];
-  if (!answer || event.attendees.length !== 1) return 'ignored: a REPLY names exactly one attendee';
+  if (!answer || event.attendees.length !== 1) return `ignored: a ${method} names exactly one attendee`;
   const response: ResponseType =
     answer.partstat === 'NEEDS-ACTION' ? 'NoResponseReceived' : RESPONSE_OF[answer.partstat];
+  return { organized, email: answer.email, response };
+}
+
+/**
+ * Records `response` (null: the one held stays) and the proposal (or none) for `email` on the
+ * series or, with RECURRENCE-ID, on that occurrence alone: its exception carries the answer, the
+ * series keeps its own.
+ */
+function recordAnswer(
+  store: EwsStore,
+  organized: CalendarItemRecord,
+  event: ImipEvent,
+  email: string,
+  response: ResponseType | null,
+  proposed: { start: Date; end: Date } | null,
+  now: Date,
+): string {
+  const answer = { ...(response ? { response } : {}), lastResponseTime: now, proposed };
   if (event.recurrenceId) {
-    // One occurrence's answer: that occurrence's exception carries it, the series keeps its own.
     const occurrence = occurrenceAt(organized, occurrenceKey(event.recurrenceId));
     if (!occurrence) return 'ignored: no such occurrence';
-    if (!occurrence.attendees.some((attendee) => attendee.email === answer.email))
+    if (!occurrence.attendees.some((attendee) => attendee.email === email))
       return 'ignored: not an attendee of this meeting';
     recordExceptionalAnswer(
       store,
       occurrence,
       occurrence.attendees.map((attendee) =>
-        attendee.email === answer.email ? { ...attendee, response, lastResponseTime: now } : { ...attendee },
+        attendee.email === email ? { ...attendee, ...answer } : { ...attendee },
       ),
     );
-    return `${answer.email} ${response} for ${occurrence.originalStart?.toISOString()}`;
+    return `${email} ${response ?? 'proposed'} for ${occurrence.originalStart?.toISOString()}`;
   }
-  const entry = organized.attendees.find((attendee) => attendee.email === answer.email);
+  const entry = organized.attendees.find((attendee) => attendee.email === email);
   if (!entry) return 'ignored: not an attendee of this meeting';
-  entry.response = response;
-  entry.lastResponseTime = now;
+  Object.assign(entry, answer);
   store.touch(organized);
-  return `${answer.email} ${entry.response}`;
+  return `${email} ${entry.response}`;
+}
+
+function applyReply(store: EwsStore, mailbox: MailboxRecord, event: ImipEvent, now: Date): string {
+  const found = answered(mailbox, event, 'REPLY');
+  if (typeof found === 'string') return found;
+  // A plain answer replaces any time this attendee proposed before.
+  return recordAnswer(store, found.organized, event, found.email, found.response, null, now);
+}
+
+function applyCounter(store: EwsStore, mailbox: MailboxRecord, event: ImipEvent, now: Date): string {
+  const found = answered(mailbox, event, 'COUNTER');
+  if (typeof found === 'string') return found;
+  const { start, end } = timesOf(event);
+  if (!(end > start)) return 'ignored: the proposed time ends before it starts';
+  // A COUNTER left NEEDS-ACTION proposes without answering: the answer held stays (as on Graph).
+  const response = found.response === 'NoResponseReceived' ? null : found.response;
+  const outcome = recordAnswer(store, found.organized, event, found.email, response, { start, end }, now);
+  if (outcome.startsWith('ignored')) return outcome;
+  const from = found.organized.attendees.find((attendee) => attendee.email === found.email);
+  fileCounterProposal(
+    mailbox,
+    found.organized,
+    { email: found.email, name: from?.name ?? found.email },
+    response ?? from?.response ?? 'Tentative',
+    { start, end },
+    now,
+  );
+  return `${outcome}, proposed ${start.toISOString()}–${end.toISOString()}`;
 }

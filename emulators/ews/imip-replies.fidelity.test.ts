@@ -118,6 +118,19 @@ async function june(user: string): Promise<Xml[]> {
   return items;
 }
 
+/** GetItem on an occurrence's RecurringMasterItemId: its series. */
+async function masterOf(user: string, occurrence: Xml | undefined): Promise<Xml> {
+  const got = await soap(user, {
+    'm:GetItem': {
+      'm:ItemShape': { 't:BaseShape': 'AllProperties' },
+      'm:ItemIds': {
+        't:RecurringMasterItemId': { '@_OccurrenceId': at(occurrence, 'ItemId')['@_Id'] as string },
+      },
+    },
+  });
+  return at(got, 'GetItemResponse', 'ResponseMessages', 'GetItemResponseMessage', 'Items', 'CalendarItem');
+}
+
 const responseOf = (item: Xml | undefined) =>
   list(at(item, 'RequiredAttendees')['Attendee']).find(
     (entry) => at(entry, 'Mailbox')['EmailAddress'] === OUTSIDE,
@@ -199,22 +212,7 @@ describe('inbound answers to a series organised on Exchange Server', () => {
       `${OUTSIDE} Decline for 2031-06-11T10:00:00.000Z`,
     ]);
     // The series' own row (GetItem on the master) keeps the series' answer.
-    const got = await soap(ALEX, {
-      'm:GetItem': {
-        'm:ItemShape': { 't:BaseShape': 'AllProperties' },
-        'm:ItemIds': {
-          't:RecurringMasterItemId': { '@_OccurrenceId': at(occurrences[1], 'ItemId')['@_Id'] as string },
-        },
-      },
-    });
-    const master = at(
-      got,
-      'GetItemResponse',
-      'ResponseMessages',
-      'GetItemResponseMessage',
-      'Items',
-      'CalendarItem',
-    );
+    const master = await masterOf(ALEX, occurrences[1]);
     expect(master['CalendarItemType']).toBe('RecurringMaster');
     expect(responseOf(master)).toBe('Unknown');
   });
@@ -227,5 +225,73 @@ describe('inbound answers to a series organised on Exchange Server', () => {
     );
     expect((await june(ALEX)).map(responseOf)).toEqual(['Unknown', 'Unknown', 'Unknown']);
     expect(emulator.received().map((record) => record.outcome)).toEqual(['ignored: no such occurrence']);
+  });
+
+  it('a COUNTER sets the attendee’s ProposedStart / ProposedEnd and answer, and files a MeetingResponse in the Inbox', async () => {
+    const uid = await weeklyWithOutside();
+    await mail(
+      'COUNTER',
+      answer(uid, {
+        attendees: [{ email: OUTSIDE, partstat: 'TENTATIVE' }],
+        time: {
+          kind: 'timed',
+          start: new Date('2031-06-05T14:00:00Z'),
+          end: new Date('2031-06-05T15:00:00Z'),
+          timeZone: 'UTC',
+        },
+      }),
+    );
+    const [first] = await june(ALEX);
+    const row = list(at(first, 'RequiredAttendees')['Attendee'])[0];
+    expect(row).toMatchObject({
+      ResponseType: 'Tentative',
+      ProposedStart: '2031-06-05T14:00:00Z',
+      ProposedEnd: '2031-06-05T15:00:00Z',
+    });
+
+    const messages = await findItems(ALEX, {
+      'm:ParentFolderIds': { 't:DistinguishedFolderId': { '@_Id': 'inbox' } },
+    });
+    expect(messages.map(([kind]) => kind)).toEqual(['MeetingResponse']);
+    const [kind, message] = await getItem(ALEX, at(messages[0]?.[1], 'ItemId')['@_Id'] as string);
+    expect(kind).toBe('MeetingResponse');
+    expect(message).toMatchObject({
+      ItemClass: 'IPM.Schedule.Meeting.Resp.Tent',
+      Subject: 'New Time Proposed: Placement review',
+      From: { Mailbox: { EmailAddress: OUTSIDE } },
+      ResponseType: 'Tentative',
+      UID: uid,
+      ProposedStart: '2031-06-05T14:00:00Z',
+      ProposedEnd: '2031-06-05T15:00:00Z',
+    });
+    expect(at(message, 'AssociatedCalendarItemId')['@_Id']).toBe(
+      at(await masterOf(ALEX, first), 'ItemId')['@_Id'],
+    );
+
+    // A plain answer afterwards replaces the proposal.
+    await mail('REPLY', answer(uid, { attendees: [{ email: OUTSIDE, partstat: 'ACCEPTED' }] }));
+    const after = list(at((await june(ALEX))[0], 'RequiredAttendees')['Attendee'])[0];
+    expect(after).toMatchObject({ ResponseType: 'Accept' });
+    expect(after?.['ProposedStart']).toBeUndefined();
+  });
+
+  it('a COUNTER with RECURRENCE-ID proposes for that occurrence alone; NEEDS-ACTION keeps the answer held', async () => {
+    const uid = await weeklyWithOutside();
+    await mail(
+      'COUNTER',
+      answer(uid, {
+        attendees: [{ email: OUTSIDE, partstat: 'NEEDS-ACTION' }],
+        recurrenceId: { kind: 'timed', at: new Date('2031-06-18T10:00:00Z'), timeZone: 'UTC' },
+        time: {
+          kind: 'timed',
+          start: new Date('2031-06-19T09:00:00Z'),
+          end: new Date('2031-06-19T10:00:00Z'),
+          timeZone: 'UTC',
+        },
+      }),
+    );
+    const rows = (await june(ALEX)).map((item) => list(at(item, 'RequiredAttendees')['Attendee'])[0]);
+    expect(rows.map((row) => row?.['ProposedStart'])).toEqual([undefined, undefined, '2031-06-19T09:00:00Z']);
+    expect(rows.map((row) => row?.['ResponseType'])).toEqual(['Unknown', 'Unknown', 'Unknown']);
   });
 });
