@@ -8,6 +8,7 @@ import type {
   ProviderEvent,
   ShowAs,
 } from '../types';
+import { proposedTimeOf } from './attendee-proposals';
 import { fromEwsRecurrence, toEwsRecurrence } from './recurrence';
 
 /** Appointment (ews-javascript-api) ↔ ProviderEvent / EventWrite. */
@@ -95,6 +96,8 @@ function attendeesOf(appointment: ews.Appointment, selfEmail: string): ProviderA
         isOptional,
         isSelf,
         respondedAt: toDate(attendee.LastResponseTime),
+        // A counter-proposal, as Graph's proposedNewTime (attendee-proposals.ts).
+        proposedTime: proposedTimeOf(attendee),
       };
     });
   return [
