@@ -1,12 +1,12 @@
 import { DateTime } from 'luxon';
 import { fromRrule } from '../microsoft/ical-recurrence';
-import type { ImipCalendar, ImipEvent, ImipRecurrenceId, PartStat } from '../shared/imip';
+import type { ImipCalendar, ImipEvent } from '../shared/imip';
 import { newChangeKey, newItemId } from './ids';
-import { fileCounterProposal, fileMeetingMessage } from './meeting-messages';
-import { recordExceptionalAnswer } from './occurrence-responses';
-import { occurrenceAt } from './occurrences';
-import { windowsZoneOf, type EwsStore } from './store';
-import type { AttendeeRecord, CalendarItemRecord, MailboxRecord, ResponseType } from './store-types';
+import { applyCounter, applyReply } from './imip-answers';
+import { itemWithUid, occurrenceKey, RESPONSE_OF, timesOf } from './imip-common';
+import { fileMeetingMessage } from './meeting-messages';
+import type { EwsStore } from './store';
+import type { AttendeeRecord, CalendarItemRecord, MailboxRecord } from './store-types';
 
 /**
  * iMIP email arriving at a mailbox this Exchange Server hosts, applied as Exchange applies an
@@ -34,13 +34,6 @@ import type { AttendeeRecord, CalendarItemRecord, MailboxRecord, ResponseType } 
  * Every change bumps the item's version, so SyncFolderItems reports it like an EWS write.
  */
 
-const RESPONSE_OF: Record<PartStat, ResponseType> = {
-  ACCEPTED: 'Accept',
-  TENTATIVE: 'Tentative',
-  DECLINED: 'Decline',
-  'NEEDS-ACTION': 'Unknown',
-};
-
 export function applyImipToEws(
   store: EwsStore,
   recipient: string,
@@ -65,15 +58,6 @@ export function applyImipToEws(
     .join('; ');
 }
 
-function itemWithUid(mailbox: MailboxRecord, uid: string): CalendarItemRecord | undefined {
-  return [...mailbox.items.values()].find((item) => item.uid === uid);
-}
-
-/** The occurrence key EWS keeps on a master: the original start as a UTC ISO instant. */
-function occurrenceKey(id: ImipRecurrenceId): string {
-  return id.kind === 'allDay' ? `${id.date}T00:00:00.000Z` : id.at.toISOString();
-}
-
 function attendeesOf(event: ImipEvent, previous: AttendeeRecord[]): AttendeeRecord[] {
   return event.attendees.map((attendee) => {
     const old = previous.find((entry) => entry.email === attendee.email);
@@ -85,18 +69,6 @@ function attendeesOf(event: ImipEvent, previous: AttendeeRecord[]): AttendeeReco
       lastResponseTime: old?.lastResponseTime ?? null,
     };
   });
-}
-
-function timesOf(event: ImipEvent): Pick<CalendarItemRecord, 'start' | 'end' | 'isAllDay' | 'timeZone'> {
-  const time = event.time;
-  if (time.kind === 'allDay')
-    return {
-      start: new Date(`${time.startDate}T00:00:00Z`),
-      end: new Date(`${time.endDate}T00:00:00Z`),
-      isAllDay: true,
-      timeZone: 'UTC',
-    };
-  return { start: time.start, end: time.end, isAllDay: false, timeZone: windowsZoneOf(time.timeZone) };
 }
 
 /** EXDATE values as the master's deleted-occurrence keys. */
@@ -264,83 +236,4 @@ function applyCancel(store: EwsStore, mailbox: MailboxRecord, event: ImipEvent, 
   store.touch(existing);
   fileMeetingMessage(mailbox, existing, 'MeetingCancellation', null, now);
   return 'cancelled';
-}
-
-/** The organiser's item and the one attendee a REPLY or COUNTER answers for, or why it is ignored. */
-function answered(
-  mailbox: MailboxRecord,
-  event: ImipEvent,
-  method: 'REPLY' | 'COUNTER',
-): { organized: CalendarItemRecord; email: string; response: ResponseType } | string {
-  const organized = itemWithUid(mailbox, event.uid);
-  if (!organized || organized.myResponse !== 'Organizer') return 'ignored: unknown UID';
-  const answer = event.attendees[0];
-  if (!answer || event.attendees.length !== 1) return `ignored: a ${method} names exactly one attendee`;
-  const response: ResponseType =
-    answer.partstat === 'NEEDS-ACTION' ? 'NoResponseReceived' : RESPONSE_OF[answer.partstat];
-  return { organized, email: answer.email, response };
-}
-
-/**
- * Records `response` (null: the one held stays) and the proposal (or none) for `email` on the
- * series or, with RECURRENCE-ID, on that occurrence alone: its exception carries the answer, the
- * series keeps its own.
- */
-function recordAnswer(
-  store: EwsStore,
-  organized: CalendarItemRecord,
-  event: ImipEvent,
-  email: string,
-  response: ResponseType | null,
-  proposed: { start: Date; end: Date } | null,
-  now: Date,
-): string {
-  const answer = { ...(response ? { response } : {}), lastResponseTime: now, proposed };
-  if (event.recurrenceId) {
-    const occurrence = occurrenceAt(organized, occurrenceKey(event.recurrenceId));
-    if (!occurrence) return 'ignored: no such occurrence';
-    if (!occurrence.attendees.some((attendee) => attendee.email === email))
-      return 'ignored: not an attendee of this meeting';
-    recordExceptionalAnswer(
-      store,
-      occurrence,
-      occurrence.attendees.map((attendee) =>
-        attendee.email === email ? { ...attendee, ...answer } : { ...attendee },
-      ),
-    );
-    return `${email} ${response ?? 'proposed'} for ${occurrence.originalStart?.toISOString()}`;
-  }
-  const entry = organized.attendees.find((attendee) => attendee.email === email);
-  if (!entry) return 'ignored: not an attendee of this meeting';
-  Object.assign(entry, answer);
-  store.touch(organized);
-  return `${email} ${entry.response}`;
-}
-
-function applyReply(store: EwsStore, mailbox: MailboxRecord, event: ImipEvent, now: Date): string {
-  const found = answered(mailbox, event, 'REPLY');
-  if (typeof found === 'string') return found;
-  // A plain answer replaces any time this attendee proposed before.
-  return recordAnswer(store, found.organized, event, found.email, found.response, null, now);
-}
-
-function applyCounter(store: EwsStore, mailbox: MailboxRecord, event: ImipEvent, now: Date): string {
-  const found = answered(mailbox, event, 'COUNTER');
-  if (typeof found === 'string') return found;
-  const { start, end } = timesOf(event);
-  if (!(end > start)) return 'ignored: the proposed time ends before it starts';
-  // A COUNTER left NEEDS-ACTION proposes without answering: the answer held stays (as on Graph).
-  const response = found.response === 'NoResponseReceived' ? null : found.response;
-  const outcome = recordAnswer(store, found.organized, event, found.email, response, { start, end }, now);
-  if (outcome.startsWith('ignored')) return outcome;
-  const from = found.organized.attendees.find((attendee) => attendee.email === found.email);
-  fileCounterProposal(
-    mailbox,
-    found.organized,
-    { email: found.email, name: from?.name ?? found.email },
-    response ?? from?.response ?? 'Tentative',
-    { start, end },
-    now,
-  );
-  return `${outcome}, proposed ${start.toISOString()}–${end.toISOString()}`;
 }
