@@ -1,10 +1,12 @@
 import { DateTime } from 'luxon';
 import { fromRrule } from '../microsoft/ical-recurrence';
-import type { ImipCalendar, ImipEvent, ImipRecurrenceId, PartStat } from '../shared/imip';
+import type { ImipCalendar, ImipEvent } from '../shared/imip';
 import { newChangeKey, newItemId } from './ids';
+import { applyCounter, applyReply } from './imip-answers';
+import { itemWithUid, occurrenceKey, RESPONSE_OF, timesOf } from './imip-common';
 import { fileMeetingMessage } from './meeting-messages';
-import { windowsZoneOf, type EwsStore } from './store';
-import type { AttendeeRecord, CalendarItemRecord, MailboxRecord, ResponseType } from './store-types';
+import type { EwsStore } from './store';
+import type { AttendeeRecord, CalendarItemRecord, MailboxRecord } from './store-types';
 
 /**
  * iMIP email arriving at a mailbox this Exchange Server hosts, applied as Exchange applies an
@@ -21,16 +23,16 @@ import type { AttendeeRecord, CalendarItemRecord, MailboxRecord, ResponseType } 
  *   the "Canceled: " prefix, free), or with RECURRENCE-ID that occurrence becomes a deleted one.
  * - REPLY to a meeting organised here: that attendee's `ResponseType` and `LastResponseTime` on
  *   the organiser's item (PARTSTAT ACCEPTED / TENTATIVE / DECLINED → Accept / Tentative / Decline).
+ *   With RECURRENCE-ID ([MS-OXCICAL] "Property: RECURRENCE-ID": the response is to that exception)
+ *   it is recorded on that occurrence alone: its exception on the organiser's item carries the
+ *   answer in its own attendee list ([MS-OXOCAL] recipExceptionalResponse, occurrence-responses.ts).
+ * - COUNTER to a meeting organised here ([MS-OXCICAL] "Property: METHOD": a Meeting Response with
+ *   a counter proposal, its DTSTART / DTEND the new time): the attendee's row (or, with
+ *   RECURRENCE-ID, the occurrence's exception's) gets their answer and the proposal (EWS Attendee
+ *   `ProposedStart` / `ProposedEnd`), and a MeetingResponse naming it lands in the Inbox.
  * Each request and cancellation also leaves its meeting message in the Inbox (meeting-messages.ts).
  * Every change bumps the item's version, so SyncFolderItems reports it like an EWS write.
  */
-
-const RESPONSE_OF: Record<PartStat, ResponseType> = {
-  ACCEPTED: 'Accept',
-  TENTATIVE: 'Tentative',
-  DECLINED: 'Decline',
-  'NEEDS-ACTION': 'Unknown',
-};
 
 export function applyImipToEws(
   store: EwsStore,
@@ -50,20 +52,10 @@ export function applyImipToEws(
         case 'REPLY':
           return applyReply(store, mailbox, event, now);
         case 'COUNTER':
-          // Exchange shows a counter proposal as a message to the organiser; the emulator keeps none.
-          return 'ignored: COUNTER (new time proposals are not kept)';
+          return applyCounter(store, mailbox, event, now);
       }
     })
     .join('; ');
-}
-
-function itemWithUid(mailbox: MailboxRecord, uid: string): CalendarItemRecord | undefined {
-  return [...mailbox.items.values()].find((item) => item.uid === uid);
-}
-
-/** The occurrence key EWS keeps on a master: the original start as a UTC ISO instant. */
-function occurrenceKey(id: ImipRecurrenceId): string {
-  return id.kind === 'allDay' ? `${id.date}T00:00:00.000Z` : id.at.toISOString();
 }
 
 function attendeesOf(event: ImipEvent, previous: AttendeeRecord[]): AttendeeRecord[] {
@@ -77,18 +69,6 @@ function attendeesOf(event: ImipEvent, previous: AttendeeRecord[]): AttendeeReco
       lastResponseTime: old?.lastResponseTime ?? null,
     };
   });
-}
-
-function timesOf(event: ImipEvent): Pick<CalendarItemRecord, 'start' | 'end' | 'isAllDay' | 'timeZone'> {
-  const time = event.time;
-  if (time.kind === 'allDay')
-    return {
-      start: new Date(`${time.startDate}T00:00:00Z`),
-      end: new Date(`${time.endDate}T00:00:00Z`),
-      isAllDay: true,
-      timeZone: 'UTC',
-    };
-  return { start: time.start, end: time.end, isAllDay: false, timeZone: windowsZoneOf(time.timeZone) };
 }
 
 /** EXDATE values as the master's deleted-occurrence keys. */
@@ -256,18 +236,4 @@ function applyCancel(store: EwsStore, mailbox: MailboxRecord, event: ImipEvent, 
   store.touch(existing);
   fileMeetingMessage(mailbox, existing, 'MeetingCancellation', null, now);
   return 'cancelled';
-}
-
-function applyReply(store: EwsStore, mailbox: MailboxRecord, event: ImipEvent, now: Date): string {
-  const organized = itemWithUid(mailbox, event.uid);
-  if (!organized || organized.myResponse !== 'Organizer') return 'ignored: unknown UID';
-  const answer = event.attendees[0];
-  if (!answer || event.attendees.length !== 1) return 'ignored: a REPLY names exactly one attendee';
-  const entry = organized.attendees.find((attendee) => attendee.email === answer.email);
-  if (!entry) return 'ignored: not an attendee of this meeting';
-  // An answer to one occurrence is recorded on the series here (see README).
-  entry.response = answer.partstat === 'NEEDS-ACTION' ? 'NoResponseReceived' : RESPONSE_OF[answer.partstat];
-  entry.lastResponseTime = now;
-  store.touch(organized);
-  return `${answer.email} ${entry.response}`;
 }

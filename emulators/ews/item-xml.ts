@@ -123,6 +123,12 @@ function attendeesXml(attendees: AttendeeRecord[]): OutNode | undefined {
       't:Mailbox': mailboxXml(attendee),
       't:ResponseType': attendee.response,
       ...(attendee.lastResponseTime ? { 't:LastResponseTime': ewsDateTime(attendee.lastResponseTime) } : {}),
+      ...(attendee.proposed
+        ? {
+            't:ProposedStart': ewsDateTime(attendee.proposed.start),
+            't:ProposedEnd': ewsDateTime(attendee.proposed.end),
+          }
+        : {}),
     })),
   };
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { newChangeKey } from './ids';
 import { ewsDateTime } from './item-xml';
 import type { OutNode } from './soap';
-import type { CalendarItemRecord, MailboxRecord, Person } from './store-types';
+import type { CalendarItemRecord, MailboxRecord, Person, ResponseType } from './store-types';
 
 /**
  * The meeting messages Exchange leaves in the Inbox when iMIP arrives from an organiser
@@ -13,6 +13,10 @@ import type { CalendarItemRecord, MailboxRecord, Person } from './store-types';
  * (IPM.Schedule.Meeting.Canceled), each with the `AssociatedCalendarItemId` of the calendar item
  * (EWS reference "MeetingRequest", "MeetingCancellation", "AssociatedCalendarItemId",
  * "MeetingRequestType"). An AcceptItem / DeclineItem / TentativelyAcceptItem may name either.
+ * An attendee elsewhere proposing a new time (iMIP COUNTER) leaves a `t:MeetingResponse` in the
+ * organiser's Inbox ([MS-OXCICAL] "Property: METHOD": COUNTER is a Meeting Response object with
+ * PidLidAppointmentCounterProposal; IPM.Schedule.Meeting.Resp.Pos / Tent / Neg by its answer)
+ * carrying `ProposedStart` / `ProposedEnd` (EWS reference "MeetingResponse", Exchange 2013).
  * Kept beside the store (one list per mailbox record, gone on reset with it).
  */
 
@@ -21,7 +25,7 @@ export type MeetingRequestType = 'NewMeetingRequest' | 'FullUpdate' | 'Informati
 export interface MeetingMessageRecord {
   id: string;
   changeKey: string;
-  kind: 'MeetingRequest' | 'MeetingCancellation';
+  kind: 'MeetingRequest' | 'MeetingCancellation' | 'MeetingResponse';
   requestType: MeetingRequestType | null;
   /** The calendar item it belongs to. */
   itemId: string;
@@ -32,6 +36,9 @@ export interface MeetingMessageRecord {
   start: Date;
   end: Date;
   location: string;
+  /** A MeetingResponse's answer and the new time it proposes. */
+  response?: ResponseType;
+  proposed?: { start: Date; end: Date };
 }
 
 const inboxes = new WeakMap<MailboxRecord, MeetingMessageRecord[]>();
@@ -87,6 +94,36 @@ export function fileMeetingMessage(
   return message;
 }
 
+/** A counter proposal from `from` (an attendee) for the organiser's `item`. */
+export function fileCounterProposal(
+  mailbox: MailboxRecord,
+  item: CalendarItemRecord,
+  from: Person,
+  response: ResponseType,
+  proposed: { start: Date; end: Date },
+  now: Date,
+): MeetingMessageRecord {
+  const message = fileMeetingMessage(mailbox, item, 'MeetingResponse', null, now);
+  // Outlook's subject for a counter proposal; the sender is the attendee, not the organiser.
+  Object.assign(message, { subject: `New Time Proposed: ${item.subject}`, from, response, proposed });
+  return message;
+}
+
+const ITEM_CLASS: Record<MeetingMessageRecord['kind'], string> = {
+  MeetingRequest: 'IPM.Schedule.Meeting.Request',
+  MeetingCancellation: 'IPM.Schedule.Meeting.Canceled',
+  MeetingResponse: 'IPM.Schedule.Meeting.Resp.Tent',
+};
+
+function itemClassOf(message: MeetingMessageRecord): string {
+  if (message.kind !== 'MeetingResponse') return ITEM_CLASS[message.kind];
+  return message.response === 'Accept'
+    ? 'IPM.Schedule.Meeting.Resp.Pos'
+    : message.response === 'Decline'
+      ? 'IPM.Schedule.Meeting.Resp.Neg'
+      : ITEM_CLASS.MeetingResponse;
+}
+
 function person(who: Person): OutNode {
   return {
     't:Mailbox': {
@@ -108,8 +145,7 @@ export function meetingMessageXml(
   return {
     [element]: {
       't:ItemId': { '@_Id': message.id, '@_ChangeKey': message.changeKey },
-      't:ItemClass':
-        message.kind === 'MeetingRequest' ? 'IPM.Schedule.Meeting.Request' : 'IPM.Schedule.Meeting.Canceled',
+      't:ItemClass': itemClassOf(message),
       't:Subject': message.subject,
       't:DateTimeReceived': ewsDateTime(message.received),
       't:Sender': person(message.from),
@@ -124,13 +160,18 @@ export function meetingMessageXml(
           (other) => other.uid === message.uid && other.received > message.received && other !== message,
         ),
       ),
-      't:ResponseType': item?.myResponse ?? 'NoResponseReceived',
+      't:ResponseType': message.response ?? item?.myResponse ?? 'NoResponseReceived',
       ...(message.requestType ? { 't:MeetingRequestType': message.requestType } : {}),
       't:UID': message.uid,
       't:Start': ewsDateTime(message.start),
       't:End': ewsDateTime(message.end),
       ...(message.location ? { 't:Location': message.location } : {}),
-      't:Organizer': person(message.from),
+      ...(message.proposed
+        ? {
+            't:ProposedStart': ewsDateTime(message.proposed.start),
+            't:ProposedEnd': ewsDateTime(message.proposed.end),
+          }
+        : { 't:Organizer': person(message.from) }),
     },
   };
 }

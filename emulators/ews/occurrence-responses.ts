@@ -60,11 +60,24 @@ export function respondToOccurrence(
     });
     return;
   }
+  recordExceptionalAnswer(store, occurrence, answered(occurrence.attendees));
+}
+
+/**
+ * On the organiser's item: the occurrence's exception (made now if it had none) with `attendees`
+ * as its own recipient rows, the series keeping its own (recipExceptionalResponse, see above).
+ */
+export function recordExceptionalAnswer(
+  store: EwsStore,
+  occurrence: ItemView,
+  attendees: AttendeeRecord[],
+): void {
+  const original = occurrence.item;
   store.touch(original);
-  original.modified.set(key, {
+  original.modified.set(occurrence.originalStart?.toISOString() ?? '', {
     ...overrideOf(occurrence),
     changeKey: original.changeKey,
-    attendees: answered(occurrence.attendees),
+    attendees,
   });
 }
 

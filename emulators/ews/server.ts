@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
-import type { HttpBindings } from '@hono/node-server';
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { resolveSeed, loadSeedFile, type SeedFileInput } from '../shared/seed';
 import { listen } from '../shared/http-server';
 import {
@@ -11,47 +10,27 @@ import {
   type InboundRecord,
   type OutboundImip,
 } from '../shared/imip-mail';
-import { getUserAvailability } from './availability';
-import { AUTODISCOVER_PATH, autodiscoverResponse } from './autodiscover';
-import {
-  AUTODISCOVER_SOAP_PATH,
-  autodiscoverSoapResponse,
-  type AutodiscoverRedirect,
-} from './autodiscover-soap';
+import { authenticate } from './auth';
+import type { AutodiscoverRedirect } from './autodiscover-soap';
+import { autodiscoverRoutes } from './autodiscover-routes';
+import { controlRoutes } from './control-routes';
+import { FaultQueue, type EwsFault } from './faults';
+import type { CallerOf, NodeEnv } from './http';
 import { applyImipToEws } from './imip-inbound';
 import { outboundImip } from './imip-outbound';
-import { OPERATIONS } from './operations';
 import { resolveNamesHandler, type DirectoryEntry } from './resolve-names';
-import {
-  buildEnvelope,
-  buildSoapFault,
-  buildSoapResponse,
-  NS,
-  node,
-  parseSoapRequest,
-  SoapParseError,
-  text,
-  type XmlNode,
-} from './soap';
-import { challengeMessage, newServerChallenge, parseNtlmHeader, verifyNtlmV2 } from './ntlm';
-import { EwsError, EwsStore } from './store';
-import type { MailboxRecord } from './store-types';
+import { soapRoutes } from './soap-routes';
+import { EwsStore } from './store';
 
 /**
  * The Exchange Web Services emulator (Exchange Server 2016/2019 on premises): SOAP 1.1 over
  * HTTPS at `/EWS/Exchange.asmx`, with the Microsoft emulator's fixture certificate, Basic and NTLM
- * authentication, impersonation, and fault injection. Dev, demo and test tool only.
+ * authentication, impersonation, and fault injection. Dev, demo and test tool only. This file wires
+ * the parts together: auth.ts (who a request acts as), soap-routes.ts (EWS dispatch),
+ * autodiscover-routes.ts, control-routes.ts (`/__control/*`), imip-inbound.ts (SMTP).
  */
 
-export interface EwsFault {
-  /** `serverBusy`: a SOAP fault ErrorServerBusy with BackOffMilliseconds; `status`: a bare HTTP status. */
-  kind: 'serverBusy' | 'status';
-  status?: 401 | 500 | 503;
-  backOffMs?: number;
-  /** Only requests of this operation (e.g. `SyncFolderItems`). */
-  operation?: string;
-  times: number;
-}
+export type { EwsFault } from './faults';
 
 export interface EwsEmulatorOptions {
   port?: number;
@@ -93,95 +72,8 @@ export interface EwsEmulator {
   close(): Promise<void>;
 }
 
-type NodeEnv = { Bindings: HttpBindings };
-
 const CERT_DIR = new URL('../microsoft/certs/', import.meta.url);
 export const DEMO_SEED_PATH = new URL('../seed/demo.json', import.meta.url).pathname;
-
-function xml(body: string, status = 200): Response {
-  return new Response(body, { status, headers: { 'content-type': 'text/xml; charset=utf-8' } });
-}
-
-/** A mailbox by the user name people sign in with: the address, `DOMAIN\user` or the local part. */
-function mailboxOfUser(store: EwsStore, user: string): MailboxRecord | undefined {
-  const name = user.toLowerCase().includes('\\') ? user.toLowerCase().split('\\')[1]! : user.toLowerCase();
-  return (
-    store.mailbox(name) ??
-    [...store.mailboxes.values()].find((candidate) => candidate.email.split('@')[0] === name)
-  );
-}
-
-/** `Basic base64(user:password)`. */
-function authenticateBasic(store: EwsStore, header: string): MailboxRecord | null {
-  const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  const mailbox = mailboxOfUser(store, decoded.slice(0, colon));
-  return mailbox && mailbox.password === decoded.slice(colon + 1) ? mailbox : null;
-}
-
-/** IIS's bare 401, before EWS runs, offering the schemes the virtual directory allows. */
-function unauthorized(ntlmChallenge?: string): Response {
-  const headers = new Headers({ 'content-type': 'text/html' });
-  if (ntlmChallenge) headers.append('www-authenticate', ntlmChallenge);
-  else {
-    headers.append('www-authenticate', 'NTLM');
-    headers.append('www-authenticate', 'Basic realm="exchange"');
-  }
-  return new Response('401 - Unauthorized: Access is denied due to invalid credentials.', {
-    status: 401,
-    headers,
-  });
-}
-
-/**
- * The caller's mailbox, or the 401 to answer: Basic on any request; NTLM's Type 1 gets the
- * Type 2 challenge, kept for this connection, and the Type 3 that follows on it is checked
- * against it (emulators/ews/ntlm.ts).
- */
-function authenticate(
-  store: EwsStore,
-  challenges: WeakMap<Socket, Buffer>,
-  socket: Socket,
-  header: string | undefined,
-): MailboxRecord | Response {
-  if (header?.startsWith('Basic ')) return authenticateBasic(store, header) ?? unauthorized();
-  if (!header || !/^NTLM /i.test(header)) return unauthorized();
-  const message = parseNtlmHeader(header);
-  if (message.type === 1) {
-    const challenge = newServerChallenge();
-    challenges.set(socket, challenge);
-    return unauthorized(challengeMessage(challenge));
-  }
-  const challenge = challenges.get(socket);
-  challenges.delete(socket);
-  if (message.type !== 3 || !challenge) return unauthorized();
-  const mailbox = mailboxOfUser(store, message.user);
-  return mailbox && verifyNtlmV2(message, mailbox.password, challenge) ? mailbox : unauthorized();
-}
-
-/**
- * `t:ExchangeImpersonation`: act as another mailbox, if the caller holds the ApplicationImpersonation
- * role for its domain (the role's management scope, here by domain). Refusals are SOAP faults, as
- * Exchange answers a header it cannot honour before the operation runs: no role →
- * `ErrorImpersonateUserDenied`, no such mailbox → `ErrorNonExistentMailbox`
- * (impersonation-and-ews-in-exchange; exchangeimpersonation; responsecode).
- */
-function actingMailbox(store: EwsStore, caller: MailboxRecord, header: XmlNode): MailboxRecord {
-  const sid = node(node(header, 'ExchangeImpersonation'), 'ConnectingSID');
-  if (!sid) return caller;
-  const address =
-    text(sid, 'PrimarySmtpAddress') ?? text(sid, 'SmtpAddress') ?? text(sid, 'PrincipalName') ?? '';
-  const target = store.mailbox(address);
-  const domain = address.split('@')[1]?.toLowerCase() ?? '';
-  if (!caller.impersonates.includes(domain))
-    throw new EwsError(
-      'ErrorImpersonateUserDenied',
-      'The account does not have permission to impersonate the requested user.',
-    );
-  if (!target)
-    throw new EwsError('ErrorNonExistentMailbox', `The SMTP address has no mailbox associated with it.`);
-  return target;
-}
 
 export async function startEwsEmulator(options: EwsEmulatorOptions = {}): Promise<EwsEmulator> {
   const store = new EwsStore();
@@ -212,7 +104,7 @@ export async function startEwsEmulator(options: EwsEmulatorOptions = {}): Promis
           deliver: (recipient, calendar) => applyImipToEws(store, recipient, calendar),
           now: () => new Date(),
         });
-  let faults: EwsFault[] = [];
+  const faults = new FaultQueue();
   const resolveNames = resolveNamesHandler((): DirectoryEntry[] => [
     ...[...store.mailboxes.values()].map((mailbox) => ({
       email: mailbox.email,
@@ -234,129 +126,21 @@ export async function startEwsEmulator(options: EwsEmulatorOptions = {}): Promis
   };
   loadRedirects();
 
-  const app = new Hono<NodeEnv>();
-  app.post('/__control/faults', async (c) => {
-    const body = (await c.req.json()) as Partial<EwsFault>;
-    faults.push({ kind: 'status', times: 1, ...body });
-    return c.json({ ok: true });
-  });
-  app.post('/__control/reset', (c) => {
+  const resetState = () => {
     load();
     loadRedirects();
-    faults = [];
+    faults.clear();
     counts.clear();
-    return c.json({ ok: true });
-  });
-  // Adds a mailbox (an e2e suite's people, or a service account given `impersonates`); gone on reset.
-  app.post('/__control/mailboxes', async (c) => {
-    const body = (await c.req.json()) as {
-      email?: unknown;
-      name?: unknown;
-      password?: unknown;
-      impersonates?: unknown;
-    };
-    if (typeof body.email !== 'string' || !body.email.includes('@'))
-      return c.json({ error: 'email is required' }, 400);
-    const mailbox = store.addMailbox({
-      email: body.email,
-      name: typeof body.name === 'string' ? body.name : body.email,
-      ...(typeof body.password === 'string' ? { password: body.password } : {}),
-      ...(Array.isArray(body.impersonates)
-        ? { impersonates: body.impersonates.filter((d): d is string => typeof d === 'string') }
-        : {}),
-    });
-    return c.json({ email: mailbox.email, calendarFolderId: mailbox.calendarFolderId }, 201);
-  });
-  app.post('/__control/expire-sync-states', (c) => {
-    store.expireSyncStates();
-    return c.json({ ok: true });
-  });
+  };
 
+  const app = new Hono<NodeEnv>();
   const challenges = new WeakMap<Socket, Buffer>();
-  const callerOf = (c: Context<NodeEnv>) =>
+  const callerOf: CallerOf = (c) =>
     authenticate(store, challenges, c.env.incoming.socket, c.req.header('authorization'));
-  // NTLM clients (@ewsjs/xhr) send their Type 1 message on a GET before the SOAP POST.
-  app.get('/EWS/Exchange.asmx', (c) => {
-    const caller = callerOf(c);
-    return caller instanceof Response ? caller : c.text('Exchange Web Services');
-  });
-
-  // POX Autodiscover (autodiscover.ts), behind the same IIS authentication as EWS.
   let ewsUrl = '';
-  // A GET (also how NTLM clients open their handshake) has no request to read: Error 600.
-  app.on(['GET', 'POST'], AUTODISCOVER_PATH, async (c) => {
-    counts.set('Autodiscover', (counts.get('Autodiscover') ?? 0) + 1);
-    const caller = callerOf(c);
-    if (caller instanceof Response) return caller;
-    return xml(
-      autodiscoverResponse(store, c.req.method === 'POST' ? await c.req.text() : '', ewsUrl, redirects),
-    );
-  });
-  // SOAP Autodiscover (autodiscover-soap.ts): GetUserSettings, behind the same authentication.
-  app.post(AUTODISCOVER_SOAP_PATH, async (c) => {
-    counts.set('Autodiscover', (counts.get('Autodiscover') ?? 0) + 1);
-    const caller = callerOf(c);
-    if (caller instanceof Response) return caller;
-    return xml(autodiscoverSoapResponse(store, await c.req.text(), ewsUrl, redirects));
-  });
-
-  app.post('/EWS/Exchange.asmx', async (c) => {
-    const caller = callerOf(c);
-    if (caller instanceof Response) return caller;
-    let request;
-    try {
-      request = parseSoapRequest(await c.req.text());
-    } catch (error) {
-      if (error instanceof SoapParseError)
-        return xml(buildSoapFault('ErrorSchemaValidation', error.message), 500);
-      throw error;
-    }
-    counts.set(request.operation, (counts.get(request.operation) ?? 0) + 1);
-    const faultIndex = faults.findIndex((fault) => !fault.operation || fault.operation === request.operation);
-    if (faultIndex >= 0) {
-      const fault = faults[faultIndex]!;
-      fault.times -= 1;
-      if (fault.times <= 0) faults.splice(faultIndex, 1);
-      if (fault.kind === 'serverBusy') {
-        return xml(
-          buildSoapFault(
-            'ErrorServerBusy',
-            'The server cannot service this request right now. Try again later.',
-            {
-              BackOffMilliseconds: String(fault.backOffMs ?? 1000),
-            },
-          ),
-          500,
-        );
-      }
-      if (fault.status === 401) return unauthorized();
-      return new Response('Service Unavailable', { status: fault.status ?? 503 });
-    }
-    try {
-      const mailbox = actingMailbox(store, caller, request.header);
-      if (request.operation === 'GetUserAvailabilityRequest') {
-        return xml(
-          buildEnvelope({
-            'm:GetUserAvailabilityResponse': {
-              '@_xmlns:m': NS.messages,
-              '@_xmlns:t': NS.types,
-              ...getUserAvailability(store, request.header, request.body),
-            },
-          }),
-        );
-      }
-      const handler = request.operation === 'ResolveNames' ? resolveNames : OPERATIONS[request.operation];
-      if (!handler)
-        return xml(
-          buildSoapFault('ErrorInvalidRequest', `The emulator does not implement ${request.operation}.`),
-          500,
-        );
-      return xml(buildSoapResponse(request.operation, handler({ store, mailbox }, request.body)));
-    } catch (error) {
-      if (error instanceof EwsError) return xml(buildSoapFault(error.code, error.message), 500);
-      throw error;
-    }
-  });
+  controlRoutes(app, { store, faults, reset: resetState });
+  soapRoutes(app, { store, faults, counts, callerOf, resolveNames });
+  autodiscoverRoutes(app, { store, counts, callerOf, redirects, ewsUrl: () => ewsUrl });
 
   const server = await listen(app, {
     port: options.port ?? 0,
@@ -378,14 +162,11 @@ export async function startEwsEmulator(options: EwsEmulatorOptions = {}): Promis
     received: () => inbound?.received ?? [],
     mailIdle: () => mailer.idle(),
     redirectAutodiscover: (email, redirect) => void redirects.set(email.toLowerCase(), redirect),
-    fault: (fault) => void faults.push({ kind: 'status', times: 1, ...fault }),
+    fault: (fault) => faults.add(fault),
     reset: () => {
       outbox.splice(0);
       inbound?.received.splice(0);
-      load();
-      loadRedirects();
-      faults = [];
-      counts.clear();
+      resetState();
     },
     close: async () => {
       await mailer.idle();

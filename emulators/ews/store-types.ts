@@ -22,6 +22,12 @@ export interface AttendeeRecord extends Person {
   optional: boolean;
   response: ResponseType;
   lastResponseTime: Date | null;
+  /**
+   * A new time this attendee proposed (an iMIP COUNTER): EWS Attendee `ProposedStart` /
+   * `ProposedEnd` (Exchange 2013 SP1), MAPI PidTagRecipientProposedStartTime / EndTime. Cleared by
+   * their next plain answer and by a full update.
+   */
+  proposed?: { start: Date; end: Date } | null;
 }
 
 /** The fields an exception may change on its occurrence. */

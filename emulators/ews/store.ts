@@ -354,7 +354,12 @@ const NOT_AGAIN: AskAgain = { series: false, occurrence: null };
  * (3.1.4.7.3.2) and every attendee answers again. Other changes keep the answers.
  */
 export function clearTalliedResponses(attendees: AttendeeRecord[]): AttendeeRecord[] {
-  return attendees.map((attendee) => ({ ...attendee, response: 'Unknown', lastResponseTime: null }));
+  return attendees.map((attendee) => ({
+    ...attendee,
+    response: 'Unknown',
+    lastResponseTime: null,
+    proposed: null,
+  }));
 }
 
 export interface NewItemFields {

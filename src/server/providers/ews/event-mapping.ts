@@ -8,6 +8,7 @@ import type {
   ProviderEvent,
   ShowAs,
 } from '../types';
+import { proposedTimeOf } from './attendee-proposals';
 import { fromEwsRecurrence, toEwsRecurrence } from './recurrence';
 
 /** Appointment (ews-javascript-api) ↔ ProviderEvent / EventWrite. */
@@ -95,6 +96,8 @@ function attendeesOf(appointment: ews.Appointment, selfEmail: string): ProviderA
         isOptional,
         isSelf,
         respondedAt: toDate(attendee.LastResponseTime),
+        // A counter-proposal, as Graph's proposedNewTime (attendee-proposals.ts).
+        proposedTime: proposedTimeOf(attendee),
       };
     });
   return [
@@ -217,6 +220,10 @@ export function applyWrite(
       event.time.kind === 'timed'
         ? (Luxon.fromJSDate(event.time.start, { zone }).toISODate() ?? '')
         : event.time.startDate;
-    appointment.Recurrence = toEwsRecurrence(rule, startDate, zone);
+    const startTime =
+      event.time.kind === 'timed'
+        ? Luxon.fromJSDate(event.time.start, { zone }).toFormat('HH:mm:ss')
+        : undefined;
+    appointment.Recurrence = toEwsRecurrence(rule, startDate, zone, startTime);
   }
 }

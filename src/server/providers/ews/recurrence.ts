@@ -41,8 +41,18 @@ function dayOf(name: string): ews.DayOfTheWeek {
   return DAYS.indexOf(name.toLowerCase()) as ews.DayOfTheWeek;
 }
 
-export function toEwsRecurrence(lines: string[], startDate: string, zone: string): ews.Recurrence {
-  const graph = toGraphRecurrence(lines, startDate, zone);
+/**
+ * `startTime`: a timed series' start as wall-clock HH:mm:ss in `zone`. EWS's EndDate, like Graph's
+ * end date, keeps every occurrence on that day, so an UNTIL earlier in the day than the start (a
+ * series ended just before one occurrence by "this and following") must end on the day before.
+ */
+export function toEwsRecurrence(
+  lines: string[],
+  startDate: string,
+  zone: string,
+  startTime?: string,
+): ews.Recurrence {
+  const graph = toGraphRecurrence(lines, startDate, zone, startTime);
   const { pattern, range } = graph;
   const start = ewsDate(range.startDate);
   const firstDay = dayOf(pattern.daysOfWeek?.[0] ?? 'monday');
