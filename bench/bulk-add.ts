@@ -9,8 +9,15 @@
  * (its steps run directly, one batch after another, unthrottled, as the inline driver would). Prints members/s,
  * provider calls per member, the quota-bound minimum time (the calls made at exactly the per-app
  * quota the job stays under, ENTERPRISE_APP_QUOTAS; Exchange Server throttles per user, not per
- * app, so it has none) with the measured time's ratio to it, and the
- * load average; the initial imports the job queues are not run here. Asserts nothing.
+ * app, so it has none) with the measured time's ratio to it, and the load average. Then every
+ * initial import the batches queued (`tandem/connection.added`) runs to completion through the
+ * real import-connection and sync-calendar bodies (bench-job-driver.ts) against the same
+ * emulator, after EVENTS_PER_MEMBER events are seeded in each member's primary calendar (not
+ * timed, not counted), with the adapters the app builds: it prints when every import finished,
+ * their calls per member, and the quota ratio of bulk add and imports together. The imports'
+ * push channels point at a local receiver that answers Graph's validation handshake.
+ * BULK_ADD_PROVIDERS=google,microsoft,exchange picks worlds; BULK_ADD_MEMBERS shrinks the run.
+ * Asserts nothing.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
