@@ -1,4 +1,4 @@
-import { newGraphId, type MicrosoftStore } from './store';
+import { newChangeKey, newGraphId, type MicrosoftStore } from './store';
 import type {
   AccountRecord,
   AttendeeRecord,
@@ -6,7 +6,7 @@ import type {
   ExceptionRecord,
   ResponseKind,
 } from './store-types';
-import { occurrenceId } from './instances';
+import { instantsOf, occurrenceId } from './instances';
 
 /**
  * Server-side scheduling between emulated mailboxes, as Exchange does it: an organiser's write
@@ -126,17 +126,33 @@ export function deliverToAttendees(
   }
 }
 
-/** The organiser cancelled the whole meeting: every attendee copy shows it cancelled. */
+/**
+ * The organiser cancelled the whole meeting: every attendee copy shows it cancelled, and so does
+ * each of a series' exceptions not yet started — the organiser's client follows the series'
+ * cancellation with one for each such exception (MS-OXOCAL 3.1.4.9.1.2 "Cancelling a Recurring
+ * Series", learn.microsoft.com/openspecs/exchange_server_protocols/ms-oxocal/2ae20b1f-9889-4eb3-a9fc-fbf9c9b9ff7e).
+ */
 export function cancelForAttendees(
   store: MicrosoftStore,
   organizerEvent: EventRecord,
   now = new Date(),
 ): void {
+  const stamp = now.toISOString();
   for (const event of [...store.events.values()]) {
     if (event.iCalUId !== organizerEvent.iCalUId || event.id === organizerEvent.id || event.isCancelled)
       continue;
     event.isCancelled = true;
     event.subject = `Canceled: ${event.subject}`;
+    for (const exception of event.exceptions.values()) {
+      if (exception.isCancelled || instantsOf(exception.time, 'UTC').start.toMillis() <= now.getTime())
+        continue;
+      Object.assign(exception, {
+        isCancelled: true,
+        subject: `Canceled: ${exception.subject}`,
+        changeKey: newChangeKey(),
+        lastModified: stamp,
+      });
+    }
     store.saveEvent(event, 'updated', now);
   }
 }

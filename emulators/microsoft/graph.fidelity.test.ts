@@ -214,6 +214,42 @@ describe('calendarView/delta', () => {
     expect(round.value).toHaveLength(2);
   });
 
+  // A calendarView holds "single instances or occurrences and exceptions of a recurring series"
+  // (learn.microsoft.com/graph/delta-query-events), never a master: a series deleted whole comes
+  // back as its instances' ids, each @removed, and nothing names the master.
+  it('reports a deleted series as its instances @removed, never as its master', async () => {
+    const series = (await (
+      await g('/me/events', {
+        method: 'POST',
+        json: {
+          ...event('weekly', '2031-02-03T10:00:00', '2031-02-03T11:00:00'),
+          recurrence: {
+            pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday', 'wednesday'] },
+            range: { type: 'numbered', startDate: '2031-02-03', numberOfOccurrences: 2 },
+          },
+        },
+      })
+    ).json()) as { id: string };
+    const first = (await (await g(`/me/calendarView/delta?${range}`)).json()) as {
+      value: { id: string; type: string; seriesMasterId: string }[];
+      '@odata.deltaLink': string;
+    };
+    expect(first.value.map((item) => [item.type, item.seriesMasterId])).toEqual([
+      ['occurrence', series.id],
+      ['occurrence', series.id],
+    ]);
+    expect((await g(`/me/events/${series.id}`, { method: 'DELETE' })).status).toBe(204);
+    const round = (await (await g(first['@odata.deltaLink'])).json()) as { value: unknown[] };
+    expect(round.value).toEqual(
+      first.value.map((item) => ({
+        '@odata.type': '#microsoft.graph.event',
+        id: item.id,
+        '@removed': { reason: 'deleted' },
+      })),
+    );
+    expect((await g(`/me/events/${series.id}`)).status).toBe(404);
+  });
+
   it('serves /me/calendars/{id}/calendarView/delta and refuses $select', async () => {
     const calendars = (await (await g('/me/calendars')).json()) as { value: { id: string }[] };
     const path = `/me/calendars/${calendars.value[0]?.id ?? ''}/calendarView/delta`;

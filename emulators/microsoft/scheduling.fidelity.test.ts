@@ -97,6 +97,58 @@ describe('invitations between emulated mailboxes', () => {
 });
 
 /**
+ * Cancelling a recurring series that has exceptions: the organiser's client follows the series'
+ * cancellation with one for each exception not yet started (MS-OXOCAL 3.1.4.9.1.2 "Cancelling a
+ * Recurring Series"), so the attendee's copy shows every instance cancelled, the exception too.
+ */
+describe('a cancelled series', () => {
+  it("cancels the attendee copy's exceptions as well as its occurrences", async () => {
+    const created = (await (
+      await asTutor('/me/events', {
+        method: 'POST',
+        json: {
+          ...meeting,
+          recurrence: {
+            pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'] },
+            range: { type: 'numbered', startDate: '2031-05-05', numberOfOccurrences: 3 },
+          },
+        },
+      })
+    ).json()) as { id: string };
+    const weeks = 'startDateTime=2031-05-04T00:00:00Z&endDateTime=2031-05-25T00:00:00Z';
+    const { value: instances } = (await (
+      await asTutor(`/me/events/${created.id}/instances?${weeks}`)
+    ).json()) as { value: { id: string }[] };
+    const moved = await asTutor(`/me/events/${String(instances[1]?.id)}`, {
+      method: 'PATCH',
+      json: {
+        start: { dateTime: '2031-05-12T14:00:00', timeZone: 'UTC' },
+        end: { dateTime: '2031-05-12T15:00:00', timeZone: 'UTC' },
+      },
+    });
+    expect(moved.status).toBe(200);
+    const learnerInstances = async () =>
+      (
+        (await (await asLearner(`/me/calendarView?${weeks}`)).json()) as {
+          value: { type: string; isCancelled: boolean }[];
+        }
+      ).value;
+    expect((await learnerInstances()).map((item) => [item.type, item.isCancelled])).toEqual([
+      ['occurrence', false],
+      ['exception', false],
+      ['occurrence', false],
+    ]);
+
+    expect((await asTutor(`/me/events/${created.id}/cancel`, { method: 'POST', json: {} })).status).toBe(202);
+    expect((await learnerInstances()).map((item) => [item.type, item.isCancelled])).toEqual([
+      ['occurrence', true],
+      ['exception', true],
+      ['occurrence', true],
+    ]);
+  });
+});
+
+/**
  * A significant change (start, end or recurrence: MS-OXOCAL 3.1.4.7.3.1) is a full update: the
  * organiser's client clears the responses tallied so far (3.1.4.7.3.2, PidTagRecipientTrackStatus
  * back to respNone) and the attendee answers again, Outlook ignoring their earlier answer (Outlook's

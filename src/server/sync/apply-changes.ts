@@ -23,6 +23,13 @@ export interface MirrorTarget {
 export interface AppliedCounts {
   upserted: number;
   removed: number;
+  /**
+   * Removals marked `instanceMeansCancelled` of ids the mirror did not hold: plain occurrences,
+   * which the mirror folds into their master (vanished-series.ts looks for masters gone with them).
+   */
+  unplacedInstanceRemovals: number;
+  /** The masters of exceptions kept as cancelled because the provider only said "removed". */
+  mastersOfRemovedInstances: string[];
 }
 
 /**
@@ -63,8 +70,9 @@ export async function applyChanges(
     ...maybeInstances.filter((id) => !cancelled.has(id)),
     ...(await exceptionsNoLongerThere(db, target, [...latest.values()])),
   ];
+  const held = new Set<string>();
   for (let index = 0; index < removed.length; index += BATCH_IDS) {
-    await db
+    const deleted = await db
       .delete(externalEvents)
       .where(
         and(
@@ -72,12 +80,19 @@ export async function applyChanges(
           eq(externalEvents.calendarId, target.calendarId),
           inArray(externalEvents.externalId, removed.slice(index, index + BATCH_IDS)),
         ),
-      );
+      )
+      .returning({ externalId: externalEvents.externalId });
+    for (const row of deleted) held.add(row.externalId);
   }
   // Open Calendar pages look again (a hint; they re-check periodically anyway).
   if (rows.length > 0 || removed.length > 0) ringCalendarBell(target.tenantId);
   // A removal kept as a cancelled exception is a change of that row, as Google's upsert of it is.
-  return { upserted: rows.length + cancelled.size, removed: removed.length };
+  return {
+    upserted: rows.length + cancelled.size,
+    removed: removed.length,
+    unplacedInstanceRemovals: maybeInstances.filter((id) => !cancelled.has(id) && !held.has(id)).length,
+    mastersOfRemovedInstances: [...new Set(cancelled.values())],
+  };
 }
 
 /** The mirror's exceptions of the `wholeSeries` masters in the page that the page no longer has. */
@@ -109,14 +124,14 @@ async function exceptionsNoLongerThere(
 /**
  * Of the ids removed with `instanceMeansCancelled`, the exceptions of a series the mirror still
  * holds become cancelled exceptions (as Google reports a cancelled instance): their occurrence was
- * cancelled. Returns those ids; the rest are removed as usual.
+ * cancelled. Returns those ids with their masters'; the rest are removed as usual.
  */
 async function cancelRemovedInstances(
   db: Executor,
   target: MirrorTarget,
   ids: string[],
-): Promise<Set<string>> {
-  const cancelled = new Set<string>();
+): Promise<Map<string, string>> {
+  const cancelled = new Map<string, string>();
   for (let index = 0; index < ids.length; index += BATCH_IDS) {
     const instances = await db
       .select({ externalId: externalEvents.externalId, seriesExternalId: externalEvents.seriesExternalId })
@@ -167,7 +182,7 @@ async function cancelRemovedInstances(
           ),
         ),
       );
-    for (const row of toCancel) cancelled.add(row.externalId);
+    for (const row of toCancel) if (row.seriesExternalId) cancelled.set(row.externalId, row.seriesExternalId);
   }
   return cancelled;
 }

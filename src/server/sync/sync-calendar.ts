@@ -10,6 +10,7 @@ import { CursorExpiredError, ProviderAuthRevokedError, ProviderError } from '@/s
 import type { CalendarProvider } from '@/server/providers/types';
 import { type CalendarRef, loadCalendarForSync } from './calendar-for-sync';
 import { applyChanges, sweepUnseenEvents } from './apply-changes';
+import { removeVanishedSeries, type RoundRemovals } from './vanished-series';
 import {
   markConnectionNeedsReauth,
   recordConnectionError,
@@ -121,12 +122,26 @@ async function incrementalSync(
   const target = { ...ref, generation: cursor.fullSyncGeneration, syncedAt: deps.now() };
   const result = emptyResult('incremental', 'synced');
   let nextCursor: string | null = null;
+  const removals: RoundRemovals = { unplaced: 0, masters: new Set(), upserted: new Set() };
   for await (const page of readAhead(provider.readChanges(externalCalendarId, cursor.cursor, window))) {
     const applied = await applyChanges(deps.db, target, page.changes);
     result.upserted += applied.upserted;
     result.removed += applied.removed;
+    removals.unplaced += applied.unplacedInstanceRemovals;
+    for (const master of applied.mastersOfRemovedInstances) removals.masters.add(master);
+    for (const change of page.changes)
+      if (change.type === 'upsert') removals.upserted.add(change.event.externalId);
     nextCursor = page.nextCursor ?? nextCursor;
   }
+  // Before the cursor moves on: a run that fails here is replayed and asks again.
+  result.removed += await removeVanishedSeries(
+    deps.db,
+    provider,
+    externalCalendarId,
+    target,
+    window,
+    removals,
+  );
   if (nextCursor) {
     // Only move forward from the cursor this run started with; a concurrent run that already
     // advanced it wins.

@@ -13,9 +13,11 @@ import { TagLookup } from './tag-lookup';
  * Graph's delta is expanded (occurrences, exceptions, single events). Like the other adapters,
  * this reports series as masters (RRULE + EXDATE of cancelled occurrences) plus exceptions: plain
  * occurrences are folded into their master, which is read once per call. A removed occurrence
- * comes as a `removed` of an id the mirror never stored (harmless); the master, whose change key
- * moved, comes again with the new EXDATE when a plain occurrence of it is left to report it. A
- * removed exception is kept as a cancelled one (`instanceMeansCancelled`, apply-changes.ts).
+ * comes as a `removed` of an id the mirror never stored; the master, whose change key moved,
+ * comes again with the new EXDATE when a plain occurrence of it is left to report it. A removed
+ * exception is kept as a cancelled one (`instanceMeansCancelled`, apply-changes.ts). A series
+ * deleted whole comes only as such removals (delta never names a master): sync reads the masters
+ * that may be gone again afterwards (sync/vanished-series.ts).
  */
 
 interface DeltaPage {
