@@ -31,13 +31,10 @@ import {
   meetings,
   syncCursors,
 } from '../src/server/db/schema';
-import {
-  clearExpansionCache,
-  ownedCalendars,
-  readMirrorRows,
-} from '../src/server/calendar/mirror-occurrences';
+import { clearExpansionCache, readMirrorRows } from '../src/server/calendar/mirror-occurrences';
 import { readAvailability } from '../src/server/scheduling/availability';
-import { busyMirrorScope, readBusyRows } from '../src/server/scheduling/mirror-blocks';
+import { readBusyMirror } from '../src/server/scheduling/busy-mirror';
+import { busyMirrorScope } from '../src/server/scheduling/mirror-blocks';
 import { slotPersonOf } from '../src/server/scheduling/slot-people';
 import { suggestSlots } from '../src/server/scheduling/suggest-slots';
 import { findActor } from '../src/server/tenants/actor';
@@ -198,15 +195,13 @@ async function timed<T>(run: () => Promise<T>): Promise<{ p50: number; p95: numb
 }
 
 /**
- * The same rows, straight from the table through availability's own query (the people's busy
- * calendars, then their rows' narrowed columns; series unexpanded, nothing worked out): what any
- * availability read must at least fetch.
+ * The same rows, straight from the table through availability's own statement (the people's busy
+ * calendars, their rows' narrowed columns and the series' exceptions; series unexpanded, nothing
+ * worked out): what any availability read must at least fetch.
  */
 async function bareIntervals(db: Database, tenantId: string, userIds: string[]) {
-  const scope = busyMirrorScope(tenantId, userIds);
-  const owned = await ownedCalendars(db, scope);
-  const ids = owned.map((row) => row.calendarId);
-  return readBusyRows(db, scope, ids, [], new Date(FROM.getTime() - DAY), new Date(TO.getTime() + DAY));
+  const mirror = await readBusyMirror(db, busyMirrorScope(tenantId, userIds), FROM, TO);
+  return mirror.rows;
 }
 
 export interface World {

@@ -1,19 +1,6 @@
-import {
-  and,
-  eq,
-  gt,
-  gte,
-  inArray,
-  isNotNull,
-  isNull,
-  lt,
-  ne,
-  or,
-  sql,
-  type AnyColumn,
-  type SQL,
-} from 'drizzle-orm';
+import { and, eq, gt, gte, isNotNull, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '@/server/db/client';
+import { anyOfIds, asPrepared } from '@/server/db/prepared';
 import { calendarConnections, calendars, externalEvents } from '@/server/db/schema';
 import { seriesOccurrences, type SeriesStart } from './recurrence-expansion';
 
@@ -178,22 +165,25 @@ export function ownedCalendars(
   db: Executor,
   scope: MirrorScope,
 ): Promise<{ calendarId: string; userId: string; accountEmail: string }[]> {
-  return db
-    .select({
-      calendarId: calendars.id,
-      userId: calendarConnections.userId,
-      accountEmail: calendarConnections.accountEmail,
-    })
-    .from(calendars)
-    .innerJoin(calendarConnections, eq(calendarConnections.id, calendars.connectionId))
-    .where(
-      and(
-        eq(calendars.tenantId, scope.tenantId),
-        eq(calendarConnections.tenantId, scope.tenantId),
-        inArray(calendarConnections.userId, scope.userIds),
-        scope.calendars === 'shown' ? eq(calendars.show, true) : eq(calendars.busy, true),
+  return asPrepared(
+    db
+      .select({
+        calendarId: calendars.id,
+        userId: calendarConnections.userId,
+        accountEmail: calendarConnections.accountEmail,
+      })
+      .from(calendars)
+      .innerJoin(calendarConnections, eq(calendarConnections.id, calendars.connectionId))
+      .where(
+        and(
+          eq(calendars.tenantId, scope.tenantId),
+          eq(calendarConnections.tenantId, scope.tenantId),
+          anyOfIds(calendarConnections.userId, scope.userIds),
+          scope.calendars === 'shown' ? eq(calendars.show, true) : eq(calendars.busy, true),
+        ),
       ),
-    );
+    'owned_calendars',
+  );
 }
 
 /**
@@ -201,20 +191,18 @@ export function ownedCalendars(
  * The calendars go as one array parameter, not one parameter each: a read of thirty people's
  * calendars repeats the list in each of its three parts, and building, sending and binding a
  * couple of hundred parameters showed in availability's profile. The plan is the same (PostgreSQL
- * turns an IN list into `= ANY(array)` itself).
+ * turns an IN list into `= ANY(array)` itself). Or an expression giving that array, worked out in
+ * the same statement (availability's busy-mirror.ts).
  */
-export function inScopeCalendars(scope: MirrorScope, calendarIds: string[]): SQL | undefined {
+export function inScopeCalendars(scope: MirrorScope, calendarIds: string[] | SQL): SQL | undefined {
   return and(
     eq(externalEvents.tenantId, scope.tenantId),
-    anyOfIds(externalEvents.calendarId, calendarIds),
+    Array.isArray(calendarIds)
+      ? anyOfIds(externalEvents.calendarId, calendarIds)
+      : sql`${externalEvents.calendarId} = any(${calendarIds})`,
     ne(externalEvents.status, 'cancelled'),
     scope.where,
   );
-}
-
-/** `column = ANY('{…}'::uuid[])`: ids (UUIDs, so nothing to quote) as one array literal parameter. */
-export function anyOfIds(column: AnyColumn, ids: string[]): SQL {
-  return sql`${column} = any(${`{${ids.join(',')}}`}::uuid[])`;
 }
 
 /**
@@ -339,22 +327,25 @@ export async function replacedOccurrencesIn(
     inScopeCalendars(scope, calendarIds),
     touchingParts(from, to).series,
   )})`;
-  const exceptions = await db
-    .select({
-      calendarId: e.calendarId,
-      seriesExternalId: e.seriesExternalId,
-      originalStartAt: e.originalStartAt,
-    })
-    .from(e)
-    .where(
-      and(
-        eq(e.tenantId, scope.tenantId),
-        anyOfIds(e.calendarId, calendarIds),
-        isNotNull(e.seriesExternalId),
-        sql`${e.originalStartAt} >= ${sql.param(from, e.originalStartAt)}::timestamptz - ${longest} - interval '1 day'`,
-        lt(e.originalStartAt, to),
+  const exceptions = await asPrepared(
+    db
+      .select({
+        calendarId: e.calendarId,
+        seriesExternalId: e.seriesExternalId,
+        originalStartAt: e.originalStartAt,
+      })
+      .from(e)
+      .where(
+        and(
+          eq(e.tenantId, scope.tenantId),
+          anyOfIds(e.calendarId, calendarIds),
+          isNotNull(e.seriesExternalId),
+          sql`${e.originalStartAt} >= ${sql.param(from, e.originalStartAt)}::timestamptz - ${longest} - interval '1 day'`,
+          lt(e.originalStartAt, to),
+        ),
       ),
-    );
+    'replaced_occurrences_in',
+  );
   for (const exception of exceptions) {
     if (!exception.originalStartAt) continue;
     const key = `${exception.calendarId}|${exception.seriesExternalId}`;

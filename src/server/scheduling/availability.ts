@@ -1,10 +1,12 @@
 import { eq } from 'drizzle-orm';
 import type { Executor } from '@/server/db/client';
+import { asPrepared } from '@/server/db/prepared';
 import { tenants } from '@/server/db/schema';
 import { InvalidInputError, NotFoundError } from '@/server/errors';
 import type { Actor } from '@/server/tenants/actor';
 import type { AvailabilityInput, AvailabilityResult, PersonAvailability } from './contract';
-import { readMirrorBlocks } from './mirror-blocks';
+import { readBusyMirror } from './busy-mirror';
+import { busyMirrorScope, mirrorBlocksOf } from './mirror-blocks';
 import { loadPeople, readCalendarHealth, type SchedulingPerson } from './people';
 import { readTandemBlocks, type UnansweredCountsAs } from './tandem-blocks';
 import { buildTimeline, type Block } from './timeline';
@@ -46,22 +48,29 @@ export async function readAvailability(
 
   const required = new Set([...(options.includeViewer === false ? [] : [actor.userId]), ...input.userIds]);
   const asked = [...required, ...input.optionalUserIds.filter((id) => !required.has(id))];
-  const [people, unansweredCountsAs] = await Promise.all([
-    loadPeople(deps.db, actor.tenantId, asked),
-    unansweredSetting(deps.db, actor.tenantId),
-  ]);
-  const ids = people.map((person) => person.userId);
-  const zones = new Map(people.map((person) => [person.userId, person.timeZone]));
-  const [health, mirror, tandem] = await Promise.all([
-    readCalendarHealth(deps.db, actor.tenantId, ids),
-    readMirrorBlocks(deps.db, actor.tenantId, zones, new Date(from), new Date(to), {
+  // Every read starts at once, by the ids asked (each is tenant-scoped, so an id that is not a
+  // member's finds nothing): none waits for the people first. The people are still awaited first,
+  // so a stranger is "not found" whatever else fails, and nothing read is used before they are.
+  const peopleRead = loadPeople(deps.db, actor.tenantId, asked);
+  const unansweredRead = unansweredSetting(deps.db, actor.tenantId);
+  const reads = Promise.all([
+    unansweredRead,
+    readCalendarHealth(deps.db, actor.tenantId, asked),
+    readBusyMirror(deps.db, busyMirrorScope(actor.tenantId, asked), new Date(from), new Date(to), {
       ...(options.ownTitles ? { titlesFor: actor.userId } : {}),
     }),
-    readTandemBlocks(deps.db, actor.tenantId, ids, new Date(from), new Date(to), {
-      unansweredCountsAs,
+    readTandemBlocks(deps.db, actor.tenantId, asked, new Date(from), new Date(to), {
+      unansweredCountsAs: unansweredRead,
       ...(options.ignoreMeetingId ? { ignoreMeetingId: options.ignoreMeetingId } : {}),
     }),
   ]);
+  // Handled here too, so a failure while the people are awaited is not an unhandled rejection.
+  reads.catch(() => undefined);
+  const people = await peopleRead;
+  const [, health, busyMirror, tandem] = await reads;
+  const ids = people.map((person) => person.userId);
+  const zones = new Map(people.map((person) => [person.userId, person.timeZone]));
+  const mirror = mirrorBlocksOf(busyMirror, zones, from, to);
 
   const blocksOf = new Map<string, Block[]>(ids.map((id) => [id, []]));
   for (const block of mirror) {
@@ -110,10 +119,10 @@ function personHeader(person: SchedulingPerson, required: boolean) {
 }
 
 async function unansweredSetting(db: Executor, tenantId: string): Promise<UnansweredCountsAs> {
-  const [row] = await db
-    .select({ value: tenants.unansweredInvitationsCountAs })
-    .from(tenants)
-    .where(eq(tenants.id, tenantId));
+  const [row] = await asPrepared(
+    db.select({ value: tenants.unansweredInvitationsCountAs }).from(tenants).where(eq(tenants.id, tenantId)),
+    'unanswered_setting',
+  );
   if (!row) throw new NotFoundError('Organisation not found');
   return row.value;
 }

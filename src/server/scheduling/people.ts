@@ -1,5 +1,6 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Executor } from '@/server/db/client';
+import { anyOfIds, asPrepared } from '@/server/db/prepared';
 import {
   calendarConnections,
   calendars,
@@ -31,18 +32,21 @@ export async function loadPeople(
   userIds: string[],
 ): Promise<SchedulingPerson[]> {
   const unique = [...new Set(userIds)];
-  const rows = await db
-    .select({
-      userId: users.id,
-      name: users.name,
-      email: users.email,
-      role: memberships.role,
-      timeZone: users.timeZone,
-      workingHours: users.workingHours,
-    })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.tenantId, tenantId), inArray(memberships.userId, unique)));
+  const rows = await asPrepared(
+    db
+      .select({
+        userId: users.id,
+        name: users.name,
+        email: users.email,
+        role: memberships.role,
+        timeZone: users.timeZone,
+        workingHours: users.workingHours,
+      })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(and(eq(memberships.tenantId, tenantId), anyOfIds(memberships.userId, unique))),
+    'scheduling_people',
+  );
   const byId = new Map(rows.map((row) => [row.userId, { ...row, name: row.name ?? row.email }]));
   return unique.map((id) => {
     const person = byId.get(id);
@@ -68,24 +72,30 @@ export function readCalendarHealth(
   userIds: string[],
 ): Promise<CalendarHealth[]> {
   if (userIds.length === 0) return Promise.resolve([]);
-  return db
-    .select({
-      userId: calendarConnections.userId,
-      connectionStatus: calendarConnections.status,
-      busy: calendars.busy,
-      show: calendars.show,
-      lastSyncedAt: calendars.lastSyncedAt,
-      windowStart: syncCursors.windowStart,
-      windowEnd: syncCursors.windowEnd,
-    })
-    .from(calendars)
-    .innerJoin(calendarConnections, eq(calendarConnections.id, calendars.connectionId))
-    .leftJoin(syncCursors, and(eq(syncCursors.calendarId, calendars.id), eq(syncCursors.tenantId, tenantId)))
-    .where(
-      and(
-        eq(calendars.tenantId, tenantId),
-        eq(calendarConnections.tenantId, tenantId),
-        inArray(calendarConnections.userId, userIds),
+  return asPrepared(
+    db
+      .select({
+        userId: calendarConnections.userId,
+        connectionStatus: calendarConnections.status,
+        busy: calendars.busy,
+        show: calendars.show,
+        lastSyncedAt: calendars.lastSyncedAt,
+        windowStart: syncCursors.windowStart,
+        windowEnd: syncCursors.windowEnd,
+      })
+      .from(calendars)
+      .innerJoin(calendarConnections, eq(calendarConnections.id, calendars.connectionId))
+      .leftJoin(
+        syncCursors,
+        and(eq(syncCursors.calendarId, calendars.id), eq(syncCursors.tenantId, tenantId)),
+      )
+      .where(
+        and(
+          eq(calendars.tenantId, tenantId),
+          eq(calendarConnections.tenantId, tenantId),
+          anyOfIds(calendarConnections.userId, userIds),
+        ),
       ),
-    );
+    'calendar_health',
+  );
 }

@@ -1,5 +1,6 @@
 import { and, eq, gt, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Executor } from '@/server/db/client';
+import { anyOfIds, asPrepared } from '@/server/db/prepared';
 import {
   meetingAttendees,
   meetingOccurrenceAnswers,
@@ -39,7 +40,10 @@ export async function readTandemBlocks(
   userIds: string[],
   from: Date,
   to: Date,
-  options: { unansweredCountsAs: UnansweredCountsAs; ignoreMeetingId?: string },
+  options: {
+    unansweredCountsAs: UnansweredCountsAs | PromiseLike<UnansweredCountsAs>;
+    ignoreMeetingId?: string;
+  },
 ): Promise<TandemBlocks> {
   if (userIds.length === 0) return { blocks: [], meetingIds: new Set(), icalUids: new Set() };
   const [meetingBlocks, taskBlocks] = await Promise.all([
@@ -55,24 +59,30 @@ async function readMeetingBlocks(
   userIds: string[],
   from: Date,
   to: Date,
-  options: { unansweredCountsAs: UnansweredCountsAs; ignoreMeetingId?: string },
+  options: {
+    unansweredCountsAs: UnansweredCountsAs | PromiseLike<UnansweredCountsAs>;
+    ignoreMeetingId?: string;
+  },
 ): Promise<TandemBlocks> {
   const invited = db
     .select({ meetingId: meetingAttendees.meetingId })
     .from(meetingAttendees)
-    .where(and(eq(meetingAttendees.tenantId, tenantId), inArray(meetingAttendees.userId, userIds)));
-  let rows = await db
-    .select()
-    .from(meetings)
-    .where(
-      and(
-        eq(meetings.tenantId, tenantId),
-        eq(meetings.status, 'scheduled'),
-        lt(meetings.startsAt, to),
-        or(gt(meetings.endsAt, from), isNotNull(meetings.recurrence)),
-        or(inArray(meetings.organizerId, userIds), inArray(meetings.id, invited)),
+    .where(and(eq(meetingAttendees.tenantId, tenantId), anyOfIds(meetingAttendees.userId, userIds)));
+  let rows = await asPrepared(
+    db
+      .select()
+      .from(meetings)
+      .where(
+        and(
+          eq(meetings.tenantId, tenantId),
+          eq(meetings.status, 'scheduled'),
+          lt(meetings.startsAt, to),
+          or(gt(meetings.endsAt, from), isNotNull(meetings.recurrence)),
+          or(anyOfIds(meetings.organizerId, userIds), inArray(meetings.id, invited)),
+        ),
       ),
-    );
+    'tandem_meetings',
+  );
   const known = {
     meetingIds: new Set(rows.map((row) => row.id)),
     icalUids: new Set(rows.map((row) => row.icalUid)),
@@ -82,59 +92,70 @@ async function readMeetingBlocks(
   const meetingIds = rows.map((row) => row.id);
   const recurringIds = rows.filter((row) => row.recurrence && row.recurrence.length > 0).map((row) => row.id);
   const [attendees, exceptions] = await Promise.all([
-    db
-      .select({
-        id: meetingAttendees.id,
-        meetingId: meetingAttendees.meetingId,
-        userId: meetingAttendees.userId,
-        response: meetingAttendees.response,
-      })
-      .from(meetingAttendees)
-      .where(
-        and(
-          eq(meetingAttendees.tenantId, tenantId),
-          inArray(meetingAttendees.meetingId, meetingIds),
-          inArray(meetingAttendees.userId, userIds),
+    asPrepared(
+      db
+        .select({
+          id: meetingAttendees.id,
+          meetingId: meetingAttendees.meetingId,
+          userId: meetingAttendees.userId,
+          response: meetingAttendees.response,
+        })
+        .from(meetingAttendees)
+        .where(
+          and(
+            eq(meetingAttendees.tenantId, tenantId),
+            anyOfIds(meetingAttendees.meetingId, meetingIds),
+            anyOfIds(meetingAttendees.userId, userIds),
+          ),
         ),
-      ),
+      'tandem_meeting_attendees',
+    ),
     recurringIds.length === 0
       ? []
-      : db
-          .select()
-          .from(meetingOccurrences)
-          .where(
-            and(
-              eq(meetingOccurrences.tenantId, tenantId),
-              inArray(meetingOccurrences.meetingId, recurringIds),
+      : asPrepared(
+          db
+            .select()
+            .from(meetingOccurrences)
+            .where(
+              and(
+                eq(meetingOccurrences.tenantId, tenantId),
+                anyOfIds(meetingOccurrences.meetingId, recurringIds),
+              ),
             ),
-          ),
+          'tandem_meeting_exceptions',
+        ),
   ]);
   const occurrenceAnswers =
     exceptions.length === 0 || attendees.length === 0
       ? []
-      : await db
-          .select({
-            occurrenceId: meetingOccurrenceAnswers.occurrenceId,
-            attendeeId: meetingOccurrenceAnswers.attendeeId,
-            response: meetingOccurrenceAnswers.response,
-          })
-          .from(meetingOccurrenceAnswers)
-          .where(
-            and(
-              eq(meetingOccurrenceAnswers.tenantId, tenantId),
-              inArray(
-                meetingOccurrenceAnswers.occurrenceId,
-                exceptions.map((row) => row.id),
-              ),
-              inArray(
-                meetingOccurrenceAnswers.attendeeId,
-                attendees.map((row) => row.id),
+      : await asPrepared(
+          db
+            .select({
+              occurrenceId: meetingOccurrenceAnswers.occurrenceId,
+              attendeeId: meetingOccurrenceAnswers.attendeeId,
+              response: meetingOccurrenceAnswers.response,
+            })
+            .from(meetingOccurrenceAnswers)
+            .where(
+              and(
+                eq(meetingOccurrenceAnswers.tenantId, tenantId),
+                anyOfIds(
+                  meetingOccurrenceAnswers.occurrenceId,
+                  exceptions.map((row) => row.id),
+                ),
+                anyOfIds(
+                  meetingOccurrenceAnswers.attendeeId,
+                  attendees.map((row) => row.id),
+                ),
               ),
             ),
-          );
+          'tandem_occurrence_answers',
+        );
   const answerOf = new Map(
     occurrenceAnswers.map((row) => [`${row.occurrenceId}|${row.attendeeId}`, row.response]),
   );
+  // Read alongside (availability starts both at once): needed only now.
+  const unansweredCountsAs = await options.unansweredCountsAs;
   const people = new Set(userIds);
   const blocks: TandemBlock[] = [];
   for (const meeting of rows) {
@@ -154,7 +175,7 @@ async function readMeetingBlocks(
           (exceptionId && person.attendeeId
             ? answerOf.get(`${exceptionId}|${person.attendeeId}`)
             : undefined) ?? person.response;
-        const state = meetingState(answer, options.unansweredCountsAs);
+        const state = meetingState(answer, unansweredCountsAs);
         if (!state) continue;
         blocks.push({
           userId: person.userId,
@@ -188,27 +209,30 @@ async function readTaskBlocks(
   from: Date,
   to: Date,
 ): Promise<TandemBlock[]> {
-  const rows = await db
-    .select({
-      ownerId: tasks.ownerId,
-      title: tasks.title,
-      dueAt: tasks.dueAt,
-      durationMinutes: tasks.durationMinutes,
-    })
-    .from(tasks)
-    .where(
-      and(
-        eq(tasks.tenantId, tenantId),
-        inArray(tasks.ownerId, userIds),
-        // A finished task no longer takes the time it was planned in.
-        isNull(tasks.doneAt),
-        lt(tasks.dueAt, to),
-        gt(
-          sql`${tasks.dueAt} + make_interval(mins => ${tasks.durationMinutes})`,
-          sql.param(from, tasks.dueAt),
+  const rows = await asPrepared(
+    db
+      .select({
+        ownerId: tasks.ownerId,
+        title: tasks.title,
+        dueAt: tasks.dueAt,
+        durationMinutes: tasks.durationMinutes,
+      })
+      .from(tasks)
+      .where(
+        and(
+          eq(tasks.tenantId, tenantId),
+          anyOfIds(tasks.ownerId, userIds),
+          // A finished task no longer takes the time it was planned in.
+          isNull(tasks.doneAt),
+          lt(tasks.dueAt, to),
+          gt(
+            sql`${tasks.dueAt} + make_interval(mins => ${tasks.durationMinutes})`,
+            sql.param(from, tasks.dueAt),
+          ),
         ),
       ),
-    );
+    'tandem_tasks',
+  );
   return rows.map((row) => ({
     userId: row.ownerId,
     meetingId: null,

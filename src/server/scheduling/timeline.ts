@@ -85,12 +85,26 @@ export function buildTimeline(
     }
     appendJoined(joined, start, end, interval);
   }
-  // Instants become ISO strings once, at the end: joining compares numbers.
-  return joined.map(({ start, end, interval }) => ({
-    start: new Date(start).toISOString(),
-    end: new Date(end).toISOString(),
-    ...interval,
-  }));
+  // Instants become ISO strings once, at the end: joining compares numbers. The intervals are
+  // contiguous, so each one's start is the previous one's end, formatted once (formatting was
+  // most of this function's time after the sweep).
+  const intervals: AvailabilityInterval[] = [];
+  let previousEnd = Number.NaN;
+  let previousEndIso = '';
+  for (const { start, end, interval } of joined) {
+    const startIso = start === previousEnd ? previousEndIso : new Date(start).toISOString();
+    previousEnd = end;
+    previousEndIso = new Date(end).toISOString();
+    intervals.push(withInstants(startIso, previousEndIso, interval));
+  }
+  return intervals;
+}
+
+/** The interval with its instants first, as the contract lists them (no spread per interval). */
+function withInstants(start: string, end: string, interval: IntervalState): AvailabilityInterval {
+  if (interval.reason !== undefined) return { start, end, state: interval.state, reason: interval.reason };
+  if (interval.title !== undefined) return { start, end, state: interval.state, title: interval.title };
+  return { start, end, state: interval.state };
 }
 
 type IntervalState = Omit<AvailabilityInterval, 'start' | 'end'>;
