@@ -1,5 +1,6 @@
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import type { AutodiscoverAnswer } from './autodiscover';
+import { elements, firstElement, textOf, type Xml } from './parsed-xml';
 
 /**
  * SOAP Autodiscover's GetUserSettings ([MS-OXWSADISC] 3.1.4.4; "GetUserSettings operation
@@ -20,8 +21,6 @@ const parser = new XMLParser({
   parseTagValue: false,
   trimValues: true,
 });
-
-type Xml = { [key: string]: unknown };
 
 /** Whether a candidate URL is a SOAP Autodiscover endpoint (else POX). */
 export function isSoapAutodiscoverUrl(url: string): boolean {
@@ -54,17 +53,6 @@ export function getUserSettingsRequest(email: string, url: string): string {
   );
 }
 
-const first = (value: unknown): Xml | undefined => {
-  const entry = Array.isArray(value) ? value[0] : value;
-  return typeof entry === 'object' && entry !== null ? (entry as Xml) : undefined;
-};
-const all = (value: unknown): Xml[] =>
-  (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter(
-    (entry): entry is Xml => typeof entry === 'object' && entry !== null,
-  );
-const textOf = (value: unknown): string | null =>
-  typeof value === 'string' && value.trim() ? value.trim() : null;
-
 /** What one GetUserSettings response says. The external EWS URL (from outside) before the internal. */
 export function readGetUserSettingsResponse(xml: string): AutodiscoverAnswer {
   let document: Xml;
@@ -73,17 +61,19 @@ export function readGetUserSettingsResponse(xml: string): AutodiscoverAnswer {
   } catch {
     return { kind: 'error' };
   }
-  const message = first(first(first(document['Envelope'])?.['Body'])?.['GetUserSettingsResponseMessage']);
-  const response = first(message?.['Response']);
+  const message = firstElement(
+    firstElement(firstElement(document['Envelope'])?.['Body'])?.['GetUserSettingsResponseMessage'],
+  );
+  const response = firstElement(message?.['Response']);
   if (!response || textOf(response['ErrorCode']) !== 'NoError') return { kind: 'error' };
-  const user = first(first(response['UserResponses'])?.['UserResponse']);
+  const user = firstElement(firstElement(response['UserResponses'])?.['UserResponse']);
   const code = textOf(user?.['ErrorCode']);
   const target = textOf(user?.['RedirectTarget']);
   if (code === 'RedirectAddress')
     return target ? { kind: 'redirectAddr', address: target } : { kind: 'error' };
   if (code === 'RedirectUrl') return target ? { kind: 'redirectUrl', url: target } : { kind: 'error' };
   if (code !== 'NoError') return { kind: 'error' };
-  const settings = all(first(user?.['UserSettings'])?.['UserSetting']);
+  const settings = elements(firstElement(user?.['UserSettings'])?.['UserSetting']);
   const setting = (name: string) =>
     textOf(settings.find((entry) => textOf(entry['Name']) === name)?.['Value']);
   return { kind: 'settings', ewsUrl: setting('ExternalEwsUrl') ?? setting('InternalEwsUrl') };

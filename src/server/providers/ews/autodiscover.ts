@@ -7,6 +7,7 @@ import {
 } from './autodiscover-soap';
 import type { EwsConnectionConfig } from './config';
 import { createEwsTransport } from './service';
+import { elements, firstElement, textOf, type Xml } from './parsed-xml';
 
 /**
  * Finds a mailbox's EWS address from its email address with Autodiscover, as Microsoft documents
@@ -67,8 +68,6 @@ const parser = new XMLParser({
   trimValues: true,
 });
 
-type Xml = { [key: string]: unknown };
-
 function requestBody(email: string): string {
   return (
     '<?xml version="1.0" encoding="utf-8"?>' +
@@ -87,13 +86,6 @@ export type AutodiscoverAnswer =
   | { kind: 'redirectUrl'; url: string }
   | { kind: 'error' };
 
-const list = (value: unknown): Xml[] =>
-  (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter(
-    (entry): entry is Xml => typeof entry === 'object' && entry !== null,
-  );
-const textOf = (value: unknown): string | null =>
-  typeof value === 'string' && value.trim() ? value.trim() : null;
-
 /** What one POX response says. The EXPR protocol (from outside, Outlook Anywhere) before EXCH. */
 export function readAutodiscoverResponse(xml: string): AutodiscoverAnswer {
   let document: Xml;
@@ -102,8 +94,8 @@ export function readAutodiscoverResponse(xml: string): AutodiscoverAnswer {
   } catch {
     return { kind: 'error' };
   }
-  const response = list((document['Autodiscover'] as Xml | undefined)?.['Response'])[0];
-  const account = list(response?.['Account'])[0];
+  const response = firstElement((document['Autodiscover'] as Xml | undefined)?.['Response']);
+  const account = firstElement(response?.['Account']);
   if (!account) return { kind: 'error' };
   const action = textOf(account['Action']);
   if (action === 'redirectAddr') {
@@ -114,7 +106,7 @@ export function readAutodiscoverResponse(xml: string): AutodiscoverAnswer {
     const url = textOf(account['RedirectUrl']);
     return url ? { kind: 'redirectUrl', url } : { kind: 'error' };
   }
-  const protocols = list(account['Protocol']);
+  const protocols = elements(account['Protocol']);
   const ewsUrlOf = (type: string) =>
     textOf(protocols.find((protocol) => textOf(protocol['Type']) === type)?.['EwsUrl']);
   return { kind: 'settings', ewsUrl: ewsUrlOf('EXPR') ?? ewsUrlOf('EXCH') };
